@@ -1,0 +1,331 @@
+//! Passwords, sign-in with throttling, sessions and API tokens.
+
+use crate::random::{hash_secret, token_hex};
+use crate::{App, AppError, Ctx, Result};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use linkwork_domain::text::Email;
+use linkwork_domain::{Actor, FieldErrors, Role};
+use linkwork_store::audit::{self, NewEvent};
+use linkwork_store::{auth as store, users};
+
+/// argon2id with the OWASP-recommended m=19456 KiB, t=2, p=1.
+fn argon() -> Result<Argon2<'static>> {
+    let params = Params::new(19_456, 2, 1, None).map_err(AppError::internal)?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hash a password (on a blocking thread: it takes tens of milliseconds).
+pub async fn hash_password(password: &str) -> Result<String> {
+    let pw = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::encode_b64(token_hex(16).as_bytes()).map_err(AppError::internal)?;
+        argon()?
+            .hash_password(pw.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+async fn verify_password(password: &str, hash: Option<String>) -> Result<bool> {
+    let pw = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        // With no hash (unknown account) still spend the same time, so timing
+        // does not reveal which addresses have accounts.
+        let dummy;
+        let hash = match &hash {
+            Some(h) => h.as_str(),
+            None => {
+                dummy = DUMMY_HASH;
+                dummy
+            }
+        };
+        let parsed = PasswordHash::new(hash).map_err(AppError::internal)?;
+        let ok = argon()?.verify_password(pw.as_bytes(), &parsed).is_ok();
+        Ok(ok && hash != DUMMY_HASH)
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$ZHVtbXlzYWx0ZHVtbXlzYWx0$3s2ew9TmvR31Ll2LIW8tQ7Ucmx8iGrcZvWvSKoPSTcE";
+
+/// A new session: the cookie value (shown once) and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub actor: Actor,
+}
+
+/// What a session cookie resolves to.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub csrf_token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl App {
+    /// Sign in with e-mail and password. Refuses (429) when the account or the
+    /// client address has failed too often lately; every attempt is audited.
+    pub async fn sign_in(
+        &self,
+        email_raw: &str,
+        password: &str,
+        client_address: &str,
+        request_id: &str,
+    ) -> Result<NewSession> {
+        let mut errors = FieldErrors::new();
+        if email_raw.trim().is_empty() {
+            errors.add("email", "Enter your email address");
+        }
+        if password.is_empty() {
+            errors.add("password", "Enter your password");
+        }
+        errors.into_result()?;
+        let email = Email::parse(email_raw)
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_else(|_| email_raw.trim().to_lowercase());
+        let now = self.now();
+        let since = now - self.settings.throttle_window;
+        let s = &self.settings;
+
+        let mut tx = self.db.read().await?;
+        let account_failures = store::count_failures(&mut tx, "account", &email, since).await?;
+        let address_failures =
+            store::count_failures(&mut tx, "address", client_address, since).await?;
+        let cred = users::credentials(&mut tx, &email).await?;
+        tx.rollback().await?;
+
+        let mut event = NewEvent {
+            programme_id: cred.as_ref().map(|c| c.programme_id),
+            actor_user_id: cred.as_ref().map(|c| c.id),
+            actor: email.clone(),
+            action: "session.sign_in".into(),
+            object_type: "user".into(),
+            object_id: cred.as_ref().map(|c| c.id.to_string()).unwrap_or_default(),
+            request_id: request_id.into(),
+            outcome: "success".into(),
+            detail: format!("from {client_address}"),
+        };
+
+        if account_failures >= s.max_failures_per_account
+            || address_failures >= s.max_failures_per_address
+        {
+            event.outcome = "refused".into();
+            event.detail = format!("throttled: too many failed attempts (from {client_address})");
+            let mut tx = self.db.write().await?;
+            audit::append(&mut tx, &event, now).await?;
+            tx.commit().await?;
+            return Err(AppError::TooManyAttempts {
+                minutes: s.throttle_window.num_minutes(),
+            });
+        }
+
+        let hash = cred.as_ref().and_then(|c| c.password_hash.clone());
+        let password_ok = verify_password(password, hash).await?;
+        let enabled = cred.as_ref().is_some_and(|c| c.disabled_at.is_none());
+        let mut tx = self.db.write().await?;
+        match cred {
+            Some(c) if password_ok && enabled => {
+                store::clear_failures(&mut tx, "account", &email).await?;
+                let token = token_hex(32);
+                let csrf_token = token_hex(32);
+                store::insert_session(
+                    &mut tx,
+                    &hash_secret(&token),
+                    c.id,
+                    &csrf_token,
+                    now,
+                    Some(client_address),
+                )
+                .await?;
+                audit::append(&mut tx, &event, now).await?;
+                let actor = load_actor(&mut tx, c.id).await?;
+                tx.commit().await?;
+                Ok(NewSession {
+                    token,
+                    csrf_token,
+                    actor,
+                })
+            }
+            _ => {
+                store::record_failure(&mut tx, "account", &email, now).await?;
+                store::record_failure(&mut tx, "address", client_address, now).await?;
+                store::prune_failures(&mut tx, now - chrono::Duration::days(1)).await?;
+                event.outcome = "failed".into();
+                event.detail = if password_ok {
+                    "account disabled"
+                } else {
+                    "wrong email or password"
+                }
+                .into();
+                audit::append(&mut tx, &event, now).await?;
+                tx.commit().await?;
+                Err(AppError::Invalid(FieldErrors::single(
+                    "email",
+                    "Enter a correct email address and password",
+                )))
+            }
+        }
+    }
+
+    /// Resolve a session cookie. Expired sessions, and those of disabled
+    /// users, are deleted and resolve to nothing.
+    pub async fn session(&self, token: &str) -> Result<Option<SessionInfo>> {
+        let now = self.now();
+        let id_hash = hash_secret(token);
+        let mut tx = self.db.read().await?;
+        let Some(s) = store::session(&mut tx, &id_hash).await? else {
+            return Ok(None);
+        };
+        let idle_deadline = s.last_seen_at + self.settings.session_idle;
+        let absolute_deadline = s.created_at + self.settings.session_absolute;
+        if s.disabled_at.is_some() || now >= idle_deadline || now >= absolute_deadline {
+            tx.rollback().await?;
+            let mut tx = self.db.write().await?;
+            store::delete_session(&mut tx, &id_hash).await?;
+            tx.commit().await?;
+            return Ok(None);
+        }
+        let site_ids = users::site_ids(&mut tx, s.user_id).await?;
+        tx.rollback().await?;
+        // Touch at most once a minute: the idle timeout does not need more, and
+        // it keeps reads from turning into writes.
+        if now - s.last_seen_at >= chrono::Duration::seconds(60) {
+            let mut tx = self.db.write().await?;
+            store::touch_session(&mut tx, &id_hash, now).await?;
+            tx.commit().await?;
+        }
+        let role = Role::parse(&s.role).map_err(AppError::internal)?;
+        Ok(Some(SessionInfo {
+            actor: Actor {
+                user_id: s.user_id,
+                programme_id: s.programme_id,
+                role,
+                name: s.name,
+                email: s.email,
+                site_ids,
+            },
+            csrf_token: s.csrf_token,
+            expires_at: (now + self.settings.session_idle).min(absolute_deadline),
+        }))
+    }
+
+    pub async fn sign_out(&self, token: &str, ctx: &Ctx) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        store::delete_session(&mut tx, &hash_secret(token)).await?;
+        audit::append(
+            &mut tx,
+            &ctx.event("session.sign_out", "user", ctx.actor.user_id),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Resolve an API bearer token to its owner, if live and enabled.
+    pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
+        let mut tx = self.db.read().await?;
+        let Some((token_id, user_id)) = store::token_user(&mut tx, &hash_secret(token)).await?
+        else {
+            return Ok(None);
+        };
+        let actor = load_actor(&mut tx, user_id).await;
+        tx.rollback().await?;
+        let actor = match actor {
+            Ok(a) => a,
+            Err(AppError::Unauthenticated) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let mut tx = self.db.write().await?;
+        store::touch_token(&mut tx, token_id, self.now()).await?;
+        tx.commit().await?;
+        Ok(Some(actor))
+    }
+
+    /// Make a personal API token for the acting user. The plain token is
+    /// returned once and stored only as a hash.
+    pub async fn create_token(&self, ctx: &Ctx, name: &str) -> Result<String> {
+        let name = linkwork_domain::text::required_text(name, "a name for the token", 100)
+            .map_err(|m| AppError::field("name", m))?;
+        let token = format!("lw_{}", token_hex(32));
+        let mut tx = self.db.write().await?;
+        let id = store::insert_token(
+            &mut tx,
+            ctx.actor.user_id,
+            &name,
+            &hash_secret(&token),
+            self.now(),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &ctx.event("api_token.create", "api_token", id),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    pub async fn list_tokens(&self, ctx: &Ctx) -> Result<Vec<store::ApiToken>> {
+        let mut tx = self.db.read().await?;
+        let t = store::list_tokens(&mut tx, ctx.actor.user_id).await?;
+        tx.rollback().await?;
+        Ok(t)
+    }
+
+    pub async fn revoke_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        if !store::revoke_token(&mut tx, ctx.actor.user_id, id, self.now()).await? {
+            return Err(AppError::NotFound);
+        }
+        audit::append(
+            &mut tx,
+            &ctx.event("api_token.revoke", "api_token", id),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Remove expired sessions (run now and then by the server).
+    pub async fn prune_sessions(&self) -> Result<u64> {
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let n = store::delete_expired_sessions(
+            &mut tx,
+            now - self.settings.session_idle,
+            now - self.settings.session_absolute,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// Build the [`Actor`] for a user id; a disabled user is [`AppError::Unauthenticated`].
+pub async fn load_actor(tx: &mut linkwork_store::Tx, user_id: i64) -> Result<Actor> {
+    let Some(row) = users::actor_row(tx, user_id).await? else {
+        return Err(AppError::Unauthenticated);
+    };
+    if row.disabled_at.is_some() {
+        return Err(AppError::Unauthenticated);
+    }
+    let site_ids = users::site_ids(tx, user_id).await?;
+    let role = Role::parse(&row.role).map_err(AppError::internal)?;
+    Ok(Actor {
+        user_id,
+        programme_id: row.programme_id,
+        role,
+        name: row.name,
+        email: row.email,
+        site_ids,
+    })
+}

@@ -1,0 +1,69 @@
+//! The one error type of the use cases. The web layer renders it as an HTML
+//! page or RFC 9457 problem details; the CLI prints it.
+
+use linkwork_domain::FieldErrors;
+use linkwork_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input was wrong: every invalid field, each with its message.
+    #[error("{0}")]
+    Invalid(FieldErrors),
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    #[error("{0}")]
+    Refused(String),
+    #[error("Not found.")]
+    NotFound,
+    /// Someone else changed the record first, or it clashes with another.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many failed attempts. Wait {minutes} minutes and try again.")]
+    TooManyAttempts { minutes: i64 },
+    /// Something broke that the user cannot fix; `id` is logged with the cause.
+    #[error("Something went wrong on our side (error id {id}).")]
+    Internal { id: String },
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Invalid(FieldErrors::single(field, message))
+    }
+
+    /// Log an unexpected error with a fresh id and hide its details.
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        let id = crate::random::token_hex(6);
+        tracing::error!(error_id = %id, error = %cause, "internal error");
+        AppError::Internal { id }
+    }
+
+    /// A duplicate becomes a message on the field that must be unique.
+    pub fn duplicate_on(field: &'static str) -> impl Fn(AppError) -> AppError {
+        move |e| match e {
+            AppError::Conflict(m) if m.starts_with("A record with this") => {
+                AppError::field(field, m)
+            }
+            other => other,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::StaleVersion => AppError::Conflict(
+                "Someone else changed this record while you were editing it. Reload it to see their changes, then make yours again."
+                    .into(),
+            ),
+            StoreError::Duplicate(what) => AppError::Conflict(format!("A record with this {what} already exists.")),
+            other => AppError::internal(other),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(e: FieldErrors) -> Self {
+        AppError::Invalid(e)
+    }
+}

@@ -1,0 +1,164 @@
+//! linkwork's use cases. Every operation takes the acting user ([`Ctx`]),
+//! checks permission with the one policy in `linkwork-domain`, runs in one
+//! transaction, and writes its audit event in that same transaction.
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod import;
+pub mod lenient;
+pub mod org;
+pub mod random;
+pub mod users;
+
+use linkwork_domain::{Actor, Clock, Role};
+use linkwork_store::Db;
+use std::sync::Arc;
+
+pub use error::AppError;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Settings the use cases need (the web and CLI layers have their own).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Sign a session out after this long without a request.
+    pub session_idle: chrono::Duration,
+    /// Sign a session out this long after sign-in, however active.
+    pub session_absolute: chrono::Duration,
+    /// Failed sign-ins allowed per account within `throttle_window`.
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins allowed per client address within `throttle_window`.
+    pub max_failures_per_address: i64,
+    pub throttle_window: chrono::Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            session_idle: chrono::Duration::minutes(30),
+            session_absolute: chrono::Duration::hours(12),
+            max_failures_per_account: 5,
+            max_failures_per_address: 30,
+            throttle_window: chrono::Duration::minutes(15),
+        }
+    }
+}
+
+/// The application: a database, a clock and settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+/// Who is acting, and on behalf of which request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub actor: Actor,
+    pub request_id: String,
+}
+
+impl Ctx {
+    pub fn new(actor: Actor, request_id: impl Into<String>) -> Self {
+        Self {
+            actor,
+            request_id: request_id.into(),
+        }
+    }
+
+    /// The operator at the command line: an administrator of `programme_id`.
+    pub fn operator(programme_id: i64) -> Self {
+        Self {
+            actor: Actor {
+                user_id: 0,
+                programme_id,
+                role: Role::Administrator,
+                name: "Command line operator".into(),
+                email: "operator".into(),
+                site_ids: Vec::new(),
+            },
+            request_id: format!("cli-{}", random::token_hex(6)),
+        }
+    }
+
+    /// Start an audit event by this actor.
+    pub fn event(
+        &self,
+        action: &str,
+        object_type: &str,
+        object_id: impl ToString,
+    ) -> linkwork_store::audit::NewEvent {
+        linkwork_store::audit::NewEvent {
+            programme_id: Some(self.actor.programme_id),
+            actor_user_id: (self.actor.user_id != 0).then_some(self.actor.user_id),
+            actor: self.actor.email.clone(),
+            action: action.into(),
+            object_type: object_type.into(),
+            object_id: object_id.to_string(),
+            request_id: self.request_id.clone(),
+            outcome: "success".into(),
+            detail: String::new(),
+        }
+    }
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, settings: Settings) -> Self {
+        Self {
+            db,
+            clock,
+            settings: Arc::new(settings),
+        }
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Apply migrations (refusing a database newer than this binary).
+    pub async fn migrate(&self) -> Result<linkwork_store::migrate::Outcome> {
+        Ok(linkwork_store::migrate::run(&self.db, self.now()).await?)
+    }
+
+    /// Check a permission; a refusal is written to the audit trail (in its own
+    /// transaction, since nothing else happens) and returned as an error.
+    pub async fn authorize(
+        &self,
+        ctx: &Ctx,
+        permission: linkwork_domain::Permission,
+        object_type: &str,
+        object_id: impl ToString,
+    ) -> Result<linkwork_domain::Grant> {
+        match ctx.actor.authorize(permission) {
+            Ok(g) => Ok(g),
+            Err(refused) => {
+                let mut e = ctx.event("access", object_type, object_id);
+                e.outcome = "refused".into();
+                e.detail = refused.to_string();
+                let mut tx = self.db.write().await?;
+                linkwork_store::audit::append(&mut tx, &e, self.now()).await?;
+                tx.commit().await?;
+                Err(AppError::Refused(refused.to_string()))
+            }
+        }
+    }
+
+    /// Audit a refusal that was decided by a scoped query finding nothing.
+    pub async fn audit_refusal(
+        &self,
+        ctx: &Ctx,
+        object_type: &str,
+        object_id: impl ToString,
+    ) -> Result<()> {
+        let mut e = ctx.event("access", object_type, object_id);
+        e.outcome = "refused".into();
+        e.detail = "not found within what this user may see".into();
+        let mut tx = self.db.write().await?;
+        linkwork_store::audit::append(&mut tx, &e, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,484 @@
+//! `linkwork`: the one binary. Serves the web application and API, and
+//! administers the database from the command line.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use linkwork_app::demo::{DEMO_PASSWORD, Scale};
+use linkwork_app::users::UserInput;
+use linkwork_app::{App, AppError, Ctx, Settings};
+use linkwork_domain::SystemClock;
+use linkwork_store::Db;
+use serde::Deserialize;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "linkwork",
+    version,
+    about = "Software for Community Link Worker (social prescribing) programmes"
+)]
+struct Cli {
+    /// A TOML file of settings (flags and LINKWORK_* variables win over it).
+    #[arg(long, env = "LINKWORK_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+struct DbArgs {
+    /// sqlite://FILE (embedded, the default: sqlite://linkwork.db) or postgres://…
+    #[arg(long, env = "LINKWORK_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Migrate the database, then serve the web application and API.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, env = "LINKWORK_BIND")]
+        bind: Option<SocketAddr>,
+        /// Fill an empty database with fictional demo data first.
+        #[arg(long)]
+        demo: bool,
+        /// Served over HTTPS (directly or behind a proxy): Secure, __Host- cookies.
+        #[arg(long, env = "LINKWORK_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+        /// Take client addresses from X-Forwarded-For (behind a trusted load balancer).
+        #[arg(long, env = "LINKWORK_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: Option<bool>,
+    },
+    /// Apply database migrations and stop.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Fill an empty database with fictional demo data.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        /// programme (one programme like the seed's) or national.
+        #[arg(long, default_value = "programme")]
+        scale: String,
+        /// The same seed always makes the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage personal API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Copy a live SQLite database consistently to a file.
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user. On an empty database this also creates the programme.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// administrator, manager, link-worker, practice-staff or partner.
+        #[arg(long)]
+        role: String,
+        /// Code of a site the user works at (repeat for several).
+        #[arg(long = "site")]
+        sites: Vec<String>,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+        /// The programme to join (created if new). Default: the only one.
+        #[arg(long)]
+        programme: Option<String>,
+    },
+    /// Disable a user: their sessions end at once and their tokens stop working.
+    Disable {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Make a personal API token for a user and print it (once).
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check every hash chain; exits non-zero if anything was changed or removed.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Settings from the optional TOML file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    bind: Option<SocketAddr>,
+    secure_cookies: Option<bool>,
+    trust_forwarded_for: Option<bool>,
+    session_idle_minutes: Option<i64>,
+    session_absolute_hours: Option<i64>,
+    max_connections: Option<u32>,
+}
+
+fn load_file(path: Option<&std::path::Path>) -> Result<FileConfig> {
+    match path {
+        None => Ok(FileConfig::default()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            toml::from_str(&text).with_context(|| format!("reading settings from {}", p.display()))
+        }
+    }
+}
+
+fn database_url(db: &DbArgs, file: &FileConfig) -> String {
+    db.database_url
+        .clone()
+        .or_else(|| file.database_url.clone())
+        .unwrap_or_else(|| "sqlite://linkwork.db".into())
+}
+
+async fn open(db: &DbArgs, file: &FileConfig) -> Result<App> {
+    let url = database_url(db, file);
+    let opts = linkwork_store::db::PoolOptions {
+        max_connections: file.max_connections.unwrap_or(16),
+        pg_schema: None,
+    };
+    let pool = Db::connect_with(&url, &opts)
+        .await
+        .with_context(|| format!("opening the database {}", redact(&url)))?;
+    let mut settings = Settings::default();
+    if let Some(m) = file.session_idle_minutes {
+        settings.session_idle = chrono::Duration::minutes(m.max(1));
+    }
+    if let Some(h) = file.session_absolute_hours {
+        settings.session_absolute = chrono::Duration::hours(h.max(1));
+    }
+    let app = App::new(pool, Arc::new(SystemClock), settings);
+    let outcome = app.migrate().await.map_err(explain)?;
+    if !outcome.applied.is_empty() {
+        tracing::info!(applied = ?outcome.applied, "database migrated");
+    }
+    Ok(app)
+}
+
+/// Hide a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(f) => anyhow::anyhow!("{f}"),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LINKWORK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_target(false)
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let file = load_file(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve {
+            db,
+            bind,
+            demo,
+            secure_cookies,
+            trust_forwarded_for,
+        } => {
+            let started = std::time::Instant::now();
+            let app = open(&db, &file).await?;
+            let bind = bind
+                .or(file.bind)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+            let secure = secure_cookies.or(file.secure_cookies).unwrap_or(false);
+            if !secure && !bind.ip().is_loopback() {
+                tracing::warn!(
+                    "serving plain HTTP on a public address: put linkwork behind HTTPS and pass --secure-cookies true"
+                );
+            }
+            if demo {
+                fill_demo(&app, Scale::Programme, 1).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("listening on {bind}"))?;
+            let addr = listener.local_addr()?;
+            let config = linkwork_web::WebConfig {
+                secure_cookies: secure,
+                trust_forwarded_for: trust_forwarded_for
+                    .or(file.trust_forwarded_for)
+                    .unwrap_or(false),
+            };
+            let state = linkwork_web::WebState::new(app.clone(), config);
+            let pruner = app.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = pruner.prune_sessions().await {
+                        tracing::warn!(error = %e, "could not prune sessions");
+                    }
+                }
+            });
+            tracing::info!(ready_ms = started.elapsed().as_millis() as u64, "ready");
+            println!("linkwork is serving on http://{addr}  (Ctrl-C to stop)");
+            if demo {
+                println!("Sign in with any of these demo accounts (password: {DEMO_PASSWORD}):");
+                for (role, email) in demo_accounts() {
+                    println!("  {role:<15} {email}");
+                }
+            }
+            linkwork_web::serve(listener, state, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+            app.db.close().await;
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            let app = open(&db, &file).await?;
+            println!(
+                "The database is at schema version {}.",
+                linkwork_store::migrate::version(&app.db).await?
+            );
+            Ok(())
+        }
+        Command::Demo { db, scale, seed } => {
+            let scale = Scale::parse(&scale).map_err(anyhow::Error::msg)?;
+            let app = open(&db, &file).await?;
+            fill_demo(&app, scale, seed).await?;
+            println!("Sign in with any of these demo accounts (password: {DEMO_PASSWORD}):");
+            for (role, email) in demo_accounts() {
+                println!("  {role:<15} {email}");
+            }
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    email,
+                    name,
+                    role,
+                    sites,
+                    password_stdin,
+                    programme,
+                },
+        } => {
+            let app = open(&db, &file).await?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                String::new()
+            };
+            let programme_id = app
+                .programme_for_cli(programme.as_deref())
+                .await
+                .map_err(explain)?;
+            let site_ids = app
+                .site_ids_for_codes(programme_id, &sites)
+                .await
+                .map_err(explain)?;
+            let input = UserInput {
+                email: email.clone(),
+                name,
+                role,
+                password: password.clone(),
+                site_ids,
+            };
+            let id = app
+                .create_user(&Ctx::operator(programme_id), &input)
+                .await
+                .map_err(explain)?;
+            println!("Added user {id}: {email}.");
+            if password.is_empty() {
+                println!(
+                    "They cannot sign in until a password is set (pipe one to --password-stdin, or an administrator sets it)."
+                );
+            }
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Disable { db, email },
+        } => {
+            let app = open(&db, &file).await?;
+            let Some(u) = app.find_user_by_email(&email).await.map_err(explain)? else {
+                bail!("There is no user with the email address {email}");
+            };
+            app.set_user_disabled(&Ctx::operator(u.programme_id), u.id, true)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Disabled {email}: their sessions have ended and their tokens no longer work."
+            );
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { db, email, name },
+        } => {
+            let app = open(&db, &file).await?;
+            let Some(u) = app.find_user_by_email(&email).await.map_err(explain)? else {
+                bail!("There is no user with the email address {email}");
+            };
+            let ctx = app.ctx_for_user(u.id).await.map_err(explain)?;
+            let token = app.create_token(&ctx, &name).await.map_err(explain)?;
+            println!("{token}");
+            eprintln!("This token is shown once. Send it as: Authorization: Bearer <token>");
+            Ok(())
+        }
+        Command::Backup { db, to } => {
+            let url = database_url(&db, &file);
+            if to.exists() {
+                bail!("{} already exists: choose a new file", to.display());
+            }
+            let app = open(&db, &file).await?;
+            let path = to.to_string_lossy().into_owned();
+            if linkwork_store::dialect::backup_to(&app.db, &path).await? {
+                println!("Backed up {} to {}.", redact(&url), to.display());
+            } else {
+                println!(
+                    "This is a PostgreSQL database: back it up with pg_dump, e.g.\n  pg_dump --format=custom --file={} '{}'\nand restore with pg_restore --clean --dbname=URL FILE.",
+                    to.display(),
+                    redact(&url)
+                );
+            }
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let app = open(&db, &file).await?;
+            let v = app.verify_all_audit().await.map_err(explain)?;
+            if v.ok() {
+                println!(
+                    "The audit trail is whole: {} events in {} chains checked.",
+                    v.events, v.chains
+                );
+                Ok(())
+            } else {
+                for p in &v.problems {
+                    println!("PROBLEM: {p}");
+                }
+                bail!(
+                    "the audit trail has been tampered with ({} problems)",
+                    v.problems.len()
+                )
+            }
+        }
+    }
+}
+
+fn demo_accounts() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("administrator", "admin@linkwork.example"),
+        ("manager", "manager@linkwork.example"),
+        ("link worker", "linkworker@linkwork.example"),
+        ("practice staff", "practice@linkwork.example"),
+        ("partner", "partner@linkwork.example"),
+    ]
+}
+
+async fn fill_demo(app: &App, scale: Scale, seed: u64) -> Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let b = bar.clone();
+    let progress = move |p: &linkwork_app::demo::Progress| {
+        b.set_message(p.stage);
+        b.set_length(p.total);
+        b.set_position(p.done);
+    };
+    match app.generate_demo(scale, seed, &progress).await {
+        Ok(r) => {
+            bar.finish_and_clear();
+            println!(
+                "Demo data made: {} areas, {} clusters, {} sites, staff: {}.",
+                r.areas,
+                r.clusters,
+                r.sites,
+                r.users
+                    .iter()
+                    .map(|(role, n)| format!("{n} {role}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(())
+        }
+        Err(AppError::Conflict(m)) => {
+            bar.finish_and_clear();
+            println!("{m} Leaving it as it is.");
+            Ok(())
+        }
+        Err(e) => Err(explain(e)),
+    }
+}

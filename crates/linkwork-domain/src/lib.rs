@@ -1,0 +1,15 @@
+//! Pure types and rules of linkwork: no I/O, no clocks read directly.
+//!
+//! Input from people and machines is parsed into these types at the edge, so the
+//! rest of the program never sees an invalid value.
+
+pub mod clock;
+pub mod fields;
+pub mod permission;
+pub mod role;
+pub mod text;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use fields::{FieldError, FieldErrors};
+pub use permission::{Actor, Grant, Permission, Refused, SiteScope};
+pub use role::Role;

@@ -1,0 +1,157 @@
+//! Sessions, API tokens and the record of failed sign-ins. Session ids and
+//! tokens are stored only as SHA-256 hashes.
+
+use crate::{Tx, on_tx};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A live session joined with the user it belongs to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub programme_id: i64,
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub async fn insert_session(
+    tx: &mut Tx,
+    id_hash: &str,
+    user_id: i64,
+    csrf_token: &str,
+    now: DateTime<Utc>,
+    client_address: Option<&str>,
+) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, client_address) \
+         VALUES ($1, $2, $3, $4, $4, $5)")
+        .bind(id_hash).bind(user_id).bind(csrf_token).bind(now).bind(client_address)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn session(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<SessionUser>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT s.user_id, u.programme_id, u.role, u.name, u.email, u.disabled_at, s.csrf_token, \
+         s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1")
+        .bind(id_hash).fetch_optional(c).await)?)
+}
+
+pub async fn touch_session(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now).bind(id_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete_user_sessions(tx: &mut Tx, user_id: i64) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Remove sessions idle since before `idle_before` or created before `created_before`.
+pub async fn delete_expired_sessions(
+    tx: &mut Tx,
+    idle_before: DateTime<Utc>,
+    created_before: DateTime<Utc>,
+) -> crate::Result<u64> {
+    Ok(
+        on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(idle_before).bind(created_before).execute(c).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert_token(
+    tx: &mut Tx,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(user_id).bind(name).bind(token_hash).bind(now).fetch_one(c).await)?)
+}
+
+/// The user id of a live (unrevoked) token.
+pub async fn token_user(tx: &mut Tx, token_hash: &str) -> crate::Result<Option<(i64, i64)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash).fetch_optional(c).await)?)
+}
+
+pub async fn touch_token(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn list_tokens(tx: &mut Tx, user_id: i64) -> crate::Result<Vec<ApiToken>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC")
+        .bind(user_id).fetch_all(c).await)?)
+}
+
+pub async fn revoke_token(
+    tx: &mut Tx,
+    user_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> crate::Result<bool> {
+    Ok(on_tx!(tx, c => sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+        .bind(now).bind(id).bind(user_id).execute(c).await.map(|r| r.rows_affected()))?
+        == 1)
+}
+
+/// Note a failed sign-in against `key` (an account's e-mail, or a client address).
+pub async fn record_failure(
+    tx: &mut Tx,
+    kind: &str,
+    key: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO sign_in_failures (kind, key, at) VALUES ($1, $2, $3)")
+        .bind(kind).bind(key).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn count_failures(
+    tx: &mut Tx,
+    kind: &str,
+    key: &str,
+    since: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sign_in_failures WHERE kind = $1 AND key = $2 AND at >= $3")
+        .bind(kind).bind(key).bind(since).fetch_one(c).await)?)
+}
+
+pub async fn clear_failures(tx: &mut Tx, kind: &str, key: &str) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM sign_in_failures WHERE kind = $1 AND key = $2")
+        .bind(kind).bind(key).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn prune_failures(tx: &mut Tx, before: DateTime<Utc>) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM sign_in_failures WHERE at < $1").bind(before).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! The database handle, transactions and the dispatch macro.
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("a record with this {0} already exists")]
+    Duplicate(&'static str),
+    #[error("the record was changed by someone else")]
+    StaleVersion,
+    #[error("not found")]
+    NotFound,
+    #[error(
+        "the database schema is at version {found}, newer than this linkwork knows ({known}); upgrade linkwork"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Turn a unique-constraint violation into [`StoreError::Duplicate`] naming `what`.
+    pub fn on_unique(e: sqlx::Error, what: &'static str) -> StoreError {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate(what),
+            _ => StoreError::Sqlx(e),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to either backend. SQLite gets one writer connection (so
+/// writers queue in-process instead of failing with SQLITE_BUSY) and several
+/// readers (WAL lets them read while the writer writes).
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// One transaction on either backend.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Run the same query tokens on whichever backend a [`Tx`] holds. Inside the
+/// body, `$c` is `&mut` the backend's connection.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    /// For PostgreSQL: use this schema (created if missing). Tests use one each.
+    pub pg_schema: Option<String>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            pg_schema: None,
+        }
+    }
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> crate::Result<Db> {
+        Self::connect_with(url, &PoolOptions::default()).await
+    }
+
+    pub async fn connect_with(url: &str, opts: &PoolOptions) -> crate::Result<Db> {
+        if url.starts_with("sqlite:") {
+            let base = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-16000");
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(base.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(opts.max_connections.max(2))
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(base.read_only(true))
+                .await?;
+            Ok(Db::Sqlite { read, write })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let mut o = PgConnectOptions::from_str(url)?;
+            if let Some(schema) = &opts.pg_schema {
+                crate::dialect::ensure_pg_schema(url, schema).await?;
+                o = o.options([("search_path", schema.as_str())]);
+            }
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(o)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(crate::StoreError::UnsupportedUrl)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction that may write.
+    pub async fn write(&self) -> crate::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A read-only transaction (a consistent snapshot).
+    pub async fn read(&self) -> crate::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite { read, .. } => Tx::Sqlite(read.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Is the database reachable?
+    pub async fn ping(&self) -> crate::Result<()> {
+        match self {
+            Db::Sqlite { read, .. } => sqlx::query("SELECT 1").execute(read).await.map(|_| ()),
+            Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
+        }
+        .map_err(Into::into)
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> crate::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+    pub async fn rollback(self) -> crate::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}

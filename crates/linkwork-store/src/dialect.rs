@@ -1,0 +1,115 @@
+//! Everything that differs between SQLite and PostgreSQL, in one place.
+//! (The schema itself differs too: see `migrations/sqlite` and `migrations/postgres`.)
+
+use crate::{Db, Tx};
+use sqlx::Connection;
+
+/// Create a PostgreSQL schema if it does not exist (tests use one per test).
+pub async fn ensure_pg_schema(url: &str, schema: &str) -> crate::Result<()> {
+    let safe = schema
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !safe {
+        return Err(crate::StoreError::UnsupportedUrl);
+    }
+    let mut c = sqlx::PgConnection::connect(url).await?;
+    sqlx::raw_sql(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+        .execute(&mut c)
+        .await?;
+    c.close().await?;
+    Ok(())
+}
+
+/// Drop a test schema and everything in it.
+pub async fn drop_pg_schema(url: &str, schema: &str) -> crate::Result<()> {
+    if !schema
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(crate::StoreError::UnsupportedUrl);
+    }
+    let mut c = sqlx::PgConnection::connect(url).await?;
+    sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .execute(&mut c)
+        .await?;
+    c.close().await?;
+    Ok(())
+}
+
+/// Hold the migration lock for the rest of the transaction: several app nodes
+/// starting at once migrate one at a time. SQLite's single writer already
+/// serialises this.
+pub async fn lock_for_migration(tx: &mut Tx) -> crate::Result<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(7345001)")
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Does the migrations table exist yet?
+pub async fn migrations_table_exists(tx: &mut Tx) -> crate::Result<bool> {
+    let n: i64 = match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            )
+            .fetch_one(&mut **t)
+            .await?
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+            )
+            .fetch_one(&mut **t)
+            .await?
+        }
+    };
+    Ok(n > 0)
+}
+
+/// Make a consistent copy of a live SQLite database (`VACUUM INTO`). For
+/// PostgreSQL the answer is `pg_dump`, so this returns `false`.
+pub async fn backup_to(db: &Db, path: &str) -> crate::Result<bool> {
+    match db {
+        Db::Sqlite { write, .. } => {
+            sqlx::query("VACUUM INTO $1")
+                .bind(path)
+                .execute(write)
+                .await?;
+            Ok(true)
+        }
+        Db::Postgres(_) => Ok(false),
+    }
+}
+
+/// Commands that remove an audit trigger, for tamper-detection tests and
+/// nothing else: the audit table refuses updates and deletes otherwise.
+pub async fn drop_audit_guards_for_tests(db: &Db) -> crate::Result<()> {
+    match db {
+        Db::Sqlite { write, .. } => {
+            sqlx::raw_sql(
+                "DROP TRIGGER IF EXISTS audit_events_no_update; DROP TRIGGER IF EXISTS audit_events_no_delete;",
+            )
+            .execute(write)
+            .await?;
+        }
+        Db::Postgres(p) => {
+            sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
+                .execute(p)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Run a statement outside the normal API (tests only: simulating tampering).
+pub async fn execute_raw_for_tests(db: &Db, sql: &str) -> crate::Result<()> {
+    match db {
+        Db::Sqlite { write, .. } => sqlx::raw_sql(sql).execute(write).await.map(|_| ())?,
+        Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
+    }
+    Ok(())
+}

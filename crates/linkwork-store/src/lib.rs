@@ -1,0 +1,18 @@
+//! Persistence for linkwork: one query layer over embedded SQLite and PostgreSQL.
+//!
+//! Every query is written once, in SQL both dialects accept (`$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`, `TRUE`/`FALSE`). The [`on_tx!`] macro runs the
+//! same tokens against whichever backend the URL chose. Everything that differs
+//! between the two lives in [`dialect`] and the two migration folders.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod dialect;
+pub mod migrate;
+pub mod org;
+pub mod users;
+
+pub use db::{Backend, Db, StoreError, Tx};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,90 @@
+//! Schema migrations for both backends, embedded in the binary.
+//!
+//! Migrations are expand-then-contract: a new version only adds, so an older
+//! app node keeps working while a newer one migrates. A database whose schema
+//! is newer than this binary knows is refused.
+
+use crate::{Backend, Db, Tx, dialect, on_tx};
+use chrono::{DateTime, Utc};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// The newest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// What [`run`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub applied: Vec<i64>,
+    pub version: i64,
+}
+
+/// Bring the schema up to date, or refuse if it is newer than we know.
+pub async fn run(db: &Db, now: DateTime<Utc>) -> crate::Result<Outcome> {
+    let mut tx = db.write().await?;
+    dialect::lock_for_migration(&mut tx).await?;
+    if !dialect::migrations_table_exists(&mut tx).await? {
+        let ddl = "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        on_tx!(&mut tx, c => sqlx::raw_sql(ddl).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    let current = current_version(&mut tx).await?;
+    if current > latest_version() {
+        tx.rollback().await?;
+        return Err(crate::StoreError::SchemaTooNew {
+            found: current,
+            known: latest_version(),
+        });
+    }
+    let mut applied = Vec::new();
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let sql = match db.backend() {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        tracing::info!(version = m.version, name = m.name, "applying migration");
+        on_tx!(&mut tx, c => sqlx::raw_sql(sql).execute(c).await.map(|r| r.rows_affected()))?;
+        on_tx!(&mut tx, c => sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(now.to_rfc3339())
+            .execute(c)
+            .await.map(|r| r.rows_affected()))?;
+        applied.push(m.version);
+    }
+    tx.commit().await?;
+    Ok(Outcome {
+        applied,
+        version: latest_version().max(current),
+    })
+}
+
+async fn current_version(tx: &mut Tx) -> crate::Result<i64> {
+    let v: Option<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT MAX(version) FROM schema_migrations").fetch_one(c).await)?;
+    Ok(v.unwrap_or(0))
+}
+
+/// The schema version of a database, without changing it (0 when empty).
+pub async fn version(db: &Db) -> crate::Result<i64> {
+    let mut tx = db.read().await?;
+    let v = if dialect::migrations_table_exists(&mut tx).await? {
+        current_version(&mut tx).await?
+    } else {
+        0
+    };
+    tx.rollback().await?;
+    Ok(v)
+}

@@ -1,0 +1,150 @@
+//! `/api/v1`: JSON over the same use cases (and so the same permission checks)
+//! as the pages. Authentication is a personal token: `Authorization: Bearer …`.
+//! The OpenAPI document is generated from these handlers and types.
+
+mod audit;
+mod org;
+mod users;
+
+use crate::WebState;
+use crate::error::ApiError;
+use crate::session::ApiUser;
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use linkwork_app::AppError;
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .merge(org::routes())
+        .merge(users::routes())
+        .merge(audit::routes())
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token, made on the Your account page or with `linkwork token create`")).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "linkwork API", version = "1", description = "The JSON API of linkwork. Every request needs a personal API token; every answer is limited to what the token's owner may see. Errors are RFC 9457 problem details."),
+    paths(
+        me,
+        org::list_sites, org::get_site, org::create_site, org::update_site, org::import_sites,
+        org::list_areas, org::create_area, org::update_area,
+        org::list_clusters, org::create_cluster, org::update_cluster,
+        users::list_users, users::get_user, users::create_user, users::update_user, users::disable_user, users::enable_user,
+        audit::search_audit, audit::verify_audit,
+    ),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The token's owner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub user_id: i64,
+    pub programme_id: i64,
+    pub name: String,
+    pub email: String,
+    /// `administrator`, `manager`, `link-worker`, `practice-staff` or `partner`.
+    pub role: String,
+    pub site_ids: Vec<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "account", responses(
+    (status = 200, body = Me), (status = 401, body = crate::error::Problem)))]
+async fn me(user: ApiUser) -> Json<Me> {
+    let a = user.ctx.actor;
+    Json(Me {
+        user_id: a.user_id,
+        programme_id: a.programme_id,
+        name: a.name,
+        email: a.email,
+        role: a.role.code().into(),
+        site_ids: a.site_ids,
+    })
+}
+
+/// A list answer: one page of items and how many there are in all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Listing<T: ToSchema> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The id in a path: anything but a positive number is "not found".
+pub fn path_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(ApiError(AppError::NotFound))
+}
+
+/// `limit` and `offset` from text, with field-named errors.
+pub fn paging(limit: &str, offset: &str) -> Result<(i64, i64), ApiError> {
+    let mut e = linkwork_domain::FieldErrors::new();
+    let l = if limit.trim().is_empty() {
+        Some(100)
+    } else {
+        e.check(
+            "limit",
+            limit
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or("limit must be a whole number from 1 to 1000"),
+        )
+    };
+    let o = if offset.trim().is_empty() {
+        Some(0)
+    } else {
+        e.check(
+            "offset",
+            offset
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or("offset must be a whole number, 0 or more"),
+        )
+    };
+    e.into_result()
+        .map_err(|e| ApiError(AppError::Invalid(e)))?;
+    Ok((l.unwrap_or(100), o.unwrap_or(0)))
+}
+
+/// An optional id filter from text.
+pub fn opt_id(field: &str, raw: &str) -> Result<Option<i64>, ApiError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    raw.trim().parse::<i64>().map(Some).map_err(|_| {
+        ApiError(AppError::field(
+            field,
+            format!("{field} must be a whole number"),
+        ))
+    })
+}

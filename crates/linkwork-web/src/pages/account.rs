@@ -1,0 +1,127 @@
+//! The signed-in person's own account: details and personal API tokens.
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html::{self, Input};
+use crate::session::{Page, Posted};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use linkwork_app::AppError;
+use linkwork_domain::FieldErrors;
+use maud::html;
+use serde::Deserialize;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/account", get(show))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke))
+}
+
+async fn render(
+    state: &WebState,
+    page: &Page,
+    new_token: Option<&str>,
+    errors: &FieldErrors,
+    name: &str,
+) -> Result<Response, PageError> {
+    let tokens = state.app.list_tokens(&page.ctx).await?;
+    let a = &page.ctx.actor;
+    let body = html! {
+        h1 class="govuk-heading-l" { "Your account" }
+        dl class="govuk-summary-list" {
+            div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Name" } dd class="govuk-summary-list__value" { (a.name) } }
+            div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Email" } dd class="govuk-summary-list__value" { (a.email) } }
+            div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Role" } dd class="govuk-summary-list__value" { (a.role.label()) } }
+        }
+        h2 class="govuk-heading-m" { "API tokens" }
+        p class="govuk-body" { "A token lets a program use the linkwork API as you, with your permissions. Keep it secret. Send it as " code { "Authorization: Bearer <token>" } "." }
+        @if let Some(t) = new_token {
+            div class="govuk-panel govuk-panel--confirmation" {
+                h2 class="govuk-panel__title govuk-!-font-size-27" { "Your new token" }
+                div class="govuk-panel__body govuk-!-font-size-19" { "Copy it now: it will not be shown again." }
+            }
+            p class="lw-token" id="new-token" { (t) }
+        }
+        @if tokens.is_empty() { p class="govuk-body" { "You have no tokens." } }
+        @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Your tokens" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Name" }
+                    th scope="col" class="govuk-table__header" { "Made" }
+                    th scope="col" class="govuk-table__header" { "Last used" }
+                    th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Actions" } }
+                } }
+                tbody class="govuk-table__body" {
+                    @for t in &tokens {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (t.name) }
+                            td class="govuk-table__cell" { (html::date_time(t.created_at)) }
+                            td class="govuk-table__cell" { (t.last_used_at.map(html::date_time).unwrap_or_else(|| "Never".into())) }
+                            td class="govuk-table__cell" {
+                                @if let Some(r) = t.revoked_at { "Revoked " (html::date_time(r)) }
+                                @else {
+                                    form method="post" action={ "/account/tokens/" (t.id) "/revoke" } class="lw-inline-form" {
+                                        (html::csrf(page))
+                                        button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" { "Revoke" span class="govuk-visually-hidden" { " " (t.name) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h3 class="govuk-heading-s" { "Make a new token" }
+        form method="post" action="/account/tokens" novalidate {
+            (html::csrf(page))
+            (html::text_field("name", "What is it for?", name, errors, Input { hint: Some("For example: monthly report script"), ..Default::default() }))
+            (html::button("Make token"))
+        }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Html(html::layout("Your account", Some(page), Some(errors), body).into_string()),
+    )
+        .into_response())
+}
+
+async fn show(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
+    render(&state, &page, None, &FieldErrors::new(), "").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TokenForm {
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<WebState>,
+    p: Posted<TokenForm>,
+) -> Result<Response, PageError> {
+    match state.app.create_token(&p.page.ctx, &p.form.name).await {
+        Ok(t) => render(&state, &p.page, Some(&t), &FieldErrors::new(), "").await,
+        Err(AppError::Invalid(e)) => render(&state, &p.page, None, &e, &p.form.name).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn revoke(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<serde::de::IgnoredAny>,
+) -> Result<Response, PageError> {
+    let id = super::path_id(&id)?;
+    state.app.revoke_token(&p.page.ctx, id).await?;
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,78 @@
+//! The home page: what this person can do, and the programme at a glance.
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html;
+use crate::session::Page;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use linkwork_domain::{Permission, Role};
+use linkwork_store::org::SiteFilter;
+use maud::html;
+
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/", get(home))
+}
+
+async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>, PageError> {
+    let app = &state.app;
+    let a = &page.ctx.actor;
+    let (my_sites, _) = app
+        .list_sites(
+            &page.ctx,
+            &SiteFilter {
+                limit: 20,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mine: Vec<_> = my_sites
+        .iter()
+        .filter(|s| a.site_ids.contains(&s.id))
+        .collect();
+    let areas = if a.can(Permission::ViewUsers) {
+        app.list_areas(&page.ctx).await?
+    } else {
+        Vec::new()
+    };
+    let body = html! {
+        h1 class="govuk-heading-l" { "Hello, " (a.name) }
+        p class="govuk-body-l" { "You are signed in as a " (a.role.label().to_lowercase()) "." }
+        @if !areas.is_empty() {
+            div class="govuk-grid-row" {
+                @let sites: i64 = areas.iter().map(|x| x.site_count).sum();
+                @let clusters: i64 = areas.iter().map(|x| x.cluster_count).sum();
+                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (areas.len()) } span class="govuk-body" { "areas" } } }
+                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (clusters) } span class="govuk-body" { "clusters" } } }
+                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (sites) } span class="govuk-body" { "sites" } } }
+            }
+            (html::bar_chart("Sites in each area", &areas.iter().map(|x| (x.name.clone(), x.site_count)).collect::<Vec<_>>()))
+        }
+        @if !mine.is_empty() {
+            h2 class="govuk-heading-m" { "Where you work" }
+            ul class="govuk-list" {
+                @for s in &mine { li { a class="govuk-link" href={ "/sites/" (s.id) } { (s.name) } " (" (s.code) ")" } }
+            }
+        } @else if !a.role.sees_whole_programme() {
+            div class="govuk-inset-text" { "You are not assigned to any site yet. Ask your programme's administrator to add you to the sites you work at." }
+        }
+        h2 class="govuk-heading-m" { "What you can do" }
+        ul class="govuk-list govuk-list--bullet" {
+            li { a class="govuk-link" href="/sites" { "Find a site" } }
+            @if a.can(Permission::ManageOrganisation) {
+                li { a class="govuk-link" href="/sites/new" { "Add a site" } }
+                li { a class="govuk-link" href="/sites/import" { "Import sites from a CSV file" } }
+                li { a class="govuk-link" href="/areas" { "Manage areas and clusters" } }
+            }
+            @if a.can(Permission::ManageUsers) { li { a class="govuk-link" href="/users/new" { "Add a user" } } }
+            @if a.role == Role::Manager { li { a class="govuk-link" href="/users" { "See the programme's staff" } } }
+            @if a.can(Permission::ViewAudit) { li { a class="govuk-link" href="/audit" { "Search the audit trail" } } }
+            li { a class="govuk-link" href="/account" { "Your account and API tokens" } }
+        }
+    };
+    Ok(Html(
+        html::layout("Home", Some(&page), None, body).into_string(),
+    ))
+}
