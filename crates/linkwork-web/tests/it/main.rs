@@ -1,0 +1,10 @@
+//! Integration tests of linkwork-web, through the real router on a real port,
+//! on SQLite and (when `LINKWORK_TEST_POSTGRES_URL` is set) on PostgreSQL.
+
+mod access;
+mod api;
+mod audit;
+mod auth;
+mod browser;
+mod org;
+mod users;
