@@ -377,10 +377,10 @@ fn programme_plan(rng: &mut Rng) -> Plan {
     let mut all = practices();
     rng.shuffle(&mut all);
     for p in all {
-        if let Some(a) = district_number(&p.3).and_then(area_of) {
-            if by_area[a].len() < targets[a] {
-                by_area[a].push(p);
-            }
+        if let Some(a) = district_number(&p.3).and_then(area_of)
+            && by_area[a].len() < targets[a]
+        {
+            by_area[a].push(p);
         }
     }
     let mut sites = Vec::new();

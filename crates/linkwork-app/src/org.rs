@@ -51,6 +51,13 @@ impl SiteInput {
     /// Parse every field, gathering all errors at once.
     pub fn parse(&self) -> Result<SiteFields, FieldErrors> {
         let mut e = FieldErrors::new();
+        // In the order of the form, so the error summary reads top to bottom.
+        let name = e.check(
+            "name",
+            text::required_text(&self.name, "the site name", 200),
+        );
+        let code = e.check("code", text::site_code(&self.code));
+        let kind = e.check("kind", SiteKind::parse(&self.kind));
         let cluster_id = e.check(
             "cluster_id",
             self.cluster_id
@@ -58,12 +65,6 @@ impl SiteInput {
                 .parse::<i64>()
                 .map_err(|_| "Choose the cluster this site belongs to"),
         );
-        let code = e.check("code", text::site_code(&self.code));
-        let name = e.check(
-            "name",
-            text::required_text(&self.name, "the site name", 200),
-        );
-        let kind = e.check("kind", SiteKind::parse(&self.kind));
         let practice_code = if self.practice_code.trim().is_empty() {
             if kind == Some(SiteKind::GpPractice) {
                 e.add(
@@ -449,9 +450,9 @@ mod tests {
         assert_eq!(
             fields,
             [
-                "cluster_id",
-                "code",
                 "name",
+                "code",
+                "cluster_id",
                 "practice_code",
                 "list_size",
                 "postcode"

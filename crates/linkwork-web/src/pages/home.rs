@@ -39,14 +39,14 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     };
     let body = html! {
         h1 class="govuk-heading-l" { "Hello, " (a.name) }
-        p class="govuk-body-l" { "You are signed in as a " (a.role.label().to_lowercase()) "." }
+        p class="govuk-body-l" { "You are signed in as " (article(a.role.label())) " " (a.role.label().to_lowercase()) "." }
         @if !areas.is_empty() {
             div class="govuk-grid-row" {
                 @let sites: i64 = areas.iter().map(|x| x.site_count).sum();
                 @let clusters: i64 = areas.iter().map(|x| x.cluster_count).sum();
-                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (areas.len()) } span class="govuk-body" { "areas" } } }
-                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (clusters) } span class="govuk-body" { "clusters" } } }
-                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (sites) } span class="govuk-body" { "sites" } } }
+                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (areas.len()) } span class="govuk-body" { (plural(areas.len() as i64, "area", "areas")) } } }
+                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (clusters) } span class="govuk-body" { (plural(clusters, "cluster", "clusters")) } } }
+                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (sites) } span class="govuk-body" { (plural(sites, "site", "sites")) } } }
             }
             (html::bar_chart("Sites in each area", &areas.iter().map(|x| (x.name.clone(), x.site_count)).collect::<Vec<_>>()))
         }
@@ -75,4 +75,16 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     Ok(Html(
         html::layout("Home", Some(&page), None, body).into_string(),
     ))
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn plural(n: i64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }

@@ -1,6 +1,8 @@
 //! Integration tests of linkwork-web, through the real router on a real port,
 //! on SQLite and (when `LINKWORK_TEST_POSTGRES_URL` is set) on PostgreSQL.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
 mod access;
 mod api;
 mod audit;

@@ -1,0 +1,245 @@
+//! The `linkwork` binary's subcommands, run as an operator would.
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn name() -> String {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).unwrap();
+    hex::encode(b)
+}
+
+struct Dir(std::path::PathBuf);
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp() -> (Dir, String) {
+    let d = std::env::temp_dir().join(format!("linkwork-cli-{}", name()));
+    std::fs::create_dir_all(&d).unwrap();
+    let url = format!("sqlite://{}", d.join("cli.db").display());
+    (Dir(d), url)
+}
+
+fn run(url: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_linkwork"));
+    c.args(args)
+        .env("LINKWORK_DATABASE_URL", url)
+        .env("LINKWORK_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn user_flow(url: &str) {
+    let o = run(
+        url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Lead@Example.org",
+            "--name",
+            "Lead Admin",
+            "--role",
+            "administrator",
+            "--password-stdin",
+        ],
+        Some("a long operator passphrase\n"),
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("Added user"));
+    let o = run(
+        url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "w@example.org",
+            "--name",
+            "Worker",
+            "--role",
+            "wizard",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(out(&o).contains("role: Choose a role"), "{}", out(&o));
+    let o = run(
+        url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "w@example.org",
+            "--name",
+            "Worker",
+            "--role",
+            "link-worker",
+            "--site",
+            "NOPE1",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(out(&o).contains("NOPE1"), "{}", out(&o));
+    let o = run(
+        url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "w@example.org",
+            "--name",
+            "Worker",
+            "--role",
+            "link-worker",
+            "--password-stdin",
+        ],
+        Some("password1234\n"),
+    );
+    assert!(!o.status.success());
+    assert!(
+        out(&o).contains("password: This password is too common"),
+        "{}",
+        out(&o)
+    );
+    let o = run(
+        url,
+        &["token", "create", "--email", "lead@example.org"],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).trim().starts_with("lw_"));
+    let o = run(
+        url,
+        &["user", "disable", "--email", "lead@example.org"],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let o = run(url, &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("The audit trail is whole"));
+}
+
+#[test]
+fn users_tokens_and_audit_on_sqlite() {
+    let (_d, url) = temp();
+    user_flow(&url);
+}
+
+#[test]
+fn users_tokens_and_audit_on_postgres() {
+    let Some(base) = std::env::var("LINKWORK_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
+        return;
+    };
+    let schema = format!("c_{}", name());
+    let admin = Command::new("psql")
+        .arg(&base)
+        .arg("-c")
+        .arg(format!("CREATE SCHEMA {schema}"))
+        .output();
+    if admin.map(|o| !o.status.success()).unwrap_or(true) {
+        // Without psql, let the app create it: linkwork only needs search_path.
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(linkwork_store::dialect::ensure_pg_schema(&base, &schema))
+            .unwrap();
+    }
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    user_flow(&url);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(linkwork_store::dialect::drop_pg_schema(&base, &schema))
+        .unwrap();
+}
+
+#[test]
+fn demo_migrate_and_backup() {
+    let (d, url) = temp();
+    let o = run(&url, &["demo", "--scale", "programme", "--seed", "3"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    let text = out(&o);
+    assert!(
+        text.contains("5 areas") && text.contains("96 sites"),
+        "{text}"
+    );
+    assert!(text.contains("admin@linkwork.example"));
+    let again = run(&url, &["demo"], None);
+    assert!(
+        out(&again).contains("empty database only"),
+        "{}",
+        out(&again)
+    );
+    let o = run(&url, &["migrate"], None);
+    assert!(out(&o).contains("schema version 1"), "{}", out(&o));
+    let copy = d.0.join("backup.db");
+    let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(copy.exists());
+    let o = run(
+        &format!("sqlite://{}", copy.display()),
+        &["audit", "verify"],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
+    assert!(!o.status.success(), "refuses to overwrite");
+}
+
+#[test]
+fn demo_data_is_deterministic_for_a_seed() {
+    let (_a, url_a) = temp();
+    let (_b, url_b) = temp();
+    let a = out(&run(&url_a, &["demo", "--seed", "11"], None));
+    let b = out(&run(&url_b, &["demo", "--seed", "11"], None));
+    let summary = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("Demo data made"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(summary(&a), summary(&b));
+    assert!(!summary(&a).is_empty());
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["demo", "--help"],
+        vec!["backup", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["token", "create", "--help"],
+    ] {
+        let o = run("sqlite://unused.db", &args, None);
+        assert!(o.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+}

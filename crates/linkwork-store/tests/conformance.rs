@@ -1,0 +1,372 @@
+//! The storage conformance suite: the same tests against embedded SQLite and
+//! PostgreSQL (when `LINKWORK_TEST_POSTGRES_URL` is set).
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use linkwork_domain::{Actor, Grant, Permission, Role, SiteScope};
+use linkwork_store::audit::{self, NewEvent};
+use linkwork_store::db::PoolOptions;
+use linkwork_store::org::{self, SiteFields, SiteFilter};
+use linkwork_store::users::{self, NewUser};
+use linkwork_store::{Db, StoreError, dialect, migrate};
+
+fn name() -> String {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).unwrap();
+    hex::encode(b)
+}
+
+struct TestDb {
+    db: Db,
+    cleanup: Option<(String, String)>,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        if let Some((url, schema)) = self.cleanup.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let _ = rt.block_on(dialect::drop_pg_schema(&url, &schema));
+            })
+            .join();
+        }
+    }
+}
+
+async fn sqlite() -> TestDb {
+    let dir = std::env::temp_dir().join(format!("linkwork-store-{}", name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = Db::connect(&format!("sqlite://{}", dir.join("t.db").display()))
+        .await
+        .unwrap();
+    migrate::run(&db, now()).await.unwrap();
+    TestDb {
+        db,
+        cleanup: None,
+        dir: Some(dir),
+    }
+}
+
+async fn postgres() -> Option<TestDb> {
+    let url = std::env::var("LINKWORK_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
+    let schema = format!("s_{}", name());
+    let db = Db::connect_with(
+        &url,
+        &PoolOptions {
+            max_connections: 8,
+            pg_schema: Some(schema.clone()),
+        },
+    )
+    .await
+    .unwrap();
+    migrate::run(&db, now()).await.unwrap();
+    Some(TestDb {
+        db,
+        cleanup: Some((url, schema)),
+        dir: None,
+    })
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 59).unwrap() + chrono::Duration::microseconds(123_456)
+}
+
+macro_rules! both {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn body($db: Db) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = super::sqlite().await;
+                body(t.db.clone()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(t) = super::postgres().await {
+                    body(t.db.clone()).await;
+                }
+            }
+        }
+    };
+}
+
+fn admin(programme_id: i64) -> Actor {
+    Actor {
+        user_id: 0,
+        programme_id,
+        role: Role::Administrator,
+        name: "op".into(),
+        email: "op".into(),
+        site_ids: vec![],
+    }
+}
+
+fn grant(programme_id: i64) -> Grant {
+    admin(programme_id)
+        .authorize(Permission::ManageOrganisation)
+        .unwrap()
+}
+
+fn site(cluster_id: i64, code: &str) -> SiteFields {
+    SiteFields {
+        cluster_id,
+        code: code.into(),
+        name: format!("Site {code}"),
+        kind: "gp_practice".into(),
+        practice_code: Some(code.into()),
+        list_size: Some(5000),
+        deep_end: true,
+        address: None,
+        postcode: Some("G1 1AA".into()),
+        phone: None,
+        active: true,
+    }
+}
+
+/// A programme with an area, a cluster and `n` sites: (programme, cluster, site ids).
+async fn programme(db: &Db, label: &str, n: usize) -> (i64, i64, Vec<i64>) {
+    let mut tx = db.write().await.unwrap();
+    let p = org::create_programme(&mut tx, label, now()).await.unwrap();
+    let g = grant(p);
+    let a = org::create_area(&mut tx, &g, "Area", now()).await.unwrap();
+    let c = org::create_cluster(&mut tx, &g, a, "Cluster", now())
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(
+            org::create_site(&mut tx, &g, &site(c, &format!("S{i:05}")), now())
+                .await
+                .unwrap(),
+        );
+    }
+    tx.commit().await.unwrap();
+    (p, c, ids)
+}
+
+both!(migrations_are_idempotent_and_refuse_a_newer_schema, |db| {
+    let again = migrate::run(&db, now()).await.unwrap();
+    assert!(again.applied.is_empty());
+    assert_eq!(
+        migrate::version(&db).await.unwrap(),
+        migrate::latest_version()
+    );
+    dialect::execute_raw_for_tests(
+        &db,
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')",
+    )
+    .await
+    .unwrap();
+    match migrate::run(&db, now()).await {
+        Err(StoreError::SchemaTooNew { found: 9999, .. }) => {}
+        other => panic!("expected SchemaTooNew, got {other:?}"),
+    }
+});
+
+both!(timestamps_and_flags_round_trip_exactly, |db| {
+    let (p, _, ids) = programme(&db, "P", 1).await;
+    let mut tx = db.read().await.unwrap();
+    let s = org::get_site(&mut tx, SiteScope::Programme { programme_id: p }, ids[0])
+        .await
+        .unwrap();
+    assert_eq!(s.updated_at, now());
+    assert!(s.deep_end && s.active);
+    assert_eq!(s.list_size, Some(5000));
+});
+
+both!(site_lists_are_narrowed_in_sql, |db| {
+    let (p, _, ids) = programme(&db, "P", 5).await;
+    let (q, _, other_ids) = programme(&db, "Q", 3).await;
+    let mut tx = db.write().await.unwrap();
+    let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
+    let u = users::create(
+        &mut tx,
+        &ug,
+        &NewUser {
+            email: "w@example.org",
+            name: "W",
+            role: "link-worker",
+            password_hash: None,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    users::set_sites(&mut tx, &ug, u, &[ids[1], ids[3]])
+        .await
+        .unwrap();
+    // Another programme's site cannot be assigned.
+    assert!(matches!(
+        users::set_sites(&mut tx, &ug, u, &[other_ids[0]]).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+    let mut tx = db.read().await.unwrap();
+    let f = SiteFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    let (mine, total) = org::list_sites(
+        &mut tx,
+        SiteScope::AssignedTo {
+            programme_id: p,
+            user_id: u,
+        },
+        &f,
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(
+        mine.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![ids[1], ids[3]]
+    );
+    let (all, total) = org::list_sites(&mut tx, SiteScope::Programme { programme_id: p }, &f)
+        .await
+        .unwrap();
+    assert_eq!((all.len(), total), (5, 5));
+    let (theirs, _) = org::list_sites(&mut tx, SiteScope::Programme { programme_id: q }, &f)
+        .await
+        .unwrap();
+    assert!(theirs.iter().all(|s| !ids.contains(&s.id)));
+    assert!(matches!(
+        org::get_site(
+            &mut tx,
+            SiteScope::AssignedTo {
+                programme_id: p,
+                user_id: u
+            },
+            ids[0]
+        )
+        .await,
+        Err(StoreError::NotFound)
+    ));
+    let (found, _) = org::list_sites(
+        &mut tx,
+        SiteScope::Programme { programme_id: p },
+        &SiteFilter {
+            text: Some("s00003".into()),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(found.len(), 1);
+    let (page, total) = org::list_sites(
+        &mut tx,
+        SiteScope::Programme { programme_id: p },
+        &SiteFilter {
+            limit: 2,
+            offset: 4,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((page.len(), total), (1, 5));
+});
+
+both!(duplicates_stale_versions_and_other_programmes, |db| {
+    let (p, c, ids) = programme(&db, "P", 1).await;
+    let (q, _, _) = programme(&db, "Q", 0).await;
+    let mut tx = db.write().await.unwrap();
+    assert!(matches!(
+        org::create_site(&mut tx, &grant(p), &site(c, "S00000"), now()).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    tx.rollback().await.unwrap();
+    let mut tx = db.write().await.unwrap();
+    org::update_site(&mut tx, &grant(p), ids[0], 1, &site(c, "S00000"), now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        org::update_site(&mut tx, &grant(p), ids[0], 1, &site(c, "S00000"), now()).await,
+        Err(StoreError::StaleVersion)
+    ));
+    assert!(matches!(
+        org::update_site(&mut tx, &grant(q), ids[0], 2, &site(c, "S00000"), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        org::create_site(&mut tx, &grant(q), &site(c, "S99999"), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    tx.commit().await.unwrap();
+});
+
+both!(concurrent_audit_appends_keep_one_chain, |db| {
+    let (p, _, _) = programme(&db, "P", 0).await;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = db.write().await.unwrap();
+            let e = NewEvent {
+                programme_id: Some(p),
+                actor: format!("worker{i}"),
+                action: "test.append".into(),
+                object_type: "test".into(),
+                object_id: i.to_string(),
+                request_id: "r".into(),
+                outcome: "success".into(),
+                ..Default::default()
+            };
+            audit::append(&mut tx, &e, now()).await.unwrap();
+            tx.commit().await.unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut tx = db.read().await.unwrap();
+    let v = audit::verify(&mut tx, Some(p)).await.unwrap();
+    assert!(v.ok(), "{:?}", v.problems);
+    assert_eq!(v.events, 24);
+    let (events, total) = audit::search(
+        &mut tx,
+        p,
+        &audit::Filter {
+            actor: Some("WORKER1".into()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, events.len() as i64);
+    assert!(total >= 11, "worker1 and worker10..worker19");
+});
+
+both!(online_backup_copies_a_live_database, |db| {
+    let (p, _, _) = programme(&db, "P", 3).await;
+    let dir = std::env::temp_dir().join(format!("linkwork-backup-{}", name()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("copy.db");
+    let copied = dialect::backup_to(&db, &file.to_string_lossy())
+        .await
+        .unwrap();
+    match db.backend() {
+        linkwork_store::Backend::Sqlite => {
+            assert!(copied);
+            let copy = Db::connect(&format!("sqlite://{}", file.display()))
+                .await
+                .unwrap();
+            let mut tx = copy.read().await.unwrap();
+            assert_eq!(org::counts(&mut tx, p).await.unwrap().sites, 3);
+        }
+        linkwork_store::Backend::Postgres => assert!(!copied),
+    }
+    let _ = std::fs::remove_dir_all(dir);
+});
