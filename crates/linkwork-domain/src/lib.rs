@@ -5,9 +5,12 @@
 
 pub mod clock;
 pub mod fields;
+pub mod identifiers;
 pub mod permission;
+pub mod referral;
 pub mod role;
 pub mod text;
+pub mod wellbeing;
 
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use fields::{FieldError, FieldErrors};

@@ -252,3 +252,40 @@ both!(health_readiness_and_unknown_routes, |t| {
         .unwrap_or(0);
     assert_eq!(r, 200);
 });
+
+both!(failed_sign_ins_are_throttled_per_address, |t| {
+    let org = t.organisation("Programme A").await;
+    let u = t.user(org.programme_id, Role::Manager, &[]).await;
+    let mut s = linkwork_testkit::WebSession {
+        base: t.base.clone(),
+        client: t.client(),
+        cookies: vec![],
+        csrf: String::new(),
+    };
+    // Thirty wrong guesses at thirty different accounts from one address…
+    for i in 0..30 {
+        let r = s
+            .post_sign_in(&format!("guess{i}@example.org"), "wrong password here")
+            .await;
+        assert_eq!(r.status, 422);
+    }
+    // …and that address is refused, even for a real account with the right password.
+    assert_eq!(s.post_sign_in(&u.email, PASSWORD).await.status, 429);
+    let (events, _) = t
+        .app
+        .search_audit(
+            &t.user(org.programme_id, Role::Administrator, &[]).await.ctx,
+            &linkwork_store::audit::Filter {
+                action: Some("session.sign_in".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_default();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.outcome == "refused" && e.detail.contains("throttled"))
+    );
+});

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmarks of the platform foundation: start-up, sign-in, an authenticated
+# page under concurrent load (wrk, from a second process), resident memory.
+# Usage: bench/run.sh [sqlite|postgres]   (PostgreSQL: BENCH_POSTGRES_URL, default
+# postgres://postgres@127.0.0.1:5432/linkwork_bench, created if missing)
+# Needs: wrk (Debian package), curl. Writes nothing outside a temp directory
+# (and, for postgres, the linkwork_bench database, which it recreates).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend="${1:-sqlite}"
+port="${BENCH_PORT:-18080}"
+duration="${BENCH_DURATION:-20s}"
+conns="${BENCH_CONNECTIONS:-32}"
+bin=target/release/linkwork
+[ -x "$bin" ] || cargo build --release
+work=$(mktemp -d)
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+if [ "$backend" = postgres ]; then
+  url="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/linkwork_bench}"
+  psql "${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS linkwork_bench" -c "CREATE DATABASE linkwork_bench" >/dev/null
+else
+  url="sqlite://$work/bench.db"
+fi
+export LINKWORK_DATABASE_URL="$url" LINKWORK_LOG=warn
+
+echo "# linkwork benchmark, $backend, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+"$bin" demo --scale programme --seed 1 >/dev/null
+
+# Start-up on an existing database: from exec to the first answered request.
+start=$(date +%s%N)
+"$bin" serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+pid=$!
+until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.01; done
+echo "start-up to first answer: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+
+# Sign-in: the sign-in page (for its CSRF cookie), then the posted form.
+jar="$work/jar"
+curl -fs -c "$jar" "http://127.0.0.1:$port/sign-in" -o "$work/signin.html"
+csrf=$(grep -o 'name="csrf_token" value="[^"]*"' "$work/signin.html" | head -1 | sed 's/.*value="//; s/"$//')
+t=$(curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{time_total}' \
+  --data-urlencode "email=manager@linkwork.example" \
+  --data-urlencode "password=demo passphrase for linkwork" \
+  --data-urlencode "csrf_token=$csrf" --data-urlencode "next=/" \
+  "http://127.0.0.1:$port/sign-in")
+echo "sign-in (argon2id verify + session write): $(awk "BEGIN{print $t*1000}") ms"
+cookie=$(awk '$6 ~ /linkwork_session/ {print $6"="$7}' "$jar")
+
+for path in "/sites?area_id=&q=" "/"; do
+  echo
+  echo "## GET $path as a signed-in manager: wrk -t2 -c$conns -d$duration --latency"
+  wrk -t2 -c"$conns" -d"$duration" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" \
+    | grep -E "Requests/sec|50%|75%|90%|99%|Non-2xx|Socket errors"
+done
+echo
+echo "resident memory of serve: now $(awk '/VmRSS/{print $2/1024" MB"}' /proc/$pid/status), peak $(awk '/VmHWM/{print $2/1024" MB"}' /proc/$pid/status)"

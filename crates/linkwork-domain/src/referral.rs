@@ -1,0 +1,209 @@
+//! The lifecycle of a referral (an episode of support).
+//!
+//! received → allocated → contacted → engaged → closed, with triage able to
+//! decline a received referral. **The door is always open**: a closed or
+//! declined referral can be reopened, and nothing closes a case by itself.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralStatus {
+    Received,
+    Allocated,
+    Contacted,
+    Engaged,
+    Declined,
+    Closed,
+}
+
+/// Why a referral was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosureReason {
+    GoalsMet,
+    ChoseToStop,
+    NoContactAfterAttempts,
+    MovedOrHandedOver,
+    NotAppropriate,
+    Died,
+    Other,
+}
+
+/// Something that happens to a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Accept,
+    Decline,
+    Allocate,
+    /// A contact attempt that reached the person.
+    Contact,
+    /// The first attended appointment.
+    Attend,
+    Close(ClosureReason),
+    Reopen,
+}
+
+impl ReferralStatus {
+    pub const ALL: [ReferralStatus; 6] = [
+        ReferralStatus::Received,
+        ReferralStatus::Allocated,
+        ReferralStatus::Contacted,
+        ReferralStatus::Engaged,
+        ReferralStatus::Declined,
+        ReferralStatus::Closed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReferralStatus::Received => "received",
+            ReferralStatus::Allocated => "allocated",
+            ReferralStatus::Contacted => "contacted",
+            ReferralStatus::Engaged => "engaged",
+            ReferralStatus::Declined => "declined",
+            ReferralStatus::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferralStatus::Received => "Received",
+            ReferralStatus::Allocated => "Allocated",
+            ReferralStatus::Contacted => "Contacted",
+            ReferralStatus::Engaged => "Engaged",
+            ReferralStatus::Declined => "Declined at triage",
+            ReferralStatus::Closed => "Closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReferralStatus> {
+        ReferralStatus::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, ReferralStatus::Declined | ReferralStatus::Closed)
+    }
+
+    /// The status after `event`, or why it cannot happen.
+    pub fn apply(self, event: Event) -> Result<ReferralStatus, String> {
+        use Event::*;
+        use ReferralStatus::*;
+        match (self, event) {
+            (Received, Accept) => Ok(Received),
+            (Received, Decline) => Ok(Declined),
+            (Received | Allocated | Contacted | Engaged, Allocate) => {
+                Ok(if self == Received { Allocated } else { self })
+            }
+            (Allocated, Contact) => Ok(Contacted),
+            (Contacted | Engaged, Contact) => Ok(self),
+            (Allocated | Contacted, Attend) => Ok(Engaged),
+            (Engaged, Attend) => Ok(Engaged),
+            (Received | Allocated | Contacted | Engaged, Close(_)) => Ok(Closed),
+            (Closed | Declined, Reopen) => Ok(Allocated),
+            (Closed | Declined, _) => Err("This referral is closed: reopen it first".into()),
+            (Received, Contact | Attend) => {
+                Err("Allocate the referral to a link worker first".into())
+            }
+            (_, Decline) => Err("Only a new referral can be declined at triage".into()),
+            (_, Reopen) => Err("This referral is already open".into()),
+            (_, Accept) => Err("This referral has already been accepted".into()),
+        }
+    }
+}
+
+impl ClosureReason {
+    pub const ALL: [ClosureReason; 7] = [
+        ClosureReason::GoalsMet,
+        ClosureReason::ChoseToStop,
+        ClosureReason::NoContactAfterAttempts,
+        ClosureReason::MovedOrHandedOver,
+        ClosureReason::NotAppropriate,
+        ClosureReason::Died,
+        ClosureReason::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ClosureReason::GoalsMet => "goals_met",
+            ClosureReason::ChoseToStop => "chose_to_stop",
+            ClosureReason::NoContactAfterAttempts => "no_contact_after_attempts",
+            ClosureReason::MovedOrHandedOver => "moved_or_handed_over",
+            ClosureReason::NotAppropriate => "not_appropriate",
+            ClosureReason::Died => "died",
+            ClosureReason::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ClosureReason::GoalsMet => "Goals met",
+            ClosureReason::ChoseToStop => "Chose to stop",
+            ClosureReason::NoContactAfterAttempts => "No contact after several attempts",
+            ClosureReason::MovedOrHandedOver => "Moved or handed over",
+            ClosureReason::NotAppropriate => "Not appropriate",
+            ClosureReason::Died => "Died",
+            ClosureReason::Other => "Other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClosureReason> {
+        ClosureReason::ALL.into_iter().find(|x| x.code() == s)
+    }
+}
+
+/// SNOMED CT: referral to social prescribing service.
+pub const SNOMED_REFERRAL: &str = "871731000000106";
+/// SNOMED CT: social prescribing declined.
+pub const SNOMED_DECLINED: &str = "871711000000103";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Event::*;
+    use ReferralStatus::*;
+
+    #[test]
+    fn the_usual_journey() {
+        let s = Received
+            .apply(Allocate)
+            .and_then(|s| s.apply(Contact))
+            .and_then(|s| s.apply(Attend));
+        assert_eq!(s, Ok(Engaged));
+        assert_eq!(Engaged.apply(Close(ClosureReason::GoalsMet)), Ok(Closed));
+    }
+
+    #[test]
+    fn the_door_is_always_open() {
+        assert_eq!(Closed.apply(Reopen), Ok(Allocated));
+        assert_eq!(Declined.apply(Reopen), Ok(Allocated));
+        assert!(Closed.apply(Contact).is_err());
+        // A missed appointment or months of silence never close a case by themselves:
+        // only an explicit Close does.
+        for s in [Allocated, Contacted, Engaged] {
+            assert!(s.is_open());
+            assert_eq!(s.apply(Contact).map(|x| x.is_open()), Ok(true));
+        }
+    }
+
+    #[test]
+    fn triage() {
+        assert_eq!(Received.apply(Decline), Ok(Declined));
+        assert!(Engaged.apply(Decline).is_err());
+        assert!(Received.apply(Attend).is_err());
+        assert_eq!(
+            Engaged.apply(Allocate),
+            Ok(Engaged),
+            "reallocation keeps the stage"
+        );
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in ReferralStatus::ALL {
+            assert_eq!(ReferralStatus::parse(s.code()), Some(s));
+        }
+        for r in ClosureReason::ALL {
+            assert_eq!(ClosureReason::parse(r.code()), Some(r));
+        }
+    }
+}
