@@ -18,7 +18,7 @@ impl App {
     pub async fn verify_audit(&self, ctx: &Ctx) -> Result<Verification> {
         self.authorize(ctx, Permission::ViewAudit, "audit", "verify")
             .await?;
-        let mut tx = self.db.read().await?;
+        let mut tx = self.db.snapshot().await?;
         let v = store::verify(&mut tx, Some(ctx.actor.programme_id)).await?;
         tx.rollback().await?;
         Ok(v)
@@ -26,7 +26,7 @@ impl App {
 
     /// Verify every chain in the database (the command line's `audit verify`).
     pub async fn verify_all_audit(&self) -> Result<Verification> {
-        let mut tx = self.db.read().await?;
+        let mut tx = self.db.snapshot().await?;
         let v = store::verify(&mut tx, None).await?;
         tx.rollback().await?;
         Ok(v)

@@ -7,7 +7,8 @@
 //! app nodes can never fork a chain. Each event's hash covers its fields and
 //! the previous hash: editing, deleting or reordering events breaks the chain.
 
-use crate::{Tx, on_tx};
+use crate::query::{Param, Where};
+use crate::{Tx, bind_where, on_tx};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -118,26 +119,41 @@ pub async fn search(
     programme_id: i64,
     f: &Filter,
 ) -> crate::Result<(Vec<Event>, i64)> {
-    let actor = f
+    let mut w = Where::new();
+    w.and("programme_id = ?", [Param::I64(programme_id)]);
+    if let Some(a) = f
         .actor
         .as_deref()
-        .map(|a| format!("%{}%", a.trim().to_lowercase()));
-    let action = f.action.as_deref().map(|a| format!("{}%", a.trim()));
-    let filter = "programme_id = $1 AND ($2 IS NULL OR LOWER(actor) LIKE $2) AND ($3 IS NULL OR object_type = $3) \
-        AND ($4 IS NULL OR object_id = $4) AND ($5 IS NULL OR action LIKE $5) AND ($6 IS NULL OR at >= $6) \
-        AND ($7 IS NULL OR at < $7)";
+        .map(|a| format!("%{}%", a.trim().to_lowercase()))
+    {
+        w.and("LOWER(actor) LIKE ?", [Param::Text(a)]);
+    }
+    if let Some(t) = &f.object_type {
+        w.and("object_type = ?", [Param::Text(t.clone())]);
+    }
+    if let Some(o) = &f.object_id {
+        w.and("object_id = ?", [Param::Text(o.clone())]);
+    }
+    if let Some(a) = f.action.as_deref().map(|a| format!("{}%", a.trim())) {
+        w.and("action LIKE ?", [Param::Text(a)]);
+    }
+    if let Some(t) = f.from {
+        w.and("at >= ?", [Param::Time(t)]);
+    }
+    if let Some(t) = f.to {
+        w.and("at < ?", [Param::Time(t)]);
+    }
+    let n = w.next();
     let sql = format!(
-        "SELECT * FROM audit_events WHERE {filter} ORDER BY at DESC, id DESC LIMIT $8 OFFSET $9"
+        "SELECT * FROM audit_events{} ORDER BY at DESC, id DESC LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
     );
-    let rows = on_tx!(tx, c => sqlx::query_as(&sql)
-        .bind(programme_id).bind(&actor).bind(&f.object_type).bind(&f.object_id).bind(&action)
-        .bind(f.from).bind(f.to).bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
+    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
+        .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
         .fetch_all(c).await)?;
-    let count_sql = format!("SELECT COUNT(*) FROM audit_events WHERE {filter}");
-    let total = on_tx!(tx, c => sqlx::query_scalar(&count_sql)
-        .bind(programme_id).bind(&actor).bind(&f.object_type).bind(&f.object_id).bind(&action)
-        .bind(f.from).bind(f.to)
-        .fetch_one(c).await)?;
+    let count_sql = format!("SELECT COUNT(*) FROM audit_events{}", w.sql());
+    let total = on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
     Ok((rows, total))
 }
 
@@ -172,8 +188,8 @@ pub async fn verify(tx: &mut Tx, chain: Option<i64>) -> crate::Result<Verificati
         let mut expected_seq = 1i64;
         loop {
             let page: Vec<Event> = on_tx!(tx, c => sqlx::query_as(
-                "SELECT * FROM audit_events WHERE chain_id = $1 AND seq >= $2 ORDER BY seq LIMIT 5000")
-                .bind(chain_id).bind(expected_seq).fetch_all(c).await)?;
+                "SELECT * FROM audit_events WHERE chain_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT 5000")
+                .bind(chain_id).bind(expected_seq).bind(head_seq).fetch_all(c).await)?;
             if page.is_empty() {
                 break;
             }

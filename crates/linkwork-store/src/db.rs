@@ -1,5 +1,6 @@
 //! The database handle, transactions and the dispatch macro.
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
@@ -50,10 +51,14 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// One transaction on either backend.
+/// One unit of database work on either backend: a transaction (writes, and
+/// reads that need a snapshot) or, for plain reads, a pooled connection in
+/// autocommit mode, which saves the BEGIN/ROLLBACK round trips.
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
+    SqliteRead(PoolConnection<Sqlite>),
+    PostgresRead(PoolConnection<Postgres>),
 }
 
 /// Run the same query tokens on whichever backend a [`Tx`] holds. Inside the
@@ -67,6 +72,14 @@ macro_rules! on_tx {
                 $body
             }
             $crate::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::SqliteRead(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::PostgresRead(t) => {
                 let $c = &mut **t;
                 $body
             }
@@ -147,8 +160,17 @@ impl Db {
         })
     }
 
-    /// A read-only transaction (a consistent snapshot).
+    /// A connection for reading (each statement sees committed data; use
+    /// [`Db::snapshot`] when several reads must agree with each other).
     pub async fn read(&self) -> crate::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite { read, .. } => Tx::SqliteRead(read.acquire().await?),
+            Db::Postgres(p) => Tx::PostgresRead(p.acquire().await?),
+        })
+    }
+
+    /// A read-only transaction: a consistent snapshot for several reads.
+    pub async fn snapshot(&self) -> crate::Result<Tx> {
         Ok(match self {
             Db::Sqlite { read, .. } => Tx::Sqlite(read.begin().await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -180,6 +202,7 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,
+            Tx::SqliteRead(_) | Tx::PostgresRead(_) => {}
         }
         Ok(())
     }
@@ -187,6 +210,7 @@ impl Tx {
         match self {
             Tx::Sqlite(t) => t.rollback().await?,
             Tx::Postgres(t) => t.rollback().await?,
+            Tx::SqliteRead(_) | Tx::PostgresRead(_) => {}
         }
         Ok(())
     }

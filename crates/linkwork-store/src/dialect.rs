@@ -1,7 +1,7 @@
 //! Everything that differs between SQLite and PostgreSQL, in one place.
 //! (The schema itself differs too: see `migrations/sqlite` and `migrations/postgres`.)
 
-use crate::{Db, Tx};
+use crate::{Db, Tx, on_tx};
 use sqlx::Connection;
 
 /// Create a PostgreSQL schema if it does not exist (tests use one per test).
@@ -50,23 +50,13 @@ pub async fn lock_for_migration(tx: &mut Tx) -> crate::Result<()> {
 
 /// Does the migrations table exist yet?
 pub async fn migrations_table_exists(tx: &mut Tx) -> crate::Result<bool> {
-    let n: i64 = match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-            )
-            .fetch_one(&mut **t)
-            .await?
-        }
-        Tx::Postgres(t) => {
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM information_schema.tables \
-                 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
-            )
-            .fetch_one(&mut **t)
-            .await?
-        }
+    let sql = if is_postgres(tx) {
+        "SELECT COUNT(*) FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+    } else {
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
     };
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(sql).fetch_one(c).await)?;
     Ok(n > 0)
 }
 
@@ -112,4 +102,8 @@ pub async fn execute_raw_for_tests(db: &Db, sql: &str) -> crate::Result<()> {
         Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
     }
     Ok(())
+}
+
+fn is_postgres(tx: &Tx) -> bool {
+    matches!(tx, Tx::Postgres(_) | Tx::PostgresRead(_))
 }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod dialect;
 pub mod migrate;
 pub mod org;
+pub mod query;
 pub mod users;
 
 pub use db::{Backend, Db, StoreError, Tx};

@@ -1,6 +1,7 @@
 //! Programmes, areas, clusters and sites.
 
-use crate::{StoreError, Tx, on_tx};
+use crate::query::{Param, Where};
+use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, Utc};
 use linkwork_domain::{Grant, SiteScope};
 use serde::Serialize;
@@ -84,10 +85,6 @@ pub struct SiteFilter {
     pub offset: i64,
 }
 
-/// The clause that narrows a site query (alias `s`) to a [`SiteScope`]; its
-/// three parameters are `SiteScope::params()` bound at `$1..$3`.
-pub const SITE_SCOPE: &str = "s.programme_id = $1 AND ($2 OR s.id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = $3))";
-
 const SITE_COLUMNS: &str = "s.id, s.code, s.name, s.kind, s.cluster_id, c.name AS cluster_name, \
      c.area_id, a.name AS area_name, s.practice_code, s.list_size, s.deep_end, s.address, \
      s.postcode, s.phone, s.active, s.version, s.updated_at \
@@ -117,10 +114,9 @@ pub async fn get_programme(tx: &mut Tx, id: i64) -> crate::Result<Programme> {
 }
 
 pub async fn list_areas(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Area>> {
-    let sql = "SELECT a.id, a.name, a.version, \
-         (SELECT COUNT(*) FROM clusters c WHERE c.area_id = a.id) AS cluster_count, \
-         (SELECT COUNT(*) FROM sites s JOIN clusters c ON c.id = s.cluster_id WHERE c.area_id = a.id) AS site_count \
-         FROM areas a WHERE a.programme_id = $1 ORDER BY a.name";
+    let sql = "SELECT a.id, a.name, a.version, COUNT(DISTINCT c.id) AS cluster_count, COUNT(s.id) AS site_count \
+         FROM areas a LEFT JOIN clusters c ON c.area_id = a.id LEFT JOIN sites s ON s.cluster_id = c.id \
+         WHERE a.programme_id = $1 GROUP BY a.id, a.name, a.version ORDER BY a.name";
     Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(programme_id).fetch_all(c).await)?)
 }
 
@@ -197,9 +193,9 @@ pub(crate) async fn changed_or_why(
 }
 
 pub async fn list_clusters(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Cluster>> {
-    let sql = "SELECT c.id, c.area_id, a.name AS area_name, c.name, c.version, \
-         (SELECT COUNT(*) FROM sites s WHERE s.cluster_id = c.id) AS site_count \
-         FROM clusters c JOIN areas a ON a.id = c.area_id WHERE c.programme_id = $1 ORDER BY a.name, c.name";
+    let sql = "SELECT c.id, c.area_id, a.name AS area_name, c.name, c.version, COUNT(s.id) AS site_count \
+         FROM clusters c JOIN areas a ON a.id = c.area_id LEFT JOIN sites s ON s.cluster_id = c.id \
+         WHERE c.programme_id = $1 GROUP BY c.id, c.area_id, a.name, c.name, c.version ORDER BY a.name, c.name";
     Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(programme_id).fetch_all(c).await)?)
 }
 
@@ -283,42 +279,76 @@ pub async fn update_cluster(
     changed_or_why(tx, "clusters", grant.programme_id(), id, n).await
 }
 
+/// The scope of a site query (alias `s`) as clauses: the programme, and for
+/// users who see only their sites, those sites.
+pub fn site_scope(w: &mut Where, scope: SiteScope) {
+    match scope {
+        SiteScope::Programme { programme_id } => {
+            w.and("s.programme_id = ?", [Param::I64(programme_id)]);
+        }
+        SiteScope::AssignedTo {
+            programme_id,
+            user_id,
+        } => {
+            w.and("s.programme_id = ?", [Param::I64(programme_id)]);
+            w.and(
+                "s.id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = ?)",
+                [Param::I64(user_id)],
+            );
+        }
+    }
+}
+
 /// Sites within `scope`, filtered, a page at a time, with the total count.
 pub async fn list_sites(
     tx: &mut Tx,
     scope: SiteScope,
     f: &SiteFilter,
 ) -> crate::Result<(Vec<Site>, i64)> {
-    let (p, all, u) = scope.params();
-    let text = f
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    if let Some(t) = f
         .text
         .as_deref()
-        .map(|t| format!("%{}%", t.trim().to_lowercase()));
-    let filter = "AND ($4 IS NULL OR LOWER(s.name) LIKE $4 OR LOWER(s.code) LIKE $4 OR LOWER(COALESCE(s.postcode, '')) LIKE $4) \
-         AND ($5 IS NULL OR s.cluster_id = $5) AND ($6 IS NULL OR c.area_id = $6)";
+        .map(|t| format!("%{}%", t.trim().to_lowercase()))
+    {
+        w.and(
+            "(LOWER(s.name) LIKE ? OR LOWER(s.code) LIKE ? OR LOWER(COALESCE(s.postcode, '')) LIKE ?)",
+            [Param::Text(t.clone()), Param::Text(t.clone()), Param::Text(t)],
+        );
+    }
+    if let Some(c) = f.cluster_id {
+        w.and("s.cluster_id = ?", [Param::I64(c)]);
+    }
+    if let Some(a) = f.area_id {
+        w.and("c.area_id = ?", [Param::I64(a)]);
+    }
+    let n = w.next();
     let sql = format!(
-        "SELECT {SITE_COLUMNS} WHERE {SITE_SCOPE} {filter} ORDER BY s.name, s.id LIMIT $7 OFFSET $8"
+        "SELECT {SITE_COLUMNS}{} ORDER BY s.name, s.id LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
     );
     let count_sql = format!(
-        "SELECT COUNT(*) FROM sites s JOIN clusters c ON c.id = s.cluster_id WHERE {SITE_SCOPE} {filter}"
+        "SELECT COUNT(*) FROM sites s JOIN clusters c ON c.id = s.cluster_id{}",
+        w.sql()
     );
-    let rows = on_tx!(tx, c => sqlx::query_as(&sql)
-        .bind(p).bind(all).bind(u).bind(&text).bind(f.cluster_id).bind(f.area_id)
+    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
         .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
         .fetch_all(c)
         .await)?;
-    let total: i64 = on_tx!(tx, c => sqlx::query_scalar(&count_sql)
-        .bind(p).bind(all).bind(u).bind(&text).bind(f.cluster_id).bind(f.area_id)
-        .fetch_one(c)
-        .await)?;
+    let total: i64 =
+        on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
     Ok((rows, total))
 }
 
 /// One site, if it is within `scope`.
 pub async fn get_site(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Site> {
-    let (p, all, u) = scope.params();
-    let sql = format!("SELECT {SITE_COLUMNS} WHERE {SITE_SCOPE} AND s.id = $4");
-    on_tx!(tx, c => sqlx::query_as(&sql).bind(p).bind(all).bind(u).bind(id).fetch_optional(c).await)?
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    w.and("s.id = ?", [Param::I64(id)]);
+    let sql = format!("SELECT {SITE_COLUMNS}{}", w.sql());
+    on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_optional(c).await)?
         .ok_or(StoreError::NotFound)
 }
 

@@ -1,7 +1,8 @@
 //! Staff users and their site assignments.
 
 use crate::org::changed_or_why;
-use crate::{StoreError, Tx, on_tx};
+use crate::query::{Param, Where};
+use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, Utc};
 use linkwork_domain::Grant;
 use serde::Serialize;
@@ -77,24 +78,38 @@ pub async fn list(
     programme_id: i64,
     f: &UserFilter,
 ) -> crate::Result<(Vec<User>, i64)> {
-    let text = f
+    let mut w = Where::new();
+    w.and("u.programme_id = ?", [Param::I64(programme_id)]);
+    if let Some(t) = f
         .text
         .as_deref()
-        .map(|t| format!("%{}%", t.trim().to_lowercase()));
-    let filter = "u.programme_id = $1 AND ($2 IS NULL OR LOWER(u.name) LIKE $2 OR u.email LIKE $2) \
-        AND ($3 IS NULL OR u.role = $3) \
-        AND ($4 IS NULL OR u.id IN (SELECT us.user_id FROM user_sites us WHERE us.site_id = $4))";
+        .map(|t| format!("%{}%", t.trim().to_lowercase()))
+    {
+        w.and(
+            "(LOWER(u.name) LIKE ? OR u.email LIKE ?)",
+            [Param::Text(t.clone()), Param::Text(t)],
+        );
+    }
+    if let Some(r) = &f.role {
+        w.and("u.role = ?", [Param::Text(r.clone())]);
+    }
+    if let Some(site) = f.site_id {
+        w.and(
+            "u.id IN (SELECT us.user_id FROM user_sites us WHERE us.site_id = ?)",
+            [Param::I64(site)],
+        );
+    }
+    let n = w.next();
     let sql = format!(
-        "SELECT {USER_COLUMNS} FROM users u WHERE {filter} ORDER BY u.name, u.id LIMIT $5 OFFSET $6"
+        "SELECT {USER_COLUMNS} FROM users u{} ORDER BY u.name, u.id LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
     );
-    let rows = on_tx!(tx, c => sqlx::query_as(&sql)
-        .bind(programme_id).bind(&text).bind(&f.role).bind(f.site_id)
+    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
         .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
         .fetch_all(c).await)?;
-    let count_sql = format!("SELECT COUNT(*) FROM users u WHERE {filter}");
-    let total = on_tx!(tx, c => sqlx::query_scalar(&count_sql)
-        .bind(programme_id).bind(&text).bind(&f.role).bind(f.site_id)
-        .fetch_one(c).await)?;
+    let count_sql = format!("SELECT COUNT(*) FROM users u{}", w.sql());
+    let total = on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
     Ok((rows, total))
 }
 
