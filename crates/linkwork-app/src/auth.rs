@@ -231,7 +231,8 @@ impl App {
     /// Resolve an API bearer token to its owner, if live and enabled.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
         let mut tx = self.db.read().await?;
-        let Some((token_id, user_id)) = store::token_user(&mut tx, &hash_secret(token)).await?
+        let Some((token_id, user_id, last_used)) =
+            store::token_user(&mut tx, &hash_secret(token)).await?
         else {
             return Ok(None);
         };
@@ -242,9 +243,13 @@ impl App {
             Err(AppError::Unauthenticated) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let mut tx = self.db.write().await?;
-        store::touch_token(&mut tx, token_id, self.now()).await?;
-        tx.commit().await?;
+        // Like sessions, note the use at most once a minute.
+        let now = self.now();
+        if last_used.is_none_or(|t| now - t >= chrono::Duration::seconds(60)) {
+            let mut tx = self.db.write().await?;
+            store::touch_token(&mut tx, token_id, now).await?;
+            tx.commit().await?;
+        }
         Ok(Some(actor))
     }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod import;
 pub mod lenient;
 pub mod org;
+pub mod participants;
 pub mod random;
 pub mod users;
 

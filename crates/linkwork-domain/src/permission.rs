@@ -35,6 +35,9 @@ pub enum Permission {
     ViewAudit,
     /// See one site (and what hangs off it).
     ViewSite(i64),
+    /// Find, read and record the participants (people supported) of the
+    /// actor's participant scope.
+    WorkWithParticipants,
 }
 
 impl Permission {
@@ -45,6 +48,7 @@ impl Permission {
             Permission::ViewUsers => "see the list of users",
             Permission::ViewAudit => "read the audit trail",
             Permission::ViewSite(_) => "see this site",
+            Permission::WorkWithParticipants => "see people's records",
         }
     }
 }
@@ -115,6 +119,7 @@ impl Actor {
             ViewSite(site_id) => {
                 self.role.sees_whole_programme() || self.site_ids.contains(&site_id)
             }
+            WorkWithParticipants => matches!(self.role, Manager | LinkWorker),
         }
     }
 
@@ -128,6 +133,22 @@ impl Actor {
             })
         } else {
             Err(Refused(permission))
+        }
+    }
+
+    /// Whose records this actor may read: managers the whole programme's, link
+    /// workers those registered at their sites, nobody else any (practice staff
+    /// see the status of their referrals, never the case record).
+    pub fn participant_scope(&self) -> Option<SiteScope> {
+        match self.role {
+            Role::Manager => Some(SiteScope::Programme {
+                programme_id: self.programme_id,
+            }),
+            Role::LinkWorker => Some(SiteScope::AssignedTo {
+                programme_id: self.programme_id,
+                user_id: self.user_id,
+            }),
+            _ => None,
         }
     }
 
@@ -186,6 +207,21 @@ mod tests {
                 user_id: 7
             }
         );
+    }
+
+    #[test]
+    fn only_link_workers_and_managers_read_peoples_records() {
+        for role in Role::ALL {
+            let a = actor(role);
+            assert_eq!(
+                a.can(Permission::WorkWithParticipants),
+                matches!(role, Role::Manager | Role::LinkWorker)
+            );
+            assert_eq!(
+                a.participant_scope().is_some(),
+                a.can(Permission::WorkWithParticipants)
+            );
+        }
     }
 
     #[test]

@@ -91,10 +91,13 @@ pub async fn insert_token(
         .bind(user_id).bind(name).bind(token_hash).bind(now).fetch_one(c).await)?)
 }
 
-/// The user id of a live (unrevoked) token.
-pub async fn token_user(tx: &mut Tx, token_hash: &str) -> crate::Result<Option<(i64, i64)>> {
+/// A live (unrevoked) token: its id, its owner, and when it was last used.
+pub async fn token_user(
+    tx: &mut Tx,
+    token_hash: &str,
+) -> crate::Result<Option<(i64, i64, Option<DateTime<Utc>>)>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
         .bind(token_hash).fetch_optional(c).await)?)
 }
 

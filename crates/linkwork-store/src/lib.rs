@@ -11,6 +11,7 @@ pub mod db;
 pub mod dialect;
 pub mod migrate;
 pub mod org;
+pub mod participants;
 pub mod query;
 pub mod users;
 

@@ -11,6 +11,7 @@ pub enum Param {
     I64(i64),
     Text(String),
     Time(DateTime<Utc>),
+    Date(chrono::NaiveDate),
 }
 
 /// Clauses joined by `AND`; each `?` in a clause becomes the next `$n`.
@@ -68,6 +69,7 @@ macro_rules! bind_where {
                 $crate::query::Param::I64(v) => q.bind(*v),
                 $crate::query::Param::Text(v) => q.bind(v.clone()),
                 $crate::query::Param::Time(v) => q.bind(*v),
+                $crate::query::Param::Date(v) => q.bind(*v),
             };
         }
         q

@@ -77,7 +77,11 @@ pub fn layout(
 
 fn nav(p: &Page) -> Markup {
     let a = &p.ctx.actor;
-    let mut items: Vec<(&str, &str)> = vec![("/", "Home"), ("/sites", "Sites")];
+    let mut items: Vec<(&str, &str)> = vec![("/", "Home")];
+    if a.can(Permission::WorkWithParticipants) {
+        items.push(("/people", "People"));
+    }
+    items.push(("/sites", "Sites"));
     if a.can(Permission::ViewUsers) {
         items.push(("/areas", "Areas and clusters"));
         items.push(("/users", "Users"));

@@ -4,6 +4,7 @@
 
 mod audit;
 mod org;
+mod participants;
 mod users;
 
 use crate::WebState;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<WebState> {
         .route("/me", get(me))
         .merge(org::routes())
         .merge(users::routes())
+        .merge(participants::routes())
         .merge(audit::routes())
 }
 
@@ -48,6 +50,7 @@ impl Modify for BearerAuth {
         org::list_clusters, org::create_cluster, org::update_cluster,
         users::list_users, users::get_user, users::create_user, users::update_user, users::disable_user, users::enable_user,
         audit::search_audit, audit::verify_audit,
+        participants::search_participants, participants::get_participant, participants::register_participant, participants::update_participant,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

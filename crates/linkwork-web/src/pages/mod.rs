@@ -5,6 +5,7 @@ pub mod audit;
 mod auth;
 mod home;
 mod org;
+mod participants;
 mod sites;
 mod users;
 
@@ -22,6 +23,7 @@ pub fn routes() -> Router<WebState> {
         .merge(sites::routes())
         .merge(org::routes())
         .merge(users::routes())
+        .merge(participants::routes())
         .merge(audit::routes())
         .merge(account::routes())
 }

@@ -9,4 +9,5 @@ mod audit;
 mod auth;
 mod browser;
 mod org;
+mod participants;
 mod users;

@@ -1,0 +1,555 @@
+//! Participants: finding, registering (with a duplicate check), reading
+//! (audited) and editing the people a programme supports.
+
+use crate::{App, AppError, Ctx, Result};
+use chrono::NaiveDate;
+use linkwork_domain::identifiers::{ChiNumber, NhsNumber};
+use linkwork_domain::text::{self, Email, Postcode};
+use linkwork_domain::{FieldErrors, Permission, SiteScope};
+use linkwork_store::audit;
+use linkwork_store::participants::{self as store, Participant, ParticipantFields, Search};
+use serde::{Deserialize, Serialize};
+
+/// A participant as typed into a form or sent as JSON (all text, so bad input
+/// can be shown back as typed).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ParticipantInput {
+    /// The GP practice (site) the person is registered with.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub site_id: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub given_name: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub family_name: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub preferred_name: String,
+    /// ISO 8601, `1985-04-19`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub date_of_birth: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub chi_number: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub nhs_number: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub sex: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub phone: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub email: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub address: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub postcode: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub preferred_contact: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub contact_times: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub language: String,
+    /// `yes` or `no`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub interpreter_needed: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub accessibility_needs: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub emergency_contact: String,
+}
+
+pub const CONTACT_METHODS: [(&str, &str); 5] = [
+    ("phone", "Phone call"),
+    ("text", "Text message"),
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("in_person", "In person"),
+];
+
+pub const SEXES: [(&str, &str); 4] = [
+    ("female", "Female"),
+    ("male", "Male"),
+    ("other", "Other"),
+    ("not_said", "Prefers not to say"),
+];
+
+/// Parse a date typed as `2026-11-25`, `25/11/2026` or `25 11 2026`.
+pub fn parse_date(raw: &str) -> Option<NaiveDate> {
+    let t = raw.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d %m %Y"))
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
+        .ok()
+}
+
+impl ParticipantInput {
+    /// Parse every field; `today` bounds the date of birth. Returns the fields
+    /// and any warnings (such as a CHI whose date differs from the date of birth).
+    pub fn parse(&self, today: NaiveDate) -> Result<(ParticipantFields, Vec<String>), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let mut warnings = Vec::new();
+        let given_name = e.check(
+            "given_name",
+            text::required_text(&self.given_name, "the person's given name", 100),
+        );
+        let family_name = e.check(
+            "family_name",
+            text::required_text(&self.family_name, "the person's family name", 100),
+        );
+        let preferred_name = e.check(
+            "preferred_name",
+            text::optional_text(&self.preferred_name, "the preferred name", 100),
+        );
+        let dob = if self.date_of_birth.trim().is_empty() {
+            e.add("date_of_birth", "Enter the date of birth");
+            None
+        } else {
+            match parse_date(&self.date_of_birth) {
+                Some(d) if d > today => {
+                    e.add("date_of_birth", "Date of birth must be in the past");
+                    None
+                }
+                Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
+                    e.add(
+                        "date_of_birth",
+                        "Date of birth must be after 1 January 1900",
+                    );
+                    None
+                }
+                Some(d) => Some(d),
+                None => {
+                    e.add(
+                        "date_of_birth",
+                        "Enter the date of birth as a real date, like 19/04/1985",
+                    );
+                    None
+                }
+            }
+        };
+        let site_id = e.check(
+            "site_id",
+            self.site_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "Choose the GP practice the person is registered with"),
+        );
+        let chi = if self.chi_number.trim().is_empty() {
+            None
+        } else {
+            e.check("chi_number", ChiNumber::parse(&self.chi_number))
+        };
+        if let (Some(c), Some(d)) = (&chi, dob)
+            && !c.matches_birth_date(d)
+        {
+            warnings.push(
+                "The CHI number's date does not match the date of birth: check both.".to_owned(),
+            );
+        }
+        let nhs = if self.nhs_number.trim().is_empty() {
+            None
+        } else {
+            e.check("nhs_number", NhsNumber::parse(&self.nhs_number))
+        };
+        let sex = match self.sex.trim() {
+            "" => None,
+            s if SEXES.iter().any(|(c, _)| *c == s) => Some(s.to_owned()),
+            _ => {
+                e.add(
+                    "sex",
+                    "Choose one of the options for sex, or leave it blank",
+                );
+                None
+            }
+        };
+        let phone = e.check(
+            "phone",
+            text::optional_text(&self.phone, "the phone number", 40),
+        );
+        let email = if self.email.trim().is_empty() {
+            None
+        } else {
+            e.check("email", Email::parse(&self.email))
+                .map(|m| m.as_str().to_owned())
+        };
+        let address = e.check(
+            "address",
+            text::optional_text(&self.address, "the address", 500),
+        );
+        let postcode = if self.postcode.trim().is_empty() {
+            None
+        } else {
+            e.check("postcode", Postcode::parse(&self.postcode))
+                .map(|p| p.as_str().to_owned())
+        };
+        let preferred_contact = match self.preferred_contact.trim() {
+            "" => None,
+            s if CONTACT_METHODS.iter().any(|(c, _)| *c == s) => Some(s.to_owned()),
+            _ => {
+                e.add(
+                    "preferred_contact",
+                    "Choose how the person prefers to be contacted",
+                );
+                None
+            }
+        };
+        let contact_times = e.check(
+            "contact_times",
+            text::optional_text(&self.contact_times, "the contact times", 200),
+        );
+        let language = e.check(
+            "language",
+            text::optional_text(&self.language, "the language", 60),
+        );
+        let interpreter_needed = match self.interpreter_needed.trim().to_lowercase().as_str() {
+            "" | "no" | "false" => false,
+            "yes" | "true" => true,
+            _ => {
+                e.add("interpreter_needed", "Choose yes or no");
+                false
+            }
+        };
+        let accessibility_needs = e.check(
+            "accessibility_needs",
+            text::optional_text(&self.accessibility_needs, "the accessibility needs", 1000),
+        );
+        let emergency_contact = e.check(
+            "emergency_contact",
+            text::optional_text(&self.emergency_contact, "the emergency contact", 300),
+        );
+        e.into_result()?;
+        let fields = ParticipantFields {
+            site_id: site_id.unwrap_or_default(),
+            given_name: given_name.unwrap_or_default(),
+            family_name: family_name.unwrap_or_default(),
+            preferred_name: preferred_name.flatten(),
+            date_of_birth: dob.unwrap_or_default(),
+            chi_number: chi.map(|c| c.as_str().to_owned()),
+            nhs_number: nhs.map(|n| n.as_str().to_owned()),
+            sex,
+            phone: phone.flatten(),
+            email,
+            address: address.flatten(),
+            postcode,
+            preferred_contact,
+            contact_times: contact_times.flatten(),
+            language: language.flatten(),
+            interpreter_needed,
+            accessibility_needs: accessibility_needs.flatten(),
+            emergency_contact: emergency_contact.flatten(),
+        };
+        Ok((fields, warnings))
+    }
+
+    pub fn from_participant(p: &Participant) -> ParticipantInput {
+        let o = |x: &Option<String>| x.clone().unwrap_or_default();
+        ParticipantInput {
+            site_id: p.site_id.to_string(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            preferred_name: o(&p.preferred_name),
+            date_of_birth: p.date_of_birth.format("%Y-%m-%d").to_string(),
+            chi_number: o(&p.chi_number),
+            nhs_number: o(&p.nhs_number),
+            sex: o(&p.sex),
+            phone: o(&p.phone),
+            email: o(&p.email),
+            address: o(&p.address),
+            postcode: o(&p.postcode),
+            preferred_contact: o(&p.preferred_contact),
+            contact_times: o(&p.contact_times),
+            language: o(&p.language),
+            interpreter_needed: if p.interpreter_needed { "yes" } else { "no" }.into(),
+            accessibility_needs: o(&p.accessibility_needs),
+            emergency_contact: o(&p.emergency_contact),
+        }
+    }
+}
+
+/// A possible duplicate found when registering someone.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PossibleDuplicate {
+    pub id: i64,
+    /// `chi_number`, `nhs_number` or `name_and_date_of_birth`.
+    pub reason: String,
+    /// `false` when the record is at a practice the user does not work at:
+    /// then only its existence is shown, and a manager can help.
+    pub visible: bool,
+    pub name: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub site_name: Option<String>,
+}
+
+/// What registering someone did.
+#[derive(Debug, Clone)]
+pub enum Registered {
+    Created {
+        id: i64,
+        warnings: Vec<String>,
+    },
+    /// Nothing was written: these records may be the same person. Ask again
+    /// with `confirmed_new` to register them anyway.
+    PossibleDuplicates(Vec<PossibleDuplicate>),
+}
+
+/// What a search box holds: a 10-digit number, a date, a postcode or a name.
+pub fn interpret_search(raw: &str) -> Search {
+    let t = raw.trim();
+    let digits: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let mut s = Search::default();
+    if t.is_empty() {
+        return s;
+    }
+    if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
+        s.number = Some(digits);
+    } else if let Some(d) = parse_date(t) {
+        s.date_of_birth = Some(d);
+    } else if let Ok(pc) = Postcode::parse(t) {
+        s.postcode = Some(pc.as_str().to_owned());
+    } else if t.len() <= 4
+        && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && t.chars().any(|c| c.is_ascii_digit())
+    {
+        s.postcode = Some(t.to_uppercase()); // a postcode district, like G21
+    } else {
+        s.text = Some(t.to_owned());
+    }
+    s
+}
+
+impl App {
+    fn participant_scope(&self, ctx: &Ctx) -> Option<SiteScope> {
+        ctx.actor.participant_scope()
+    }
+
+    async fn scope_or_refuse(&self, ctx: &Ctx, object_id: impl ToString) -> Result<SiteScope> {
+        self.authorize(
+            ctx,
+            Permission::WorkWithParticipants,
+            "participant",
+            object_id,
+        )
+        .await?;
+        self.participant_scope(ctx).ok_or_else(|| {
+            AppError::Refused("You do not have permission to see people's records.".into())
+        })
+    }
+
+    pub async fn search_participants(
+        &self,
+        ctx: &Ctx,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<Participant>, i64)> {
+        let scope = self.scope_or_refuse(ctx, "search").await?;
+        let mut s = interpret_search(query);
+        s.limit = limit;
+        s.offset = offset;
+        let mut tx = self.db.read().await?;
+        let r = store::search(&mut tx, scope, &s).await?;
+        tx.rollback().await?;
+        Ok(r)
+    }
+
+    /// One person's record. Every view is audited; a record outside the
+    /// user's scope is "not found" (and the refusal audited).
+    pub async fn get_participant(&self, ctx: &Ctx, id: i64) -> Result<Participant> {
+        let scope = self.scope_or_refuse(ctx, id).await?;
+        let mut tx = self.db.write().await?;
+        match store::get(&mut tx, scope, id).await {
+            Ok(p) => {
+                audit::append(
+                    &mut tx,
+                    &ctx.event("participant.view", "participant", id),
+                    self.now(),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(p)
+            }
+            Err(linkwork_store::StoreError::NotFound) => {
+                tx.rollback().await?;
+                self.audit_refusal(ctx, "participant", id).await?;
+                Err(AppError::NotFound)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The site must be one the user works at (managers: any in the programme).
+    async fn check_participant_site(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        ctx: &Ctx,
+        site_id: i64,
+    ) -> Result<()> {
+        match linkwork_store::org::get_site(tx, ctx.actor.site_scope(), site_id).await {
+            Ok(s) if s.kind == "gp_practice" || s.kind == "food_bank" => Ok(()),
+            Ok(_) => Err(AppError::field(
+                "site_id",
+                "Choose a GP practice or food bank",
+            )),
+            Err(linkwork_store::StoreError::NotFound) => {
+                Err(AppError::field("site_id", "Choose a practice you work at"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn register_participant(
+        &self,
+        ctx: &Ctx,
+        input: &ParticipantInput,
+        confirmed_new: bool,
+    ) -> Result<Registered> {
+        let scope = self.scope_or_refuse(ctx, "new").await?;
+        let grant = ctx
+            .actor
+            .authorize(Permission::WorkWithParticipants)
+            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let today = self.now().date_naive();
+        let (fields, warnings) = input.parse(today)?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.check_participant_site(&mut tx, ctx, fields.site_id)
+            .await?;
+        let matches =
+            store::possible_duplicates(&mut tx, grant.programme_id(), &fields, None).await?;
+        let exact = matches.iter().any(|m| m.reason != "name_and_date_of_birth");
+        if !matches.is_empty() && (!confirmed_new || exact) {
+            let mut out = Vec::new();
+            for m in matches {
+                let visible = store::get(&mut tx, scope, m.id).await.ok();
+                out.push(PossibleDuplicate {
+                    id: m.id,
+                    reason: m.reason,
+                    visible: visible.is_some(),
+                    name: visible
+                        .as_ref()
+                        .map(|p| format!("{} {}", p.given_name, p.family_name)),
+                    date_of_birth: visible.as_ref().map(|p| p.date_of_birth),
+                    site_name: visible.as_ref().map(|p| p.site_name.clone()),
+                });
+            }
+            tx.rollback().await?;
+            return Ok(Registered::PossibleDuplicates(out));
+        }
+        let id = store::create(&mut tx, &grant, &fields, now).await?;
+        let mut ev = ctx.event("participant.create", "participant", id);
+        ev.detail = format!("registered at site {}", fields.site_id);
+        audit::append(&mut tx, &ev, now).await?;
+        tx.commit().await?;
+        Ok(Registered::Created { id, warnings })
+    }
+
+    pub async fn update_participant(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: i64,
+        input: &ParticipantInput,
+    ) -> Result<Vec<String>> {
+        let scope = self.scope_or_refuse(ctx, id).await?;
+        let grant = ctx
+            .actor
+            .authorize(Permission::WorkWithParticipants)
+            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let (fields, warnings) = input.parse(self.now().date_naive())?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        // The record must be within scope before and after the change.
+        if let Err(e) = store::get(&mut tx, scope, id).await {
+            tx.rollback().await?;
+            if matches!(e, linkwork_store::StoreError::NotFound) {
+                self.audit_refusal(ctx, "participant", id).await?;
+            }
+            return Err(e.into());
+        }
+        self.check_participant_site(&mut tx, ctx, fields.site_id)
+            .await?;
+        let dup =
+            store::possible_duplicates(&mut tx, grant.programme_id(), &fields, Some(id)).await?;
+        if let Some(m) = dup.iter().find(|m| m.reason != "name_and_date_of_birth") {
+            return Err(AppError::field(
+                &m.reason,
+                "Another person's record already has this number",
+            ));
+        }
+        store::update(&mut tx, &grant, id, version, &fields, now).await?;
+        audit::append(
+            &mut tx,
+            &ctx.event("participant.update", "participant", id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_good_record_parses_with_a_warning_for_a_mismatched_chi() {
+        let i = ParticipantInput {
+            site_id: "4".into(),
+            given_name: "Ann".into(),
+            family_name: "Example".into(),
+            date_of_birth: "20/04/1985".into(),
+            chi_number: "1904851231".into(),
+            postcode: "g51 4tr".into(),
+            ..Default::default()
+        };
+        let (f, w) = i.parse(today()).unwrap_or_default();
+        assert_eq!(f.postcode.as_deref(), Some("G51 4TR"));
+        assert_eq!(f.chi_number.as_deref(), Some("1904851231"));
+        assert_eq!(w.len(), 1, "CHI says 19 April, date of birth says 20 April");
+    }
+
+    #[test]
+    fn bad_identifiers_are_named() {
+        let i = ParticipantInput {
+            given_name: "A".into(),
+            family_name: "B".into(),
+            date_of_birth: "2030-01-01".into(),
+            chi_number: "9999999999".into(),
+            nhs_number: "1234567890".into(),
+            ..Default::default()
+        };
+        let errs = i.parse(today()).err().unwrap_or_default();
+        let fields: Vec<&str> = errs.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["date_of_birth", "site_id", "chi_number", "nhs_number"]
+        );
+    }
+
+    #[test]
+    fn the_search_box_understands_numbers_dates_postcodes_and_names() {
+        assert_eq!(
+            interpret_search("190 485 1231").number.as_deref(),
+            Some("1904851231")
+        );
+        assert_eq!(
+            interpret_search("19/04/1985").date_of_birth,
+            NaiveDate::from_ymd_opt(1985, 4, 19)
+        );
+        assert_eq!(
+            interpret_search("g51 4tr").postcode.as_deref(),
+            Some("G51 4TR")
+        );
+        assert_eq!(interpret_search("G21").postcode.as_deref(), Some("G21"));
+        assert_eq!(
+            interpret_search("ann example").text.as_deref(),
+            Some("ann example")
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! Participants: the people a programme supports. Every query is narrowed to
+//! a [`SiteScope`] (the site the person is registered at).
+
+use crate::org::site_scope;
+use crate::query::{Param, Where};
+use crate::{StoreError, Tx, bind_where, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use linkwork_domain::{Grant, SiteScope};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Participant {
+    pub id: i64,
+    pub site_id: i64,
+    pub site_name: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    /// ISO 8601 date.
+    pub date_of_birth: NaiveDate,
+    /// Scottish CHI number (10 digits, as text).
+    pub chi_number: Option<String>,
+    /// NHS number (10 digits, as text).
+    pub nhs_number: Option<String>,
+    pub sex: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    /// `phone`, `text`, `email`, `letter` or `in_person`.
+    pub preferred_contact: Option<String>,
+    pub contact_times: Option<String>,
+    pub language: Option<String>,
+    pub interpreter_needed: bool,
+    pub accessibility_needs: Option<String>,
+    pub emergency_contact: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The fields of a participant as entered.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParticipantFields {
+    pub site_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
+    pub date_of_birth: NaiveDate,
+    pub chi_number: Option<String>,
+    pub nhs_number: Option<String>,
+    pub sex: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub preferred_contact: Option<String>,
+    pub contact_times: Option<String>,
+    pub language: Option<String>,
+    pub interpreter_needed: bool,
+    pub accessibility_needs: Option<String>,
+    pub emergency_contact: Option<String>,
+}
+
+const COLUMNS: &str = "p.id, p.site_id, s.name AS site_name, p.given_name, p.family_name, \
+    p.preferred_name, p.date_of_birth, p.chi_number, p.nhs_number, p.sex, p.phone, p.email, p.address, p.postcode, \
+    p.preferred_contact, p.contact_times, p.language, p.interpreter_needed, p.accessibility_needs, \
+    p.emergency_contact, p.version, p.created_at, p.updated_at \
+    FROM participants p JOIN sites s ON s.id = p.site_id";
+
+/// What to look for: a name, a CHI or NHS number, a date of birth or a postcode.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub text: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub number: Option<String>,
+    pub postcode: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+pub async fn search(
+    tx: &mut Tx,
+    scope: SiteScope,
+    f: &Search,
+) -> crate::Result<(Vec<Participant>, i64)> {
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    if let Some(t) = &f.text {
+        for word in t.split_whitespace().take(4) {
+            let like = format!("%{}%", word.to_lowercase());
+            w.and(
+                "(LOWER(p.given_name) LIKE ? OR LOWER(p.family_name) LIKE ? OR LOWER(COALESCE(p.preferred_name, '')) LIKE ?)",
+                [Param::Text(like.clone()), Param::Text(like.clone()), Param::Text(like)],
+            );
+        }
+    }
+    if let Some(n) = &f.number {
+        w.and(
+            "(p.chi_number = ? OR p.nhs_number = ?)",
+            [Param::Text(n.clone()), Param::Text(n.clone())],
+        );
+    }
+    if let Some(d) = f.date_of_birth {
+        w.and("p.date_of_birth = ?", [Param::Date(d)]);
+    }
+    if let Some(pc) = &f.postcode {
+        w.and("p.postcode LIKE ?", [Param::Text(format!("{pc}%"))]);
+    }
+    let n = w.next();
+    let sql = format!(
+        "SELECT {COLUMNS}{} ORDER BY p.family_name, p.given_name, p.id LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
+    );
+    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
+        .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0)).fetch_all(c).await)?;
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM participants p JOIN sites s ON s.id = p.site_id{}",
+        w.sql()
+    );
+    let total = on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
+    Ok((rows, total))
+}
+
+pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Participant> {
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    w.and("p.id = ?", [Param::I64(id)]);
+    let sql = format!("SELECT {COLUMNS}{}", w.sql());
+    on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_optional(c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A possible duplicate, seen across the whole programme (so that a person
+/// registered at another practice is not entered twice). Only ids and sites
+/// are returned: the caller shows details only of those within its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Match {
+    pub id: i64,
+    pub site_id: i64,
+    /// `chi_number`, `nhs_number` or `name_and_date_of_birth`.
+    pub reason: String,
+}
+
+pub async fn possible_duplicates(
+    tx: &mut Tx,
+    programme_id: i64,
+    f: &ParticipantFields,
+    except: Option<i64>,
+) -> crate::Result<Vec<Match>> {
+    let sql = "SELECT id, site_id, CASE \
+            WHEN chi_number IS NOT NULL AND chi_number = $2 THEN 'chi_number' \
+            WHEN nhs_number IS NOT NULL AND nhs_number = $3 THEN 'nhs_number' \
+            ELSE 'name_and_date_of_birth' END AS reason \
+        FROM participants WHERE programme_id = $1 AND id <> $6 AND ( \
+            (chi_number IS NOT NULL AND chi_number = $2) OR (nhs_number IS NOT NULL AND nhs_number = $3) \
+            OR (date_of_birth = $4 AND (LOWER(family_name) = $5 OR LOWER(given_name) = $7))) \
+        ORDER BY id LIMIT 20";
+    Ok(on_tx!(tx, c => sqlx::query_as(sql)
+        .bind(programme_id)
+        .bind(f.chi_number.clone().unwrap_or_default())
+        .bind(f.nhs_number.clone().unwrap_or_default())
+        .bind(f.date_of_birth)
+        .bind(f.family_name.to_lowercase())
+        .bind(except.unwrap_or(0))
+        .bind(f.given_name.to_lowercase())
+        .fetch_all(c).await)?)
+}
+
+pub async fn create(
+    tx: &mut Tx,
+    grant: &Grant,
+    f: &ParticipantFields,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO participants (programme_id, site_id, given_name, family_name, preferred_name, date_of_birth, \
+         chi_number, nhs_number, sex, phone, email, address, postcode, preferred_contact, contact_times, language, \
+         interpreter_needed, accessibility_needs, emergency_contact, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) RETURNING id")
+        .bind(grant.programme_id()).bind(f.site_id).bind(&f.given_name).bind(&f.family_name).bind(&f.preferred_name)
+        .bind(f.date_of_birth).bind(&f.chi_number).bind(&f.nhs_number).bind(&f.sex).bind(&f.phone).bind(&f.email)
+        .bind(&f.address).bind(&f.postcode).bind(&f.preferred_contact).bind(&f.contact_times).bind(&f.language)
+        .bind(f.interpreter_needed).bind(&f.accessibility_needs).bind(&f.emergency_contact).bind(now)
+        .fetch_one(c).await)?)
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: i64,
+    version: i64,
+    f: &ParticipantFields,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE participants SET site_id = $1, given_name = $2, family_name = $3, preferred_name = $4, \
+         date_of_birth = $5, chi_number = $6, nhs_number = $7, sex = $8, phone = $9, email = $10, address = $11, \
+         postcode = $12, preferred_contact = $13, contact_times = $14, language = $15, interpreter_needed = $16, \
+         accessibility_needs = $17, emergency_contact = $18, updated_at = $19, version = version + 1 \
+         WHERE id = $20 AND programme_id = $21 AND version = $22")
+        .bind(f.site_id).bind(&f.given_name).bind(&f.family_name).bind(&f.preferred_name).bind(f.date_of_birth)
+        .bind(&f.chi_number).bind(&f.nhs_number).bind(&f.sex).bind(&f.phone).bind(&f.email).bind(&f.address)
+        .bind(&f.postcode).bind(&f.preferred_contact).bind(&f.contact_times).bind(&f.language)
+        .bind(f.interpreter_needed).bind(&f.accessibility_needs).bind(&f.emergency_contact).bind(now)
+        .bind(id).bind(grant.programme_id()).bind(version)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        return Ok(());
+    }
+    let exists: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE id = $1 AND programme_id = $2")
+        .bind(id).bind(grant.programme_id()).fetch_one(c).await)?;
+    Err(if exists > 0 {
+        StoreError::StaleVersion
+    } else {
+        StoreError::NotFound
+    })
+}

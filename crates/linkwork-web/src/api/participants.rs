@@ -1,0 +1,165 @@
+//! People (participants) over JSON.
+
+use super::{Listing, paging, path_id};
+use crate::WebState;
+use crate::error::{ApiError, ApiJson, Problem};
+use crate::session::ApiUser;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use linkwork_app::participants::{ParticipantInput, PossibleDuplicate, Registered};
+use linkwork_store::participants::Participant;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/participants",
+            get(search_participants).post(register_participant),
+        )
+        .route(
+            "/participants/{id}",
+            get(get_participant).put(update_participant),
+        )
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+pub struct ParticipantQuery {
+    /// A name, CHI or NHS number, date of birth or postcode.
+    q: String,
+    limit: String,
+    offset: String,
+}
+
+/// People the caller may see (managers: the programme; link workers: their practices).
+#[utoipa::path(get, path = "/api/v1/participants", tag = "participants", params(ParticipantQuery), responses(
+    (status = 200, body = Listing<Participant>), (status = 403, body = Problem)))]
+pub async fn search_participants(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Query(q): Query<ParticipantQuery>,
+) -> Result<Json<Listing<Participant>>, ApiError> {
+    let (limit, offset) = paging(&q.limit, &q.offset)?;
+    let (items, total) = s
+        .app
+        .search_participants(&u.ctx, &q.q, limit, offset)
+        .await?;
+    Ok(Json(Listing {
+        items,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+/// One person's record (every read is audited).
+#[utoipa::path(get, path = "/api/v1/participants/{id}", tag = "participants", responses(
+    (status = 200, body = Participant), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_participant(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Participant>, ApiError> {
+    Ok(Json(s.app.get_participant(&u.ctx, path_id(&id)?).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterBody {
+    /// `true` to register even though a record with the same name and date of
+    /// birth exists (never when the CHI or NHS number matches).
+    #[serde(default)]
+    pub confirmed_new: bool,
+    #[serde(flatten)]
+    pub participant: ParticipantInput,
+}
+
+/// The answer when a record may already exist: nothing was written.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicatesProblem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub duplicates: Vec<PossibleDuplicate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisteredParticipant {
+    #[serde(flatten)]
+    pub participant: Participant,
+    /// Things to check, such as a CHI number whose date differs from the date of birth.
+    pub warnings: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/participants", tag = "participants", request_body = RegisterBody, responses(
+    (status = 201, body = RegisteredParticipant), (status = 409, body = DuplicatesProblem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn register_participant(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<RegisterBody>,
+) -> Result<Response, ApiError> {
+    match s
+        .app
+        .register_participant(&u.ctx, &b.participant, b.confirmed_new)
+        .await?
+    {
+        Registered::Created { id, warnings } => {
+            let participant = s.app.get_participant(&u.ctx, id).await?;
+            Ok((
+                StatusCode::CREATED,
+                Json(RegisteredParticipant {
+                    participant,
+                    warnings,
+                }),
+            )
+                .into_response())
+        }
+        Registered::PossibleDuplicates(duplicates) => {
+            let p = DuplicatesProblem {
+                kind: "/api/v1/problems/possible-duplicate".into(),
+                title: "This person may already have a record".into(),
+                status: 409,
+                detail: "Nothing was saved. Check the records listed; to register a different person with the same name and date of birth, send confirmed_new: true.".into(),
+                duplicates,
+            };
+            let mut res = (StatusCode::CONFLICT, Json(p)).into_response();
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ParticipantUpdate {
+    pub version: i64,
+    #[serde(flatten)]
+    pub participant: ParticipantInput,
+}
+
+#[utoipa::path(put, path = "/api/v1/participants/{id}", tag = "participants", request_body = ParticipantUpdate, responses(
+    (status = 200, body = RegisteredParticipant), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_participant(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ParticipantUpdate>,
+) -> Result<Json<RegisteredParticipant>, ApiError> {
+    let id = path_id(&id)?;
+    let warnings = s
+        .app
+        .update_participant(&u.ctx, id, b.version, &b.participant)
+        .await?;
+    let participant = s.app.get_participant(&u.ctx, id).await?;
+    Ok(Json(RegisteredParticipant {
+        participant,
+        warnings,
+    }))
+}
