@@ -11,6 +11,7 @@ use linkwork_domain::text::Postcode;
 use linkwork_domain::{Permission, Role};
 use linkwork_store::audit;
 use linkwork_store::org::{self, SiteFields};
+use linkwork_store::participants::{self, ParticipantFields};
 use linkwork_store::users::{self, NewUser};
 use serde::Serialize;
 
@@ -55,6 +56,7 @@ pub struct DemoReport {
     pub clusters: usize,
     pub sites: usize,
     pub users: Vec<(String, usize)>,
+    pub participants: usize,
     pub accounts: Vec<DemoAccount>,
 }
 
@@ -484,6 +486,58 @@ fn national_plan(rng: &mut Rng) -> Plan {
     }
 }
 
+/// A valid CHI number for a date of birth (fictional: random middle digits).
+pub fn demo_chi(rng: &mut Rng, dob: chrono::NaiveDate, female: bool) -> String {
+    use chrono::Datelike;
+    loop {
+        let mut d = [0u8; 10];
+        let head = format!(
+            "{:02}{:02}{:02}{:02}",
+            dob.day(),
+            dob.month(),
+            dob.year().rem_euclid(100),
+            rng.below(100)
+        );
+        for (i, b) in head.bytes().enumerate() {
+            d[i] = b - b'0';
+        }
+        let sex = rng.below(5) as u8 * 2 + u8::from(!female);
+        d[8] = sex;
+        if let Some(c) = linkwork_domain::identifiers::mod11_check(&d) {
+            d[9] = c;
+            return d.iter().map(|x| char::from(b'0' + x)).collect();
+        }
+    }
+}
+
+fn demo_person(rng: &mut Rng, site_id: i64, site_postcode: &str) -> ParticipantFields {
+    let year = rng.range(1940, 2006) as i32;
+    let dob = chrono::NaiveDate::from_yo_opt(year, rng.range(1, 365) as u32).unwrap_or_default();
+    let female = rng.chance(0.55);
+    let outward = site_postcode.split(' ').next().unwrap_or("G1");
+    let letters = b"ABDEFGHJLNPQRSTUWXYZ";
+    let inward = format!(
+        "{}{}{}",
+        rng.below(10),
+        char::from(letters[rng.below(letters.len() as u64) as usize]),
+        char::from(letters[rng.below(letters.len() as u64) as usize])
+    );
+    let contact = ["phone", "phone", "text", "letter", "in_person"];
+    ParticipantFields {
+        site_id,
+        given_name: rng.pick(GIVEN_NAMES).to_string(),
+        family_name: rng.pick(FAMILY_NAMES).to_string(),
+        date_of_birth: dob,
+        chi_number: Some(demo_chi(rng, dob, female)),
+        sex: Some(if female { "female" } else { "male" }.into()),
+        postcode: Some(format!("{outward} {inward}")),
+        phone: Some(format!("07700 900{:03}", rng.below(1000))),
+        preferred_contact: Some(rng.pick(&contact).to_string()),
+        interpreter_needed: rng.chance(0.05),
+        ..Default::default()
+    }
+}
+
 impl App {
     /// Fill an empty database with demo data. Refuses a database that has users.
     pub async fn generate_demo(
@@ -670,6 +724,51 @@ impl App {
             done: total,
             total,
         });
+
+        // People supported: fictional names, dates of birth, CHI numbers and postcodes.
+        let manager = linkwork_domain::Actor {
+            role: Role::Manager,
+            ..ctx.actor.clone()
+        };
+        let pgrant = manager
+            .authorize(Permission::WorkWithParticipants)
+            .map_err(|e| AppError::Refused(e.to_string()))?;
+        let per_site = match scale {
+            Scale::Programme => 15,
+            Scale::National => 3,
+        };
+        let gp: Vec<(i64, String)> = site_ids
+            .iter()
+            .zip(plan.sites.iter())
+            .filter(|(s, _)| s.2)
+            .map(|(s, p)| {
+                (
+                    s.0,
+                    p.fields.postcode.clone().unwrap_or_else(|| "G1 1AA".into()),
+                )
+            })
+            .collect();
+        let total_people = (gp.len() * per_site) as u64;
+        let mut made = 0u64;
+        for (site_id, postcode) in &gp {
+            for _ in 0..per_site {
+                let f = demo_person(&mut rng, *site_id, postcode);
+                participants::create(&mut tx, &pgrant, &f, now).await?;
+                made += 1;
+                if made % 100 == 0 {
+                    progress(&Progress {
+                        stage: "people",
+                        done: made,
+                        total: total_people,
+                    });
+                }
+            }
+        }
+        progress(&Progress {
+            stage: "people",
+            done: made,
+            total: total_people,
+        });
         let mut ev = ctx.event("demo.generate", "programme", programme_id);
         ev.detail = format!(
             "scale {scale:?}, seed {seed}: {} sites, {} users",
@@ -684,6 +783,7 @@ impl App {
             clusters: plan.clusters.len(),
             sites: site_ids.len(),
             users: counts,
+            participants: made as usize,
             accounts,
         })
     }
@@ -724,5 +824,25 @@ mod tests {
         let codes: std::collections::HashSet<_> =
             p.sites.iter().map(|s| s.fields.code.clone()).collect();
         assert_eq!(codes.len(), p.sites.len(), "site codes are unique");
+    }
+
+    #[test]
+    fn demo_people_have_valid_identifiers() {
+        let mut rng = Rng::new(5);
+        for _ in 0..200 {
+            let p = demo_person(&mut rng, 1, "G21 1AA");
+            let chi = p.chi_number.clone().unwrap_or_default();
+            let parsed = linkwork_domain::identifiers::ChiNumber::parse(&chi);
+            assert!(
+                parsed
+                    .as_ref()
+                    .is_ok_and(|c| c.matches_birth_date(p.date_of_birth)),
+                "{chi}"
+            );
+            assert!(
+                linkwork_domain::text::Postcode::parse(p.postcode.as_deref().unwrap_or_default())
+                    .is_ok()
+            );
+        }
     }
 }

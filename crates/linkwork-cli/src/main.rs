@@ -462,10 +462,11 @@ async fn fill_demo(app: &App, scale: Scale, seed: u64) -> Result<()> {
         Ok(r) => {
             bar.finish_and_clear();
             println!(
-                "Demo data made: {} areas, {} clusters, {} sites, staff: {}.",
+                "Demo data made: {} areas, {} clusters, {} sites, {} people supported, staff: {}.",
                 r.areas,
                 r.clusters,
                 r.sites,
+                r.participants,
                 r.users
                     .iter()
                     .map(|(role, n)| format!("{n} {role}"))
