@@ -755,7 +755,7 @@ impl App {
                 let f = demo_person(&mut rng, *site_id, postcode);
                 participants::create(&mut tx, &pgrant, &f, now).await?;
                 made += 1;
-                if made % 100 == 0 {
+                if made.is_multiple_of(100) {
                     progress(&Progress {
                         stage: "people",
                         done: made,

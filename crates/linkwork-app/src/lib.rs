@@ -11,6 +11,7 @@ pub mod lenient;
 pub mod org;
 pub mod participants;
 pub mod random;
+pub mod referrals;
 pub mod users;
 
 use linkwork_domain::{Actor, Clock, Role};

@@ -38,6 +38,8 @@ pub enum Permission {
     /// Find, read and record the participants (people supported) of the
     /// actor's participant scope.
     WorkWithParticipants,
+    /// Refer someone to the programme, and follow the referral's status.
+    MakeReferral,
 }
 
 impl Permission {
@@ -49,6 +51,7 @@ impl Permission {
             Permission::ViewAudit => "read the audit trail",
             Permission::ViewSite(_) => "see this site",
             Permission::WorkWithParticipants => "see people's records",
+            Permission::MakeReferral => "make or follow referrals",
         }
     }
 }
@@ -120,6 +123,7 @@ impl Actor {
                 self.role.sees_whole_programme() || self.site_ids.contains(&site_id)
             }
             WorkWithParticipants => matches!(self.role, Manager | LinkWorker),
+            MakeReferral => matches!(self.role, Manager | LinkWorker | PracticeStaff),
         }
     }
 
@@ -149,6 +153,18 @@ impl Actor {
                 user_id: self.user_id,
             }),
             _ => None,
+        }
+    }
+
+    /// Whose referrals this actor may follow: as for people's records, plus
+    /// practice staff for their own practices (status only, never case work).
+    pub fn referral_scope(&self) -> Option<SiteScope> {
+        match self.role {
+            Role::PracticeStaff => Some(SiteScope::AssignedTo {
+                programme_id: self.programme_id,
+                user_id: self.user_id,
+            }),
+            _ => self.participant_scope(),
         }
     }
 

@@ -156,6 +156,65 @@ pub const SNOMED_REFERRAL: &str = "871731000000106";
 /// SNOMED CT: social prescribing declined.
 pub const SNOMED_DECLINED: &str = "871711000000103";
 
+/// Where a referral came from.
+pub const SOURCES: [(&str, &str); 6] = [
+    ("gp", "GP"),
+    ("nurse_anp", "Nurse or advanced nurse practitioner"),
+    ("practice_staff", "Practice manager or reception"),
+    ("self", "Self-referral"),
+    ("food_bank", "Food bank"),
+    ("other_agency", "Another agency"),
+];
+
+pub const URGENCIES: [(&str, &str); 3] = [
+    ("routine", "Routine"),
+    ("soon", "Soon (within a week)"),
+    ("urgent", "Urgent (within two working days)"),
+];
+
+/// The reasons for referral, seeded from the programme's taxonomy.
+pub const REASONS: [(&str, &str); 17] = [
+    ("mental_health", "Mental health"),
+    ("loneliness", "Loneliness or isolation"),
+    ("housing", "Housing"),
+    ("money", "Money, debt or benefits"),
+    ("food", "Food"),
+    ("fuel", "Fuel or energy"),
+    ("bereavement", "Bereavement"),
+    ("addiction", "Addiction"),
+    ("abuse", "Abuse or violence"),
+    ("caring", "Caring"),
+    ("employment", "Employment or learning"),
+    ("physical_activity", "Physical activity"),
+    ("long_term_condition", "Long-term condition"),
+    ("immigration", "Immigration or asylum"),
+    ("legal", "Legal"),
+    ("family", "Family or parenting"),
+    ("other", "Other"),
+];
+
+pub const CONTACT_METHODS: [(&str, &str); 4] = [
+    ("phone", "Phone"),
+    ("text", "Text message"),
+    ("letter", "Letter"),
+    ("in_person", "In person"),
+];
+
+pub const CONTACT_OUTCOMES: [(&str, &str); 4] = [
+    ("reached", "Spoke with them"),
+    ("no_answer", "No answer"),
+    ("left_message", "Left a message"),
+    ("wrong_number", "Wrong number or address"),
+];
+
+/// The label of a code in one of these lists.
+pub fn label_of(list: &[(&'static str, &'static str)], code: &str) -> &'static str {
+    list.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("Other")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

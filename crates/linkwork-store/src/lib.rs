@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod org;
 pub mod participants;
 pub mod query;
+pub mod referrals;
 pub mod users;
 
 pub use db::{Backend, Db, StoreError, Tx};

@@ -27,6 +27,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_participants.sql"),
         postgres: include_str!("../migrations/postgres/0002_participants.sql"),
     },
+    Migration {
+        version: 3,
+        name: "referrals",
+        sqlite: include_str!("../migrations/sqlite/0003_referrals.sql"),
+        postgres: include_str!("../migrations/postgres/0003_referrals.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -81,6 +81,9 @@ fn nav(p: &Page) -> Markup {
     if a.can(Permission::WorkWithParticipants) {
         items.push(("/people", "People"));
     }
+    if a.can(Permission::MakeReferral) {
+        items.push(("/referrals", "Referrals"));
+    }
     items.push(("/sites", "Sites"));
     if a.can(Permission::ViewUsers) {
         items.push(("/areas", "Areas and clusters"));
@@ -266,8 +269,8 @@ pub fn radios(
 pub fn checkboxes(
     name: &str,
     legend: &str,
-    options: &[(i64, String)],
-    ticked: &[i64],
+    options: &[(String, String)],
+    ticked: &[String],
     errors: &FieldErrors,
     hint: Option<&str>,
 ) -> Markup {

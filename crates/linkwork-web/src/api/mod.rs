@@ -5,6 +5,7 @@
 mod audit;
 mod org;
 mod participants;
+mod referrals;
 mod users;
 
 use crate::WebState;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<WebState> {
         .merge(org::routes())
         .merge(users::routes())
         .merge(participants::routes())
+        .merge(referrals::routes())
         .merge(audit::routes())
 }
 
@@ -51,6 +53,8 @@ impl Modify for BearerAuth {
         users::list_users, users::get_user, users::create_user, users::update_user, users::disable_user, users::enable_user,
         audit::search_audit, audit::verify_audit,
         participants::search_participants, participants::get_participant, participants::register_participant, participants::update_participant,
+        referrals::list_referrals, referrals::get_referral, referrals::make_referral, referrals::allocate_referral,
+        referrals::decline_referral, referrals::record_contact, referrals::close_referral, referrals::reopen_referral,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

@@ -5,7 +5,8 @@ pub mod audit;
 mod auth;
 mod home;
 mod org;
-mod participants;
+pub mod participants;
+pub mod referrals;
 mod sites;
 mod users;
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<WebState> {
         .merge(org::routes())
         .merge(users::routes())
         .merge(participants::routes())
+        .merge(referrals::routes())
         .merge(audit::routes())
         .merge(account::routes())
 }

@@ -322,6 +322,12 @@ async fn show(
 ) -> Result<Html<String>, PageError> {
     let id = path_id(&id)?;
     let p = state.app.get_participant(&page.ctx, id).await?;
+    let filter = linkwork_store::referrals::ReferralFilter {
+        participant_id: Some(id),
+        limit: 100,
+        ..Default::default()
+    };
+    let (history, _) = state.app.list_referrals(&page.ctx, &filter).await?;
     let row = |k: &str, v: Option<String>| html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (k) } dd class="govuk-summary-list__value" { (v.unwrap_or_else(|| "Not recorded".into())) } } };
     let label = |opts: &[(&str, &str)], v: &Option<String>| {
         v.as_deref().and_then(|v| {
@@ -345,6 +351,10 @@ async fn show(
         }
         span class="govuk-caption-l" { (p.site_name) }
         h1 class="govuk-heading-l" { (p.given_name) " " (p.family_name) @if let Some(n) = &p.preferred_name { " (" (n) ")" } }
+        h2 class="govuk-heading-m" { "Support" }
+        @if history.is_empty() { p class="govuk-body" { "No referrals yet." } }
+        @else { (super::referrals::referral_table(&history)) }
+        a class="govuk-button" href={ "/referrals/new?participant_id=" (p.id) } { "Make a referral" }
         h2 class="govuk-heading-m" { "Details" }
         dl class="govuk-summary-list" {
             (row("Date of birth", Some(date(p.date_of_birth))))

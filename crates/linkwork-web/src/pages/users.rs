@@ -115,10 +115,16 @@ async fn user_form(
             },
         )
         .await?;
-    let site_opts: Vec<(i64, String)> = sites
+    let site_opts: Vec<(String, String)> = sites
         .iter()
-        .map(|s| (s.id, format!("{} ({}, {})", s.name, s.code, s.cluster_name)))
+        .map(|s| {
+            (
+                s.id.to_string(),
+                format!("{} ({}, {})", s.name, s.code, s.cluster_name),
+            )
+        })
         .collect();
+    let ticked: Vec<String> = input.site_ids.iter().map(i64::to_string).collect();
     let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
     let title = if editing.is_some() {
         "Edit user"
@@ -143,7 +149,7 @@ async fn user_form(
                 @if editing.is_none() {
                     (html::text_field("password", "Password (optional)", "", errors, Input { kind: "password", autocomplete: Some("new-password"), hint: Some("At least 12 characters; a few unusual words make a good one. Leave blank to set it later."), ..Default::default() }))
                 }
-                (html::checkboxes("site_ids", "Sites they work at", &site_opts, &input.site_ids, errors, Some("Link workers, practice staff and partners see only their sites. Administrators and managers see the whole programme.")))
+                (html::checkboxes("site_ids", "Sites they work at", &site_opts, &ticked, errors, Some("Link workers, practice staff and partners see only their sites. Administrators and managers see the whole programme.")))
                 (html::button(if editing.is_some() { "Save changes" } else { "Add user" }))
             }
         } }

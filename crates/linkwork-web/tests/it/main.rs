@@ -10,4 +10,5 @@ mod auth;
 mod browser;
 mod org;
 mod participants;
+mod referrals;
 mod users;

@@ -1,0 +1,538 @@
+//! Referrals: made by practice staff (a short form) or link workers, triaged
+//! (accepted and allocated, or declined), followed through contact attempts,
+//! closed and — the door is always open — reopened.
+
+use crate::participants::parse_date;
+use crate::{App, AppError, Ctx, Result};
+use linkwork_domain::identifiers::ChiNumber;
+use linkwork_domain::referral::{
+    self as rules, ClosureReason, Event, ReferralStatus, SNOMED_DECLINED, SNOMED_REFERRAL,
+};
+use linkwork_domain::text;
+use linkwork_domain::{FieldErrors, Permission, Role, SiteScope};
+use linkwork_store::audit;
+use linkwork_store::participants::{self as people, ParticipantFields};
+use linkwork_store::referrals::{
+    self as store, ContactAttempt, Lifecycle, NewReferral, Referral, ReferralFilter,
+};
+use serde::Deserialize;
+
+/// A referral as typed in. Practice staff give the person's details; a link
+/// worker may instead give `participant_id` of a record they can see.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReferralInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub participant_id: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub site_id: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub person_name: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub person_date_of_birth: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub person_chi_number: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub person_phone: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub source: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub referrer: String,
+    /// ISO date; blank means today.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub received_on: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub urgency: String,
+    /// Reason codes (see the referral reasons list).
+    pub reasons: Vec<String>,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub details: String,
+}
+
+fn one_of(list: &[(&str, &str)], raw: &str) -> Option<String> {
+    list.iter()
+        .find(|(c, _)| *c == raw.trim())
+        .map(|(c, _)| c.to_string())
+}
+
+/// A decision at triage, or a later change of state.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct StatusChange {
+    pub version: i64,
+    /// For allocation: the link worker.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub link_worker_id: String,
+    /// For declining or closing: the reason (closing: a closure reason code).
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ContactInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub method: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub outcome: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub note: String,
+}
+
+/// A referral with the case work a link worker sees (practice staff get no attempts).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ReferralDetail {
+    #[serde(flatten)]
+    pub referral: Referral,
+    pub contact_attempts: Vec<ContactAttempt>,
+}
+
+impl App {
+    async fn referral_scope(&self, ctx: &Ctx, object: impl ToString) -> Result<SiteScope> {
+        self.authorize(ctx, Permission::MakeReferral, "referral", object)
+            .await?;
+        ctx.actor.referral_scope().ok_or_else(|| {
+            AppError::Refused("You do not have permission to make or follow referrals.".into())
+        })
+    }
+
+    pub async fn list_referrals(
+        &self,
+        ctx: &Ctx,
+        filter: &ReferralFilter,
+    ) -> Result<(Vec<Referral>, i64)> {
+        let scope = self.referral_scope(ctx, "list").await?;
+        let mut tx = self.db.read().await?;
+        let r = store::list(&mut tx, scope, filter).await?;
+        tx.rollback().await?;
+        Ok(r)
+    }
+
+    /// One referral; viewing it is audited. Practice staff see its status, not the case work.
+    pub async fn get_referral(&self, ctx: &Ctx, id: i64) -> Result<ReferralDetail> {
+        let scope = self.referral_scope(ctx, id).await?;
+        let mut tx = self.db.write().await?;
+        let referral = match store::get(&mut tx, scope, id).await {
+            Ok(r) => r,
+            Err(linkwork_store::StoreError::NotFound) => {
+                tx.rollback().await?;
+                self.audit_refusal(ctx, "referral", id).await?;
+                return Err(AppError::NotFound);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let contact_attempts = if ctx.actor.can(Permission::WorkWithParticipants) {
+            store::contact_attempts(&mut tx, id).await?
+        } else {
+            Vec::new()
+        };
+        audit::append(
+            &mut tx,
+            &ctx.event("referral.view", "referral", id),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ReferralDetail {
+            referral,
+            contact_attempts,
+        })
+    }
+
+    pub async fn make_referral(&self, ctx: &Ctx, input: &ReferralInput) -> Result<i64> {
+        let scope = self.referral_scope(ctx, "new").await?;
+        let grant = ctx
+            .actor
+            .authorize(Permission::MakeReferral)
+            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let today = self.now().date_naive();
+        let mut e = FieldErrors::new();
+        let mut tx = self.db.write().await?;
+        // From a person's record, or from the person's details.
+        let participant =
+            if input.participant_id.trim().is_empty() || ctx.actor.role == Role::PracticeStaff {
+                None
+            } else {
+                let pscope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
+                let id = input
+                    .participant_id
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| AppError::field("participant_id", "Choose the person"))?;
+                Some(people::get(&mut tx, pscope, id).await.map_err(|_| {
+                    AppError::field("participant_id", "Choose a person whose record you can see")
+                })?)
+            };
+        let (site_id, person_name, dob, chi, phone) = match &participant {
+            Some(p) => (
+                Some(p.site_id),
+                p.given_name.clone() + " " + &p.family_name,
+                Some(p.date_of_birth),
+                p.chi_number.clone(),
+                p.phone.clone(),
+            ),
+            None => {
+                let site = e.check(
+                    "site_id",
+                    input
+                        .site_id
+                        .trim()
+                        .parse::<i64>()
+                        .map_err(|_| "Choose the practice making the referral"),
+                );
+                let name = e
+                    .check(
+                        "person_name",
+                        text::required_text(&input.person_name, "the person's full name", 200),
+                    )
+                    .unwrap_or_default();
+                let dob = match parse_date(&input.person_date_of_birth) {
+                    Some(d) if d <= today => Some(d),
+                    _ => {
+                        e.add(
+                            "person_date_of_birth",
+                            "Enter the person's date of birth, like 19/04/1985",
+                        );
+                        None
+                    }
+                };
+                let chi = if input.person_chi_number.trim().is_empty() {
+                    None
+                } else {
+                    e.check(
+                        "person_chi_number",
+                        ChiNumber::parse(&input.person_chi_number),
+                    )
+                    .map(|c| c.as_str().to_owned())
+                };
+                let phone = e
+                    .check(
+                        "person_phone",
+                        text::optional_text(&input.person_phone, "the phone number", 40),
+                    )
+                    .flatten();
+                (site, name, dob, chi, phone)
+            }
+        };
+        let source = one_of(&rules::SOURCES, &input.source);
+        if source.is_none() {
+            e.add("source", "Choose who made the referral");
+        }
+        let referrer = e
+            .check(
+                "referrer",
+                text::optional_text(&input.referrer, "the referrer's name", 120),
+            )
+            .flatten();
+        let received_on = if input.received_on.trim().is_empty() {
+            Some(today)
+        } else {
+            match parse_date(&input.received_on) {
+                Some(d) if d <= today => Some(d),
+                _ => {
+                    e.add("received_on", "Enter the date received, today or earlier");
+                    None
+                }
+            }
+        };
+        let urgency = one_of(
+            &rules::URGENCIES,
+            if input.urgency.is_empty() {
+                "routine"
+            } else {
+                &input.urgency
+            },
+        );
+        if urgency.is_none() {
+            e.add("urgency", "Choose how urgent the referral is");
+        }
+        let reasons: Vec<String> = input
+            .reasons
+            .iter()
+            .filter_map(|r| one_of(&rules::REASONS, r))
+            .collect();
+        if reasons.is_empty() || reasons.len() != input.reasons.len() {
+            e.add("reasons", "Choose at least one reason for the referral");
+        }
+        let details = e
+            .check(
+                "details",
+                text::optional_text(&input.details, "the details", 4000),
+            )
+            .flatten();
+        if !e.is_empty() {
+            tx.rollback().await?;
+            return Err(AppError::Invalid(e));
+        }
+        let site_id = site_id.unwrap_or_default();
+        if linkwork_store::org::get_site(&mut tx, scope, site_id)
+            .await
+            .is_err()
+        {
+            tx.rollback().await?;
+            return Err(AppError::field("site_id", "Choose a practice you work at"));
+        }
+        let new = NewReferral {
+            site_id,
+            participant_id: participant.as_ref().map(|p| p.id),
+            person_name,
+            person_date_of_birth: dob,
+            person_chi_number: chi,
+            person_phone: phone,
+            source: source.unwrap_or_default(),
+            referrer,
+            received_on: received_on.unwrap_or(today),
+            urgency: urgency.unwrap_or_default(),
+            reasons: reasons.join(","),
+            details,
+            snomed_code: SNOMED_REFERRAL.into(),
+            created_by: Some(ctx.actor.user_id).filter(|u| *u != 0),
+        };
+        let now = self.now();
+        let id = store::create(&mut tx, &grant, &new, now).await?;
+        audit::append(&mut tx, &ctx.event("referral.create", "referral", id), now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Apply a lifecycle event (triage, contact, close, reopen) in one transaction.
+    async fn change(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: i64,
+        action: &str,
+        f: impl FnOnce(&Referral, &mut Lifecycle) -> Result<Event>,
+    ) -> Result<()> {
+        self.authorize(ctx, Permission::WorkWithParticipants, "referral", id)
+            .await?;
+        let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
+        let grant = ctx
+            .actor
+            .authorize(Permission::WorkWithParticipants)
+            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let mut tx = self.db.write().await?;
+        let r = match store::get(&mut tx, scope, id).await {
+            Ok(r) => r,
+            Err(e) => {
+                tx.rollback().await?;
+                if matches!(e, linkwork_store::StoreError::NotFound) {
+                    self.audit_refusal(ctx, "referral", id).await?;
+                }
+                return Err(e.into());
+            }
+        };
+        if r.version != version {
+            return Err(linkwork_store::StoreError::StaleVersion.into());
+        }
+        let mut l = Lifecycle {
+            status: r.status.clone(),
+            participant_id: r.participant_id,
+            link_worker_id: r.link_worker_id,
+            decline_reason: r.decline_reason.clone(),
+            closure_reason: r.closure_reason.clone(),
+            closed_on: r.closed_on,
+            snomed_code: r.snomed_code.clone(),
+        };
+        let event = f(&r, &mut l)?;
+        let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+        let to = from.apply(event).map_err(AppError::Conflict)?;
+        l.status = to.code().into();
+        // Accepting someone who has no record yet: link the record with the same
+        // CHI number, or make one from the referral's details.
+        if matches!(event, Event::Allocate) && l.participant_id.is_none() {
+            let existing = match &r.person_chi_number {
+                Some(chi) => store::participant_by_chi(&mut tx, grant.programme_id(), chi).await?,
+                None => None,
+            };
+            l.participant_id = match existing {
+                Some(p) => Some(p),
+                None => {
+                    let mut parts = r.person_name.split_whitespace().collect::<Vec<_>>();
+                    let family = parts.pop().unwrap_or("").to_owned();
+                    let given = if parts.is_empty() {
+                        family.clone()
+                    } else {
+                        parts.join(" ")
+                    };
+                    let fields = ParticipantFields {
+                        site_id: r.site_id,
+                        given_name: given,
+                        family_name: family,
+                        date_of_birth: r.person_date_of_birth.unwrap_or_default(),
+                        chi_number: r.person_chi_number.clone(),
+                        phone: r.person_phone.clone(),
+                        ..Default::default()
+                    };
+                    let pid = people::create(&mut tx, &grant, &fields, self.now()).await?;
+                    audit::append(
+                        &mut tx,
+                        &ctx.event("participant.create", "participant", pid),
+                        self.now(),
+                    )
+                    .await?;
+                    Some(pid)
+                }
+            };
+        }
+        let now = self.now();
+        store::set_lifecycle(&mut tx, &grant, id, version, &l, now).await?;
+        let mut ev = ctx.event(action, "referral", id);
+        ev.detail = format!("{} → {}", r.status, l.status);
+        audit::append(&mut tx, &ev, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Accept (if new) and allocate, or reallocate, to a link worker at the referral's practice.
+    pub async fn allocate_referral(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<()> {
+        let worker = c
+            .link_worker_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::field("link_worker_id", "Choose a link worker"))?;
+        let db = self.db.clone();
+        let programme = ctx.actor.programme_id;
+        let mut tx = db.read().await?;
+        let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
+        let site = store::get(&mut tx, scope, id).await.map(|r| r.site_id).ok();
+        let ok = match site {
+            Some(site) => store::is_link_worker_at(&mut tx, programme, worker, site).await?,
+            None => true, // let `change` report not found
+        };
+        tx.rollback().await?;
+        if !ok {
+            return Err(AppError::field(
+                "link_worker_id",
+                "Choose a link worker at this practice",
+            ));
+        }
+        self.change(ctx, id, c.version, "referral.allocate", |_, l| {
+            l.link_worker_id = Some(worker);
+            Ok(Event::Allocate)
+        })
+        .await
+    }
+
+    pub async fn decline_referral(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<()> {
+        let reason = text::required_text(&c.reason, "why the referral is declined", 500)
+            .map_err(|m| AppError::field("reason", m))?;
+        self.change(ctx, id, c.version, "referral.decline", |_, l| {
+            l.decline_reason = Some(reason);
+            l.snomed_code = SNOMED_DECLINED.into();
+            Ok(Event::Decline)
+        })
+        .await
+    }
+
+    pub async fn close_referral(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<()> {
+        let reason = ClosureReason::parse(c.reason.trim())
+            .ok_or_else(|| AppError::field("reason", "Choose why the support is ending"))?;
+        let today = self.now().date_naive();
+        self.change(ctx, id, c.version, "referral.close", |_, l| {
+            l.closure_reason = Some(reason.code().into());
+            l.closed_on = Some(today);
+            Ok(Event::Close(reason))
+        })
+        .await
+    }
+
+    /// The door is always open: a closed or declined referral can be picked up again.
+    pub async fn reopen_referral(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<()> {
+        let me = ctx.actor.user_id;
+        let is_worker = ctx.actor.role == Role::LinkWorker;
+        self.change(ctx, id, c.version, "referral.reopen", |_, l| {
+            l.closure_reason = None;
+            l.closed_on = None;
+            l.decline_reason = None;
+            l.snomed_code = SNOMED_REFERRAL.into();
+            if l.link_worker_id.is_none() && is_worker {
+                l.link_worker_id = Some(me);
+            }
+            Ok(Event::Reopen)
+        })
+        .await
+    }
+
+    /// Log a contact attempt; reaching the person moves an allocated referral to contacted.
+    pub async fn record_contact(&self, ctx: &Ctx, id: i64, input: &ContactInput) -> Result<()> {
+        let mut e = FieldErrors::new();
+        let method = one_of(&rules::CONTACT_METHODS, &input.method);
+        if method.is_none() {
+            e.add("method", "Choose how you tried to make contact");
+        }
+        let outcome = one_of(&rules::CONTACT_OUTCOMES, &input.outcome);
+        if outcome.is_none() {
+            e.add("outcome", "Choose what happened");
+        }
+        let note = e
+            .check("note", text::optional_text(&input.note, "the note", 2000))
+            .flatten();
+        e.into_result()?;
+        let (method, outcome) = (method.unwrap_or_default(), outcome.unwrap_or_default());
+        self.authorize(ctx, Permission::WorkWithParticipants, "referral", id)
+            .await?;
+        let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
+        let grant = ctx
+            .actor
+            .authorize(Permission::WorkWithParticipants)
+            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let r = match store::get(&mut tx, scope, id).await {
+            Ok(r) => r,
+            Err(_) => {
+                tx.rollback().await?;
+                self.audit_refusal(ctx, "referral", id).await?;
+                return Err(AppError::NotFound);
+            }
+        };
+        let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+        // Only reaching the person moves the referral on; every attempt is kept.
+        let next = if outcome == "reached" {
+            status.apply(Event::Contact)
+        } else if status == ReferralStatus::Received {
+            Err("Allocate the referral to a link worker first".to_owned())
+        } else if !status.is_open() {
+            Err("This referral is closed: reopen it first".to_owned())
+        } else {
+            Ok(status)
+        };
+        let next = match next {
+            Ok(n) => n,
+            Err(m) => {
+                tx.rollback().await?;
+                return Err(AppError::Conflict(format!("{m}.")));
+            }
+        };
+        if next != status {
+            let l = Lifecycle {
+                status: next.code().into(),
+                participant_id: r.participant_id,
+                link_worker_id: r.link_worker_id,
+                decline_reason: r.decline_reason.clone(),
+                closure_reason: r.closure_reason.clone(),
+                closed_on: r.closed_on,
+                snomed_code: r.snomed_code.clone(),
+            };
+            store::set_lifecycle(&mut tx, &grant, id, r.version, &l, now).await?;
+        }
+        let user = Some(ctx.actor.user_id).filter(|u| *u != 0);
+        let attempt =
+            store::add_contact_attempt(&mut tx, id, now, &method, &outcome, note.as_deref(), user)
+                .await?;
+        let mut ev = ctx.event("referral.contact_attempt", "referral", id);
+        ev.detail = format!("attempt {attempt}: {method}, {outcome}");
+        audit::append(&mut tx, &ev, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Link workers who can take referrals at a site.
+    pub async fn link_workers_at(&self, ctx: &Ctx, site_id: i64) -> Result<Vec<(i64, String)>> {
+        let mut tx = self.db.read().await?;
+        let r = store::link_workers_at(&mut tx, ctx.actor.programme_id, site_id).await?;
+        tx.rollback().await?;
+        Ok(r)
+    }
+}

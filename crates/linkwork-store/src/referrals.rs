@@ -1,0 +1,248 @@
+//! Referrals (episodes of support) and contact attempts, narrowed to a
+//! [`SiteScope`] by the referral's site.
+
+use crate::org::site_scope;
+use crate::query::{Param, Where};
+use crate::{StoreError, Tx, bind_where, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use linkwork_domain::{Grant, SiteScope};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Referral {
+    pub id: i64,
+    pub site_id: i64,
+    pub site_name: String,
+    /// The person's record, once triage has linked or made one.
+    pub participant_id: Option<i64>,
+    pub person_name: String,
+    pub person_date_of_birth: Option<NaiveDate>,
+    pub person_chi_number: Option<String>,
+    pub person_phone: Option<String>,
+    /// `gp`, `nurse_anp`, `practice_staff`, `self`, `food_bank` or `other_agency`.
+    pub source: String,
+    pub referrer: Option<String>,
+    pub received_on: NaiveDate,
+    /// `routine`, `soon` or `urgent`.
+    pub urgency: String,
+    /// Reason codes, comma-separated (e.g. `housing,money`).
+    pub reasons: String,
+    pub details: Option<String>,
+    /// `received`, `allocated`, `contacted`, `engaged`, `declined` or `closed`.
+    pub status: String,
+    pub link_worker_id: Option<i64>,
+    pub link_worker_name: Option<String>,
+    pub decline_reason: Option<String>,
+    pub closure_reason: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    /// SNOMED CT: 871731000000106 (referral to social prescribing service) or
+    /// 871711000000103 (social prescribing declined).
+    pub snomed_code: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewReferral {
+    pub site_id: i64,
+    pub participant_id: Option<i64>,
+    pub person_name: String,
+    pub person_date_of_birth: Option<NaiveDate>,
+    pub person_chi_number: Option<String>,
+    pub person_phone: Option<String>,
+    pub source: String,
+    pub referrer: Option<String>,
+    pub received_on: NaiveDate,
+    pub urgency: String,
+    pub reasons: String,
+    pub details: Option<String>,
+    pub snomed_code: String,
+    pub created_by: Option<i64>,
+}
+
+/// The lifecycle fields, written together by every triage and status change.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lifecycle {
+    pub status: String,
+    pub participant_id: Option<i64>,
+    pub link_worker_id: Option<i64>,
+    pub decline_reason: Option<String>,
+    pub closure_reason: Option<String>,
+    pub closed_on: Option<NaiveDate>,
+    pub snomed_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ContactAttempt {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// `phone`, `text`, `letter` or `in_person`.
+    pub method: String,
+    /// `reached`, `no_answer`, `left_message` or `wrong_number`.
+    pub outcome: String,
+    pub note: Option<String>,
+    pub user_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReferralFilter {
+    pub status: Option<Vec<String>>,
+    pub participant_id: Option<i64>,
+    pub link_worker_id: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const COLUMNS: &str = "r.id, r.site_id, s.name AS site_name, r.participant_id, r.person_name, r.person_date_of_birth, \
+    r.person_chi_number, r.person_phone, r.source, r.referrer, r.received_on, r.urgency, r.reasons, r.details, r.status, \
+    r.link_worker_id, u.name AS link_worker_name, r.decline_reason, r.closure_reason, r.closed_on, r.snomed_code, \
+    r.version, r.created_at, r.updated_at \
+    FROM referrals r JOIN sites s ON s.id = r.site_id LEFT JOIN users u ON u.id = r.link_worker_id";
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: SiteScope,
+    f: &ReferralFilter,
+) -> crate::Result<(Vec<Referral>, i64)> {
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    if let Some(statuses) = &f.status {
+        let marks = vec!["?"; statuses.len()].join(", ");
+        w.and(
+            &format!("r.status IN ({marks})"),
+            statuses.iter().map(|x| Param::Text(x.clone())),
+        );
+    }
+    if let Some(p) = f.participant_id {
+        w.and("r.participant_id = ?", [Param::I64(p)]);
+    }
+    if let Some(u) = f.link_worker_id {
+        w.and("r.link_worker_id = ?", [Param::I64(u)]);
+    }
+    let n = w.next();
+    let sql = format!(
+        "SELECT {COLUMNS}{} ORDER BY r.received_on DESC, r.id DESC LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
+    );
+    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
+        .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0)).fetch_all(c).await)?;
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM referrals r JOIN sites s ON s.id = r.site_id{}",
+        w.sql()
+    );
+    let total = on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
+    Ok((rows, total))
+}
+
+pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Referral> {
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    w.and("r.id = ?", [Param::I64(id)]);
+    let sql = format!("SELECT {COLUMNS}{}", w.sql());
+    on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_optional(c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn create(
+    tx: &mut Tx,
+    grant: &Grant,
+    r: &NewReferral,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO referrals (programme_id, site_id, participant_id, person_name, person_date_of_birth, \
+         person_chi_number, person_phone, source, referrer, received_on, urgency, reasons, details, status, \
+         snomed_code, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $16) RETURNING id")
+        .bind(grant.programme_id()).bind(r.site_id).bind(r.participant_id).bind(&r.person_name)
+        .bind(r.person_date_of_birth).bind(&r.person_chi_number).bind(&r.person_phone).bind(&r.source)
+        .bind(&r.referrer).bind(r.received_on).bind(&r.urgency).bind(&r.reasons).bind(&r.details)
+        .bind(&r.snomed_code).bind(r.created_by).bind(now)
+        .fetch_one(c).await)?)
+}
+
+/// Write a new lifecycle state if the version still matches.
+pub async fn set_lifecycle(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: i64,
+    version: i64,
+    l: &Lifecycle,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE referrals SET status = $1, participant_id = $2, link_worker_id = $3, decline_reason = $4, \
+         closure_reason = $5, closed_on = $6, snomed_code = $7, updated_at = $8, version = version + 1 \
+         WHERE id = $9 AND programme_id = $10 AND version = $11")
+        .bind(&l.status).bind(l.participant_id).bind(l.link_worker_id).bind(&l.decline_reason)
+        .bind(&l.closure_reason).bind(l.closed_on).bind(&l.snomed_code).bind(now)
+        .bind(id).bind(grant.programme_id()).bind(version)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::StaleVersion)
+    }
+}
+
+pub async fn add_contact_attempt(
+    tx: &mut Tx,
+    referral_id: i64,
+    at: DateTime<Utc>,
+    method: &str,
+    outcome: &str,
+    note: Option<&str>,
+    user_id: Option<i64>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO contact_attempts (referral_id, at, method, outcome, note, user_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(referral_id).bind(at).bind(method).bind(outcome).bind(note).bind(user_id)
+        .fetch_one(c).await)?)
+}
+
+pub async fn contact_attempts(tx: &mut Tx, referral_id: i64) -> crate::Result<Vec<ContactAttempt>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT a.id, a.at, a.method, a.outcome, a.note, u.name AS user_name FROM contact_attempts a \
+         LEFT JOIN users u ON u.id = a.user_id WHERE a.referral_id = $1 ORDER BY a.at DESC, a.id DESC")
+        .bind(referral_id).fetch_all(c).await)?)
+}
+
+/// Is `user_id` an active link worker of the programme at `site_id`?
+pub async fn is_link_worker_at(
+    tx: &mut Tx,
+    programme_id: i64,
+    user_id: i64,
+    site_id: i64,
+) -> crate::Result<bool> {
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users u JOIN user_sites us ON us.user_id = u.id \
+         WHERE u.id = $1 AND u.programme_id = $2 AND u.role = 'link-worker' AND u.disabled_at IS NULL AND us.site_id = $3")
+        .bind(user_id).bind(programme_id).bind(site_id).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
+/// Link workers at a site, for allocation: (id, name).
+pub async fn link_workers_at(
+    tx: &mut Tx,
+    programme_id: i64,
+    site_id: i64,
+) -> crate::Result<Vec<(i64, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.id, u.name FROM users u JOIN user_sites us ON us.user_id = u.id \
+         WHERE u.programme_id = $1 AND u.role = 'link-worker' AND u.disabled_at IS NULL AND us.site_id = $2 ORDER BY u.name")
+        .bind(programme_id).bind(site_id).fetch_all(c).await)?)
+}
+
+/// A participant with this CHI number in the programme, if any.
+pub async fn participant_by_chi(
+    tx: &mut Tx,
+    programme_id: i64,
+    chi: &str,
+) -> crate::Result<Option<i64>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM participants WHERE programme_id = $1 AND chi_number = $2 ORDER BY id LIMIT 1")
+        .bind(programme_id).bind(chi).fetch_optional(c).await)?,
+    )
+}

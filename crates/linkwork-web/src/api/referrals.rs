@@ -1,0 +1,159 @@
+//! Referrals over JSON.
+
+use super::{Listing, opt_id, paging, path_id};
+use crate::WebState;
+use crate::error::{ApiError, ApiJson, Problem};
+use crate::session::ApiUser;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use linkwork_app::referrals::{ContactInput, ReferralDetail, ReferralInput, StatusChange};
+use linkwork_store::referrals::{Referral, ReferralFilter};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/referrals", get(list_referrals).post(make_referral))
+        .route("/referrals/{id}", get(get_referral))
+        .route("/referrals/{id}/allocate", post(allocate_referral))
+        .route("/referrals/{id}/decline", post(decline_referral))
+        .route("/referrals/{id}/contact-attempts", post(record_contact))
+        .route("/referrals/{id}/close", post(close_referral))
+        .route("/referrals/{id}/reopen", post(reopen_referral))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+pub struct ReferralQuery {
+    /// Comma-separated statuses, e.g. `received` or `allocated,contacted,engaged`.
+    status: String,
+    participant_id: String,
+    link_worker_id: String,
+    limit: String,
+    offset: String,
+}
+
+/// Referrals the caller may follow (practice staff: their practices').
+#[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals", params(ReferralQuery), responses(
+    (status = 200, body = Listing<Referral>), (status = 403, body = Problem)))]
+pub async fn list_referrals(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Query(q): Query<ReferralQuery>,
+) -> Result<Json<Listing<Referral>>, ApiError> {
+    let (limit, offset) = paging(&q.limit, &q.offset)?;
+    let status = (!q.status.trim().is_empty())
+        .then(|| q.status.split(',').map(|x| x.trim().to_owned()).collect());
+    let f = ReferralFilter {
+        status,
+        participant_id: opt_id("participant_id", &q.participant_id)?,
+        link_worker_id: opt_id("link_worker_id", &q.link_worker_id)?,
+        limit,
+        offset,
+    };
+    let (items, total) = s.app.list_referrals(&u.ctx, &f).await?;
+    Ok(Json(Listing {
+        items,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", tag = "referrals", responses(
+    (status = 200, body = ReferralDetail), (status = 404, body = Problem)))]
+pub async fn get_referral(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ReferralDetail>, ApiError> {
+    Ok(Json(s.app.get_referral(&u.ctx, path_id(&id)?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", request_body = ReferralInput, responses(
+    (status = 201, body = ReferralDetail), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn make_referral(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<ReferralInput>,
+) -> Result<(StatusCode, Json<ReferralDetail>), ApiError> {
+    let id = s.app.make_referral(&u.ctx, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.get_referral(&u.ctx, id).await?),
+    ))
+}
+
+/// Accept a new referral and allocate it, or reallocate an open one (`version`, `link_worker_id`).
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/allocate", tag = "referrals", request_body = StatusChange, responses(
+    (status = 200, body = ReferralDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn allocate_referral(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<StatusChange>,
+) -> Result<Json<ReferralDetail>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.allocate_referral(&u.ctx, id, &b).await?;
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+}
+
+/// Decline a new referral at triage (`version`, `reason`); records SNOMED CT 871711000000103.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/decline", tag = "referrals", request_body = StatusChange, responses(
+    (status = 200, body = ReferralDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn decline_referral(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<StatusChange>,
+) -> Result<Json<ReferralDetail>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.decline_referral(&u.ctx, id, &b).await?;
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/contact-attempts", tag = "referrals", request_body = ContactInput, responses(
+    (status = 201, body = ReferralDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_contact(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ContactInput>,
+) -> Result<(StatusCode, Json<ReferralDetail>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.record_contact(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.get_referral(&u.ctx, id).await?),
+    ))
+}
+
+/// Close an open referral (`version`, `reason`: a closure reason code).
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/close", tag = "referrals", request_body = StatusChange, responses(
+    (status = 200, body = ReferralDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn close_referral(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<StatusChange>,
+) -> Result<Json<ReferralDetail>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.close_referral(&u.ctx, id, &b).await?;
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+}
+
+/// Reopen a closed or declined referral (`version`): the door is always open.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/reopen", tag = "referrals", request_body = StatusChange, responses(
+    (status = 200, body = ReferralDetail), (status = 409, body = Problem)))]
+pub async fn reopen_referral(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<StatusChange>,
+) -> Result<Json<ReferralDetail>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.reopen_referral(&u.ctx, id, &b).await?;
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+}

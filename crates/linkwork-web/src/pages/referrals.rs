@@ -1,0 +1,495 @@
+//! Referrals: practice staff's short form and status list; link workers'
+//! triage, contact attempts, closing and reopening.
+
+use super::participants::date;
+use super::path_id;
+use crate::WebState;
+use crate::error::PageError;
+use crate::html::{self, Input};
+use crate::session::{Page, Posted};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use linkwork_app::AppError;
+use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
+use linkwork_domain::referral::{self as rules, ClosureReason, ReferralStatus, label_of};
+use linkwork_domain::{FieldErrors, Permission, Role};
+use linkwork_store::org::SiteFilter;
+use linkwork_store::referrals::{Referral, ReferralFilter};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/referrals", get(list).post(create))
+        .route("/referrals/new", get(new))
+        .route("/referrals/{id}", get(show))
+        .route("/referrals/{id}/allocate", post(allocate))
+        .route("/referrals/{id}/decline", post(decline))
+        .route("/referrals/{id}/contact", post(contact))
+        .route("/referrals/{id}/close", post(close))
+        .route("/referrals/{id}/reopen", post(reopen))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQ {
+    show: String,
+    page: String,
+    participant_id: String,
+    saved: String,
+}
+
+fn status_tag(status: &str) -> Markup {
+    let s = ReferralStatus::parse(status).unwrap_or(ReferralStatus::Received);
+    let colour = match s {
+        ReferralStatus::Received => "govuk-tag--blue",
+        ReferralStatus::Allocated => "govuk-tag--light-blue",
+        ReferralStatus::Contacted => "govuk-tag--turquoise",
+        ReferralStatus::Engaged => "govuk-tag--green",
+        ReferralStatus::Declined => "govuk-tag--orange",
+        ReferralStatus::Closed => "govuk-tag--grey",
+    };
+    html! { strong class={ "govuk-tag " (colour) } { (s.label()) } }
+}
+
+fn reasons(codes: &str) -> String {
+    codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| label_of(&rules::REASONS, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn referral_table(rows: &[Referral]) -> Markup {
+    html! {
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-visually-hidden" { "Referrals" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Received" }
+                th scope="col" class="govuk-table__header" { "Person" }
+                th scope="col" class="govuk-table__header" { "Reasons" }
+                th scope="col" class="govuk-table__header" { "Practice" }
+                th scope="col" class="govuk-table__header" { "Status" }
+            } }
+            tbody class="govuk-table__body" {
+                @for r in rows {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { (date(r.received_on)) @if r.urgency == "urgent" { " " strong class="govuk-tag govuk-tag--red" { "Urgent" } } }
+                        td class="govuk-table__cell" { a class="govuk-link" href={ "/referrals/" (r.id) } { (r.person_name) } }
+                        td class="govuk-table__cell" { (reasons(&r.reasons)) }
+                        td class="govuk-table__cell" { (r.site_name) }
+                        td class="govuk-table__cell" { (status_tag(&r.status)) @if let Some(w) = &r.link_worker_name { br; span class="govuk-body-s" { (w) } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn list(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ListQ>,
+) -> Result<Html<String>, PageError> {
+    let worker = page.ctx.actor.can(Permission::WorkWithParticipants);
+    let show = if q.show.is_empty() {
+        if worker { "new" } else { "all" }
+    } else {
+        q.show.as_str()
+    };
+    let status: Option<Vec<String>> = match show {
+        "new" => Some(vec!["received".into()]),
+        "open" => Some(vec![
+            "allocated".into(),
+            "contacted".into(),
+            "engaged".into(),
+        ]),
+        "closed" => Some(vec!["closed".into(), "declined".into()]),
+        _ => None,
+    };
+    let mine = show == "mine";
+    let page_no = q.page.parse::<i64>().unwrap_or(1).max(1);
+    let f = ReferralFilter {
+        status: if mine {
+            Some(vec![
+                "allocated".into(),
+                "contacted".into(),
+                "engaged".into(),
+            ])
+        } else {
+            status
+        },
+        link_worker_id: mine.then_some(page.ctx.actor.user_id),
+        limit: 50,
+        offset: (page_no - 1) * 50,
+        ..Default::default()
+    };
+    let (rows, total) = state.app.list_referrals(&page.ctx, &f).await?;
+    let tabs: Vec<(&str, &str)> = if worker {
+        vec![
+            ("new", "New, to triage"),
+            ("mine", "My caseload"),
+            ("open", "Open"),
+            ("closed", "Closed"),
+            ("all", "All"),
+        ]
+    } else {
+        vec![("all", "All"), ("open", "Open"), ("closed", "Closed")]
+    };
+    let title = if worker {
+        "Referrals"
+    } else {
+        "Referrals from your practice"
+    };
+    let body = html! {
+        @if q.saved == "added" { (html::success_banner("Referral sent")) }
+        h1 class="govuk-heading-l" { (title) }
+        a href="/referrals/new" class="govuk-button" { "Make a referral" }
+        nav aria-label="Which referrals" {
+            ul class="govuk-list lw-tabs" {
+                @for (key, label) in &tabs {
+                    li class="lw-inline" { a class="govuk-link" href={ "/referrals?show=" (key) } aria-current=[(show == *key).then_some("page")] { (label) } }
+                }
+            }
+        }
+        p class="govuk-body" { (total) " " (if total == 1 { "referral" } else { "referrals" }) }
+        @if !rows.is_empty() { (referral_table(&rows)) }
+        (html::pagination(&format!("/referrals?show={show}"), page_no, 50, total))
+    };
+    Ok(Html(
+        html::layout(title, Some(&page), None, body).into_string(),
+    ))
+}
+
+async fn form(
+    state: &WebState,
+    page: &Page,
+    input: &ReferralInput,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let from_record =
+        !input.participant_id.is_empty() && page.ctx.actor.can(Permission::WorkWithParticipants);
+    let person = if from_record {
+        let id = path_id(&input.participant_id)?;
+        Some(state.app.get_participant(&page.ctx, id).await?)
+    } else {
+        None
+    };
+    let (sites, _) = state
+        .app
+        .list_sites(
+            &page.ctx,
+            &SiteFilter {
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let mut site_opts = vec![(String::new(), "Choose a practice".to_owned())];
+    site_opts.extend(
+        sites
+            .iter()
+            .filter(|s| s.kind == "gp_practice" || s.kind == "food_bank")
+            .filter(|s| {
+                page.ctx.actor.role == Role::Manager || page.ctx.actor.site_ids.contains(&s.id)
+            })
+            .map(|s| (s.id.to_string(), s.name.clone())),
+    );
+    let reason_opts: Vec<(String, String)> = rules::REASONS
+        .iter()
+        .map(|(c, l)| (c.to_string(), l.to_string()))
+        .collect();
+    let source = if input.source.is_empty() && page.ctx.actor.role == Role::PracticeStaff {
+        "practice_staff"
+    } else {
+        &input.source
+    };
+    let body = html! {
+        (html::back_link("/referrals", "Referrals"))
+        div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+            h1 class="govuk-heading-l" { "Make a referral" }
+            form method="post" action="/referrals" novalidate data-warn-unsaved {
+                (html::csrf(page))
+                @if let Some(p) = &person {
+                    input type="hidden" name="participant_id" value=(p.id);
+                    p class="govuk-body-l" { "For " strong { (p.given_name) " " (p.family_name) } ", born " (date(p.date_of_birth)) }
+                } @else {
+                    (html::select("site_id", "Practice", &site_opts, &input.site_id, errors, None))
+                    (html::text_field("person_name", "The person's full name", &input.person_name, errors, Input { autocomplete: Some("off"), spellcheck_off: true, ..Default::default() }))
+                    (html::text_field("person_date_of_birth", "Date of birth", &input.person_date_of_birth, errors, Input { hint: Some("For example, 19/04/1985"), width: Some("10"), autocomplete: Some("off"), ..Default::default() }))
+                    (html::text_field("person_chi_number", "CHI number (optional)", &input.person_chi_number, errors, Input { width: Some("10"), autocomplete: Some("off"), ..Default::default() }))
+                    (html::text_field("person_phone", "Phone number (optional)", &input.person_phone, errors, Input { kind: "tel", width: Some("20"), autocomplete: Some("off"), ..Default::default() }))
+                }
+                (html::radios("source", "Who is making the referral?", &rules::SOURCES, source, errors, false))
+                (html::text_field("referrer", "Referrer's name (optional)", &input.referrer, errors, Input::default()))
+                (html::radios("urgency", "How urgent is it?", &rules::URGENCIES, if input.urgency.is_empty() { "routine" } else { &input.urgency }, errors, false))
+                (html::checkboxes("reasons", "What is the referral about?", &reason_opts, &input.reasons, errors, Some("Choose all that apply")))
+                (html::textarea("details", "Anything the link worker should know (optional)", &input.details, errors, Some("Do not include clinical notes the person has not agreed to share.")))
+                (html::button("Send referral"))
+            }
+        } }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Html(html::layout("Make a referral", Some(page), Some(errors), body).into_string()),
+    )
+        .into_response())
+}
+
+async fn new(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ListQ>,
+) -> Result<Response, PageError> {
+    state
+        .app
+        .authorize(&page.ctx, Permission::MakeReferral, "referral", "new")
+        .await?;
+    let mut input = ReferralInput {
+        participant_id: q.participant_id.clone(),
+        ..Default::default()
+    };
+    if let [only] = page.ctx.actor.site_ids.as_slice() {
+        input.site_id = only.to_string();
+    }
+    form(&state, &page, &input, &FieldErrors::new()).await
+}
+
+async fn create(
+    State(state): State<WebState>,
+    p: Posted<ReferralInput>,
+) -> Result<Response, PageError> {
+    match state.app.make_referral(&p.page.ctx, &p.form).await {
+        Ok(id) => Ok(
+            Redirect::to(&if p.page.ctx.actor.can(Permission::WorkWithParticipants) {
+                format!("/referrals/{id}?saved=added")
+            } else {
+                "/referrals?saved=added".into()
+            })
+            .into_response(),
+        ),
+        Err(AppError::Invalid(e)) => form(&state, &p.page, &p.form, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Saved {
+    saved: String,
+}
+
+async fn render(
+    state: &WebState,
+    page: &Page,
+    id: i64,
+    saved: &str,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let d = state.app.get_referral(&page.ctx, id).await?;
+    let r = &d.referral;
+    let worker = page.ctx.actor.can(Permission::WorkWithParticipants);
+    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+    let workers: Vec<(String, String)> = if worker {
+        let mut v = vec![(String::new(), "Choose a link worker".to_owned())];
+        v.extend(
+            state
+                .app
+                .link_workers_at(&page.ctx, r.site_id)
+                .await?
+                .into_iter()
+                .map(|(id, n)| (id.to_string(), n)),
+        );
+        v
+    } else {
+        Vec::new()
+    };
+    let closures: Vec<(&str, &str)> = ClosureReason::ALL
+        .iter()
+        .map(|c| (c.code(), c.label()))
+        .collect();
+    let row = |k: &str, v: String| html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (k) } dd class="govuk-summary-list__value" { (v) } } };
+    let version = html! { input type="hidden" name="version" value=(r.version); };
+    let body = html! {
+        (html::back_link("/referrals", "Referrals"))
+        @match saved {
+            "added" => (html::success_banner("Referral made")),
+            "changed" => (html::success_banner("Referral updated")),
+            _ => {}
+        }
+        span class="govuk-caption-l" { "Referral received " (date(r.received_on)) }
+        h1 class="govuk-heading-l" { (r.person_name) " " (status_tag(&r.status)) }
+        dl class="govuk-summary-list" {
+            (row("Practice", r.site_name.clone()))
+            @if let Some(d) = r.person_date_of_birth { (row("Date of birth", date(d))) }
+            (row("Referred by", format!("{}{}", label_of(&rules::SOURCES, &r.source), r.referrer.as_ref().map(|x| format!(" ({x})")).unwrap_or_default())))
+            (row("Urgency", label_of(&rules::URGENCIES, &r.urgency).into()))
+            (row("Reasons", reasons(&r.reasons)))
+            @if let Some(x) = &r.details { (row("Details", x.clone())) }
+            (row("Link worker", r.link_worker_name.clone().unwrap_or_else(|| "Not allocated yet".into())))
+            @if let Some(x) = &r.decline_reason { (row("Declined because", x.clone())) }
+            @if let Some(x) = &r.closure_reason { (row("Closed because", ClosureReason::parse(x).map(|c| c.label()).unwrap_or("Other").into())) }
+            (row("SNOMED CT", r.snomed_code.clone()))
+        }
+        @if worker {
+            @if let Some(pid) = r.participant_id { p class="govuk-body" { a class="govuk-link" href={ "/people/" (pid) } { "Open " (r.person_name) "'s record" } } }
+            @if status == ReferralStatus::Received {
+                h2 class="govuk-heading-m" { "Triage" }
+                div class="govuk-grid-row" {
+                    div class="govuk-grid-column-one-half" {
+                        form method="post" action={ "/referrals/" (r.id) "/allocate" } novalidate {
+                            (html::csrf(page)) (version)
+                            (html::select("link_worker_id", "Accept and allocate to", &workers, "", errors, None))
+                            (html::button("Accept"))
+                        }
+                    }
+                    div class="govuk-grid-column-one-half" {
+                        form method="post" action={ "/referrals/" (r.id) "/decline" } novalidate {
+                            (html::csrf(page)) (version)
+                            (html::textarea("reason", "Or decline, because", "", errors, None))
+                            button type="submit" class="govuk-button govuk-button--warning" { "Decline" }
+                        }
+                    }
+                }
+            } @else if status.is_open() {
+                h2 class="govuk-heading-m" { "Record a contact attempt" }
+                form method="post" action={ "/referrals/" (r.id) "/contact" } novalidate {
+                    (html::csrf(page))
+                    (html::radios("method", "How?", &rules::CONTACT_METHODS, "phone", errors, true))
+                    (html::radios("outcome", "What happened?", &rules::CONTACT_OUTCOMES, "", errors, false))
+                    (html::textarea("note", "Note (optional)", "", errors, None))
+                    (html::button("Save attempt"))
+                }
+                details class="govuk-details" {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Reallocate or close" } }
+                    div class="govuk-details__text" {
+                        form method="post" action={ "/referrals/" (r.id) "/allocate" } novalidate {
+                            (html::csrf(page)) (version)
+                            (html::select("link_worker_id", "Reallocate to", &workers, &r.link_worker_id.map(|x| x.to_string()).unwrap_or_default(), errors, None))
+                            button type="submit" class="govuk-button govuk-button--secondary" { "Reallocate" }
+                        }
+                        form method="post" action={ "/referrals/" (r.id) "/close" } novalidate {
+                            (html::csrf(page)) (version)
+                            (html::radios("reason", "Why is support ending?", &closures, "", errors, false))
+                            button type="submit" class="govuk-button govuk-button--warning" { "Close referral" }
+                        }
+                    }
+                }
+            } @else {
+                div class="govuk-inset-text" { "The door is always open: if the person comes back, reopen this referral and carry on where you left off." }
+                form method="post" action={ "/referrals/" (r.id) "/reopen" } {
+                    (html::csrf(page)) (version)
+                    button type="submit" class="govuk-button govuk-button--secondary" { "Reopen referral" }
+                }
+            }
+            h2 class="govuk-heading-m" { "Contact attempts" }
+            @if d.contact_attempts.is_empty() { p class="govuk-body" { "None yet." } }
+            ul class="govuk-list" {
+                @for a in &d.contact_attempts {
+                    li { (html::date_time(a.at)) ": " (label_of(&rules::CONTACT_METHODS, &a.method)) ", " (label_of(&rules::CONTACT_OUTCOMES, &a.outcome).to_lowercase())
+                        @if let Some(n) = &a.user_name { " (" (n) ")" }
+                        @if let Some(n) = &a.note { br; span class="govuk-body-s" { (n) } } }
+                }
+            }
+        }
+    };
+    let st = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        st,
+        Html(
+            html::layout(
+                &format!("Referral for {}", r.person_name),
+                Some(page),
+                Some(errors),
+                body,
+            )
+            .into_string(),
+        ),
+    )
+        .into_response())
+}
+
+async fn show(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(s): Query<Saved>,
+) -> Result<Response, PageError> {
+    render(&state, &page, path_id(&id)?, &s.saved, &FieldErrors::new()).await
+}
+
+async fn after(
+    state: &WebState,
+    page: &Page,
+    id: i64,
+    r: linkwork_app::Result<()>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/referrals/{id}?saved=changed")).into_response()),
+        Err(AppError::Invalid(e)) => render(state, page, id, "", &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn allocate(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<StatusChange>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let r = state.app.allocate_referral(&p.page.ctx, id, &p.form).await;
+    after(&state, &p.page, id, r).await
+}
+
+async fn decline(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<StatusChange>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let r = state.app.decline_referral(&p.page.ctx, id, &p.form).await;
+    after(&state, &p.page, id, r).await
+}
+
+async fn contact(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<ContactInput>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let r = state.app.record_contact(&p.page.ctx, id, &p.form).await;
+    after(&state, &p.page, id, r).await
+}
+
+async fn close(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<StatusChange>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let r = state.app.close_referral(&p.page.ctx, id, &p.form).await;
+    after(&state, &p.page, id, r).await
+}
+
+async fn reopen(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<StatusChange>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let r = state.app.reopen_referral(&p.page.ctx, id, &p.form).await;
+    after(&state, &p.page, id, r).await
+}
