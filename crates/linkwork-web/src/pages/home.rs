@@ -10,6 +10,7 @@ use axum::response::Html;
 use axum::routing::get;
 use linkwork_domain::{Permission, Role};
 use linkwork_store::org::SiteFilter;
+use linkwork_store::referrals::ReferralFilter;
 use maud::html;
 
 pub fn routes() -> Router<WebState> {
@@ -37,9 +38,64 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     } else {
         Vec::new()
     };
+    let open = vec![
+        "allocated".to_owned(),
+        "contacted".to_owned(),
+        "engaged".to_owned(),
+    ];
+    let (caseload, caseload_total) = if a.role == Role::LinkWorker {
+        let f = ReferralFilter {
+            status: Some(open),
+            link_worker_id: Some(a.user_id),
+            limit: 10,
+            ..Default::default()
+        };
+        app.list_referrals(&page.ctx, &f).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let (_, to_triage) = if a.can(Permission::WorkWithParticipants) {
+        let f = ReferralFilter {
+            status: Some(vec!["received".into()]),
+            limit: 1,
+            ..Default::default()
+        };
+        app.list_referrals(&page.ctx, &f).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let (sent, _) = if a.role == Role::PracticeStaff {
+        app.list_referrals(
+            &page.ctx,
+            &ReferralFilter {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await?
+    } else {
+        (Vec::new(), 0)
+    };
     let body = html! {
         h1 class="govuk-heading-l" { "Hello, " (a.name) }
         p class="govuk-body-l" { "You are signed in as " (article(a.role.label())) " " (a.role.label().to_lowercase()) "." }
+        @if a.can(Permission::WorkWithParticipants) {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (to_triage) } a class="govuk-link govuk-body" href="/referrals?show=new" { "new " (plural(to_triage, "referral", "referrals")) " to triage" } } }
+                @if a.role == Role::LinkWorker {
+                    div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (caseload_total) } a class="govuk-link govuk-body" href="/referrals?show=mine" { "open in your caseload" } } }
+                }
+            }
+        }
+        @if !caseload.is_empty() {
+            h2 class="govuk-heading-m" { "Your caseload" }
+            (super::referrals::referral_table(&caseload))
+        }
+        @if a.role == Role::PracticeStaff {
+            h2 class="govuk-heading-m" { "Referrals from your practice" }
+            a class="govuk-button" href="/referrals/new" { "Make a referral" }
+            @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (super::referrals::referral_table(&sent)) }
+        }
         @if !areas.is_empty() {
             div class="govuk-grid-row" {
                 @let sites: i64 = areas.iter().map(|x| x.site_count).sum();

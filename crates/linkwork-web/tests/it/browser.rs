@@ -79,12 +79,20 @@ async fn sign_in_add_a_site_sign_out() {
 /// the referral, takes it on and reaches the person.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_study_one_first_steps() {
-    let Some(b) = Browser::start().await else { return };
+    let Some(b) = Browser::start().await else {
+        return;
+    };
     let t = TestApp::spawn(Kind::Sqlite).await;
     let org = t.organisation("Programme A").await;
-    let staff = t.user(org.programme_id, Role::PracticeStaff, &[org.site_a]).await;
-    let lw = t.user(org.programme_id, Role::LinkWorker, &[org.site_a]).await;
-    let shots = std::env::var("LINKWORK_SCREENSHOTS").ok().map(std::path::PathBuf::from);
+    let staff = t
+        .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
+        .await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let shots = std::env::var("LINKWORK_SCREENSHOTS")
+        .ok()
+        .map(std::path::PathBuf::from);
 
     async fn sign_in(b: &Browser, t: &TestApp, email: &str) {
         b.goto(&t.url("/sign-in")).await;
@@ -102,7 +110,11 @@ async fn case_study_one_first_steps() {
     b.click("#source").await; // GP
     b.click("input[name=reasons][value=mental_health]").await;
     b.click("input[name=reasons][value=loneliness]").await;
-    b.fill("#details", "Isolated; not engaging with the community mental health team.").await;
+    b.fill(
+        "#details",
+        "Isolated; not engaging with the community mental health team.",
+    )
+    .await;
     b.click("main button[type=submit]").await;
     assert!(b.text("main").await.contains("Referral sent"));
     b.assert_accessible("the practice's referral list").await;
@@ -116,16 +128,23 @@ async fn case_study_one_first_steps() {
     assert!(b.text("h1").await.contains("Jo Example"));
     b.assert_accessible("a new referral").await;
     b.select("#link_worker_id", &lw.id.to_string()).await;
-    b.click("form[action$='/allocate'] button[type=submit]").await;
+    b.click("form[action$='/allocate'] button[type=submit]")
+        .await;
     assert!(b.text("main").await.contains("Referral updated"));
     b.click("#outcome").await; // spoke with them
-    b.fill("#note", "First appointment on Tuesday at the practice.").await;
-    b.click("form[action$='/contact'] button[type=submit]").await;
+    b.fill("#note", "First appointment on Tuesday at the practice.")
+        .await;
+    b.click("form[action$='/contact'] button[type=submit]")
+        .await;
     assert!(b.text("h1").await.contains("Contacted"));
     b.assert_accessible("an open referral").await;
-    if let Some(d) = &shots { b.screenshot(&d.join("referral.png")).await; }
+    if let Some(d) = &shots {
+        b.screenshot(&d.join("referral.png")).await;
+    }
     b.click("main p a[href^='/people/']").await;
     assert!(b.text("h1").await.contains("Jo Example"));
     b.assert_accessible("the person's record").await;
-    if let Some(d) = &shots { b.screenshot(&d.join("person.png")).await; }
+    if let Some(d) = &shots {
+        b.screenshot(&d.join("person.png")).await;
+    }
 }
