@@ -2,6 +2,7 @@
 //! checks permission with the one policy in `linkwork-domain`, runs in one
 //! transaction, and writes its audit event in that same transaction.
 
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod demo;

@@ -3,6 +3,7 @@
 //! Input from people and machines is parsed into these types at the edge, so the
 //! rest of the program never sees an invalid value.
 
+pub mod appointment;
 pub mod clock;
 pub mod fields;
 pub mod identifiers;

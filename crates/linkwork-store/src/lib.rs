@@ -5,6 +5,7 @@
 //! same tokens against whichever backend the URL chose. Everything that differs
 //! between the two lives in [`dialect`] and the two migration folders.
 
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod db;

@@ -33,6 +33,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_referrals.sql"),
         postgres: include_str!("../migrations/postgres/0003_referrals.sql"),
     },
+    Migration {
+        version: 4,
+        name: "appointments",
+        sqlite: include_str!("../migrations/sqlite/0004_appointments.sql"),
+        postgres: include_str!("../migrations/postgres/0004_appointments.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -84,6 +84,9 @@ fn nav(p: &Page) -> Markup {
     if a.can(Permission::MakeReferral) {
         items.push(("/referrals", "Referrals"));
     }
+    if a.can(Permission::WorkWithParticipants) {
+        items.push(("/diary", "Diary"));
+    }
     items.push(("/sites", "Sites"));
     if a.can(Permission::ViewUsers) {
         items.push(("/areas", "Areas and clusters"));

@@ -2,6 +2,7 @@
 //! as the pages. Authentication is a personal token: `Authorization: Bearer …`.
 //! The OpenAPI document is generated from these handlers and types.
 
+mod appointments;
 mod audit;
 mod org;
 mod participants;
@@ -27,6 +28,7 @@ pub fn routes() -> Router<WebState> {
         .merge(users::routes())
         .merge(participants::routes())
         .merge(referrals::routes())
+        .merge(appointments::routes())
         .merge(audit::routes())
 }
 
@@ -55,6 +57,7 @@ impl Modify for BearerAuth {
         participants::search_participants, participants::get_participant, participants::register_participant, participants::update_participant,
         referrals::list_referrals, referrals::get_referral, referrals::make_referral, referrals::allocate_referral,
         referrals::decline_referral, referrals::record_contact, referrals::close_referral, referrals::reopen_referral,
+        appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

@@ -28,7 +28,32 @@ async fn render(
     errors: &FieldErrors,
     name: &str,
 ) -> Result<Response, PageError> {
+    render_full(state, page, new_token, errors, name, None).await
+}
+
+/// The account page showing a newly made calendar feed address, once.
+pub async fn render_with_feed(
+    state: &WebState,
+    page: &Page,
+    secret: &str,
+) -> Result<Response, PageError> {
+    render_full(state, page, None, &FieldErrors::new(), "", Some(secret)).await
+}
+
+async fn render_full(
+    state: &WebState,
+    page: &Page,
+    new_token: Option<&str>,
+    errors: &FieldErrors,
+    name: &str,
+    new_feed: Option<&str>,
+) -> Result<Response, PageError> {
     let tokens = state.app.list_tokens(&page.ctx).await?;
+    let diary = page
+        .ctx
+        .actor
+        .can(linkwork_domain::Permission::WorkWithParticipants);
+    let has_feed = diary && state.app.has_calendar_feed(&page.ctx).await?;
     let a = &page.ctx.actor;
     let body = html! {
         h1 class="govuk-heading-l" { "Your account" }
@@ -81,6 +106,25 @@ async fn render(
             (html::csrf(page))
             (html::text_field("name", "What is it for?", name, errors, Input { hint: Some("For example: monthly report script"), ..Default::default() }))
             (html::button("Make token"))
+        }
+        @if diary {
+            h2 class="govuk-heading-m" { "Calendar feed" }
+            p class="govuk-body" { "Add your linkwork appointments to your work calendar. The feed shows times, places and initials only. Anyone with its address can read it: keep it private, and make a new one if it leaks." }
+            @if let Some(secret) = new_feed {
+                p class="govuk-body" { "Your feed's address (shown once):" }
+                p class="lw-token" id="new-feed" { "/calendar/" (secret) ".ics" }
+            }
+            form method="post" action="/account/calendar" class="lw-inline-form" {
+                (html::csrf(page))
+                button type="submit" class="govuk-button govuk-button--secondary" { @if has_feed { "Make a new address" } @else { "Make a calendar feed" } }
+            }
+            @if has_feed {
+                " "
+                form method="post" action="/account/calendar/revoke" class="lw-inline-form" {
+                    (html::csrf(page))
+                    button type="submit" class="govuk-button govuk-button--warning" { "Turn the feed off" }
+                }
+            }
         }
     };
     let status = if errors.is_empty() {

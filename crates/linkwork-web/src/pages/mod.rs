@@ -1,6 +1,7 @@
 //! The HTML pages.
 
-mod account;
+pub mod account;
+mod appointments;
 pub mod audit;
 mod auth;
 mod home;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<WebState> {
         .merge(referrals::routes())
         .merge(audit::routes())
         .merge(account::routes())
+        .merge(appointments::routes())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {

@@ -295,6 +295,18 @@ async fn render(
     saved: &str,
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
+    render_with(state, page, id, saved, errors, None).await
+}
+
+/// The referral page; `booking` re-shows the appointment form with its errors.
+pub async fn render_with(
+    state: &WebState,
+    page: &Page,
+    id: i64,
+    saved: &str,
+    errors: &FieldErrors,
+    booking: Option<(&FieldErrors, &linkwork_app::appointments::AppointmentInput)>,
+) -> Result<Response, PageError> {
     let d = state.app.get_referral(&page.ctx, id).await?;
     let r = &d.referral;
     let worker = page.ctx.actor.can(Permission::WorkWithParticipants);
@@ -313,6 +325,19 @@ async fn render(
     } else {
         Vec::new()
     };
+    let appointments = if worker {
+        let f = linkwork_store::appointments::AppointmentFilter {
+            referral_id: Some(id),
+            limit: 500,
+            ..Default::default()
+        };
+        state.app.list_appointments(&page.ctx, &f).await?
+    } else {
+        Vec::new()
+    };
+    let empty_input = linkwork_app::appointments::AppointmentInput::default();
+    let none = FieldErrors::new();
+    let (booking_errors, booking_input) = booking.unwrap_or((&none, &empty_input));
     let closures: Vec<(&str, &str)> = ClosureReason::ALL
         .iter()
         .map(|c| (c.code(), c.label()))
@@ -324,6 +349,7 @@ async fn render(
         @match saved {
             "added" => (html::success_banner("Referral made")),
             "changed" => (html::success_banner("Referral updated")),
+            "booked" => (html::success_banner("Appointment booked")),
             _ => {}
         }
         span class="govuk-caption-l" { "Referral received " (date(r.received_on)) }
@@ -391,6 +417,7 @@ async fn render(
                     button type="submit" class="govuk-button govuk-button--secondary" { "Reopen referral" }
                 }
             }
+            (super::appointments::section(page, r.id, &appointments, status.is_open() && status != ReferralStatus::Received, booking_errors, booking_input))
             h2 class="govuk-heading-m" { "Contact attempts" }
             @if d.contact_attempts.is_empty() { p class="govuk-body" { "None yet." } }
             ul class="govuk-list" {
@@ -401,6 +428,11 @@ async fn render(
                 }
             }
         }
+    };
+    let errors = if errors.is_empty() {
+        booking_errors
+    } else {
+        errors
     };
     let st = if errors.is_empty() {
         StatusCode::OK

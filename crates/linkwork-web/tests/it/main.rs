@@ -5,6 +5,7 @@
 
 mod access;
 mod api;
+mod appointments;
 mod audit;
 mod auth;
 mod browser;

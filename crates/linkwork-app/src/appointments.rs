@@ -1,0 +1,374 @@
+//! Appointments: booking (UK local time), outcomes (attending the first one
+//! means the person is engaged), the diary, and a private calendar feed.
+
+use crate::participants::parse_date;
+use crate::random::{hash_secret, token_hex};
+use crate::{App, AppError, Ctx, Result};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use linkwork_domain::appointment::{MODES, STATUSES, london_instant};
+use linkwork_domain::referral::{Event, ReferralStatus};
+use linkwork_domain::{FieldErrors, Permission, SiteScope, text};
+use linkwork_store::appointments::{self as store, Appointment, AppointmentFilter, NewAppointment};
+use linkwork_store::audit;
+use linkwork_store::referrals::{self as referrals, Lifecycle};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AppointmentInput {
+    /// `2026-11-25` or `25/11/2026`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub date: String,
+    /// 24-hour UK time, `14:30`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub time: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub duration_minutes: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub mode: String,
+    /// Defaults to the referral's link worker.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub link_worker_id: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct OutcomeInput {
+    pub version: i64,
+    /// `attended`, `did_not_attend`, `cancelled_by_participant`, `cancelled_by_service` or `booked`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub status: String,
+}
+
+impl App {
+    fn work_scope(&self, ctx: &Ctx) -> Result<SiteScope> {
+        ctx.actor.participant_scope().ok_or_else(|| {
+            AppError::Refused("You do not have permission to see people's records.".into())
+        })
+    }
+
+    pub async fn book_appointment(
+        &self,
+        ctx: &Ctx,
+        referral_id: i64,
+        input: &AppointmentInput,
+    ) -> Result<i64> {
+        self.authorize(ctx, Permission::WorkWithParticipants, "appointment", "new")
+            .await?;
+        let scope = self.work_scope(ctx)?;
+        let grant = ctx
+            .actor
+            .authorize(Permission::WorkWithParticipants)
+            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let mut e = FieldErrors::new();
+        let date = parse_date(&input.date);
+        if date.is_none() {
+            e.add("date", "Enter the date, like 25/11/2026");
+        }
+        let time = NaiveTime::parse_from_str(input.time.trim(), "%H:%M").ok();
+        if time.is_none() {
+            e.add("time", "Enter the time in 24-hour format, like 14:30");
+        }
+        let starts_at = match (date, time) {
+            (Some(d), Some(t)) => e.check("time", london_instant(d, t)),
+            _ => None,
+        };
+        let duration = input
+            .duration_minutes
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (5..=480).contains(m));
+        if duration.is_none() {
+            e.add(
+                "duration_minutes",
+                "Enter how long it is, from 5 to 480 minutes",
+            );
+        }
+        let mode = MODES
+            .iter()
+            .find(|(c, _)| *c == input.mode.trim())
+            .map(|(c, _)| c.to_string());
+        if mode.is_none() {
+            e.add("mode", "Choose where or how the appointment happens");
+        }
+        let notes = e
+            .check(
+                "notes",
+                text::optional_text(&input.notes, "the notes", 2000),
+            )
+            .flatten();
+        let worker = if input.link_worker_id.trim().is_empty() {
+            None
+        } else {
+            e.check(
+                "link_worker_id",
+                input
+                    .link_worker_id
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| "Choose a link worker"),
+            )
+        };
+        e.into_result()?;
+        let mut tx = self.db.write().await?;
+        let r = match referrals::get(&mut tx, scope, referral_id).await {
+            Ok(r) => r,
+            Err(_) => {
+                tx.rollback().await?;
+                self.audit_refusal(ctx, "referral", referral_id).await?;
+                return Err(AppError::NotFound);
+            }
+        };
+        if !ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()) {
+            return Err(AppError::Conflict(
+                "This referral is closed: reopen it to book an appointment.".into(),
+            ));
+        }
+        let worker = worker
+            .or(r.link_worker_id)
+            .or(Some(ctx.actor.user_id).filter(|u| *u != 0));
+        if let Some(w) = worker
+            && !referrals::is_link_worker_at(&mut tx, grant.programme_id(), w, r.site_id).await?
+        {
+            return Err(AppError::field(
+                "link_worker_id",
+                "Choose a link worker at this practice",
+            ));
+        }
+        let now = self.now();
+        let new = NewAppointment {
+            referral_id,
+            site_id: r.site_id,
+            link_worker_id: worker,
+            starts_at: starts_at.unwrap_or(now),
+            duration_minutes: duration.unwrap_or(30),
+            mode: mode.unwrap_or_default(),
+            notes,
+        };
+        let id = store::create(&mut tx, &grant, &new, now).await?;
+        let mut ev = ctx.event("appointment.create", "appointment", id);
+        ev.detail = format!("referral {referral_id}");
+        audit::append(&mut tx, &ev, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Record what happened. The first attended appointment makes the referral
+    /// "engaged"; a missed one changes nothing else — the door stays open.
+    pub async fn set_appointment_status(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &OutcomeInput,
+    ) -> Result<Appointment> {
+        self.authorize(ctx, Permission::WorkWithParticipants, "appointment", id)
+            .await?;
+        let scope = self.work_scope(ctx)?;
+        let grant = ctx
+            .actor
+            .authorize(Permission::WorkWithParticipants)
+            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let status = STATUSES
+            .iter()
+            .find(|(c, _)| *c == input.status.trim())
+            .map(|(c, _)| *c)
+            .ok_or_else(|| AppError::field("status", "Choose what happened"))?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let a = match store::get(&mut tx, scope, id).await {
+            Ok(a) => a,
+            Err(_) => {
+                tx.rollback().await?;
+                self.audit_refusal(ctx, "appointment", id).await?;
+                return Err(AppError::NotFound);
+            }
+        };
+        store::set_status(&mut tx, &grant, id, input.version, status, now).await?;
+        if status == "attended" {
+            let r = referrals::get(&mut tx, scope, a.referral_id).await?;
+            let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+            if let Ok(to) = from.apply(Event::Attend)
+                && to != from
+            {
+                let l = Lifecycle {
+                    status: to.code().into(),
+                    participant_id: r.participant_id,
+                    link_worker_id: r.link_worker_id,
+                    decline_reason: r.decline_reason.clone(),
+                    closure_reason: r.closure_reason.clone(),
+                    closed_on: r.closed_on,
+                    snomed_code: r.snomed_code.clone(),
+                };
+                referrals::set_lifecycle(&mut tx, &grant, r.id, r.version, &l, now).await?;
+            }
+        }
+        let mut ev = ctx.event("appointment.outcome", "appointment", id);
+        ev.detail = status.into();
+        audit::append(&mut tx, &ev, now).await?;
+        let a = store::get(&mut tx, scope, id).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    pub async fn list_appointments(
+        &self,
+        ctx: &Ctx,
+        f: &AppointmentFilter,
+    ) -> Result<Vec<Appointment>> {
+        self.authorize(ctx, Permission::WorkWithParticipants, "appointment", "list")
+            .await?;
+        let scope = self.work_scope(ctx)?;
+        let mut tx = self.db.read().await?;
+        let r = store::list(&mut tx, scope, f).await?;
+        tx.rollback().await?;
+        Ok(r)
+    }
+
+    /// A link worker's appointments from `from` (UK date) for `days` days.
+    pub async fn diary(
+        &self,
+        ctx: &Ctx,
+        worker: i64,
+        from: NaiveDate,
+        days: i64,
+    ) -> Result<Vec<Appointment>> {
+        let start = london_instant(from, NaiveTime::MIN).map_err(AppError::internal)?;
+        let end_day = from + Duration::days(days);
+        let end = london_instant(end_day, NaiveTime::MIN).map_err(AppError::internal)?;
+        let f = AppointmentFilter {
+            link_worker_id: Some(worker),
+            from: Some(start),
+            to: Some(end),
+            limit: 2000,
+            ..Default::default()
+        };
+        self.list_appointments(ctx, &f).await
+    }
+
+    /// Make (or replace) the user's private calendar feed; returns the secret once.
+    pub async fn create_calendar_feed(&self, ctx: &Ctx) -> Result<String> {
+        self.authorize(
+            ctx,
+            Permission::WorkWithParticipants,
+            "calendar",
+            ctx.actor.user_id,
+        )
+        .await?;
+        let secret = token_hex(24);
+        let mut tx = self.db.write().await?;
+        store::set_feed(
+            &mut tx,
+            ctx.actor.user_id,
+            &hash_secret(&secret),
+            self.now(),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            &ctx.event("calendar.create", "user", ctx.actor.user_id),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    pub async fn revoke_calendar_feed(&self, ctx: &Ctx) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        store::delete_feed(&mut tx, ctx.actor.user_id).await?;
+        audit::append(
+            &mut tx,
+            &ctx.event("calendar.revoke", "user", ctx.actor.user_id),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn has_calendar_feed(&self, ctx: &Ctx) -> Result<bool> {
+        let mut tx = self.db.read().await?;
+        let r = store::has_feed(&mut tx, ctx.actor.user_id).await?;
+        tx.rollback().await?;
+        Ok(r)
+    }
+
+    /// The iCalendar text of a feed: the owner's appointments from four weeks
+    /// ago to six months ahead, with initials only. `None` if the secret is unknown.
+    pub async fn calendar_ics(&self, secret: &str) -> Result<Option<String>> {
+        let mut tx = self.db.read().await?;
+        let user = store::feed_user(&mut tx, &hash_secret(secret)).await?;
+        tx.rollback().await?;
+        let Some(user) = user else { return Ok(None) };
+        let ctx = match self.ctx_for_user(user).await {
+            Ok(c) => c,
+            Err(AppError::Unauthenticated) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let now = self.now();
+        let f = AppointmentFilter {
+            link_worker_id: Some(user),
+            from: Some(now - Duration::weeks(4)),
+            to: Some(now + Duration::weeks(26)),
+            limit: 2000,
+            ..Default::default()
+        };
+        let list = self.list_appointments(&ctx, &f).await?;
+        let mut tx = self.db.write().await?;
+        audit::append(&mut tx, &ctx.event("calendar.view", "user", user), now).await?;
+        tx.commit().await?;
+        Ok(Some(ics(&list, now)))
+    }
+}
+
+fn ics_time(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{c}."))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// iCalendar (RFC 5545) text for appointments.
+pub fn ics(list: &[Appointment], now: DateTime<Utc>) -> String {
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//linkwork//diary//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:linkwork appointments\r\n",
+    );
+    for a in list
+        .iter()
+        .filter(|a| a.status != "cancelled_by_participant" && a.status != "cancelled_by_service")
+    {
+        let mode = MODES
+            .iter()
+            .find(|(c, _)| *c == a.mode)
+            .map(|(_, l)| *l)
+            .unwrap_or("Appointment");
+        out.push_str("BEGIN:VEVENT\r\n");
+        out.push_str(&format!("UID:appointment-{}@linkwork\r\n", a.id));
+        out.push_str(&format!("DTSTAMP:{}\r\n", ics_time(now)));
+        out.push_str(&format!("DTSTART:{}\r\n", ics_time(a.starts_at)));
+        out.push_str(&format!(
+            "DTEND:{}\r\n",
+            ics_time(a.starts_at + Duration::minutes(a.duration_minutes))
+        ));
+        out.push_str(&format!(
+            "SUMMARY:{} ({})\r\n",
+            initials(&a.person_name),
+            mode
+        ));
+        out.push_str(&format!(
+            "LOCATION:{}\r\n",
+            a.site_name.replace([',', ';'], " ")
+        ));
+        out.push_str("END:VEVENT\r\n");
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}

@@ -1,0 +1,156 @@
+//! Appointments and the link worker's diary, narrowed by the referral's site.
+
+use crate::org::site_scope;
+use crate::query::{Param, Where};
+use crate::{StoreError, Tx, bind_where, on_tx};
+use chrono::{DateTime, Utc};
+use linkwork_domain::{Grant, SiteScope};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Appointment {
+    pub id: i64,
+    pub referral_id: i64,
+    pub participant_id: Option<i64>,
+    pub person_name: String,
+    pub site_id: i64,
+    pub site_name: String,
+    pub link_worker_id: Option<i64>,
+    pub link_worker_name: Option<String>,
+    /// UTC instant (shown in Europe/London).
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i64,
+    /// `practice`, `home_visit`, `phone`, `video`, `community_venue` or `accompanied`.
+    pub mode: String,
+    /// `booked`, `attended`, `did_not_attend`, `cancelled_by_participant` or `cancelled_by_service`.
+    pub status: String,
+    pub notes: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAppointment {
+    pub referral_id: i64,
+    pub site_id: i64,
+    pub link_worker_id: Option<i64>,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: i64,
+    pub mode: String,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AppointmentFilter {
+    pub referral_id: Option<i64>,
+    pub link_worker_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: i64,
+}
+
+const COLUMNS: &str = "a.id, a.referral_id, r.participant_id, r.person_name, a.site_id, s.name AS site_name, \
+    a.link_worker_id, u.name AS link_worker_name, a.starts_at, a.duration_minutes, a.mode, a.status, a.notes, a.version \
+    FROM appointments a JOIN referrals r ON r.id = a.referral_id JOIN sites s ON s.id = a.site_id \
+    LEFT JOIN users u ON u.id = a.link_worker_id";
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: SiteScope,
+    f: &AppointmentFilter,
+) -> crate::Result<Vec<Appointment>> {
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    if let Some(r) = f.referral_id {
+        w.and("a.referral_id = ?", [Param::I64(r)]);
+    }
+    if let Some(u) = f.link_worker_id {
+        w.and("a.link_worker_id = ?", [Param::I64(u)]);
+    }
+    if let Some(t) = f.from {
+        w.and("a.starts_at >= ?", [Param::Time(t)]);
+    }
+    if let Some(t) = f.to {
+        w.and("a.starts_at < ?", [Param::Time(t)]);
+    }
+    let n = w.next();
+    let sql = format!(
+        "SELECT {COLUMNS}{} ORDER BY a.starts_at, a.id LIMIT ${n}",
+        w.sql()
+    );
+    Ok(
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(f.limit.clamp(1, 2000)).fetch_all(c).await)?,
+    )
+}
+
+pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Appointment> {
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    w.and("a.id = ?", [Param::I64(id)]);
+    let sql = format!("SELECT {COLUMNS}{}", w.sql());
+    on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_optional(c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn create(
+    tx: &mut Tx,
+    grant: &Grant,
+    a: &NewAppointment,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO appointments (programme_id, referral_id, site_id, link_worker_id, starts_at, duration_minutes, mode, \
+         status, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'booked', $8, $9, $9) RETURNING id")
+        .bind(grant.programme_id()).bind(a.referral_id).bind(a.site_id).bind(a.link_worker_id).bind(a.starts_at)
+        .bind(a.duration_minutes).bind(&a.mode).bind(&a.notes).bind(now)
+        .fetch_one(c).await)?)
+}
+
+pub async fn set_status(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: i64,
+    version: i64,
+    status: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE appointments SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND programme_id = $4 AND version = $5")
+        .bind(status).bind(now).bind(id).bind(grant.programme_id()).bind(version)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::StaleVersion)
+    }
+}
+
+/// Set (or replace) a user's calendar feed secret, stored hashed.
+pub async fn set_feed(
+    tx: &mut Tx,
+    user_id: i64,
+    secret_hash: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO calendar_feeds (user_id, secret_hash, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at")
+        .bind(user_id).bind(secret_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete_feed(tx: &mut Tx, user_id: i64) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1").bind(user_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn has_feed(tx: &mut Tx, user_id: i64) -> crate::Result<bool> {
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM calendar_feeds WHERE user_id = $1").bind(user_id).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
+/// The user whose feed this secret opens.
+pub async fn feed_user(tx: &mut Tx, secret_hash: &str) -> crate::Result<Option<i64>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE secret_hash = $1").bind(secret_hash).fetch_optional(c).await)?,
+    )
+}

@@ -1,0 +1,115 @@
+//! Appointments over JSON.
+
+use super::{opt_id, path_id};
+use crate::WebState;
+use crate::error::{ApiError, ApiJson, Problem};
+use crate::session::ApiUser;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use linkwork_app::AppError;
+use linkwork_app::appointments::{AppointmentInput, OutcomeInput};
+use linkwork_store::appointments::{Appointment, AppointmentFilter};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/appointments",
+            get(list_appointments).post(book_appointment),
+        )
+        .route("/appointments/{id}/outcome", post(record_outcome))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+pub struct AppointmentQuery {
+    referral_id: String,
+    link_worker_id: String,
+    /// RFC 3339 instant, inclusive.
+    from: String,
+    /// RFC 3339 instant, exclusive.
+    to: String,
+}
+
+fn instant(field: &str, raw: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| Some(t.with_timezone(&chrono::Utc)))
+        .map_err(|_| {
+            ApiError(AppError::field(
+                field,
+                format!("{field} must be an RFC 3339 time, like 2026-11-25T09:00:00Z"),
+            ))
+        })
+}
+
+#[utoipa::path(get, path = "/api/v1/appointments", tag = "appointments", params(AppointmentQuery), responses(
+    (status = 200, body = Vec<Appointment>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_appointments(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Query(q): Query<AppointmentQuery>,
+) -> Result<Json<Vec<Appointment>>, ApiError> {
+    let f = AppointmentFilter {
+        referral_id: opt_id("referral_id", &q.referral_id)?,
+        link_worker_id: opt_id("link_worker_id", &q.link_worker_id)?,
+        from: instant("from", &q.from)?,
+        to: instant("to", &q.to)?,
+        limit: 2000,
+    };
+    Ok(Json(s.app.list_appointments(&u.ctx, &f).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BookBody {
+    pub referral_id: i64,
+    #[serde(flatten)]
+    pub appointment: AppointmentInput,
+}
+
+#[utoipa::path(post, path = "/api/v1/appointments", tag = "appointments", request_body = BookBody, responses(
+    (status = 201, body = Appointment), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn book_appointment(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<BookBody>,
+) -> Result<(StatusCode, Json<Appointment>), ApiError> {
+    let id = s
+        .app
+        .book_appointment(&u.ctx, b.referral_id, &b.appointment)
+        .await?;
+    let f = AppointmentFilter {
+        referral_id: Some(b.referral_id),
+        limit: 2000,
+        ..Default::default()
+    };
+    let a = s
+        .app
+        .list_appointments(&u.ctx, &f)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(ApiError(AppError::NotFound))?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// Record what happened (`version`, `status`); the first attended appointment makes the referral engaged.
+#[utoipa::path(post, path = "/api/v1/appointments/{id}/outcome", tag = "appointments", request_body = OutcomeInput, responses(
+    (status = 200, body = Appointment), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_outcome(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<OutcomeInput>,
+) -> Result<Json<Appointment>, ApiError> {
+    Ok(Json(
+        s.app
+            .set_appointment_status(&u.ctx, path_id(&id)?, &b)
+            .await?,
+    ))
+}
