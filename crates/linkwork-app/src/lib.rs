@@ -5,6 +5,7 @@
 pub mod appointments;
 pub mod audit;
 pub mod auth;
+pub mod casework;
 pub mod demo;
 pub mod error;
 pub mod import;

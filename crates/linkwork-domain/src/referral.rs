@@ -215,6 +215,20 @@ pub fn label_of(list: &[(&'static str, &'static str)], code: &str) -> &'static s
         .unwrap_or("Other")
 }
 
+pub const RISK_KINDS: [(&str, &str); 5] = [
+    ("suicide_self_harm", "Suicide or self-harm"),
+    ("adult_protection", "Adult protection"),
+    ("child_protection", "Child protection"),
+    ("domestic_abuse", "Domestic abuse"),
+    ("other", "Other risk"),
+];
+
+pub const MEASURE_STAGES: [(&str, &str); 3] = [
+    ("baseline", "Baseline"),
+    ("review", "Review"),
+    ("exit", "Exit"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

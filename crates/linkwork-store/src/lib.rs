@@ -8,6 +8,7 @@
 pub mod appointments;
 pub mod audit;
 pub mod auth;
+pub mod casework;
 pub mod db;
 pub mod dialect;
 pub mod migrate;

@@ -39,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_appointments.sql"),
         postgres: include_str!("../migrations/postgres/0004_appointments.sql"),
     },
+    Migration {
+        version: 5,
+        name: "casework",
+        sqlite: include_str!("../migrations/sqlite/0005_casework.sql"),
+        postgres: include_str!("../migrations/postgres/0005_casework.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -403,3 +403,52 @@ pub fn error_page(title: &str, body: &str) -> Markup {
         },
     )
 }
+
+/// A line chart of values over time as SVG, with the figures in a table.
+pub fn line_chart(title: &str, points: &[(String, f64)], min: f64, max: f64) -> Markup {
+    let (w, h, left, bottom) = (560.0, 220.0, 40.0, 30.0);
+    let span = (max - min).max(1.0);
+    let n = points.len().max(2) as f64 - 1.0;
+    let xy: Vec<(f64, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            (
+                left + (w - left - 20.0) * (i as f64) / n,
+                (h - bottom) - (h - bottom - 10.0) * ((v - min) / span),
+            )
+        })
+        .collect();
+    let path: String = xy
+        .iter()
+        .enumerate()
+        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" }))
+        .collect();
+    html! {
+        figure class="govuk-!-margin-0 govuk-!-margin-bottom-4" {
+            figcaption class="govuk-heading-s" { (title) }
+            svg class="lw-chart" role="img" aria-label=(title) viewBox={ "0 0 " (w) " " (h) } width="100%" {
+                line x1=(left) y1=(h - bottom) x2=(w - 10.0) y2=(h - bottom) stroke="#505a5f" {}
+                text x="0" y=(h - bottom) { (min) }
+                text x="0" y="16" { (max) }
+                path d=(path) fill="none" stroke="#1d70b8" stroke-width="3" {}
+                @for ((x, y), (label, v)) in xy.iter().zip(points) {
+                    circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" fill="#1d70b8" {}
+                    text x=(format!("{:.1}", x - 20.0)) y=(h - 8.0) { (label) }
+                    text x=(format!("{:.1}", x + 6.0)) y=(format!("{:.1}", y - 8.0)) { (format!("{v:.2}").trim_end_matches('0').trim_end_matches('.')) }
+                }
+            }
+            details class="govuk-details" {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Show the figures as a table" } }
+                div class="govuk-details__text" {
+                    table class="govuk-table" {
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "When" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Score" } } }
+                        tbody class="govuk-table__body" {
+                            @for (label, v) in points { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } td class="govuk-table__cell govuk-table__cell--numeric" { (format!("{v:.2}")) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

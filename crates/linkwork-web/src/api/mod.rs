@@ -27,6 +27,7 @@ pub fn routes() -> Router<WebState> {
         .merge(org::routes())
         .merge(users::routes())
         .merge(participants::routes())
+        .merge(participants::casework_routes())
         .merge(referrals::routes())
         .merge(appointments::routes())
         .merge(audit::routes())
@@ -57,6 +58,8 @@ impl Modify for BearerAuth {
         participants::search_participants, participants::get_participant, participants::register_participant, participants::update_participant,
         referrals::list_referrals, referrals::get_referral, referrals::make_referral, referrals::allocate_referral,
         referrals::decline_referral, referrals::record_contact, referrals::close_referral, referrals::reopen_referral,
+        participants::get_casework, participants::add_note, participants::edit_note, participants::raise_flag,
+        participants::resolve_flag, participants::add_measure,
         appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use linkwork_app::casework::{CaseWork, FlagInput, MeasureInput, NoteInput};
 use linkwork_app::participants::{ParticipantInput, PossibleDuplicate, Registered};
 use linkwork_store::participants::Participant;
 use serde::{Deserialize, Serialize};
@@ -162,4 +163,113 @@ pub async fn update_participant(
         participant,
         warnings,
     }))
+}
+
+pub fn casework_routes() -> Router<WebState> {
+    use axum::routing::{post, put};
+    Router::new()
+        .route("/participants/{id}/casework", get(get_casework))
+        .route("/participants/{id}/notes", post(add_note))
+        .route("/participants/{id}/notes/{note}", put(edit_note))
+        .route("/participants/{id}/risk-flags", post(raise_flag))
+        .route(
+            "/participants/{id}/risk-flags/{flag}/resolve",
+            post(resolve_flag),
+        )
+        .route("/participants/{id}/measures", post(add_measure))
+}
+
+/// Notes, risk flags and wellbeing measures on a record (audited).
+#[utoipa::path(get, path = "/api/v1/participants/{id}/casework", tag = "participants", responses(
+    (status = 200, body = CaseWork), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_casework(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<CaseWork>, ApiError> {
+    Ok(Json(s.app.case_work(&u.ctx, path_id(&id)?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/participants/{id}/notes", tag = "participants", request_body = NoteInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_note(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<NoteInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.add_note(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NoteEdit {
+    pub version: i64,
+    #[serde(flatten)]
+    pub note: NoteInput,
+}
+
+/// Edit a note; the text it replaces is kept (`earlier_versions`).
+#[utoipa::path(put, path = "/api/v1/participants/{id}/notes/{note}", tag = "participants", request_body = NoteEdit, responses(
+    (status = 200, body = CaseWork), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn edit_note(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path((id, note)): Path<(String, String)>,
+    ApiJson(b): ApiJson<NoteEdit>,
+) -> Result<Json<CaseWork>, ApiError> {
+    let id = path_id(&id)?;
+    s.app
+        .edit_note(&u.ctx, id, path_id(&note)?, b.version, &b.note)
+        .await?;
+    Ok(Json(s.app.case_work(&u.ctx, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/participants/{id}/risk-flags", tag = "participants", request_body = FlagInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn raise_flag(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<FlagInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.raise_flag(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/participants/{id}/risk-flags/{flag}/resolve", tag = "participants", responses(
+    (status = 200, body = CaseWork), (status = 404, body = Problem)))]
+pub async fn resolve_flag(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path((id, flag)): Path<(String, String)>,
+) -> Result<Json<CaseWork>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.resolve_flag(&u.ctx, id, path_id(&flag)?).await?;
+    Ok(Json(s.app.case_work(&u.ctx, id).await?))
+}
+
+/// Record SWEMWBS (seven answers 1–5, scored with the published metric table) or ONS4.
+#[utoipa::path(post, path = "/api/v1/participants/{id}/measures", tag = "participants", request_body = MeasureInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_measure(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MeasureInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.add_measure(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
 }

@@ -4,6 +4,7 @@ pub mod account;
 mod appointments;
 pub mod audit;
 mod auth;
+mod casework;
 mod home;
 mod org;
 pub mod participants;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<WebState> {
         .merge(org::routes())
         .merge(users::routes())
         .merge(participants::routes())
+        .merge(casework::routes())
         .merge(referrals::routes())
         .merge(audit::routes())
         .merge(account::routes())

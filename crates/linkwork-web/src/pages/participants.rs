@@ -319,9 +319,37 @@ async fn show(
     page: Page,
     Path(id): Path<String>,
     Query(s): Query<Saved>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let id = path_id(&id)?;
+    render_record(
+        &state,
+        &page,
+        id,
+        &format!(
+            "{}{}",
+            s.saved,
+            if s.warning == "chi" { ":chi" } else { "" }
+        ),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+/// The whole record: risk flags first, then support, case work and details.
+pub async fn render_record(
+    state: &WebState,
+    page: &Page,
+    id: i64,
+    saved: &str,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let (saved, warning) = saved.split_once(':').unwrap_or((saved, ""));
+    let s = Saved {
+        saved: saved.to_owned(),
+        warning: warning.to_owned(),
+    };
     let p = state.app.get_participant(&page.ctx, id).await?;
+    let work = state.app.case_work(&page.ctx, id).await?;
     let filter = linkwork_store::referrals::ReferralFilter {
         participant_id: Some(id),
         limit: 100,
@@ -338,6 +366,7 @@ async fn show(
     };
     let body = html! {
         (html::back_link("/people", "People"))
+        (super::casework::flags_banner(&work.risk_flags))
         @match s.saved.as_str() {
             "added" => (html::success_banner("Person registered")),
             "changed" => (html::success_banner("Changes saved")),
@@ -374,16 +403,26 @@ async fn show(
             (row("Last changed", Some(html::date_time(p.updated_at))))
         }
         a class="govuk-button govuk-button--secondary" href={ "/people/" (p.id) "/edit" } { "Edit details" }
+        (super::casework::sections(page, p.id, &work, errors))
     };
-    Ok(Html(
-        html::layout(
-            &format!("{} {}", p.given_name, p.family_name),
-            Some(&page),
-            None,
-            body,
-        )
-        .into_string(),
-    ))
+    let st = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        st,
+        Html(
+            html::layout(
+                &format!("{} {}", p.given_name, p.family_name),
+                Some(page),
+                Some(errors),
+                body,
+            )
+            .into_string(),
+        ),
+    )
+        .into_response())
 }
 
 async fn edit(

@@ -335,6 +335,15 @@ pub async fn render_with(
     } else {
         Vec::new()
     };
+    let flags = match (worker, r.participant_id) {
+        (true, Some(pid)) => state
+            .app
+            .case_work(&page.ctx, pid)
+            .await
+            .map(|w| w.risk_flags)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let empty_input = linkwork_app::appointments::AppointmentInput::default();
     let none = FieldErrors::new();
     let (booking_errors, booking_input) = booking.unwrap_or((&none, &empty_input));
@@ -346,6 +355,7 @@ pub async fn render_with(
     let version = html! { input type="hidden" name="version" value=(r.version); };
     let body = html! {
         (html::back_link("/referrals", "Referrals"))
+        (super::casework::flags_banner(&flags))
         @match saved {
             "added" => (html::success_banner("Referral made")),
             "changed" => (html::success_banner("Referral updated")),

@@ -1,0 +1,215 @@
+//! The work itself, kept on a person's record: notes (with their earlier
+//! versions), risk flags and wellbeing measures. Callers check the person is
+//! within scope first (`participants::get`); these queries add the programme.
+
+use crate::{StoreError, Tx, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use linkwork_domain::Grant;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Note {
+    pub id: i64,
+    pub participant_id: i64,
+    pub author_name: Option<String>,
+    /// Restricted notes are never shared outside the link work team.
+    pub restricted: bool,
+    pub body: String,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// How many earlier versions are kept.
+    pub earlier_versions: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct NoteVersion {
+    pub body: String,
+    pub restricted: bool,
+    pub edited_by: Option<String>,
+    pub replaced_at: DateTime<Utc>,
+}
+
+pub async fn notes(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<Note>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT n.id, n.participant_id, u.name AS author_name, n.restricted, n.body, n.version, n.created_at, n.updated_at, \
+         (SELECT COUNT(*) FROM note_versions v WHERE v.note_id = n.id) AS earlier_versions \
+         FROM notes n LEFT JOIN users u ON u.id = n.author_id \
+         WHERE n.programme_id = $1 AND n.participant_id = $2 ORDER BY n.created_at DESC, n.id DESC")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+}
+
+pub async fn note_versions(
+    tx: &mut Tx,
+    programme_id: i64,
+    note_id: i64,
+) -> crate::Result<Vec<NoteVersion>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT v.body, v.restricted, u.name AS edited_by, v.replaced_at FROM note_versions v \
+         JOIN notes n ON n.id = v.note_id LEFT JOIN users u ON u.id = v.edited_by \
+         WHERE n.programme_id = $1 AND v.note_id = $2 ORDER BY v.replaced_at DESC, v.id DESC")
+        .bind(programme_id).bind(note_id).fetch_all(c).await)?)
+}
+
+pub async fn add_note(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    author: Option<i64>,
+    restricted: bool,
+    body: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO notes (programme_id, participant_id, author_id, restricted, body, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
+        .bind(grant.programme_id()).bind(participant_id).bind(author).bind(restricted).bind(body).bind(now)
+        .fetch_one(c).await)?)
+}
+
+/// Edit a note, keeping the text it replaces.
+#[allow(clippy::too_many_arguments)]
+pub async fn edit_note(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    note_id: i64,
+    version: i64,
+    editor: Option<i64>,
+    restricted: bool,
+    body: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let old: Option<(String, bool, i64)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT body, restricted, version FROM notes WHERE id = $1 AND programme_id = $2 AND participant_id = $3")
+        .bind(note_id).bind(grant.programme_id()).bind(participant_id).fetch_optional(c).await)?;
+    let Some((old_body, old_restricted, current)) = old else {
+        return Err(StoreError::NotFound);
+    };
+    if current != version {
+        return Err(StoreError::StaleVersion);
+    }
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO note_versions (note_id, body, restricted, edited_by, replaced_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(note_id).bind(&old_body).bind(old_restricted).bind(editor).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE notes SET body = $1, restricted = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5")
+        .bind(body).bind(restricted).bind(now).bind(note_id).bind(version)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::StaleVersion)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct RiskFlag {
+    pub id: i64,
+    /// `suicide_self_harm`, `adult_protection`, `child_protection`, `domestic_abuse` or `other`.
+    pub kind: String,
+    pub details: Option<String>,
+    pub review_on: Option<NaiveDate>,
+    pub raised_by_name: Option<String>,
+    pub raised_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+pub async fn risk_flags(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<RiskFlag>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT f.id, f.kind, f.details, f.review_on, u.name AS raised_by_name, f.raised_at, f.resolved_at \
+         FROM risk_flags f LEFT JOIN users u ON u.id = f.raised_by \
+         WHERE f.programme_id = $1 AND f.participant_id = $2 ORDER BY f.resolved_at IS NOT NULL, f.raised_at DESC")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn raise_flag(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    kind: &str,
+    details: Option<&str>,
+    review_on: Option<NaiveDate>,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO risk_flags (programme_id, participant_id, kind, details, review_on, raised_by, raised_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(grant.programme_id()).bind(participant_id).bind(kind).bind(details).bind(review_on).bind(by).bind(now)
+        .fetch_one(c).await)?)
+}
+
+pub async fn resolve_flag(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    flag_id: i64,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE risk_flags SET resolved_at = $1, resolved_by = $2 WHERE id = $3 AND programme_id = $4 AND participant_id = $5 AND resolved_at IS NULL")
+        .bind(now).bind(by).bind(flag_id).bind(grant.programme_id()).bind(participant_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Measure {
+    pub id: i64,
+    /// `swemwbs` or `ons4`.
+    pub kind: String,
+    /// `baseline`, `review` or `exit`.
+    pub stage: String,
+    pub taken_on: NaiveDate,
+    /// The item answers, comma-separated, in questionnaire order.
+    pub answers: String,
+    /// SWEMWBS: the metric score (7–35); ONS4: life satisfaction (0–10).
+    pub score: f64,
+}
+
+pub async fn measures(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<Measure>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, kind, stage, taken_on, answers, score FROM measures \
+         WHERE programme_id = $1 AND participant_id = $2 ORDER BY taken_on, id")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_measure(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    kind: &str,
+    stage: &str,
+    taken_on: NaiveDate,
+    answers: &str,
+    score: f64,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO measures (programme_id, participant_id, kind, stage, taken_on, answers, score, recorded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+        .bind(grant.programme_id()).bind(participant_id).bind(kind).bind(stage).bind(taken_on).bind(answers).bind(score).bind(by).bind(now)
+        .fetch_one(c).await)?)
+}

@@ -1,0 +1,374 @@
+//! Notes, risk flags and wellbeing measures on a person's record.
+
+use super::participants::date;
+use super::path_id;
+use crate::WebState;
+use crate::error::PageError;
+use crate::html;
+use crate::session::{Page, Posted};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use linkwork_app::AppError;
+use linkwork_app::casework::{CaseWork, FlagInput, MeasureInput, NoteInput};
+use linkwork_domain::FieldErrors;
+use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS, label_of};
+use linkwork_store::casework::RiskFlag;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/people/{id}/notes", post(add_note))
+        .route(
+            "/people/{id}/notes/{note}",
+            get(edit_note_page).post(edit_note),
+        )
+        .route("/people/{id}/flags", post(raise_flag))
+        .route("/people/{id}/flags/{flag}/resolve", post(resolve_flag))
+        .route("/people/{id}/measures", post(add_measure))
+}
+
+/// The risk flags, shown at the top of every page of a record.
+pub fn flags_banner(flags: &[RiskFlag]) -> Markup {
+    let active: Vec<&RiskFlag> = flags.iter().filter(|f| f.resolved_at.is_none()).collect();
+    if active.is_empty() {
+        return html! {};
+    }
+    html! {
+        div class="govuk-notification-banner lw-risk" role="region" aria-labelledby="risk-title" data-module="govuk-notification-banner" {
+            div class="govuk-notification-banner__header" { h2 class="govuk-notification-banner__title" id="risk-title" { "Risk" } }
+            div class="govuk-notification-banner__content" {
+                ul class="govuk-list" {
+                    @for f in active {
+                        li { strong { (label_of(&RISK_KINDS, &f.kind)) } @if let Some(d) = &f.details { ": " (d) } @if let Some(r) = f.review_on { " (review by " (date(r)) ")" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The case work sections of the record page.
+pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Markup {
+    let kinds: Vec<(&str, &str)> = RISK_KINDS.to_vec();
+    let swemwbs: Vec<(String, f64)> = w
+        .measures
+        .iter()
+        .filter(|m| m.kind == "swemwbs")
+        .map(|m| (m.taken_on.format("%b %Y").to_string(), m.score))
+        .collect();
+    let ons4: Vec<(String, f64)> = w
+        .measures
+        .iter()
+        .filter(|m| m.kind == "ons4")
+        .map(|m| (m.taken_on.format("%b %Y").to_string(), m.score))
+        .collect();
+    let scale5: Vec<(String, String)> = (1..=5).map(|n| (n.to_string(), n.to_string())).collect();
+    let questions = [
+        "Optimistic about the future",
+        "Useful",
+        "Relaxed",
+        "Dealing with problems well",
+        "Thinking clearly",
+        "Close to other people",
+        "Able to make up my own mind",
+    ];
+    let ons = [
+        "Life satisfaction",
+        "Worthwhile",
+        "Happiness yesterday",
+        "Anxiety yesterday",
+    ];
+    html! {
+        h2 class="govuk-heading-m" id="risk" { "Risk and safety" }
+        @if w.risk_flags.is_empty() { p class="govuk-body" { "No risk flags." } }
+        ul class="govuk-list" {
+            @for f in &w.risk_flags {
+                li {
+                    strong { (label_of(&RISK_KINDS, &f.kind)) }
+                    @if let Some(d) = &f.details { ": " (d) }
+                    " — raised " (html::date_time(f.raised_at)) @if let Some(n) = &f.raised_by_name { " by " (n) }
+                    @if let Some(r) = f.resolved_at { " — resolved " (html::date_time(r)) }
+                    @else {
+                        form method="post" action={ "/people/" (pid) "/flags/" (f.id) "/resolve" } class="lw-inline-form" {
+                            (html::csrf(page))
+                            " " button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { "Resolve" span class="govuk-visually-hidden" { " " (label_of(&RISK_KINDS, &f.kind)) } }
+                        }
+                    }
+                }
+            }
+        }
+        details class="govuk-details" {
+            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Raise a risk flag" } }
+            div class="govuk-details__text" {
+                form method="post" action={ "/people/" (pid) "/flags" } novalidate {
+                    (html::csrf(page))
+                    (html::radios("kind", "Kind of risk", &kinds, "", errors, false))
+                    (html::textarea("details", "Details (optional)", "", errors, None))
+                    (html::text_field("review_on", "Review by (optional)", "", errors, html::Input { hint: Some("For example, 25/12/2026"), width: Some("10"), ..Default::default() }))
+                    button type="submit" class="govuk-button govuk-button--warning" { "Raise flag" }
+                }
+            }
+        }
+        h2 class="govuk-heading-m" id="wellbeing" { "Wellbeing" }
+        @if swemwbs.is_empty() && ons4.is_empty() { p class="govuk-body" { "No measures recorded yet." } }
+        @if !swemwbs.is_empty() { (html::line_chart("SWEMWBS (metric score, 7 to 35)", &swemwbs, 7.0, 35.0)) }
+        @if !ons4.is_empty() { (html::line_chart("Life satisfaction (ONS4, 0 to 10)", &ons4, 0.0, 10.0)) }
+        details class="govuk-details" {
+            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record SWEMWBS" } }
+            div class="govuk-details__text" {
+                form method="post" action={ "/people/" (pid) "/measures" } novalidate {
+                    (html::csrf(page))
+                    input type="hidden" name="kind" value="swemwbs";
+                    (html::radios("stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
+                    p class="govuk-body" { "Over the last two weeks: 1 none of the time, 2 rarely, 3 some of the time, 4 often, 5 all of the time." }
+                    @for (i, q) in questions.iter().enumerate() {
+                        (html::select(&format!("answers-{i}"), &format!("{}. I've been {}", i + 1, q.to_lowercase()), &scale5, "3", errors, None))
+                    }
+                    (html::button("Save SWEMWBS"))
+                }
+            }
+        }
+        details class="govuk-details" {
+            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record ONS4" } }
+            div class="govuk-details__text" {
+                form method="post" action={ "/people/" (pid) "/measures" } novalidate {
+                    (html::csrf(page))
+                    input type="hidden" name="kind" value="ons4";
+                    (html::radios("stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
+                    @for (i, q) in ons.iter().enumerate() {
+                        (html::text_field(&format!("answers-{i}"), &format!("{q} (0 to 10)"), "", errors, html::Input { kind: "number", width: Some("2"), ..Default::default() }))
+                    }
+                    (html::button("Save ONS4"))
+                }
+            }
+        }
+        h2 class="govuk-heading-m" id="notes" { "Notes" }
+        form method="post" action={ "/people/" (pid) "/notes" } novalidate {
+            (html::csrf(page))
+            (html::textarea("body", "Add a note", "", errors, None))
+            div class="govuk-form-group" { div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" { div class="govuk-checkboxes__item" {
+                input class="govuk-checkboxes__input" id="restricted" name="restricted" type="checkbox" value="yes";
+                label class="govuk-label govuk-checkboxes__label" for="restricted" { "Restricted: never shared outside the link work team" }
+            } } }
+            (html::button("Save note"))
+        }
+        @for n in &w.notes {
+            div class="govuk-inset-text" {
+                p class="govuk-body-s govuk-!-margin-bottom-1" {
+                    (html::date_time(n.created_at)) @if let Some(a) = &n.author_name { ", " (a) }
+                    @if n.restricted { " " strong class="govuk-tag govuk-tag--red" { "Restricted" } }
+                    @if n.earlier_versions > 0 { " (edited " (html::date_time(n.updated_at)) ")" }
+                }
+                p class="govuk-body" { (n.body) }
+                a class="govuk-link govuk-body-s" href={ "/people/" (pid) "/notes/" (n.id) } { "Edit or see earlier versions" span class="govuk-visually-hidden" { " of the note from " (html::date_time(n.created_at)) } }
+            }
+        }
+    }
+}
+
+/// Form fields named `answers-0` … come in as separate values.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MeasureForm {
+    kind: String,
+    stage: String,
+    taken_on: String,
+    #[serde(rename = "answers-0")]
+    a0: String,
+    #[serde(rename = "answers-1")]
+    a1: String,
+    #[serde(rename = "answers-2")]
+    a2: String,
+    #[serde(rename = "answers-3")]
+    a3: String,
+    #[serde(rename = "answers-4")]
+    a4: String,
+    #[serde(rename = "answers-5")]
+    a5: String,
+    #[serde(rename = "answers-6")]
+    a6: String,
+}
+
+async fn back(
+    state: &WebState,
+    page: &Page,
+    pid: i64,
+    anchor: &str,
+    r: linkwork_app::Result<()>,
+) -> Result<Response, PageError> {
+    match r {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/people/{pid}?saved=changed#{anchor}")).into_response())
+        }
+        Err(AppError::Invalid(mut e)) => {
+            for f in e.0.iter_mut().filter(|f| f.field == "answers") {
+                f.field = "answers-0".into();
+            }
+            super::participants::render_record(state, page, pid, "", &e).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn add_note(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<NoteInput>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let r = state
+        .app
+        .add_note(&p.page.ctx, pid, &p.form)
+        .await
+        .map(|_| ());
+    back(&state, &p.page, pid, "notes", r).await
+}
+
+async fn raise_flag(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<FlagInput>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let r = state
+        .app
+        .raise_flag(&p.page.ctx, pid, &p.form)
+        .await
+        .map(|_| ());
+    back(&state, &p.page, pid, "risk", r).await
+}
+
+async fn resolve_flag(
+    State(state): State<WebState>,
+    Path((id, flag)): Path<(String, String)>,
+    p: Posted<serde::de::IgnoredAny>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let r = state
+        .app
+        .resolve_flag(&p.page.ctx, pid, path_id(&flag)?)
+        .await;
+    back(&state, &p.page, pid, "risk", r).await
+}
+
+async fn add_measure(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<MeasureForm>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let f = &p.form;
+    let all = [&f.a0, &f.a1, &f.a2, &f.a3, &f.a4, &f.a5, &f.a6];
+    let n = if f.kind == "ons4" { 4 } else { 7 };
+    let input = MeasureInput {
+        kind: f.kind.clone(),
+        stage: f.stage.clone(),
+        taken_on: f.taken_on.clone(),
+        answers: all.iter().take(n).map(|s| s.to_string()).collect(),
+    };
+    let r = state
+        .app
+        .add_measure(&p.page.ctx, pid, &input)
+        .await
+        .map(|_| ());
+    back(&state, &p.page, pid, "wellbeing", r).await
+}
+
+async fn edit_note_page(
+    State(state): State<WebState>,
+    page: Page,
+    Path((id, note)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (pid, nid) = (path_id(&id)?, path_id(&note)?);
+    note_page(&state, &page, pid, nid, &FieldErrors::new(), None).await
+}
+
+async fn note_page(
+    state: &WebState,
+    page: &Page,
+    pid: i64,
+    nid: i64,
+    errors: &FieldErrors,
+    typed: Option<&NoteInput>,
+) -> Result<Response, PageError> {
+    let work = state.app.case_work(&page.ctx, pid).await?;
+    let n = work
+        .notes
+        .iter()
+        .find(|n| n.id == nid)
+        .ok_or(AppError::NotFound)?;
+    let versions = state.app.note_versions(&page.ctx, pid, nid).await?;
+    let body = typed
+        .map(|t| t.body.clone())
+        .unwrap_or_else(|| n.body.clone());
+    let content = html! {
+        (html::back_link(&format!("/people/{pid}#notes"), "Back to the record"))
+        (flags_banner(&work.risk_flags))
+        h1 class="govuk-heading-l" { "Edit note" }
+        form method="post" action={ "/people/" (pid) "/notes/" (nid) } novalidate {
+            (html::csrf(page))
+            input type="hidden" name="version" value=(n.version);
+            (html::textarea("body", "Note", &body, errors, Some("The earlier text is kept.")))
+            div class="govuk-form-group" { div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" { div class="govuk-checkboxes__item" {
+                input class="govuk-checkboxes__input" id="restricted" name="restricted" type="checkbox" value="yes" checked[n.restricted];
+                label class="govuk-label govuk-checkboxes__label" for="restricted" { "Restricted" }
+            } } }
+            (html::button("Save changes"))
+        }
+        h2 class="govuk-heading-m" { "Earlier versions" }
+        @if versions.is_empty() { p class="govuk-body" { "None: this note has not been edited." } }
+        @for v in &versions {
+            div class="govuk-inset-text" {
+                p class="govuk-body-s" { "Replaced " (html::date_time(v.replaced_at)) @if let Some(e) = &v.edited_by { " by " (e) } }
+                p class="govuk-body" { (v.body) }
+            }
+        }
+    };
+    let st = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        st,
+        Html(html::layout("Edit note", Some(page), Some(errors), content).into_string()),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NoteEdit {
+    version: String,
+    #[serde(flatten)]
+    input: NoteInput,
+}
+
+async fn edit_note(
+    State(state): State<WebState>,
+    Path((id, note)): Path<(String, String)>,
+    p: Posted<NoteEdit>,
+) -> Result<Response, PageError> {
+    let (pid, nid) = (path_id(&id)?, path_id(&note)?);
+    match state
+        .app
+        .edit_note(
+            &p.page.ctx,
+            pid,
+            nid,
+            p.form.version.parse().unwrap_or(0),
+            &p.form.input,
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{pid}?saved=changed#notes")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            note_page(&state, &p.page, pid, nid, &e, Some(&p.form.input)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,187 @@
+use linkwork_domain::Role;
+use linkwork_testkit::both;
+use reqwest::Method;
+use serde_json::json;
+
+both!(notes_flags_and_measures_on_a_record, |t| {
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let lw_b = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+        .await;
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    let p = t.api(&lw, Method::POST, "/api/v1/participants", Some(json!({"site_id": org.site_a, "given_name": "Jo", "family_name": "Example", "date_of_birth": "1970-02-04"}))).await.json()["id"].as_i64().unwrap_or(0);
+    let base = format!("/api/v1/participants/{p}");
+    // A risk flag shows at the top of the record.
+    let r = t.api(&lw, Method::POST, &format!("{base}/risk-flags"), Some(json!({"kind": "suicide_self_harm", "details": "Safety plan agreed", "review_on": "2026-12-09"}))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let flag = r.json()["risk_flags"][0]["id"].as_i64().unwrap_or(0);
+    let bad = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/risk-flags"),
+            Some(json!({"kind": "bad", "review_on": "soon"})),
+        )
+        .await;
+    assert_eq!(
+        bad.problem_fields(),
+        vec!["kind".to_string(), "review_on".to_string()]
+    );
+    let mut s = t.sign_in(&lw.email).await;
+    let page = s.get(&format!("/people/{p}")).await;
+    let banner = page.body.find("lw-risk").unwrap_or(usize::MAX);
+    let h1 = page.body.find("<h1").unwrap_or(0);
+    assert!(banner < h1, "the flag comes before the heading");
+    assert!(
+        page.body.contains("Suicide or self-harm") && page.body.contains("review by 9 Dec 2026")
+    );
+    // Notes keep their earlier versions.
+    let r = t.api(&lw, Method::POST, &format!("{base}/notes"), Some(json!({"body": "First conversation: what matters is getting out of the house.", "restricted": false}))).await;
+    let note = r.json()["notes"][0]["id"].as_i64().unwrap_or(0);
+    let r = t.api(&lw, Method::PUT, &format!("{base}/notes/{note}"), Some(json!({"version": 1, "body": "First conversation: what matters is company.", "restricted": true}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["notes"][0]["restricted"], true);
+    assert_eq!(r.json()["notes"][0]["earlier_versions"], 1);
+    assert_eq!(
+        t.api(
+            &lw,
+            Method::PUT,
+            &format!("{base}/notes/{note}"),
+            Some(json!({"version": 1, "body": "stale"}))
+        )
+        .await
+        .status,
+        409
+    );
+    let history = s.get(&format!("/people/{p}/notes/{note}")).await;
+    assert!(
+        history.body.contains("getting out of the house"),
+        "the earlier text is kept"
+    );
+    let empty = s
+        .post(&format!("/people/{p}/notes"), &[("body", " ")])
+        .await;
+    assert_eq!(empty.status, 422);
+    // Wellbeing: SWEMWBS scored with the published table, ONS4 life satisfaction.
+    let r = t.api(&lw, Method::POST, &format!("{base}/measures"), Some(json!({"kind": "swemwbs", "stage": "baseline", "taken_on": "2026-01-10", "answers": ["4","4","4","4","5","4","4"]}))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["measures"][0]["score"], 26.02, "raw 29 → 26.02");
+    let bad = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/measures"),
+            Some(json!({"kind": "swemwbs", "stage": "later", "answers": ["4","6"]})),
+        )
+        .await;
+    assert_eq!(
+        bad.problem_fields(),
+        vec!["stage".to_string(), "answers".to_string()]
+    );
+    let r = s
+        .post(
+            &format!("/people/{p}/measures"),
+            &[
+                ("kind", "ons4"),
+                ("stage", "review"),
+                ("answers-0", "6"),
+                ("answers-1", "7"),
+                ("answers-2", "6"),
+                ("answers-3", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = s
+        .post(
+            &format!("/people/{p}/measures"),
+            &[
+                ("kind", "swemwbs"),
+                ("stage", "review"),
+                ("answers-0", "2"),
+                ("answers-1", "3"),
+                ("answers-2", "3"),
+                ("answers-3", "3"),
+                ("answers-4", "3"),
+                ("answers-5", "3"),
+                ("answers-6", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = s.get(&format!("/people/{p}")).await;
+    assert!(
+        page.body.contains("SWEMWBS (metric score, 7 to 35)") && page.body.contains("<svg"),
+        "a chart of change over time"
+    );
+    // Resolve the flag.
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/risk-flags/{flag}/resolve"),
+            None,
+        )
+        .await;
+    assert!(r.json()["risk_flags"][0]["resolved_at"].is_string());
+    assert!(
+        !s.get(&format!("/people/{p}"))
+            .await
+            .body
+            .contains("lw-risk")
+    );
+    // Others are refused, and it is all audited.
+    assert_eq!(
+        t.api(&lw_b, Method::GET, &format!("{base}/casework"), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        t.api(
+            &lw_b,
+            Method::POST,
+            &format!("{base}/notes"),
+            Some(json!({"body": "x"}))
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        t.api(&admin, Method::GET, &format!("{base}/casework"), None)
+            .await
+            .status,
+        403
+    );
+    let events = t
+        .api(
+            &admin,
+            Method::GET,
+            &format!("/api/v1/audit?object_type=participant&object_id={p}"),
+            None,
+        )
+        .await
+        .json();
+    let actions: Vec<String> = events["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["action"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    for a in [
+        "note.create",
+        "note.edit",
+        "risk_flag.raise",
+        "risk_flag.resolve",
+        "measure.create",
+        "participant.view_casework",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
+    }
+});
