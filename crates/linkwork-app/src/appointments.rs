@@ -372,3 +372,48 @@ pub fn ics(list: &[Appointment], now: DateTime<Utc>) -> String {
     out.push_str("END:VCALENDAR\r\n");
     out
 }
+
+/// What needs a link worker's attention, for their home page.
+#[derive(Debug, Clone, Default)]
+pub struct WorkerPrompts {
+    pub today: Vec<Appointment>,
+    pub this_week: Vec<Appointment>,
+    /// (referral id, person, last attended)
+    pub not_seen: Vec<(i64, String, Option<DateTime<Utc>>)>,
+    /// (participant id, person, flag kind, review date)
+    pub flags_due: Vec<(i64, String, String, NaiveDate)>,
+}
+
+/// How long without an attended appointment before a prompt appears (never a closure).
+pub const NOT_SEEN_WEEKS: i64 = 6;
+
+impl App {
+    pub async fn worker_prompts(&self, ctx: &Ctx) -> Result<WorkerPrompts> {
+        if ctx.actor.role != linkwork_domain::Role::LinkWorker {
+            return Ok(WorkerPrompts::default());
+        }
+        let now = self.now();
+        let today = linkwork_domain::appointment::london_date(now);
+        let week = self.diary(ctx, ctx.actor.user_id, today, 7).await?;
+        let (today_list, later): (Vec<_>, Vec<_>) = week
+            .into_iter()
+            .partition(|a| linkwork_domain::appointment::london_date(a.starts_at) == today);
+        let mut tx = self.db.read().await?;
+        let not_seen = store::not_seen_since(
+            &mut tx,
+            ctx.actor.programme_id,
+            ctx.actor.user_id,
+            now - Duration::weeks(NOT_SEEN_WEEKS),
+        )
+        .await?;
+        let flags_due =
+            store::flags_due(&mut tx, ctx.actor.programme_id, ctx.actor.user_id, today).await?;
+        tx.rollback().await?;
+        Ok(WorkerPrompts {
+            today: today_list,
+            this_week: later,
+            not_seen,
+            flags_due,
+        })
+    }
+}

@@ -154,3 +154,36 @@ pub async fn feed_user(tx: &mut Tx, secret_hash: &str) -> crate::Result<Option<i
         on_tx!(tx, c => sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE secret_hash = $1").bind(secret_hash).fetch_optional(c).await)?,
     )
 }
+
+/// Open referrals of a link worker whose person has not attended an
+/// appointment since `since` (nor been referred since then): (referral id,
+/// person, last attended).
+pub async fn not_seen_since(
+    tx: &mut Tx,
+    programme_id: i64,
+    link_worker_id: i64,
+    since: DateTime<Utc>,
+) -> crate::Result<Vec<(i64, String, Option<DateTime<Utc>>)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT r.id, r.person_name, (SELECT MAX(a.starts_at) FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended') AS last_seen \
+         FROM referrals r WHERE r.programme_id = $1 AND r.link_worker_id = $2 AND r.status IN ('allocated', 'contacted', 'engaged') \
+         AND r.created_at < $3 \
+         AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended' AND a.starts_at >= $3) \
+         ORDER BY r.id LIMIT 50")
+        .bind(programme_id).bind(link_worker_id).bind(since).fetch_all(c).await)?)
+}
+
+/// Risk flags due for review by `on` on a link worker's open referrals: (participant id, person, kind, review date).
+pub async fn flags_due(
+    tx: &mut Tx,
+    programme_id: i64,
+    link_worker_id: i64,
+    on: chrono::NaiveDate,
+) -> crate::Result<Vec<(i64, String, String, chrono::NaiveDate)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT DISTINCT f.participant_id, r.person_name, f.kind, f.review_on FROM risk_flags f \
+         JOIN referrals r ON r.participant_id = f.participant_id \
+         WHERE f.programme_id = $1 AND r.link_worker_id = $2 AND f.resolved_at IS NULL AND f.review_on IS NOT NULL AND f.review_on <= $3 \
+         ORDER BY f.review_on LIMIT 50")
+        .bind(programme_id).bind(link_worker_id).bind(on).fetch_all(c).await)?)
+}

@@ -64,6 +64,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     } else {
         (Vec::new(), 0)
     };
+    let prompts = app.worker_prompts(&page.ctx).await?;
     let (sent, _) = if a.role == Role::PracticeStaff {
         app.list_referrals(
             &page.ctx,
@@ -84,6 +85,41 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
                 div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (to_triage) } a class="govuk-link govuk-body" href="/referrals?show=new" { "new " (plural(to_triage, "referral", "referrals")) " to triage" } } }
                 @if a.role == Role::LinkWorker {
                     div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (caseload_total) } a class="govuk-link govuk-body" href="/referrals?show=mine" { "open in your caseload" } } }
+                }
+            }
+        }
+        @if a.role == Role::LinkWorker {
+            h2 class="govuk-heading-m" { "Today" }
+            @if prompts.today.is_empty() { p class="govuk-body" { "No appointments today." } }
+            ul class="govuk-list" {
+                @for ap in &prompts.today {
+                    li { strong { (ap.starts_at.with_timezone(&chrono_tz::Europe::London).format("%H:%M")) } " " a class="govuk-link" href={ "/referrals/" (ap.referral_id) "#appointments" } { (ap.person_name) } }
+                }
+            }
+            @if !prompts.this_week.is_empty() {
+                h2 class="govuk-heading-m" { "Later this week" }
+                ul class="govuk-list" {
+                    @for ap in &prompts.this_week {
+                        li { (super::appointments::when(ap)) " " a class="govuk-link" href={ "/referrals/" (ap.referral_id) "#appointments" } { (ap.person_name) } }
+                    }
+                }
+            }
+            p class="govuk-body" { a class="govuk-link" href="/diary" { "Open your diary" } }
+            @if !prompts.flags_due.is_empty() {
+                h2 class="govuk-heading-m" { "Risk flags to review" }
+                ul class="govuk-list" {
+                    @for (pid, name, kind, on) in &prompts.flags_due {
+                        li { a class="govuk-link" href={ "/people/" (pid) "#risk" } { (name) } ": " (linkwork_domain::referral::label_of(&linkwork_domain::referral::RISK_KINDS, kind)) ", review by " (on.format("%-d %b %Y")) }
+                    }
+                }
+            }
+            @if !prompts.not_seen.is_empty() {
+                h2 class="govuk-heading-m" { "Not seen for " (linkwork_app::appointments::NOT_SEEN_WEEKS) " weeks" }
+                p class="govuk-body" { "Nothing closes on its own: check in, or close the referral if support has ended." }
+                ul class="govuk-list" {
+                    @for (rid, name, last) in &prompts.not_seen {
+                        li { a class="govuk-link" href={ "/referrals/" (rid) } { (name) } ", " (last.map(|t| format!("last seen {}", html::date_time(t))).unwrap_or_else(|| "not yet seen".into())) }
+                    }
                 }
             }
         }

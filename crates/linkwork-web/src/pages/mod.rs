@@ -1,7 +1,7 @@
 //! The HTML pages.
 
 pub mod account;
-mod appointments;
+pub mod appointments;
 pub mod audit;
 mod auth;
 mod casework;

@@ -253,3 +253,58 @@ both!(appointments_are_refused_outside_scope, |t| {
         }
     }
 });
+
+both!(the_home_page_prompts_without_closing_anything, |t| {
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let referral = allocated(&t, &org, &lw).await;
+    // The fake clock says 25 Nov 2026, 09:00 UTC.
+    t.api(&lw, Method::POST, "/api/v1/appointments", Some(json!({"referral_id": referral, "date": "2026-11-25", "time": "15:00", "duration_minutes": 30, "mode": "practice"}))).await;
+    t.api(&lw, Method::POST, "/api/v1/appointments", Some(json!({"referral_id": referral, "date": "2026-11-27", "time": "10:00", "duration_minutes": 30, "mode": "phone"}))).await;
+    let person = t
+        .api(
+            &lw,
+            Method::GET,
+            &format!("/api/v1/referrals/{referral}"),
+            None,
+        )
+        .await
+        .json()["participant_id"]
+        .as_i64()
+        .unwrap_or(0);
+    t.api(
+        &lw,
+        Method::POST,
+        &format!("/api/v1/participants/{person}/risk-flags"),
+        Some(json!({"kind": "domestic_abuse", "review_on": "2026-11-20"})),
+    )
+    .await;
+    let mut s = t.sign_in(&lw.email).await;
+    let home = s.get("/").await;
+    assert!(
+        home.body.contains("15:00")
+            && home.body.contains("Later this week")
+            && home.body.contains("Fri 27 Nov 2026"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("Risk flags to review") && home.body.contains("Domestic abuse"));
+    assert!(!home.body.contains("Not seen for"));
+    t.clock.advance(chrono::Duration::weeks(7));
+    let home = t.sign_in(&lw.email).await.get("/").await;
+    assert!(home.body.contains("Not seen for 6 weeks") && home.body.contains("Jo Example"));
+    assert_eq!(
+        t.api(
+            &lw,
+            Method::GET,
+            &format!("/api/v1/referrals/{referral}"),
+            None
+        )
+        .await
+        .json()["status"],
+        "allocated",
+        "still open"
+    );
+});
