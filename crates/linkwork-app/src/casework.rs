@@ -5,7 +5,9 @@ use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS};
 use linkwork_domain::wellbeing::{Ons4, Swemwbs};
 use linkwork_domain::{Grant, Permission, text};
-use linkwork_store::casework::{self as store, Measure, Note, NoteVersion, RiskFlag};
+use linkwork_store::casework::{
+    self as store, Goal, Measure, NewOnward, Note, NoteVersion, OnwardSupport, RiskFlag,
+};
 use linkwork_store::{Tx, audit, participants};
 use serde::{Deserialize, Serialize};
 
@@ -50,8 +52,71 @@ pub struct MeasureInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseWork {
     pub risk_flags: Vec<RiskFlag>,
+    pub goals: Vec<Goal>,
+    pub onward_support: Vec<OnwardSupport>,
     pub notes: Vec<Note>,
     pub measures: Vec<Measure>,
+}
+
+pub const GOAL_STATUSES: [(&str, &str); 4] = [
+    ("working_on", "Working on it"),
+    ("some_progress", "Some progress"),
+    ("achieved", "Achieved"),
+    ("set_aside", "Set aside for now"),
+];
+
+pub const ONWARD_KINDS: [(&str, &str); 3] = [
+    ("referral", "Referral to a service"),
+    ("signposting", "Signposting"),
+    ("accompanied", "Accompanied visit"),
+];
+
+pub const ONWARD_STATUSES: [(&str, &str); 6] = [
+    ("suggested", "Suggested"),
+    ("referred", "Referred"),
+    ("accepted", "Accepted by the service"),
+    ("attended", "Attended"),
+    ("declined", "Declined"),
+    ("no_response", "No response"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct GoalInput {
+    /// The goal in the person's own words.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub words: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct GoalReviewInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub status: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct OnwardInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub kind: String,
+    /// The service (free text until the directory exists).
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub service: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub contact: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub when_and_where: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub status: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub outcome: String,
+}
+
+fn code_in(list: &[(&'static str, &'static str)], raw: &str) -> Option<&'static str> {
+    list.iter().find(|(c, _)| *c == raw.trim()).map(|(c, _)| *c)
 }
 
 fn yes(raw: &str) -> bool {
@@ -125,6 +190,8 @@ impl App {
             async |tx, _| {
                 Ok(CaseWork {
                     risk_flags: store::risk_flags(tx, programme, participant_id).await?,
+                    goals: store::goals(tx, programme, participant_id).await?,
+                    onward_support: store::onward(tx, programme, participant_id).await?,
                     notes: store::notes(tx, programme, participant_id).await?,
                     measures: store::measures(tx, programme, participant_id).await?,
                 })
@@ -345,6 +412,144 @@ impl App {
                 now,
             )
             .await?)
+        })
+        .await
+    }
+
+    pub async fn add_goal(&self, ctx: &Ctx, participant_id: i64, input: &GoalInput) -> Result<i64> {
+        let words = text::required_text(&input.words, "the goal, in the person's own words", 1000)
+            .map_err(|m| AppError::field("words", m))?;
+        let by = Some(ctx.actor.user_id).filter(|u| *u != 0);
+        let now = self.now();
+        self.on_record(ctx, participant_id, "goal.create", async |tx, g| {
+            Ok(store::add_goal(tx, g, participant_id, &words, by, now).await?)
+        })
+        .await
+    }
+
+    pub async fn review_goal(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        goal_id: i64,
+        input: &GoalReviewInput,
+    ) -> Result<()> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let status = code_in(&GOAL_STATUSES, &input.status);
+        if status.is_none() {
+            e.add("status", "Choose how the goal is going");
+        }
+        let comment = e
+            .check(
+                "comment",
+                text::optional_text(&input.comment, "the comment", 2000),
+            )
+            .flatten();
+        e.into_result()?;
+        let (by, now, status) = (
+            Some(ctx.actor.user_id).filter(|u| *u != 0),
+            self.now(),
+            status.unwrap_or("working_on"),
+        );
+        self.on_record(ctx, participant_id, "goal.review", async |tx, g| {
+            Ok(store::review_goal(
+                tx,
+                g,
+                participant_id,
+                goal_id,
+                status,
+                comment.as_deref(),
+                by,
+                now,
+            )
+            .await?)
+        })
+        .await
+    }
+
+    pub async fn add_onward(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &OnwardInput,
+    ) -> Result<i64> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let kind = code_in(&ONWARD_KINDS, &input.kind);
+        if kind.is_none() {
+            e.add(
+                "kind",
+                "Choose a referral, signposting or an accompanied visit",
+            );
+        }
+        let service = e.check(
+            "service",
+            text::required_text(&input.service, "the service", 300),
+        );
+        let contact = e
+            .check(
+                "contact",
+                text::optional_text(&input.contact, "the contact details", 300),
+            )
+            .flatten();
+        let when_and_where = e
+            .check(
+                "when_and_where",
+                text::optional_text(&input.when_and_where, "when and where", 300),
+            )
+            .flatten();
+        let status = code_in(
+            &ONWARD_STATUSES,
+            if input.status.is_empty() {
+                "suggested"
+            } else {
+                &input.status
+            },
+        );
+        if status.is_none() {
+            e.add("status", "Choose where this stands");
+        }
+        e.into_result()?;
+        let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
+        let service = service.unwrap_or_default();
+        let o = NewOnward {
+            kind: kind.unwrap_or("signposting"),
+            service: &service,
+            contact: contact.as_deref(),
+            when_and_where: when_and_where.as_deref(),
+            status: status.unwrap_or("suggested"),
+        };
+        self.on_record(ctx, participant_id, "onward.create", async |tx, g| {
+            Ok(store::add_onward(tx, g, participant_id, &o, by, now).await?)
+        })
+        .await
+    }
+
+    /// Follow onward support to an outcome (closing the loop).
+    pub async fn update_onward(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        id: i64,
+        input: &OnwardInput,
+    ) -> Result<()> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let status = code_in(&ONWARD_STATUSES, &input.status);
+        if status.is_none() {
+            e.add("status", "Choose where this stands");
+        }
+        let outcome = e
+            .check(
+                "outcome",
+                text::optional_text(&input.outcome, "the outcome", 2000),
+            )
+            .flatten();
+        e.into_result()?;
+        let (now, status) = (self.now(), status.unwrap_or("suggested"));
+        self.on_record(ctx, participant_id, "onward.update", async |tx, g| {
+            Ok(
+                store::update_onward(tx, g, participant_id, id, status, outcome.as_deref(), now)
+                    .await?,
+            )
         })
         .await
     }

@@ -213,3 +213,137 @@ pub async fn add_measure(
         .bind(grant.programme_id()).bind(participant_id).bind(kind).bind(stage).bind(taken_on).bind(answers).bind(score).bind(by).bind(now)
         .fetch_one(c).await)?)
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Goal {
+    pub id: i64,
+    /// In the person's own words.
+    pub words: String,
+    /// `working_on`, `some_progress`, `achieved` or `set_aside`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_comment: Option<String>,
+    pub reviews: i64,
+}
+
+pub async fn goals(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<Goal>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT g.id, g.words, g.status, g.created_at, g.updated_at, \
+         (SELECT r.comment FROM goal_reviews r WHERE r.goal_id = g.id ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) AS last_comment, \
+         (SELECT COUNT(*) FROM goal_reviews r WHERE r.goal_id = g.id) AS reviews \
+         FROM goals g WHERE g.programme_id = $1 AND g.participant_id = $2 ORDER BY g.created_at, g.id")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+}
+
+pub async fn add_goal(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    words: &str,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO goals (programme_id, participant_id, words, status, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'working_on', $4, $5, $5) RETURNING id")
+        .bind(grant.programme_id()).bind(participant_id).bind(words).bind(by).bind(now).fetch_one(c).await)?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn review_goal(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    goal_id: i64,
+    status: &str,
+    comment: Option<&str>,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE goals SET status = $1, updated_at = $2 WHERE id = $3 AND programme_id = $4 AND participant_id = $5")
+        .bind(status).bind(now).bind(goal_id).bind(grant.programme_id()).bind(participant_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n != 1 {
+        return Err(StoreError::NotFound);
+    }
+    on_tx!(tx, c => sqlx::query("INSERT INTO goal_reviews (goal_id, status, comment, reviewed_by, reviewed_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(goal_id).bind(status).bind(comment).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct OnwardSupport {
+    pub id: i64,
+    /// `referral`, `signposting` or `accompanied`.
+    pub kind: String,
+    pub service: String,
+    pub contact: Option<String>,
+    /// Days, times and place, in plain words.
+    pub when_and_where: Option<String>,
+    /// `suggested`, `referred`, `accepted`, `attended`, `declined` or `no_response`.
+    pub status: String,
+    pub outcome: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn onward(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<OnwardSupport>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, kind, service, contact, when_and_where, status, outcome, created_at, updated_at FROM onward_support \
+         WHERE programme_id = $1 AND participant_id = $2 ORDER BY created_at, id")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+}
+
+pub struct NewOnward<'a> {
+    pub kind: &'a str,
+    pub service: &'a str,
+    pub contact: Option<&'a str>,
+    pub when_and_where: Option<&'a str>,
+    pub status: &'a str,
+}
+
+pub async fn add_onward(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    o: &NewOnward<'_>,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO onward_support (programme_id, participant_id, kind, service, contact, when_and_where, status, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+        .bind(grant.programme_id()).bind(participant_id).bind(o.kind).bind(o.service).bind(o.contact).bind(o.when_and_where)
+        .bind(o.status).bind(by).bind(now).fetch_one(c).await)?)
+}
+
+pub async fn update_onward(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    id: i64,
+    status: &str,
+    outcome: Option<&str>,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE onward_support SET status = $1, outcome = COALESCE($2, outcome), updated_at = $3 \
+         WHERE id = $4 AND programme_id = $5 AND participant_id = $6")
+        .bind(status).bind(outcome).bind(now).bind(id).bind(grant.programme_id()).bind(participant_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}

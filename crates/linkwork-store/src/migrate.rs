@@ -45,6 +45,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_casework.sql"),
         postgres: include_str!("../migrations/postgres/0005_casework.sql"),
     },
+    Migration {
+        version: 6,
+        name: "plans",
+        sqlite: include_str!("../migrations/sqlite/0006_plans.sql"),
+        postgres: include_str!("../migrations/postgres/0006_plans.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -170,6 +170,25 @@ impl Browser {
         .await;
     }
 
+    /// Click something that loads a new page, and wait until the new page has
+    /// loaded (so the next step never reads the old one).
+    pub async fn click_and_wait(&self, css: &str) {
+        self.script("window.__lw_old_page = true;").await;
+        self.click(css).await;
+        for _ in 0..300 {
+            let v = self
+                .script(
+                    "return (window.__lw_old_page !== true) && document.readyState === 'complete';",
+                )
+                .await;
+            if v.as_bool() == Some(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page loaded after clicking {css}");
+    }
+
     pub async fn click(&self, css: &str) {
         let id = self.element(css).await;
         self.cmd(reqwest::Method::POST, &format!("/element/{id}/click"), None)

@@ -9,7 +9,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use linkwork_app::casework::{CaseWork, FlagInput, MeasureInput, NoteInput};
+use linkwork_app::casework::{
+    CaseWork, FlagInput, GoalInput, GoalReviewInput, MeasureInput, NoteInput, OnwardInput,
+};
 use linkwork_app::participants::{ParticipantInput, PossibleDuplicate, Registered};
 use linkwork_store::participants::Participant;
 use serde::{Deserialize, Serialize};
@@ -177,6 +179,13 @@ pub fn casework_routes() -> Router<WebState> {
             post(resolve_flag),
         )
         .route("/participants/{id}/measures", post(add_measure))
+        .route("/participants/{id}/goals", post(add_goal))
+        .route("/participants/{id}/goals/{goal}/reviews", post(review_goal))
+        .route("/participants/{id}/onward-support", post(add_onward))
+        .route(
+            "/participants/{id}/onward-support/{item}",
+            post(update_onward),
+        )
 }
 
 /// Notes, risk flags and wellbeing measures on a record (audited).
@@ -272,4 +281,67 @@ pub async fn add_measure(
         StatusCode::CREATED,
         Json(s.app.case_work(&u.ctx, id).await?),
     ))
+}
+
+#[utoipa::path(post, path = "/api/v1/participants/{id}/goals", tag = "participants", request_body = GoalInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_goal(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<GoalInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.add_goal(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/participants/{id}/goals/{goal}/reviews", tag = "participants", request_body = GoalReviewInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn review_goal(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path((id, goal)): Path<(String, String)>,
+    ApiJson(b): ApiJson<GoalReviewInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.review_goal(&u.ctx, id, path_id(&goal)?, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+/// Onward support: a formal referral, signposting or an accompanied visit.
+#[utoipa::path(post, path = "/api/v1/participants/{id}/onward-support", tag = "participants", request_body = OnwardInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_onward(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<OnwardInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.add_onward(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+/// Follow onward support to an outcome (`status`, `outcome`).
+#[utoipa::path(post, path = "/api/v1/participants/{id}/onward-support/{item}", tag = "participants", request_body = OnwardInput, responses(
+    (status = 200, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_onward(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path((id, item)): Path<(String, String)>,
+    ApiJson(b): ApiJson<OnwardInput>,
+) -> Result<Json<CaseWork>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.update_onward(&u.ctx, id, path_id(&item)?, &b).await?;
+    Ok(Json(s.app.case_work(&u.ctx, id).await?))
 }

@@ -12,7 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
-use linkwork_app::casework::{CaseWork, FlagInput, MeasureInput, NoteInput};
+use linkwork_app::casework::{
+    CaseWork, FlagInput, GOAL_STATUSES, GoalInput, GoalReviewInput, MeasureInput, NoteInput,
+    ONWARD_KINDS, ONWARD_STATUSES, OnwardInput,
+};
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS, label_of};
 use linkwork_store::casework::RiskFlag;
@@ -29,6 +32,11 @@ pub fn routes() -> Router<WebState> {
         .route("/people/{id}/flags", post(raise_flag))
         .route("/people/{id}/flags/{flag}/resolve", post(resolve_flag))
         .route("/people/{id}/measures", post(add_measure))
+        .route("/people/{id}/goals", post(add_goal))
+        .route("/people/{id}/goals/{goal}/review", post(review_goal))
+        .route("/people/{id}/onward", post(add_onward))
+        .route("/people/{id}/onward/{item}", post(update_onward))
+        .route("/people/{id}/plan", get(plan))
 }
 
 /// The risk flags, shown at the top of every page of a record.
@@ -113,6 +121,65 @@ pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Ma
                 }
             }
         }
+        h2 class="govuk-heading-m" id="goals" { "Goals" }
+        @if w.goals.is_empty() { p class="govuk-body" { "No goals yet." } }
+        @for g in &w.goals {
+            div class="govuk-summary-card" {
+                div class="govuk-summary-card__title-wrapper" {
+                    h3 class="govuk-summary-card__title" { "“" (g.words) "”" }
+                    strong class="govuk-tag" { (label_of(&GOAL_STATUSES, &g.status)) }
+                }
+                div class="govuk-summary-card__content" {
+                    @if let Some(c) = &g.last_comment { p class="govuk-body" { (c) } }
+                    form method="post" action={ "/people/" (pid) "/goals/" (g.id) "/review" } novalidate {
+                        (html::csrf(page))
+                        (html::select(&format!("status-{}", g.id), "How is it going?", &GOAL_STATUSES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), &g.status, errors, None))
+                        (html::text_field(&format!("comment-{}", g.id), "Comment (optional)", "", errors, html::Input::default()))
+                        button type="submit" class="govuk-button govuk-button--secondary" { "Save review" span class="govuk-visually-hidden" { " of “" (g.words) "”" } }
+                    }
+                }
+            }
+        }
+        form method="post" action={ "/people/" (pid) "/goals" } novalidate {
+            (html::csrf(page))
+            (html::text_field("words", "A new goal, in their own words", "", errors, html::Input { hint: Some("For example: “I want to get out of the house twice a week”"), ..Default::default() }))
+            (html::button("Add goal"))
+        }
+        h2 class="govuk-heading-m" id="onward" { "Onward support" }
+        @if w.onward_support.is_empty() { p class="govuk-body" { "None yet." } }
+        @for o in &w.onward_support {
+            div class="govuk-summary-card" {
+                div class="govuk-summary-card__title-wrapper" {
+                    h3 class="govuk-summary-card__title" { (o.service) " (" (label_of(&ONWARD_KINDS, &o.kind).to_lowercase()) ")" }
+                    strong class="govuk-tag" { (label_of(&ONWARD_STATUSES, &o.status)) }
+                }
+                div class="govuk-summary-card__content" {
+                    @if let Some(x) = &o.when_and_where { p class="govuk-body" { (x) } }
+                    @if let Some(x) = &o.outcome { p class="govuk-body" { "Outcome: " (x) } }
+                    form method="post" action={ "/people/" (pid) "/onward/" (o.id) } novalidate {
+                        (html::csrf(page))
+                        (html::select(&format!("status-o{}", o.id), "Where does it stand?", &ONWARD_STATUSES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), &o.status, errors, None))
+                        (html::text_field(&format!("outcome-o{}", o.id), "Outcome (optional)", "", errors, html::Input::default()))
+                        button type="submit" class="govuk-button govuk-button--secondary" { "Update" span class="govuk-visually-hidden" { " " (o.service) } }
+                    }
+                }
+            }
+        }
+        details class="govuk-details" {
+            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Add onward support" } }
+            div class="govuk-details__text" {
+                form method="post" action={ "/people/" (pid) "/onward" } novalidate {
+                    (html::csrf(page))
+                    (html::radios("onward_kind", "What kind?", &ONWARD_KINDS, "referral", errors, false))
+                    (html::text_field("service", "Service", "", errors, html::Input { hint: Some("For example: welfare rights adviser, community garden"), ..Default::default() }))
+                    (html::text_field("contact", "How to contact them (optional)", "", errors, html::Input::default()))
+                    (html::text_field("when_and_where", "When and where (optional)", "", errors, html::Input { hint: Some("For example: Tuesdays 10:00 to 12:00 at the community centre"), ..Default::default() }))
+                    (html::select("onward_status", "Where does it stand?", &ONWARD_STATUSES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), "suggested", errors, None))
+                    (html::button("Add"))
+                }
+            }
+        }
+        p class="govuk-body" { a class="govuk-link" href={ "/people/" (pid) "/plan" } { "Print “My plan” for them" } " · " a class="govuk-link" href={ "/people/" (pid) "/plan?large=1" } { "large print" } }
         h2 class="govuk-heading-m" id="wellbeing" { "Wellbeing" }
         @if swemwbs.is_empty() && ons4.is_empty() { p class="govuk-body" { "No measures recorded yet." } }
         @if !swemwbs.is_empty() { (html::line_chart("SWEMWBS (metric score, 7 to 35)", &swemwbs, 7.0, 35.0)) }
@@ -138,9 +205,9 @@ pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Ma
                 form method="post" action={ "/people/" (pid) "/measures" } novalidate {
                     (html::csrf(page))
                     input type="hidden" name="kind" value="ons4";
-                    (html::radios("stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
+                    (html::radios("ons_stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
                     @for (i, q) in ons.iter().enumerate() {
-                        (html::text_field(&format!("answers-{i}"), &format!("{q} (0 to 10)"), "", errors, html::Input { kind: "number", width: Some("2"), ..Default::default() }))
+                        (html::text_field(&format!("ons-{i}"), &format!("{q} (0 to 10)"), "", errors, html::Input { kind: "number", width: Some("2"), ..Default::default() }))
                     }
                     (html::button("Save ONS4"))
                 }
@@ -191,6 +258,15 @@ struct MeasureForm {
     a5: String,
     #[serde(rename = "answers-6")]
     a6: String,
+    ons_stage: String,
+    #[serde(rename = "ons-0")]
+    o0: String,
+    #[serde(rename = "ons-1")]
+    o1: String,
+    #[serde(rename = "ons-2")]
+    o2: String,
+    #[serde(rename = "ons-3")]
+    o3: String,
 }
 
 async fn back(
@@ -204,10 +280,7 @@ async fn back(
         Ok(()) => {
             Ok(Redirect::to(&format!("/people/{pid}?saved=changed#{anchor}")).into_response())
         }
-        Err(AppError::Invalid(mut e)) => {
-            for f in e.0.iter_mut().filter(|f| f.field == "answers") {
-                f.field = "answers-0".into();
-            }
+        Err(AppError::Invalid(e)) => {
             super::participants::render_record(state, page, pid, "", &e).await
         }
         Err(e) => Err(e.into()),
@@ -262,19 +335,40 @@ async fn add_measure(
 ) -> Result<Response, PageError> {
     let pid = path_id(&id)?;
     let f = &p.form;
-    let all = [&f.a0, &f.a1, &f.a2, &f.a3, &f.a4, &f.a5, &f.a6];
-    let n = if f.kind == "ons4" { 4 } else { 7 };
+    let ons = f.kind == "ons4";
+    let answers: Vec<String> = if ons {
+        [&f.o0, &f.o1, &f.o2, &f.o3]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    } else {
+        [&f.a0, &f.a1, &f.a2, &f.a3, &f.a4, &f.a5, &f.a6]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let stage = if ons {
+        f.ons_stage.clone()
+    } else {
+        f.stage.clone()
+    };
     let input = MeasureInput {
         kind: f.kind.clone(),
-        stage: f.stage.clone(),
+        stage,
         taken_on: f.taken_on.clone(),
-        answers: all.iter().take(n).map(|s| s.to_string()).collect(),
+        answers,
     };
     let r = state
         .app
         .add_measure(&p.page.ctx, pid, &input)
         .await
         .map(|_| ());
+    let names: [(&str, &str); 2] = if ons {
+        [("answers", "ons-0"), ("stage", "ons_stage")]
+    } else {
+        [("answers", "answers-0"), ("stage", "stage")]
+    };
+    let r = r.map_err(|e| rename(e, &names));
     back(&state, &p.page, pid, "wellbeing", r).await
 }
 
@@ -370,5 +464,191 @@ async fn edit_note(
             note_page(&state, &p.page, pid, nid, &e, Some(&p.form.input)).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+async fn add_goal(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<GoalInput>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let r = state
+        .app
+        .add_goal(&p.page.ctx, pid, &p.form)
+        .await
+        .map(|_| ());
+    back(&state, &p.page, pid, "goals", r).await
+}
+
+async fn review_goal(
+    State(state): State<WebState>,
+    Path((id, goal)): Path<(String, String)>,
+    p: Posted<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let (pid, gid) = (path_id(&id)?, path_id(&goal)?);
+    let input = GoalReviewInput {
+        status: p
+            .form
+            .get(&format!("status-{gid}"))
+            .cloned()
+            .unwrap_or_default(),
+        comment: p
+            .form
+            .get(&format!("comment-{gid}"))
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let r = state.app.review_goal(&p.page.ctx, pid, gid, &input).await;
+    let r = r.map_err(|e| {
+        rename(
+            e,
+            &[
+                ("status", &format!("status-{gid}")),
+                ("comment", &format!("comment-{gid}")),
+            ],
+        )
+    });
+    back(&state, &p.page, pid, "goals", r).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct OnwardForm {
+    onward_kind: String,
+    service: String,
+    contact: String,
+    when_and_where: String,
+    onward_status: String,
+}
+
+async fn add_onward(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<OnwardForm>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let f = &p.form;
+    let input = OnwardInput {
+        kind: f.onward_kind.clone(),
+        service: f.service.clone(),
+        contact: f.contact.clone(),
+        when_and_where: f.when_and_where.clone(),
+        status: f.onward_status.clone(),
+        outcome: String::new(),
+    };
+    let r = state
+        .app
+        .add_onward(&p.page.ctx, pid, &input)
+        .await
+        .map(|_| ());
+    let r = r.map_err(|e| rename(e, &[("kind", "onward_kind"), ("status", "onward_status")]));
+    back(&state, &p.page, pid, "onward", r).await
+}
+
+async fn update_onward(
+    State(state): State<WebState>,
+    Path((id, item)): Path<(String, String)>,
+    p: Posted<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let (pid, oid) = (path_id(&id)?, path_id(&item)?);
+    let input = OnwardInput {
+        status: p
+            .form
+            .get(&format!("status-o{oid}"))
+            .cloned()
+            .unwrap_or_default(),
+        outcome: p
+            .form
+            .get(&format!("outcome-o{oid}"))
+            .cloned()
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let r = state.app.update_onward(&p.page.ctx, pid, oid, &input).await;
+    let r = r.map_err(|e| {
+        rename(
+            e,
+            &[
+                ("status", &format!("status-o{oid}")),
+                ("outcome", &format!("outcome-o{oid}")),
+            ],
+        )
+    });
+    back(&state, &p.page, pid, "onward", r).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PlanQ {
+    large: String,
+}
+
+/// "My plan": a page for the person, in plain words, ready to print.
+async fn plan(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PlanQ>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let person = state.app.get_participant(&page.ctx, pid).await?;
+    let work = state.app.case_work(&page.ctx, pid).await?;
+    let now = state.app.now();
+    let next = state
+        .app
+        .list_appointments(
+            &page.ctx,
+            &linkwork_store::appointments::AppointmentFilter {
+                from: Some(now),
+                limit: 2000,
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .find(|a| a.participant_id == Some(pid) && a.status == "booked");
+    let large = !q.large.is_empty();
+    let body = html! {
+        div class=(if large { "lw-large-print" } else { "" }) {
+            h1 class="govuk-heading-xl" { "My plan" }
+            p class="govuk-body-l" { (person.preferred_name.clone().unwrap_or_else(|| person.given_name.clone())) ", this is what we agreed." }
+            h2 class="govuk-heading-l" { "What I want to work on" }
+            @if work.goals.iter().all(|g| g.status == "set_aside") { p class="govuk-body-l" { "We will decide this together." } }
+            ul class="govuk-list govuk-list--bullet govuk-body-l" {
+                @for g in work.goals.iter().filter(|g| g.status != "set_aside") { li { (g.words) @if g.status == "achieved" { " — done!" } } }
+            }
+            h2 class="govuk-heading-l" { "People and places that can help" }
+            @if work.onward_support.is_empty() { p class="govuk-body-l" { "We will look for these together." } }
+            @for o in work.onward_support.iter().filter(|o| o.status != "declined") {
+                div class="govuk-!-margin-bottom-6" {
+                    h3 class="govuk-heading-m" { (o.service) }
+                    @if let Some(x) = &o.when_and_where { p class="govuk-body-l govuk-!-margin-bottom-1" { "When and where: " (x) } }
+                    @if let Some(x) = &o.contact { p class="govuk-body-l" { "How to get in touch: " (x) } }
+                }
+            }
+            h2 class="govuk-heading-l" { "My next appointment" }
+            @match &next {
+                Some(a) => p class="govuk-body-l" { (super::appointments::when(a)) ", " (label_of(&linkwork_domain::appointment::MODES, &a.mode).to_lowercase()) ", with your link worker at " (a.site_name) "." },
+                None => p class="govuk-body-l" { "We will arrange this together." },
+            }
+            p class="govuk-body-l" { "If you need to change anything, call your GP practice and ask for your link worker." }
+        }
+    };
+    Ok(Html(html::layout("My plan", Some(&page), None, body).into_string()).into_response())
+}
+
+/// Several forms share a page: name each error after the field of the form that was sent.
+fn rename(e: AppError, names: &[(&str, &str)]) -> AppError {
+    match e {
+        AppError::Invalid(mut f) => {
+            for err in f.0.iter_mut() {
+                if let Some((_, to)) = names.iter().find(|(from, _)| *from == err.field) {
+                    err.field = (*to).to_owned();
+                }
+            }
+            AppError::Invalid(f)
+        }
+        other => other,
     }
 }

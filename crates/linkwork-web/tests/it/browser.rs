@@ -22,12 +22,13 @@ async fn sign_in_add_a_site_sign_out() {
     b.assert_accessible("the sign-in page").await;
     b.fill("#email", &admin.email).await;
     b.fill("#password", "wrong password entirely").await;
-    b.click("button[type=submit]").await;
+    b.click_and_wait("button[type=submit]").await;
     assert!(b.title().await.starts_with("Error:"));
     b.assert_accessible("the sign-in page with errors").await;
     b.fill("#email", &admin.email).await;
     b.fill("#password", PASSWORD).await;
-    b.click("form[action='/sign-in'] button[type=submit]").await;
+    b.click_and_wait("form[action='/sign-in'] button[type=submit]")
+        .await;
     assert_eq!(b.text("h1").await, "Hello, Test Administrator");
     b.assert_accessible("the home page").await;
     if let Some(d) = &shots {
@@ -36,7 +37,7 @@ async fn sign_in_add_a_site_sign_out() {
 
     b.goto(&t.url("/sites/new")).await;
     b.assert_accessible("the add-a-site page").await;
-    b.click("main button[type=submit]").await;
+    b.click_and_wait("main button[type=submit]").await;
     assert!(
         b.title().await.starts_with("Error:"),
         "empty form is refused"
@@ -50,7 +51,7 @@ async fn sign_in_add_a_site_sign_out() {
     b.select("#cluster_id", &org.cluster_id.to_string()).await;
     b.fill("#practice_code", "S43099").await;
     b.fill("#postcode", "g22 5ah").await;
-    b.click("main button[type=submit]").await;
+    b.click_and_wait("main button[type=submit]").await;
     assert_eq!(b.text("h1").await, "Possilpark Health Centre");
     assert!(b.text("main").await.contains("G22 5AH"));
     b.assert_accessible("the site page").await;
@@ -67,7 +68,7 @@ async fn sign_in_add_a_site_sign_out() {
         b.screenshot(&d.join("audit.png")).await;
     }
 
-    b.click("form[action='/sign-out'] button").await;
+    b.click_and_wait("form[action='/sign-out'] button").await;
     assert!(b.url().await.contains("/sign-in"));
     assert!(b.text("main").await.contains("You have signed out"));
     b.goto(&t.url("/sites")).await;
@@ -98,7 +99,8 @@ async fn case_study_one_first_steps() {
         b.goto(&t.url("/sign-in")).await;
         b.fill("#email", email).await;
         b.fill("#password", PASSWORD).await;
-        b.click("form[action='/sign-in'] button[type=submit]").await;
+        b.click_and_wait("form[action='/sign-in'] button[type=submit]")
+            .await;
     }
 
     // The practice refers.
@@ -115,33 +117,33 @@ async fn case_study_one_first_steps() {
         "Isolated; not engaging with the community mental health team.",
     )
     .await;
-    b.click("main button[type=submit]").await;
+    b.click_and_wait("main button[type=submit]").await;
     assert!(b.text("main").await.contains("Referral sent"));
     b.assert_accessible("the practice's referral list").await;
-    b.click("form[action='/sign-out'] button").await;
+    b.click_and_wait("form[action='/sign-out'] button").await;
 
     // The link worker triages and takes it on.
     sign_in(&b, &t, &lw.email).await;
     b.goto(&t.url("/referrals")).await;
     b.assert_accessible("the triage list").await;
-    b.click("main table a").await;
+    b.click_and_wait("main table a").await;
     assert!(b.text("h1").await.contains("Jo Example"));
     b.assert_accessible("a new referral").await;
     b.select("#link_worker_id", &lw.id.to_string()).await;
-    b.click("form[action$='/allocate'] button[type=submit]")
+    b.click_and_wait("form[action$='/allocate'] button[type=submit]")
         .await;
     assert!(b.text("main").await.contains("Referral updated"));
     b.click("#outcome").await; // spoke with them
     b.fill("#note", "First appointment on Tuesday at the practice.")
         .await;
-    b.click("form[action$='/contact'] button[type=submit]")
+    b.click_and_wait("form[action$='/contact'] button[type=submit]")
         .await;
     assert!(b.text("h1").await.contains("Contacted"));
     b.assert_accessible("an open referral").await;
     if let Some(d) = &shots {
         b.screenshot(&d.join("referral.png")).await;
     }
-    b.click("main p a[href^='/people/']").await;
+    b.click_and_wait("main p a[href^='/people/']").await;
     assert!(b.text("h1").await.contains("Jo Example"));
     b.assert_accessible("the person's record").await;
     if let Some(d) = &shots {

@@ -86,11 +86,11 @@ both!(notes_flags_and_measures_on_a_record, |t| {
             &format!("/people/{p}/measures"),
             &[
                 ("kind", "ons4"),
-                ("stage", "review"),
-                ("answers-0", "6"),
-                ("answers-1", "7"),
-                ("answers-2", "6"),
-                ("answers-3", "4"),
+                ("ons_stage", "review"),
+                ("ons-0", "6"),
+                ("ons-1", "7"),
+                ("ons-2", "6"),
+                ("ons-3", "4"),
             ],
         )
         .await;
@@ -116,6 +116,67 @@ both!(notes_flags_and_measures_on_a_record, |t| {
     assert!(
         page.body.contains("SWEMWBS (metric score, 7 to 35)") && page.body.contains("<svg"),
         "a chart of change over time"
+    );
+    // Goals in their own words, reviewed; onward support followed to an outcome; "My plan".
+    let r = s
+        .post(
+            &format!("/people/{p}/goals"),
+            &[("words", "Get out of the house twice a week")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let w = t
+        .api(&lw, Method::GET, &format!("{base}/casework"), None)
+        .await
+        .json();
+    let goal = w["goals"][0]["id"].as_i64().unwrap_or(0);
+    let r = s
+        .post(
+            &format!("/people/{p}/goals/{goal}/review"),
+            &[
+                (&format!("status-{goal}"), "some_progress"),
+                (&format!("comment-{goal}"), "Went to the walking group once"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let bad = s
+        .post(
+            &format!("/people/{p}/goals/{goal}/review"),
+            &[(&format!("status-{goal}"), "finished")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains(&format!("href=\"#status-{goal}\"")),
+        "the error links to the field of the form sent"
+    );
+    let r = t.api(&lw, Method::POST, &format!("{base}/onward-support"), Some(json!({"kind": "referral", "service": "Welfare rights adviser", "when_and_where": "Tuesdays 10:00 at the practice", "contact": "0141 000 0001", "status": "referred"}))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let item = r.json()["onward_support"][0]["id"].as_i64().unwrap_or(0);
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/onward-support/{item}"),
+            Some(json!({"status": "attended", "outcome": "Benefits claim made"})),
+        )
+        .await;
+    assert_eq!(r.json()["onward_support"][0]["status"], "attended");
+    let bad = s
+        .post(
+            &format!("/people/{p}/onward"),
+            &[("onward_kind", "teleport"), ("service", "")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("href=\"#onward_kind\"") && bad.body.contains("href=\"#service\""));
+    let plan = s.get(&format!("/people/{p}/plan?large=1")).await;
+    assert!(
+        plan.body.contains("My plan")
+            && plan.body.contains("Get out of the house twice a week")
+            && plan.body.contains("Welfare rights adviser")
+            && plan.body.contains("lw-large-print")
     );
     // Resolve the flag.
     let r = t
@@ -175,6 +236,10 @@ both!(notes_flags_and_measures_on_a_record, |t| {
         })
         .unwrap_or_default();
     for a in [
+        "goal.create",
+        "goal.review",
+        "onward.create",
+        "onward.update",
         "note.create",
         "note.edit",
         "risk_flag.raise",

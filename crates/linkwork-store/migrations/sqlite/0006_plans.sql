@@ -1,0 +1,37 @@
+CREATE TABLE goals (
+    id INTEGER PRIMARY KEY,
+    programme_id BIGINT NOT NULL REFERENCES programmes(id),
+    participant_id BIGINT NOT NULL REFERENCES participants(id),
+    words TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_by BIGINT REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX goals_participant ON goals (participant_id);
+
+CREATE TABLE goal_reviews (
+    id INTEGER PRIMARY KEY,
+    goal_id BIGINT NOT NULL REFERENCES goals(id),
+    status TEXT NOT NULL,
+    comment TEXT,
+    reviewed_by BIGINT REFERENCES users(id),
+    reviewed_at TEXT NOT NULL
+);
+CREATE INDEX goal_reviews_goal ON goal_reviews (goal_id);
+
+CREATE TABLE onward_support (
+    id INTEGER PRIMARY KEY,
+    programme_id BIGINT NOT NULL REFERENCES programmes(id),
+    participant_id BIGINT NOT NULL REFERENCES participants(id),
+    kind TEXT NOT NULL,
+    service TEXT NOT NULL,
+    contact TEXT,
+    when_and_where TEXT,
+    status TEXT NOT NULL,
+    outcome TEXT,
+    created_by BIGINT REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX onward_support_participant ON onward_support (participant_id);
