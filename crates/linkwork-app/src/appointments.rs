@@ -193,15 +193,7 @@ impl App {
             if let Ok(to) = from.apply(Event::Attend)
                 && to != from
             {
-                let l = Lifecycle {
-                    status: to.code().into(),
-                    participant_id: r.participant_id,
-                    link_worker_id: r.link_worker_id,
-                    decline_reason: r.decline_reason.clone(),
-                    closure_reason: r.closure_reason.clone(),
-                    closed_on: r.closed_on,
-                    snomed_code: r.snomed_code.clone(),
-                };
+                let l = Lifecycle::of(&r, to.code());
                 referrals::set_lifecycle(&mut tx, &grant, r.id, r.version, &l, now).await?;
             }
         }

@@ -56,6 +56,8 @@ pub struct CaseWork {
     pub onward_support: Vec<OnwardSupport>,
     pub notes: Vec<Note>,
     pub measures: Vec<Measure>,
+    pub consents: Vec<linkwork_store::support::Consent>,
+    pub vouchers: Vec<linkwork_store::support::Voucher>,
 }
 
 pub const GOAL_STATUSES: [(&str, &str); 4] = [
@@ -143,7 +145,7 @@ impl App {
     }
 
     /// Run `f` in one write transaction after the scope check, auditing `action`.
-    async fn on_record<T>(
+    pub(crate) async fn on_record<T>(
         &self,
         ctx: &Ctx,
         participant_id: i64,
@@ -194,6 +196,10 @@ impl App {
                     onward_support: store::onward(tx, programme, participant_id).await?,
                     notes: store::notes(tx, programme, participant_id).await?,
                     measures: store::measures(tx, programme, participant_id).await?,
+                    consents: linkwork_store::support::consents(tx, programme, participant_id)
+                        .await?,
+                    vouchers: linkwork_store::support::vouchers(tx, programme, participant_id)
+                        .await?,
                 })
             },
         )

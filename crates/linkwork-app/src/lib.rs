@@ -14,6 +14,7 @@ pub mod org;
 pub mod participants;
 pub mod random;
 pub mod referrals;
+pub mod support;
 pub mod users;
 
 use linkwork_domain::{Actor, Clock, Role};

@@ -325,15 +325,7 @@ impl App {
         if r.version != version {
             return Err(linkwork_store::StoreError::StaleVersion.into());
         }
-        let mut l = Lifecycle {
-            status: r.status.clone(),
-            participant_id: r.participant_id,
-            link_worker_id: r.link_worker_id,
-            decline_reason: r.decline_reason.clone(),
-            closure_reason: r.closure_reason.clone(),
-            closed_on: r.closed_on,
-            snomed_code: r.snomed_code.clone(),
-        };
+        let mut l = Lifecycle::of(&r, &r.status);
         let event = f(&r, &mut l)?;
         let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
         let to = from.apply(event).map_err(AppError::Conflict)?;
@@ -506,15 +498,7 @@ impl App {
             }
         };
         if next != status {
-            let l = Lifecycle {
-                status: next.code().into(),
-                participant_id: r.participant_id,
-                link_worker_id: r.link_worker_id,
-                decline_reason: r.decline_reason.clone(),
-                closure_reason: r.closure_reason.clone(),
-                closed_on: r.closed_on,
-                snomed_code: r.snomed_code.clone(),
-            };
+            let l = Lifecycle::of(&r, next.code());
             store::set_lifecycle(&mut tx, &grant, id, r.version, &l, now).await?;
         }
         let user = Some(ctx.actor.user_id).filter(|u| *u != 0);

@@ -40,6 +40,8 @@ pub enum Permission {
     WorkWithParticipants,
     /// Refer someone to the programme, and follow the referral's status.
     MakeReferral,
+    /// Set up voucher funds and top them up.
+    ManageFunds,
 }
 
 impl Permission {
@@ -52,6 +54,7 @@ impl Permission {
             Permission::ViewSite(_) => "see this site",
             Permission::WorkWithParticipants => "see people's records",
             Permission::MakeReferral => "make or follow referrals",
+            Permission::ManageFunds => "manage voucher funds",
         }
     }
 }
@@ -124,6 +127,7 @@ impl Actor {
             }
             WorkWithParticipants => matches!(self.role, Manager | LinkWorker),
             MakeReferral => matches!(self.role, Manager | LinkWorker | PracticeStaff),
+            ManageFunds => self.role == Manager,
         }
     }
 

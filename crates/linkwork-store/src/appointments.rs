@@ -1,4 +1,4 @@
-//! Appointments and the link worker's diary, narrowed by the referral's site.
+//! Appointments and the link worker's diary, narrowed by the referral's (current) site, so access moves with a handed-over case.
 
 use crate::org::site_scope;
 use crate::query::{Param, Where};
@@ -50,7 +50,7 @@ pub struct AppointmentFilter {
 
 const COLUMNS: &str = "a.id, a.referral_id, r.participant_id, r.person_name, a.site_id, s.name AS site_name, \
     a.link_worker_id, u.name AS link_worker_name, a.starts_at, a.duration_minutes, a.mode, a.status, a.notes, a.version \
-    FROM appointments a JOIN referrals r ON r.id = a.referral_id JOIN sites s ON s.id = a.site_id \
+    FROM appointments a JOIN referrals r ON r.id = a.referral_id JOIN sites s ON s.id = r.site_id \
     LEFT JOIN users u ON u.id = a.link_worker_id";
 
 pub async fn list(

@@ -16,6 +16,7 @@ pub mod org;
 pub mod participants;
 pub mod query;
 pub mod referrals;
+pub mod support;
 pub mod users;
 
 pub use db::{Backend, Db, StoreError, Tx};

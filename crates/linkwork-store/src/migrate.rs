@@ -51,6 +51,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_plans.sql"),
         postgres: include_str!("../migrations/postgres/0006_plans.sql"),
     },
+    Migration {
+        version: 7,
+        name: "support",
+        sqlite: include_str!("../migrations/sqlite/0007_support.sql"),
+        postgres: include_str!("../migrations/postgres/0007_support.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

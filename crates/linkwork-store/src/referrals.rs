@@ -73,6 +73,21 @@ pub struct Lifecycle {
     pub snomed_code: String,
 }
 
+impl Lifecycle {
+    /// The lifecycle fields as a referral has them now, moved to `status`.
+    pub fn of(r: &Referral, status: &str) -> Lifecycle {
+        Lifecycle {
+            status: status.to_owned(),
+            participant_id: r.participant_id,
+            link_worker_id: r.link_worker_id,
+            decline_reason: r.decline_reason.clone(),
+            closure_reason: r.closure_reason.clone(),
+            closed_on: r.closed_on,
+            snomed_code: r.snomed_code.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ContactAttempt {
     pub id: i64,

@@ -87,6 +87,9 @@ fn nav(p: &Page) -> Markup {
     if a.can(Permission::WorkWithParticipants) {
         items.push(("/diary", "Diary"));
     }
+    if a.can(Permission::ManageFunds) {
+        items.push(("/funds", "Funds"));
+    }
     items.push(("/sites", "Sites"));
     if a.can(Permission::ViewUsers) {
         items.push(("/areas", "Areas and clusters"));

@@ -7,6 +7,7 @@ mod audit;
 mod org;
 mod participants;
 mod referrals;
+mod support;
 mod users;
 
 use crate::WebState;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<WebState> {
         .merge(participants::casework_routes())
         .merge(referrals::routes())
         .merge(appointments::routes())
+        .merge(support::routes())
         .merge(audit::routes())
 }
 
@@ -61,6 +63,8 @@ impl Modify for BearerAuth {
         participants::get_casework, participants::add_note, participants::edit_note, participants::raise_flag,
         participants::resolve_flag, participants::add_measure, participants::add_goal, participants::review_goal,
         participants::add_onward, participants::update_onward,
+        support::record_consent, support::withdraw_consent, support::issue_voucher, support::list_funds, support::create_fund,
+        support::top_up_fund, support::hand_over, support::handovers_waiting, support::acknowledge_handover,
         appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),

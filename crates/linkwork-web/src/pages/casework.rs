@@ -639,7 +639,7 @@ async fn plan(
 }
 
 /// Several forms share a page: name each error after the field of the form that was sent.
-fn rename(e: AppError, names: &[(&str, &str)]) -> AppError {
+pub fn rename(e: AppError, names: &[(&str, &str)]) -> AppError {
     match e {
         AppError::Invalid(mut f) => {
             for err in f.0.iter_mut() {

@@ -65,6 +65,11 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         (Vec::new(), 0)
     };
     let prompts = app.worker_prompts(&page.ctx).await?;
+    let handovers = if a.role == Role::LinkWorker {
+        app.handovers_waiting(&page.ctx).await?
+    } else {
+        Vec::new()
+    };
     let (sent, _) = if a.role == Role::PracticeStaff {
         app.list_referrals(
             &page.ctx,
@@ -85,6 +90,19 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
                 div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (to_triage) } a class="govuk-link govuk-body" href="/referrals?show=new" { "new " (plural(to_triage, "referral", "referrals")) " to triage" } } }
                 @if a.role == Role::LinkWorker {
                     div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (caseload_total) } a class="govuk-link govuk-body" href="/referrals?show=mine" { "open in your caseload" } } }
+                }
+            }
+        }
+        @if !handovers.is_empty() {
+            h2 class="govuk-heading-m" { "Handed over to you" }
+            @for h in &handovers {
+                div class="govuk-inset-text" {
+                    p class="govuk-body" { a class="govuk-link" href={ "/referrals/" (h.referral_id) } { (h.person_name) } " has moved from " (h.from_site_name) " to " (h.to_site_name) "." }
+                    p class="govuk-body" { (h.summary) }
+                    form method="post" action={ "/handovers/" (h.id) "/acknowledge" } {
+                        (html::csrf(&page))
+                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { "Acknowledge" span class="govuk-visually-hidden" { " the handover of " (h.person_name) } }
+                    }
                 }
             }
         }

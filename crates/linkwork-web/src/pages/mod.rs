@@ -4,12 +4,13 @@ pub mod account;
 pub mod appointments;
 pub mod audit;
 mod auth;
-mod casework;
+pub mod casework;
 mod home;
 mod org;
 pub mod participants;
 pub mod referrals;
 mod sites;
+pub mod support;
 mod users;
 
 use crate::WebState;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<WebState> {
         .merge(users::routes())
         .merge(participants::routes())
         .merge(casework::routes())
+        .merge(support::routes())
         .merge(referrals::routes())
         .merge(audit::routes())
         .merge(account::routes())

@@ -350,6 +350,7 @@ pub async fn render_record(
     };
     let p = state.app.get_participant(&page.ctx, id).await?;
     let work = state.app.case_work(&page.ctx, id).await?;
+    let funds = state.app.list_funds(&page.ctx).await?;
     let filter = linkwork_store::referrals::ReferralFilter {
         participant_id: Some(id),
         limit: 100,
@@ -404,6 +405,7 @@ pub async fn render_record(
         }
         a class="govuk-button govuk-button--secondary" href={ "/people/" (p.id) "/edit" } { "Edit details" }
         (super::casework::sections(page, p.id, &work, errors))
+        (super::support::sections(page, p.id, &work, &funds, errors))
     };
     let st = if errors.is_empty() {
         StatusCode::OK

@@ -344,6 +344,11 @@ pub async fn render_with(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    let handovers = if worker {
+        state.app.referral_handovers(&page.ctx, id).await?
+    } else {
+        Vec::new()
+    };
     let empty_input = linkwork_app::appointments::AppointmentInput::default();
     let none = FieldErrors::new();
     let (booking_errors, booking_input) = booking.unwrap_or((&none, &empty_input));
@@ -418,6 +423,7 @@ pub async fn render_with(
                             (html::radios("reason", "Why is support ending?", &closures, "", errors, false))
                             button type="submit" class="govuk-button govuk-button--warning" { "Close referral" }
                         }
+                        p class="govuk-body" { a class="govuk-link" href={ "/referrals/" (r.id) "/handover" } { "Hand the case over to another practice" } }
                     }
                 }
             } @else {
@@ -428,6 +434,15 @@ pub async fn render_with(
                 }
             }
             (super::appointments::section(page, r.id, &appointments, status.is_open() && status != ReferralStatus::Received, booking_errors, booking_input))
+            @if !handovers.is_empty() {
+                h2 class="govuk-heading-m" { "Handovers" }
+                @for h in &handovers {
+                    div class="govuk-inset-text" {
+                        p class="govuk-body-s" { (html::date_time(h.created_at)) ": " (h.from_site_name) " → " (h.to_site_name) @if let Some(w) = &h.from_worker_name { ", from " (w) } @if h.acknowledged_at.is_none() { " (not yet acknowledged)" } }
+                        p class="govuk-body" { (h.summary) }
+                    }
+                }
+            }
             h2 class="govuk-heading-m" { "Contact attempts" }
             @if d.contact_attempts.is_empty() { p class="govuk-body" { "None yet." } }
             ul class="govuk-list" {

@@ -13,4 +13,5 @@ mod casework;
 mod org;
 mod participants;
 mod referrals;
+mod support;
 mod users;

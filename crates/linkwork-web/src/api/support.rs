@@ -1,0 +1,140 @@
+//! Consent, vouchers, funds and handovers over JSON.
+
+use super::path_id;
+use crate::WebState;
+use crate::error::{ApiError, ApiJson, Problem};
+use crate::session::ApiUser;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use linkwork_app::casework::CaseWork;
+use linkwork_app::support::{ConsentInput, FundInput, HandoverInput, MoneyInput};
+use linkwork_store::support::{Fund, Handover};
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/participants/{id}/consents", post(record_consent))
+        .route(
+            "/participants/{id}/consents/{consent}/withdraw",
+            post(withdraw_consent),
+        )
+        .route("/participants/{id}/vouchers", post(issue_voucher))
+        .route("/funds", get(list_funds).post(create_fund))
+        .route("/funds/top-ups", post(top_up_fund))
+        .route("/referrals/{id}/handover", post(hand_over))
+        .route("/handovers", get(handovers_waiting))
+        .route("/handovers/{id}/acknowledge", post(acknowledge_handover))
+}
+
+#[utoipa::path(post, path = "/api/v1/participants/{id}/consents", tag = "participants", request_body = ConsentInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_consent(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<ConsentInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.record_consent(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/participants/{id}/consents/{consent}/withdraw", tag = "participants", responses(
+    (status = 200, body = CaseWork), (status = 404, body = Problem)))]
+pub async fn withdraw_consent(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path((id, c)): Path<(String, String)>,
+) -> Result<Json<CaseWork>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.withdraw_consent(&u.ctx, id, path_id(&c)?).await?;
+    Ok(Json(s.app.case_work(&u.ctx, id).await?))
+}
+
+/// Issue a voucher (`fund_id`, `amount` in pounds); a fund never goes below zero.
+#[utoipa::path(post, path = "/api/v1/participants/{id}/vouchers", tag = "participants", request_body = MoneyInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn issue_voucher(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MoneyInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.issue_voucher(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/funds", tag = "funds", responses((status = 200, body = Vec<Fund>), (status = 403, body = Problem)))]
+pub async fn list_funds(
+    State(s): State<WebState>,
+    u: ApiUser,
+) -> Result<Json<Vec<Fund>>, ApiError> {
+    Ok(Json(s.app.list_funds(&u.ctx).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/funds", tag = "funds", request_body = FundInput, responses(
+    (status = 201, body = Vec<Fund>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_fund(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<FundInput>,
+) -> Result<(StatusCode, Json<Vec<Fund>>), ApiError> {
+    s.app.create_fund(&u.ctx, &b).await?;
+    Ok((StatusCode::CREATED, Json(s.app.list_funds(&u.ctx).await?)))
+}
+
+#[utoipa::path(post, path = "/api/v1/funds/top-ups", tag = "funds", request_body = MoneyInput, responses(
+    (status = 200, body = Vec<Fund>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn top_up_fund(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<MoneyInput>,
+) -> Result<Json<Vec<Fund>>, ApiError> {
+    s.app.top_up_fund(&u.ctx, &b).await?;
+    Ok(Json(s.app.list_funds(&u.ctx).await?))
+}
+
+/// Hand a case to the link worker of the person's new practice (`site_id`, `link_worker_id`, `summary`).
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/handover", tag = "referrals", request_body = HandoverInput, responses(
+    (status = 201, body = Vec<Handover>), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn hand_over(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<HandoverInput>,
+) -> Result<(StatusCode, Json<Vec<Handover>>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.hand_over(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.referral_handovers(&u.ctx, id).await?),
+    ))
+}
+
+/// Handovers waiting for the caller to acknowledge.
+#[utoipa::path(get, path = "/api/v1/handovers", tag = "referrals", responses((status = 200, body = Vec<Handover>)))]
+pub async fn handovers_waiting(
+    State(s): State<WebState>,
+    u: ApiUser,
+) -> Result<Json<Vec<Handover>>, ApiError> {
+    Ok(Json(s.app.handovers_waiting(&u.ctx).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/handovers/{id}/acknowledge", tag = "referrals", responses(
+    (status = 204), (status = 404, body = Problem)))]
+pub async fn acknowledge_handover(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    s.app.acknowledge_handover(&u.ctx, path_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
