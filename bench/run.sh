@@ -52,5 +52,20 @@ for path in "/sites?area_id=&q=" "/"; do
   wrk -t2 -c"$conns" -d"$duration" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port$path" \
     | grep -E "Requests/sec|50%|75%|90%|99%|Non-2xx|Socket errors"
 done
+
+# The demo link worker: their home page, and a person's record (every view of
+# which writes two audit events, so this measures writes too).
+ljar="$work/ljar"
+curl -fs -c "$ljar" "http://127.0.0.1:$port/sign-in" -o "$work/signin2.html"
+csrf=$(grep -o 'name="csrf_token" value="[^"]*"' "$work/signin2.html" | head -1 | sed 's/.*value="//; s/"$//')
+curl -s -b "$ljar" -c "$ljar" -o /dev/null --data-urlencode "email=linkworker@linkwork.example" \
+  --data-urlencode "password=demo passphrase for linkwork" --data-urlencode "csrf_token=$csrf" "http://127.0.0.1:$port/sign-in"
+lcookie=$(awk '$6 ~ /linkwork_session/ {print $6"="$7}' "$ljar")
+for path in "/" "/people/1"; do
+  echo
+  echo "## GET $path as the demo link worker: wrk -t2 -c$conns -d$duration --latency"
+  wrk -t2 -c"$conns" -d"$duration" --latency -H "Cookie: $lcookie" "http://127.0.0.1:$port$path" \
+    | grep -E "Requests/sec|50%|75%|90%|99%|Non-2xx|Socket errors"
+done
 echo
 echo "resident memory of serve: now $(awk '/VmRSS/{print $2/1024" MB"}' /proc/$pid/status), peak $(awk '/VmHWM/{print $2/1024" MB"}' /proc/$pid/status)"

@@ -182,6 +182,38 @@ impl App {
         Ok(out)
     }
 
+    /// A whole record — details and case work — read in one transaction with
+    /// one audit event (the record page's single view).
+    pub async fn participant_record(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<(linkwork_store::participants::Participant, CaseWork)> {
+        let programme = ctx.actor.programme_id;
+        let scope = ctx.actor.participant_scope();
+        self.on_record(ctx, participant_id, "participant.view", async |tx, _| {
+            let scope = scope.ok_or(AppError::NotFound)?;
+            let p = participants::get(tx, scope, participant_id).await?;
+            Ok((
+                p,
+                Self::load_case_work(tx, programme, participant_id).await?,
+            ))
+        })
+        .await
+    }
+
+    async fn load_case_work(tx: &mut Tx, programme: i64, participant_id: i64) -> Result<CaseWork> {
+        Ok(CaseWork {
+            risk_flags: store::risk_flags(tx, programme, participant_id).await?,
+            goals: store::goals(tx, programme, participant_id).await?,
+            onward_support: store::onward(tx, programme, participant_id).await?,
+            notes: store::notes(tx, programme, participant_id).await?,
+            measures: store::measures(tx, programme, participant_id).await?,
+            consents: linkwork_store::support::consents(tx, programme, participant_id).await?,
+            vouchers: linkwork_store::support::vouchers(tx, programme, participant_id).await?,
+        })
+    }
+
     /// The case work on a record (a view of personal data: audited).
     pub async fn case_work(&self, ctx: &Ctx, participant_id: i64) -> Result<CaseWork> {
         let programme = ctx.actor.programme_id;
@@ -189,19 +221,7 @@ impl App {
             ctx,
             participant_id,
             "participant.view_casework",
-            async |tx, _| {
-                Ok(CaseWork {
-                    risk_flags: store::risk_flags(tx, programme, participant_id).await?,
-                    goals: store::goals(tx, programme, participant_id).await?,
-                    onward_support: store::onward(tx, programme, participant_id).await?,
-                    notes: store::notes(tx, programme, participant_id).await?,
-                    measures: store::measures(tx, programme, participant_id).await?,
-                    consents: linkwork_store::support::consents(tx, programme, participant_id)
-                        .await?,
-                    vouchers: linkwork_store::support::vouchers(tx, programme, participant_id)
-                        .await?,
-                })
-            },
+            async |tx, _| Self::load_case_work(tx, programme, participant_id).await,
         )
         .await
     }

@@ -348,8 +348,7 @@ pub async fn render_record(
         saved: saved.to_owned(),
         warning: warning.to_owned(),
     };
-    let p = state.app.get_participant(&page.ctx, id).await?;
-    let work = state.app.case_work(&page.ctx, id).await?;
+    let (p, work) = state.app.participant_record(&page.ctx, id).await?;
     let funds = state.app.list_funds(&page.ctx).await?;
     let filter = linkwork_store::referrals::ReferralFilter {
         participant_id: Some(id),
