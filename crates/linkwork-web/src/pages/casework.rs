@@ -269,7 +269,8 @@ struct MeasureForm {
     o3: String,
 }
 
-async fn back(
+/// After a change on a record: back to its section, or the record with the errors.
+pub async fn back(
     state: &WebState,
     page: &Page,
     pid: i64,

@@ -106,24 +106,6 @@ pub fn sections(
     }
 }
 
-async fn back(
-    state: &WebState,
-    page: &Page,
-    pid: i64,
-    anchor: &str,
-    r: linkwork_app::Result<()>,
-) -> Result<Response, PageError> {
-    match r {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/people/{pid}?saved=changed#{anchor}")).into_response())
-        }
-        Err(AppError::Invalid(e)) => {
-            super::participants::render_record(state, page, pid, "", &e).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ConsentForm {
@@ -147,7 +129,7 @@ async fn add_consent(
         .await
         .map(|_| ());
     let r = r.map_err(|e| super::casework::rename(e, &[("kind", "consent_kind")]));
-    back(&state, &p.page, pid, "consent", r).await
+    super::casework::back(&state, &p.page, pid, "consent", r).await
 }
 
 async fn withdraw_consent(
@@ -160,7 +142,7 @@ async fn withdraw_consent(
         .app
         .withdraw_consent(&p.page.ctx, pid, path_id(&c)?)
         .await;
-    back(&state, &p.page, pid, "consent", r).await
+    super::casework::back(&state, &p.page, pid, "consent", r).await
 }
 
 #[derive(Deserialize, Default)]
@@ -184,7 +166,7 @@ async fn issue_voucher(
     };
     let r = state.app.issue_voucher(&p.page.ctx, pid, &input).await;
     let r = r.map_err(|e| super::casework::rename(e, &[("note", "voucher_note")]));
-    back(&state, &p.page, pid, "vouchers", r).await
+    super::casework::back(&state, &p.page, pid, "vouchers", r).await
 }
 
 async fn funds_page(
