@@ -52,12 +52,31 @@ pub struct MeasureInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseWork {
     pub risk_flags: Vec<RiskFlag>,
+    pub needs: Vec<linkwork_store::casework::Need>,
     pub goals: Vec<Goal>,
     pub onward_support: Vec<OnwardSupport>,
     pub notes: Vec<Note>,
     pub measures: Vec<Measure>,
     pub consents: Vec<linkwork_store::support::Consent>,
     pub vouchers: Vec<linkwork_store::support::Voucher>,
+}
+
+pub const NEED_STATUSES: [(&str, &str); 4] = [
+    ("identified", "Identified"),
+    ("being_addressed", "Being addressed"),
+    ("resolved", "Resolved"),
+    ("unresolved", "Unresolved"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NeedInput {
+    /// A reason code, e.g. `housing`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub need: String,
+    /// `identified` (the default), `being_addressed`, `resolved` or `unresolved`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub status: String,
 }
 
 pub const GOAL_STATUSES: [(&str, &str); 4] = [
@@ -205,6 +224,7 @@ impl App {
     async fn load_case_work(tx: &mut Tx, programme: i64, participant_id: i64) -> Result<CaseWork> {
         Ok(CaseWork {
             risk_flags: store::risk_flags(tx, programme, participant_id).await?,
+            needs: store::needs(tx, programme, participant_id).await?,
             goals: store::goals(tx, programme, participant_id).await?,
             onward_support: store::onward(tx, programme, participant_id).await?,
             notes: store::notes(tx, programme, participant_id).await?,
@@ -576,6 +596,33 @@ impl App {
                 store::update_onward(tx, g, participant_id, id, status, outcome.as_deref(), now)
                     .await?,
             )
+        })
+        .await
+    }
+
+    /// Record a need (from the referral reasons taxonomy) or its new status.
+    pub async fn set_need(&self, ctx: &Ctx, participant_id: i64, input: &NeedInput) -> Result<i64> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let need = code_in(&linkwork_domain::referral::REASONS, &input.need);
+        if need.is_none() {
+            e.add("need", "Choose the need");
+        }
+        let status = code_in(
+            &NEED_STATUSES,
+            if input.status.trim().is_empty() {
+                "identified"
+            } else {
+                &input.status
+            },
+        );
+        if status.is_none() {
+            e.add("status", "Choose where the need stands");
+        }
+        e.into_result()?;
+        let (need, status) = (need.unwrap_or("other"), status.unwrap_or("identified"));
+        let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
+        self.on_record(ctx, participant_id, "need.set", async |tx, g| {
+            Ok(store::set_need(tx, g, participant_id, need, status, by, now).await?)
         })
         .await
     }

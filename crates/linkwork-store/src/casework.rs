@@ -347,3 +347,77 @@ pub async fn update_onward(
         Err(StoreError::NotFound)
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Need {
+    pub id: i64,
+    /// A reason code (the referral reasons taxonomy), e.g. `housing`.
+    pub need: String,
+    /// `identified`, `being_addressed`, `resolved` or `unresolved`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Every status the need has had, oldest first, as `status@RFC3339` joined by `;`.
+    pub history: Option<String>,
+}
+
+/// A need's row before its history is added.
+type NeedRow = (i64, String, String, DateTime<Utc>, DateTime<Utc>);
+
+pub async fn needs(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<Need>> {
+    let rows: Vec<NeedRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, need, status, created_at, updated_at FROM needs WHERE programme_id = $1 AND participant_id = $2 ORDER BY created_at, id")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?;
+    let mut out = Vec::new();
+    for (id, need, status, created_at, updated_at) in rows {
+        let hist: Vec<(String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as("SELECT status, at FROM need_updates WHERE need_id = $1 ORDER BY at, id")
+            .bind(id).fetch_all(c).await)?;
+        let history = Some(
+            hist.iter()
+                .map(|(s, t)| format!("{s}@{}", t.to_rfc3339()))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        out.push(Need {
+            id,
+            need,
+            status,
+            created_at,
+            updated_at,
+            history,
+        });
+    }
+    Ok(out)
+}
+
+/// Record a need, or a new status of one; either way the status joins its history.
+pub async fn set_need(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    need: &str,
+    status: &str,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    let existing: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM needs WHERE programme_id = $1 AND participant_id = $2 AND need = $3")
+        .bind(grant.programme_id()).bind(participant_id).bind(need).fetch_optional(c).await)?;
+    let id = match existing {
+        Some(id) => {
+            on_tx!(tx, c => sqlx::query("UPDATE needs SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(status).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+            id
+        }
+        None => on_tx!(tx, c => sqlx::query_scalar(
+            "INSERT INTO needs (programme_id, participant_id, need, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id")
+            .bind(grant.programme_id()).bind(participant_id).bind(need).bind(status).bind(now).fetch_one(c).await)?,
+    };
+    on_tx!(tx, c => sqlx::query("INSERT INTO need_updates (need_id, status, user_id, at) VALUES ($1, $2, $3, $4)")
+        .bind(id).bind(status).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}

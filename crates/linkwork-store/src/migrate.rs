@@ -57,6 +57,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_support.sql"),
         postgres: include_str!("../migrations/postgres/0007_support.sql"),
     },
+    Migration {
+        version: 8,
+        name: "needs",
+        sqlite: include_str!("../migrations/sqlite/0008_needs.sql"),
+        postgres: include_str!("../migrations/postgres/0008_needs.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use linkwork_app::casework::{
-    CaseWork, FlagInput, GoalInput, GoalReviewInput, MeasureInput, NoteInput, OnwardInput,
+    CaseWork, FlagInput, GoalInput, GoalReviewInput, MeasureInput, NeedInput, NoteInput,
+    OnwardInput,
 };
 use linkwork_app::participants::{ParticipantInput, PossibleDuplicate, Registered};
 use linkwork_store::participants::Participant;
@@ -179,6 +180,7 @@ pub fn casework_routes() -> Router<WebState> {
             post(resolve_flag),
         )
         .route("/participants/{id}/measures", post(add_measure))
+        .route("/participants/{id}/needs", post(set_need))
         .route("/participants/{id}/goals", post(add_goal))
         .route("/participants/{id}/goals/{goal}/reviews", post(review_goal))
         .route("/participants/{id}/onward-support", post(add_onward))
@@ -344,4 +346,21 @@ pub async fn update_onward(
     let id = path_id(&id)?;
     s.app.update_onward(&u.ctx, id, path_id(&item)?, &b).await?;
     Ok(Json(s.app.case_work(&u.ctx, id).await?))
+}
+
+/// Record a need (a reason code) or its new status; every status is kept with its date.
+#[utoipa::path(post, path = "/api/v1/participants/{id}/needs", tag = "participants", request_body = NeedInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_need(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<NeedInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.set_need(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
 }

@@ -13,8 +13,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
 use linkwork_app::casework::{
-    CaseWork, FlagInput, GOAL_STATUSES, GoalInput, GoalReviewInput, MeasureInput, NoteInput,
-    ONWARD_KINDS, ONWARD_STATUSES, OnwardInput,
+    CaseWork, FlagInput, GOAL_STATUSES, GoalInput, GoalReviewInput, MeasureInput, NEED_STATUSES,
+    NeedInput, NoteInput, ONWARD_KINDS, ONWARD_STATUSES, OnwardInput,
 };
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS, label_of};
@@ -32,6 +32,7 @@ pub fn routes() -> Router<WebState> {
         .route("/people/{id}/flags", post(raise_flag))
         .route("/people/{id}/flags/{flag}/resolve", post(resolve_flag))
         .route("/people/{id}/measures", post(add_measure))
+        .route("/people/{id}/needs", post(set_need))
         .route("/people/{id}/goals", post(add_goal))
         .route("/people/{id}/goals/{goal}/review", post(review_goal))
         .route("/people/{id}/onward", post(add_onward))
@@ -73,6 +74,18 @@ pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Ma
         .iter()
         .filter(|m| m.kind == "ons4")
         .map(|m| (m.taken_on.format("%b %Y").to_string(), m.score))
+        .collect();
+    let need_opts: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose a need".to_owned()))
+            .chain(
+                linkwork_domain::referral::REASONS
+                    .iter()
+                    .map(|(c, l)| (c.to_string(), l.to_string())),
+            )
+            .collect();
+    let need_status_opts: Vec<(String, String)> = NEED_STATUSES
+        .iter()
+        .map(|(c, l)| (c.to_string(), l.to_string()))
         .collect();
     let scale5: Vec<(String, String)> = (1..=5).map(|n| (n.to_string(), n.to_string())).collect();
     let questions = [
@@ -120,6 +133,35 @@ pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Ma
                     button type="submit" class="govuk-button govuk-button--warning" { "Raise flag" }
                 }
             }
+        }
+        h2 class="govuk-heading-m" id="needs" { "Needs" }
+        @if w.needs.is_empty() { p class="govuk-body" { "No needs recorded yet." } }
+        @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Needs" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Need" }
+                    th scope="col" class="govuk-table__header" { "Now" }
+                    th scope="col" class="govuk-table__header" { "Over time" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for n in &w.needs {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (label_of(&linkwork_domain::referral::REASONS, &n.need)) }
+                            td class="govuk-table__cell" { (label_of(&NEED_STATUSES, &n.status)) }
+                            td class="govuk-table__cell govuk-body-s" { (need_history(n.history.as_deref().unwrap_or(""))) }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action={ "/people/" (pid) "/needs" } novalidate {
+            (html::csrf(page))
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-half" { (html::select("need", "Need", &need_opts, "", errors, None)) }
+                div class="govuk-grid-column-one-half" { (html::select("need_status", "Where it stands", &need_status_opts, "identified", errors, None)) }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" { "Record need" }
         }
         h2 class="govuk-heading-m" id="goals" { "Goals" }
         @if w.goals.is_empty() { p class="govuk-body" { "No goals yet." } }
@@ -652,4 +694,44 @@ pub fn rename(e: AppError, names: &[(&str, &str)]) -> AppError {
         }
         other => other,
     }
+}
+
+/// `identified@2026-11-01T…;being_addressed@…` → "Identified 1 Nov 2026 → Being addressed 5 Nov 2026".
+fn need_history(raw: &str) -> String {
+    raw.split(';')
+        .filter_map(|part| part.split_once('@'))
+        .map(|(status, at)| {
+            let when = chrono::DateTime::parse_from_rfc3339(at)
+                .map(|t| t.format("%-d %b %Y").to_string())
+                .unwrap_or_default();
+            format!("{} {when}", label_of(&NEED_STATUSES, status))
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NeedForm {
+    need: String,
+    need_status: String,
+}
+
+async fn set_need(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<NeedForm>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&id)?;
+    let input = NeedInput {
+        need: p.form.need.clone(),
+        status: p.form.need_status.clone(),
+    };
+    let r = state
+        .app
+        .set_need(&p.page.ctx, pid, &input)
+        .await
+        .map(|_| ());
+    let r = r.map_err(|e| rename(e, &[("status", "need_status")]));
+    back(&state, &p.page, pid, "needs", r).await
 }

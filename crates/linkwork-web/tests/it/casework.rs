@@ -250,3 +250,79 @@ both!(notes_flags_and_measures_on_a_record, |t| {
         assert!(actions.iter().any(|x| x == a), "{a} audited: {actions:?}");
     }
 });
+
+both!(needs_keep_their_status_over_time, |t| {
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let lw_b = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+        .await;
+    let p = t.api(&lw, Method::POST, "/api/v1/participants", Some(json!({"site_id": org.site_a, "given_name": "Jo", "family_name": "Example", "date_of_birth": "1970-02-04"}))).await.json()["id"].as_i64().unwrap_or(0);
+    let path = format!("/api/v1/participants/{p}/needs");
+    assert_eq!(
+        t.api(&lw, Method::POST, &path, Some(json!({"need": "housing"})))
+            .await
+            .status,
+        201
+    );
+    t.clock.advance(chrono::Duration::days(7));
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &path,
+            Some(json!({"need": "housing", "status": "being_addressed"})),
+        )
+        .await
+        .json();
+    assert_eq!(
+        r["needs"].as_array().map(Vec::len),
+        Some(1),
+        "one need, two statuses"
+    );
+    assert_eq!(r["needs"][0]["status"], "being_addressed");
+    let history = r["needs"][0]["history"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        history.starts_with("identified@2026-11-25")
+            && history.contains(";being_addressed@2026-12-02"),
+        "{history}"
+    );
+    let bad = t
+        .api(
+            &lw,
+            Method::POST,
+            &path,
+            Some(json!({"need": "telepathy", "status": "gone"})),
+        )
+        .await;
+    assert_eq!(
+        bad.problem_fields(),
+        vec!["need".to_string(), "status".to_string()]
+    );
+    assert_eq!(
+        t.api(&lw_b, Method::POST, &path, Some(json!({"need": "food"})))
+            .await
+            .status,
+        404
+    );
+    let mut s = t.sign_in(&lw.email).await;
+    let r = s
+        .post(
+            &format!("/people/{p}/needs"),
+            &[("need", "money"), ("need_status", "identified")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = s.get(&format!("/people/{p}")).await;
+    assert!(
+        page.body
+            .contains("Identified 25 Nov 2026 → Being addressed 2 Dec 2026"),
+        "the page shows the need over time"
+    );
+    assert!(page.body.contains("Money, debt or benefits"));
+});
