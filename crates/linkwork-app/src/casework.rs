@@ -52,6 +52,9 @@ pub struct MeasureInput {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseWork {
     pub risk_flags: Vec<RiskFlag>,
+    /// Every version of the safety plan, newest (current) first.
+    pub safety_plans: Vec<linkwork_store::casework::SafetyPlan>,
+    pub safeguarding_actions: Vec<linkwork_store::casework::SafeguardingAction>,
     pub needs: Vec<linkwork_store::casework::Need>,
     pub goals: Vec<Goal>,
     pub onward_support: Vec<OnwardSupport>,
@@ -77,6 +80,34 @@ pub struct NeedInput {
     /// `identified` (the default), `being_addressed`, `resolved` or `unresolved`.
     #[serde(deserialize_with = "crate::lenient::string")]
     pub status: String,
+}
+
+pub const SAFEGUARDING_KINDS: [(&str, &str); 4] = [
+    ("asp_referral", "Adult Support and Protection referral"),
+    ("police_welfare_check", "Police welfare check"),
+    ("child_protection_referral", "Child protection referral"),
+    ("other", "Other safeguarding action"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SafetyPlanInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub plan: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SafeguardingInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub kind: String,
+    /// The date the action was taken.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub taken_on: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub agency: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub note: String,
 }
 
 pub const GOAL_STATUSES: [(&str, &str); 4] = [
@@ -224,6 +255,9 @@ impl App {
     async fn load_case_work(tx: &mut Tx, programme: i64, participant_id: i64) -> Result<CaseWork> {
         Ok(CaseWork {
             risk_flags: store::risk_flags(tx, programme, participant_id).await?,
+            safety_plans: store::safety_plans(tx, programme, participant_id).await?,
+            safeguarding_actions: store::safeguarding_actions(tx, programme, participant_id)
+                .await?,
             needs: store::needs(tx, programme, participant_id).await?,
             goals: store::goals(tx, programme, participant_id).await?,
             onward_support: store::onward(tx, programme, participant_id).await?,
@@ -623,6 +657,69 @@ impl App {
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
         self.on_record(ctx, participant_id, "need.set", async |tx, g| {
             Ok(store::set_need(tx, g, participant_id, need, status, by, now).await?)
+        })
+        .await
+    }
+
+    /// Write a new version of the safety plan (earlier versions are kept).
+    pub async fn write_safety_plan(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &SafetyPlanInput,
+    ) -> Result<i64> {
+        let plan = text::required_text(&input.plan, "the safety plan", 10_000)
+            .map_err(|m| AppError::field("plan", m))?;
+        let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
+        self.on_record(ctx, participant_id, "safety_plan.write", async |tx, g| {
+            Ok(store::write_safety_plan(tx, g, participant_id, &plan, by, now).await?)
+        })
+        .await
+    }
+
+    /// Record a safeguarding action: what, when, and with which agency.
+    pub async fn record_safeguarding(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &SafeguardingInput,
+    ) -> Result<i64> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let kind = code_in(&SAFEGUARDING_KINDS, &input.kind);
+        if kind.is_none() {
+            e.add("kind", "Choose the safeguarding action");
+        }
+        let taken_on = parse_date(&input.taken_on).filter(|d| *d <= self.now().date_naive());
+        if taken_on.is_none() {
+            e.add("taken_on", "Enter the date it was taken, today or earlier");
+        }
+        let agency = e.check(
+            "agency",
+            text::required_text(&input.agency, "the agency", 200),
+        );
+        let note = e
+            .check("note", text::optional_text(&input.note, "the note", 2000))
+            .flatten();
+        e.into_result()?;
+        let (kind, taken_on, agency) = (
+            kind.unwrap_or("other"),
+            taken_on.unwrap_or_default(),
+            agency.unwrap_or_default(),
+        );
+        let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
+        self.on_record(ctx, participant_id, "safeguarding.record", async |tx, g| {
+            Ok(store::add_safeguarding_action(
+                tx,
+                g,
+                participant_id,
+                kind,
+                taken_on,
+                &agency,
+                note.as_deref(),
+                by,
+                now,
+            )
+            .await?)
         })
         .await
     }

@@ -421,3 +421,76 @@ pub async fn set_need(
         .bind(id).bind(status).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(id)
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SafetyPlan {
+    pub plan: String,
+    pub written_by_name: Option<String>,
+    pub written_at: DateTime<Utc>,
+}
+
+/// Every version of the safety plan, newest first (the first is the current one).
+pub async fn safety_plans(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<SafetyPlan>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT p.plan, u.name AS written_by_name, p.written_at FROM safety_plans p LEFT JOIN users u ON u.id = p.written_by \
+         WHERE p.programme_id = $1 AND p.participant_id = $2 ORDER BY p.written_at DESC, p.id DESC")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+}
+
+pub async fn write_safety_plan(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    plan: &str,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO safety_plans (programme_id, participant_id, plan, written_by, written_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(grant.programme_id()).bind(participant_id).bind(plan).bind(by).bind(now).fetch_one(c).await)?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SafeguardingAction {
+    pub id: i64,
+    /// `asp_referral`, `police_welfare_check`, `child_protection_referral` or `other`.
+    pub kind: String,
+    pub taken_on: NaiveDate,
+    pub agency: String,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub async fn safeguarding_actions(
+    tx: &mut Tx,
+    programme_id: i64,
+    participant_id: i64,
+) -> crate::Result<Vec<SafeguardingAction>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, kind, taken_on, agency, note, recorded_at FROM safeguarding_actions \
+         WHERE programme_id = $1 AND participant_id = $2 ORDER BY taken_on DESC, id DESC")
+        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_safeguarding_action(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+    kind: &str,
+    taken_on: NaiveDate,
+    agency: &str,
+    note: Option<&str>,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO safeguarding_actions (programme_id, participant_id, kind, taken_on, agency, note, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        .bind(grant.programme_id()).bind(participant_id).bind(kind).bind(taken_on).bind(agency).bind(note).bind(by).bind(now)
+        .fetch_one(c).await)?)
+}

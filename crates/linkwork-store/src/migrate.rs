@@ -63,6 +63,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_needs.sql"),
         postgres: include_str!("../migrations/postgres/0008_needs.sql"),
     },
+    Migration {
+        version: 9,
+        name: "safety",
+        sqlite: include_str!("../migrations/sqlite/0009_safety.sql"),
+        postgres: include_str!("../migrations/postgres/0009_safety.sql"),
+    },
 ];
 
 /// The newest schema version this binary knows.

@@ -61,7 +61,7 @@ impl Modify for BearerAuth {
         referrals::list_referrals, referrals::get_referral, referrals::make_referral, referrals::allocate_referral,
         referrals::decline_referral, referrals::record_contact, referrals::close_referral, referrals::reopen_referral,
         participants::get_casework, participants::add_note, participants::edit_note, participants::raise_flag,
-        participants::resolve_flag, participants::add_measure, participants::add_goal, participants::review_goal, participants::set_need,
+        participants::resolve_flag, participants::add_measure, participants::add_goal, participants::review_goal, participants::set_need, participants::write_safety_plan, participants::record_safeguarding,
         participants::add_onward, participants::update_onward,
         support::record_consent, support::withdraw_consent, support::issue_voucher, support::list_funds, support::create_fund,
         support::top_up_fund, support::hand_over, support::handovers_waiting, support::acknowledge_handover,

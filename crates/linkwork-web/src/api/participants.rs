@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use linkwork_app::casework::{
     CaseWork, FlagInput, GoalInput, GoalReviewInput, MeasureInput, NeedInput, NoteInput,
-    OnwardInput,
+    OnwardInput, SafeguardingInput, SafetyPlanInput,
 };
 use linkwork_app::participants::{ParticipantInput, PossibleDuplicate, Registered};
 use linkwork_store::participants::Participant;
@@ -181,6 +181,11 @@ pub fn casework_routes() -> Router<WebState> {
         )
         .route("/participants/{id}/measures", post(add_measure))
         .route("/participants/{id}/needs", post(set_need))
+        .route("/participants/{id}/safety-plan", post(write_safety_plan))
+        .route(
+            "/participants/{id}/safeguarding-actions",
+            post(record_safeguarding),
+        )
         .route("/participants/{id}/goals", post(add_goal))
         .route("/participants/{id}/goals/{goal}/reviews", post(review_goal))
         .route("/participants/{id}/onward-support", post(add_onward))
@@ -359,6 +364,40 @@ pub async fn set_need(
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
     s.app.set_need(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+/// Write a new version of the safety plan (earlier versions are kept).
+#[utoipa::path(post, path = "/api/v1/participants/{id}/safety-plan", tag = "participants", request_body = SafetyPlanInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn write_safety_plan(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<SafetyPlanInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.write_safety_plan(&u.ctx, id, &b).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.case_work(&u.ctx, id).await?),
+    ))
+}
+
+/// Record a safeguarding action (Adult Support and Protection referral, police welfare check, …).
+#[utoipa::path(post, path = "/api/v1/participants/{id}/safeguarding-actions", tag = "participants", request_body = SafeguardingInput, responses(
+    (status = 201, body = CaseWork), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_safeguarding(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<SafeguardingInput>,
+) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
+    let id = path_id(&id)?;
+    s.app.record_safeguarding(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
         Json(s.app.case_work(&u.ctx, id).await?),

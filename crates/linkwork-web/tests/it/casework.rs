@@ -326,3 +326,99 @@ both!(needs_keep_their_status_over_time, |t| {
     );
     assert!(page.body.contains("Money, debt or benefits"));
 });
+
+both!(safety_plans_and_safeguarding_actions, |t| {
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let staff = t
+        .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
+        .await;
+    let p = t.api(&lw, Method::POST, "/api/v1/participants", Some(json!({"site_id": org.site_a, "given_name": "Jo", "family_name": "Example", "date_of_birth": "1970-02-04"}))).await.json()["id"].as_i64().unwrap_or(0);
+    let base = format!("/api/v1/participants/{p}");
+    assert_eq!(
+        t.api(
+            &lw,
+            Method::POST,
+            &format!("{base}/safety-plan"),
+            Some(json!({"plan": ""}))
+        )
+        .await
+        .problem_fields(),
+        vec!["plan".to_string()]
+    );
+    t.api(
+        &lw,
+        Method::POST,
+        &format!("{base}/safety-plan"),
+        Some(json!({"plan": "Call the crisis line; sister nearby"})),
+    )
+    .await;
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/safety-plan"),
+            Some(json!({"plan": "Call the crisis line; sister nearby; walk in the park"})),
+        )
+        .await
+        .json();
+    assert_eq!(
+        r["safety_plans"].as_array().map(Vec::len),
+        Some(2),
+        "earlier versions kept"
+    );
+    assert_eq!(
+        r["safety_plans"][0]["plan"],
+        "Call the crisis line; sister nearby; walk in the park"
+    );
+    let bad = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/safeguarding-actions"),
+            Some(json!({"kind": "x", "taken_on": "2099-01-01", "agency": ""})),
+        )
+        .await;
+    assert_eq!(
+        bad.problem_fields(),
+        vec![
+            "kind".to_string(),
+            "taken_on".to_string(),
+            "agency".to_string()
+        ]
+    );
+    let r = t.api(&lw, Method::POST, &format!("{base}/safeguarding-actions"), Some(json!({"kind": "police_welfare_check", "taken_on": "2026-11-24", "agency": "Police Scotland"}))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        t.api(
+            &staff,
+            Method::POST,
+            &format!("{base}/safeguarding-actions"),
+            Some(json!({"kind": "other", "taken_on": "2026-11-24", "agency": "x"}))
+        )
+        .await
+        .status,
+        403
+    );
+    let mut s = t.sign_in(&lw.email).await;
+    let r = s
+        .post(
+            &format!("/people/{p}/safeguarding"),
+            &[
+                ("sg_kind", "asp_referral"),
+                ("sg_taken_on", ""),
+                ("sg_agency", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("href=\"#sg_taken_on\"") && r.body.contains("href=\"#sg_agency\""));
+    let page = s.get(&format!("/people/{p}")).await;
+    assert!(
+        page.body.contains("Police welfare check")
+            && page.body.contains("walk in the park")
+            && page.body.contains("1 earlier versions kept")
+    );
+});
