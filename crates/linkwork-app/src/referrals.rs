@@ -383,9 +383,8 @@ impl App {
             .trim()
             .parse::<i64>()
             .map_err(|_| AppError::field("link_worker_id", "Choose a link worker"))?;
-        let db = self.db.clone();
         let programme = ctx.actor.programme_id;
-        let mut tx = db.read().await?;
+        let mut tx = self.db.read().await?;
         let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
         let site = store::get(&mut tx, scope, id).await.map(|r| r.site_id).ok();
         let ok = match site {

@@ -14,61 +14,28 @@ struct Migration {
     postgres: &'static str,
 }
 
+/// One migration: its version, its name, and the file (same name in both folders).
+macro_rules! migration {
+    ($version:literal, $name:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!("../migrations/sqlite/", $file, ".sql")),
+            postgres: include_str!(concat!("../migrations/postgres/", $file, ".sql")),
+        }
+    };
+}
+
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "participants",
-        sqlite: include_str!("../migrations/sqlite/0002_participants.sql"),
-        postgres: include_str!("../migrations/postgres/0002_participants.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "referrals",
-        sqlite: include_str!("../migrations/sqlite/0003_referrals.sql"),
-        postgres: include_str!("../migrations/postgres/0003_referrals.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "appointments",
-        sqlite: include_str!("../migrations/sqlite/0004_appointments.sql"),
-        postgres: include_str!("../migrations/postgres/0004_appointments.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "casework",
-        sqlite: include_str!("../migrations/sqlite/0005_casework.sql"),
-        postgres: include_str!("../migrations/postgres/0005_casework.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "plans",
-        sqlite: include_str!("../migrations/sqlite/0006_plans.sql"),
-        postgres: include_str!("../migrations/postgres/0006_plans.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "support",
-        sqlite: include_str!("../migrations/sqlite/0007_support.sql"),
-        postgres: include_str!("../migrations/postgres/0007_support.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "needs",
-        sqlite: include_str!("../migrations/sqlite/0008_needs.sql"),
-        postgres: include_str!("../migrations/postgres/0008_needs.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "safety",
-        sqlite: include_str!("../migrations/sqlite/0009_safety.sql"),
-        postgres: include_str!("../migrations/postgres/0009_safety.sql"),
-    },
+    migration!(1, "foundation", "0001_foundation"),
+    migration!(2, "participants", "0002_participants"),
+    migration!(3, "referrals", "0003_referrals"),
+    migration!(4, "appointments", "0004_appointments"),
+    migration!(5, "casework", "0005_casework"),
+    migration!(6, "plans", "0006_plans"),
+    migration!(7, "support", "0007_support"),
+    migration!(8, "needs", "0008_needs"),
+    migration!(9, "safety", "0009_safety"),
 ];
 
 /// The newest schema version this binary knows.

@@ -675,8 +675,7 @@ async fn plan(
     axum::extract::Query(q): axum::extract::Query<PlanQ>,
 ) -> Result<Response, PageError> {
     let pid = path_id(&id)?;
-    let person = state.app.get_participant(&page.ctx, pid).await?;
-    let work = state.app.case_work(&page.ctx, pid).await?;
+    let (person, work) = state.app.participant_record(&page.ctx, pid).await?;
     let now = state.app.now();
     let next = state
         .app
