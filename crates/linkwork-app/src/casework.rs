@@ -637,8 +637,10 @@ impl App {
     /// Record a need (from the referral reasons taxonomy) or its new status.
     pub async fn set_need(&self, ctx: &Ctx, participant_id: i64, input: &NeedInput) -> Result<i64> {
         let mut e = linkwork_domain::FieldErrors::new();
-        let need = code_in(&linkwork_domain::referral::REASONS, &input.need);
-        if need.is_none() {
+        // Any reason on the programme's list, retired ones too (an old need
+        // can still change status).
+        let need = input.need.trim().to_owned();
+        if !self.reasons(ctx).await?.iter().any(|r| r.code == need) {
             e.add("need", "Choose the need");
         }
         let status = code_in(
@@ -653,10 +655,10 @@ impl App {
             e.add("status", "Choose where the need stands");
         }
         e.into_result()?;
-        let (need, status) = (need.unwrap_or("other"), status.unwrap_or("identified"));
+        let status = status.unwrap_or("identified");
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
         self.on_record(ctx, participant_id, "need.set", async |tx, g| {
-            Ok(store::set_need(tx, g, participant_id, need, status, by, now).await?)
+            Ok(store::set_need(tx, g, participant_id, &need, status, by, now).await?)
         })
         .await
     }

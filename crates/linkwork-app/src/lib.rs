@@ -13,6 +13,7 @@ pub mod lenient;
 pub mod org;
 pub mod participants;
 pub mod random;
+pub mod reasons;
 pub mod referrals;
 pub mod support;
 pub mod users;

@@ -246,10 +246,18 @@ impl App {
         if urgency.is_none() {
             e.add("urgency", "Choose how urgent the referral is");
         }
+        let offered = crate::reasons::choices(
+            &linkwork_store::reasons::list(&mut tx, grant.programme_id()).await?,
+        );
         let reasons: Vec<String> = input
             .reasons
             .iter()
-            .filter_map(|r| one_of(&rules::REASONS, r))
+            .filter_map(|r| {
+                offered
+                    .iter()
+                    .find(|(c, _)| c == r.trim())
+                    .map(|(c, _)| c.clone())
+            })
             .collect();
         if reasons.is_empty() || reasons.len() != input.reasons.len() {
             e.add("reasons", "Choose at least one reason for the referral");

@@ -193,7 +193,7 @@ fn demo_migrate_and_backup() {
         out(&again)
     );
     let o = run(&url, &["migrate"], None);
-    assert!(out(&o).contains("schema version 9"), "{}", out(&o));
+    assert!(out(&o).contains("schema version 10"), "{}", out(&o));
     let copy = d.0.join("backup.db");
     let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
     assert!(o.status.success(), "{}", out(&o));

@@ -42,6 +42,11 @@ pub enum Permission {
     MakeReferral,
     /// Set up voucher funds and top them up.
     ManageFunds,
+    /// Add, rename and retire the reasons for referral (and needs).
+    ManageReasons,
+    /// Merge two records of one person, and move a link worker's caseload
+    /// to others.
+    ManageCaseloads,
 }
 
 impl Permission {
@@ -55,6 +60,8 @@ impl Permission {
             Permission::WorkWithParticipants => "see people's records",
             Permission::MakeReferral => "make or follow referrals",
             Permission::ManageFunds => "manage voucher funds",
+            Permission::ManageReasons => "change the list of reasons for referral",
+            Permission::ManageCaseloads => "merge records or move caseloads",
         }
     }
 }
@@ -127,7 +134,8 @@ impl Actor {
             }
             WorkWithParticipants => matches!(self.role, Manager | LinkWorker),
             MakeReferral => matches!(self.role, Manager | LinkWorker | PracticeStaff),
-            ManageFunds => self.role == Manager,
+            ManageFunds | ManageCaseloads => self.role == Manager,
+            ManageReasons => matches!(self.role, Administrator | Manager),
         }
     }
 
@@ -240,6 +248,18 @@ mod tests {
             assert_eq!(
                 a.participant_scope().is_some(),
                 a.can(Permission::WorkWithParticipants)
+            );
+        }
+    }
+
+    #[test]
+    fn managers_shape_the_programme_s_casework() {
+        for role in Role::ALL {
+            let a = actor(role);
+            assert_eq!(a.can(Permission::ManageCaseloads), role == Role::Manager);
+            assert_eq!(
+                a.can(Permission::ManageReasons),
+                matches!(role, Role::Manager | Role::Administrator)
             );
         }
     }

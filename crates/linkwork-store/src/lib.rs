@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod org;
 pub mod participants;
 pub mod query;
+pub mod reasons;
 pub mod referrals;
 pub mod support;
 pub mod users;

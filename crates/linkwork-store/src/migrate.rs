@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "support", "0007_support"),
     migration!(8, "needs", "0008_needs"),
     migration!(9, "safety", "0009_safety"),
+    migration!(10, "reasons and merging", "0010_reasons_and_merging"),
 ];
 
 /// The newest schema version this binary knows.

@@ -90,13 +90,16 @@ const SITE_COLUMNS: &str = "s.id, s.code, s.name, s.kind, s.cluster_id, c.name A
      s.postcode, s.phone, s.active, s.version, s.updated_at \
      FROM sites s JOIN clusters c ON c.id = s.cluster_id JOIN areas a ON a.id = c.area_id";
 
+/// A new programme, with the seed list of reasons for referral.
 pub async fn create_programme(tx: &mut Tx, name: &str, now: DateTime<Utc>) -> crate::Result<i64> {
-    on_tx!(tx, c => sqlx::query_scalar("INSERT INTO programmes (name, created_at) VALUES ($1, $2) RETURNING id")
+    let id = on_tx!(tx, c => sqlx::query_scalar("INSERT INTO programmes (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(now)
         .fetch_one(c)
         .await)
-    .map_err(|e| StoreError::on_unique(e, "programme name"))
+    .map_err(|e| StoreError::on_unique(e, "programme name"))?;
+    crate::reasons::seed(tx, id).await?;
+    Ok(id)
 }
 
 pub async fn list_programmes(tx: &mut Tx) -> crate::Result<Vec<Programme>> {

@@ -6,6 +6,7 @@ mod appointments;
 mod audit;
 mod org;
 mod participants;
+mod reasons;
 mod referrals;
 mod support;
 mod users;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<WebState> {
         .merge(referrals::routes())
         .merge(appointments::routes())
         .merge(support::routes())
+        .merge(reasons::routes())
         .merge(audit::routes())
 }
 
@@ -65,6 +67,7 @@ impl Modify for BearerAuth {
         participants::add_onward, participants::update_onward,
         support::record_consent, support::withdraw_consent, support::issue_voucher, support::list_funds, support::create_fund,
         support::top_up_fund, support::hand_over, support::handovers_waiting, support::acknowledge_handover,
+        reasons::list_reasons, reasons::add_reason, reasons::change_reason,
         appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),

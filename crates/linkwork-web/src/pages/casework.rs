@@ -20,6 +20,7 @@ use linkwork_app::casework::{
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS, label_of};
 use linkwork_store::casework::RiskFlag;
+use linkwork_store::reasons::Reason;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -64,7 +65,13 @@ pub fn flags_banner(flags: &[RiskFlag]) -> Markup {
 }
 
 /// The case work sections of the record page.
-pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Markup {
+pub fn sections(
+    page: &Page,
+    pid: i64,
+    w: &CaseWork,
+    reasons: &[Reason],
+    errors: &FieldErrors,
+) -> Markup {
     let kinds: Vec<(&str, &str)> = RISK_KINDS.to_vec();
     let swemwbs: Vec<(String, f64)> = w
         .measures
@@ -80,11 +87,7 @@ pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Ma
         .collect();
     let need_opts: Vec<(String, String)> =
         std::iter::once((String::new(), "Choose a need".to_owned()))
-            .chain(
-                linkwork_domain::referral::REASONS
-                    .iter()
-                    .map(|(c, l)| (c.to_string(), l.to_string())),
-            )
+            .chain(linkwork_app::reasons::choices(reasons))
             .collect();
     let need_status_opts: Vec<(String, String)> = NEED_STATUSES
         .iter()
@@ -187,7 +190,7 @@ pub fn sections(page: &Page, pid: i64, w: &CaseWork, errors: &FieldErrors) -> Ma
                 tbody class="govuk-table__body" {
                     @for n in &w.needs {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (label_of(&linkwork_domain::referral::REASONS, &n.need)) }
+                            td class="govuk-table__cell" { (linkwork_app::reasons::label(reasons, &n.need)) }
                             td class="govuk-table__cell" { (label_of(&NEED_STATUSES, &n.status)) }
                             td class="govuk-table__cell govuk-body-s" { (need_history(n.history.as_deref().unwrap_or(""))) }
                         }

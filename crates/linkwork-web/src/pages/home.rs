@@ -20,6 +20,7 @@ pub fn routes() -> Router<WebState> {
 async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>, PageError> {
     let app = &state.app;
     let a = &page.ctx.actor;
+    let reasons = app.reasons(&page.ctx).await?;
     let (my_sites, _) = app
         .list_sites(
             &page.ctx,
@@ -143,12 +144,12 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         }
         @if !caseload.is_empty() {
             h2 class="govuk-heading-m" { "Your caseload" }
-            (super::referrals::referral_table(&caseload))
+            (super::referrals::referral_table(&caseload, &reasons))
         }
         @if a.role == Role::PracticeStaff {
             h2 class="govuk-heading-m" { "Referrals from your practice" }
             a class="govuk-button" href="/referrals/new" { "Make a referral" }
-            @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (super::referrals::referral_table(&sent)) }
+            @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (super::referrals::referral_table(&sent, &reasons)) }
         }
         @if !areas.is_empty() {
             div class="govuk-grid-row" {

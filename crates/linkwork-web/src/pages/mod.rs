@@ -8,6 +8,7 @@ pub mod casework;
 mod home;
 mod org;
 pub mod participants;
+mod reasons;
 pub mod referrals;
 mod sites;
 pub mod support;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<WebState> {
         .merge(participants::routes())
         .merge(casework::routes())
         .merge(support::routes())
+        .merge(reasons::routes())
         .merge(referrals::routes())
         .merge(audit::routes())
         .merge(account::routes())

@@ -350,6 +350,7 @@ pub async fn render_record(
     };
     let (p, work) = state.app.participant_record(&page.ctx, id).await?;
     let funds = state.app.list_funds(&page.ctx).await?;
+    let reasons = state.app.reasons(&page.ctx).await?;
     let filter = linkwork_store::referrals::ReferralFilter {
         participant_id: Some(id),
         limit: 100,
@@ -382,7 +383,7 @@ pub async fn render_record(
         h1 class="govuk-heading-l" { (p.given_name) " " (p.family_name) @if let Some(n) = &p.preferred_name { " (" (n) ")" } }
         h2 class="govuk-heading-m" { "Support" }
         @if history.is_empty() { p class="govuk-body" { "No referrals yet." } }
-        @else { (super::referrals::referral_table(&history)) }
+        @else { (super::referrals::referral_table(&history, &reasons)) }
         a class="govuk-button" href={ "/referrals/new?participant_id=" (p.id) } { "Make a referral" }
         h2 class="govuk-heading-m" { "Details" }
         dl class="govuk-summary-list" {
@@ -403,7 +404,7 @@ pub async fn render_record(
             (row("Last changed", Some(html::date_time(p.updated_at))))
         }
         a class="govuk-button govuk-button--secondary" href={ "/people/" (p.id) "/edit" } { "Edit details" }
-        (super::casework::sections(page, p.id, &work, errors))
+        (super::casework::sections(page, p.id, &work, &reasons, errors))
         (super::support::sections(page, p.id, &work, &funds, errors))
     };
     let st = if errors.is_empty() {

@@ -17,6 +17,7 @@ use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
 use linkwork_domain::referral::{self as rules, ClosureReason, ReferralStatus, label_of};
 use linkwork_domain::{FieldErrors, Permission, Role};
 use linkwork_store::org::SiteFilter;
+use linkwork_store::reasons::Reason;
 use linkwork_store::referrals::{Referral, ReferralFilter};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -55,16 +56,17 @@ fn status_tag(status: &str) -> Markup {
     html! { strong class={ "govuk-tag " (colour) } { (s.label()) } }
 }
 
-fn reasons(codes: &str) -> String {
+fn reasons(codes: &str, list: &[Reason]) -> String {
     codes
         .split(',')
         .filter(|c| !c.is_empty())
-        .map(|c| label_of(&rules::REASONS, c))
+        .map(|c| linkwork_app::reasons::label(list, c))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-pub fn referral_table(rows: &[Referral]) -> Markup {
+/// Referrals in a table; `list` gives the reasons' labels.
+pub fn referral_table(rows: &[Referral], list: &[Reason]) -> Markup {
     html! {
         table class="govuk-table" {
             caption class="govuk-table__caption govuk-visually-hidden" { "Referrals" }
@@ -80,7 +82,7 @@ pub fn referral_table(rows: &[Referral]) -> Markup {
                     tr class="govuk-table__row" {
                         td class="govuk-table__cell" { (date(r.received_on)) @if r.urgency == "urgent" { " " strong class="govuk-tag govuk-tag--red" { "Urgent" } } }
                         td class="govuk-table__cell" { a class="govuk-link" href={ "/referrals/" (r.id) } { (r.person_name) } }
-                        td class="govuk-table__cell" { (reasons(&r.reasons)) }
+                        td class="govuk-table__cell" { (reasons(&r.reasons, list)) }
                         td class="govuk-table__cell" { (r.site_name) }
                         td class="govuk-table__cell" { (status_tag(&r.status)) @if let Some(w) = &r.link_worker_name { br; span class="govuk-body-s" { (w) } } }
                     }
@@ -157,7 +159,7 @@ async fn list(
             }
         }
         p class="govuk-body" { (total) " " (if total == 1 { "referral" } else { "referrals" }) }
-        @if !rows.is_empty() { (referral_table(&rows)) }
+        @if !rows.is_empty() { (referral_table(&rows, &state.app.reasons(&page.ctx).await?)) }
         (html::pagination(&format!("/referrals?show={show}"), page_no, 50, total))
     };
     Ok(Html(
@@ -199,10 +201,7 @@ async fn form(
             })
             .map(|s| (s.id.to_string(), s.name.clone())),
     );
-    let reason_opts: Vec<(String, String)> = rules::REASONS
-        .iter()
-        .map(|(c, l)| (c.to_string(), l.to_string()))
-        .collect();
+    let reason_opts = linkwork_app::reasons::choices(&state.app.reasons(&page.ctx).await?);
     let source = if input.source.is_empty() && page.ctx.actor.role == Role::PracticeStaff {
         "practice_staff"
     } else {
@@ -374,7 +373,7 @@ pub async fn render_with(
             @if let Some(d) = r.person_date_of_birth { (row("Date of birth", date(d))) }
             (row("Referred by", format!("{}{}", label_of(&rules::SOURCES, &r.source), r.referrer.as_ref().map(|x| format!(" ({x})")).unwrap_or_default())))
             (row("Urgency", label_of(&rules::URGENCIES, &r.urgency).into()))
-            (row("Reasons", reasons(&r.reasons)))
+            (row("Reasons", reasons(&r.reasons, &state.app.reasons(&page.ctx).await?)))
             @if let Some(x) = &r.details { (row("Details", x.clone())) }
             (row("Link worker", r.link_worker_name.clone().unwrap_or_else(|| "Not allocated yet".into())))
             @if let Some(x) = &r.decline_reason { (row("Declined because", x.clone())) }

@@ -12,6 +12,7 @@ mod browser;
 mod casework;
 mod org;
 mod participants;
+mod reasons;
 mod referrals;
 mod support;
 mod users;
