@@ -180,11 +180,22 @@ fn yes(raw: &str) -> bool {
 
 impl App {
     /// Check the person is within the actor's scope; returns the write grant.
-    async fn within_scope(&self, ctx: &Ctx, tx: &mut Tx, participant_id: i64) -> Result<Grant> {
+    /// The scope check; a record merged into another can be read but not
+    /// written to (`writing`).
+    async fn within_scope(
+        &self,
+        ctx: &Ctx,
+        tx: &mut Tx,
+        participant_id: i64,
+        writing: bool,
+    ) -> Result<Grant> {
         let scope = ctx.actor.participant_scope().ok_or_else(|| {
             AppError::Refused("You do not have permission to see people's records.".into())
         })?;
         match participants::get(tx, scope, participant_id).await {
+            Ok(p) if writing && p.merged_into.is_some() => Err(AppError::Conflict(
+                "This record was merged into another: record it there.".into(),
+            )),
             Ok(_) => ctx
                 .actor
                 .authorize(Permission::WorkWithParticipants)
@@ -210,7 +221,11 @@ impl App {
         )
         .await?;
         let mut tx = self.db.write().await?;
-        let grant = match self.within_scope(ctx, &mut tx, participant_id).await {
+        let writing = !action.contains("view");
+        let grant = match self
+            .within_scope(ctx, &mut tx, participant_id, writing)
+            .await
+        {
             Ok(g) => g,
             Err(e) => {
                 tx.rollback().await?;

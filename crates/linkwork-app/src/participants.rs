@@ -489,6 +489,123 @@ impl App {
     }
 }
 
+/// Which record to merge into this one, and the versions both were read at.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MergeInput {
+    /// The duplicate record, to be merged into the one in the path.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub other_id: String,
+    /// The version of the record kept.
+    pub version: i64,
+    /// The version of the duplicate.
+    pub other_version: i64,
+}
+
+/// Why two records cannot be one person, if they cannot.
+pub fn merge_conflict(
+    keep: &Participant,
+    dup: &Participant,
+) -> Option<(&'static str, &'static str)> {
+    let differ =
+        |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x != y);
+    if keep.id == dup.id {
+        Some(("other_id", "Choose a different record to merge"))
+    } else if dup.merged_into.is_some() || keep.merged_into.is_some() {
+        Some(("other_id", "That record has already been merged"))
+    } else if differ(&keep.chi_number, &dup.chi_number) {
+        Some((
+            "other_id",
+            "The two records have different CHI numbers, so they are different people",
+        ))
+    } else if differ(&keep.nhs_number, &dup.nhs_number) {
+        Some((
+            "other_id",
+            "The two records have different NHS numbers, so they are different people",
+        ))
+    } else {
+        None
+    }
+}
+
+impl App {
+    /// The other record, for a manager comparing two before merging them.
+    pub async fn merge_candidates(&self, ctx: &Ctx, id: i64) -> Result<Vec<Participant>> {
+        let grant = self
+            .authorize(ctx, Permission::ManageCaseloads, "participant", id)
+            .await?;
+        let scope = self.scope_or_refuse(ctx, id).await?;
+        let mut tx = self.db.write().await?;
+        let keep = store::get(&mut tx, scope, id).await?;
+        let fields = ParticipantInput::from_participant(&keep)
+            .parse(self.now().date_naive())
+            .map(|(f, _)| f)
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for m in
+            store::possible_duplicates(&mut tx, grant.programme_id(), &fields, Some(id)).await?
+        {
+            if let Ok(p) = store::get(&mut tx, scope, m.id).await {
+                out.push(p);
+            }
+        }
+        audit::append(
+            &mut tx,
+            &ctx.event("participant.compare", "participant", id),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Merge another record of the same person into this one (managers). The
+    /// other record stays, marked as merged; everything recorded against it
+    /// moves here; blank details here are filled from it. Audited on both.
+    pub async fn merge_participants(&self, ctx: &Ctx, id: i64, input: &MergeInput) -> Result<()> {
+        let grant = self
+            .authorize(ctx, Permission::ManageCaseloads, "participant", id)
+            .await?;
+        let scope = self.scope_or_refuse(ctx, id).await?;
+        let other = input
+            .other_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::field("other_id", "Enter the other record's number"))?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let keep = store::get(&mut tx, scope, id).await?;
+        let dup = match store::get(&mut tx, scope, other).await {
+            Ok(p) => p,
+            Err(linkwork_store::StoreError::NotFound) => {
+                tx.rollback().await?;
+                return Err(AppError::field(
+                    "other_id",
+                    "There is no record with that number",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some((field, message)) = merge_conflict(&keep, &dup) {
+            tx.rollback().await?;
+            return Err(AppError::field(field, message));
+        }
+        if keep.version != input.version || dup.version != input.other_version {
+            tx.rollback().await?;
+            return Err(linkwork_store::StoreError::StaleVersion.into());
+        }
+        store::merge(&mut tx, &grant, &keep, &dup, now).await?;
+        let mut ev = ctx.event("participant.merge", "participant", id);
+        ev.detail = format!("record {other} merged into this one");
+        audit::append(&mut tx, &ev, now).await?;
+        let mut ev = ctx.event("participant.merge", "participant", other);
+        ev.detail = format!("merged into record {id}");
+        audit::append(&mut tx, &ev, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,6 +37,8 @@ pub struct Participant {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when this record was merged into another (the one to use).
+    pub merged_into: Option<i64>,
 }
 
 /// The fields of a participant as entered.
@@ -65,7 +67,7 @@ pub struct ParticipantFields {
 const COLUMNS: &str = "p.id, p.site_id, s.name AS site_name, p.given_name, p.family_name, \
     p.preferred_name, p.date_of_birth, p.chi_number, p.nhs_number, p.sex, p.phone, p.email, p.address, p.postcode, \
     p.preferred_contact, p.contact_times, p.language, p.interpreter_needed, p.accessibility_needs, \
-    p.emergency_contact, p.version, p.created_at, p.updated_at \
+    p.emergency_contact, p.version, p.created_at, p.updated_at, p.merged_into \
     FROM participants p JOIN sites s ON s.id = p.site_id";
 
 /// What to look for: a name, a CHI or NHS number, a date of birth or a postcode.
@@ -86,6 +88,7 @@ pub async fn search(
 ) -> crate::Result<(Vec<Participant>, i64)> {
     let mut w = Where::new();
     site_scope(&mut w, scope);
+    w.and("p.merged_into IS NULL", []);
     if let Some(t) = &f.text {
         for word in t.split_whitespace().take(4) {
             let like = format!("%{}%", word.to_lowercase());
@@ -153,7 +156,7 @@ pub async fn possible_duplicates(
             WHEN chi_number IS NOT NULL AND chi_number = $2 THEN 'chi_number' \
             WHEN nhs_number IS NOT NULL AND nhs_number = $3 THEN 'nhs_number' \
             ELSE 'name_and_date_of_birth' END AS reason \
-        FROM participants WHERE programme_id = $1 AND id <> $6 AND ( \
+        FROM participants WHERE programme_id = $1 AND id <> $6 AND merged_into IS NULL AND ( \
             (chi_number IS NOT NULL AND chi_number = $2) OR (nhs_number IS NOT NULL AND nhs_number = $3) \
             OR (date_of_birth = $4 AND (LOWER(family_name) = $5 OR LOWER(given_name) = $7))) \
         ORDER BY id LIMIT 20";
@@ -199,7 +202,7 @@ pub async fn update(
          date_of_birth = $5, chi_number = $6, nhs_number = $7, sex = $8, phone = $9, email = $10, address = $11, \
          postcode = $12, preferred_contact = $13, contact_times = $14, language = $15, interpreter_needed = $16, \
          accessibility_needs = $17, emergency_contact = $18, updated_at = $19, version = version + 1 \
-         WHERE id = $20 AND programme_id = $21 AND version = $22")
+         WHERE id = $20 AND programme_id = $21 AND version = $22 AND merged_into IS NULL")
         .bind(f.site_id).bind(&f.given_name).bind(&f.family_name).bind(&f.preferred_name).bind(f.date_of_birth)
         .bind(&f.chi_number).bind(&f.nhs_number).bind(&f.sex).bind(&f.phone).bind(&f.email).bind(&f.address)
         .bind(&f.postcode).bind(&f.preferred_contact).bind(&f.contact_times).bind(&f.language)
@@ -216,4 +219,65 @@ pub async fn update(
     } else {
         StoreError::NotFound
     })
+}
+
+/// Everything recorded against a person, by table.
+const PERSONAL_TABLES: [&str; 11] = [
+    "referrals",
+    "notes",
+    "risk_flags",
+    "measures",
+    "goals",
+    "onward_support",
+    "consents",
+    "fund_movements",
+    "needs",
+    "safety_plans",
+    "safeguarding_actions",
+];
+
+/// Merge `dup` into `keep`: everything recorded against `dup` moves to
+/// `keep`; `keep`'s blank details are filled from `dup`; `dup` stays, marked
+/// as merged. Both must be at the versions given (else
+/// [`StoreError::StaleVersion`]).
+pub async fn merge(
+    tx: &mut Tx,
+    grant: &Grant,
+    keep: &Participant,
+    dup: &Participant,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    let pid = grant.programme_id();
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE participants SET merged_into = $1, merged_at = $2, updated_at = $2, version = version + 1 \
+         WHERE id = $3 AND programme_id = $4 AND version = $5 AND merged_into IS NULL")
+        .bind(keep.id).bind(now).bind(dup.id).bind(pid).bind(dup.version)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n != 1 {
+        return Err(StoreError::StaleVersion);
+    }
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE participants SET preferred_name = COALESCE(preferred_name, $1), chi_number = COALESCE(chi_number, $2), \
+         nhs_number = COALESCE(nhs_number, $3), sex = COALESCE(sex, $4), phone = COALESCE(phone, $5), \
+         email = COALESCE(email, $6), address = COALESCE(address, $7), postcode = COALESCE(postcode, $8), \
+         preferred_contact = COALESCE(preferred_contact, $9), contact_times = COALESCE(contact_times, $10), \
+         language = COALESCE(language, $11), accessibility_needs = COALESCE(accessibility_needs, $12), \
+         emergency_contact = COALESCE(emergency_contact, $13), interpreter_needed = (interpreter_needed OR $14), \
+         updated_at = $15, version = version + 1 \
+         WHERE id = $16 AND programme_id = $17 AND version = $18 AND merged_into IS NULL")
+        .bind(&dup.preferred_name).bind(&dup.chi_number).bind(&dup.nhs_number).bind(&dup.sex).bind(&dup.phone)
+        .bind(&dup.email).bind(&dup.address).bind(&dup.postcode).bind(&dup.preferred_contact)
+        .bind(&dup.contact_times).bind(&dup.language).bind(&dup.accessibility_needs)
+        .bind(&dup.emergency_contact).bind(dup.interpreter_needed).bind(now)
+        .bind(keep.id).bind(pid).bind(keep.version)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n != 1 {
+        return Err(StoreError::StaleVersion);
+    }
+    for table in PERSONAL_TABLES {
+        let sql = format!("UPDATE {table} SET participant_id = $1 WHERE participant_id = $2");
+        on_tx!(tx, c => sqlx::query(&sql).bind(keep.id).bind(dup.id)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
 }

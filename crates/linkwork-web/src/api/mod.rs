@@ -59,7 +59,7 @@ impl Modify for BearerAuth {
         org::list_clusters, org::create_cluster, org::update_cluster,
         users::list_users, users::get_user, users::create_user, users::update_user, users::disable_user, users::enable_user,
         audit::search_audit, audit::verify_audit,
-        participants::search_participants, participants::get_participant, participants::register_participant, participants::update_participant,
+        participants::search_participants, participants::get_participant, participants::register_participant, participants::update_participant, participants::merge_participant,
         referrals::list_referrals, referrals::get_referral, referrals::make_referral, referrals::allocate_referral,
         referrals::decline_referral, referrals::record_contact, referrals::close_referral, referrals::reopen_referral,
         participants::get_casework, participants::add_note, participants::edit_note, participants::raise_flag,

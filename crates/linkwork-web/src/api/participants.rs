@@ -13,7 +13,7 @@ use linkwork_app::casework::{
     CaseWork, FlagInput, GoalInput, GoalReviewInput, MeasureInput, NeedInput, NoteInput,
     OnwardInput, SafeguardingInput, SafetyPlanInput,
 };
-use linkwork_app::participants::{ParticipantInput, PossibleDuplicate, Registered};
+use linkwork_app::participants::{MergeInput, ParticipantInput, PossibleDuplicate, Registered};
 use linkwork_store::participants::Participant;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -28,6 +28,27 @@ pub fn routes() -> Router<WebState> {
             "/participants/{id}",
             get(get_participant).put(update_participant),
         )
+        .route(
+            "/participants/{id}/merge",
+            axum::routing::post(merge_participant),
+        )
+}
+
+/// Merge another record of the same person (`other_id`) into this one
+/// (managers). Both versions must be current. The other record stays, with
+/// `merged_into` set; everything recorded against it moves here.
+#[utoipa::path(post, path = "/api/v1/participants/{id}/merge", tag = "participants", request_body = MergeInput, responses(
+    (status = 200, body = Participant), (status = 403, body = Problem), (status = 404, body = Problem),
+    (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn merge_participant(
+    State(s): State<WebState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<MergeInput>,
+) -> Result<Json<Participant>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.merge_participants(&u.ctx, id, &b).await?;
+    Ok(Json(s.app.get_participant(&u.ctx, id).await?))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

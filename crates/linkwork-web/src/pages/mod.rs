@@ -6,6 +6,7 @@ pub mod audit;
 mod auth;
 pub mod casework;
 mod home;
+mod merge;
 mod org;
 pub mod participants;
 mod reasons;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<WebState> {
         .merge(org::routes())
         .merge(users::routes())
         .merge(participants::routes())
+        .merge(merge::routes())
         .merge(casework::routes())
         .merge(support::routes())
         .merge(reasons::routes())

@@ -349,6 +349,9 @@ pub async fn render_record(
         warning: warning.to_owned(),
     };
     let (p, work) = state.app.participant_record(&page.ctx, id).await?;
+    if let Some(into) = p.merged_into {
+        return Ok(super::merge::merged_page(page, &p, into));
+    }
     let funds = state.app.list_funds(&page.ctx).await?;
     let reasons = state.app.reasons(&page.ctx).await?;
     let filter = linkwork_store::referrals::ReferralFilter {
@@ -371,6 +374,7 @@ pub async fn render_record(
         @match s.saved.as_str() {
             "added" => (html::success_banner("Person registered")),
             "changed" => (html::success_banner("Changes saved")),
+            "merged" => (html::success_banner("Records merged")),
             _ => {}
         }
         @if s.warning == "chi" {
@@ -401,9 +405,15 @@ pub async fn render_record(
             (row("Interpreter needed", Some(if p.interpreter_needed { "Yes" } else { "No" }.into())))
             (row("Accessibility needs", p.accessibility_needs.clone()))
             (row("Emergency contact", p.emergency_contact.clone()))
+            (row("Record number", Some(p.id.to_string())))
             (row("Last changed", Some(html::date_time(p.updated_at))))
         }
-        a class="govuk-button govuk-button--secondary" href={ "/people/" (p.id) "/edit" } { "Edit details" }
+        div class="govuk-button-group" {
+            a class="govuk-button govuk-button--secondary" href={ "/people/" (p.id) "/edit" } { "Edit details" }
+            @if page.ctx.actor.can(linkwork_domain::Permission::ManageCaseloads) {
+                a class="govuk-link" href={ "/people/" (p.id) "/merge" } { "Merge with another record of this person" }
+            }
+        }
         (super::casework::sections(page, p.id, &work, &reasons, errors))
         (super::support::sections(page, p.id, &work, &funds, errors))
     };

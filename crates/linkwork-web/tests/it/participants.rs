@@ -322,3 +322,236 @@ both!(records_are_scoped_refused_and_audited, |t| {
             .any(|e| e["outcome"] == "refused" && e["actor"] == staff.email.as_str())
     );
 });
+
+both!(
+    a_manager_merges_two_records_of_one_person_and_nothing_is_lost,
+    |t| {
+        let org = t.organisation("Programme A").await;
+        let other = t.organisation("Programme B").await;
+        let mgr = t.user(org.programme_id, Role::Manager, &[]).await;
+        let lw = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+            .await;
+        let other_mgr = t.user(other.programme_id, Role::Manager, &[]).await;
+        let person = |extra: serde_json::Value| {
+            let mut b = json!({"site_id": org.site_a, "given_name": "Ann", "family_name": "Example",
+            "date_of_birth": "1985-04-19", "confirmed_new": true});
+            if let (Some(o), Some(e)) = (b.as_object_mut(), extra.as_object()) {
+                o.extend(e.clone());
+            }
+            b
+        };
+        let keep = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/participants",
+                Some(person(json!({"chi_number": "1904851231"}))),
+            )
+            .await;
+        assert_eq!(keep.status, 201, "{}", keep.body);
+        let keep = keep.json()["id"].as_i64().unwrap_or(0);
+        let dup = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/participants",
+                Some(person(json!({"phone": "07700 900123"}))),
+            )
+            .await;
+        assert_eq!(dup.status, 201, "{}", dup.body);
+        let dup = dup.json()["id"].as_i64().unwrap_or(0);
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                &format!("/api/v1/participants/{dup}/notes"),
+                Some(json!({"body": "Met at the food bank."})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(json!({"participant_id": dup, "source": "food_bank", "reasons": ["food"]})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let referral = r.json()["id"].as_i64().unwrap_or(0);
+        let body = json!({"other_id": dup, "version": 1, "other_version": 1});
+        let path = format!("/api/v1/participants/{keep}/merge");
+        // Only managers merge, and only in their own programme.
+        assert_eq!(
+            t.api(&lw, Method::POST, &path, Some(body.clone()))
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            t.api(&other_mgr, Method::POST, &path, Some(body.clone()))
+                .await
+                .status,
+            404
+        );
+        // A stale version is refused.
+        let r = t
+            .api(
+                &mgr,
+                Method::POST,
+                &path,
+                Some(json!({"other_id": dup, "version": 1, "other_version": 7})),
+            )
+            .await;
+        assert_eq!(r.status, 409);
+        let r = t
+            .api(
+                &mgr,
+                Method::POST,
+                &path,
+                Some(json!({"other_id": keep, "version": 1, "other_version": 1})),
+            )
+            .await;
+        assert_eq!(r.problem_fields(), vec!["other_id".to_string()]);
+        let r = t.api(&mgr, Method::POST, &path, Some(body.clone())).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let merged = r.json();
+        assert_eq!(merged["phone"], "07700 900123", "blank details are filled");
+        assert_eq!(merged["chi_number"], "1904851231");
+        // The duplicate stays, pointing at the record kept; its work moved across.
+        let old = t
+            .api(
+                &mgr,
+                Method::GET,
+                &format!("/api/v1/participants/{dup}"),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(old["merged_into"], keep);
+        let work = t
+            .api(
+                &lw,
+                Method::GET,
+                &format!("/api/v1/participants/{keep}/casework"),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(work["notes"][0]["body"], "Met at the food bank.");
+        let r = t
+            .api(
+                &lw,
+                Method::GET,
+                &format!("/api/v1/referrals/{referral}"),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(r["participant_id"], keep, "{r}");
+        // Nothing more is written to the merged record, and searches no longer find it.
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                &format!("/api/v1/participants/{dup}/notes"),
+                Some(json!({"body": "x"})),
+            )
+            .await;
+        assert_eq!(r.status, 409);
+        let found = t
+            .api(&mgr, Method::GET, "/api/v1/participants?q=ann", None)
+            .await
+            .json();
+        assert_eq!(found["total"], 1);
+        assert_eq!(
+            t.api(
+                &mgr,
+                Method::POST,
+                &path,
+                Some(json!({"other_id": dup, "version": 2, "other_version": 2}))
+            )
+            .await
+            .status,
+            422
+        );
+        // Two records with different CHI numbers are different people.
+        let third = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/participants",
+                Some(person(json!({"chi_number": "1904851258"}))),
+            )
+            .await;
+        assert_eq!(third.status, 201, "{}", third.body);
+        let third = third.json()["id"].as_i64().unwrap_or(0);
+        let r = t
+            .api(
+                &mgr,
+                Method::POST,
+                &path,
+                Some(json!({"other_id": third, "version": 2, "other_version": 1})),
+            )
+            .await;
+        assert!(r.body.contains("different CHI numbers"), "{}", r.body);
+        // The pages: compare, then merge; a link worker is refused.
+        let mut m = t.sign_in(&mgr.email).await;
+        let page = m.get(&format!("/people/{keep}/merge")).await;
+        assert!(
+            page.body.contains(&format!("record {third}")),
+            "{}",
+            page.body
+        );
+        let page = m.get(&format!("/people/{keep}/merge?other={third}")).await;
+        assert!(page.body.contains("These records cannot be merged"));
+        let page = m.get(&format!("/people/{keep}/merge?other=99999")).await;
+        assert_eq!(page.status, 422);
+        let page = m.get(&format!("/people/{dup}")).await;
+        assert!(
+            page.body
+                .contains("This record was merged into another record")
+        );
+        let fourth = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/participants",
+                Some(person(json!({}))),
+            )
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap_or(0);
+        let page = m.get(&format!("/people/{keep}/merge?other={fourth}")).await;
+        assert!(
+            page.body
+                .contains(&format!("Merge record {fourth} into record {keep}"))
+        );
+        let r = m
+            .post(
+                &format!("/people/{keep}/merge"),
+                &[
+                    ("other_id", &fourth.to_string()),
+                    ("version", "2"),
+                    ("other_version", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let mut w = t.sign_in(&lw.email).await;
+        assert_eq!(w.get(&format!("/people/{keep}/merge")).await.status, 403);
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let audit = t
+            .api(
+                &admin,
+                Method::GET,
+                "/api/v1/audit?action=participant.merge",
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(audit["total"], 4, "{audit}");
+    }
+);
