@@ -75,11 +75,71 @@ async fn sign_in_add_a_site_sign_out() {
     assert!(b.url().await.contains("/sign-in"), "signed out for real");
 }
 
-/// The first steps of the seed's case study 1: a GP refers someone who is
-/// isolated and struggling with their mental health; the link worker triages
-/// the referral, takes it on and reaches the person.
+async fn sign_in(b: &Browser, t: &TestApp, email: &str) {
+    b.goto(&t.url("/sign-in")).await;
+    b.fill("#email", email).await;
+    b.fill("#password", PASSWORD).await;
+    b.click_and_wait("form[action='/sign-in'] button[type=submit]")
+        .await;
+}
+
+async fn sign_out(b: &Browser) {
+    b.click_and_wait("form[action='/sign-out'] button").await;
+}
+
+/// Open every "details" section of the page, so their forms can be filled.
+async fn open_all(b: &Browser) {
+    b.script("document.querySelectorAll('details').forEach(d => d.open = true);")
+        .await;
+}
+
+/// Submit the form whose action ends with `action`, after opening sections.
+async fn submit(b: &Browser, action: &str) {
+    b.click_and_wait(&format!("form[action$='{action}'] button[type=submit]"))
+        .await;
+    open_all(b).await;
+}
+
+/// Book an appointment from the referral page and mark it attended.
+async fn first_appointment(b: &Browser, date: &str, mode_css: &str) {
+    b.fill("#date", date).await;
+    b.fill("#time", "10:30").await;
+    b.click(mode_css).await;
+    submit(b, "/appointments").await;
+    assert!(b.text("main").await.contains("Appointment booked"));
+    b.click_and_wait("form[action$='/outcome']:has(input[value=attended]) button")
+        .await;
+    assert!(
+        b.text("h1").await.contains("Engaged"),
+        "the first attended appointment engages"
+    );
+}
+
+/// Record a need from the person's record.
+async fn need(b: &Browser, code: &str, status: &str) {
+    b.select("#need", code).await;
+    b.select("#need_status", status).await;
+    submit(b, "/needs").await;
+}
+
+/// Add onward support: `kind_css` picks the kind.
+async fn onward(b: &Browser, kind_css: &str, service: &str, status: &str) {
+    b.click(kind_css).await;
+    b.fill("#service", service).await;
+    b.select("#onward_status", status).await;
+    submit(b, "/onward").await;
+    assert!(
+        b.text("#onward ~ ul").await.contains(service) || b.text("main").await.contains(service)
+    );
+}
+
+/// The seed's case study 1, end to end: a GP refers someone who is isolated,
+/// with severe mental health problems and thoughts of suicide; the link worker
+/// takes it on, builds a safety plan, goes with them to the community mental
+/// health team, refers on for benefits, debt, addiction and housing, calls the
+/// police for a welfare check once, and sees their wellbeing improve.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn case_study_one_first_steps() {
+async fn case_study_one_whole_journey() {
     let Some(b) = Browser::start().await else {
         return;
     };
@@ -94,14 +154,6 @@ async fn case_study_one_first_steps() {
     let shots = std::env::var("LINKWORK_SCREENSHOTS")
         .ok()
         .map(std::path::PathBuf::from);
-
-    async fn sign_in(b: &Browser, t: &TestApp, email: &str) {
-        b.goto(&t.url("/sign-in")).await;
-        b.fill("#email", email).await;
-        b.fill("#password", PASSWORD).await;
-        b.click_and_wait("form[action='/sign-in'] button[type=submit]")
-            .await;
-    }
 
     // The practice refers.
     sign_in(&b, &t, &staff.email).await;
@@ -120,9 +172,9 @@ async fn case_study_one_first_steps() {
     b.click_and_wait("main button[type=submit]").await;
     assert!(b.text("main").await.contains("Referral sent"));
     b.assert_accessible("the practice's referral list").await;
-    b.click_and_wait("form[action='/sign-out'] button").await;
+    sign_out(&b).await;
 
-    // The link worker triages and takes it on.
+    // The link worker triages, takes it on and reaches the person.
     sign_in(&b, &t, &lw.email).await;
     b.goto(&t.url("/referrals")).await;
     b.assert_accessible("the triage list").await;
@@ -134,19 +186,288 @@ async fn case_study_one_first_steps() {
         .await;
     assert!(b.text("main").await.contains("Referral updated"));
     b.click("#outcome").await; // spoke with them
-    b.fill("#note", "First appointment on Tuesday at the practice.")
+    b.fill("#note", "First appointment on Thursday at the practice.")
         .await;
     b.click_and_wait("form[action$='/contact'] button[type=submit]")
         .await;
     assert!(b.text("h1").await.contains("Contacted"));
+    first_appointment(&b, "26/11/2026", "#mode").await;
     b.assert_accessible("an open referral").await;
     if let Some(d) = &shots {
         b.screenshot(&d.join("referral.png")).await;
     }
+
+    // The first conversations: risk, a safety plan, needs, a goal.
     b.click_and_wait("main p a[href^='/people/']").await;
     assert!(b.text("h1").await.contains("Jo Example"));
-    b.assert_accessible("the person's record").await;
+    let record = b.url().await;
+    open_all(&b).await;
+    b.click("#kind").await; // suicide or self-harm
+    b.fill("#details", "Thoughts of suicide; a history of self-harm.")
+        .await;
+    b.fill("#review_on", "09/12/2026").await;
+    submit(&b, "/flags").await;
+    assert!(
+        b.text("main").await.starts_with("Risk")
+            || b.text("main").await.contains("Suicide or self-harm"),
+        "the flag shows at the top of the record"
+    );
+    b.fill("#plan", "Warning signs: not sleeping, staying in. What helps: singing, drawing, a call with the link worker. Who to call: the crisis line, the GP practice.").await;
+    submit(&b, "/safety-plan").await;
+    need(&b, "mental_health", "being_addressed").await;
+    need(&b, "housing", "identified").await;
+    need(&b, "money", "identified").await;
+    need(&b, "addiction", "identified").await;
+    b.fill(
+        "#words",
+        "Stop using drugs and find out who I am without them",
+    )
+    .await;
+    submit(&b, "/goals").await;
+    b.fill(
+        "#body",
+        "Long talk about interests and who is there for them. Good singer and artist.",
+    )
+    .await;
+    submit(&b, "/notes").await;
+    // A baseline SWEMWBS of 7 × 2 = 14.
+    for i in 0..7 {
+        b.select(&format!("#answers-{i}"), "2").await;
+    }
+    b.click_and_wait("form[action$='/measures']:has(#stage) button[type=submit]")
+        .await;
+    open_all(&b).await;
+
+    // Onward support and a welfare check.
+    onward(
+        &b,
+        "#onward_kind-2",
+        "Community Mental Health Team: first CPN appointment",
+        "attended",
+    )
+    .await;
+    onward(
+        &b,
+        "#onward_kind",
+        "Welfare rights adviser: benefits and debts",
+        "referred",
+    )
+    .await;
+    onward(&b, "#onward_kind", "Local addiction service", "accepted").await;
+    onward(&b, "#onward_kind", "Peer support charity", "referred").await;
+    onward(
+        &b,
+        "#onward_kind",
+        "Housing Options Scotland: advocacy",
+        "referred",
+    )
+    .await;
+    onward(
+        &b,
+        "#onward_kind-1",
+        "Other housing associations' applications",
+        "suggested",
+    )
+    .await;
+    b.click("#sg_kind-1").await; // police welfare check
+    b.fill("#sg_taken_on", "25/11/2026").await;
+    b.fill("#sg_agency", "Police Scotland").await;
+    submit(&b, "/safeguarding").await;
+    // Months later: a review, with wellbeing improved (7 × 4 = 28).
+    b.click("#stage-1").await;
+    for i in 0..7 {
+        b.select(&format!("#answers-{i}"), "4").await;
+    }
+    b.click_and_wait("form[action$='/measures']:has(#stage) button[type=submit]")
+        .await;
+    let main = b.text("main").await;
+    for seen in [
+        "Suicide or self-harm",
+        "Police welfare check",
+        "Stop using drugs and find out who I am without them",
+        "Community Mental Health Team: first CPN appointment",
+        "Housing Options Scotland: advocacy",
+        "Addiction",
+        "Good singer and artist",
+        "Warning signs",
+    ] {
+        assert!(main.contains(seen), "the record shows {seen}");
+    }
+    assert!(
+        b.script("return document.querySelectorAll('main svg').length")
+            .await
+            .as_i64()
+            >= Some(1),
+        "wellbeing is charted"
+    );
+    b.assert_accessible("the whole record").await;
     if let Some(d) = &shots {
         b.screenshot(&d.join("person.png")).await;
     }
+
+    // The person's own plan.
+    b.goto(&format!("{record}/plan")).await;
+    let plan = b.text("main").await;
+    assert!(plan.contains("Stop using drugs") && plan.contains("Welfare rights adviser"));
+    b.assert_accessible("My plan").await;
+}
+
+/// The seed's case study 2, end to end: an urgent referral of a woman facing
+/// homelessness, no income and domestic violence, with children at risk of
+/// being taken abroad; law centre, crisis funds, welfare rights and women's
+/// aid; an Adult Support and Protection referral; then a move to temporary
+/// accommodation across the city and a handover to the link worker there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_study_two_whole_journey() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn(Kind::Sqlite).await;
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let lw_b = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+        .await;
+    let mgr = t.user(org.programme_id, Role::Manager, &[]).await;
+    // The manager has a crisis fund ready.
+    let fund = t
+        .api(
+            &mgr,
+            reqwest::Method::POST,
+            "/api/v1/funds",
+            Some(serde_json::json!({"name": "Crisis food fund", "kind": "food"})),
+        )
+        .await
+        .json()[0]["id"]
+        .as_i64()
+        .unwrap_or(0);
+    t.api(
+        &mgr,
+        reqwest::Method::POST,
+        "/api/v1/funds/top-ups",
+        Some(serde_json::json!({"fund_id": fund, "amount": "200"})),
+    )
+    .await;
+
+    // Another agency refers, urgently; the link worker takes it on.
+    sign_in(&b, &t, &lw.email).await;
+    b.goto(&t.url("/referrals/new")).await;
+    b.select("#site_id", &org.site_a.to_string()).await;
+    b.fill("#person_name", "Sam Example").await;
+    b.fill("#person_date_of_birth", "12/03/1991").await;
+    b.click("#source-5").await; // another agency
+    b.fill("#referrer", "Welfare rights service").await;
+    b.click("#urgency-2").await; // urgent
+    for r in ["money", "housing", "abuse", "immigration", "family"] {
+        b.click(&format!("input[name=reasons][value={r}]")).await;
+    }
+    b.fill(
+        "#details",
+        "Refugee; separated; no income; at risk of homelessness.",
+    )
+    .await;
+    b.click_and_wait("main button[type=submit]").await;
+    assert!(b.text("main").await.contains("Referral made"));
+    let referral = b.url().await;
+    let referral = referral.split('?').next().unwrap_or_default().to_owned();
+    b.select("#link_worker_id", &lw.id.to_string()).await;
+    b.click_and_wait("form[action$='/allocate'] button[type=submit]")
+        .await;
+    b.click("#method-3").await; // in person
+    b.click("#outcome").await;
+    b.click_and_wait("form[action$='/contact'] button[type=submit]")
+        .await;
+    first_appointment(&b, "25/11/2026", "#mode-1").await;
+
+    // Immediate support: money and housing, then safety.
+    b.click_and_wait("main p a[href^='/people/']").await;
+    let record = b.url().await;
+    open_all(&b).await;
+    b.click("#kind-3").await; // domestic abuse
+    b.fill("#details", "Spouse returned and was violent.").await;
+    submit(&b, "/flags").await;
+    b.click("#kind-2").await; // child protection
+    b.fill("#details", "Concern the children may be taken abroad.")
+        .await;
+    submit(&b, "/flags").await;
+    onward(
+        &b,
+        "#onward_kind",
+        "Law centre: violence and housing project (urgent homelessness application)",
+        "accepted",
+    )
+    .await;
+    onward(&b, "#onward_kind", "Crisis fund applications", "referred").await;
+    onward(
+        &b,
+        "#onward_kind",
+        "Welfare rights assistance (urgent)",
+        "accepted",
+    )
+    .await;
+    onward(&b, "#onward_kind", "Women's aid organisation", "accepted").await;
+    b.click("#consent_kind-2").await;
+    b.fill("#partner", "Women's aid organisation").await;
+    submit(&b, "/consents").await;
+    b.fill(
+        "#plan",
+        "Made with women's aid: refuge options, a report to the police, who to call if he returns.",
+    )
+    .await;
+    submit(&b, "/safety-plan").await;
+    b.click("#sg_kind").await; // Adult Support and Protection
+    b.fill("#sg_taken_on", "25/11/2026").await;
+    b.fill("#sg_agency", "Social work").await;
+    submit(&b, "/safeguarding").await;
+    b.select("#fund_id", &fund.to_string()).await;
+    b.fill("#amount", "30").await;
+    submit(&b, "/vouchers").await;
+    need(&b, "housing", "being_addressed").await;
+    let main = b.text("main").await;
+    for seen in [
+        "Domestic abuse",
+        "Child protection",
+        "Adult Support and Protection referral",
+        "Women's aid organisation",
+        "£30.00",
+    ] {
+        assert!(main.contains(seen), "the record shows {seen}");
+    }
+    b.assert_accessible("the record with flags").await;
+
+    // Temporary accommodation across the city: hand over to the link worker there.
+    b.goto(&format!("{referral}/handover")).await;
+    b.select("#site_id", &org.site_b.to_string()).await;
+    b.click_and_wait("form[method=get] button[type=submit]")
+        .await;
+    b.select("#link_worker_id", &lw_b.id.to_string()).await;
+    b.fill("#summary", "Moved to temporary accommodation with the children; feels safe. Law centre and welfare rights still involved.").await;
+    b.assert_accessible("the handover form").await;
+    b.click_and_wait("form[method=post][action$='/handover'] button[type=submit]")
+        .await;
+    b.goto(&record).await;
+    assert!(
+        b.title().await.to_lowercase().contains("not found"),
+        "access moved with the case: {}",
+        b.title().await
+    );
+    b.goto(&t.url("/")).await;
+    sign_out(&b).await;
+
+    sign_in(&b, &t, &lw_b.email).await;
+    assert!(
+        b.text("main").await.contains("Sam Example"),
+        "the new worker sees the handover"
+    );
+    b.assert_accessible("the home page with a handover").await;
+    b.click_and_wait("form[action$='/acknowledge'] button[type=submit]")
+        .await;
+    b.goto(&record).await;
+    let main = b.text("main").await;
+    assert!(
+        main.contains("Women's aid organisation") && main.contains("Domestic abuse"),
+        "the history came too"
+    );
 }
