@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks of the platform foundation: start-up, sign-in, an authenticated
-# page under concurrent load (wrk, from a second process), resident memory.
+# Benchmarks: demo data, start-up, sign-in, authenticated pages and booking an
+# appointment under concurrent load (wrk, from a second process), resident memory.
 # Usage: bench/run.sh [sqlite|postgres]   (PostgreSQL: BENCH_POSTGRES_URL, default
 # postgres://postgres@127.0.0.1:5432/linkwork_bench, created if missing)
-# Needs: wrk (Debian package), curl. Writes nothing outside a temp directory
+# BENCH_YEARS: years of demo casework (default 10).
+# Needs: wrk (Debian package), curl, python3. Writes nothing outside a temp directory
 # (and, for postgres, the linkwork_bench database, which it recreates).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,11 @@ fi
 export LINKWORK_DATABASE_URL="$url" LINKWORK_LOG=warn
 
 echo "# linkwork benchmark, $backend, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
-"$bin" demo --scale programme --seed 1 >/dev/null
+years="${BENCH_YEARS:-10}"
+start=$(date +%s%N)
+"$bin" demo --scale programme --seed 1 --years "$years" | grep "Demo data made"
+echo "demo data ($years years): $(( ($(date +%s%N) - start) / 1000000 )) ms"
+token=$("$bin" token create --email linkworker@linkwork.example --name bench)
 
 # Start-up on an existing database: from exec to the first answered request.
 start=$(date +%s%N)
@@ -54,7 +59,7 @@ for path in "/sites?area_id=&q=" "/"; do
 done
 
 # The demo link worker: their home page, and a person's record (every view of
-# which writes two audit events, so this measures writes too).
+# which writes an audit event, so this measures writes too).
 ljar="$work/ljar"
 curl -fs -c "$ljar" "http://127.0.0.1:$port/sign-in" -o "$work/signin2.html"
 csrf=$(grep -o 'name="csrf_token" value="[^"]*"' "$work/signin2.html" | head -1 | sed 's/.*value="//; s/"$//')
@@ -67,5 +72,21 @@ for path in "/" "/people/1"; do
   wrk -t2 -c"$conns" -d"$duration" --latency -H "Cookie: $lcookie" "http://127.0.0.1:$port$path" \
     | grep -E "Requests/sec|50%|75%|90%|99%|Non-2xx|Socket errors"
 done
+
+# Creating an appointment (a write and its audit event) through the API, as the
+# demo link worker, against one of their open referrals.
+referral=$(curl -fs -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$port/api/v1/referrals?status=engaged&limit=1" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+cat >"$work/book.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+wrk.body = '{"referral_id": $referral, "date": "2027-01-05", "time": "10:00", "duration_minutes": "45", "mode": "practice"}'
+LUA
+echo
+echo "## POST /api/v1/appointments (book, with audit) as the demo link worker: wrk -t2 -c$conns -d$duration --latency"
+wrk -t2 -c"$conns" -d"$duration" --latency -s "$work/book.lua" "http://127.0.0.1:$port/api/v1/appointments" \
+  | grep -E "Requests/sec|50%|75%|90%|99%|Non-2xx|Socket errors"
 echo
 echo "resident memory of serve: now $(awk '/VmRSS/{print $2/1024" MB"}' /proc/$pid/status), peak $(awk '/VmHWM/{print $2/1024" MB"}' /proc/$pid/status)"

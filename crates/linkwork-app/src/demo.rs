@@ -6,7 +6,7 @@
 
 use crate::auth::hash_password;
 use crate::import::title_case;
-use crate::{App, AppError, Ctx, Result};
+use crate::{App, AppError, Ctx, Result, demo_history};
 use linkwork_domain::text::Postcode;
 use linkwork_domain::{Permission, Role};
 use linkwork_store::audit;
@@ -57,6 +57,8 @@ pub struct DemoReport {
     pub sites: usize,
     pub users: Vec<(String, usize)>,
     pub participants: usize,
+    pub referrals: usize,
+    pub appointments: usize,
     pub accounts: Vec<DemoAccount>,
 }
 
@@ -510,7 +512,7 @@ pub fn demo_chi(rng: &mut Rng, dob: chrono::NaiveDate, female: bool) -> String {
     }
 }
 
-fn demo_person(rng: &mut Rng, site_id: i64, site_postcode: &str) -> ParticipantFields {
+pub fn demo_person(rng: &mut Rng, site_id: i64, site_postcode: &str) -> ParticipantFields {
     let year = rng.range(1940, 2006) as i32;
     let dob = chrono::NaiveDate::from_yo_opt(year, rng.range(1, 365) as u32).unwrap_or_default();
     let female = rng.chance(0.55);
@@ -544,6 +546,7 @@ impl App {
         &self,
         scale: Scale,
         seed: u64,
+        years: u32,
         progress: &(dyn Fn(&Progress) + Send + Sync),
     ) -> Result<DemoReport> {
         let mut tx = self.db.read().await?;
@@ -697,6 +700,7 @@ impl App {
             .authorize(Permission::ManageUsers)
             .map_err(|e| AppError::Refused(e.to_string()))?;
         let total = people.len() as u64;
+        let mut link_workers: Vec<(i64, Vec<i64>)> = Vec::new();
         let mut counts: Vec<(String, usize)> =
             Role::ALL.iter().map(|r| (r.code().to_owned(), 0)).collect();
         for (i, (name, email, role, sites)) in people.iter().enumerate() {
@@ -708,6 +712,9 @@ impl App {
             };
             let id = users::create(&mut tx, &ugrant, &new, now).await?;
             users::set_sites(&mut tx, &ugrant, id, sites).await?;
+            if *role == Role::LinkWorker {
+                link_workers.push((id, sites.clone()));
+            }
             if let Some(c) = counts.iter_mut().find(|c| c.0 == role.code()) {
                 c.1 += 1;
             }
@@ -733,9 +740,12 @@ impl App {
         let pgrant = manager
             .authorize(Permission::WorkWithParticipants)
             .map_err(|e| AppError::Refused(e.to_string()))?;
-        let per_site = match scale {
-            Scale::Programme => 15,
-            Scale::National => 3,
+        // With a history, people come with their referrals; without, a few
+        // a practice to find and record.
+        let per_site = match (scale, years) {
+            (_, 1..) => 0,
+            (Scale::Programme, 0) => 15,
+            (Scale::National, 0) => 3,
         };
         let gp: Vec<(i64, String)> = site_ids
             .iter()
@@ -769,11 +779,40 @@ impl App {
             done: made,
             total: total_people,
         });
+        let practices: Vec<demo_history::Practice> = gp
+            .iter()
+            .map(|(site_id, postcode)| demo_history::Practice {
+                site_id: *site_id,
+                postcode: postcode.clone(),
+                workers: link_workers
+                    .iter()
+                    .filter(|(_, s)| s.contains(site_id))
+                    .map(|(id, _)| *id)
+                    .collect(),
+            })
+            .collect();
+        // About 10,000 referrals a year across a programme like the seed's.
+        let per_practice_year = match scale {
+            Scale::Programme => (10_000 / practices.len().max(1)) as u32,
+            Scale::National => 12,
+        };
+        let history = demo_history::generate(
+            &mut tx,
+            &mut rng,
+            programme_id,
+            &practices,
+            years,
+            per_practice_year,
+            now,
+            progress,
+        )
+        .await?;
         let mut ev = ctx.event("demo.generate", "programme", programme_id);
         ev.detail = format!(
-            "scale {scale:?}, seed {seed}: {} sites, {} users",
+            "scale {scale:?}, seed {seed}, {years} years: {} sites, {} users, {} referrals",
             site_ids.len(),
-            people.len()
+            people.len(),
+            history.referrals
         );
         audit::append(&mut tx, &ev, now).await?;
         tx.commit().await?;
@@ -783,7 +822,9 @@ impl App {
             clusters: plan.clusters.len(),
             sites: site_ids.len(),
             users: counts,
-            participants: made as usize,
+            participants: made as usize + history.participants,
+            referrals: history.referrals,
+            appointments: history.appointments,
             accounts,
         })
     }

@@ -5,8 +5,10 @@
 pub mod appointments;
 pub mod audit;
 pub mod auth;
+pub mod caseloads;
 pub mod casework;
 pub mod demo;
+pub mod demo_history;
 pub mod error;
 pub mod import;
 pub mod lenient;

@@ -68,6 +68,9 @@ enum Command {
         /// The same seed always makes the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Years of one-to-one work to invent (0: people only, no referrals).
+        #[arg(long, default_value_t = 10)]
+        years: u32,
     },
     /// Manage users.
     User {
@@ -262,7 +265,7 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
             if demo {
-                fill_demo(&app, Scale::Programme, 1).await?;
+                fill_demo(&app, Scale::Programme, 1, 10).await?;
             }
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -308,10 +311,15 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Demo { db, scale, seed } => {
+        Command::Demo {
+            db,
+            scale,
+            seed,
+            years,
+        } => {
             let scale = Scale::parse(&scale).map_err(anyhow::Error::msg)?;
             let app = open(&db, &file).await?;
-            fill_demo(&app, scale, seed).await?;
+            fill_demo(&app, scale, seed, years).await?;
             println!("Sign in with any of these demo accounts (password: {DEMO_PASSWORD}):");
             for (role, email) in demo_accounts() {
                 println!("  {role:<15} {email}");
@@ -445,7 +453,7 @@ fn demo_accounts() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-async fn fill_demo(app: &App, scale: Scale, seed: u64) -> Result<()> {
+async fn fill_demo(app: &App, scale: Scale, seed: u64, years: u32) -> Result<()> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}")
@@ -458,15 +466,17 @@ async fn fill_demo(app: &App, scale: Scale, seed: u64) -> Result<()> {
         b.set_length(p.total);
         b.set_position(p.done);
     };
-    match app.generate_demo(scale, seed, &progress).await {
+    match app.generate_demo(scale, seed, years, &progress).await {
         Ok(r) => {
             bar.finish_and_clear();
             println!(
-                "Demo data made: {} areas, {} clusters, {} sites, {} people supported, staff: {}.",
+                "Demo data made: {} areas, {} clusters, {} sites, {} people supported, {} referrals, {} appointments, staff: {}.",
                 r.areas,
                 r.clusters,
                 r.sites,
                 r.participants,
+                r.referrals,
+                r.appointments,
                 r.users
                     .iter()
                     .map(|(role, n)| format!("{n} {role}"))

@@ -178,7 +178,19 @@ fn users_tokens_and_audit_on_postgres() {
 #[test]
 fn demo_migrate_and_backup() {
     let (d, url) = temp();
-    let o = run(&url, &["demo", "--scale", "programme", "--seed", "3"], None);
+    let o = run(
+        &url,
+        &[
+            "demo",
+            "--scale",
+            "programme",
+            "--seed",
+            "3",
+            "--years",
+            "1",
+        ],
+        None,
+    );
     assert!(o.status.success(), "{}", out(&o));
     let text = out(&o);
     assert!(
@@ -212,8 +224,16 @@ fn demo_migrate_and_backup() {
 fn demo_data_is_deterministic_for_a_seed() {
     let (_a, url_a) = temp();
     let (_b, url_b) = temp();
-    let a = out(&run(&url_a, &["demo", "--seed", "11"], None));
-    let b = out(&run(&url_b, &["demo", "--seed", "11"], None));
+    let a = out(&run(
+        &url_a,
+        &["demo", "--seed", "11", "--years", "1"],
+        None,
+    ));
+    let b = out(&run(
+        &url_b,
+        &["demo", "--seed", "11", "--years", "1"],
+        None,
+    ));
     let summary = |s: &str| {
         s.lines()
             .find(|l| l.starts_with("Demo data made"))

@@ -8,6 +8,8 @@
 pub mod appointments;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
+pub mod caseloads;
 pub mod casework;
 pub mod db;
 pub mod dialect;

@@ -90,6 +90,9 @@ fn nav(p: &Page) -> Markup {
     if a.can(Permission::ManageFunds) {
         items.push(("/funds", "Funds"));
     }
+    if a.can(Permission::ManageCaseloads) {
+        items.push(("/caseloads", "Caseloads"));
+    }
     if a.can(Permission::ManageReasons) {
         items.push(("/reasons", "Reasons"));
     }

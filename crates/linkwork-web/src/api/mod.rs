@@ -4,6 +4,7 @@
 
 mod appointments;
 mod audit;
+mod caseloads;
 mod org;
 mod participants;
 mod reasons;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<WebState> {
         .merge(appointments::routes())
         .merge(support::routes())
         .merge(reasons::routes())
+        .merge(caseloads::routes())
         .merge(audit::routes())
 }
 
@@ -67,6 +69,7 @@ impl Modify for BearerAuth {
         participants::add_onward, participants::update_onward,
         support::record_consent, support::withdraw_consent, support::issue_voucher, support::list_funds, support::create_fund,
         support::top_up_fund, support::hand_over, support::handovers_waiting, support::acknowledge_handover,
+        caseloads::list_caseloads, caseloads::move_caseload,
         reasons::list_reasons, reasons::add_reason, reasons::change_reason,
         appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,
     ),

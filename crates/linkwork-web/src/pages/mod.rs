@@ -4,6 +4,7 @@ pub mod account;
 pub mod appointments;
 pub mod audit;
 mod auth;
+mod caseloads;
 pub mod casework;
 mod home;
 mod merge;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<WebState> {
         .merge(casework::routes())
         .merge(support::routes())
         .merge(reasons::routes())
+        .merge(caseloads::routes())
         .merge(referrals::routes())
         .merge(audit::routes())
         .merge(account::routes())

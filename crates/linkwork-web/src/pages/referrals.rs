@@ -41,6 +41,8 @@ struct ListQ {
     page: String,
     participant_id: String,
     saved: String,
+    /// One link worker's referrals (from the caseloads page).
+    link_worker_id: String,
 }
 
 fn status_tag(status: &str) -> Markup {
@@ -125,7 +127,11 @@ async fn list(
         } else {
             status
         },
-        link_worker_id: mine.then_some(page.ctx.actor.user_id),
+        link_worker_id: if mine {
+            Some(page.ctx.actor.user_id)
+        } else {
+            q.link_worker_id.trim().parse().ok()
+        },
         limit: 50,
         offset: (page_no - 1) * 50,
         ..Default::default()
@@ -160,7 +166,7 @@ async fn list(
         }
         p class="govuk-body" { (total) " " (if total == 1 { "referral" } else { "referrals" }) }
         @if !rows.is_empty() { (referral_table(&rows, &state.app.reasons(&page.ctx).await?)) }
-        (html::pagination(&format!("/referrals?show={show}"), page_no, 50, total))
+        (html::pagination(&format!("/referrals?show={show}&link_worker_id={}", q.link_worker_id.trim()), page_no, 50, total))
     };
     Ok(Html(
         html::layout(title, Some(&page), None, body).into_string(),

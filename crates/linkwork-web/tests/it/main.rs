@@ -9,6 +9,7 @@ mod appointments;
 mod audit;
 mod auth;
 mod browser;
+mod caseloads;
 mod casework;
 mod org;
 mod participants;

@@ -1,0 +1,1049 @@
+//! Years of fictional one-to-one work for the demo: people, referrals through
+//! their whole lifecycle, contact attempts, appointments with realistic
+//! did-not-attend and cancellation rates, notes, needs over time, goals and
+//! reviews, onward support, consent, wellbeing measures that mostly improve,
+//! a small share of risk flags and handovers. Everything is invented; rows go
+//! in many at a time ([`linkwork_store::bulk`]) inside the demo's one
+//! transaction, practice by practice.
+
+use crate::Result;
+use crate::demo::{Progress, Rng, demo_person};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use linkwork_domain::appointment::london_instant;
+use linkwork_domain::referral::{REASONS, SNOMED_DECLINED, SNOMED_REFERRAL};
+use linkwork_domain::wellbeing::swemwbs_metric;
+use linkwork_store::Tx;
+use linkwork_store::bulk::{self, Value};
+use linkwork_store::row;
+
+/// A GP practice and the link workers based there.
+#[derive(Debug, Clone)]
+pub struct Practice {
+    pub site_id: i64,
+    pub postcode: String,
+    pub workers: Vec<i64>,
+}
+
+/// What was made, for the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HistoryCounts {
+    pub participants: usize,
+    pub referrals: usize,
+    pub appointments: usize,
+}
+
+/// Choose by weight: `items` are `(value, weight)`.
+fn weighted<'a, T>(rng: &mut Rng, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut n = rng.below(u64::from(total.max(1))) as u32;
+    for (v, w) in items {
+        if n < *w {
+            return v;
+        }
+        n -= w;
+    }
+    &items[0].0
+}
+
+const SOURCES: [(&str, u32); 6] = [
+    ("gp", 45),
+    ("nurse_anp", 10),
+    ("practice_staff", 10),
+    ("self", 20),
+    ("food_bank", 5),
+    ("other_agency", 10),
+];
+/// How often each reason comes up, in the order of the seed list.
+const REASON_WEIGHTS: [u32; 17] = [30, 22, 14, 24, 8, 6, 8, 5, 4, 5, 5, 6, 8, 2, 2, 4, 3];
+const MODES: [(&str, u32); 6] = [
+    ("practice", 55),
+    ("phone", 20),
+    ("home_visit", 8),
+    ("community_venue", 8),
+    ("video", 4),
+    ("accompanied", 5),
+];
+/// Outcomes of appointments that have happened: about 72% attended, 14% did
+/// not attend, 8% cancelled by the person, 6% by the service.
+const OUTCOMES: [(&str, u32); 4] = [
+    ("attended", 72),
+    ("did_not_attend", 14),
+    ("cancelled_by_participant", 8),
+    ("cancelled_by_service", 6),
+];
+const CLOSURES: [(&str, u32); 6] = [
+    ("goals_met", 50),
+    ("chose_to_stop", 20),
+    ("moved_or_handed_over", 5),
+    ("not_appropriate", 5),
+    ("other", 18),
+    ("died", 2),
+];
+const DECLINES: [&str; 3] = [
+    "Needs are clinical: passed back to the GP",
+    "Already well supported by another service",
+    "The person did not want support just now",
+];
+const NOTES: [&str; 10] = [
+    "Talked through what matters most right now; agreed to look at the money side first.",
+    "Good conversation. Feeling a bit more settled since the last time.",
+    "Went through the letters together and made the calls needed.",
+    "Low this week; talked about what has helped before. Will phone on Friday.",
+    "Looked at groups nearby together; keen to try one with me there the first time.",
+    "Housing repair still not done; helped to report it again in writing.",
+    "Went with them to the first session. It went well and they want to go back.",
+    "Talked about family and who is around to help. Support network is small.",
+    "Benefit claim now in payment. Relief; sleeping better.",
+    "Agreed to meet fortnightly for now and review in a month.",
+];
+const GOALS: [&str; 10] = [
+    "I want to get out of the house twice a week",
+    "Sort out my debts so I can sleep at night",
+    "Find a group where I can meet people",
+    "Get my flat fixed so it is warm",
+    "Feel able to go back to the shops on my own",
+    "Get the benefits I am entitled to",
+    "Start walking again, a little every day",
+    "Have someone to talk to when it gets hard",
+    "Cut down my drinking",
+    "Learn to use the computer to keep in touch with family",
+];
+const SERVICES: [(&str, &str); 12] = [
+    ("money", "Welfare rights advice service"),
+    ("money", "Citizens Advice money advice"),
+    ("food", "Community food pantry"),
+    ("fuel", "Energy advice service"),
+    ("loneliness", "Lunch club at the community centre"),
+    ("loneliness", "Walking group"),
+    ("mental_health", "Community mental health team"),
+    ("mental_health", "Peer support group"),
+    ("housing", "Housing association's tenancy support"),
+    ("bereavement", "Bereavement support charity"),
+    ("addiction", "Local addiction service"),
+    ("physical_activity", "Leisure centre activity referral"),
+];
+const RISKS: [(&str, u32); 5] = [
+    ("suicide_self_harm", 40),
+    ("domestic_abuse", 25),
+    ("adult_protection", 15),
+    ("child_protection", 10),
+    ("other", 10),
+];
+
+fn working_day(d: NaiveDate) -> NaiveDate {
+    match d.weekday() {
+        Weekday::Sat => d + Duration::days(2),
+        Weekday::Sun => d + Duration::days(1),
+        _ => d,
+    }
+}
+
+fn at(d: NaiveDate, rng: &mut Rng) -> DateTime<Utc> {
+    let slot = rng.range(0, 15); // 09:00 to 16:00, on the half hour
+    let t = NaiveTime::from_hms_opt(9 + (slot / 2) as u32, if slot % 2 == 0 { 0 } else { 30 }, 0)
+        .unwrap_or_default();
+    london_instant(d, t).unwrap_or_else(|_| d.and_time(t).and_utc())
+}
+
+/// All the rows of one practice, gathered before they go in.
+#[derive(Default)]
+struct Batch {
+    people: Vec<Vec<Value>>,
+    referrals: Vec<Vec<Value>>,
+    /// Per referral: its person (index into `people` or an earlier id).
+    referral_person: Vec<Person>,
+    /// Rows that hang off a referral: (referral index, row without the id).
+    attempts: Vec<(usize, Vec<Value>)>,
+    appointments: Vec<(usize, Vec<Value>)>,
+    handovers: Vec<(usize, Vec<Value>)>,
+    /// Rows that hang off a person: (referral index, row without the id).
+    notes: Vec<(usize, Vec<Value>)>,
+    consents: Vec<(usize, Vec<Value>)>,
+    measures: Vec<(usize, Vec<Value>)>,
+    flags: Vec<(usize, Vec<Value>)>,
+    onward: Vec<(usize, Vec<Value>)>,
+    /// Needs and goals, with the rows of their history.
+    needs: Vec<(usize, Vec<Value>, Vec<Vec<Value>>)>,
+    goals: Vec<(usize, Vec<Value>, Vec<Vec<Value>>)>,
+}
+
+/// A person of this practice's batch (index into `people`).
+#[derive(Clone, Copy)]
+enum Person {
+    New(usize),
+}
+
+/// Generate `years` of work at every practice.
+#[allow(clippy::too_many_arguments)]
+pub async fn generate(
+    tx: &mut Tx,
+    rng: &mut Rng,
+    programme_id: i64,
+    practices: &[Practice],
+    years: u32,
+    referrals_per_practice_year: u32,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+) -> Result<HistoryCounts> {
+    let mut counts = HistoryCounts::default();
+    let today = now.date_naive();
+    let days = i64::from(years) * 365;
+    let all_sites: Vec<&Practice> = practices.iter().filter(|p| !p.workers.is_empty()).collect();
+    let total = all_sites.len() as u64;
+    for (done, practice) in all_sites.iter().enumerate() {
+        progress(&Progress {
+            stage: "casework",
+            done: done as u64,
+            total,
+        });
+        let n = (u64::from(years * referrals_per_practice_year) * rng.range(80, 120) as u64 / 100)
+            as usize;
+        let mut received: Vec<NaiveDate> = (0..n)
+            .map(|_| today - Duration::days(rng.range(0, days.max(1))))
+            .collect();
+        received.sort();
+        let mut b = Batch::default();
+        let mut known: Vec<(usize, NaiveDate)> = Vec::new();
+        for r in received {
+            one_referral(
+                rng,
+                &mut b,
+                &mut known,
+                practice,
+                &all_sites,
+                programme_id,
+                r,
+                now,
+            );
+        }
+        let c = write(tx, b).await?;
+        counts.participants += c.participants;
+        counts.referrals += c.referrals;
+        counts.appointments += c.appointments;
+    }
+    progress(&Progress {
+        stage: "casework",
+        done: total,
+        total,
+    });
+    Ok(counts)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn one_referral(
+    rng: &mut Rng,
+    b: &mut Batch,
+    known: &mut Vec<(usize, NaiveDate)>,
+    practice: &Practice,
+    all: &[&Practice],
+    programme_id: i64,
+    r: NaiveDate,
+    now: DateTime<Utc>,
+) {
+    let today = now.date_naive();
+    let ri = b.referrals.len();
+    // A new person, or someone supported before (the door is always open).
+    let person = if !known.is_empty() && rng.chance(0.18) {
+        let (i, _) = known[rng.below(known.len() as u64) as usize];
+        Person::New(i)
+    } else {
+        let f = demo_person(rng, practice.site_id, &practice.postcode);
+        let created = at(r, rng);
+        b.people.push(row![
+            programme_id,
+            practice.site_id,
+            f.given_name.clone(),
+            f.family_name.clone(),
+            f.preferred_name.clone(),
+            f.date_of_birth,
+            f.chi_number.clone(),
+            f.nhs_number.clone(),
+            f.sex.clone(),
+            f.phone.clone(),
+            f.postcode.clone(),
+            f.preferred_contact.clone(),
+            f.interpreter_needed,
+            created,
+            created,
+        ]);
+        known.push((b.people.len() - 1, r));
+        Person::New(b.people.len() - 1)
+    };
+    let Person::New(pi) = person;
+    let p = &b.people[pi];
+    let text = |v: &Value| match v {
+        Value::Text(s) => s.clone(),
+        _ => String::new(),
+    };
+    let name = format!("{} {}", text(&p[2]), text(&p[3]));
+    let dob = match &p[5] {
+        Value::Date(d) => Some(*d),
+        _ => None,
+    };
+    let chi = match &p[6] {
+        Value::OptText(c) => c.clone(),
+        _ => None,
+    };
+    let worker = *rng.pick(&practice.workers);
+    let source = *weighted(rng, &SOURCES);
+    let mut reasons: Vec<&str> = Vec::new();
+    let weights: Vec<(&str, u32)> = REASONS
+        .iter()
+        .zip(REASON_WEIGHTS)
+        .map(|((c, _), w)| (*c, w))
+        .collect();
+    for _ in 0..rng.range(1, 3) {
+        let c = *weighted(rng, &weights);
+        if !reasons.contains(&c) {
+            reasons.push(c);
+        }
+    }
+    let urgency = *weighted(rng, &[("routine", 80), ("soon", 15), ("urgent", 5)]);
+    let age = (today - r).num_days();
+    let created = at(r, rng);
+
+    // Triage.
+    if age > 14 && rng.chance(0.06) {
+        b.referral_person.push(Person::New(pi));
+        b.referrals.push(referral_row(
+            programme_id,
+            practice.site_id,
+            &name,
+            dob,
+            &chi,
+            source,
+            r,
+            urgency,
+            &reasons,
+            "declined",
+            None,
+            Some(rng.pick(&DECLINES).to_string()),
+            None,
+            None,
+            SNOMED_DECLINED,
+            created,
+        ));
+        return;
+    }
+    if age < 3 && rng.chance(0.5) {
+        b.referral_person.push(Person::New(pi));
+        b.referrals.push(referral_row(
+            programme_id,
+            practice.site_id,
+            &name,
+            dob,
+            &chi,
+            source,
+            r,
+            urgency,
+            &reasons,
+            "received",
+            None,
+            None,
+            None,
+            None,
+            SNOMED_REFERRAL,
+            created,
+        ));
+        return;
+    }
+    // Contact attempts.
+    let mut day = working_day(r + Duration::days(rng.range(1, 4)));
+    let unreachable = rng.chance(0.08);
+    let mut reached = None;
+    for attempt in 0..3 {
+        if day > today {
+            break;
+        }
+        let ok = !unreachable && (attempt > 0 || rng.chance(0.8));
+        let method = *weighted(
+            rng,
+            &[
+                ("phone", 70),
+                ("text", 15),
+                ("letter", 10),
+                ("in_person", 5),
+            ],
+        );
+        b.attempts.push((
+            ri,
+            row![
+                at(day, rng),
+                method,
+                if ok { "reached" } else { "no_answer" },
+                None::<String>,
+                Some(worker)
+            ],
+        ));
+        if ok {
+            reached = Some(day);
+            b.consents.push((
+                ri,
+                row![
+                    programme_id,
+                    "contact",
+                    None::<String>,
+                    Some(worker),
+                    at(day, rng)
+                ],
+            ));
+            break;
+        }
+        day = working_day(day + Duration::days(rng.range(2, 5)));
+    }
+    let Some(reached) = reached else {
+        let closed_on = day + Duration::days(21);
+        let (status, closure, closed) = if closed_on <= today {
+            ("closed", Some("no_contact_after_attempts"), Some(closed_on))
+        } else {
+            ("allocated", None, None)
+        };
+        b.referral_person.push(Person::New(pi));
+        b.referrals.push(referral_row(
+            programme_id,
+            practice.site_id,
+            &name,
+            dob,
+            &chi,
+            source,
+            r,
+            urgency,
+            &reasons,
+            status,
+            Some(worker),
+            None,
+            closure,
+            closed,
+            SNOMED_REFERRAL,
+            created,
+        ));
+        return;
+    };
+    // Appointments, weekly to monthly.
+    let planned = rng.range(1, 8);
+    let mut day = working_day(reached + Duration::days(rng.range(3, 14)));
+    let mut first_attended: Option<NaiveDate> = None;
+    let mut attended = 0;
+    let mut last_seen = reached;
+    let mut booked_ahead = false;
+    for _ in 0..planned {
+        let when = at(day, rng);
+        let mode = *weighted(rng, &MODES);
+        let status = if when > now {
+            booked_ahead = true;
+            "booked"
+        } else {
+            *weighted(rng, &OUTCOMES)
+        };
+        if status == "attended" {
+            attended += 1;
+            last_seen = day;
+            first_attended.get_or_insert(day);
+        }
+        b.appointments.push((
+            ri,
+            row![
+                programme_id,
+                practice.site_id,
+                Some(worker),
+                when,
+                *rng.pick(&[30i64, 45, 45, 60]),
+                mode,
+                status,
+                when,
+            ],
+        ));
+        if when > now {
+            break;
+        }
+        day = working_day(day + Duration::days(rng.range(7, 28)));
+    }
+    // Where it ended, if it has: nothing closes by itself, so a few old cases
+    // stay open and show up as "not seen for a while".
+    let end = working_day(last_seen + Duration::days(rng.range(7, 35)));
+    let stays_open = booked_ahead || end > today || (age < 730 && rng.chance(0.02));
+    let (status, closure, closed) = match (first_attended, stays_open) {
+        (Some(_), true) => ("engaged", None, None),
+        (None, true) => ("contacted", None, None),
+        (Some(_), false) => ("closed", Some(*weighted(rng, &CLOSURES)), Some(end)),
+        (None, false) => (
+            "closed",
+            Some(*rng.pick(&["chose_to_stop", "no_contact_after_attempts"])),
+            Some(end),
+        ),
+    };
+    b.referral_person.push(Person::New(pi));
+    b.referrals.push(referral_row(
+        programme_id,
+        practice.site_id,
+        &name,
+        dob,
+        &chi,
+        source,
+        r,
+        urgency,
+        &reasons,
+        status,
+        Some(worker),
+        None,
+        closure,
+        closed,
+        SNOMED_REFERRAL,
+        created,
+    ));
+    let Some(first) = first_attended else {
+        return;
+    };
+    let finished = closed.unwrap_or(today);
+    let goals_met = closure == Some("goals_met");
+    // Notes: the first conversation, and some later ones.
+    let when = at(first, rng);
+    b.notes
+        .push((ri, note_row(rng, programme_id, worker, when)));
+    for _ in 1..attended {
+        if rng.chance(0.35) {
+            let d = first + Duration::days(rng.range(1, (last_seen - first).num_days().max(1)));
+            let when = at(d, rng);
+            b.notes
+                .push((ri, note_row(rng, programme_id, worker, when)));
+        }
+    }
+    // Needs, with their history.
+    for need in &reasons {
+        let mut history = vec![row![
+            Value::I64(0),
+            "identified",
+            Some(worker),
+            at(first, rng)
+        ]];
+        let mut status = "identified";
+        if attended > 1 {
+            status = "being_addressed";
+            history.push(row![
+                Value::I64(0),
+                status,
+                Some(worker),
+                at(first + Duration::days(14), rng)
+            ]);
+        }
+        if closed.is_some() {
+            status = *weighted(
+                rng,
+                &[
+                    ("resolved", 55),
+                    ("unresolved", 25),
+                    ("being_addressed", 20),
+                ],
+            );
+            if status != "being_addressed" {
+                history.push(row![Value::I64(0), status, Some(worker), at(finished, rng)]);
+            }
+        }
+        let last = match history.last().and_then(|h| h.get(3)) {
+            Some(Value::Time(t)) => *t,
+            _ => at(first, rng),
+        };
+        b.needs.push((
+            ri,
+            row![programme_id, *need, status, at(first, rng), last],
+            history,
+        ));
+    }
+    // Goals in the person's own words.
+    for _ in 0..rng.range(1, 2) {
+        let words = *rng.pick(&GOALS);
+        let status = if goals_met {
+            "achieved"
+        } else if closed.is_some() {
+            *weighted(
+                rng,
+                &[("some_progress", 50), ("set_aside", 30), ("achieved", 20)],
+            )
+        } else {
+            *weighted(rng, &[("working_on", 60), ("some_progress", 40)])
+        };
+        let mut reviews = Vec::new();
+        if attended >= 3 {
+            reviews.push(row![
+                Value::I64(0),
+                status,
+                None::<String>,
+                Some(worker),
+                at(finished, rng)
+            ]);
+        }
+        b.goals.push((
+            ri,
+            row![
+                programme_id,
+                words,
+                status,
+                Some(worker),
+                at(first, rng),
+                at(finished, rng)
+            ],
+            reviews,
+        ));
+    }
+    // Onward support, matched to the reasons.
+    for (_, service) in SERVICES.iter().filter(|(r, _)| reasons.contains(r)) {
+        if !rng.chance(0.6) {
+            continue;
+        }
+        let kind = *weighted(
+            rng,
+            &[("referral", 55), ("signposting", 35), ("accompanied", 10)],
+        );
+        let status = if closed.is_some() {
+            *weighted(
+                rng,
+                &[
+                    ("attended", 55),
+                    ("accepted", 15),
+                    ("declined", 10),
+                    ("no_response", 20),
+                ],
+            )
+        } else {
+            *weighted(
+                rng,
+                &[("suggested", 30), ("referred", 50), ("accepted", 20)],
+            )
+        };
+        b.onward.push((
+            ri,
+            row![
+                programme_id,
+                kind,
+                *service,
+                status,
+                Some(worker),
+                at(first, rng),
+                at(finished, rng)
+            ],
+        ));
+    }
+    // Wellbeing: SWEMWBS at the start for most, and at the end for many;
+    // most people feel better.
+    if rng.chance(0.8) {
+        let base: Vec<i64> = (0..7).map(|_| rng.range(1, 4)).collect();
+        b.measures.push((
+            ri,
+            measure_row(programme_id, worker, "baseline", first, &base, rng),
+        ));
+        if closed.is_some() && attended >= 2 && rng.chance(0.65) {
+            let lift = if goals_met { 2 } else { 1 };
+            let exit: Vec<i64> = base
+                .iter()
+                .map(|x| (x + rng.range(-1, lift)).clamp(1, 5))
+                .collect();
+            b.measures.push((
+                ri,
+                measure_row(programme_id, worker, "exit", finished, &exit, rng),
+            ));
+        }
+    }
+    // A small share of risk flags.
+    if rng.chance(0.04) {
+        let kind = *weighted(rng, &RISKS);
+        b.flags.push((
+            ri,
+            row![
+                programme_id,
+                kind,
+                None::<String>,
+                Some(first + Duration::days(28)),
+                Some(worker),
+                at(first, rng),
+                closed.map(|d| at(d, rng)),
+                closed.map(|_| worker),
+            ],
+        ));
+    }
+    // And a few people who moved here from another practice.
+    if all.len() > 1 && rng.chance(0.01) {
+        let from = all[rng.below(all.len() as u64) as usize];
+        if from.site_id != practice.site_id {
+            b.handovers.push((
+                ri,
+                row![
+                    programme_id,
+                    from.site_id,
+                    practice.site_id,
+                    Some(*rng.pick(&from.workers)),
+                    worker,
+                    "Moved into the area. Was working on money and getting out more; doing well with the walking group.",
+                    at(first, rng),
+                    Some(at(first + Duration::days(2), rng)),
+                ],
+            ));
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn referral_row(
+    programme_id: i64,
+    site_id: i64,
+    name: &str,
+    dob: Option<NaiveDate>,
+    chi: &Option<String>,
+    source: &str,
+    received: NaiveDate,
+    urgency: &str,
+    reasons: &[&str],
+    status: &str,
+    worker: Option<i64>,
+    decline: Option<String>,
+    closure: Option<&str>,
+    closed: Option<NaiveDate>,
+    snomed: &str,
+    created: DateTime<Utc>,
+) -> Vec<Value> {
+    row![
+        programme_id,
+        site_id,
+        name,
+        dob,
+        chi.clone(),
+        source,
+        received,
+        urgency,
+        reasons.join(","),
+        status,
+        worker,
+        decline,
+        closure.map(str::to_owned),
+        closed,
+        snomed,
+        created,
+        closed
+            .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+            .unwrap_or(created),
+    ]
+}
+
+fn note_row(rng: &mut Rng, programme_id: i64, worker: i64, when: DateTime<Utc>) -> Vec<Value> {
+    row![
+        programme_id,
+        Some(worker),
+        rng.chance(0.05),
+        *rng.pick(&NOTES),
+        when,
+        when
+    ]
+}
+
+fn measure_row(
+    programme_id: i64,
+    worker: i64,
+    stage: &str,
+    on: NaiveDate,
+    items: &[i64],
+    rng: &mut Rng,
+) -> Vec<Value> {
+    let raw: i64 = items.iter().sum();
+    let answers = items
+        .iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let score = swemwbs_metric(raw as u8).unwrap_or(0.0);
+    row![
+        programme_id,
+        "swemwbs",
+        stage,
+        on,
+        answers,
+        score,
+        Some(worker),
+        at(on, rng)
+    ]
+}
+
+/// Put one practice's rows in, parents first, each child with its parent's id.
+async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
+    let person_ids = bulk::insert(
+        tx,
+        "participants",
+        &[
+            "programme_id",
+            "site_id",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "chi_number",
+            "nhs_number",
+            "sex",
+            "phone",
+            "postcode",
+            "preferred_contact",
+            "interpreter_needed",
+            "created_at",
+            "updated_at",
+        ],
+        &b.people,
+    )
+    .await?;
+    let pid = |p: Person| match p {
+        Person::New(i) => person_ids[i],
+    };
+    let referrals: Vec<Vec<Value>> = b
+        .referrals
+        .into_iter()
+        .zip(&b.referral_person)
+        .map(|(mut r, p)| {
+            r.insert(3, Value::OptI64(Some(pid(*p))));
+            r
+        })
+        .collect();
+    let referral_ids = bulk::insert(
+        tx,
+        "referrals",
+        &[
+            "programme_id",
+            "site_id",
+            "person_name",
+            "participant_id",
+            "person_date_of_birth",
+            "person_chi_number",
+            "source",
+            "received_on",
+            "urgency",
+            "reasons",
+            "status",
+            "link_worker_id",
+            "decline_reason",
+            "closure_reason",
+            "closed_on",
+            "snomed_code",
+            "created_at",
+            "updated_at",
+        ],
+        &referrals,
+    )
+    .await?;
+    let person_of = |ri: usize| pid(b.referral_person[ri]);
+    // Rows keyed by referral: the referral id goes first (after programme, if any).
+    let by_referral = |rows: Vec<(usize, Vec<Value>)>, at: usize| -> Vec<Vec<Value>> {
+        rows.into_iter()
+            .map(|(ri, mut r)| {
+                r.insert(at, Value::I64(referral_ids[ri]));
+                r
+            })
+            .collect()
+    };
+    let by_person = |rows: Vec<(usize, Vec<Value>)>| -> Vec<Vec<Value>> {
+        rows.into_iter()
+            .map(|(ri, mut r)| {
+                r.insert(1, Value::I64(person_of(ri)));
+                r
+            })
+            .collect()
+    };
+    bulk::insert(
+        tx,
+        "contact_attempts",
+        &["referral_id", "at", "method", "outcome", "note", "user_id"],
+        &by_referral(b.attempts, 0),
+    )
+    .await?;
+    let appointments = by_referral(b.appointments, 1);
+    let n_appointments = appointments.len();
+    let appointments: Vec<Vec<Value>> = appointments
+        .into_iter()
+        .map(|mut r| {
+            let created = r[8].clone();
+            r.push(created);
+            r
+        })
+        .collect();
+    bulk::insert(
+        tx,
+        "appointments",
+        &[
+            "programme_id",
+            "referral_id",
+            "site_id",
+            "link_worker_id",
+            "starts_at",
+            "duration_minutes",
+            "mode",
+            "status",
+            "created_at",
+            "updated_at",
+        ],
+        &appointments,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "handovers",
+        &[
+            "programme_id",
+            "referral_id",
+            "from_site_id",
+            "to_site_id",
+            "from_worker_id",
+            "to_worker_id",
+            "summary",
+            "created_at",
+            "acknowledged_at",
+        ],
+        &by_referral(b.handovers, 1),
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "notes",
+        &[
+            "programme_id",
+            "participant_id",
+            "author_id",
+            "restricted",
+            "body",
+            "created_at",
+            "updated_at",
+        ],
+        &by_person(b.notes),
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "consents",
+        &[
+            "programme_id",
+            "participant_id",
+            "kind",
+            "partner",
+            "recorded_by",
+            "recorded_at",
+        ],
+        &by_person(b.consents),
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "measures",
+        &[
+            "programme_id",
+            "participant_id",
+            "kind",
+            "stage",
+            "taken_on",
+            "answers",
+            "score",
+            "recorded_by",
+            "created_at",
+        ],
+        &by_person(b.measures),
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "risk_flags",
+        &[
+            "programme_id",
+            "participant_id",
+            "kind",
+            "details",
+            "review_on",
+            "raised_by",
+            "raised_at",
+            "resolved_at",
+            "resolved_by",
+        ],
+        &by_person(b.flags),
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "onward_support",
+        &[
+            "programme_id",
+            "participant_id",
+            "kind",
+            "service",
+            "status",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        &by_person(b.onward),
+    )
+    .await?;
+    // Needs and goals, then their histories with the new ids.
+    let (need_rows, need_history): (Vec<_>, Vec<_>) =
+        b.needs.into_iter().map(|(ri, r, h)| ((ri, r), h)).unzip();
+    let need_ids = bulk::insert(
+        tx,
+        "needs",
+        &[
+            "programme_id",
+            "participant_id",
+            "need",
+            "status",
+            "created_at",
+            "updated_at",
+        ],
+        &by_person(need_rows),
+    )
+    .await?;
+    let updates: Vec<Vec<Value>> = need_ids
+        .iter()
+        .zip(need_history)
+        .flat_map(|(id, h)| {
+            h.into_iter().map(move |mut r| {
+                r[0] = Value::I64(*id);
+                r
+            })
+        })
+        .collect();
+    bulk::insert(
+        tx,
+        "need_updates",
+        &["need_id", "status", "user_id", "at"],
+        &updates,
+    )
+    .await?;
+    let (goal_rows, goal_history): (Vec<_>, Vec<_>) =
+        b.goals.into_iter().map(|(ri, r, h)| ((ri, r), h)).unzip();
+    let goal_ids = bulk::insert(
+        tx,
+        "goals",
+        &[
+            "programme_id",
+            "participant_id",
+            "words",
+            "status",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        &by_person(goal_rows),
+    )
+    .await?;
+    let reviews: Vec<Vec<Value>> = goal_ids
+        .iter()
+        .zip(goal_history)
+        .flat_map(|(id, h)| {
+            h.into_iter().map(move |mut r| {
+                r[0] = Value::I64(*id);
+                r
+            })
+        })
+        .collect();
+    bulk::insert(
+        tx,
+        "goal_reviews",
+        &["goal_id", "status", "comment", "reviewed_by", "reviewed_at"],
+        &reviews,
+    )
+    .await?;
+    Ok(HistoryCounts {
+        participants: person_ids.len(),
+        referrals: referral_ids.len(),
+        appointments: n_appointments,
+    })
+}
