@@ -54,7 +54,7 @@ impl App {
         ctx: &Ctx,
         referral_id: i64,
         input: &AppointmentInput,
-    ) -> Result<i64> {
+    ) -> Result<Appointment> {
         self.authorize(ctx, Permission::WorkWithParticipants, "appointment", "new")
             .await?;
         let scope = self.work_scope(ctx)?;
@@ -152,8 +152,9 @@ impl App {
         let mut ev = ctx.event("appointment.create", "appointment", id);
         ev.detail = format!("referral {referral_id}");
         audit::append(&mut tx, &ev, now).await?;
+        let a = store::get(&mut tx, scope, id).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(a)
     }
 
     /// Record what happened. The first attended appointment makes the referral

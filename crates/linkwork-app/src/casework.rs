@@ -8,6 +8,7 @@ use linkwork_domain::{Grant, Permission, text};
 use linkwork_store::casework::{
     self as store, Goal, Measure, NewOnward, Note, NoteVersion, OnwardSupport, RiskFlag,
 };
+use linkwork_store::participants::Participant;
 use linkwork_store::{Tx, audit, participants};
 use serde::{Deserialize, Serialize};
 
@@ -179,16 +180,15 @@ fn yes(raw: &str) -> bool {
 }
 
 impl App {
-    /// Check the person is within the actor's scope; returns the write grant.
-    /// The scope check; a record merged into another can be read but not
-    /// written to (`writing`).
+    /// The scope check: returns the write grant and the record. A record
+    /// merged into another can be read but not written to (`writing`).
     async fn within_scope(
         &self,
         ctx: &Ctx,
         tx: &mut Tx,
         participant_id: i64,
         writing: bool,
-    ) -> Result<Grant> {
+    ) -> Result<(Grant, Participant)> {
         let scope = ctx.actor.participant_scope().ok_or_else(|| {
             AppError::Refused("You do not have permission to see people's records.".into())
         })?;
@@ -196,9 +196,10 @@ impl App {
             Ok(p) if writing && p.merged_into.is_some() => Err(AppError::Conflict(
                 "This record was merged into another: record it there.".into(),
             )),
-            Ok(_) => ctx
+            Ok(p) => ctx
                 .actor
                 .authorize(Permission::WorkWithParticipants)
+                .map(|g| (g, p))
                 .map_err(|r| AppError::Refused(r.to_string())),
             Err(linkwork_store::StoreError::NotFound) => Err(AppError::NotFound),
             Err(e) => Err(e.into()),
@@ -213,6 +214,20 @@ impl App {
         action: &str,
         f: impl AsyncFnOnce(&mut Tx, &Grant) -> Result<T>,
     ) -> Result<T> {
+        self.on_record_with(ctx, participant_id, action, async |tx, g, _| {
+            f(tx, g).await
+        })
+        .await
+    }
+
+    /// As [`App::on_record`], handing `f` the record read by the scope check.
+    pub(crate) async fn on_record_with<T>(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        action: &str,
+        f: impl AsyncFnOnce(&mut Tx, &Grant, Participant) -> Result<T>,
+    ) -> Result<T> {
         self.authorize(
             ctx,
             Permission::WorkWithParticipants,
@@ -222,11 +237,11 @@ impl App {
         .await?;
         let mut tx = self.db.write().await?;
         let writing = !action.contains("view");
-        let grant = match self
+        let (grant, person) = match self
             .within_scope(ctx, &mut tx, participant_id, writing)
             .await
         {
-            Ok(g) => g,
+            Ok(x) => x,
             Err(e) => {
                 tx.rollback().await?;
                 if matches!(e, AppError::NotFound) {
@@ -236,7 +251,7 @@ impl App {
                 return Err(e);
             }
         };
-        let out = f(&mut tx, &grant).await?;
+        let out = f(&mut tx, &grant, person).await?;
         audit::append(
             &mut tx,
             &ctx.event(action, "participant", participant_id),
@@ -255,10 +270,7 @@ impl App {
         participant_id: i64,
     ) -> Result<(linkwork_store::participants::Participant, CaseWork)> {
         let programme = ctx.actor.programme_id;
-        let scope = ctx.actor.participant_scope();
-        self.on_record(ctx, participant_id, "participant.view", async |tx, _| {
-            let scope = scope.ok_or(AppError::NotFound)?;
-            let p = participants::get(tx, scope, participant_id).await?;
+        self.on_record_with(ctx, participant_id, "participant.view", async |tx, _, p| {
             Ok((
                 p,
                 Self::load_case_work(tx, programme, participant_id).await?,

@@ -816,6 +816,7 @@ impl App {
         );
         audit::append(&mut tx, &ev, now).await?;
         tx.commit().await?;
+        linkwork_store::dialect::after_bulk_load(&self.db).await?;
         Ok(DemoReport {
             programme_id,
             areas: plan.areas.len(),

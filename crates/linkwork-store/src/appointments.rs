@@ -174,6 +174,7 @@ pub async fn not_seen_since(
 }
 
 /// Risk flags due for review by `on` on a link worker's open referrals: (participant id, person, kind, review date).
+/// Starts from the worker's open caseload (indexed), not from every flag.
 pub async fn flags_due(
     tx: &mut Tx,
     programme_id: i64,
@@ -181,9 +182,10 @@ pub async fn flags_due(
     on: chrono::NaiveDate,
 ) -> crate::Result<Vec<(i64, String, String, chrono::NaiveDate)>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT DISTINCT f.participant_id, r.person_name, f.kind, f.review_on FROM risk_flags f \
-         JOIN referrals r ON r.participant_id = f.participant_id \
-         WHERE f.programme_id = $1 AND r.link_worker_id = $2 AND f.resolved_at IS NULL AND f.review_on IS NOT NULL AND f.review_on <= $3 \
+        "SELECT DISTINCT f.participant_id, r.person_name, f.kind, f.review_on FROM referrals r \
+         JOIN risk_flags f ON f.participant_id = r.participant_id \
+         WHERE r.programme_id = $1 AND r.link_worker_id = $2 AND r.status IN ('allocated', 'contacted', 'engaged') \
+         AND f.programme_id = $1 AND f.resolved_at IS NULL AND f.review_on IS NOT NULL AND f.review_on <= $3 \
          ORDER BY f.review_on LIMIT 50")
         .bind(programme_id).bind(link_worker_id).bind(on).fetch_all(c).await)?)
 }

@@ -81,11 +81,19 @@ fn event_hash(prev: &str, chain_id: i64, seq: i64, at: DateTime<Utc>, e: &NewEve
 /// Append one event inside the caller's transaction.
 pub async fn append(tx: &mut Tx, e: &NewEvent, at: DateTime<Utc>) -> crate::Result<i64> {
     let chain_id = e.programme_id.unwrap_or(0);
-    on_tx!(tx, c => sqlx::query("INSERT INTO audit_heads (chain_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING")
-        .bind(chain_id).bind(GENESIS).execute(c).await.map(|r| r.rows_affected()))?;
-    let (seq, prev): (i64, String) = on_tx!(tx, c => sqlx::query_as(
-        "UPDATE audit_heads SET seq = seq + 1 WHERE chain_id = $1 RETURNING seq, hash")
-        .bind(chain_id).fetch_one(c).await)?;
+    // The chain's head is locked from here to the commit: keep it short. A
+    // chain's first event makes its head.
+    let head = "UPDATE audit_heads SET seq = seq + 1 WHERE chain_id = $1 RETURNING seq, hash";
+    let found: Option<(i64, String)> =
+        on_tx!(tx, c => sqlx::query_as(head).bind(chain_id).fetch_optional(c).await)?;
+    let (seq, prev) = match found {
+        Some(x) => x,
+        None => {
+            on_tx!(tx, c => sqlx::query("INSERT INTO audit_heads (chain_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING")
+                .bind(chain_id).bind(GENESIS).execute(c).await.map(|r| r.rows_affected()))?;
+            on_tx!(tx, c => sqlx::query_as(head).bind(chain_id).fetch_one(c).await)?
+        }
+    };
     let hash = event_hash(&prev, chain_id, seq, at, e);
     let id = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO audit_events (chain_id, seq, at, programme_id, actor_user_id, actor, action, object_type, \
@@ -153,7 +161,10 @@ pub async fn search(
         .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
         .fetch_all(c).await)?;
     let count_sql = format!("SELECT COUNT(*) FROM audit_events{}", w.sql());
-    let total = on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
+    let total = match crate::query::known_total(rows.len(), f.limit, f.offset) {
+        Some(t) => t,
+        None => on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?,
+    };
     Ok((rows, total))
 }
 

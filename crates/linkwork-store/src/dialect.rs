@@ -75,6 +75,25 @@ pub async fn backup_to(db: &Db, path: &str) -> crate::Result<bool> {
     }
 }
 
+/// After loading many rows at once: refresh the planner's statistics, and
+/// (SQLite) fold the write-ahead log back into the database file, so the
+/// first request afterwards does not pay for either.
+pub async fn after_bulk_load(db: &Db) -> crate::Result<()> {
+    match db {
+        Db::Sqlite { write, .. } => {
+            sqlx::raw_sql("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")
+                .execute(write)
+                .await?;
+        }
+        Db::Postgres(p) => {
+            // VACUUM too: it sets the visibility map (index-only scans) and
+            // spares the first users an autovacuum of millions of new rows.
+            sqlx::raw_sql("VACUUM ANALYZE").execute(p).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Commands that remove an audit trigger, for tamper-detection tests and
 /// nothing else: the audit table refuses updates and deletes otherwise.
 pub async fn drop_audit_guards_for_tests(db: &Db) -> crate::Result<()> {

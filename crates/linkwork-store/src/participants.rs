@@ -122,7 +122,10 @@ pub async fn search(
         "SELECT COUNT(*) FROM participants p JOIN sites s ON s.id = p.site_id{}",
         w.sql()
     );
-    let total = on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
+    let total = match crate::query::known_total(rows.len(), f.limit, f.offset) {
+        Some(t) => t,
+        None => on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?,
+    };
     Ok((rows, total))
 }
 

@@ -109,7 +109,10 @@ pub async fn list(
         .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
         .fetch_all(c).await)?;
     let count_sql = format!("SELECT COUNT(*) FROM users u{}", w.sql());
-    let total = on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?;
+    let total = match crate::query::known_total(rows.len(), f.limit, f.offset) {
+        Some(t) => t,
+        None => on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?,
+    };
     Ok((rows, total))
 }
 

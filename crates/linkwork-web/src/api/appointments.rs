@@ -79,22 +79,10 @@ pub async fn book_appointment(
     u: ApiUser,
     ApiJson(b): ApiJson<BookBody>,
 ) -> Result<(StatusCode, Json<Appointment>), ApiError> {
-    let id = s
+    let a = s
         .app
         .book_appointment(&u.ctx, b.referral_id, &b.appointment)
         .await?;
-    let f = AppointmentFilter {
-        referral_id: Some(b.referral_id),
-        limit: 2000,
-        ..Default::default()
-    };
-    let a = s
-        .app
-        .list_appointments(&u.ctx, &f)
-        .await?
-        .into_iter()
-        .find(|a| a.id == id)
-        .ok_or(ApiError(AppError::NotFound))?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
