@@ -214,10 +214,8 @@ impl App {
         action: &str,
         f: impl AsyncFnOnce(&mut Tx, &Grant) -> Result<T>,
     ) -> Result<T> {
-        self.on_record_with(ctx, participant_id, action, async |tx, g, _| {
-            f(tx, g).await
-        })
-        .await
+        self.on_record_with(ctx, participant_id, action, async |tx, g, _| f(tx, g).await)
+            .await
     }
 
     /// As [`App::on_record`], handing `f` the record read by the scope check.

@@ -1047,3 +1047,34 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
         appointments: n_appointments,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appointments_fall_on_working_days_in_working_hours() {
+        let mut rng = Rng::new(5);
+        for d in 0..60 {
+            let day = working_day(
+                NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default() + Duration::days(d),
+            );
+            assert!(!matches!(day.weekday(), Weekday::Sat | Weekday::Sun));
+            let t = at(day, &mut rng);
+            let hm =
+                |h, m| london_instant(day, NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default());
+            assert!(Ok(t) >= hm(9, 0) && Ok(t) <= hm(16, 30), "{t}");
+        }
+    }
+
+    #[test]
+    fn outcomes_follow_their_weights() {
+        let mut rng = Rng::new(9);
+        let n = 20_000;
+        let attended = (0..n)
+            .filter(|_| *weighted(&mut rng, &OUTCOMES) == "attended")
+            .count();
+        let share = attended as f64 / n as f64;
+        assert!((0.70..0.74).contains(&share), "{share}");
+    }
+}

@@ -340,7 +340,7 @@ pub async fn list_sites(
         .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
         .fetch_all(c)
         .await)?;
-let total: i64 = match crate::query::known_total(rows.len(), f.limit, f.offset) {
+    let total: i64 = match crate::query::known_total(rows.len(), f.limit, f.offset) {
         Some(t) => t,
         None => on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?,
     };

@@ -471,3 +471,107 @@ async fn case_study_two_whole_journey() {
         "the history came too"
     );
 }
+
+/// A manager's journeys: the reasons list, merging two records of one
+/// person, and moving a caseload to a colleague — each page checked with axe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_shapes_reasons_merges_records_and_moves_a_caseload() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn(Kind::Sqlite).await;
+    let org = t.organisation("Programme A").await;
+    let mgr = t.user(org.programme_id, Role::Manager, &[]).await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let colleague = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let post = |body: serde_json::Value| {
+        t.api(
+            &lw,
+            reqwest::Method::POST,
+            "/api/v1/participants",
+            Some(body),
+        )
+    };
+    let keep = post(serde_json::json!({"site_id": org.site_a, "given_name": "Ann", "family_name": "Example", "date_of_birth": "1985-04-19", "chi_number": "1904851231"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap_or(0);
+    let dup = post(serde_json::json!({"site_id": org.site_a, "given_name": "Ann", "family_name": "Example", "date_of_birth": "1985-04-19", "phone": "07700 900123", "confirmed_new": true}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap_or(0);
+    let r = t
+        .api(
+            &lw,
+            reqwest::Method::POST,
+            "/api/v1/referrals",
+            Some(
+                serde_json::json!({"participant_id": dup, "source": "self", "reasons": ["money"]}),
+            ),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap_or(0);
+    t.api(
+        &lw,
+        reqwest::Method::POST,
+        &format!("/api/v1/referrals/{r}/allocate"),
+        Some(serde_json::json!({"version": 1, "link_worker_id": lw.id})),
+    )
+    .await;
+
+    sign_in(&b, &t, &mgr.email).await;
+    // Reasons for referral: add one, then retire it.
+    b.goto(&t.url("/reasons")).await;
+    b.assert_accessible("the reasons list").await;
+    b.click_and_wait("form[action='/reasons'] button[type=submit]")
+        .await;
+    assert!(
+        b.title().await.starts_with("Error:"),
+        "a blank reason is refused"
+    );
+    b.assert_accessible("the reasons list with an error").await;
+    b.fill("#label", "Digital inclusion").await;
+    b.click_and_wait("form[action='/reasons'] button[type=submit]")
+        .await;
+    assert!(b.text("main").await.contains("Reason added"));
+    b.click_and_wait("a[href='/reasons/digital_inclusion']")
+        .await;
+    b.assert_accessible("changing a reason").await;
+    b.click("#retired").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    assert!(b.text("main").await.contains("Retired"));
+
+    // Merge the duplicate into the record kept.
+    b.goto(&t.url(&format!("/people/{keep}"))).await;
+    b.click_and_wait(&format!("a[href='/people/{keep}/merge']"))
+        .await;
+    b.assert_accessible("choosing a record to merge").await;
+    b.click_and_wait(&format!("a[href='/people/{keep}/merge?other={dup}']"))
+        .await;
+    b.assert_accessible("comparing two records").await;
+    b.click_and_wait("main form[action$='/merge'] button[type=submit]")
+        .await;
+    let main = b.text("main").await;
+    assert!(
+        main.contains("Records merged") && main.contains("07700 900123"),
+        "{main}"
+    );
+
+    // Move the link worker's caseload to a colleague.
+    b.goto(&t.url("/caseloads")).await;
+    b.assert_accessible("caseloads").await;
+    b.click_and_wait("main table a[href^='/caseloads/move']")
+        .await;
+    b.assert_accessible("moving a caseload").await;
+    b.select("#to_worker_id", &colleague.id.to_string()).await;
+    b.click_and_wait("main form button[type=submit]").await;
+    assert!(b.text("main").await.contains("1 referral moved"));
+}
