@@ -301,50 +301,35 @@ fn one_referral(
     let urgency = *weighted(rng, &[("routine", 80), ("soon", 15), ("urgent", 5)]);
     let age = (today - r).num_days();
     let created = at(r, rng);
+    let episode = Episode {
+        programme_id,
+        site_id: practice.site_id,
+        name: &name,
+        dob,
+        chi: &chi,
+        source,
+        received: r,
+        urgency,
+        reasons: &reasons,
+        created,
+    };
 
     // Triage.
     if age > 14 && rng.chance(0.06) {
-        b.referral_person.push(Person::New(pi));
-        b.referrals.push(referral_row(
-            programme_id,
-            practice.site_id,
-            &name,
-            dob,
-            &chi,
-            source,
-            r,
-            urgency,
-            &reasons,
+        episode.push(
+            b,
+            pi,
             "declined",
             None,
             Some(rng.pick(&DECLINES).to_string()),
             None,
             None,
             SNOMED_DECLINED,
-            created,
-        ));
+        );
         return;
     }
     if age < 3 && rng.chance(0.5) {
-        b.referral_person.push(Person::New(pi));
-        b.referrals.push(referral_row(
-            programme_id,
-            practice.site_id,
-            &name,
-            dob,
-            &chi,
-            source,
-            r,
-            urgency,
-            &reasons,
-            "received",
-            None,
-            None,
-            None,
-            None,
-            SNOMED_REFERRAL,
-            created,
-        ));
+        episode.push(b, pi, "received", None, None, None, None, SNOMED_REFERRAL);
         return;
     }
     // Contact attempts.
@@ -398,25 +383,16 @@ fn one_referral(
         } else {
             ("allocated", None, None)
         };
-        b.referral_person.push(Person::New(pi));
-        b.referrals.push(referral_row(
-            programme_id,
-            practice.site_id,
-            &name,
-            dob,
-            &chi,
-            source,
-            r,
-            urgency,
-            &reasons,
+        episode.push(
+            b,
+            pi,
             status,
             Some(worker),
             None,
             closure,
             closed,
             SNOMED_REFERRAL,
-            created,
-        ));
+        );
         return;
     };
     // Appointments, weekly to monthly.
@@ -472,25 +448,16 @@ fn one_referral(
             Some(end),
         ),
     };
-    b.referral_person.push(Person::New(pi));
-    b.referrals.push(referral_row(
-        programme_id,
-        practice.site_id,
-        &name,
-        dob,
-        &chi,
-        source,
-        r,
-        urgency,
-        &reasons,
+    episode.push(
+        b,
+        pi,
         status,
         Some(worker),
         None,
         closure,
         closed,
         SNOMED_REFERRAL,
-        created,
-    ));
+    );
     let Some(first) = first_attended else {
         return;
     };
@@ -681,46 +648,57 @@ fn one_referral(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn referral_row(
+/// What every referral row of one episode shares.
+struct Episode<'a> {
     programme_id: i64,
     site_id: i64,
-    name: &str,
+    name: &'a str,
     dob: Option<NaiveDate>,
-    chi: &Option<String>,
-    source: &str,
+    chi: &'a Option<String>,
+    source: &'a str,
     received: NaiveDate,
-    urgency: &str,
-    reasons: &[&str],
-    status: &str,
-    worker: Option<i64>,
-    decline: Option<String>,
-    closure: Option<&str>,
-    closed: Option<NaiveDate>,
-    snomed: &str,
+    urgency: &'a str,
+    reasons: &'a [&'a str],
     created: DateTime<Utc>,
-) -> Vec<Value> {
-    row![
-        programme_id,
-        site_id,
-        name,
-        dob,
-        chi.clone(),
-        source,
-        received,
-        urgency,
-        reasons.join(","),
-        status,
-        worker,
-        decline,
-        closure.map(str::to_owned),
-        closed,
-        snomed,
-        created,
-        closed
-            .map(|d| d.and_time(NaiveTime::MIN).and_utc())
-            .unwrap_or(created),
-    ]
+}
+
+impl Episode<'_> {
+    /// Add the referral row, where the episode ended up, for person `pi`.
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &self,
+        b: &mut Batch,
+        pi: usize,
+        status: &str,
+        worker: Option<i64>,
+        decline: Option<String>,
+        closure: Option<&str>,
+        closed: Option<NaiveDate>,
+        snomed: &str,
+    ) {
+        b.referral_person.push(Person::New(pi));
+        b.referrals.push(row![
+            self.programme_id,
+            self.site_id,
+            self.name,
+            self.dob,
+            self.chi.clone(),
+            self.source,
+            self.received,
+            self.urgency,
+            self.reasons.join(","),
+            status,
+            worker,
+            decline,
+            closure.map(str::to_owned),
+            closed,
+            snomed,
+            self.created,
+            closed
+                .map(|d| d.and_time(NaiveTime::MIN).and_utc())
+                .unwrap_or(self.created),
+        ]);
+    }
 }
 
 fn note_row(rng: &mut Rng, programme_id: i64, worker: i64, when: DateTime<Utc>) -> Vec<Value> {
@@ -976,69 +954,46 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
     // Needs and goals, then their histories with the new ids.
     let (need_rows, need_history): (Vec<_>, Vec<_>) =
         b.needs.into_iter().map(|(ri, r, h)| ((ri, r), h)).unzip();
-    let need_ids = bulk::insert(
+    with_history(
         tx,
-        "needs",
-        &[
-            "programme_id",
-            "participant_id",
-            "need",
-            "status",
-            "created_at",
-            "updated_at",
-        ],
-        &by_person(need_rows),
-    )
-    .await?;
-    let updates: Vec<Vec<Value>> = need_ids
-        .iter()
-        .zip(need_history)
-        .flat_map(|(id, h)| {
-            h.into_iter().map(move |mut r| {
-                r[0] = Value::I64(*id);
-                r
-            })
-        })
-        .collect();
-    bulk::insert(
-        tx,
-        "need_updates",
-        &["need_id", "status", "user_id", "at"],
-        &updates,
+        (
+            "needs",
+            &[
+                "programme_id",
+                "participant_id",
+                "need",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+        by_person(need_rows),
+        ("need_updates", &["need_id", "status", "user_id", "at"]),
+        need_history,
     )
     .await?;
     let (goal_rows, goal_history): (Vec<_>, Vec<_>) =
         b.goals.into_iter().map(|(ri, r, h)| ((ri, r), h)).unzip();
-    let goal_ids = bulk::insert(
+    with_history(
         tx,
-        "goals",
-        &[
-            "programme_id",
-            "participant_id",
-            "words",
-            "status",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ],
-        &by_person(goal_rows),
-    )
-    .await?;
-    let reviews: Vec<Vec<Value>> = goal_ids
-        .iter()
-        .zip(goal_history)
-        .flat_map(|(id, h)| {
-            h.into_iter().map(move |mut r| {
-                r[0] = Value::I64(*id);
-                r
-            })
-        })
-        .collect();
-    bulk::insert(
-        tx,
-        "goal_reviews",
-        &["goal_id", "status", "comment", "reviewed_by", "reviewed_at"],
-        &reviews,
+        (
+            "goals",
+            &[
+                "programme_id",
+                "participant_id",
+                "words",
+                "status",
+                "created_by",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+        by_person(goal_rows),
+        (
+            "goal_reviews",
+            &["goal_id", "status", "comment", "reviewed_by", "reviewed_at"],
+        ),
+        goal_history,
     )
     .await?;
     Ok(HistoryCounts {
@@ -1046,6 +1001,30 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
         referrals: referral_ids.len(),
         appointments: n_appointments,
     })
+}
+
+/// Insert parent rows, then their history rows with each parent's new id in
+/// the history row's first column.
+async fn with_history(
+    tx: &mut Tx,
+    (table, columns): (&str, &[&str]),
+    parents: Vec<Vec<Value>>,
+    (child, child_columns): (&str, &[&str]),
+    history: Vec<Vec<Vec<Value>>>,
+) -> Result<()> {
+    let ids = bulk::insert(tx, table, columns, &parents).await?;
+    let rows: Vec<Vec<Value>> = ids
+        .iter()
+        .zip(history)
+        .flat_map(|(id, h)| {
+            h.into_iter().map(move |mut r| {
+                r[0] = Value::I64(*id);
+                r
+            })
+        })
+        .collect();
+    bulk::insert(tx, child, child_columns, &rows).await?;
+    Ok(())
 }
 
 #[cfg(test)]

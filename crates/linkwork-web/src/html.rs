@@ -75,6 +75,26 @@ pub fn layout(
     }
 }
 
+/// A page with a form: 200, or 422 with the error summary when `errors` has any.
+pub fn form_page(
+    title: &str,
+    page: &Page,
+    errors: &FieldErrors,
+    body: Markup,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        axum::response::Html(layout(title, Some(page), Some(errors), body).into_string()),
+    )
+        .into_response()
+}
+
 fn nav(p: &Page) -> Markup {
     let a = &p.ctx.actor;
     let mut items: Vec<(&str, &str)> = vec![("/", "Home")];

@@ -6,7 +6,6 @@ use crate::html;
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
@@ -117,16 +116,7 @@ async fn move_form(
             }
         } }
     };
-    let st = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        st,
-        Html(html::layout("Move a caseload", Some(page), Some(errors), body).into_string()),
-    )
-        .into_response())
+    Ok(html::form_page("Move a caseload", page, errors, body))
 }
 
 async fn move_page(

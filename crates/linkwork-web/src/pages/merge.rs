@@ -8,7 +8,6 @@ use crate::html::{self, Input};
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
@@ -171,16 +170,7 @@ async fn merge_page(
             }
         }
     };
-    let st = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        st,
-        Html(html::layout("Merge records", Some(page), Some(&errors), body).into_string()),
-    )
-        .into_response())
+    Ok(html::form_page("Merge records", page, &errors, body))
 }
 
 async fn compare(

@@ -417,24 +417,12 @@ pub async fn render_record(
         (super::casework::sections(page, p.id, &work, &reasons, errors))
         (super::support::sections(page, p.id, &work, &funds, errors))
     };
-    let st = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        st,
-        Html(
-            html::layout(
-                &format!("{} {}", p.given_name, p.family_name),
-                Some(page),
-                Some(errors),
-                body,
-            )
-            .into_string(),
-        ),
-    )
-        .into_response())
+    Ok(html::form_page(
+        &format!("{} {}", p.given_name, p.family_name),
+        page,
+        errors,
+        body,
+    ))
 }
 
 async fn edit(

@@ -6,8 +6,7 @@ use crate::html::{self, Input};
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
 use linkwork_app::reasons::ReasonInput;
@@ -25,14 +24,6 @@ pub fn routes() -> Router<WebState> {
 #[serde(default)]
 struct Saved {
     saved: String,
-}
-
-fn status(errors: &FieldErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 async fn list_page(
@@ -84,11 +75,7 @@ async fn list_page(
             (html::button("Add reason"))
         }
     };
-    Ok((
-        status(errors),
-        Html(html::layout("Reasons for referral", Some(page), Some(errors), body).into_string()),
-    )
-        .into_response())
+    Ok(html::form_page("Reasons for referral", page, errors, body))
 }
 
 async fn list(
@@ -140,11 +127,7 @@ async fn edit_form(
             }
         } }
     };
-    Ok((
-        status(errors),
-        Html(html::layout("Change a reason", Some(page), Some(errors), body).into_string()),
-    )
-        .into_response())
+    Ok(html::form_page("Change a reason", page, errors, body))
 }
 
 async fn edit_page(

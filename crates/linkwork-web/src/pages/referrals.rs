@@ -464,24 +464,12 @@ pub async fn render_with(
     } else {
         errors
     };
-    let st = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        st,
-        Html(
-            html::layout(
-                &format!("Referral for {}", r.person_name),
-                Some(page),
-                Some(errors),
-                body,
-            )
-            .into_string(),
-        ),
-    )
-        .into_response())
+    Ok(html::form_page(
+        &format!("Referral for {}", r.person_name),
+        page,
+        errors,
+        body,
+    ))
 }
 
 async fn show(

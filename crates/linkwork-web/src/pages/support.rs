@@ -7,8 +7,7 @@ use crate::html::{self, Input};
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
 use linkwork_app::casework::CaseWork;
@@ -223,16 +222,7 @@ async fn funds_page(
             }
         }
     };
-    let st = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        st,
-        Html(html::layout("Voucher funds", Some(page), Some(errors), body).into_string()),
-    )
-        .into_response())
+    Ok(html::form_page("Voucher funds", page, errors, body))
 }
 
 async fn funds(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
@@ -318,16 +308,7 @@ async fn handover_form(
             }
         }
     };
-    let st = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        st,
-        Html(html::layout("Hand over a case", Some(page), Some(errors), body).into_string()),
-    )
-        .into_response())
+    Ok(html::form_page("Hand over a case", page, errors, body))
 }
 
 async fn handover_page(
