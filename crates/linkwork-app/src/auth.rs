@@ -191,7 +191,7 @@ impl App {
             tx.commit().await?;
             return Ok(None);
         }
-        let site_ids = users::site_ids(&mut tx, s.user_id).await?;
+        let site_ids = s.site_id_list();
         tx.rollback().await?;
         // Touch at most once a minute: the idle timeout does not need more, and
         // it keeps reads from turning into writes.

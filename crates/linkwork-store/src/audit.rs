@@ -95,16 +95,28 @@ pub async fn append(tx: &mut Tx, e: &NewEvent, at: DateTime<Utc>) -> crate::Resu
         }
     };
     let hash = event_hash(&prev, chain_id, seq, at, e);
-    let id = on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO audit_events (chain_id, seq, at, programme_id, actor_user_id, actor, action, object_type, \
+    // The event and the head's new hash: on PostgreSQL one statement (one
+    // round trip fewer while the head is locked), on SQLite two.
+    let insert = "INSERT INTO audit_events (chain_id, seq, at, programme_id, actor_user_id, actor, action, object_type, \
          object_id, request_id, outcome, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
+    let postgres = crate::dialect::is_postgres(tx);
+    let sql = if postgres {
+        format!(
+            "WITH e AS ({insert}) UPDATE audit_heads SET hash = $14 WHERE chain_id = $1 RETURNING (SELECT id FROM e)"
+        )
+    } else {
+        insert.to_owned()
+    };
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql)
         .bind(chain_id).bind(seq).bind(at).bind(e.programme_id).bind(e.actor_user_id)
         .bind(&e.actor).bind(&e.action).bind(&e.object_type).bind(&e.object_id).bind(&e.request_id)
         .bind(&e.outcome).bind(&e.detail).bind(&prev).bind(&hash)
         .fetch_one(c).await)?;
-    on_tx!(tx, c => sqlx::query("UPDATE audit_heads SET hash = $1 WHERE chain_id = $2")
-        .bind(&hash).bind(chain_id).execute(c).await.map(|r| r.rows_affected()))?;
+    if !postgres {
+        on_tx!(tx, c => sqlx::query("UPDATE audit_heads SET hash = $1 WHERE chain_id = $2")
+            .bind(&hash).bind(chain_id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
     Ok(id)
 }
 

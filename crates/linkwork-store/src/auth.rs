@@ -17,6 +17,20 @@ pub struct SessionUser {
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+    /// The user's sites, comma-separated in id order (read with the session,
+    /// to save a round trip on every request).
+    pub site_ids: Option<String>,
+}
+
+impl SessionUser {
+    pub fn site_id_list(&self) -> Vec<i64> {
+        self.site_ids
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect()
+    }
 }
 
 pub async fn insert_session(
@@ -36,10 +50,16 @@ pub async fn insert_session(
 }
 
 pub async fn session(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<SessionUser>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    let sites = if crate::dialect::is_postgres(tx) {
+        "(SELECT string_agg(us.site_id::text, ',' ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = s.user_id)"
+    } else {
+        "(SELECT group_concat(site_id) FROM (SELECT us.site_id FROM user_sites us WHERE us.user_id = s.user_id ORDER BY us.site_id))"
+    };
+    let sql = format!(
         "SELECT s.user_id, u.programme_id, u.role, u.name, u.email, u.disabled_at, s.csrf_token, \
-         s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1")
-        .bind(id_hash).fetch_optional(c).await)?)
+         s.created_at, s.last_seen_at, {sites} AS site_ids FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(id_hash).fetch_optional(c).await)?)
 }
 
 pub async fn touch_session(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>) -> crate::Result<()> {

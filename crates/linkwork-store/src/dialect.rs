@@ -89,6 +89,10 @@ pub async fn after_bulk_load(db: &Db) -> crate::Result<()> {
             // VACUUM too: it sets the visibility map (index-only scans) and
             // spares the first users an autovacuum of millions of new rows.
             sqlx::raw_sql("VACUUM ANALYZE").execute(p).await?;
+            // And write the new rows out now rather than during the first
+            // minutes of use (needs the pg_checkpoint role or a superuser;
+            // without it the checkpointer catches up in its own time).
+            let _ = sqlx::raw_sql("CHECKPOINT").execute(p).await;
         }
     }
     Ok(())
@@ -123,6 +127,6 @@ pub async fn execute_raw_for_tests(db: &Db, sql: &str) -> crate::Result<()> {
     Ok(())
 }
 
-fn is_postgres(tx: &Tx) -> bool {
+pub(crate) fn is_postgres(tx: &Tx) -> bool {
     matches!(tx, Tx::Postgres(_) | Tx::PostgresRead(_))
 }
