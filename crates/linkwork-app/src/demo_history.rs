@@ -150,8 +150,8 @@ fn at(d: NaiveDate, rng: &mut Rng) -> DateTime<Utc> {
 struct Batch {
     people: Vec<Vec<Value>>,
     referrals: Vec<Vec<Value>>,
-    /// Per referral: its person (index into `people` or an earlier id).
-    referral_person: Vec<Person>,
+    /// Per referral: its person (index into `people`).
+    referral_person: Vec<usize>,
     /// Rows that hang off a referral: (referral index, row without the id).
     attempts: Vec<(usize, Vec<Value>)>,
     appointments: Vec<(usize, Vec<Value>)>,
@@ -165,12 +165,6 @@ struct Batch {
     /// Needs and goals, with the rows of their history.
     needs: Vec<(usize, Vec<Value>, Vec<Vec<Value>>)>,
     goals: Vec<(usize, Vec<Value>, Vec<Vec<Value>>)>,
-}
-
-/// A person of this practice's batch (index into `people`).
-#[derive(Clone, Copy)]
-enum Person {
-    New(usize),
 }
 
 /// Generate `years` of work at every practice.
@@ -203,7 +197,7 @@ pub async fn generate(
             .collect();
         received.sort();
         let mut b = Batch::default();
-        let mut known: Vec<(usize, NaiveDate)> = Vec::new();
+        let mut known: Vec<usize> = Vec::new();
         for r in received {
             one_referral(
                 rng,
@@ -233,7 +227,7 @@ pub async fn generate(
 fn one_referral(
     rng: &mut Rng,
     b: &mut Batch,
-    known: &mut Vec<(usize, NaiveDate)>,
+    known: &mut Vec<usize>,
     practice: &Practice,
     all: &[&Practice],
     programme_id: i64,
@@ -244,8 +238,7 @@ fn one_referral(
     let ri = b.referrals.len();
     // A new person, or someone supported before (the door is always open).
     let person = if !known.is_empty() && rng.chance(0.18) {
-        let (i, _) = known[rng.below(known.len() as u64) as usize];
-        Person::New(i)
+        known[rng.below(known.len() as u64) as usize]
     } else {
         let f = demo_person(rng, practice.site_id, &practice.postcode);
         let created = at(r, rng);
@@ -266,10 +259,10 @@ fn one_referral(
             created,
             created,
         ]);
-        known.push((b.people.len() - 1, r));
-        Person::New(b.people.len() - 1)
+        known.push(b.people.len() - 1);
+        b.people.len() - 1
     };
-    let Person::New(pi) = person;
+    let pi = person;
     let p = &b.people[pi];
     let text = |v: &Value| match v {
         Value::Text(s) => s.clone(),
@@ -676,7 +669,7 @@ impl Episode<'_> {
         closed: Option<NaiveDate>,
         snomed: &str,
     ) {
-        b.referral_person.push(Person::New(pi));
+        b.referral_person.push(pi);
         b.referrals.push(row![
             self.programme_id,
             self.site_id,
@@ -764,15 +757,12 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
         &b.people,
     )
     .await?;
-    let pid = |p: Person| match p {
-        Person::New(i) => person_ids[i],
-    };
     let referrals: Vec<Vec<Value>> = b
         .referrals
         .into_iter()
         .zip(&b.referral_person)
         .map(|(mut r, p)| {
-            r.insert(3, Value::OptI64(Some(pid(*p))));
+            r.insert(3, Value::OptI64(Some(person_ids[*p])));
             r
         })
         .collect();
@@ -802,7 +792,7 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
         &referrals,
     )
     .await?;
-    let person_of = |ri: usize| pid(b.referral_person[ri]);
+    let person_of = |ri: usize| person_ids[b.referral_person[ri]];
     // Rows keyed by referral: the referral id goes first (after programme, if any).
     let by_referral = |rows: Vec<(usize, Vec<Value>)>, at: usize| -> Vec<Vec<Value>> {
         rows.into_iter()

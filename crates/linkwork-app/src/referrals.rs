@@ -159,9 +159,16 @@ impl App {
                     .trim()
                     .parse::<i64>()
                     .map_err(|_| AppError::field("participant_id", "Choose the person"))?;
-                Some(people::get(&mut tx, pscope, id).await.map_err(|_| {
+                let p = people::get(&mut tx, pscope, id).await.map_err(|_| {
                     AppError::field("participant_id", "Choose a person whose record you can see")
-                })?)
+                })?;
+                if p.merged_into.is_some() {
+                    return Err(AppError::field(
+                        "participant_id",
+                        "This record was merged into another: refer from that record",
+                    ));
+                }
+                Some(p)
             };
         let (site_id, person_name, dob, chi, phone) = match &participant {
             Some(p) => (

@@ -260,7 +260,7 @@ pub async fn participant_by_chi(
     chi: &str,
 ) -> crate::Result<Option<i64>> {
     Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM participants WHERE programme_id = $1 AND chi_number = $2 ORDER BY id LIMIT 1")
+        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM participants WHERE programme_id = $1 AND chi_number = $2 AND merged_into IS NULL ORDER BY id LIMIT 1")
         .bind(programme_id).bind(chi).fetch_optional(c).await)?,
     )
 }

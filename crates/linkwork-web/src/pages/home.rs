@@ -20,7 +20,12 @@ pub fn routes() -> Router<WebState> {
 async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>, PageError> {
     let app = &state.app;
     let a = &page.ctx.actor;
-    let reasons = app.reasons(&page.ctx).await?;
+    // Reasons label the referral tables, shown to link workers and practice staff.
+    let reasons = if matches!(a.role, Role::LinkWorker | Role::PracticeStaff) {
+        app.reasons(&page.ctx).await?
+    } else {
+        Vec::new()
+    };
     let (my_sites, _) = app
         .list_sites(
             &page.ctx,

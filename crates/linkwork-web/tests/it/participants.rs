@@ -460,6 +460,15 @@ both!(
             )
             .await;
         assert_eq!(r.status, 409);
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(json!({"participant_id": dup, "source": "self", "reasons": ["food"]})),
+            )
+            .await;
+        assert_eq!(r.problem_fields(), vec!["participant_id".to_string()]);
         let found = t
             .api(&mgr, Method::GET, "/api/v1/participants?q=ann", None)
             .await
