@@ -20,6 +20,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many failed attempts. Wait {minutes} minutes and try again.")]
     TooManyAttempts { minutes: i64 },
+    /// What was sent is larger than the service accepts.
+    #[error("{0}")]
+    TooLarge(String),
     /// Something broke that the user cannot fix; `id` is logged with the cause.
     #[error("Something went wrong on our side (error id {id}).")]
     Internal { id: String },

@@ -318,6 +318,17 @@ pub fn interpret_search(raw: &str) -> Search {
     s
 }
 
+/// The audit detail of a search: the query as typed, the page, the number of
+/// results and the ids of the records shown.
+fn search_detail(query: &str, offset: i64, shown: &[Participant], total: i64) -> String {
+    let ids: Vec<String> = shown.iter().map(|p| p.id.to_string()).collect();
+    format!(
+        "query={:?} offset={offset} results={total} shown={}",
+        query.trim(),
+        ids.join(",")
+    )
+}
+
 impl App {
     fn participant_scope(&self, ctx: &Ctx) -> Option<SiteScope> {
         ctx.actor.participant_scope()
@@ -350,6 +361,13 @@ impl App {
         let mut tx = self.db.read().await?;
         let r = store::search(&mut tx, scope, &s).await?;
         tx.rollback().await?;
+        // A list of people's records is a view of each of them: who looked,
+        // for what, how many answered and which.
+        let mut e = ctx.event("participant.search", "participant", "search");
+        e.detail = search_detail(query, offset, &r.0, r.1);
+        let mut tx = self.db.write().await?;
+        audit::append(&mut tx, &e, self.now()).await?;
+        tx.commit().await?;
         Ok(r)
     }
 

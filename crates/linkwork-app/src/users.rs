@@ -217,8 +217,10 @@ impl App {
     }
 
     /// Find the programme a command-line `user add` should use, creating it
-    /// when the database is empty or `--programme` names a new one.
-    pub async fn programme_for_cli(&self, name: Option<&str>) -> Result<i64> {
+    /// when the database is empty, or when `--programme` names a new one and
+    /// `create` (`--create-programme`) says that is meant: on a database that
+    /// already has programmes, a mistyped name must not make a new one.
+    pub async fn programme_for_cli(&self, name: Option<&str>, create: bool) -> Result<i64> {
         let mut tx = self.db.write().await?;
         let programmes = linkwork_store::org::list_programmes(&mut tx).await?;
         let id = match (name, programmes.as_slice()) {
@@ -232,6 +234,17 @@ impl App {
             }
             (Some(n), list) => match list.iter().find(|p| p.name.eq_ignore_ascii_case(n.trim())) {
                 Some(p) => p.id,
+                None if !list.is_empty() && !create => {
+                    let names: Vec<&str> = list.iter().map(|p| p.name.as_str()).collect();
+                    return Err(AppError::field(
+                        "programme",
+                        format!(
+                            "There is no programme called \"{}\" (there is: {}). To make a new programme, add --create-programme",
+                            n.trim(),
+                            names.join(", ")
+                        ),
+                    ));
+                }
                 None => {
                     let n = text::required_text(n, "the programme name", 120)
                         .map_err(|m| AppError::field("programme", m))?;

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use linkwork_app::audit::{Checkpoint, CheckpointKey};
 use linkwork_app::demo::{DEMO_PASSWORD, Scale};
 use linkwork_app::users::UserInput;
 use linkwork_app::{App, AppError, Ctx, Settings};
@@ -52,6 +53,12 @@ enum Command {
         /// Take client addresses from X-Forwarded-For (behind a trusted load balancer).
         #[arg(long, env = "LINKWORK_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: Option<bool>,
+        /// Write a sealed audit checkpoint to this directory every
+        /// `audit_checkpoint_minutes` (default 60); needs --audit-key-file.
+        #[arg(long, env = "LINKWORK_AUDIT_CHECKPOINT_DIR")]
+        audit_checkpoint_dir: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        key: KeyArgs,
     },
     /// Apply database migrations and stop.
     Migrate {
@@ -116,9 +123,14 @@ enum UserCommand {
         /// Read the password from standard input (one line).
         #[arg(long)]
         password_stdin: bool,
-        /// The programme to join (created if new). Default: the only one.
+        /// The programme to join. Default: the only one (on an empty
+        /// database, a new one).
         #[arg(long)]
         programme: Option<String>,
+        /// Make the programme named by --programme if there is none of that
+        /// name (needed once the database has a programme).
+        #[arg(long)]
+        create_programme: bool,
     },
     /// Disable a user: their sessions end at once and their tokens stop working.
     Disable {
@@ -149,7 +161,38 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// Also check against a checkpoint written earlier: fails when any
+        /// chain is now shorter than it was, or differs from it.
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        key: KeyArgs,
     },
+    /// Write a sealed checkpoint of every chain's end to a new file (keep it
+    /// away from the database server).
+    Checkpoint {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Make a new random key for sealing checkpoints, in a new file readable
+    /// only by its owner.
+    NewKey {
+        /// The key file to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone, Default)]
+struct KeyArgs {
+    /// The file holding the checkpoint key (see `linkwork audit new-key`).
+    #[arg(long, env = "LINKWORK_AUDIT_KEY_FILE")]
+    audit_key_file: Option<std::path::PathBuf>,
 }
 
 /// Settings from the optional TOML file.
@@ -163,6 +206,50 @@ struct FileConfig {
     session_idle_minutes: Option<i64>,
     session_absolute_hours: Option<i64>,
     max_connections: Option<u32>,
+    audit_key_file: Option<std::path::PathBuf>,
+    audit_checkpoint_dir: Option<std::path::PathBuf>,
+    audit_checkpoint_minutes: Option<u64>,
+}
+
+/// The checkpoint key, from --audit-key-file, LINKWORK_AUDIT_KEY_FILE or the
+/// settings file.
+fn checkpoint_key(key: &KeyArgs, file: &FileConfig) -> Result<CheckpointKey> {
+    let Some(path) = key
+        .audit_key_file
+        .clone()
+        .or_else(|| file.audit_key_file.clone())
+    else {
+        bail!(
+            "name the checkpoint key file with --audit-key-file (make one with `linkwork audit new-key --to FILE`)"
+        );
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the checkpoint key {}", path.display()))?;
+    CheckpointKey::parse(&text).map_err(anyhow::Error::msg)
+}
+
+/// Write a new file that must not exist yet, readable only by its owner.
+fn write_new_private(path: &std::path::Path, contents: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let mut f = o
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist yet)", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+async fn write_checkpoint(app: &App, key: &CheckpointKey, to: &std::path::Path) -> Result<usize> {
+    let cp = app.audit_checkpoint(key).await.map_err(explain)?;
+    write_new_private(to, &cp.to_json())?;
+    Ok(cp.chains.len())
 }
 
 fn load_file(path: Option<&std::path::Path>) -> Result<FileConfig> {
@@ -228,7 +315,7 @@ fn explain(e: AppError) -> anyhow::Error {
     }
 }
 
-fn main() -> Result<()> {
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -237,10 +324,19 @@ fn main() -> Result<()> {
         )
         .with_target(false)
         .init();
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let outcome = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
-    rt.block_on(run(cli))
+        .build()
+        .map_err(anyhow::Error::from)
+        .and_then(|rt| rt.block_on(run(cli)));
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // A sentence, with its causes, never a stack trace.
+            eprintln!("linkwork: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -252,8 +348,19 @@ async fn run(cli: Cli) -> Result<()> {
             demo,
             secure_cookies,
             trust_forwarded_for,
+            audit_checkpoint_dir,
+            key,
         } => {
             let started = std::time::Instant::now();
+            let checkpoints = match audit_checkpoint_dir.or(file.audit_checkpoint_dir.clone()) {
+                Some(dir) => {
+                    let key = checkpoint_key(&key, &file)?;
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("making {}", dir.display()))?;
+                    Some((dir, key))
+                }
+                None => None,
+            };
             let app = open(&db, &file).await?;
             let bind = bind
                 .or(file.bind)
@@ -288,6 +395,29 @@ async fn run(cli: Cli) -> Result<()> {
                     }
                 }
             });
+            if let Some((dir, key)) = checkpoints {
+                let writer = app.clone();
+                let minutes = file.audit_checkpoint_minutes.unwrap_or(60).max(1);
+                tokio::spawn(async move {
+                    let mut tick =
+                        tokio::time::interval(std::time::Duration::from_secs(60 * minutes));
+                    loop {
+                        tick.tick().await;
+                        let name = format!(
+                            "linkwork-audit-{}.json",
+                            writer.now().format("%Y%m%dT%H%M%S%.6fZ")
+                        );
+                        match write_checkpoint(&writer, &key, &dir.join(&name)).await {
+                            Ok(n) => {
+                                tracing::info!(file = %name, chains = n, "audit checkpoint written")
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %format!("{e:#}"), "could not write an audit checkpoint")
+                            }
+                        }
+                    }
+                });
+            }
             tracing::info!(ready_ms = started.elapsed().as_millis() as u64, "ready");
             println!("linkwork is serving on http://{addr}  (Ctrl-C to stop)");
             if demo {
@@ -336,6 +466,7 @@ async fn run(cli: Cli) -> Result<()> {
                     sites,
                     password_stdin,
                     programme,
+                    create_programme,
                 },
         } => {
             let app = open(&db, &file).await?;
@@ -347,7 +478,7 @@ async fn run(cli: Cli) -> Result<()> {
                 String::new()
             };
             let programme_id = app
-                .programme_for_cli(programme.as_deref())
+                .programme_for_cli(programme.as_deref(), create_programme)
                 .await
                 .map_err(explain)?;
             let site_ids = app
@@ -420,14 +551,68 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify { db },
+            command: AuditCommand::NewKey { to },
         } => {
+            write_new_private(&to, &format!("{}\n", CheckpointKey::generate()))?;
+            println!(
+                "Wrote a new checkpoint key to {}. Keep it away from the database server, and back it up: without it, checkpoints cannot be checked.",
+                to.display()
+            );
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint { db, to, key },
+        } => {
+            let key = checkpoint_key(&key, &file)?;
+            if to.exists() {
+                bail!("{} already exists: choose a new file", to.display());
+            }
             let app = open(&db, &file).await?;
-            let v = app.verify_all_audit().await.map_err(explain)?;
+            let n = write_checkpoint(&app, &key, &to).await?;
+            println!(
+                "Wrote a sealed checkpoint of {n} chains to {}.",
+                to.display()
+            );
+            Ok(())
+        }
+        Command::Audit {
+            command:
+                AuditCommand::Verify {
+                    db,
+                    checkpoint,
+                    key,
+                },
+        } => {
+            let checkpoint = match checkpoint {
+                Some(path) => {
+                    let key = checkpoint_key(&key, &file)?;
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading the checkpoint {}", path.display()))?;
+                    let cp = Checkpoint::from_json(&text).map_err(anyhow::Error::msg)?;
+                    Some((cp, key))
+                }
+                None => None,
+            };
+            let app = open(&db, &file).await?;
+            let v = app
+                .verify_all_audit(checkpoint.as_ref().map(|(c, k)| (c, k)))
+                .await
+                .map_err(explain)?;
+            for n in &v.notices {
+                println!("NOTE: {n}");
+            }
             if v.ok() {
                 println!(
-                    "The audit trail is whole: {} events in {} chains checked.",
-                    v.events, v.chains
+                    "The audit trail is whole: {} events in {} chains checked{}.",
+                    v.events,
+                    v.chains,
+                    match &checkpoint {
+                        Some((c, _)) => format!(
+                            ", none shorter than or different from the checkpoint of {}",
+                            c.written_at.format("%Y-%m-%d %H:%M UTC")
+                        ),
+                        None => String::new(),
+                    }
                 );
                 Ok(())
             } else {

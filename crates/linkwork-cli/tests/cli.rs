@@ -139,6 +139,109 @@ fn user_flow(url: &str) {
     let o = run(url, &["audit", "verify"], None);
     assert!(o.status.success(), "{}", out(&o));
     assert!(out(&o).contains("The audit trail is whole"));
+    checkpoints(url);
+    // A name that matches no programme, on a database that has one, is a
+    // mistake until --create-programme says otherwise; and errors are a
+    // sentence, never a stack trace.
+    let add_to = |programme: &str, extra: &[&str]| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--email",
+            "other@example.org",
+            "--name",
+            "Other Lead",
+            "--role",
+            "administrator",
+            "--programme",
+            programme,
+        ];
+        args.extend_from_slice(extra);
+        let mut c = Command::new(env!("CARGO_BIN_EXE_linkwork"));
+        c.args(&args)
+            .env("LINKWORK_DATABASE_URL", url)
+            .env("LINKWORK_LOG", "warn")
+            .env("RUST_BACKTRACE", "1")
+            .stdin(Stdio::null());
+        c.output().unwrap()
+    };
+    let o = add_to("Our Programe", &[]);
+    assert!(!o.status.success());
+    let text = out(&o);
+    assert!(text.contains("--create-programme"), "{text}");
+    assert!(
+        !text.contains("backtrace") && !text.contains("Caused by"),
+        "{text}"
+    );
+    let o = add_to("Another programme", &["--create-programme"]);
+    assert!(o.status.success(), "{}", out(&o));
+}
+
+/// A sealed checkpoint outside the database, and a check against it.
+fn checkpoints(url: &str) {
+    let d = std::env::temp_dir().join(format!("linkwork-cp-{}", name()));
+    std::fs::create_dir_all(&d).unwrap();
+    let _cleanup = Dir(d.clone());
+    let key = d.join("audit.key");
+    let cp = d.join("checkpoint.json");
+    let (key_s, cp_s) = (key.to_string_lossy(), cp.to_string_lossy());
+    let o = run(url, &["audit", "new-key", "--to", &key_s], None);
+    assert!(o.status.success(), "{}", out(&o));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only the owner reads the key");
+    }
+    let o = run(url, &["audit", "checkpoint", "--to", &cp_s], None);
+    assert!(!o.status.success(), "a checkpoint needs the key");
+    assert!(out(&o).contains("--audit-key-file"), "{}", out(&o));
+    let o = run(
+        url,
+        &[
+            "audit",
+            "checkpoint",
+            "--to",
+            &cp_s,
+            "--audit-key-file",
+            &key_s,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("sealed checkpoint"), "{}", out(&o));
+    let o = run(
+        url,
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            &cp_s,
+            "--audit-key-file",
+            &key_s,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("none shorter"), "{}", out(&o));
+    // A checkpoint edited by hand no longer matches its seal.
+    let text = std::fs::read_to_string(&cp).unwrap();
+    let edited = d.join("edited.json");
+    std::fs::write(&edited, text.replacen("\"seq\": ", "\"seq\": 1", 1)).unwrap();
+    let o = run(
+        url,
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            &edited.to_string_lossy(),
+            "--audit-key-file",
+            &key_s,
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(out(&o).contains("seal"), "{}", out(&o));
 }
 
 #[test]
@@ -204,8 +307,9 @@ fn demo_migrate_and_backup() {
         "{}",
         out(&again)
     );
+    assert!(!text.contains("slow statement"), "{text}");
     let o = run(&url, &["migrate"], None);
-    assert!(out(&o).contains("schema version 10"), "{}", out(&o));
+    assert!(out(&o).contains("schema version 11"), "{}", out(&o));
     let copy = d.0.join("backup.db");
     let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
     assert!(o.status.success(), "{}", out(&o));
@@ -253,6 +357,8 @@ fn every_subcommand_has_help() {
         vec!["demo", "--help"],
         vec!["backup", "--help"],
         vec!["audit", "verify", "--help"],
+        vec!["audit", "checkpoint", "--help"],
+        vec!["audit", "new-key", "--help"],
         vec!["token", "create", "--help"],
     ] {
         let o = run("sqlite://unused.db", &args, None);

@@ -79,45 +79,113 @@ fn event_hash(prev: &str, chain_id: i64, seq: i64, at: DateTime<Utc>, e: &NewEve
 }
 
 /// Append one event inside the caller's transaction.
+///
+/// If the chain's head row is missing (removed by someone with the database's
+/// keys), the head is rebuilt from the chain's last event and an
+/// `audit.head_restored` event is written first, so the service keeps working
+/// and the repair is itself on the record.
 pub async fn append(tx: &mut Tx, e: &NewEvent, at: DateTime<Utc>) -> crate::Result<i64> {
     let chain_id = e.programme_id.unwrap_or(0);
-    // The chain's head is locked from here to the commit: keep it short. A
-    // chain's first event makes its head.
-    let head = "UPDATE audit_heads SET seq = seq + 1 WHERE chain_id = $1 RETURNING seq, hash";
-    let found: Option<(i64, String)> =
-        on_tx!(tx, c => sqlx::query_as(head).bind(chain_id).fetch_optional(c).await)?;
-    let (seq, prev) = match found {
-        Some(x) => x,
+    // The chain's head is locked from here to the commit: keep it short.
+    let head = match advance_head(tx, chain_id).await? {
+        Some(h) => h,
         None => {
-            on_tx!(tx, c => sqlx::query("INSERT INTO audit_heads (chain_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain_id) DO NOTHING")
-                .bind(chain_id).bind(GENESIS).execute(c).await.map(|r| r.rows_affected()))?;
-            on_tx!(tx, c => sqlx::query_as(head).bind(chain_id).fetch_one(c).await)?
+            if let Some(last) = restore_head(tx, chain_id).await? {
+                let restored = NewEvent {
+                    programme_id: e.programme_id,
+                    actor: "linkwork".into(),
+                    action: "audit.head_restored".into(),
+                    object_type: "audit_chain".into(),
+                    object_id: chain_id.to_string(),
+                    request_id: e.request_id.clone(),
+                    outcome: "success".into(),
+                    detail: format!(
+                        "The chain's head was missing; it was rebuilt from its last event ({last})."
+                    ),
+                    ..NewEvent::default()
+                };
+                tracing::warn!(
+                    chain_id,
+                    last,
+                    "audit chain head was missing and was rebuilt"
+                );
+                let h = advance_head(tx, chain_id)
+                    .await?
+                    .ok_or(crate::StoreError::NotFound)?;
+                write_event(tx, chain_id, h, &restored, at).await?;
+            }
+            advance_head(tx, chain_id)
+                .await?
+                .ok_or(crate::StoreError::NotFound)?
         }
     };
+    write_event(tx, chain_id, head, e, at).await
+}
+
+/// Move the chain's head one on and lock it: the new sequence number and the
+/// previous hash, or `None` when the chain has no head row.
+async fn advance_head(tx: &mut Tx, chain_id: i64) -> crate::Result<Option<(i64, String)>> {
+    let sql = "UPDATE audit_heads SET seq = seq + 1 WHERE chain_id = $1 RETURNING seq, hash";
+    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(chain_id).fetch_optional(c).await)?)
+}
+
+/// Make a missing head from the chain's last event (a new chain starts from
+/// the genesis hash). Returns the last event's sequence number when the chain
+/// already had events, i.e. when this was a repair.
+async fn restore_head(tx: &mut Tx, chain_id: i64) -> crate::Result<Option<i64>> {
+    let last: Option<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT seq, hash FROM audit_events WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1")
+        .bind(chain_id).fetch_optional(c).await)?;
+    let (seq, hash) = last.clone().unwrap_or((0, GENESIS.to_owned()));
+    on_tx!(tx, c => sqlx::query("INSERT INTO audit_heads (chain_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (chain_id) DO NOTHING")
+        .bind(chain_id).bind(seq).bind(&hash).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(last.map(|(seq, _)| seq))
+}
+
+/// Insert the event at `seq` after `prev`, and set the head's hash to it.
+async fn write_event(
+    tx: &mut Tx,
+    chain_id: i64,
+    (seq, prev): (i64, String),
+    e: &NewEvent,
+    at: DateTime<Utc>,
+) -> crate::Result<i64> {
     let hash = event_hash(&prev, chain_id, seq, at, e);
-    // The event and the head's new hash: on PostgreSQL one statement (one
-    // round trip fewer while the head is locked), on SQLite two.
-    let insert = "INSERT INTO audit_events (chain_id, seq, at, programme_id, actor_user_id, actor, action, object_type, \
-         object_id, request_id, outcome, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
-    let postgres = crate::dialect::is_postgres(tx);
-    let sql = if postgres {
-        format!(
-            "WITH e AS ({insert}) UPDATE audit_heads SET hash = $14 WHERE chain_id = $1 RETURNING (SELECT id FROM e)"
-        )
-    } else {
-        insert.to_owned()
-    };
-    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql)
+    let (sql, head_separately) = crate::dialect::audit_insert_sql(tx);
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(sql)
         .bind(chain_id).bind(seq).bind(at).bind(e.programme_id).bind(e.actor_user_id)
         .bind(&e.actor).bind(&e.action).bind(&e.object_type).bind(&e.object_id).bind(&e.request_id)
         .bind(&e.outcome).bind(&e.detail).bind(&prev).bind(&hash)
         .fetch_one(c).await)?;
-    if !postgres {
+    if head_separately {
         on_tx!(tx, c => sqlx::query("UPDATE audit_heads SET hash = $1 WHERE chain_id = $2")
             .bind(&hash).bind(chain_id).execute(c).await.map(|r| r.rows_affected()))?;
     }
     Ok(id)
+}
+
+/// The last event of every chain (or of `chain`): what a checkpoint records.
+pub async fn chain_ends(tx: &mut Tx, chain: Option<i64>) -> crate::Result<Vec<ChainEnd>> {
+    let sql = "SELECT e.chain_id, e.seq, e.hash FROM audit_events e \
+        JOIN (SELECT chain_id, MAX(seq) AS seq FROM audit_events WHERE ($1 IS NULL OR chain_id = $1) GROUP BY chain_id) m \
+        ON m.chain_id = e.chain_id AND m.seq = e.seq ORDER BY e.chain_id";
+    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(chain).fetch_all(c).await)?)
+}
+
+/// One chain's last event: its sequence number and hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct ChainEnd {
+    pub chain_id: i64,
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The hash of event `seq` of a chain, if it exists.
+pub async fn event_hash_at(tx: &mut Tx, chain_id: i64, seq: i64) -> crate::Result<Option<String>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT hash FROM audit_events WHERE chain_id = $1 AND seq = $2")
+        .bind(chain_id).bind(seq).fetch_optional(c).await)?,
+    )
 }
 
 /// Filters for [`search`].
@@ -187,6 +255,9 @@ pub struct Verification {
     pub events: i64,
     /// Empty when the trail is whole.
     pub problems: Vec<String>,
+    /// Repairs the service made itself (e.g. a chain head rebuilt), each
+    /// recorded as an event: worth knowing, not a break in the trail.
+    pub notices: Vec<String>,
 }
 
 impl Verification {
@@ -196,23 +267,52 @@ impl Verification {
 }
 
 /// Recompute every chain (or only `chain`) and compare with the stored hashes
-/// and heads. Reads in pages, so a long trail does not fill memory.
+/// and heads. Chains are found from the events as well as from the heads, so
+/// a removed head is reported, and so is a programme with no chain at all.
+/// Reads in pages, so a long trail does not fill memory.
 pub async fn verify(tx: &mut Tx, chain: Option<i64>) -> crate::Result<Verification> {
     let heads: Vec<(i64, i64, String)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT chain_id, seq, hash FROM audit_heads WHERE ($1 IS NULL OR chain_id = $1) ORDER BY chain_id")
         .bind(chain).fetch_all(c).await)?;
+    let ends = chain_ends(tx, chain).await?;
+    let mut chain_ids: Vec<i64> = heads
+        .iter()
+        .map(|h| h.0)
+        .chain(ends.iter().map(|e| e.chain_id))
+        .collect();
+    chain_ids.sort_unstable();
+    chain_ids.dedup();
     let mut v = Verification {
-        chains: heads.len() as i64,
+        chains: chain_ids.len() as i64,
         events: 0,
         problems: Vec::new(),
+        notices: Vec::new(),
     };
-    for (chain_id, head_seq, head_hash) in heads {
+    let missing: Vec<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, name FROM programmes p WHERE ($1 IS NULL OR id = $1) \
+         AND NOT EXISTS (SELECT 1 FROM audit_heads h WHERE h.chain_id = p.id) \
+         AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.chain_id = p.id) ORDER BY id")
+        .bind(chain).fetch_all(c).await)?;
+    for (id, name) in missing {
+        v.problems.push(format!(
+            "chain {id}: the programme \"{name}\" has no audit trail at all: its chain (events and head) was removed"
+        ));
+    }
+    for chain_id in chain_ids {
+        let head = heads.iter().find(|h| h.0 == chain_id);
+        let last = ends.iter().find(|e| e.chain_id == chain_id);
+        let until = match (head, last) {
+            (Some(h), Some(l)) => h.1.max(l.seq),
+            (Some(h), None) => h.1,
+            (None, Some(l)) => l.seq,
+            (None, None) => 0,
+        };
         let mut prev = GENESIS.to_owned();
         let mut expected_seq = 1i64;
         loop {
             let page: Vec<Event> = on_tx!(tx, c => sqlx::query_as(
                 "SELECT * FROM audit_events WHERE chain_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT 5000")
-                .bind(chain_id).bind(expected_seq).bind(head_seq).fetch_all(c).await)?;
+                .bind(chain_id).bind(expected_seq).bind(until).fetch_all(c).await)?;
             if page.is_empty() {
                 break;
             }
@@ -242,6 +342,13 @@ pub async fn verify(tx: &mut Tx, chain: Option<i64>) -> crate::Result<Verificati
                         e.seq, e.id, e.action, e.at.to_rfc3339_opts(SecondsFormat::Secs, true)
                     ));
                 }
+                if e.action == "audit.head_restored" {
+                    v.notices.push(format!(
+                        "chain {chain_id}: its head was found missing and rebuilt at {} (event {})",
+                        e.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                        e.seq
+                    ));
+                }
                 prev = e.hash.clone();
                 expected_seq = e.seq + 1;
             }
@@ -249,12 +356,26 @@ pub async fn verify(tx: &mut Tx, chain: Option<i64>) -> crate::Result<Verificati
                 break;
             }
         }
-        if expected_seq - 1 != head_seq || prev != head_hash {
-            v.problems.push(format!(
-                "chain {chain_id}: the trail ends at event {} but {} events were written: events were removed from the end",
-                expected_seq - 1,
-                head_seq
-            ));
+        let found = expected_seq - 1;
+        match head {
+            None => v.problems.push(format!(
+                "chain {chain_id}: its head (the record of how many events were written) is missing: it was removed"
+            )),
+            Some((_, head_seq, head_hash)) => {
+                if found < *head_seq {
+                    v.problems.push(format!(
+                        "chain {chain_id}: the trail ends at event {found} but {head_seq} events were written: events were removed from the end"
+                    ));
+                } else if found > *head_seq {
+                    v.problems.push(format!(
+                        "chain {chain_id}: its head says {head_seq} events were written but the trail goes on to event {found}: the head was rewound"
+                    ));
+                } else if prev != *head_hash {
+                    v.problems.push(format!(
+                        "chain {chain_id}: its last event does not match the hash its head holds"
+                    ));
+                }
+            }
         }
     }
     Ok(v)

@@ -50,11 +50,7 @@ pub async fn insert_session(
 }
 
 pub async fn session(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<SessionUser>> {
-    let sites = if crate::dialect::is_postgres(tx) {
-        "(SELECT string_agg(us.site_id::text, ',' ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = s.user_id)"
-    } else {
-        "(SELECT group_concat(site_id) FROM (SELECT us.site_id FROM user_sites us WHERE us.user_id = s.user_id ORDER BY us.site_id))"
-    };
+    let sites = crate::dialect::session_site_ids(tx);
     let sql = format!(
         "SELECT s.user_id, u.programme_id, u.role, u.name, u.email, u.disabled_at, s.csrf_token, \
          s.created_at, s.last_seen_at, {sites} AS site_ids FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"

@@ -3,7 +3,7 @@
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -103,6 +103,11 @@ impl Default for PoolOptions {
     }
 }
 
+/// Statements slower than this are logged, at debug level: bulk work (demo
+/// data, backups) is slow by nature, and its warnings are noise in a
+/// person's terminal. Set `LINKWORK_LOG=sqlx=debug` to see them.
+const SLOW_STATEMENT: Duration = Duration::from_secs(1);
+
 impl Db {
     pub async fn connect(url: &str) -> crate::Result<Db> {
         Self::connect_with(url, &PoolOptions::default()).await
@@ -116,7 +121,8 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-16000");
+                .pragma("cache_size", "-16000")
+                .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
@@ -129,7 +135,8 @@ impl Db {
                 .await?;
             Ok(Db::Sqlite { read, write })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let mut o = PgConnectOptions::from_str(url)?;
+            let mut o = PgConnectOptions::from_str(url)?
+                .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             if let Some(schema) = &opts.pg_schema {
                 crate::dialect::ensure_pg_schema(url, schema).await?;
                 o = o.options([("search_path", schema.as_str())]);

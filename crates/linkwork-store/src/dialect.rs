@@ -98,21 +98,25 @@ pub async fn after_bulk_load(db: &Db) -> crate::Result<()> {
     Ok(())
 }
 
-/// Commands that remove an audit trigger, for tamper-detection tests and
+/// Commands that remove the audit triggers, for tamper-detection tests and
 /// nothing else: the audit table refuses updates and deletes otherwise.
 pub async fn drop_audit_guards_for_tests(db: &Db) -> crate::Result<()> {
     match db {
         Db::Sqlite { write, .. } => {
             sqlx::raw_sql(
-                "DROP TRIGGER IF EXISTS audit_events_no_update; DROP TRIGGER IF EXISTS audit_events_no_delete;",
+                "DROP TRIGGER IF EXISTS audit_events_no_update; DROP TRIGGER IF EXISTS audit_events_no_delete; \
+                 DROP TRIGGER IF EXISTS audit_heads_no_delete; DROP TRIGGER IF EXISTS audit_heads_forward_only;",
             )
             .execute(write)
             .await?;
         }
         Db::Postgres(p) => {
-            sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
-                .execute(p)
-                .await?;
+            sqlx::raw_sql(
+                "DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events; \
+                 DROP TRIGGER IF EXISTS audit_heads_guarded ON audit_heads;",
+            )
+            .execute(p)
+            .await?;
         }
     }
     Ok(())
@@ -125,6 +129,45 @@ pub async fn execute_raw_for_tests(db: &Db, sql: &str) -> crate::Result<()> {
         Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
     }
     Ok(())
+}
+
+/// The statement that appends an audit event (binding chain, seq, at,
+/// programme, actor user, actor, action, object type, object id, request id,
+/// outcome, detail, previous hash, hash) and returns its id; and whether the
+/// chain head's hash must then be set by a second statement. On PostgreSQL
+/// the head is set in the same statement (a data-modifying CTE), one round
+/// trip fewer while the head is locked.
+pub(crate) fn audit_insert_sql(tx: &Tx) -> (&'static str, bool) {
+    if is_postgres(tx) {
+        (
+            concat!(
+                "WITH e AS (INSERT INTO audit_events (chain_id, seq, at, programme_id, actor_user_id, actor, action, ",
+                "object_type, object_id, request_id, outcome, detail, prev_hash, hash) ",
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id) ",
+                "UPDATE audit_heads SET hash = $14 WHERE chain_id = $1 RETURNING (SELECT id FROM e)"
+            ),
+            false,
+        )
+    } else {
+        (
+            concat!(
+                "INSERT INTO audit_events (chain_id, seq, at, programme_id, actor_user_id, actor, action, ",
+                "object_type, object_id, request_id, outcome, detail, prev_hash, hash) ",
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"
+            ),
+            true,
+        )
+    }
+}
+
+/// A subquery giving the session's user's site ids as one comma-separated
+/// string, in order (the session row is `s`).
+pub(crate) fn session_site_ids(tx: &Tx) -> &'static str {
+    if is_postgres(tx) {
+        "(SELECT string_agg(us.site_id::text, ',' ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = s.user_id)"
+    } else {
+        "(SELECT group_concat(site_id) FROM (SELECT us.site_id FROM user_sites us WHERE us.user_id = s.user_id ORDER BY us.site_id))"
+    }
 }
 
 pub(crate) fn is_postgres(tx: &Tx) -> bool {

@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(8, "needs", "0008_needs"),
     migration!(9, "safety", "0009_safety"),
     migration!(10, "reasons and merging", "0010_reasons_and_merging"),
+    migration!(11, "audit guards", "0011_audit_guards"),
 ];
 
 /// The newest schema version this binary knows.

@@ -120,6 +120,9 @@ impl Drop for Cleanup {
 pub struct TestApp {
     pub kind: Kind,
     pub app: App,
+    /// The database under the app, for tests that play someone with the
+    /// database's keys (the app itself keeps its handle private).
+    pub db: Db,
     pub clock: Arc<FakeClock>,
     pub addr: SocketAddr,
     pub base: String,
@@ -164,7 +167,7 @@ impl TestApp {
             .single()
             .unwrap_or_default();
         let clock = Arc::new(FakeClock::new(start));
-        let app = App::new(db, clock.clone(), Settings::default());
+        let app = App::new(db.clone(), clock.clone(), Settings::default());
         app.migrate()
             .await
             .unwrap_or_else(|e| panic!("migrate: {e}"));
@@ -185,6 +188,7 @@ impl TestApp {
         TestApp {
             kind,
             app,
+            db,
             clock,
             addr,
             base: format!("http://{addr}"),
@@ -203,7 +207,7 @@ impl TestApp {
     }
 
     pub fn backend(&self) -> Backend {
-        self.app.db.backend()
+        self.db.backend()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -214,7 +218,7 @@ impl TestApp {
     pub async fn organisation(&self, name: &str) -> TestOrg {
         let programme_id = self
             .app
-            .programme_for_cli(Some(name))
+            .programme_for_cli(Some(name), true)
             .await
             .unwrap_or_else(|e| panic!("programme: {e}"));
         let ctx = Ctx::operator(programme_id);

@@ -17,6 +17,7 @@ pub fn status(e: &AppError) -> StatusCode {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -44,6 +45,7 @@ impl IntoResponse for PageError {
             AppError::Refused(m) => ("You cannot do this", m.clone()),
             AppError::Conflict(m) => ("This could not be saved", m.clone()),
             AppError::TooManyAttempts { .. } => ("Too many attempts", self.0.to_string()),
+            AppError::TooLarge(m) => ("This is too large", m.clone()),
             AppError::Invalid(errs) => ("There is a problem", errs.to_string()),
             AppError::Internal { .. } => ("Sorry, there is a problem with the service", self.0.to_string()),
             AppError::Unauthenticated => ("Sign in", self.0.to_string()),
@@ -101,6 +103,7 @@ impl IntoResponse for ApiError {
             AppError::NotFound => ("not-found", "Not found"),
             AppError::Conflict(_) => ("conflict", "Conflict"),
             AppError::TooManyAttempts { .. } => ("too-many-attempts", "Too many attempts"),
+            AppError::TooLarge(_) => ("too-large", "Request too large"),
             AppError::Internal { .. } => ("internal", "Internal error"),
         };
         let errors = match &self.0 {
@@ -155,7 +158,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError(AppError::TooLarge(format!(
+                    "The request body is larger than the {} KiB this service accepts",
+                    BODY_LIMIT / 1024
+                ))))
+            }
             Err(rej) => Err(ApiError(AppError::field("body", rej.body_text()))),
+        }
+    }
+}
+
+/// The largest request body the API accepts (axum's default).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Path parameters whose errors come back as problem details (a malformed
+/// id is "not found", like an id that does not exist).
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(_) => Err(ApiError(AppError::NotFound)),
         }
     }
 }

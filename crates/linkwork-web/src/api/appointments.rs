@@ -2,9 +2,9 @@
 
 use super::{opt_id, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -24,6 +24,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct AppointmentQuery {
     referral_id: String,
@@ -92,7 +93,7 @@ pub async fn book_appointment(
 pub async fn record_outcome(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<OutcomeInput>,
 ) -> Result<Json<Appointment>, ApiError> {
     Ok(Json(

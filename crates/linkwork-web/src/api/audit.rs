@@ -20,6 +20,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct AuditParams {
     /// Part of the actor's e-mail address.

@@ -2,10 +2,10 @@
 
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -30,6 +30,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct SiteQuery {
     /// Part of a name, code or postcode.
@@ -72,7 +73,7 @@ pub async fn list_sites(
 pub async fn get_site(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Site>, ApiError> {
     Ok(Json(s.app.get_site(&u.ctx, path_id(&id)?).await?))
 }
@@ -102,7 +103,7 @@ pub struct SiteUpdate {
 pub async fn update_site(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<SiteUpdate>,
 ) -> Result<Json<Site>, ApiError> {
     let id = path_id(&id)?;
@@ -111,6 +112,7 @@ pub async fn update_site(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ImportQuery {
     /// Cluster for rows that do not name one.
@@ -165,7 +167,7 @@ pub struct NameUpdate {
 pub async fn update_area(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NameUpdate>,
 ) -> Result<Json<Area>, ApiError> {
     let id = path_id(&id)?;
@@ -200,7 +202,7 @@ pub async fn create_cluster(
 pub async fn update_cluster(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NameUpdate>,
 ) -> Result<Json<Cluster>, ApiError> {
     let id = path_id(&id)?;

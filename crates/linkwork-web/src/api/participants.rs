@@ -2,9 +2,9 @@
 
 use super::{Listing, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -43,7 +43,7 @@ pub fn routes() -> Router<WebState> {
 pub async fn merge_participant(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<MergeInput>,
 ) -> Result<Json<Participant>, ApiError> {
     let id = path_id(&id)?;
@@ -52,6 +52,7 @@ pub async fn merge_participant(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ParticipantQuery {
     /// A name, CHI or NHS number, date of birth or postcode.
@@ -87,7 +88,7 @@ pub async fn search_participants(
 pub async fn get_participant(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Participant>, ApiError> {
     Ok(Json(s.app.get_participant(&u.ctx, path_id(&id)?).await?))
 }
@@ -174,7 +175,7 @@ pub struct ParticipantUpdate {
 pub async fn update_participant(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ParticipantUpdate>,
 ) -> Result<Json<RegisteredParticipant>, ApiError> {
     let id = path_id(&id)?;
@@ -222,7 +223,7 @@ pub fn casework_routes() -> Router<WebState> {
 pub async fn get_casework(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CaseWork>, ApiError> {
     Ok(Json(s.app.case_work(&u.ctx, path_id(&id)?).await?))
 }
@@ -232,7 +233,7 @@ pub async fn get_casework(
 pub async fn add_note(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NoteInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -256,7 +257,7 @@ pub struct NoteEdit {
 pub async fn edit_note(
     State(s): State<WebState>,
     u: ApiUser,
-    Path((id, note)): Path<(String, String)>,
+    ApiPath((id, note)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<NoteEdit>,
 ) -> Result<Json<CaseWork>, ApiError> {
     let id = path_id(&id)?;
@@ -271,7 +272,7 @@ pub async fn edit_note(
 pub async fn raise_flag(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<FlagInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -287,7 +288,7 @@ pub async fn raise_flag(
 pub async fn resolve_flag(
     State(s): State<WebState>,
     u: ApiUser,
-    Path((id, flag)): Path<(String, String)>,
+    ApiPath((id, flag)): ApiPath<(String, String)>,
 ) -> Result<Json<CaseWork>, ApiError> {
     let id = path_id(&id)?;
     s.app.resolve_flag(&u.ctx, id, path_id(&flag)?).await?;
@@ -300,7 +301,7 @@ pub async fn resolve_flag(
 pub async fn add_measure(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<MeasureInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -316,7 +317,7 @@ pub async fn add_measure(
 pub async fn add_goal(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<GoalInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -332,7 +333,7 @@ pub async fn add_goal(
 pub async fn review_goal(
     State(s): State<WebState>,
     u: ApiUser,
-    Path((id, goal)): Path<(String, String)>,
+    ApiPath((id, goal)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<GoalReviewInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -349,7 +350,7 @@ pub async fn review_goal(
 pub async fn add_onward(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<OnwardInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -366,7 +367,7 @@ pub async fn add_onward(
 pub async fn update_onward(
     State(s): State<WebState>,
     u: ApiUser,
-    Path((id, item)): Path<(String, String)>,
+    ApiPath((id, item)): ApiPath<(String, String)>,
     ApiJson(b): ApiJson<OnwardInput>,
 ) -> Result<Json<CaseWork>, ApiError> {
     let id = path_id(&id)?;
@@ -380,7 +381,7 @@ pub async fn update_onward(
 pub async fn set_need(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<NeedInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -397,7 +398,7 @@ pub async fn set_need(
 pub async fn write_safety_plan(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<SafetyPlanInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -414,7 +415,7 @@ pub async fn write_safety_plan(
 pub async fn record_safeguarding(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<SafeguardingInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;

@@ -1,9 +1,9 @@
 //! The programme's reasons for referral over JSON.
 
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
@@ -44,7 +44,7 @@ pub async fn add_reason(
 pub async fn change_reason(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(b): ApiJson<ReasonInput>,
 ) -> Result<Json<Reason>, ApiError> {
     s.app.change_reason(&u.ctx, &code, &b).await?;

@@ -2,9 +2,9 @@
 
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -25,6 +25,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ReferralQuery {
     /// Comma-separated statuses, e.g. `received` or `allocated,contacted,engaged`.
@@ -67,7 +68,7 @@ pub async fn list_referrals(
 pub async fn get_referral(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReferralDetail>, ApiError> {
     Ok(Json(s.app.get_referral(&u.ctx, path_id(&id)?).await?))
 }
@@ -92,7 +93,7 @@ pub async fn make_referral(
 pub async fn allocate_referral(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;
@@ -106,7 +107,7 @@ pub async fn allocate_referral(
 pub async fn decline_referral(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;
@@ -119,7 +120,7 @@ pub async fn decline_referral(
 pub async fn record_contact(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ContactInput>,
 ) -> Result<(StatusCode, Json<ReferralDetail>), ApiError> {
     let id = path_id(&id)?;
@@ -136,7 +137,7 @@ pub async fn record_contact(
 pub async fn close_referral(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;
@@ -150,7 +151,7 @@ pub async fn close_referral(
 pub async fn reopen_referral(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<StatusChange>,
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;

@@ -2,9 +2,9 @@
 
 use super::path_id;
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -32,7 +32,7 @@ pub fn routes() -> Router<WebState> {
 pub async fn record_consent(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<ConsentInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -48,7 +48,7 @@ pub async fn record_consent(
 pub async fn withdraw_consent(
     State(s): State<WebState>,
     u: ApiUser,
-    Path((id, c)): Path<(String, String)>,
+    ApiPath((id, c)): ApiPath<(String, String)>,
 ) -> Result<Json<CaseWork>, ApiError> {
     let id = path_id(&id)?;
     s.app.withdraw_consent(&u.ctx, id, path_id(&c)?).await?;
@@ -61,7 +61,7 @@ pub async fn withdraw_consent(
 pub async fn issue_voucher(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<MoneyInput>,
 ) -> Result<(StatusCode, Json<CaseWork>), ApiError> {
     let id = path_id(&id)?;
@@ -108,7 +108,7 @@ pub async fn top_up_fund(
 pub async fn hand_over(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<HandoverInput>,
 ) -> Result<(StatusCode, Json<Vec<Handover>>), ApiError> {
     let id = path_id(&id)?;
@@ -133,7 +133,7 @@ pub async fn handovers_waiting(
 pub async fn acknowledge_handover(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     s.app.acknowledge_handover(&u.ctx, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)

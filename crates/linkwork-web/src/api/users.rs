@@ -2,9 +2,9 @@
 
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -24,6 +24,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct UserQuery {
     q: String,
@@ -72,7 +73,7 @@ pub async fn list_users(
 pub async fn get_user(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<UserDetail>, ApiError> {
     Ok(Json(s.app.get_user(&u.ctx, path_id(&id)?).await?))
 }
@@ -102,7 +103,7 @@ pub struct UserUpdate {
 pub async fn update_user(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(b): ApiJson<UserUpdate>,
 ) -> Result<Json<UserDetail>, ApiError> {
     let id = path_id(&id)?;
@@ -121,7 +122,7 @@ pub async fn update_user(
 pub async fn disable_user(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     s.app.set_user_disabled(&u.ctx, path_id(&id)?, true).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -132,7 +133,7 @@ pub async fn disable_user(
 pub async fn enable_user(
     State(s): State<WebState>,
     u: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     s.app
         .set_user_disabled(&u.ctx, path_id(&id)?, false)

@@ -123,6 +123,11 @@ async fn search(
                 }
                 ul class="govuk-list govuk-list--bullet" { @for p in &v.problems { li { (p) } } }
             }
+            @if !v.notices.is_empty() {
+                h2 class="govuk-heading-s" { "Repairs the service made" }
+                ul class="govuk-list govuk-list--bullet" { @for n in &v.notices { li { (n) } } }
+            }
+            p class="govuk-body-s" { "This checks the trail against itself. To prove that no newest records were removed, an administrator of the server checks it against a checkpoint kept outside the database (" code { "linkwork audit verify --checkpoint FILE" } ")." }
         } @else {
             form method="get" action="/audit" { input type="hidden" name="verify" value="1"; button type="submit" class="govuk-button govuk-button--secondary" { "Verify the trail" } }
         }
