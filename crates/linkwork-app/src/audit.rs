@@ -12,7 +12,8 @@ use crate::{App, AppError, Ctx, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use hmac::{Hmac, Mac};
 use linkwork_domain::Permission;
-use linkwork_store::audit::{self as store, ChainEnd, Event, Filter, Verification};
+use linkwork_store::audit::{self as store};
+pub use linkwork_store::audit::{ChainEnd, Event, Filter, Verification};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 

@@ -7,6 +7,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use linkwork_domain::text::Email;
 use linkwork_domain::{Actor, FieldErrors, Role};
 use linkwork_store::audit::{self, NewEvent};
+pub use linkwork_store::auth::ApiToken;
 use linkwork_store::{auth as store, users};
 
 /// argon2id with the OWASP-recommended m=19456 KiB, t=2, p=1.

@@ -4,7 +4,8 @@
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::{FieldErrors, Permission};
 use linkwork_store::audit;
-use linkwork_store::caseloads::{self as store, Caseload};
+pub use linkwork_store::caseloads::Caseload;
+use linkwork_store::caseloads::{self as store};
 use serde::Deserialize;
 
 /// Whose caseload, at which practice, goes to whom.

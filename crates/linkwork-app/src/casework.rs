@@ -5,8 +5,9 @@ use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS};
 use linkwork_domain::wellbeing::{Ons4, Swemwbs};
 use linkwork_domain::{Grant, Permission, text};
-use linkwork_store::casework::{
-    self as store, Goal, Measure, NewOnward, Note, NoteVersion, OnwardSupport, RiskFlag,
+use linkwork_store::casework::{self as store, NewOnward};
+pub use linkwork_store::casework::{
+    Goal, Measure, Need, Note, NoteVersion, OnwardSupport, RiskFlag, SafeguardingAction, SafetyPlan,
 };
 use linkwork_store::participants::Participant;
 use linkwork_store::{Tx, audit, participants};
@@ -50,7 +51,7 @@ pub struct MeasureInput {
 }
 
 /// Everything recorded on a person's record.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CaseWork {
     pub risk_flags: Vec<RiskFlag>,
     /// Every version of the safety plan, newest (current) first.

@@ -57,7 +57,8 @@ impl Default for Settings {
 /// The application: a database, a clock and settings. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub db: Db,
+    /// Private: every access to the data goes through a use case.
+    db: Db,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
 }
@@ -124,6 +125,27 @@ impl App {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// Does the database answer? (The load balancer's readiness check.)
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// The database's schema version.
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(linkwork_store::migrate::version(&self.db).await?)
+    }
+
+    /// A consistent copy of a live SQLite database to `path`; `false` for
+    /// PostgreSQL, whose answer is `pg_dump`.
+    pub async fn backup_to(&self, path: &str) -> Result<bool> {
+        Ok(linkwork_store::dialect::backup_to(&self.db, path).await?)
+    }
+
+    /// Close the database's connections (at shutdown).
+    pub async fn close(&self) {
+        self.db.close().await;
     }
 
     /// Apply migrations (refusing a database newer than this binary).

@@ -4,7 +4,8 @@ use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::text::{self, Postcode, SiteKind};
 use linkwork_domain::{FieldErrors, Permission};
 use linkwork_store::audit;
-use linkwork_store::org::{self as store, Area, Cluster, Site, SiteFields, SiteFilter};
+use linkwork_store::org::{self as store, SiteFields};
+pub use linkwork_store::org::{Area, Cluster, Programme, Site, SiteFilter};
 use serde::Deserialize;
 
 /// A site as typed into a form or sent as JSON. Every field is text (or

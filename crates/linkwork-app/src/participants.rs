@@ -7,7 +7,8 @@ use linkwork_domain::identifiers::{ChiNumber, NhsNumber};
 use linkwork_domain::text::{self, Email, Postcode};
 use linkwork_domain::{FieldErrors, Permission, SiteScope};
 use linkwork_store::audit;
-use linkwork_store::participants::{self as store, Participant, ParticipantFields, Search};
+use linkwork_store::participants::{self as store, ParticipantFields, Search};
+pub use linkwork_store::participants::{Match, Participant};
 use serde::{Deserialize, Serialize};
 
 /// A participant as typed into a form or sent as JSON (all text, so bad input

@@ -3,7 +3,8 @@
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::{FieldErrors, Permission, text};
 use linkwork_store::audit;
-use linkwork_store::reasons::{self as store, Reason};
+pub use linkwork_store::reasons::Reason;
+use linkwork_store::reasons::{self as store};
 use serde::Deserialize;
 
 /// A new reason, or a change to one.

@@ -12,9 +12,8 @@ use linkwork_domain::text;
 use linkwork_domain::{FieldErrors, Permission, Role, SiteScope};
 use linkwork_store::audit;
 use linkwork_store::participants::{self as people, ParticipantFields};
-use linkwork_store::referrals::{
-    self as store, ContactAttempt, Lifecycle, NewReferral, Referral, ReferralFilter,
-};
+use linkwork_store::referrals::{self as store, Lifecycle, NewReferral};
+pub use linkwork_store::referrals::{ContactAttempt, Referral, ReferralFilter};
 use serde::Deserialize;
 
 /// A referral as typed in. Practice staff give the person's details; a link
@@ -80,7 +79,7 @@ pub struct ContactInput {
 }
 
 /// A referral with the case work a link worker sees (practice staff get no attempts).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ReferralDetail {
     #[serde(flatten)]
     pub referral: Referral,

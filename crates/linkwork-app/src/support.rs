@@ -4,7 +4,8 @@ use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::referral::ReferralStatus;
 use linkwork_domain::{FieldErrors, Permission, text};
 use linkwork_store::audit;
-use linkwork_store::support::{self as store, Fund, Handover};
+use linkwork_store::support::{self as store};
+pub use linkwork_store::support::{Consent, Fund, Handover, Voucher};
 use serde::Deserialize;
 
 pub const CONSENT_KINDS: [(&str, &str); 3] = [

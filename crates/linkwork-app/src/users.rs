@@ -5,7 +5,8 @@ use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::text::{self, Email};
 use linkwork_domain::{FieldErrors, Permission, Role};
 use linkwork_store::audit;
-use linkwork_store::users::{self as store, NewUser, SiteRef, User, UserFilter};
+use linkwork_store::users::{self as store, NewUser};
+pub use linkwork_store::users::{SiteRef, User, UserFilter};
 use serde::Deserialize;
 
 /// A user as typed into a form or sent as JSON.
@@ -72,7 +73,7 @@ impl UserInput {
 }
 
 /// A user with their sites.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UserDetail {
     #[serde(flatten)]
     pub user: User,

@@ -430,14 +430,14 @@ async fn run(cli: Cli) -> Result<()> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
-            app.db.close().await;
+            app.close().await;
             Ok(())
         }
         Command::Migrate { db } => {
             let app = open(&db, &file).await?;
             println!(
                 "The database is at schema version {}.",
-                linkwork_store::migrate::version(&app.db).await?
+                app.schema_version().await.map_err(explain)?
             );
             Ok(())
         }
@@ -539,7 +539,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let app = open(&db, &file).await?;
             let path = to.to_string_lossy().into_owned();
-            if linkwork_store::dialect::backup_to(&app.db, &path).await? {
+            if app.backup_to(&path).await.map_err(explain)? {
                 println!("Backed up {} to {}.", redact(&url), to.display());
             } else {
                 println!(

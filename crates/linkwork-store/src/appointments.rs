@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use linkwork_domain::{Grant, SiteScope};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Appointment {
     pub id: i64,
     pub referral_id: i64,

@@ -32,7 +32,7 @@ pub struct NewEvent {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Event {
     pub id: i64,
     pub chain_id: i64,
@@ -130,16 +130,18 @@ async fn advance_head(tx: &mut Tx, chain_id: i64) -> crate::Result<Option<(i64, 
 }
 
 /// Make a missing head from the chain's last event (a new chain starts from
-/// the genesis hash). Returns the last event's sequence number when the chain
-/// already had events, i.e. when this was a repair.
+/// the genesis hash). Returns the last event's sequence number when this
+/// made the head of a chain that already had events, i.e. a repair.
 async fn restore_head(tx: &mut Tx, chain_id: i64) -> crate::Result<Option<i64>> {
     let last: Option<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT seq, hash FROM audit_events WHERE chain_id = $1 ORDER BY seq DESC LIMIT 1")
         .bind(chain_id).fetch_optional(c).await)?;
     let (seq, hash) = last.clone().unwrap_or((0, GENESIS.to_owned()));
-    on_tx!(tx, c => sqlx::query("INSERT INTO audit_heads (chain_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (chain_id) DO NOTHING")
+    let inserted = on_tx!(tx, c => sqlx::query("INSERT INTO audit_heads (chain_id, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (chain_id) DO NOTHING")
         .bind(chain_id).bind(seq).bind(&hash).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(last.map(|(seq, _)| seq))
+    // Two first appends racing on a new chain: the one whose head lost the
+    // race repaired nothing (the other made the head).
+    Ok(last.filter(|_| inserted == 1).map(|(seq, _)| seq))
 }
 
 /// Insert the event at `seq` after `prev`, and set the head's hash to it.
@@ -249,7 +251,7 @@ pub async fn search(
 }
 
 /// What [`verify`] found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verification {
     pub chains: i64,
     pub events: i64,

@@ -86,7 +86,7 @@ pub async fn delete_expired_sessions(
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,

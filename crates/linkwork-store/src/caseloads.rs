@@ -9,7 +9,7 @@ use serde::Serialize;
 /// The open statuses: a referral someone is working on.
 const OPEN: &str = "('allocated', 'contacted', 'engaged')";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Caseload {
     pub link_worker_id: i64,
     pub link_worker_name: String,

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use linkwork_domain::Grant;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Note {
     pub id: i64,
     pub participant_id: i64,
@@ -22,7 +22,7 @@ pub struct Note {
     pub earlier_versions: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct NoteVersion {
     pub body: String,
     pub restricted: bool,
@@ -108,7 +108,7 @@ pub async fn edit_note(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct RiskFlag {
     pub id: i64,
     /// `suicide_self_harm`, `adult_protection`, `child_protection`, `domestic_abuse` or `other`.
@@ -169,7 +169,7 @@ pub async fn resolve_flag(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct Measure {
     pub id: i64,
     /// `swemwbs` or `ons4`.
@@ -214,7 +214,7 @@ pub async fn add_measure(
         .fetch_one(c).await)?)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Goal {
     pub id: i64,
     /// In the person's own words.
@@ -277,7 +277,7 @@ pub async fn review_goal(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct OnwardSupport {
     pub id: i64,
     /// `referral`, `signposting` or `accompanied`.
@@ -348,7 +348,7 @@ pub async fn update_onward(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Need {
     pub id: i64,
     /// A reason code (the referral reasons taxonomy), e.g. `housing`.
@@ -422,7 +422,7 @@ pub async fn set_need(
     Ok(id)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SafetyPlan {
     pub plan: String,
     pub written_by_name: Option<String>,
@@ -454,7 +454,7 @@ pub async fn write_safety_plan(
         .bind(grant.programme_id()).bind(participant_id).bind(plan).bind(by).bind(now).fetch_one(c).await)?)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SafeguardingAction {
     pub id: i64,
     /// `asp_referral`, `police_welfare_check`, `child_protection_referral` or `other`.

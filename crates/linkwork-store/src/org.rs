@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use linkwork_domain::{Grant, SiteScope};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Programme {
     pub id: i64,
     pub name: String,
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Area {
     pub id: i64,
     pub name: String,
@@ -24,7 +24,7 @@ pub struct Area {
     pub site_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Cluster {
     pub id: i64,
     pub area_id: i64,
@@ -34,7 +34,7 @@ pub struct Cluster {
     pub site_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Site {
     pub id: i64,
     /// Short code, unique in the programme (a GP practice uses its practice code).

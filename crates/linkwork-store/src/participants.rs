@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use linkwork_domain::{Grant, SiteScope};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Participant {
     pub id: i64,
     pub site_id: i64,
@@ -141,7 +141,7 @@ pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Partic
 /// A possible duplicate, seen across the whole programme (so that a person
 /// registered at another practice is not entered twice). Only ids and sites
 /// are returned: the caller shows details only of those within its scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Match {
     pub id: i64,
     pub site_id: i64,

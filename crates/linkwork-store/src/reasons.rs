@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use linkwork_domain::Grant;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Reason {
     /// Stable code, stored on referrals and needs.
     pub code: String,

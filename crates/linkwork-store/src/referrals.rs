@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use linkwork_domain::{Grant, SiteScope};
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Referral {
     pub id: i64,
     pub site_id: i64,
@@ -88,7 +88,7 @@ impl Lifecycle {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ContactAttempt {
     pub id: i64,
     pub at: DateTime<Utc>,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use linkwork_domain::Grant;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Consent {
     pub id: i64,
     /// `contact`, `share_gp` or `share_partner`.
@@ -60,7 +60,7 @@ pub async fn withdraw_consent(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Fund {
     pub id: i64,
     pub name: String,
@@ -118,7 +118,7 @@ pub async fn move_money(
     Ok(true)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Voucher {
     pub id: i64,
     pub fund_name: String,
@@ -140,7 +140,7 @@ pub async fn vouchers(
         .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Handover {
     pub id: i64,
     pub referral_id: i64,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use linkwork_domain::Grant;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
     pub programme_id: i64,
@@ -29,7 +29,7 @@ pub struct Credentials {
     pub disabled_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct SiteRef {
     pub id: i64,
     pub code: String,

@@ -4,6 +4,10 @@
 
 pub mod browser;
 
+/// The storage layer, for tests that play someone with the database's keys
+/// (tampering with the audit trail). The web crate itself cannot reach it.
+pub use linkwork_store as store;
+
 use chrono::TimeZone;
 use linkwork_app::users::UserInput;
 use linkwork_app::{App, Ctx, Settings};

@@ -81,7 +81,7 @@ async fn healthz() -> impl IntoResponse {
 
 /// The database answers.
 async fn readyz(State(s): State<WebState>) -> impl IntoResponse {
-    match s.app.db.ping().await {
+    match s.app.ready().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "database not reachable");

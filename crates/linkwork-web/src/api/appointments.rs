@@ -1,5 +1,6 @@
 //! Appointments over JSON.
 
+use super::views::Appointment;
 use super::{opt_id, path_id};
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, Problem};
@@ -9,8 +10,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_app::AppError;
+use linkwork_app::appointments::AppointmentFilter;
 use linkwork_app::appointments::{AppointmentInput, OutcomeInput};
-use linkwork_store::appointments::{Appointment, AppointmentFilter};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -63,7 +64,9 @@ pub async fn list_appointments(
         to: instant("to", &q.to)?,
         limit: 2000,
     };
-    Ok(Json(s.app.list_appointments(&u.ctx, &f).await?))
+    Ok(Json(super::views::list(
+        s.app.list_appointments(&u.ctx, &f).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -84,7 +87,7 @@ pub async fn book_appointment(
         .app
         .book_appointment(&u.ctx, b.referral_id, &b.appointment)
         .await?;
-    Ok((StatusCode::CREATED, Json(a)))
+    Ok((StatusCode::CREATED, Json(a.into())))
 }
 
 /// Record what happened (`version`, `status`); the first attended appointment makes the referral engaged.
@@ -99,6 +102,7 @@ pub async fn record_outcome(
     Ok(Json(
         s.app
             .set_appointment_status(&u.ctx, path_id(&id)?, &b)
-            .await?,
+            .await?
+            .into(),
     ))
 }

@@ -1,5 +1,6 @@
 //! The audit trail over JSON.
 
+use super::views::{Event, Verification};
 use super::{Listing, paging};
 use crate::WebState;
 use crate::error::{ApiError, Problem};
@@ -9,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use linkwork_app::AppError;
-use linkwork_store::audit::{Event, Verification};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -57,7 +57,7 @@ pub async fn search_audit(
     let f = parse(&q, limit, offset).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let (items, total) = s.app.search_audit(&u.ctx, &f).await?;
     Ok(Json(Listing {
-        items,
+        items: super::views::list(items),
         total,
         limit,
         offset,
@@ -70,5 +70,5 @@ pub async fn verify_audit(
     State(s): State<WebState>,
     u: ApiUser,
 ) -> Result<Json<Verification>, ApiError> {
-    Ok(Json(s.app.verify_audit(&u.ctx).await?))
+    Ok(Json(s.app.verify_audit(&u.ctx).await?.into()))
 }

@@ -1,5 +1,6 @@
 //! Caseloads over JSON (managers).
 
+use super::views::Caseload;
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, Problem};
 use crate::session::ApiUser;
@@ -7,7 +8,6 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_app::caseloads::CaseloadMove;
-use linkwork_store::caseloads::Caseload;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -24,7 +24,7 @@ pub async fn list_caseloads(
     State(s): State<WebState>,
     u: ApiUser,
 ) -> Result<Json<Vec<Caseload>>, ApiError> {
-    Ok(Json(s.app.caseloads(&u.ctx).await?))
+    Ok(Json(super::views::list(s.app.caseloads(&u.ctx).await?)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

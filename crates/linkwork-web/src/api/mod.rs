@@ -11,6 +11,7 @@ mod reasons;
 mod referrals;
 mod support;
 mod users;
+pub mod views;
 
 use crate::WebState;
 use crate::error::ApiError;

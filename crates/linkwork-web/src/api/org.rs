@@ -1,5 +1,6 @@
 //! Sites, areas and clusters over JSON.
 
+use super::views::{Area, Cluster, Site};
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, Problem};
@@ -10,8 +11,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use linkwork_app::import::ImportReport;
+use linkwork_app::org::SiteFilter;
 use linkwork_app::org::{NameInput, SiteInput};
-use linkwork_store::org::{Area, Cluster, Site, SiteFilter};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -61,7 +62,7 @@ pub async fn list_sites(
     };
     let (items, total) = s.app.list_sites(&u.ctx, &f).await?;
     Ok(Json(Listing {
-        items,
+        items: super::views::list(items),
         total,
         limit,
         offset,
@@ -75,7 +76,7 @@ pub async fn get_site(
     u: ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Site>, ApiError> {
-    Ok(Json(s.app.get_site(&u.ctx, path_id(&id)?).await?))
+    Ok(Json(s.app.get_site(&u.ctx, path_id(&id)?).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/sites", tag = "organisation", request_body = SiteInput, responses(
@@ -86,7 +87,10 @@ pub async fn create_site(
     ApiJson(input): ApiJson<SiteInput>,
 ) -> Result<(StatusCode, Json<Site>), ApiError> {
     let id = s.app.create_site(&u.ctx, &input).await?;
-    Ok((StatusCode::CREATED, Json(s.app.get_site(&u.ctx, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.get_site(&u.ctx, id).await?.into()),
+    ))
 }
 
 /// A replacement for a record, with the `version` that was read: a stale
@@ -108,7 +112,7 @@ pub async fn update_site(
 ) -> Result<Json<Site>, ApiError> {
     let id = path_id(&id)?;
     s.app.update_site(&u.ctx, id, b.version, &b.site).await?;
-    Ok(Json(s.app.get_site(&u.ctx, id).await?))
+    Ok(Json(s.app.get_site(&u.ctx, id).await?.into()))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -141,7 +145,7 @@ pub async fn list_areas(
     State(s): State<WebState>,
     u: ApiUser,
 ) -> Result<Json<Vec<Area>>, ApiError> {
-    Ok(Json(s.app.list_areas(&u.ctx).await?))
+    Ok(Json(super::views::list(s.app.list_areas(&u.ctx).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/areas", tag = "organisation", request_body = NameInput, responses(
@@ -152,7 +156,10 @@ pub async fn create_area(
     ApiJson(input): ApiJson<NameInput>,
 ) -> Result<(StatusCode, Json<Area>), ApiError> {
     let id = s.app.create_area(&u.ctx, &input).await?;
-    Ok((StatusCode::CREATED, Json(s.app.get_area(&u.ctx, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.get_area(&u.ctx, id).await?.into()),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -172,7 +179,7 @@ pub async fn update_area(
 ) -> Result<Json<Area>, ApiError> {
     let id = path_id(&id)?;
     s.app.update_area(&u.ctx, id, b.version, &b.input).await?;
-    Ok(Json(s.app.get_area(&u.ctx, id).await?))
+    Ok(Json(s.app.get_area(&u.ctx, id).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/clusters", tag = "organisation", responses((status = 200, body = Vec<Cluster>)))]
@@ -180,7 +187,7 @@ pub async fn list_clusters(
     State(s): State<WebState>,
     u: ApiUser,
 ) -> Result<Json<Vec<Cluster>>, ApiError> {
-    Ok(Json(s.app.list_clusters(&u.ctx).await?))
+    Ok(Json(super::views::list(s.app.list_clusters(&u.ctx).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/clusters", tag = "organisation", request_body = NameInput, responses(
@@ -193,7 +200,7 @@ pub async fn create_cluster(
     let id = s.app.create_cluster(&u.ctx, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.get_cluster(&u.ctx, id).await?),
+        Json(s.app.get_cluster(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -209,5 +216,5 @@ pub async fn update_cluster(
     s.app
         .update_cluster(&u.ctx, id, b.version, &b.input)
         .await?;
-    Ok(Json(s.app.get_cluster(&u.ctx, id).await?))
+    Ok(Json(s.app.get_cluster(&u.ctx, id).await?.into()))
 }

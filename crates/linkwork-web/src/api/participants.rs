@@ -1,5 +1,6 @@
 //! People (participants) over JSON.
 
+use super::views::{CaseWork, Participant};
 use super::{Listing, paging, path_id};
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, Problem};
@@ -10,11 +11,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use linkwork_app::casework::{
-    CaseWork, FlagInput, GoalInput, GoalReviewInput, MeasureInput, NeedInput, NoteInput,
-    OnwardInput, SafeguardingInput, SafetyPlanInput,
+    FlagInput, GoalInput, GoalReviewInput, MeasureInput, NeedInput, NoteInput, OnwardInput,
+    SafeguardingInput, SafetyPlanInput,
 };
 use linkwork_app::participants::{MergeInput, ParticipantInput, PossibleDuplicate, Registered};
-use linkwork_store::participants::Participant;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -48,7 +48,7 @@ pub async fn merge_participant(
 ) -> Result<Json<Participant>, ApiError> {
     let id = path_id(&id)?;
     s.app.merge_participants(&u.ctx, id, &b).await?;
-    Ok(Json(s.app.get_participant(&u.ctx, id).await?))
+    Ok(Json(s.app.get_participant(&u.ctx, id).await?.into()))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -75,7 +75,7 @@ pub async fn search_participants(
         .search_participants(&u.ctx, &q.q, limit, offset)
         .await?;
     Ok(Json(Listing {
-        items,
+        items: super::views::list(items),
         total,
         limit,
         offset,
@@ -90,7 +90,9 @@ pub async fn get_participant(
     u: ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Participant>, ApiError> {
-    Ok(Json(s.app.get_participant(&u.ctx, path_id(&id)?).await?))
+    Ok(Json(
+        s.app.get_participant(&u.ctx, path_id(&id)?).await?.into(),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -139,7 +141,7 @@ pub async fn register_participant(
             Ok((
                 StatusCode::CREATED,
                 Json(RegisteredParticipant {
-                    participant,
+                    participant: participant.into(),
                     warnings,
                 }),
             )
@@ -185,7 +187,7 @@ pub async fn update_participant(
         .await?;
     let participant = s.app.get_participant(&u.ctx, id).await?;
     Ok(Json(RegisteredParticipant {
-        participant,
+        participant: participant.into(),
         warnings,
     }))
 }
@@ -225,7 +227,7 @@ pub async fn get_casework(
     u: ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<CaseWork>, ApiError> {
-    Ok(Json(s.app.case_work(&u.ctx, path_id(&id)?).await?))
+    Ok(Json(s.app.case_work(&u.ctx, path_id(&id)?).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/participants/{id}/notes", tag = "participants", request_body = NoteInput, responses(
@@ -240,7 +242,7 @@ pub async fn add_note(
     s.app.add_note(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -264,7 +266,7 @@ pub async fn edit_note(
     s.app
         .edit_note(&u.ctx, id, path_id(&note)?, b.version, &b.note)
         .await?;
-    Ok(Json(s.app.case_work(&u.ctx, id).await?))
+    Ok(Json(s.app.case_work(&u.ctx, id).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/participants/{id}/risk-flags", tag = "participants", request_body = FlagInput, responses(
@@ -279,7 +281,7 @@ pub async fn raise_flag(
     s.app.raise_flag(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -292,7 +294,7 @@ pub async fn resolve_flag(
 ) -> Result<Json<CaseWork>, ApiError> {
     let id = path_id(&id)?;
     s.app.resolve_flag(&u.ctx, id, path_id(&flag)?).await?;
-    Ok(Json(s.app.case_work(&u.ctx, id).await?))
+    Ok(Json(s.app.case_work(&u.ctx, id).await?.into()))
 }
 
 /// Record SWEMWBS (seven answers 1–5, scored with the published metric table) or ONS4.
@@ -308,7 +310,7 @@ pub async fn add_measure(
     s.app.add_measure(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -324,7 +326,7 @@ pub async fn add_goal(
     s.app.add_goal(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -340,7 +342,7 @@ pub async fn review_goal(
     s.app.review_goal(&u.ctx, id, path_id(&goal)?, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -357,7 +359,7 @@ pub async fn add_onward(
     s.app.add_onward(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -372,7 +374,7 @@ pub async fn update_onward(
 ) -> Result<Json<CaseWork>, ApiError> {
     let id = path_id(&id)?;
     s.app.update_onward(&u.ctx, id, path_id(&item)?, &b).await?;
-    Ok(Json(s.app.case_work(&u.ctx, id).await?))
+    Ok(Json(s.app.case_work(&u.ctx, id).await?.into()))
 }
 
 /// Record a need (a reason code) or its new status; every status is kept with its date.
@@ -388,7 +390,7 @@ pub async fn set_need(
     s.app.set_need(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -405,7 +407,7 @@ pub async fn write_safety_plan(
     s.app.write_safety_plan(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -422,6 +424,6 @@ pub async fn record_safeguarding(
     s.app.record_safeguarding(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }

@@ -1,5 +1,6 @@
 //! The programme's reasons for referral over JSON.
 
+use super::views::Reason;
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
@@ -8,7 +9,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
 use linkwork_app::reasons::ReasonInput;
-use linkwork_store::reasons::Reason;
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -23,7 +23,7 @@ pub async fn list_reasons(
     State(s): State<WebState>,
     u: ApiUser,
 ) -> Result<Json<Vec<Reason>>, ApiError> {
-    Ok(Json(s.app.reasons(&u.ctx).await?))
+    Ok(Json(super::views::list(s.app.reasons(&u.ctx).await?)))
 }
 
 /// Add a reason (`label`); its code is made from the label.
@@ -57,5 +57,6 @@ async fn find(s: &WebState, u: &ApiUser, code: &str) -> Result<Reason, ApiError>
         .await?
         .into_iter()
         .find(|r| r.code == code)
+        .map(Reason::from)
         .ok_or(ApiError(linkwork_app::AppError::NotFound))
 }

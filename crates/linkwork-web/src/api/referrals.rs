@@ -1,5 +1,7 @@
 //! Referrals over JSON.
 
+use super::views::Referral;
+use super::views::ReferralDetail;
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, Problem};
@@ -8,8 +10,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use linkwork_app::referrals::{ContactInput, ReferralDetail, ReferralInput, StatusChange};
-use linkwork_store::referrals::{Referral, ReferralFilter};
+use linkwork_app::referrals::ReferralFilter;
+use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -56,7 +58,7 @@ pub async fn list_referrals(
     };
     let (items, total) = s.app.list_referrals(&u.ctx, &f).await?;
     Ok(Json(Listing {
-        items,
+        items: super::views::list(items),
         total,
         limit,
         offset,
@@ -70,7 +72,9 @@ pub async fn get_referral(
     u: ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReferralDetail>, ApiError> {
-    Ok(Json(s.app.get_referral(&u.ctx, path_id(&id)?).await?))
+    Ok(Json(
+        s.app.get_referral(&u.ctx, path_id(&id)?).await?.into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/referrals", tag = "referrals", request_body = ReferralInput, responses(
@@ -83,7 +87,7 @@ pub async fn make_referral(
     let id = s.app.make_referral(&u.ctx, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.get_referral(&u.ctx, id).await?),
+        Json(s.app.get_referral(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -98,7 +102,7 @@ pub async fn allocate_referral(
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;
     s.app.allocate_referral(&u.ctx, id, &b).await?;
-    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?.into()))
 }
 
 /// Decline a new referral at triage (`version`, `reason`); records SNOMED CT 871711000000103.
@@ -112,7 +116,7 @@ pub async fn decline_referral(
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;
     s.app.decline_referral(&u.ctx, id, &b).await?;
-    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/referrals/{id}/contact-attempts", tag = "referrals", request_body = ContactInput, responses(
@@ -127,7 +131,7 @@ pub async fn record_contact(
     s.app.record_contact(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.get_referral(&u.ctx, id).await?),
+        Json(s.app.get_referral(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -142,7 +146,7 @@ pub async fn close_referral(
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;
     s.app.close_referral(&u.ctx, id, &b).await?;
-    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?.into()))
 }
 
 /// Reopen a closed or declined referral (`version`): the door is always open.
@@ -156,5 +160,5 @@ pub async fn reopen_referral(
 ) -> Result<Json<ReferralDetail>, ApiError> {
     let id = path_id(&id)?;
     s.app.reopen_referral(&u.ctx, id, &b).await?;
-    Ok(Json(s.app.get_referral(&u.ctx, id).await?))
+    Ok(Json(s.app.get_referral(&u.ctx, id).await?.into()))
 }

@@ -1,6 +1,8 @@
 //! Consent, vouchers, funds and handovers over JSON.
 
 use super::path_id;
+use super::views::CaseWork;
+use super::views::{Fund, Handover};
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, Problem};
 use crate::session::ApiUser;
@@ -8,9 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use linkwork_app::casework::CaseWork;
 use linkwork_app::support::{ConsentInput, FundInput, HandoverInput, MoneyInput};
-use linkwork_store::support::{Fund, Handover};
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -39,7 +39,7 @@ pub async fn record_consent(
     s.app.record_consent(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -52,7 +52,7 @@ pub async fn withdraw_consent(
 ) -> Result<Json<CaseWork>, ApiError> {
     let id = path_id(&id)?;
     s.app.withdraw_consent(&u.ctx, id, path_id(&c)?).await?;
-    Ok(Json(s.app.case_work(&u.ctx, id).await?))
+    Ok(Json(s.app.case_work(&u.ctx, id).await?.into()))
 }
 
 /// Issue a voucher (`fund_id`, `amount` in pounds); a fund never goes below zero.
@@ -68,7 +68,7 @@ pub async fn issue_voucher(
     s.app.issue_voucher(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.case_work(&u.ctx, id).await?),
+        Json(s.app.case_work(&u.ctx, id).await?.into()),
     ))
 }
 
@@ -77,7 +77,7 @@ pub async fn list_funds(
     State(s): State<WebState>,
     u: ApiUser,
 ) -> Result<Json<Vec<Fund>>, ApiError> {
-    Ok(Json(s.app.list_funds(&u.ctx).await?))
+    Ok(Json(super::views::list(s.app.list_funds(&u.ctx).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/funds", tag = "funds", request_body = FundInput, responses(
@@ -88,7 +88,10 @@ pub async fn create_fund(
     ApiJson(b): ApiJson<FundInput>,
 ) -> Result<(StatusCode, Json<Vec<Fund>>), ApiError> {
     s.app.create_fund(&u.ctx, &b).await?;
-    Ok((StatusCode::CREATED, Json(s.app.list_funds(&u.ctx).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(super::views::list(s.app.list_funds(&u.ctx).await?)),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/funds/top-ups", tag = "funds", request_body = MoneyInput, responses(
@@ -99,7 +102,7 @@ pub async fn top_up_fund(
     ApiJson(b): ApiJson<MoneyInput>,
 ) -> Result<Json<Vec<Fund>>, ApiError> {
     s.app.top_up_fund(&u.ctx, &b).await?;
-    Ok(Json(s.app.list_funds(&u.ctx).await?))
+    Ok(Json(super::views::list(s.app.list_funds(&u.ctx).await?)))
 }
 
 /// Hand a case to the link worker of the person's new practice (`site_id`, `link_worker_id`, `summary`).
@@ -115,7 +118,9 @@ pub async fn hand_over(
     s.app.hand_over(&u.ctx, id, &b).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.app.referral_handovers(&u.ctx, id).await?),
+        Json(super::views::list(
+            s.app.referral_handovers(&u.ctx, id).await?,
+        )),
     ))
 }
 
@@ -125,7 +130,9 @@ pub async fn handovers_waiting(
     State(s): State<WebState>,
     u: ApiUser,
 ) -> Result<Json<Vec<Handover>>, ApiError> {
-    Ok(Json(s.app.handovers_waiting(&u.ctx).await?))
+    Ok(Json(super::views::list(
+        s.app.handovers_waiting(&u.ctx).await?,
+    )))
 }
 
 #[utoipa::path(post, path = "/api/v1/handovers/{id}/acknowledge", tag = "referrals", responses(

@@ -1,5 +1,7 @@
 //! Users over JSON.
 
+use super::views::User;
+use super::views::UserDetail;
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, Problem};
@@ -9,9 +11,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_app::AppError;
-use linkwork_app::users::{UserDetail, UserInput};
+use linkwork_app::users::UserFilter;
+use linkwork_app::users::UserInput;
 use linkwork_domain::Role;
-use linkwork_store::users::{User, UserFilter};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -61,7 +63,7 @@ pub async fn list_users(
     };
     let (items, total) = s.app.list_users(&u.ctx, &f).await?;
     Ok(Json(Listing {
-        items,
+        items: super::views::list(items),
         total,
         limit,
         offset,
@@ -75,7 +77,7 @@ pub async fn get_user(
     u: ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<UserDetail>, ApiError> {
-    Ok(Json(s.app.get_user(&u.ctx, path_id(&id)?).await?))
+    Ok(Json(s.app.get_user(&u.ctx, path_id(&id)?).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput, responses(
@@ -86,7 +88,10 @@ pub async fn create_user(
     ApiJson(input): ApiJson<UserInput>,
 ) -> Result<(StatusCode, Json<UserDetail>), ApiError> {
     let id = s.app.create_user(&u.ctx, &input).await?;
-    Ok((StatusCode::CREATED, Json(s.app.get_user(&u.ctx, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.get_user(&u.ctx, id).await?.into()),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -114,7 +119,7 @@ pub async fn update_user(
         ..Default::default()
     };
     s.app.update_user(&u.ctx, id, b.version, &input).await?;
-    Ok(Json(s.app.get_user(&u.ctx, id).await?))
+    Ok(Json(s.app.get_user(&u.ctx, id).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "users", responses(

@@ -14,11 +14,11 @@ use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Europe::London;
 use linkwork_app::AppError;
+use linkwork_app::appointments::Appointment;
 use linkwork_app::appointments::{AppointmentInput, OutcomeInput};
 use linkwork_domain::appointment::{MODES, STATUSES};
 use linkwork_domain::referral::label_of;
 use linkwork_domain::{FieldErrors, Permission};
-use linkwork_store::appointments::Appointment;
 use maud::{Markup, html};
 use serde::Deserialize;
 

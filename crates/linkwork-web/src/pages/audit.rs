@@ -11,8 +11,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::London;
+use linkwork_app::audit::Filter;
 use linkwork_domain::FieldErrors;
-use linkwork_store::audit::Filter;
 use maud::html;
 use serde::Deserialize;
 

@@ -12,15 +12,15 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
+use linkwork_app::casework::RiskFlag;
 use linkwork_app::casework::{
     CaseWork, FlagInput, GOAL_STATUSES, GoalInput, GoalReviewInput, MeasureInput, NEED_STATUSES,
     NeedInput, NoteInput, ONWARD_KINDS, ONWARD_STATUSES, OnwardInput, SAFEGUARDING_KINDS,
     SafeguardingInput, SafetyPlanInput,
 };
+use linkwork_app::reasons::Reason;
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS, label_of};
-use linkwork_store::casework::RiskFlag;
-use linkwork_store::reasons::Reason;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -684,7 +684,7 @@ async fn plan(
         .app
         .list_appointments(
             &page.ctx,
-            &linkwork_store::appointments::AppointmentFilter {
+            &linkwork_app::appointments::AppointmentFilter {
                 from: Some(now),
                 limit: 2000,
                 ..Default::default()

@@ -8,9 +8,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
+use linkwork_app::org::SiteFilter;
+use linkwork_app::referrals::ReferralFilter;
 use linkwork_domain::{Permission, Role};
-use linkwork_store::org::SiteFilter;
-use linkwork_store::referrals::ReferralFilter;
 use maud::html;
 
 pub fn routes() -> Router<WebState> {

@@ -11,9 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
+use linkwork_app::participants::Participant;
 use linkwork_app::participants::{MergeInput, merge_conflict};
 use linkwork_domain::FieldErrors;
-use linkwork_store::participants::Participant;
 use maud::{Markup, html};
 use serde::Deserialize;
 

@@ -10,13 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use linkwork_app::org::SiteFilter;
+use linkwork_app::participants::Participant;
 use linkwork_app::participants::{
     CONTACT_METHODS, ParticipantInput, PossibleDuplicate, Registered, SEXES,
 };
 use linkwork_app::{AppError, Ctx};
 use linkwork_domain::{FieldErrors, Permission};
-use linkwork_store::org::SiteFilter;
-use linkwork_store::participants::Participant;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -354,7 +354,7 @@ pub async fn render_record(
     }
     let funds = state.app.list_funds(&page.ctx).await?;
     let reasons = state.app.reasons(&page.ctx).await?;
-    let filter = linkwork_store::referrals::ReferralFilter {
+    let filter = linkwork_app::referrals::ReferralFilter {
         participant_id: Some(id),
         limit: 100,
         ..Default::default()

@@ -13,12 +13,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
+use linkwork_app::org::SiteFilter;
+use linkwork_app::reasons::Reason;
 use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
+use linkwork_app::referrals::{Referral, ReferralFilter};
 use linkwork_domain::referral::{self as rules, ClosureReason, ReferralStatus, label_of};
 use linkwork_domain::{FieldErrors, Permission, Role};
-use linkwork_store::org::SiteFilter;
-use linkwork_store::reasons::Reason;
-use linkwork_store::referrals::{Referral, ReferralFilter};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -331,7 +331,7 @@ pub async fn render_with(
         Vec::new()
     };
     let appointments = if worker {
-        let f = linkwork_store::appointments::AppointmentFilter {
+        let f = linkwork_app::appointments::AppointmentFilter {
             referral_id: Some(id),
             limit: 500,
             ..Default::default()

@@ -11,11 +11,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::org::SiteInput;
+use linkwork_app::org::{Site, SiteFilter};
+use linkwork_app::users::UserFilter;
 use linkwork_app::{AppError, Ctx};
 use linkwork_domain::text::SiteKind;
 use linkwork_domain::{FieldErrors, Permission};
-use linkwork_store::org::{Site, SiteFilter};
-use linkwork_store::users::UserFilter;
 use maud::{Markup, html};
 use serde::Deserialize;
 

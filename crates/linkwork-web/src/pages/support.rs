@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
 use linkwork_app::casework::CaseWork;
+use linkwork_app::support::Fund;
 use linkwork_app::support::{
     CONSENT_KINDS, ConsentInput, FUND_KINDS, FundInput, HandoverInput, MoneyInput, pounds,
 };
 use linkwork_domain::referral::label_of;
 use linkwork_domain::{FieldErrors, Permission};
-use linkwork_store::support::Fund;
 use maud::{Markup, html};
 use serde::Deserialize;
 

@@ -11,10 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
+use linkwork_app::org::SiteFilter;
+use linkwork_app::users::UserFilter;
 use linkwork_app::users::UserInput;
 use linkwork_domain::{FieldErrors, Permission, Role};
-use linkwork_store::org::SiteFilter;
-use linkwork_store::users::UserFilter;
 use maud::html;
 use serde::Deserialize;
 

@@ -117,7 +117,7 @@ both!(pages_are_refused_by_role_and_programme, |t| {
         .app
         .search_audit(
             &users[0].ctx,
-            &linkwork_store::audit::Filter {
+            &linkwork_testkit::store::audit::Filter {
                 limit: 500,
                 ..Default::default()
             },

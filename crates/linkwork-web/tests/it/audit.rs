@@ -58,20 +58,23 @@ both!(
     |t| {
         let org = t.organisation("Programme A").await;
         let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
-        let refused = linkwork_store::dialect::execute_raw_for_tests(
+        let refused = linkwork_testkit::store::dialect::execute_raw_for_tests(
             &t.db,
             "UPDATE audit_events SET actor = 'someone else'",
         )
         .await;
         assert!(refused.is_err(), "the table is append-only");
-        let refused =
-            linkwork_store::dialect::execute_raw_for_tests(&t.db, "DELETE FROM audit_events").await;
+        let refused = linkwork_testkit::store::dialect::execute_raw_for_tests(
+            &t.db,
+            "DELETE FROM audit_events",
+        )
+        .await;
         assert!(refused.is_err(), "the table is append-only");
         // Someone with the database's keys removes the guard and edits a record.
-        linkwork_store::dialect::drop_audit_guards_for_tests(&t.db)
+        linkwork_testkit::store::dialect::drop_audit_guards_for_tests(&t.db)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        linkwork_store::dialect::execute_raw_for_tests(
+        linkwork_testkit::store::dialect::execute_raw_for_tests(
             &t.db,
             "UPDATE audit_events SET detail = 'nothing to see' WHERE action = 'site.create'",
         )
@@ -91,10 +94,10 @@ both!(
 both!(removing_the_newest_audit_records_is_detected, |t| {
     let org = t.organisation("Programme A").await;
     let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
-    linkwork_store::dialect::drop_audit_guards_for_tests(&t.db)
+    linkwork_testkit::store::dialect::drop_audit_guards_for_tests(&t.db)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    linkwork_store::dialect::execute_raw_for_tests(
+    linkwork_testkit::store::dialect::execute_raw_for_tests(
         &t.db,
         "DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)",
     )
@@ -119,7 +122,7 @@ fn key() -> linkwork_app::audit::CheckpointKey {
 }
 
 async fn raw(t: &linkwork_testkit::TestApp, sql: &str) {
-    linkwork_store::dialect::execute_raw_for_tests(&t.db, sql)
+    linkwork_testkit::store::dialect::execute_raw_for_tests(&t.db, sql)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
@@ -130,7 +133,7 @@ async fn verify(
         &linkwork_app::audit::Checkpoint,
         &linkwork_app::audit::CheckpointKey,
     )>,
-) -> linkwork_store::audit::Verification {
+) -> linkwork_testkit::store::audit::Verification {
     t.app.verify_all_audit(cp).await.unwrap()
 }
 
@@ -139,22 +142,27 @@ both!(
     |t| {
         let org = t.organisation("Programme A").await;
         let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
-        let refused =
-            linkwork_store::dialect::execute_raw_for_tests(&t.db, "DELETE FROM audit_heads").await;
+        let refused = linkwork_testkit::store::dialect::execute_raw_for_tests(
+            &t.db,
+            "DELETE FROM audit_heads",
+        )
+        .await;
         assert!(refused.is_err(), "heads cannot be deleted");
-        let refused = linkwork_store::dialect::execute_raw_for_tests(
+        let refused = linkwork_testkit::store::dialect::execute_raw_for_tests(
             &t.db,
             "UPDATE audit_heads SET seq = seq - 1",
         )
         .await;
         assert!(refused.is_err(), "heads cannot be rewound");
         if t.kind == linkwork_testkit::Kind::Postgres {
-            let refused =
-                linkwork_store::dialect::execute_raw_for_tests(&t.db, "TRUNCATE audit_events")
-                    .await;
+            let refused = linkwork_testkit::store::dialect::execute_raw_for_tests(
+                &t.db,
+                "TRUNCATE audit_events",
+            )
+            .await;
             assert!(refused.is_err(), "the events cannot be truncated");
         }
-        linkwork_store::dialect::drop_audit_guards_for_tests(&t.db)
+        linkwork_testkit::store::dialect::drop_audit_guards_for_tests(&t.db)
             .await
             .unwrap();
         raw(&t, "DELETE FROM audit_heads").await;
@@ -202,7 +210,7 @@ both!(a_removed_programme_chain_is_reported, |t| {
     let _other = t.organisation("Programme B").await;
     let cp_key = key();
     let cp = t.app.audit_checkpoint(&cp_key).await.unwrap();
-    linkwork_store::dialect::drop_audit_guards_for_tests(&t.db)
+    linkwork_testkit::store::dialect::drop_audit_guards_for_tests(&t.db)
         .await
         .unwrap();
     let p = org.programme_id;
@@ -242,7 +250,7 @@ both!(
         // Someone with the database's keys removes the newest events and rewinds
         // the head to match, so that the database agrees with itself.
         let p = org.programme_id;
-        linkwork_store::dialect::drop_audit_guards_for_tests(&t.db)
+        linkwork_testkit::store::dialect::drop_audit_guards_for_tests(&t.db)
             .await
             .unwrap();
         raw(

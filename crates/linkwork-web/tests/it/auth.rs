@@ -275,7 +275,7 @@ both!(failed_sign_ins_are_throttled_per_address, |t| {
         .app
         .search_audit(
             &t.user(org.programme_id, Role::Administrator, &[]).await.ctx,
-            &linkwork_store::audit::Filter {
+            &linkwork_testkit::store::audit::Filter {
                 action: Some("session.sign_in".into()),
                 limit: 10,
                 ..Default::default()

@@ -159,7 +159,7 @@ both!(bad_site_input_names_every_field_and_writes_nothing, |t| {
         .app
         .list_sites(
             &admin.ctx,
-            &linkwork_store::org::SiteFilter {
+            &linkwork_testkit::store::org::SiteFilter {
                 limit: 100,
                 ..Default::default()
             },

@@ -1,0 +1,283 @@
+//! The API's response types: the JSON contract, kept apart from the app's
+//! (and so the database's) row types. Each is filled field by field from the
+//! app's view, so a column can change without changing the API by accident:
+//! the compiler points at the one line here that must decide.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An API type with its fields, and how it is made from the app's view of
+/// the same thing (each field converted with `Into`).
+macro_rules! view {
+    ($(#[$m:meta])* $name:ident from $src:path { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Serialize, ToSchema)]
+        pub struct $name { $($(#[$fm])* pub $field: $ty),* }
+
+        impl From<$src> for $name {
+            fn from(v: $src) -> Self {
+                Self { $($field: v.$field.into()),* }
+            }
+        }
+    };
+}
+
+fn all<T, V: From<T>>(items: Vec<T>) -> Vec<V> {
+    items.into_iter().map(V::from).collect()
+}
+
+view!(
+    /// A GP practice, food bank, partner organisation or other place.
+    Site from linkwork_app::org::Site {
+    id: i64, code: String, name: String,
+    /// `gp_practice`, `food_bank`, `partner_organisation`, `community_venue` or `other`.
+    kind: String,
+    cluster_id: i64, cluster_name: String, area_id: i64, area_name: String,
+    practice_code: Option<String>, list_size: Option<i64>, deep_end: bool,
+    address: Option<String>, postcode: Option<String>, phone: Option<String>, active: bool,
+    /// Send back with a change: a stale version is refused.
+    version: i64, updated_at: DateTime<Utc>,
+});
+
+view!(Area from linkwork_app::org::Area {
+    id: i64, name: String, version: i64, cluster_count: i64, site_count: i64,
+});
+
+view!(Cluster from linkwork_app::org::Cluster {
+    id: i64, area_id: i64, area_name: String, name: String, version: i64, site_count: i64,
+});
+
+view!(
+    /// A member of staff.
+    User from linkwork_app::users::User {
+    id: i64, programme_id: i64, email: String, name: String,
+    /// `administrator`, `manager`, `link-worker`, `practice-staff` or `partner`.
+    role: String,
+    disabled_at: Option<DateTime<Utc>>, version: i64, created_at: DateTime<Utc>,
+});
+
+view!(SiteRef from linkwork_app::users::SiteRef { id: i64, code: String, name: String });
+
+/// A member of staff and the sites they work at.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserDetail {
+    #[serde(flatten)]
+    pub user: User,
+    pub sites: Vec<SiteRef>,
+}
+
+impl From<linkwork_app::users::UserDetail> for UserDetail {
+    fn from(v: linkwork_app::users::UserDetail) -> Self {
+        Self {
+            user: v.user.into(),
+            sites: all(v.sites),
+        }
+    }
+}
+
+view!(
+    /// One audit event.
+    Event from linkwork_app::audit::Event {
+    id: i64, chain_id: i64, seq: i64, at: DateTime<Utc>, programme_id: Option<i64>,
+    actor_user_id: Option<i64>, actor: String, action: String, object_type: String,
+    object_id: String, request_id: String,
+    /// `success`, `refused` or `failed`.
+    outcome: String,
+    detail: String, prev_hash: String, hash: String,
+});
+
+view!(
+    /// What verifying the audit trail found.
+    Verification from linkwork_app::audit::Verification {
+    chains: i64, events: i64,
+    /// Empty when the trail is whole.
+    problems: Vec<String>,
+    /// Repairs the service made itself, each on the record.
+    notices: Vec<String>,
+});
+
+view!(
+    /// A person supported by the programme.
+    Participant from linkwork_app::participants::Participant {
+    id: i64, site_id: i64, site_name: String, given_name: String, family_name: String,
+    preferred_name: Option<String>, date_of_birth: NaiveDate, chi_number: Option<String>,
+    nhs_number: Option<String>, sex: Option<String>, phone: Option<String>, email: Option<String>,
+    address: Option<String>, postcode: Option<String>, preferred_contact: Option<String>,
+    contact_times: Option<String>, language: Option<String>, interpreter_needed: bool,
+    accessibility_needs: Option<String>, emergency_contact: Option<String>, version: i64,
+    created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    /// Set when this record was merged into another (it is then read-only).
+    merged_into: Option<i64>,
+});
+
+view!(
+    /// A referral to the programme.
+    Referral from linkwork_app::referrals::Referral {
+    id: i64, site_id: i64, site_name: String, participant_id: Option<i64>, person_name: String,
+    person_date_of_birth: Option<NaiveDate>, person_chi_number: Option<String>,
+    person_phone: Option<String>, source: String, referrer: Option<String>, received_on: NaiveDate,
+    urgency: String, reasons: String, details: Option<String>, status: String,
+    link_worker_id: Option<i64>, link_worker_name: Option<String>, decline_reason: Option<String>,
+    closure_reason: Option<String>, closed_on: Option<NaiveDate>, snomed_code: String, version: i64,
+    created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+});
+
+view!(ContactAttempt from linkwork_app::referrals::ContactAttempt {
+    id: i64, at: DateTime<Utc>, method: String, outcome: String, note: Option<String>,
+    user_name: Option<String>,
+});
+
+/// A referral with its contact attempts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReferralDetail {
+    #[serde(flatten)]
+    pub referral: Referral,
+    pub contact_attempts: Vec<ContactAttempt>,
+}
+
+impl From<linkwork_app::referrals::ReferralDetail> for ReferralDetail {
+    fn from(v: linkwork_app::referrals::ReferralDetail) -> Self {
+        Self {
+            referral: v.referral.into(),
+            contact_attempts: all(v.contact_attempts),
+        }
+    }
+}
+
+view!(
+    /// An appointment with a link worker.
+    Appointment from linkwork_app::appointments::Appointment {
+    id: i64, referral_id: i64, participant_id: Option<i64>, person_name: String, site_id: i64,
+    site_name: String, link_worker_id: Option<i64>, link_worker_name: Option<String>,
+    starts_at: DateTime<Utc>, duration_minutes: i64, mode: String, status: String,
+    notes: Option<String>, version: i64,
+});
+
+view!(Reason from linkwork_app::reasons::Reason {
+    code: String, label: String, position: i64, retired_at: Option<DateTime<Utc>>,
+});
+
+view!(
+    /// Open referrals of one link worker at one practice.
+    Caseload from linkwork_app::caseloads::Caseload {
+    link_worker_id: i64, link_worker_name: String, disabled: bool, site_id: i64,
+    site_name: String, open_referrals: i64,
+});
+
+view!(
+    /// A voucher fund and what is left in it.
+    Fund from linkwork_app::support::Fund {
+    id: i64, name: String, funder: Option<String>, kind: String, balance_pence: i64,
+});
+
+view!(Handover from linkwork_app::support::Handover {
+    id: i64, referral_id: i64, person_name: String, from_site_name: String, to_site_name: String,
+    from_worker_name: Option<String>, to_worker_id: i64, summary: String, created_at: DateTime<Utc>,
+    acknowledged_at: Option<DateTime<Utc>>,
+});
+
+view!(Consent from linkwork_app::support::Consent {
+    id: i64, kind: String, partner: Option<String>, recorded_by_name: Option<String>,
+    recorded_at: DateTime<Utc>, withdrawn_at: Option<DateTime<Utc>>,
+});
+
+view!(Voucher from linkwork_app::support::Voucher {
+    id: i64, fund_name: String, kind: String, amount_pence: i64, note: Option<String>,
+    at: DateTime<Utc>,
+});
+
+view!(RiskFlag from linkwork_app::casework::RiskFlag {
+    id: i64, kind: String, details: Option<String>, review_on: Option<NaiveDate>,
+    raised_by_name: Option<String>, raised_at: DateTime<Utc>, resolved_at: Option<DateTime<Utc>>,
+});
+
+view!(SafetyPlan from linkwork_app::casework::SafetyPlan {
+    plan: String, written_by_name: Option<String>, written_at: DateTime<Utc>,
+});
+
+view!(SafeguardingAction from linkwork_app::casework::SafeguardingAction {
+    id: i64, kind: String, taken_on: NaiveDate, agency: String, note: Option<String>,
+    recorded_at: DateTime<Utc>,
+});
+
+view!(Goal from linkwork_app::casework::Goal {
+    id: i64, words: String, status: String, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    last_comment: Option<String>, reviews: i64,
+});
+
+view!(OnwardSupport from linkwork_app::casework::OnwardSupport {
+    id: i64, kind: String, service: String, contact: Option<String>, when_and_where: Option<String>,
+    status: String, outcome: Option<String>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+});
+
+view!(Note from linkwork_app::casework::Note {
+    id: i64, participant_id: i64, author_name: Option<String>, restricted: bool, body: String,
+    version: i64, created_at: DateTime<Utc>, updated_at: DateTime<Utc>, earlier_versions: i64,
+});
+
+view!(NoteVersion from linkwork_app::casework::NoteVersion {
+    body: String, restricted: bool, edited_by: Option<String>, replaced_at: DateTime<Utc>,
+});
+
+view!(Measure from linkwork_app::casework::Measure {
+    id: i64, kind: String, stage: String, taken_on: NaiveDate, answers: String, score: f64,
+});
+
+view!(Need from linkwork_app::casework::Need {
+    id: i64, need: String, status: String, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    history: Option<String>,
+});
+
+/// Everything recorded on a person's record.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseWork {
+    pub risk_flags: Vec<RiskFlag>,
+    /// Every version of the safety plan, newest (current) first.
+    pub safety_plans: Vec<SafetyPlan>,
+    pub safeguarding_actions: Vec<SafeguardingAction>,
+    pub needs: Vec<Need>,
+    pub goals: Vec<Goal>,
+    pub onward_support: Vec<OnwardSupport>,
+    pub notes: Vec<Note>,
+    pub measures: Vec<Measure>,
+    pub consents: Vec<Consent>,
+    pub vouchers: Vec<Voucher>,
+}
+
+impl From<linkwork_app::casework::CaseWork> for CaseWork {
+    fn from(v: linkwork_app::casework::CaseWork) -> Self {
+        Self {
+            risk_flags: all(v.risk_flags),
+            safety_plans: all(v.safety_plans),
+            safeguarding_actions: all(v.safeguarding_actions),
+            needs: all(v.needs),
+            goals: all(v.goals),
+            onward_support: all(v.onward_support),
+            notes: all(v.notes),
+            measures: all(v.measures),
+            consents: all(v.consents),
+            vouchers: all(v.vouchers),
+        }
+    }
+}
+
+/// A page of a list, converted item by item.
+pub fn listing<T, V: From<T> + ToSchema>(
+    items: Vec<T>,
+    total: i64,
+    limit: i64,
+    offset: i64,
+) -> super::Listing<V> {
+    super::Listing {
+        items: all(items),
+        total,
+        limit,
+        offset,
+    }
+}
+
+/// Convert a list of the app's views.
+pub fn list<T, V: From<T>>(items: Vec<T>) -> Vec<V> {
+    all(items)
+}
