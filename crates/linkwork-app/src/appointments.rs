@@ -1,16 +1,18 @@
 //! Appointments: booking (UK local time), outcomes (attending the first one
 //! means the person is engaged), the diary, and a private calendar feed.
 
+use crate::gate::Use;
 use crate::participants::parse_date;
 use crate::random::{hash_secret, token_hex};
 use crate::{App, AppError, Ctx, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use linkwork_domain::appointment::{MODES, STATUSES, london_instant};
 use linkwork_domain::referral::{Event, ReferralStatus};
-use linkwork_domain::{FieldErrors, Permission, SiteScope, text};
+use linkwork_domain::{FieldErrors, Grant, Permission, text};
+use linkwork_store::Tx;
 use linkwork_store::appointments::{self as store, NewAppointment};
 pub use linkwork_store::appointments::{Appointment, AppointmentFilter};
-use linkwork_store::audit;
+use linkwork_store::audit::NewEvent;
 use linkwork_store::referrals::{self as referrals, Lifecycle};
 use serde::Deserialize;
 
@@ -44,25 +46,34 @@ pub struct OutcomeInput {
 }
 
 impl App {
-    fn work_scope(&self, ctx: &Ctx) -> Result<SiteScope> {
-        ctx.actor.participant_scope().ok_or_else(|| {
-            AppError::Refused("You do not have permission to see people's records.".into())
-        })
-    }
-
     pub async fn book_appointment(
         &self,
         ctx: &Ctx,
         referral_id: i64,
         input: &AppointmentInput,
     ) -> Result<Appointment> {
-        self.authorize(ctx, Permission::WorkWithParticipants, "appointment", "new")
-            .await?;
-        let scope = self.work_scope(ctx)?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::WorkWithParticipants)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "appointment.create",
+            "referral",
+            referral_id,
+        );
+        self.run(u, async |tx, g, ev| {
+            self.book_in(tx, g, ev, referral_id, input).await
+        })
+        .await
+    }
+
+    async fn book_in(
+        &self,
+        tx: &mut Tx,
+        grant: &Grant,
+        ev: &mut NewEvent,
+        referral_id: i64,
+        input: &AppointmentInput,
+    ) -> Result<Appointment> {
+        let scope = grant.scope();
         let mut e = FieldErrors::new();
         let date = parse_date(&input.date);
         if date.is_none() {
@@ -114,15 +125,7 @@ impl App {
             )
         };
         e.into_result()?;
-        let mut tx = self.db.write().await?;
-        let r = match referrals::get(&mut tx, scope, referral_id).await {
-            Ok(r) => r,
-            Err(_) => {
-                tx.rollback().await?;
-                self.audit_refusal(ctx, "referral", referral_id).await?;
-                return Err(AppError::NotFound);
-            }
-        };
+        let r = referrals::get(tx, scope, referral_id).await?;
         if !ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()) {
             return Err(AppError::Conflict(
                 "This referral is closed: reopen it to book an appointment.".into(),
@@ -130,9 +133,9 @@ impl App {
         }
         let worker = worker
             .or(r.link_worker_id)
-            .or(Some(ctx.actor.user_id).filter(|u| *u != 0));
+            .or(Some(grant.user_id()).filter(|u| *u != 0));
         if let Some(w) = worker
-            && !referrals::is_link_worker_at(&mut tx, grant.programme_id(), w, r.site_id).await?
+            && !referrals::is_link_worker_at(tx, grant, w, r.site_id).await?
         {
             return Err(AppError::field(
                 "link_worker_id",
@@ -149,13 +152,11 @@ impl App {
             mode: mode.unwrap_or_default(),
             notes,
         };
-        let id = store::create(&mut tx, &grant, &new, now).await?;
-        let mut ev = ctx.event("appointment.create", "appointment", id);
+        let id = store::create(tx, grant, &new, now).await?;
+        ev.object_type = "appointment".into();
+        ev.object_id = id.to_string();
         ev.detail = format!("referral {referral_id}");
-        audit::append(&mut tx, &ev, now).await?;
-        let a = store::get(&mut tx, scope, id).await?;
-        tx.commit().await?;
-        Ok(a)
+        Ok(store::get(tx, scope, id).await?)
     }
 
     /// Record what happened. The first attended appointment makes the referral
@@ -166,45 +167,37 @@ impl App {
         id: i64,
         input: &OutcomeInput,
     ) -> Result<Appointment> {
-        self.authorize(ctx, Permission::WorkWithParticipants, "appointment", id)
-            .await?;
-        let scope = self.work_scope(ctx)?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::WorkWithParticipants)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
-        let status = STATUSES
-            .iter()
-            .find(|(c, _)| *c == input.status.trim())
-            .map(|(c, _)| *c)
-            .ok_or_else(|| AppError::field("status", "Choose what happened"))?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        let a = match store::get(&mut tx, scope, id).await {
-            Ok(a) => a,
-            Err(_) => {
-                tx.rollback().await?;
-                self.audit_refusal(ctx, "appointment", id).await?;
-                return Err(AppError::NotFound);
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "appointment.outcome",
+            "appointment",
+            id,
+        );
+        self.run(u, async |tx, grant, ev| {
+            let scope = grant.scope();
+            let status = STATUSES
+                .iter()
+                .find(|(c, _)| *c == input.status.trim())
+                .map(|(c, _)| *c)
+                .ok_or_else(|| AppError::field("status", "Choose what happened"))?;
+            let now = self.now();
+            let a = store::get(tx, scope, id).await?;
+            store::set_status(tx, grant, id, input.version, status, now).await?;
+            if status == "attended" {
+                let r = referrals::get(tx, scope, a.referral_id).await?;
+                let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+                if let Ok(to) = from.apply(Event::Attend)
+                    && to != from
+                {
+                    let l = Lifecycle::of(&r, to.code());
+                    referrals::set_lifecycle(tx, grant, r.id, r.version, &l, now).await?;
+                }
             }
-        };
-        store::set_status(&mut tx, &grant, id, input.version, status, now).await?;
-        if status == "attended" {
-            let r = referrals::get(&mut tx, scope, a.referral_id).await?;
-            let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
-            if let Ok(to) = from.apply(Event::Attend)
-                && to != from
-            {
-                let l = Lifecycle::of(&r, to.code());
-                referrals::set_lifecycle(&mut tx, &grant, r.id, r.version, &l, now).await?;
-            }
-        }
-        let mut ev = ctx.event("appointment.outcome", "appointment", id);
-        ev.detail = status.into();
-        audit::append(&mut tx, &ev, now).await?;
-        let a = store::get(&mut tx, scope, id).await?;
-        tx.commit().await?;
-        Ok(a)
+            ev.detail = status.into();
+            Ok(store::get(tx, scope, id).await?)
+        })
+        .await
     }
 
     pub async fn list_appointments(
@@ -212,13 +205,9 @@ impl App {
         ctx: &Ctx,
         f: &AppointmentFilter,
     ) -> Result<Vec<Appointment>> {
-        self.authorize(ctx, Permission::WorkWithParticipants, "appointment", "list")
-            .await?;
-        let scope = self.work_scope(ctx)?;
-        let mut tx = self.db.read().await?;
-        let r = store::list(&mut tx, scope, f).await?;
-        tx.rollback().await?;
-        Ok(r)
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "appointment");
+        self.read(u, async |tx, g| Ok(store::list(tx, g.scope(), f).await?))
+            .await
     }
 
     /// A link worker's appointments from `from` (UK date) for `days` days.
@@ -244,50 +233,40 @@ impl App {
 
     /// Make (or replace) the user's private calendar feed; returns the secret once.
     pub async fn create_calendar_feed(&self, ctx: &Ctx) -> Result<String> {
-        self.authorize(
+        let me = ctx.actor.user_id;
+        let u = Use::write(
             ctx,
             Permission::WorkWithParticipants,
-            "calendar",
-            ctx.actor.user_id,
-        )
-        .await?;
-        let secret = token_hex(24);
-        let mut tx = self.db.write().await?;
-        store::set_feed(
-            &mut tx,
-            ctx.actor.user_id,
-            &hash_secret(&secret),
-            self.now(),
-        )
-        .await?;
-        audit::append(
-            &mut tx,
-            &ctx.event("calendar.create", "user", ctx.actor.user_id),
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(secret)
+            "calendar.create",
+            "user",
+            me,
+        );
+        self.run(u, async |tx, _, _| {
+            let secret = token_hex(24);
+            store::set_feed(tx, me, &hash_secret(&secret), self.now()).await?;
+            Ok(secret)
+        })
+        .await
     }
 
     pub async fn revoke_calendar_feed(&self, ctx: &Ctx) -> Result<()> {
-        let mut tx = self.db.write().await?;
-        store::delete_feed(&mut tx, ctx.actor.user_id).await?;
-        audit::append(
-            &mut tx,
-            &ctx.event("calendar.revoke", "user", ctx.actor.user_id),
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let me = ctx.actor.user_id;
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "calendar.revoke",
+            "user",
+            me,
+        );
+        self.run(u, async |tx, _, _| Ok(store::delete_feed(tx, me).await?))
+            .await
     }
 
     pub async fn has_calendar_feed(&self, ctx: &Ctx) -> Result<bool> {
-        let mut tx = self.db.read().await?;
-        let r = store::has_feed(&mut tx, ctx.actor.user_id).await?;
-        tx.rollback().await?;
-        Ok(r)
+        let me = ctx.actor.user_id;
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "calendar").of(me);
+        self.read(u, async |tx, _| Ok(store::has_feed(tx, me).await?))
+            .await
     }
 
     /// The iCalendar text of a feed: the owner's appointments from four weeks
@@ -310,10 +289,19 @@ impl App {
             limit: 2000,
             ..Default::default()
         };
-        let list = self.list_appointments(&ctx, &f).await?;
-        let mut tx = self.db.write().await?;
-        audit::append(&mut tx, &ctx.event("calendar.view", "user", user), now).await?;
-        tx.commit().await?;
+        let u = Use::view(
+            &ctx,
+            Permission::WorkWithParticipants,
+            "calendar.view",
+            "user",
+            user,
+        );
+        let list = self
+            .run(
+                u,
+                async |tx, g, _| Ok(store::list(tx, g.scope(), &f).await?),
+            )
+            .await?;
         Ok(Some(ics(&list, now)))
     }
 }
@@ -392,17 +380,15 @@ impl App {
         let (today_list, later): (Vec<_>, Vec<_>) = week
             .into_iter()
             .partition(|a| linkwork_domain::appointment::london_date(a.starts_at) == today);
-        let mut tx = self.db.read().await?;
-        let not_seen = store::not_seen_since(
-            &mut tx,
-            ctx.actor.programme_id,
-            ctx.actor.user_id,
-            now - Duration::weeks(NOT_SEEN_WEEKS),
-        )
-        .await?;
-        let flags_due =
-            store::flags_due(&mut tx, ctx.actor.programme_id, ctx.actor.user_id, today).await?;
-        tx.rollback().await?;
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "referral");
+        let (not_seen, flags_due) = self
+            .read(u, async |tx, g| {
+                let since = now - Duration::weeks(NOT_SEEN_WEEKS);
+                let not_seen = store::not_seen_since(tx, g, g.user_id(), since).await?;
+                let flags_due = store::flags_due(tx, g, g.user_id(), today).await?;
+                Ok((not_seen, flags_due))
+            })
+            .await?;
         Ok(WorkerPrompts {
             today: today_list,
             this_week: later,

@@ -8,6 +8,7 @@
 //! the database agrees with itself; they cannot make an older checkpoint agree,
 //! nor forge a newer one without the key.
 
+use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
 use hmac::{Hmac, Mac};
@@ -124,22 +125,18 @@ impl Checkpoint {
 
 impl App {
     pub async fn search_audit(&self, ctx: &Ctx, filter: &Filter) -> Result<(Vec<Event>, i64)> {
-        self.authorize(ctx, Permission::ViewAudit, "audit", "search")
-            .await?;
-        let mut tx = self.db.read().await?;
-        let r = store::search(&mut tx, ctx.actor.programme_id, filter).await?;
-        tx.rollback().await?;
-        Ok(r)
+        let u = Use::read(ctx, Permission::ViewAudit, "audit").of("search");
+        self.read(u, async |tx, g| Ok(store::search(tx, g, filter).await?))
+            .await
     }
 
-    /// Verify the actor's programme's chain.
+    /// Verify the actor's programme's chain, in one snapshot.
     pub async fn verify_audit(&self, ctx: &Ctx) -> Result<Verification> {
-        self.authorize(ctx, Permission::ViewAudit, "audit", "verify")
-            .await?;
-        let mut tx = self.db.snapshot().await?;
-        let v = store::verify(&mut tx, Some(ctx.actor.programme_id)).await?;
-        tx.rollback().await?;
-        Ok(v)
+        let u = Use::snapshot(ctx, Permission::ViewAudit, "audit").of("verify");
+        self.read(u, async |tx, g| {
+            Ok(store::verify(tx, Some(g.programme_id())).await?)
+        })
+        .await
     }
 
     /// Verify every chain in the database (the command line's `audit

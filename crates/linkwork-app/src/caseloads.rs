@@ -1,6 +1,7 @@
 //! Managers move a link worker's caseload to colleagues: when someone leaves,
 //! goes on long leave or changes practice.
 
+use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::{FieldErrors, Permission};
 use linkwork_store::audit;
@@ -23,26 +24,36 @@ pub struct CaseloadMove {
 impl App {
     /// Every link worker's open referrals, by practice (managers).
     pub async fn caseloads(&self, ctx: &Ctx) -> Result<Vec<Caseload>> {
-        let grant = self
-            .authorize(ctx, Permission::ManageCaseloads, "caseload", "list")
-            .await?;
-        let mut tx = self.db.read().await?;
-        let c = store::list(&mut tx, grant.programme_id()).await?;
-        tx.rollback().await?;
-        Ok(c)
+        self.read(
+            Use::read(ctx, Permission::ManageCaseloads, "caseload"),
+            async |tx, g| Ok(store::list(tx, g).await?),
+        )
+        .await
     }
 
     /// Move one worker's open referrals at one practice (and their booked
     /// appointments) to a link worker there. Each referral's move is audited.
     pub async fn move_caseload(&self, ctx: &Ctx, input: &CaseloadMove) -> Result<usize> {
-        let grant = self
-            .authorize(
-                ctx,
-                Permission::ManageCaseloads,
-                "caseload",
-                input.from_worker_id.trim(),
-            )
-            .await?;
+        let u = Use::write(
+            ctx,
+            Permission::ManageCaseloads,
+            "caseload.move",
+            "user",
+            input.from_worker_id.trim(),
+        );
+        self.run(u, async |tx, g, ev| {
+            self.move_caseload_in(tx, g, ev, input).await
+        })
+        .await
+    }
+
+    async fn move_caseload_in(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        event: &mut linkwork_store::audit::NewEvent,
+        input: &CaseloadMove,
+    ) -> Result<usize> {
         let mut e = FieldErrors::new();
         let number = |raw: &str| raw.trim().parse::<i64>().ok().filter(|n| *n > 0);
         let from = number(&input.from_worker_id);
@@ -73,33 +84,29 @@ impl App {
             ));
         }
         let now = self.now();
-        let mut tx = self.db.write().await?;
-        if !linkwork_store::referrals::is_link_worker_at(&mut tx, grant.programme_id(), to, site)
-            .await?
-        {
-            tx.rollback().await?;
+        if !linkwork_store::referrals::is_link_worker_at(tx, grant, to, site).await? {
             return Err(AppError::field(
                 "to_worker_id",
                 "Choose a link worker at this practice",
             ));
         }
-        let moved = store::move_caseload(&mut tx, &grant, from, to, site, now).await?;
+        let moved = store::move_caseload(tx, grant, from, to, site, now).await?;
         if moved.is_empty() {
-            tx.rollback().await?;
             return Err(AppError::field(
                 "from_worker_id",
                 "This link worker has no open referrals at this practice",
             ));
         }
         for id in &moved {
-            let mut ev = ctx.event("referral.reallocate", "referral", id);
+            let mut ev = event.clone();
+            ev.action = "referral.reallocate".into();
+            ev.object_type = "referral".into();
+            ev.object_id = id.to_string();
             ev.detail = format!("caseload moved from user {from} to user {to}");
-            audit::append(&mut tx, &ev, now).await?;
+            audit::append(tx, &ev, now).await?;
         }
-        let mut ev = ctx.event("caseload.move", "user", from);
-        ev.detail = format!("{} open referrals at site {site} to user {to}", moved.len());
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
+        event.object_id = from.to_string();
+        event.detail = format!("{} open referrals at site {site} to user {to}", moved.len());
         Ok(moved.len())
     }
 }

@@ -1,5 +1,6 @@
 //! Notes, risk flags and wellbeing measures on a person's record.
 
+use crate::gate::{Access, Use};
 use crate::participants::parse_date;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS};
@@ -10,7 +11,7 @@ pub use linkwork_store::casework::{
     Goal, Measure, Need, Note, NoteVersion, OnwardSupport, RiskFlag, SafeguardingAction, SafetyPlan,
 };
 use linkwork_store::participants::Participant;
-use linkwork_store::{Tx, audit, participants};
+use linkwork_store::{Tx, participants};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -181,41 +182,18 @@ fn yes(raw: &str) -> bool {
 }
 
 impl App {
-    /// The scope check: returns the write grant and the record. A record
-    /// merged into another can be read but not written to (`writing`).
-    async fn within_scope(
-        &self,
-        ctx: &Ctx,
-        tx: &mut Tx,
-        participant_id: i64,
-        writing: bool,
-    ) -> Result<(Grant, Participant)> {
-        let scope = ctx.actor.participant_scope().ok_or_else(|| {
-            AppError::Refused("You do not have permission to see people's records.".into())
-        })?;
-        match participants::get(tx, scope, participant_id).await {
-            Ok(p) if writing && p.merged_into.is_some() => Err(AppError::Conflict(
-                "This record was merged into another: record it there.".into(),
-            )),
-            Ok(p) => ctx
-                .actor
-                .authorize(Permission::WorkWithParticipants)
-                .map(|g| (g, p))
-                .map_err(|r| AppError::Refused(r.to_string())),
-            Err(linkwork_store::StoreError::NotFound) => Err(AppError::NotFound),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Run `f` in one write transaction after the scope check, auditing `action`.
+    /// Run `f` on one person's record, through the gate: permission to work
+    /// with people's records, the record within the grant's scope (otherwise
+    /// "not found", audited), one transaction, the audit event `access`
+    /// names. A record merged into another can be read but not written to.
     pub(crate) async fn on_record<T>(
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        action: &str,
+        access: Access,
         f: impl AsyncFnOnce(&mut Tx, &Grant) -> Result<T>,
     ) -> Result<T> {
-        self.on_record_with(ctx, participant_id, action, async |tx, g, _| f(tx, g).await)
+        self.on_record_with(ctx, participant_id, access, async |tx, g, _| f(tx, g).await)
             .await
     }
 
@@ -224,41 +202,26 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        action: &str,
+        access: Access,
         f: impl AsyncFnOnce(&mut Tx, &Grant, Participant) -> Result<T>,
     ) -> Result<T> {
-        self.authorize(
+        let u = Use {
             ctx,
-            Permission::WorkWithParticipants,
-            "participant",
-            participant_id,
-        )
-        .await?;
-        let mut tx = self.db.write().await?;
-        let writing = !action.contains("view");
-        let (grant, person) = match self
-            .within_scope(ctx, &mut tx, participant_id, writing)
-            .await
-        {
-            Ok(x) => x,
-            Err(e) => {
-                tx.rollback().await?;
-                if matches!(e, AppError::NotFound) {
-                    self.audit_refusal(ctx, "participant", participant_id)
-                        .await?;
-                }
-                return Err(e);
-            }
+            permission: Permission::WorkWithParticipants,
+            access,
+            object_type: "participant",
+            object_id: participant_id.to_string(),
         };
-        let out = f(&mut tx, &grant, person).await?;
-        audit::append(
-            &mut tx,
-            &ctx.event(action, "participant", participant_id),
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(out)
+        self.run(u, async |tx, g, _| {
+            let p = participants::get(tx, g.scope(), participant_id).await?;
+            if matches!(access, Access::Write(_)) && p.merged_into.is_some() {
+                return Err(AppError::Conflict(
+                    "This record was merged into another: record it there.".into(),
+                ));
+            }
+            f(tx, g, p).await
+        })
+        .await
     }
 
     /// A whole record — details and case work — read in one transaction with
@@ -268,17 +231,20 @@ impl App {
         ctx: &Ctx,
         participant_id: i64,
     ) -> Result<(linkwork_store::participants::Participant, CaseWork)> {
-        let programme = ctx.actor.programme_id;
-        self.on_record_with(ctx, participant_id, "participant.view", async |tx, _, p| {
-            Ok((
-                p,
-                Self::load_case_work(tx, programme, participant_id).await?,
-            ))
-        })
+        self.on_record_with(
+            ctx,
+            participant_id,
+            Access::View("participant.view"),
+            async |tx, g, p| Ok((p, Self::load_case_work(tx, g, participant_id).await?)),
+        )
         .await
     }
 
-    async fn load_case_work(tx: &mut Tx, programme: i64, participant_id: i64) -> Result<CaseWork> {
+    async fn load_case_work(
+        tx: &mut Tx,
+        programme: &Grant,
+        participant_id: i64,
+    ) -> Result<CaseWork> {
         Ok(CaseWork {
             risk_flags: store::risk_flags(tx, programme, participant_id).await?,
             safety_plans: store::safety_plans(tx, programme, participant_id).await?,
@@ -294,14 +260,35 @@ impl App {
         })
     }
 
+    /// The record again, for a form shown a second time after a change with
+    /// invalid fields: the person saw it when the form was first shown
+    /// (audited then), so this read is not audited as a second view.
+    pub async fn participant_record_for_form(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<(Participant, CaseWork)> {
+        self.on_record_with(ctx, participant_id, Access::Read, async |tx, g, p| {
+            Ok((p, Self::load_case_work(tx, g, participant_id).await?))
+        })
+        .await
+    }
+
+    /// The case work again, for a form shown a second time after a failed change.
+    pub async fn case_work_for_form(&self, ctx: &Ctx, participant_id: i64) -> Result<CaseWork> {
+        self.on_record(ctx, participant_id, Access::Read, async |tx, g| {
+            Self::load_case_work(tx, g, participant_id).await
+        })
+        .await
+    }
+
     /// The case work on a record (a view of personal data: audited).
     pub async fn case_work(&self, ctx: &Ctx, participant_id: i64) -> Result<CaseWork> {
-        let programme = ctx.actor.programme_id;
         self.on_record(
             ctx,
             participant_id,
-            "participant.view_casework",
-            async |tx, _| Self::load_case_work(tx, programme, participant_id).await,
+            Access::View("participant.view_casework"),
+            async |tx, g| Self::load_case_work(tx, g, participant_id).await,
         )
         .await
     }
@@ -312,9 +299,14 @@ impl App {
         let restricted = yes(&input.restricted);
         let author = Some(ctx.actor.user_id).filter(|u| *u != 0);
         let now = self.now();
-        self.on_record(ctx, participant_id, "note.create", async |tx, g| {
-            Ok(store::add_note(tx, g, participant_id, author, restricted, &body, now).await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("note.create"),
+            async |tx, g| {
+                Ok(store::add_note(tx, g, participant_id, author, restricted, &body, now).await?)
+            },
+        )
         .await
     }
 
@@ -331,20 +323,25 @@ impl App {
         let restricted = yes(&input.restricted);
         let editor = Some(ctx.actor.user_id).filter(|u| *u != 0);
         let now = self.now();
-        self.on_record(ctx, participant_id, "note.edit", async |tx, g| {
-            Ok(store::edit_note(
-                tx,
-                g,
-                participant_id,
-                note_id,
-                version,
-                editor,
-                restricted,
-                &body,
-                now,
-            )
-            .await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("note.edit"),
+            async |tx, g| {
+                Ok(store::edit_note(
+                    tx,
+                    g,
+                    participant_id,
+                    note_id,
+                    version,
+                    editor,
+                    restricted,
+                    &body,
+                    now,
+                )
+                .await?)
+            },
+        )
         .await
     }
 
@@ -354,10 +351,12 @@ impl App {
         participant_id: i64,
         note_id: i64,
     ) -> Result<Vec<NoteVersion>> {
-        let programme = ctx.actor.programme_id;
-        self.on_record(ctx, participant_id, "note.view_versions", async |tx, _| {
-            Ok(store::note_versions(tx, programme, note_id).await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::View("note.view_versions"),
+            async |tx, g| Ok(store::note_versions(tx, g, note_id).await?),
+        )
         .await
     }
 
@@ -394,28 +393,36 @@ impl App {
         let by = Some(ctx.actor.user_id).filter(|u| *u != 0);
         let now = self.now();
         let kind = kind.unwrap_or("other");
-        self.on_record(ctx, participant_id, "risk_flag.raise", async |tx, g| {
-            Ok(store::raise_flag(
-                tx,
-                g,
-                participant_id,
-                kind,
-                details.as_deref(),
-                review_on,
-                by,
-                now,
-            )
-            .await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("risk_flag.raise"),
+            async |tx, g| {
+                Ok(store::raise_flag(
+                    tx,
+                    g,
+                    participant_id,
+                    kind,
+                    details.as_deref(),
+                    review_on,
+                    by,
+                    now,
+                )
+                .await?)
+            },
+        )
         .await
     }
 
     pub async fn resolve_flag(&self, ctx: &Ctx, participant_id: i64, flag_id: i64) -> Result<()> {
         let by = Some(ctx.actor.user_id).filter(|u| *u != 0);
         let now = self.now();
-        self.on_record(ctx, participant_id, "risk_flag.resolve", async |tx, g| {
-            Ok(store::resolve_flag(tx, g, participant_id, flag_id, by, now).await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("risk_flag.resolve"),
+            async |tx, g| Ok(store::resolve_flag(tx, g, participant_id, flag_id, by, now).await?),
+        )
         .await
     }
 
@@ -504,21 +511,26 @@ impl App {
         let by = Some(ctx.actor.user_id).filter(|u| *u != 0);
         let now = self.now();
         let (stage, taken_on) = (stage.unwrap_or("review"), taken_on.unwrap_or_default());
-        self.on_record(ctx, participant_id, "measure.create", async |tx, g| {
-            Ok(store::add_measure(
-                tx,
-                g,
-                participant_id,
-                kind,
-                stage,
-                taken_on,
-                &answers,
-                score,
-                by,
-                now,
-            )
-            .await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("measure.create"),
+            async |tx, g| {
+                Ok(store::add_measure(
+                    tx,
+                    g,
+                    participant_id,
+                    kind,
+                    stage,
+                    taken_on,
+                    &answers,
+                    score,
+                    by,
+                    now,
+                )
+                .await?)
+            },
+        )
         .await
     }
 
@@ -527,9 +539,12 @@ impl App {
             .map_err(|m| AppError::field("words", m))?;
         let by = Some(ctx.actor.user_id).filter(|u| *u != 0);
         let now = self.now();
-        self.on_record(ctx, participant_id, "goal.create", async |tx, g| {
-            Ok(store::add_goal(tx, g, participant_id, &words, by, now).await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("goal.create"),
+            async |tx, g| Ok(store::add_goal(tx, g, participant_id, &words, by, now).await?),
+        )
         .await
     }
 
@@ -557,19 +572,24 @@ impl App {
             self.now(),
             status.unwrap_or("working_on"),
         );
-        self.on_record(ctx, participant_id, "goal.review", async |tx, g| {
-            Ok(store::review_goal(
-                tx,
-                g,
-                participant_id,
-                goal_id,
-                status,
-                comment.as_deref(),
-                by,
-                now,
-            )
-            .await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::View("goal.review"),
+            async |tx, g| {
+                Ok(store::review_goal(
+                    tx,
+                    g,
+                    participant_id,
+                    goal_id,
+                    status,
+                    comment.as_deref(),
+                    by,
+                    now,
+                )
+                .await?)
+            },
+        )
         .await
     }
 
@@ -624,9 +644,12 @@ impl App {
             when_and_where: when_and_where.as_deref(),
             status: status.unwrap_or("suggested"),
         };
-        self.on_record(ctx, participant_id, "onward.create", async |tx, g| {
-            Ok(store::add_onward(tx, g, participant_id, &o, by, now).await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("onward.create"),
+            async |tx, g| Ok(store::add_onward(tx, g, participant_id, &o, by, now).await?),
+        )
         .await
     }
 
@@ -651,12 +674,25 @@ impl App {
             .flatten();
         e.into_result()?;
         let (now, status) = (self.now(), status.unwrap_or("suggested"));
-        self.on_record(ctx, participant_id, "onward.update", async |tx, g| {
-            Ok(
-                store::update_onward(tx, g, participant_id, id, status, outcome.as_deref(), now)
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("onward.update"),
+            async |tx, g| {
+                Ok(
+                    store::update_onward(
+                        tx,
+                        g,
+                        participant_id,
+                        id,
+                        status,
+                        outcome.as_deref(),
+                        now,
+                    )
                     .await?,
-            )
-        })
+                )
+            },
+        )
         .await
     }
 
@@ -683,9 +719,12 @@ impl App {
         e.into_result()?;
         let status = status.unwrap_or("identified");
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
-        self.on_record(ctx, participant_id, "need.set", async |tx, g| {
-            Ok(store::set_need(tx, g, participant_id, &need, status, by, now).await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("need.set"),
+            async |tx, g| Ok(store::set_need(tx, g, participant_id, &need, status, by, now).await?),
+        )
         .await
     }
 
@@ -699,9 +738,14 @@ impl App {
         let plan = text::required_text(&input.plan, "the safety plan", 10_000)
             .map_err(|m| AppError::field("plan", m))?;
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
-        self.on_record(ctx, participant_id, "safety_plan.write", async |tx, g| {
-            Ok(store::write_safety_plan(tx, g, participant_id, &plan, by, now).await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("safety_plan.write"),
+            async |tx, g| {
+                Ok(store::write_safety_plan(tx, g, participant_id, &plan, by, now).await?)
+            },
+        )
         .await
     }
 
@@ -735,20 +779,25 @@ impl App {
             agency.unwrap_or_default(),
         );
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
-        self.on_record(ctx, participant_id, "safeguarding.record", async |tx, g| {
-            Ok(store::add_safeguarding_action(
-                tx,
-                g,
-                participant_id,
-                kind,
-                taken_on,
-                &agency,
-                note.as_deref(),
-                by,
-                now,
-            )
-            .await?)
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("safeguarding.record"),
+            async |tx, g| {
+                Ok(store::add_safeguarding_action(
+                    tx,
+                    g,
+                    participant_id,
+                    kind,
+                    taken_on,
+                    &agency,
+                    note.as_deref(),
+                    by,
+                    now,
+                )
+                .await?)
+            },
+        )
         .await
     }
 }

@@ -1,6 +1,7 @@
 //! Importing sites from CSV: the NHS ODS GP practice list (`scotprac` columns)
 //! or linkwork's own columns. All or nothing: one bad row and nothing is written.
 
+use crate::gate::Use;
 use crate::org::SiteInput;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::{FieldErrors, Permission};
@@ -68,6 +69,7 @@ enum Format {
 impl App {
     /// Import sites from CSV into the actor's programme. `cluster_id` is where
     /// new sites go when the file does not name a cluster.
+    /// A dry run reads (to match existing sites) and writes nothing.
     pub async fn import_sites(
         &self,
         ctx: &Ctx,
@@ -75,9 +77,41 @@ impl App {
         data: &[u8],
         dry_run: bool,
     ) -> Result<ImportReport> {
-        let grant = self
-            .authorize(ctx, Permission::ManageOrganisation, "site", "import")
-            .await?;
+        let u = if dry_run {
+            Use::read(ctx, Permission::ManageOrganisation, "site").of("import")
+        } else {
+            Use::write(
+                ctx,
+                Permission::ManageOrganisation,
+                "site.import",
+                "site",
+                "import",
+            )
+        };
+        self.run(u, async |tx, g, ev| {
+            let report = self
+                .import_sites_in(tx, g, ctx, cluster_id, data, dry_run)
+                .await?;
+            ev.detail = format!(
+                "{} created, {} updated, {} skipped",
+                report.created,
+                report.updated,
+                report.skipped.len()
+            );
+            Ok(report)
+        })
+        .await
+    }
+
+    async fn import_sites_in(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        ctx: &Ctx,
+        cluster_id: Option<i64>,
+        data: &[u8],
+        dry_run: bool,
+    ) -> Result<ImportReport> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .trim(csv::Trim::All)
@@ -115,10 +149,9 @@ impl App {
         };
         let now = self.now();
         let mut errors = FieldErrors::new();
-        let mut tx = self.db.write().await?;
-        let clusters = store::list_clusters(&mut tx, grant.programme_id()).await?;
+        let clusters = store::list_clusters(tx, grant).await?;
         if let Some(c) = cluster_id {
-            crate::org::check_cluster(&mut tx, grant.programme_id(), c).await?;
+            crate::org::check_cluster(tx, grant, c).await?;
         }
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, record) in reader.records().enumerate() {
@@ -166,7 +199,7 @@ impl App {
             let existing = if code.is_empty() {
                 None
             } else {
-                store::find_site_by_code(&mut tx, grant.programme_id(), &code).await?
+                store::find_site_by_code(tx, grant.programme_id(), &code).await?
             };
             let mut input = existing
                 .as_ref()
@@ -254,40 +287,28 @@ impl App {
             if !errors.is_empty() {
                 continue;
             }
-            match existing {
-                Some(s) => {
-                    store::update_site(&mut tx, &grant, s.id, s.version, &fields, now).await?;
+            match (existing, dry_run) {
+                (Some(_), true) => report.updated += 1,
+                (None, true) => report.created += 1,
+                (Some(s), false) => {
+                    store::update_site(tx, grant, s.id, s.version, &fields, now).await?;
                     let mut ev = ctx.event("site.update", "site", s.id);
                     ev.detail = format!("import line {line}: {} {}", fields.code, fields.name);
-                    audit::append(&mut tx, &ev, now).await?;
+                    audit::append(tx, &ev, now).await?;
                     report.updated += 1;
                 }
-                None => {
-                    let id = store::create_site(&mut tx, &grant, &fields, now).await?;
+                (None, false) => {
+                    let id = store::create_site(tx, grant, &fields, now).await?;
                     let mut ev = ctx.event("site.create", "site", id);
                     ev.detail = format!("import line {line}: {} {}", fields.code, fields.name);
-                    audit::append(&mut tx, &ev, now).await?;
+                    audit::append(tx, &ev, now).await?;
                     report.created += 1;
                 }
             }
         }
         if !errors.is_empty() {
-            tx.rollback().await?;
             errors.0.truncate(200);
             return Err(AppError::Invalid(errors));
-        }
-        if dry_run {
-            tx.rollback().await?;
-        } else {
-            let mut ev = ctx.event("site.import", "site", "import");
-            ev.detail = format!(
-                "{} created, {} updated, {} skipped",
-                report.created,
-                report.updated,
-                report.skipped.len()
-            );
-            audit::append(&mut tx, &ev, now).await?;
-            tx.commit().await?;
         }
         Ok(report)
     }

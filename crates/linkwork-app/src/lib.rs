@@ -10,6 +10,7 @@ pub mod casework;
 pub mod demo;
 pub mod demo_history;
 pub mod error;
+pub mod gate;
 pub mod import;
 pub mod lenient;
 pub mod org;
@@ -155,7 +156,7 @@ impl App {
 
     /// Check a permission; a refusal is written to the audit trail (in its own
     /// transaction, since nothing else happens) and returned as an error.
-    pub async fn authorize(
+    pub(crate) async fn authorize(
         &self,
         ctx: &Ctx,
         permission: linkwork_domain::Permission,
@@ -177,7 +178,7 @@ impl App {
     }
 
     /// Audit a refusal that was decided by a scoped query finding nothing.
-    pub async fn audit_refusal(
+    pub(crate) async fn audit_refusal(
         &self,
         ctx: &Ctx,
         object_type: &str,

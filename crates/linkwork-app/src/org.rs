@@ -1,9 +1,9 @@
 //! Areas, clusters and sites: the organisation of a programme.
 
+use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::text::{self, Postcode, SiteKind};
 use linkwork_domain::{FieldErrors, Permission};
-use linkwork_store::audit;
 use linkwork_store::org::{self as store, SiteFields};
 pub use linkwork_store::org::{Area, Cluster, Programme, Site, SiteFilter};
 use serde::Deserialize;
@@ -176,36 +176,42 @@ fn parse_area_id(raw: &str) -> Result<i64> {
 }
 
 impl App {
+    /// The programme's areas (every member of staff may see them).
     pub async fn list_areas(&self, ctx: &Ctx) -> Result<Vec<Area>> {
-        let mut tx = self.db.read().await?;
-        let a = store::list_areas(&mut tx, ctx.actor.programme_id).await?;
-        tx.rollback().await?;
-        Ok(a)
+        self.read(
+            Use::read(ctx, Permission::ViewProgramme, "area"),
+            async |tx, g| Ok(store::list_areas(tx, g).await?),
+        )
+        .await
     }
 
     pub async fn get_area(&self, ctx: &Ctx, id: i64) -> Result<Area> {
-        let mut tx = self.db.read().await?;
-        let a = store::get_area(&mut tx, ctx.actor.programme_id, id).await?;
-        tx.rollback().await?;
-        Ok(a)
+        self.read(
+            Use::read(ctx, Permission::ViewProgramme, "area").of(id),
+            async |tx, g| Ok(store::get_area(tx, g, id).await?),
+        )
+        .await
     }
 
     pub async fn create_area(&self, ctx: &Ctx, input: &NameInput) -> Result<i64> {
-        let grant = self
-            .authorize(ctx, Permission::ManageOrganisation, "area", "new")
-            .await?;
-        let name = parse_name(&input.name, "the area name")?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        let id = store::create_area(&mut tx, &grant, &name, now)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::duplicate_on("name"))?;
-        let mut ev = ctx.event("area.create", "area", id);
-        ev.detail = name;
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(id)
+        let u = Use::write(
+            ctx,
+            Permission::ManageOrganisation,
+            "area.create",
+            "area",
+            "new",
+        );
+        self.run(u, async |tx, g, ev| {
+            let name = parse_name(&input.name, "the area name")?;
+            let id = store::create_area(tx, g, &name, self.now())
+                .await
+                .map_err(AppError::from)
+                .map_err(AppError::duplicate_on("name"))?;
+            ev.object_id = id.to_string();
+            ev.detail = name;
+            Ok(id)
+        })
+        .await
     }
 
     pub async fn update_area(
@@ -215,74 +221,82 @@ impl App {
         version: i64,
         input: &NameInput,
     ) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageOrganisation, "area", id)
-            .await?;
-        let name = parse_name(&input.name, "the area name")?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        store::update_area(&mut tx, &grant, id, version, &name, now)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::duplicate_on("name"))?;
-        let mut ev = ctx.event("area.update", "area", id);
-        ev.detail = name;
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(
+            ctx,
+            Permission::ManageOrganisation,
+            "area.update",
+            "area",
+            id,
+        );
+        self.run(u, async |tx, g, ev| {
+            let name = parse_name(&input.name, "the area name")?;
+            store::update_area(tx, g, id, version, &name, self.now())
+                .await
+                .map_err(AppError::from)
+                .map_err(AppError::duplicate_on("name"))?;
+            ev.detail = name;
+            Ok(())
+        })
+        .await
     }
 
+    /// The programme's clusters (every member of staff may see them).
     pub async fn list_clusters(&self, ctx: &Ctx) -> Result<Vec<Cluster>> {
-        let mut tx = self.db.read().await?;
-        let c = store::list_clusters(&mut tx, ctx.actor.programme_id).await?;
-        tx.rollback().await?;
-        Ok(c)
+        self.read(
+            Use::read(ctx, Permission::ViewProgramme, "cluster"),
+            async |tx, g| Ok(store::list_clusters(tx, g).await?),
+        )
+        .await
     }
 
     pub async fn get_cluster(&self, ctx: &Ctx, id: i64) -> Result<Cluster> {
-        let mut tx = self.db.read().await?;
-        let c = store::get_cluster(&mut tx, ctx.actor.programme_id, id).await?;
-        tx.rollback().await?;
-        Ok(c)
+        self.read(
+            Use::read(ctx, Permission::ViewProgramme, "cluster").of(id),
+            async |tx, g| Ok(store::get_cluster(tx, g, id).await?),
+        )
+        .await
     }
 
     pub async fn create_cluster(&self, ctx: &Ctx, input: &NameInput) -> Result<i64> {
-        let grant = self
-            .authorize(ctx, Permission::ManageOrganisation, "cluster", "new")
-            .await?;
-        let mut errors = FieldErrors::new();
-        let name = errors.check(
-            "name",
-            text::required_text(&input.name, "the cluster name", 120),
+        let u = Use::write(
+            ctx,
+            Permission::ManageOrganisation,
+            "cluster.create",
+            "cluster",
+            "new",
         );
-        let area_id = errors.check(
-            "area_id",
-            input
-                .area_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "Choose the area this cluster belongs to"),
-        );
-        errors.into_result()?;
-        let (Some(name), Some(area_id)) = (name, area_id) else {
-            return Err(AppError::NotFound);
-        };
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        let id = store::create_cluster(&mut tx, &grant, area_id, &name, now)
-            .await
-            .map_err(|e| match e {
-                linkwork_store::StoreError::NotFound => {
-                    AppError::field("area_id", "Choose an area of this programme")
-                }
-                e => AppError::from(e),
-            })
-            .map_err(AppError::duplicate_on("name"))?;
-        let mut ev = ctx.event("cluster.create", "cluster", id);
-        ev.detail = name;
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(id)
+        self.run(u, async |tx, g, ev| {
+            let mut errors = FieldErrors::new();
+            let name = errors.check(
+                "name",
+                text::required_text(&input.name, "the cluster name", 120),
+            );
+            let area_id = errors.check(
+                "area_id",
+                input
+                    .area_id
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| "Choose the area this cluster belongs to"),
+            );
+            errors.into_result()?;
+            let (Some(name), Some(area_id)) = (name, area_id) else {
+                return Err(AppError::field("name", "Enter the cluster name"));
+            };
+            let id = store::create_cluster(tx, g, area_id, &name, self.now())
+                .await
+                .map_err(|e| match e {
+                    linkwork_store::StoreError::NotFound => {
+                        AppError::field("area_id", "Choose an area of this programme")
+                    }
+                    e => AppError::from(e),
+                })
+                .map_err(AppError::duplicate_on("name"))?;
+            ev.object_id = id.to_string();
+            ev.detail = name;
+            Ok(id)
+        })
+        .await
     }
 
     pub async fn update_cluster(
@@ -292,63 +306,63 @@ impl App {
         version: i64,
         input: &NameInput,
     ) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageOrganisation, "cluster", id)
-            .await?;
-        let name = parse_name(&input.name, "the cluster name")?;
-        let area_id = parse_area_id(&input.area_id)?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        store::update_cluster(&mut tx, &grant, id, version, area_id, &name, now)
-            .await
-            .map_err(AppError::from)
-            .map_err(AppError::duplicate_on("name"))?;
-        let mut ev = ctx.event("cluster.update", "cluster", id);
-        ev.detail = name;
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(
+            ctx,
+            Permission::ManageOrganisation,
+            "cluster.update",
+            "cluster",
+            id,
+        );
+        self.run(u, async |tx, g, ev| {
+            let name = parse_name(&input.name, "the cluster name")?;
+            let area_id = parse_area_id(&input.area_id)?;
+            store::update_cluster(tx, g, id, version, area_id, &name, self.now())
+                .await
+                .map_err(AppError::from)
+                .map_err(AppError::duplicate_on("name"))?;
+            ev.detail = name;
+            Ok(())
+        })
+        .await
     }
 
     /// Sites the actor may see, narrowed inside the query.
     pub async fn list_sites(&self, ctx: &Ctx, filter: &SiteFilter) -> Result<(Vec<Site>, i64)> {
-        let mut tx = self.db.read().await?;
-        let r = store::list_sites(&mut tx, ctx.actor.site_scope(), filter).await?;
-        tx.rollback().await?;
-        Ok(r)
+        self.read(
+            Use::read(ctx, Permission::ViewSites, "site"),
+            async |tx, g| Ok(store::list_sites(tx, g.scope(), filter).await?),
+        )
+        .await
     }
 
     /// One site, if the actor may see it; otherwise not found (and audited).
     pub async fn get_site(&self, ctx: &Ctx, id: i64) -> Result<Site> {
-        let mut tx = self.db.read().await?;
-        let r = store::get_site(&mut tx, ctx.actor.site_scope(), id).await;
-        tx.rollback().await?;
-        match r {
-            Ok(s) => Ok(s),
-            Err(linkwork_store::StoreError::NotFound) => {
-                self.audit_refusal(ctx, "site", id).await?;
-                Err(AppError::NotFound)
-            }
-            Err(e) => Err(e.into()),
-        }
+        self.read(
+            Use::read(ctx, Permission::ViewSites, "site").of(id),
+            async |tx, g| Ok(store::get_site(tx, g.scope(), id).await?),
+        )
+        .await
     }
 
     pub async fn create_site(&self, ctx: &Ctx, input: &SiteInput) -> Result<i64> {
-        let grant = self
-            .authorize(ctx, Permission::ManageOrganisation, "site", "new")
-            .await?;
-        let fields = input.parse()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        check_cluster(&mut tx, grant.programme_id(), fields.cluster_id).await?;
-        let id = store::create_site(&mut tx, &grant, &fields, now)
-            .await
-            .map_err(site_error)?;
-        let mut ev = ctx.event("site.create", "site", id);
-        ev.detail = format!("{} {}", fields.code, fields.name);
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(id)
+        let u = Use::write(
+            ctx,
+            Permission::ManageOrganisation,
+            "site.create",
+            "site",
+            "new",
+        );
+        self.run(u, async |tx, g, ev| {
+            let fields = input.parse()?;
+            check_cluster(tx, g, fields.cluster_id).await?;
+            let id = store::create_site(tx, g, &fields, self.now())
+                .await
+                .map_err(site_error)?;
+            ev.object_id = id.to_string();
+            ev.detail = format!("{} {}", fields.code, fields.name);
+            Ok(id)
+        })
+        .await
     }
 
     pub async fn update_site(
@@ -358,21 +372,23 @@ impl App {
         version: i64,
         input: &SiteInput,
     ) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageOrganisation, "site", id)
-            .await?;
-        let fields = input.parse()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        check_cluster(&mut tx, grant.programme_id(), fields.cluster_id).await?;
-        store::update_site(&mut tx, &grant, id, version, &fields, now)
-            .await
-            .map_err(site_error)?;
-        let mut ev = ctx.event("site.update", "site", id);
-        ev.detail = format!("{} {}", fields.code, fields.name);
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(
+            ctx,
+            Permission::ManageOrganisation,
+            "site.update",
+            "site",
+            id,
+        );
+        self.run(u, async |tx, g, ev| {
+            let fields = input.parse()?;
+            check_cluster(tx, g, fields.cluster_id).await?;
+            store::update_site(tx, g, id, version, &fields, self.now())
+                .await
+                .map_err(site_error)?;
+            ev.detail = format!("{} {}", fields.code, fields.name);
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -389,10 +405,10 @@ fn site_error(e: linkwork_store::StoreError) -> AppError {
 /// A site's cluster must be one of the programme's.
 pub(crate) async fn check_cluster(
     tx: &mut linkwork_store::Tx,
-    programme_id: i64,
+    grant: &linkwork_domain::Grant,
     cluster_id: i64,
 ) -> Result<()> {
-    if store::cluster_in_programme(tx, programme_id, cluster_id).await? {
+    if store::cluster_in_programme(tx, grant, cluster_id).await? {
         Ok(())
     } else {
         Err(AppError::field(

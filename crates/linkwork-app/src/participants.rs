@@ -1,11 +1,12 @@
 //! Participants: finding, registering (with a duplicate check), reading
 //! (audited) and editing the people a programme supports.
 
+use crate::gate::{Access, Use};
 use crate::{App, AppError, Ctx, Result};
 use chrono::NaiveDate;
 use linkwork_domain::identifiers::{ChiNumber, NhsNumber};
 use linkwork_domain::text::{self, Email, Postcode};
-use linkwork_domain::{FieldErrors, Permission, SiteScope};
+use linkwork_domain::{FieldErrors, Grant, Permission};
 use linkwork_store::audit;
 use linkwork_store::participants::{self as store, ParticipantFields, Search};
 pub use linkwork_store::participants::{Match, Participant};
@@ -331,23 +332,6 @@ fn search_detail(query: &str, offset: i64, shown: &[Participant], total: i64) ->
 }
 
 impl App {
-    fn participant_scope(&self, ctx: &Ctx) -> Option<SiteScope> {
-        ctx.actor.participant_scope()
-    }
-
-    async fn scope_or_refuse(&self, ctx: &Ctx, object_id: impl ToString) -> Result<SiteScope> {
-        self.authorize(
-            ctx,
-            Permission::WorkWithParticipants,
-            "participant",
-            object_id,
-        )
-        .await?;
-        self.participant_scope(ctx).ok_or_else(|| {
-            AppError::Refused("You do not have permission to see people's records.".into())
-        })
-    }
-
     pub async fn search_participants(
         &self,
         ctx: &Ctx,
@@ -355,56 +339,55 @@ impl App {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<Participant>, i64)> {
-        let scope = self.scope_or_refuse(ctx, "search").await?;
         let mut s = interpret_search(query);
         s.limit = limit;
         s.offset = offset;
-        let mut tx = self.db.read().await?;
-        let r = store::search(&mut tx, scope, &s).await?;
-        tx.rollback().await?;
         // A list of people's records is a view of each of them: who looked,
         // for what, how many answered and which.
-        let mut e = ctx.event("participant.search", "participant", "search");
-        e.detail = search_detail(query, offset, &r.0, r.1);
-        let mut tx = self.db.write().await?;
-        audit::append(&mut tx, &e, self.now()).await?;
-        tx.commit().await?;
-        Ok(r)
+        let u = Use::view(
+            ctx,
+            Permission::WorkWithParticipants,
+            "participant.search",
+            "participant",
+            "search",
+        );
+        self.run(u, async |tx, g, ev| {
+            let r = store::search(tx, g.scope(), &s).await?;
+            ev.detail = search_detail(query, offset, &r.0, r.1);
+            Ok(r)
+        })
+        .await
     }
 
     /// One person's record. Every view is audited; a record outside the
     /// user's scope is "not found" (and the refusal audited).
     pub async fn get_participant(&self, ctx: &Ctx, id: i64) -> Result<Participant> {
-        let scope = self.scope_or_refuse(ctx, id).await?;
-        let mut tx = self.db.write().await?;
-        match store::get(&mut tx, scope, id).await {
-            Ok(p) => {
-                audit::append(
-                    &mut tx,
-                    &ctx.event("participant.view", "participant", id),
-                    self.now(),
-                )
-                .await?;
-                tx.commit().await?;
-                Ok(p)
-            }
-            Err(linkwork_store::StoreError::NotFound) => {
-                tx.rollback().await?;
-                self.audit_refusal(ctx, "participant", id).await?;
-                Err(AppError::NotFound)
-            }
-            Err(e) => Err(e.into()),
-        }
+        self.on_record_with(
+            ctx,
+            id,
+            Access::View("participant.view"),
+            async |_, _, p| Ok(p),
+        )
+        .await
+    }
+
+    /// A record to show again in its edit form after a failed change: the
+    /// change was already attempted (and refused or invalid), so this read is
+    /// not audited as a second view.
+    pub async fn participant_for_form(&self, ctx: &Ctx, id: i64) -> Result<Participant> {
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "participant").of(id);
+        self.read(u, async |tx, g| Ok(store::get(tx, g.scope(), id).await?))
+            .await
     }
 
     /// The site must be one the user works at (managers: any in the programme).
     async fn check_participant_site(
         &self,
         tx: &mut linkwork_store::Tx,
-        ctx: &Ctx,
+        grant: &Grant,
         site_id: i64,
     ) -> Result<()> {
-        match linkwork_store::org::get_site(tx, ctx.actor.site_scope(), site_id).await {
+        match linkwork_store::org::get_site(tx, grant.scope(), site_id).await {
             Ok(s) if s.kind == "gp_practice" || s.kind == "food_bank" => Ok(()),
             Ok(_) => Err(AppError::field(
                 "site_id",
@@ -423,44 +406,45 @@ impl App {
         input: &ParticipantInput,
         confirmed_new: bool,
     ) -> Result<Registered> {
-        let scope = self.scope_or_refuse(ctx, "new").await?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::WorkWithParticipants)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
-        let today = self.now().date_naive();
-        let (fields, warnings) = input.parse(today)?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        self.check_participant_site(&mut tx, ctx, fields.site_id)
-            .await?;
-        let matches =
-            store::possible_duplicates(&mut tx, grant.programme_id(), &fields, None).await?;
-        let exact = matches.iter().any(|m| m.reason != "name_and_date_of_birth");
-        if !matches.is_empty() && (!confirmed_new || exact) {
-            let mut out = Vec::new();
-            for m in matches {
-                let visible = store::get(&mut tx, scope, m.id).await.ok();
-                out.push(PossibleDuplicate {
-                    id: m.id,
-                    reason: m.reason,
-                    visible: visible.is_some(),
-                    name: visible
-                        .as_ref()
-                        .map(|p| format!("{} {}", p.given_name, p.family_name)),
-                    date_of_birth: visible.as_ref().map(|p| p.date_of_birth),
-                    site_name: visible.as_ref().map(|p| p.site_name.clone()),
-                });
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "participant.create",
+            "participant",
+            "new",
+        );
+        self.run(u, async |tx, grant, ev| {
+            let today = self.now().date_naive();
+            let (fields, warnings) = input.parse(today)?;
+            self.check_participant_site(tx, grant, fields.site_id)
+                .await?;
+            let matches = store::possible_duplicates(tx, grant, &fields, None).await?;
+            let exact = matches.iter().any(|m| m.reason != "name_and_date_of_birth");
+            if !matches.is_empty() && (!confirmed_new || exact) {
+                let mut out = Vec::new();
+                for m in matches {
+                    let visible = store::get(tx, grant.scope(), m.id).await.ok();
+                    out.push(PossibleDuplicate {
+                        id: m.id,
+                        reason: m.reason,
+                        visible: visible.is_some(),
+                        name: visible
+                            .as_ref()
+                            .map(|p| format!("{} {}", p.given_name, p.family_name)),
+                        date_of_birth: visible.as_ref().map(|p| p.date_of_birth),
+                        site_name: visible.as_ref().map(|p| p.site_name.clone()),
+                    });
+                }
+                // Nothing was written, so there is nothing to audit.
+                ev.action.clear();
+                return Ok(Registered::PossibleDuplicates(out));
             }
-            tx.rollback().await?;
-            return Ok(Registered::PossibleDuplicates(out));
-        }
-        let id = store::create(&mut tx, &grant, &fields, now).await?;
-        let mut ev = ctx.event("participant.create", "participant", id);
-        ev.detail = format!("registered at site {}", fields.site_id);
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(Registered::Created { id, warnings })
+            let id = store::create(tx, grant, &fields, self.now()).await?;
+            ev.object_id = id.to_string();
+            ev.detail = format!("registered at site {}", fields.site_id);
+            Ok(Registered::Created { id, warnings })
+        })
+        .await
     }
 
     pub async fn update_participant(
@@ -470,41 +454,30 @@ impl App {
         version: i64,
         input: &ParticipantInput,
     ) -> Result<Vec<String>> {
-        let scope = self.scope_or_refuse(ctx, id).await?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::WorkWithParticipants)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
-        let (fields, warnings) = input.parse(self.now().date_naive())?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        // The record must be within scope before and after the change.
-        if let Err(e) = store::get(&mut tx, scope, id).await {
-            tx.rollback().await?;
-            if matches!(e, linkwork_store::StoreError::NotFound) {
-                self.audit_refusal(ctx, "participant", id).await?;
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "participant.update",
+            "participant",
+            id,
+        );
+        self.run(u, async |tx, grant, _| {
+            let (fields, warnings) = input.parse(self.now().date_naive())?;
+            // The record must be within scope before and after the change.
+            store::get(tx, grant.scope(), id).await?;
+            self.check_participant_site(tx, grant, fields.site_id)
+                .await?;
+            let dup = store::possible_duplicates(tx, grant, &fields, Some(id)).await?;
+            if let Some(m) = dup.iter().find(|m| m.reason != "name_and_date_of_birth") {
+                return Err(AppError::field(
+                    &m.reason,
+                    "Another person's record already has this number",
+                ));
             }
-            return Err(e.into());
-        }
-        self.check_participant_site(&mut tx, ctx, fields.site_id)
-            .await?;
-        let dup =
-            store::possible_duplicates(&mut tx, grant.programme_id(), &fields, Some(id)).await?;
-        if let Some(m) = dup.iter().find(|m| m.reason != "name_and_date_of_birth") {
-            return Err(AppError::field(
-                &m.reason,
-                "Another person's record already has this number",
-            ));
-        }
-        store::update(&mut tx, &grant, id, version, &fields, now).await?;
-        audit::append(
-            &mut tx,
-            &ctx.event("participant.update", "participant", id),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(warnings)
+            store::update(tx, grant, id, version, &fields, self.now()).await?;
+            Ok(warnings)
+        })
+        .await
     }
 }
 
@@ -550,78 +523,76 @@ pub fn merge_conflict(
 impl App {
     /// The other record, for a manager comparing two before merging them.
     pub async fn merge_candidates(&self, ctx: &Ctx, id: i64) -> Result<Vec<Participant>> {
-        let grant = self
-            .authorize(ctx, Permission::ManageCaseloads, "participant", id)
-            .await?;
-        let scope = self.scope_or_refuse(ctx, id).await?;
-        let mut tx = self.db.write().await?;
-        let keep = store::get(&mut tx, scope, id).await?;
-        let fields = ParticipantInput::from_participant(&keep)
-            .parse(self.now().date_naive())
-            .map(|(f, _)| f)
-            .unwrap_or_default();
-        let mut out = Vec::new();
-        for m in
-            store::possible_duplicates(&mut tx, grant.programme_id(), &fields, Some(id)).await?
-        {
-            if let Ok(p) = store::get(&mut tx, scope, m.id).await {
-                out.push(p);
+        let u = Use::view(
+            ctx,
+            Permission::ManageCaseloads,
+            "participant.compare",
+            "participant",
+            id,
+        );
+        self.run(u, async |tx, grant, _| {
+            let scope = grant.scope();
+            let keep = store::get(tx, scope, id).await?;
+            let fields = ParticipantInput::from_participant(&keep)
+                .parse(self.now().date_naive())
+                .map(|(f, _)| f)
+                .unwrap_or_default();
+            let mut out = Vec::new();
+            for m in store::possible_duplicates(tx, grant, &fields, Some(id)).await? {
+                if let Ok(p) = store::get(tx, scope, m.id).await {
+                    out.push(p);
+                }
             }
-        }
-        audit::append(
-            &mut tx,
-            &ctx.event("participant.compare", "participant", id),
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(out)
+            Ok(out)
+        })
+        .await
     }
 
     /// Merge another record of the same person into this one (managers). The
     /// other record stays, marked as merged; everything recorded against it
     /// moves here; blank details here are filled from it. Audited on both.
     pub async fn merge_participants(&self, ctx: &Ctx, id: i64, input: &MergeInput) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageCaseloads, "participant", id)
-            .await?;
-        let scope = self.scope_or_refuse(ctx, id).await?;
-        let other = input
-            .other_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::field("other_id", "Enter the other record's number"))?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        let keep = store::get(&mut tx, scope, id).await?;
-        let dup = match store::get(&mut tx, scope, other).await {
-            Ok(p) => p,
-            Err(linkwork_store::StoreError::NotFound) => {
-                tx.rollback().await?;
-                return Err(AppError::field(
-                    "other_id",
-                    "There is no record with that number",
-                ));
+        let u = Use::write(
+            ctx,
+            Permission::ManageCaseloads,
+            "participant.merge",
+            "participant",
+            id,
+        );
+        self.run(u, async |tx, grant, ev| {
+            let scope = grant.scope();
+            let other = input
+                .other_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::field("other_id", "Enter the other record's number"))?;
+            let now = self.now();
+            let keep = store::get(tx, scope, id).await?;
+            let dup = match store::get(tx, scope, other).await {
+                Ok(p) => p,
+                Err(linkwork_store::StoreError::NotFound) => {
+                    return Err(AppError::field(
+                        "other_id",
+                        "There is no record with that number",
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if let Some((field, message)) = merge_conflict(&keep, &dup) {
+                return Err(AppError::field(field, message));
             }
-            Err(e) => return Err(e.into()),
-        };
-        if let Some((field, message)) = merge_conflict(&keep, &dup) {
-            tx.rollback().await?;
-            return Err(AppError::field(field, message));
-        }
-        if keep.version != input.version || dup.version != input.other_version {
-            tx.rollback().await?;
-            return Err(linkwork_store::StoreError::StaleVersion.into());
-        }
-        store::merge(&mut tx, &grant, &keep, &dup, now).await?;
-        let mut ev = ctx.event("participant.merge", "participant", id);
-        ev.detail = format!("record {other} merged into this one");
-        audit::append(&mut tx, &ev, now).await?;
-        let mut ev = ctx.event("participant.merge", "participant", other);
-        ev.detail = format!("merged into record {id}");
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(())
+            if keep.version != input.version || dup.version != input.other_version {
+                return Err(linkwork_store::StoreError::StaleVersion.into());
+            }
+            store::merge(tx, grant, &keep, &dup, now).await?;
+            let mut other_ev = ev.clone();
+            other_ev.object_id = other.to_string();
+            other_ev.detail = format!("merged into record {id}");
+            audit::append(tx, &other_ev, now).await?;
+            ev.detail = format!("record {other} merged into this one");
+            Ok(())
+        })
+        .await
     }
 }
 

@@ -1,8 +1,8 @@
 //! The programme's editable list of reasons for referral (used for needs too).
 
+use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::{FieldErrors, Permission, text};
-use linkwork_store::audit;
 pub use linkwork_store::reasons::Reason;
 use linkwork_store::reasons::{self as store};
 use serde::Deserialize;
@@ -70,91 +70,102 @@ impl App {
     /// The actor's programme's reasons, retired ones included. Everyone
     /// signed in may read them (practice staff choose them when referring).
     pub async fn reasons(&self, ctx: &Ctx) -> Result<Vec<Reason>> {
-        let mut tx = self.db.read().await?;
-        let r = store::list(&mut tx, ctx.actor.programme_id).await?;
-        tx.rollback().await?;
-        Ok(r)
+        self.read(
+            Use::read(ctx, Permission::ViewProgramme, "reason"),
+            async |tx, g| Ok(store::list(tx, g).await?),
+        )
+        .await
+    }
+
+    /// The reasons, for someone who may change them (the list's own page).
+    pub async fn reasons_to_manage(&self, ctx: &Ctx) -> Result<Vec<Reason>> {
+        self.read(
+            Use::read(ctx, Permission::ManageReasons, "reason"),
+            async |tx, g| Ok(store::list(tx, g).await?),
+        )
+        .await
     }
 
     pub async fn add_reason(&self, ctx: &Ctx, input: &ReasonInput) -> Result<String> {
-        let grant = self
-            .authorize(ctx, Permission::ManageReasons, "reason", "new")
-            .await?;
-        let label = text::required_text(&input.label, "the reason", 80)
-            .map_err(|m| AppError::field("label", m))?;
-        let mut tx = self.db.write().await?;
-        let taken = store::list(&mut tx, grant.programme_id()).await?;
-        let base = code_for(&label);
-        let mut code = base.clone();
-        let mut n = 2;
-        while taken.iter().any(|r| r.code == code) {
-            code = format!("{base}_{n}");
-            n += 1;
-        }
-        if taken.iter().any(|r| r.label.eq_ignore_ascii_case(&label)) {
-            tx.rollback().await?;
-            return Err(AppError::field(
-                "label",
-                "There is already a reason with this name",
-            ));
-        }
-        store::add(&mut tx, &grant, &code, &label)
-            .await
-            .map_err(clash)?;
-        let mut ev = ctx.event("reason.add", "reason", &code);
-        ev.detail = label;
-        audit::append(&mut tx, &ev, self.now()).await?;
-        tx.commit().await?;
-        Ok(code)
+        let u = Use::write(
+            ctx,
+            Permission::ManageReasons,
+            "reason.add",
+            "reason",
+            "new",
+        );
+        self.run(u, async |tx, g, ev| {
+            let label = text::required_text(&input.label, "the reason", 80)
+                .map_err(|m| AppError::field("label", m))?;
+            let taken = store::list(tx, g).await?;
+            let base = code_for(&label);
+            let mut code = base.clone();
+            let mut n = 2;
+            while taken.iter().any(|r| r.code == code) {
+                code = format!("{base}_{n}");
+                n += 1;
+            }
+            if taken.iter().any(|r| r.label.eq_ignore_ascii_case(&label)) {
+                return Err(AppError::field(
+                    "label",
+                    "There is already a reason with this name",
+                ));
+            }
+            store::add(tx, g, &code, &label).await.map_err(clash)?;
+            ev.object_id = code.clone();
+            ev.detail = label;
+            Ok(code)
+        })
+        .await
     }
 
     pub async fn change_reason(&self, ctx: &Ctx, code: &str, input: &ReasonInput) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageReasons, "reason", code)
-            .await?;
-        let mut e = FieldErrors::new();
-        let label = e.check("label", text::required_text(&input.label, "the reason", 80));
-        e.into_result()?;
-        let label = label.unwrap_or_default();
-        let mut tx = self.db.write().await?;
-        let all = store::list(&mut tx, grant.programme_id()).await?;
-        let Some(old) = all.iter().find(|r| r.code == code) else {
-            tx.rollback().await?;
-            return Err(AppError::NotFound);
-        };
-        if all
-            .iter()
-            .any(|r| r.code != code && r.label.eq_ignore_ascii_case(&label))
-        {
-            tx.rollback().await?;
-            return Err(AppError::field(
-                "label",
-                "There is already a reason with this name",
-            ));
-        }
-        if input.retired
-            && all.iter().filter(|r| r.retired_at.is_none()).count() == 1
-            && old.retired_at.is_none()
-        {
-            tx.rollback().await?;
-            return Err(AppError::field(
-                "retired",
-                "Keep at least one reason on the list",
-            ));
-        }
-        let retired_at = match (input.retired, old.retired_at) {
-            (true, Some(t)) => Some(t),
-            (true, None) => Some(self.now()),
-            (false, _) => None,
-        };
-        store::update(&mut tx, &grant, code, &label, retired_at)
-            .await
-            .map_err(clash)?;
-        let mut ev = ctx.event("reason.change", "reason", code);
-        ev.detail = format!("{}{}", label, if input.retired { " (retired)" } else { "" });
-        audit::append(&mut tx, &ev, self.now()).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(
+            ctx,
+            Permission::ManageReasons,
+            "reason.change",
+            "reason",
+            code,
+        );
+        self.run(u, async |tx, g, ev| {
+            let mut e = FieldErrors::new();
+            let label = e.check("label", text::required_text(&input.label, "the reason", 80));
+            e.into_result()?;
+            let label = label.unwrap_or_default();
+            let all = store::list(tx, g).await?;
+            let Some(old) = all.iter().find(|r| r.code == code) else {
+                return Err(AppError::NotFound);
+            };
+            if all
+                .iter()
+                .any(|r| r.code != code && r.label.eq_ignore_ascii_case(&label))
+            {
+                return Err(AppError::field(
+                    "label",
+                    "There is already a reason with this name",
+                ));
+            }
+            if input.retired
+                && all.iter().filter(|r| r.retired_at.is_none()).count() == 1
+                && old.retired_at.is_none()
+            {
+                return Err(AppError::field(
+                    "retired",
+                    "Keep at least one reason on the list",
+                ));
+            }
+            let retired_at = match (input.retired, old.retired_at) {
+                (true, Some(t)) => Some(t),
+                (true, None) => Some(self.now()),
+                (false, _) => None,
+            };
+            store::update(tx, g, code, &label, retired_at)
+                .await
+                .map_err(clash)?;
+            ev.detail = format!("{}{}", label, if input.retired { " (retired)" } else { "" });
+            Ok(())
+        })
+        .await
     }
 }
 

@@ -2,6 +2,7 @@
 //! (accepted and allocated, or declined), followed through contact attempts,
 //! closed and — the door is always open — reopened.
 
+use crate::gate::Use;
 use crate::participants::parse_date;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::identifiers::ChiNumber;
@@ -9,7 +10,7 @@ use linkwork_domain::referral::{
     self as rules, ClosureReason, Event, ReferralStatus, SNOMED_DECLINED, SNOMED_REFERRAL,
 };
 use linkwork_domain::text;
-use linkwork_domain::{FieldErrors, Permission, Role, SiteScope};
+use linkwork_domain::{FieldErrors, Permission, Role};
 use linkwork_store::audit;
 use linkwork_store::participants::{self as people, ParticipantFields};
 use linkwork_store::referrals::{self as store, Lifecycle, NewReferral};
@@ -87,78 +88,83 @@ pub struct ReferralDetail {
 }
 
 impl App {
-    async fn referral_scope(&self, ctx: &Ctx, object: impl ToString) -> Result<SiteScope> {
-        self.authorize(ctx, Permission::MakeReferral, "referral", object)
-            .await?;
-        ctx.actor.referral_scope().ok_or_else(|| {
-            AppError::Refused("You do not have permission to make or follow referrals.".into())
-        })
-    }
-
     pub async fn list_referrals(
         &self,
         ctx: &Ctx,
         filter: &ReferralFilter,
     ) -> Result<(Vec<Referral>, i64)> {
-        let scope = self.referral_scope(ctx, "list").await?;
-        let mut tx = self.db.read().await?;
-        let r = store::list(&mut tx, scope, filter).await?;
-        tx.rollback().await?;
-        Ok(r)
+        let u = Use::read(ctx, Permission::MakeReferral, "referral");
+        self.read(u, async |tx, g| {
+            Ok(store::list(tx, g.scope(), filter).await?)
+        })
+        .await
     }
 
     /// One referral; viewing it is audited. Practice staff see its status, not the case work.
     pub async fn get_referral(&self, ctx: &Ctx, id: i64) -> Result<ReferralDetail> {
-        let scope = self.referral_scope(ctx, id).await?;
-        let mut tx = self.db.write().await?;
-        let referral = match store::get(&mut tx, scope, id).await {
-            Ok(r) => r,
-            Err(linkwork_store::StoreError::NotFound) => {
-                tx.rollback().await?;
-                self.audit_refusal(ctx, "referral", id).await?;
-                return Err(AppError::NotFound);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let contact_attempts = if ctx.actor.can(Permission::WorkWithParticipants) {
-            store::contact_attempts(&mut tx, id).await?
-        } else {
-            Vec::new()
-        };
-        audit::append(
-            &mut tx,
-            &ctx.event("referral.view", "referral", id),
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(ReferralDetail {
-            referral,
-            contact_attempts,
+        let u = Use::view(
+            ctx,
+            Permission::MakeReferral,
+            "referral.view",
+            "referral",
+            id,
+        );
+        self.run(u, async |tx, g, _| {
+            let referral = store::get(tx, g.scope(), id).await?;
+            // Practice staff follow the status, never the case work.
+            let contact_attempts = if ctx.actor.can(Permission::WorkWithParticipants) {
+                store::contact_attempts(tx, id).await?
+            } else {
+                Vec::new()
+            };
+            Ok(ReferralDetail {
+                referral,
+                contact_attempts,
+            })
         })
+        .await
     }
 
     pub async fn make_referral(&self, ctx: &Ctx, input: &ReferralInput) -> Result<i64> {
-        let scope = self.referral_scope(ctx, "new").await?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::MakeReferral)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
+        let u = Use::write(
+            ctx,
+            Permission::MakeReferral,
+            "referral.create",
+            "referral",
+            "new",
+        );
+        self.run(u, async |tx, g, ev| {
+            let id = self.make_referral_in(tx, g, ctx, input).await?;
+            ev.object_id = id.to_string();
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn make_referral_in(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        ctx: &Ctx,
+        input: &ReferralInput,
+    ) -> Result<i64> {
+        let scope = grant.scope();
         let today = self.now().date_naive();
         let mut e = FieldErrors::new();
-        let mut tx = self.db.write().await?;
         // From a person's record, or from the person's details.
         let participant =
             if input.participant_id.trim().is_empty() || ctx.actor.role == Role::PracticeStaff {
                 None
             } else {
-                let pscope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
+                // A manager's or link worker's referral grant reaches the
+                // same records as their grant to work with people's records.
+                let pscope = scope;
                 let id = input
                     .participant_id
                     .trim()
                     .parse::<i64>()
                     .map_err(|_| AppError::field("participant_id", "Choose the person"))?;
-                let p = people::get(&mut tx, pscope, id).await.map_err(|_| {
+                let p = people::get(tx, pscope, id).await.map_err(|_| {
                     AppError::field("participant_id", "Choose a person whose record you can see")
                 })?;
                 if p.merged_into.is_some() {
@@ -252,9 +258,7 @@ impl App {
         if urgency.is_none() {
             e.add("urgency", "Choose how urgent the referral is");
         }
-        let offered = crate::reasons::choices(
-            &linkwork_store::reasons::list(&mut tx, grant.programme_id()).await?,
-        );
+        let offered = crate::reasons::choices(&linkwork_store::reasons::list(tx, grant).await?);
         let reasons: Vec<String> = input
             .reasons
             .iter()
@@ -275,15 +279,13 @@ impl App {
             )
             .flatten();
         if !e.is_empty() {
-            tx.rollback().await?;
             return Err(AppError::Invalid(e));
         }
         let site_id = site_id.unwrap_or_default();
-        if linkwork_store::org::get_site(&mut tx, scope, site_id)
+        if linkwork_store::org::get_site(tx, scope, site_id)
             .await
             .is_err()
         {
-            tx.rollback().await?;
             return Err(AppError::field("site_id", "Choose a practice you work at"));
         }
         let new = NewReferral {
@@ -303,10 +305,7 @@ impl App {
             created_by: Some(ctx.actor.user_id).filter(|u| *u != 0),
         };
         let now = self.now();
-        let id = store::create(&mut tx, &grant, &new, now).await?;
-        audit::append(&mut tx, &ctx.event("referral.create", "referral", id), now).await?;
-        tx.commit().await?;
-        Ok(id)
+        Ok(store::create(tx, grant, &new, now).await?)
     }
 
     /// Apply a lifecycle event (triage, contact, close, reopen) in one transaction.
@@ -315,27 +314,34 @@ impl App {
         ctx: &Ctx,
         id: i64,
         version: i64,
-        action: &str,
+        action: &'static str,
         f: impl FnOnce(&Referral, &mut Lifecycle) -> Result<Event>,
     ) -> Result<()> {
-        self.authorize(ctx, Permission::WorkWithParticipants, "referral", id)
-            .await?;
-        let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::WorkWithParticipants)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
-        let mut tx = self.db.write().await?;
-        let r = match store::get(&mut tx, scope, id).await {
-            Ok(r) => r,
-            Err(e) => {
-                tx.rollback().await?;
-                if matches!(e, linkwork_store::StoreError::NotFound) {
-                    self.audit_refusal(ctx, "referral", id).await?;
-                }
-                return Err(e.into());
-            }
-        };
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            action,
+            "referral",
+            id,
+        );
+        self.run(u, async |tx, g, ev| {
+            self.change_in(tx, g, ev, ctx, id, version, f).await
+        })
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn change_in(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        ev: &mut linkwork_store::audit::NewEvent,
+        ctx: &Ctx,
+        id: i64,
+        version: i64,
+        f: impl FnOnce(&Referral, &mut Lifecycle) -> Result<Event>,
+    ) -> Result<()> {
+        let r = store::get(tx, grant.scope(), id).await?;
         if r.version != version {
             return Err(linkwork_store::StoreError::StaleVersion.into());
         }
@@ -348,7 +354,7 @@ impl App {
         // CHI number, or make one from the referral's details.
         if matches!(event, Event::Allocate) && l.participant_id.is_none() {
             let existing = match &r.person_chi_number {
-                Some(chi) => store::participant_by_chi(&mut tx, grant.programme_id(), chi).await?,
+                Some(chi) => store::participant_by_chi(tx, grant, chi).await?,
                 None => None,
             };
             l.participant_id = match existing {
@@ -370,9 +376,9 @@ impl App {
                         phone: r.person_phone.clone(),
                         ..Default::default()
                     };
-                    let pid = people::create(&mut tx, &grant, &fields, self.now()).await?;
+                    let pid = people::create(tx, grant, &fields, self.now()).await?;
                     audit::append(
-                        &mut tx,
+                        tx,
                         &ctx.event("participant.create", "participant", pid),
                         self.now(),
                     )
@@ -382,11 +388,8 @@ impl App {
             };
         }
         let now = self.now();
-        store::set_lifecycle(&mut tx, &grant, id, version, &l, now).await?;
-        let mut ev = ctx.event(action, "referral", id);
+        store::set_lifecycle(tx, grant, id, version, &l, now).await?;
         ev.detail = format!("{} → {}", r.status, l.status);
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -397,24 +400,26 @@ impl App {
             .trim()
             .parse::<i64>()
             .map_err(|_| AppError::field("link_worker_id", "Choose a link worker"))?;
-        let programme = ctx.actor.programme_id;
-        let mut tx = self.db.read().await?;
-        let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
-        let site = store::get(&mut tx, scope, id).await.map(|r| r.site_id).ok();
-        let ok = match site {
-            Some(site) => store::is_link_worker_at(&mut tx, programme, worker, site).await?,
-            None => true, // let `change` report not found
-        };
-        tx.rollback().await?;
-        if !ok {
-            return Err(AppError::field(
-                "link_worker_id",
-                "Choose a link worker at this practice",
-            ));
-        }
-        self.change(ctx, id, c.version, "referral.allocate", |_, l| {
-            l.link_worker_id = Some(worker);
-            Ok(Event::Allocate)
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "referral.allocate",
+            "referral",
+            id,
+        );
+        self.run(u, async |tx, g, ev| {
+            let site = store::get(tx, g.scope(), id).await?.site_id;
+            if !store::is_link_worker_at(tx, g, worker, site).await? {
+                return Err(AppError::field(
+                    "link_worker_id",
+                    "Choose a link worker at this practice",
+                ));
+            }
+            self.change_in(tx, g, ev, ctx, id, c.version, |_, l| {
+                l.link_worker_id = Some(worker);
+                Ok(Event::Allocate)
+            })
+            .await
         })
         .await
     }
@@ -475,61 +480,48 @@ impl App {
             .flatten();
         e.into_result()?;
         let (method, outcome) = (method.unwrap_or_default(), outcome.unwrap_or_default());
-        self.authorize(ctx, Permission::WorkWithParticipants, "referral", id)
-            .await?;
-        let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::WorkWithParticipants)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        let r = match store::get(&mut tx, scope, id).await {
-            Ok(r) => r,
-            Err(_) => {
-                tx.rollback().await?;
-                self.audit_refusal(ctx, "referral", id).await?;
-                return Err(AppError::NotFound);
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "referral.contact_attempt",
+            "referral",
+            id,
+        );
+        self.run(u, async |tx, grant, ev| {
+            let now = self.now();
+            let r = store::get(tx, grant.scope(), id).await?;
+            let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+            // Only reaching the person moves the referral on; every attempt is kept.
+            let next = if outcome == "reached" {
+                status.apply(Event::Contact)
+            } else if status == ReferralStatus::Received {
+                Err("Allocate the referral to a link worker first".to_owned())
+            } else if !status.is_open() {
+                Err("This referral is closed: reopen it first".to_owned())
+            } else {
+                Ok(status)
+            };
+            let next = next.map_err(|m| AppError::Conflict(format!("{m}.")))?;
+            if next != status {
+                let l = Lifecycle::of(&r, next.code());
+                store::set_lifecycle(tx, grant, id, r.version, &l, now).await?;
             }
-        };
-        let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
-        // Only reaching the person moves the referral on; every attempt is kept.
-        let next = if outcome == "reached" {
-            status.apply(Event::Contact)
-        } else if status == ReferralStatus::Received {
-            Err("Allocate the referral to a link worker first".to_owned())
-        } else if !status.is_open() {
-            Err("This referral is closed: reopen it first".to_owned())
-        } else {
-            Ok(status)
-        };
-        let next = match next {
-            Ok(n) => n,
-            Err(m) => {
-                tx.rollback().await?;
-                return Err(AppError::Conflict(format!("{m}.")));
-            }
-        };
-        if next != status {
-            let l = Lifecycle::of(&r, next.code());
-            store::set_lifecycle(&mut tx, &grant, id, r.version, &l, now).await?;
-        }
-        let user = Some(ctx.actor.user_id).filter(|u| *u != 0);
-        let attempt =
-            store::add_contact_attempt(&mut tx, id, now, &method, &outcome, note.as_deref(), user)
-                .await?;
-        let mut ev = ctx.event("referral.contact_attempt", "referral", id);
-        ev.detail = format!("attempt {attempt}: {method}, {outcome}");
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(())
+            let user = Some(ctx.actor.user_id).filter(|u| *u != 0);
+            let attempt =
+                store::add_contact_attempt(tx, id, now, &method, &outcome, note.as_deref(), user)
+                    .await?;
+            ev.detail = format!("attempt {attempt}: {method}, {outcome}");
+            Ok(())
+        })
+        .await
     }
 
     /// Link workers who can take referrals at a site.
     pub async fn link_workers_at(&self, ctx: &Ctx, site_id: i64) -> Result<Vec<(i64, String)>> {
-        let mut tx = self.db.read().await?;
-        let r = store::link_workers_at(&mut tx, ctx.actor.programme_id, site_id).await?;
-        tx.rollback().await?;
-        Ok(r)
+        let u = Use::read(ctx, Permission::ViewProgramme, "site").of(site_id);
+        self.read(u, async |tx, g| {
+            Ok(store::link_workers_at(tx, g, site_id).await?)
+        })
+        .await
     }
 }

@@ -1,9 +1,9 @@
 //! Consent, vouchers from funds, and handing a case over to another practice.
 
+use crate::gate::{Access, Use};
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::referral::ReferralStatus;
 use linkwork_domain::{FieldErrors, Permission, text};
-use linkwork_store::audit;
 use linkwork_store::support::{self as store};
 pub use linkwork_store::support::{Consent, Fund, Handover, Voucher};
 use serde::Deserialize;
@@ -103,12 +103,17 @@ impl App {
             return Err(AppError::field("partner", "Name the partner organisation"));
         }
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
-        self.on_record(ctx, participant_id, "consent.record", async |tx, g| {
-            Ok(
-                store::add_consent(tx, g, participant_id, kind, partner.as_deref(), by, now)
-                    .await?,
-            )
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("consent.record"),
+            async |tx, g| {
+                Ok(
+                    store::add_consent(tx, g, participant_id, kind, partner.as_deref(), by, now)
+                        .await?,
+                )
+            },
+        )
         .await
     }
 
@@ -119,30 +124,47 @@ impl App {
         consent_id: i64,
     ) -> Result<()> {
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
-        self.on_record(ctx, participant_id, "consent.withdraw", async |tx, g| {
-            Ok(store::withdraw_consent(tx, g, participant_id, consent_id, by, now).await?)
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("consent.withdraw"),
+            async |tx, g| {
+                Ok(store::withdraw_consent(tx, g, participant_id, consent_id, by, now).await?)
+            },
+        )
+        .await
+    }
+
+    /// The programme's voucher funds, for issuing vouchers from them.
+    pub async fn list_funds(&self, ctx: &Ctx) -> Result<Vec<Fund>> {
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "fund");
+        self.read(u, async |tx, g| Ok(store::funds(tx, g).await?))
+            .await
+    }
+
+    /// The funds, for someone who sets them up and tops them up.
+    pub async fn funds_to_manage(&self, ctx: &Ctx) -> Result<Vec<Fund>> {
+        let u = Use::read(ctx, Permission::ManageFunds, "fund");
+        self.read(u, async |tx, g| Ok(store::funds(tx, g).await?))
+            .await
+    }
+
+    pub async fn create_fund(&self, ctx: &Ctx, input: &FundInput) -> Result<i64> {
+        let u = Use::write(ctx, Permission::ManageFunds, "fund.create", "fund", "new");
+        self.run(u, async |tx, g, ev| {
+            let id = self.create_fund_in(tx, g, input).await?;
+            ev.object_id = id.to_string();
+            Ok(id)
         })
         .await
     }
 
-    pub async fn list_funds(&self, ctx: &Ctx) -> Result<Vec<Fund>> {
-        if !(ctx.actor.can(Permission::ManageFunds)
-            || ctx.actor.can(Permission::WorkWithParticipants))
-        {
-            return Err(AppError::Refused(
-                "You do not have permission to see voucher funds.".into(),
-            ));
-        }
-        let mut tx = self.db.read().await?;
-        let f = store::funds(&mut tx, ctx.actor.programme_id).await?;
-        tx.rollback().await?;
-        Ok(f)
-    }
-
-    pub async fn create_fund(&self, ctx: &Ctx, input: &FundInput) -> Result<i64> {
-        let grant = self
-            .authorize(ctx, Permission::ManageFunds, "fund", "new")
-            .await?;
+    async fn create_fund_in(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        input: &FundInput,
+    ) -> Result<i64> {
         let mut e = FieldErrors::new();
         let name = e.check(
             "name",
@@ -163,10 +185,9 @@ impl App {
         }
         e.into_result()?;
         let now = self.now();
-        let mut tx = self.db.write().await?;
         let id = store::create_fund(
-            &mut tx,
-            &grant,
+            tx,
+            grant,
             &name.unwrap_or_default(),
             funder.as_deref(),
             kind.unwrap_or("food"),
@@ -179,8 +200,6 @@ impl App {
             }
             e => e.into(),
         })?;
-        audit::append(&mut tx, &ctx.event("fund.create", "fund", id), now).await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -206,34 +225,29 @@ impl App {
     }
 
     pub async fn top_up_fund(&self, ctx: &Ctx, input: &MoneyInput) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageFunds, "fund", input.fund_id.trim())
-            .await?;
-        let (fund, amount, note) = Self::money(input)?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        if !store::move_money(
-            &mut tx,
-            &grant,
-            fund,
-            amount,
-            None,
-            note.as_deref(),
-            Some(ctx.actor.user_id),
-            now,
-        )
-        .await?
-        {
-            return Err(AppError::field(
-                "fund_id",
-                "Choose a fund of this programme",
-            ));
-        }
-        let mut ev = ctx.event("fund.top_up", "fund", fund);
-        ev.detail = pounds(amount);
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(
+            ctx,
+            Permission::ManageFunds,
+            "fund.top_up",
+            "fund",
+            input.fund_id.trim(),
+        );
+        self.run(u, async |tx, g, ev| {
+            let (fund, amount, note) = Self::money(input)?;
+            let by = Some(ctx.actor.user_id);
+            if !store::move_money(tx, g, fund, amount, None, note.as_deref(), by, self.now())
+                .await?
+            {
+                return Err(AppError::field(
+                    "fund_id",
+                    "Choose a fund of this programme",
+                ));
+            }
+            ev.object_id = fund.to_string();
+            ev.detail = pounds(amount);
+            Ok(())
+        })
+        .await
     }
 
     /// Issue a voucher to a person from a fund; never takes a fund below zero.
@@ -245,35 +259,40 @@ impl App {
     ) -> Result<()> {
         let (fund, amount, note) = Self::money(input)?;
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
-        self.on_record(ctx, participant_id, "voucher.issue", async |tx, g| {
-            if store::move_money(
-                tx,
-                g,
-                fund,
-                -amount,
-                Some(participant_id),
-                note.as_deref(),
-                by,
-                now,
-            )
-            .await?
-            {
-                Ok(())
-            } else {
-                let left = store::funds(tx, g.programme_id())
-                    .await?
-                    .into_iter()
-                    .find(|f| f.id == fund)
-                    .map(|f| f.balance_pence);
-                Err(match left {
-                    Some(p) => AppError::field(
-                        "amount",
-                        format!("There is only {} left in this fund", pounds(p)),
-                    ),
-                    None => AppError::field("fund_id", "Choose a fund of this programme"),
-                })
-            }
-        })
+        self.on_record(
+            ctx,
+            participant_id,
+            Access::Write("voucher.issue"),
+            async |tx, g| {
+                if store::move_money(
+                    tx,
+                    g,
+                    fund,
+                    -amount,
+                    Some(participant_id),
+                    note.as_deref(),
+                    by,
+                    now,
+                )
+                .await?
+                {
+                    Ok(())
+                } else {
+                    let left = store::funds(tx, g)
+                        .await?
+                        .into_iter()
+                        .find(|f| f.id == fund)
+                        .map(|f| f.balance_pence);
+                    Err(match left {
+                        Some(p) => AppError::field(
+                            "amount",
+                            format!("There is only {} left in this fund", pounds(p)),
+                        ),
+                        None => AppError::field("fund_id", "Choose a fund of this programme"),
+                    })
+                }
+            },
+        )
         .await
     }
 
@@ -285,18 +304,27 @@ impl App {
         referral_id: i64,
         input: &HandoverInput,
     ) -> Result<i64> {
-        self.authorize(
+        let u = Use::write(
             ctx,
             Permission::WorkWithParticipants,
+            "referral.hand_over",
             "referral",
             referral_id,
-        )
-        .await?;
-        let scope = ctx.actor.participant_scope().ok_or(AppError::NotFound)?;
-        let grant = ctx
-            .actor
-            .authorize(Permission::WorkWithParticipants)
-            .map_err(|r| AppError::Refused(r.to_string()))?;
+        );
+        self.run(u, async |tx, g, ev| {
+            self.hand_over_in(tx, g, ev, referral_id, input).await
+        })
+        .await
+    }
+
+    async fn hand_over_in(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        ev: &mut linkwork_store::audit::NewEvent,
+        referral_id: i64,
+        input: &HandoverInput,
+    ) -> Result<i64> {
         let mut e = FieldErrors::new();
         let site = e.check(
             "site_id",
@@ -325,15 +353,7 @@ impl App {
             summary.unwrap_or_default(),
         );
         let now = self.now();
-        let mut tx = self.db.write().await?;
-        let r = match linkwork_store::referrals::get(&mut tx, scope, referral_id).await {
-            Ok(r) => r,
-            Err(_) => {
-                tx.rollback().await?;
-                self.audit_refusal(ctx, "referral", referral_id).await?;
-                return Err(AppError::NotFound);
-            }
-        };
+        let r = linkwork_store::referrals::get(tx, grant.scope(), referral_id).await?;
         if !ReferralStatus::parse(&r.status)
             .is_some_and(|s| s.is_open() && s != ReferralStatus::Received)
         {
@@ -347,32 +367,16 @@ impl App {
                 "Choose a different practice from the current one",
             ));
         }
-        if !linkwork_store::referrals::is_link_worker_at(
-            &mut tx,
-            grant.programme_id(),
-            worker,
-            site,
-        )
-        .await?
-        {
+        if !linkwork_store::referrals::is_link_worker_at(tx, grant, worker, site).await? {
             return Err(AppError::field(
                 "link_worker_id",
                 "Choose a link worker at the new practice",
             ));
         }
-        store::move_case(
-            &mut tx,
-            &grant,
-            referral_id,
-            r.participant_id,
-            site,
-            worker,
-            now,
-        )
-        .await?;
+        store::move_case(tx, grant, referral_id, r.participant_id, site, worker, now).await?;
         let id = store::add_handover(
-            &mut tx,
-            &grant,
+            tx,
+            grant,
             referral_id,
             r.site_id,
             site,
@@ -382,66 +386,61 @@ impl App {
             now,
         )
         .await?;
-        let mut ev = ctx.event("referral.hand_over", "referral", referral_id);
         ev.detail = format!(
             "site {} → {site}, worker {:?} → {worker}",
             r.site_id, r.link_worker_id
         );
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
         Ok(id)
     }
 
     pub async fn acknowledge_handover(&self, ctx: &Ctx, id: i64) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::WorkWithParticipants, "handover", id)
-            .await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        store::acknowledge_handover(&mut tx, &grant, id, ctx.actor.user_id, now).await?;
-        audit::append(
-            &mut tx,
-            &ctx.event("handover.acknowledge", "handover", id),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            "handover.acknowledge",
+            "handover",
+            id,
+        );
+        self.run(u, async |tx, g, _| {
+            store::acknowledge_handover(tx, g, id, ctx.actor.user_id, self.now()).await?;
+            Ok(())
+        })
+        .await
     }
 
+    /// Handovers waiting for this link worker to acknowledge them.
     pub async fn handovers_waiting(&self, ctx: &Ctx) -> Result<Vec<Handover>> {
-        let mut tx = self.db.read().await?;
-        let h =
-            store::handovers_waiting(&mut tx, ctx.actor.programme_id, ctx.actor.user_id).await?;
-        tx.rollback().await?;
-        Ok(h)
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "handover");
+        self.read(u, async |tx, g| {
+            Ok(store::handovers_waiting(tx, g, g.user_id()).await?)
+        })
+        .await
     }
 
+    /// The handovers of one referral the actor may see.
     pub async fn referral_handovers(&self, ctx: &Ctx, referral_id: i64) -> Result<Vec<Handover>> {
-        let mut tx = self.db.read().await?;
-        let h = store::handovers_for_referral(&mut tx, ctx.actor.programme_id, referral_id).await?;
-        tx.rollback().await?;
-        Ok(h)
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "referral").of(referral_id);
+        self.read(u, async |tx, g| {
+            linkwork_store::referrals::get(tx, g.scope(), referral_id).await?;
+            Ok(store::handovers_for_referral(tx, g, referral_id).await?)
+        })
+        .await
     }
 }
 
 impl App {
     /// Every GP practice and food bank of the programme (for choosing where a case goes).
     pub async fn practices(&self, ctx: &Ctx) -> Result<Vec<linkwork_store::org::Site>> {
-        let scope = linkwork_domain::SiteScope::Programme {
-            programme_id: ctx.actor.programme_id,
+        let u = Use::read(ctx, Permission::ViewProgramme, "site");
+        let filter = linkwork_store::org::SiteFilter {
+            limit: 1000,
+            ..Default::default()
         };
-        let mut tx = self.db.read().await?;
-        let (sites, _) = linkwork_store::org::list_sites(
-            &mut tx,
-            scope,
-            &linkwork_store::org::SiteFilter {
-                limit: 1000,
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.rollback().await?;
+        let (sites, _) = self
+            .read(u, async |tx, g| {
+                Ok(linkwork_store::org::list_sites(tx, g.scope(), &filter).await?)
+            })
+            .await?;
         Ok(sites
             .into_iter()
             .filter(|s| s.active && (s.kind == "gp_practice" || s.kind == "food_bank"))

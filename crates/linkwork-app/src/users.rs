@@ -1,6 +1,7 @@
 //! Staff users: adding, editing, assigning to sites, disabling.
 
 use crate::auth::hash_password;
+use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::text::{self, Email};
 use linkwork_domain::{FieldErrors, Permission, Role};
@@ -82,71 +83,58 @@ pub struct UserDetail {
 
 impl App {
     pub async fn list_users(&self, ctx: &Ctx, filter: &UserFilter) -> Result<(Vec<User>, i64)> {
-        self.authorize(ctx, Permission::ViewUsers, "user", "list")
-            .await?;
-        let mut tx = self.db.read().await?;
-        let r = store::list(&mut tx, ctx.actor.programme_id, filter).await?;
-        tx.rollback().await?;
-        Ok(r)
+        self.read(
+            Use::read(ctx, Permission::ViewUsers, "user"),
+            async |tx, g| Ok(store::list(tx, g, filter).await?),
+        )
+        .await
     }
 
     /// One user's record; viewing it is audited.
     pub async fn get_user(&self, ctx: &Ctx, id: i64) -> Result<UserDetail> {
-        self.authorize(ctx, Permission::ViewUsers, "user", id)
-            .await?;
-        let mut tx = self.db.write().await?;
-        let user = match store::get(&mut tx, ctx.actor.programme_id, id).await {
-            Ok(u) => u,
-            Err(linkwork_store::StoreError::NotFound) => {
-                tx.rollback().await?;
-                self.audit_refusal(ctx, "user", id).await?;
-                return Err(AppError::NotFound);
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let sites = store::sites(&mut tx, id).await?;
-        audit::append(&mut tx, &ctx.event("user.view", "user", id), self.now()).await?;
-        tx.commit().await?;
-        Ok(UserDetail { user, sites })
+        let u = Use::view(ctx, Permission::ViewUsers, "user.view", "user", id);
+        self.run(u, async |tx, g, _| {
+            let user = store::get(tx, g, id).await?;
+            let sites = store::sites(tx, id).await?;
+            Ok(UserDetail { user, sites })
+        })
+        .await
     }
 
     pub async fn create_user(&self, ctx: &Ctx, input: &UserInput) -> Result<i64> {
-        let grant = self
-            .authorize(ctx, Permission::ManageUsers, "user", "new")
-            .await?;
-        let v = input.parse(true)?;
-        let hash = match &v.password {
-            Some(p) => Some(hash_password(p).await?),
-            None => None,
-        };
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        let email = v
-            .email
-            .as_ref()
-            .ok_or_else(|| AppError::field("email", "Enter an email address"))?;
-        let new = NewUser {
-            email: email.as_str(),
-            name: &v.name,
-            role: v.role.code(),
-            password_hash: hash.as_deref(),
-        };
-        let id = store::create(&mut tx, &grant, &new, now)
-            .await
-            .map_err(|e| match e {
-                linkwork_store::StoreError::Duplicate(_) => {
-                    AppError::field("email", "A user with this email address already exists")
-                }
-                e => e.into(),
-            })?;
-        store::set_sites(&mut tx, &grant, id, &input.site_ids)
-            .await
-            .map_err(sites_error)?;
-        let mut ev = ctx.event("user.create", "user", id);
-        ev.detail = format!("{} as {}; sites {:?}", email, v.role.code(), input.site_ids);
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(id)
+        let u = Use::write(ctx, Permission::ManageUsers, "user.create", "user", "new");
+        self.run(u, async |tx, g, ev| {
+            let v = input.parse(true)?;
+            let hash = match &v.password {
+                Some(p) => Some(hash_password(p).await?),
+                None => None,
+            };
+            let email = v
+                .email
+                .as_ref()
+                .ok_or_else(|| AppError::field("email", "Enter an email address"))?;
+            let new = NewUser {
+                email: email.as_str(),
+                name: &v.name,
+                role: v.role.code(),
+                password_hash: hash.as_deref(),
+            };
+            let id = store::create(tx, g, &new, self.now())
+                .await
+                .map_err(|e| match e {
+                    linkwork_store::StoreError::Duplicate(_) => {
+                        AppError::field("email", "A user with this email address already exists")
+                    }
+                    e => e.into(),
+                })?;
+            store::set_sites(tx, g, id, &input.site_ids)
+                .await
+                .map_err(sites_error)?;
+            ev.object_id = id.to_string();
+            ev.detail = format!("{} as {}; sites {:?}", email, v.role.code(), input.site_ids);
+            Ok(id)
+        })
+        .await
     }
 
     /// Change name, role and sites (e-mail is the sign-in name and stays).
@@ -157,64 +145,58 @@ impl App {
         version: i64,
         input: &UserInput,
     ) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageUsers, "user", id)
-            .await?;
-        let v = input.parse(false)?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        store::update(&mut tx, &grant, id, version, &v.name, v.role.code(), now).await?;
-        store::set_sites(&mut tx, &grant, id, &input.site_ids)
-            .await
-            .map_err(sites_error)?;
-        let mut ev = ctx.event("user.update", "user", id);
-        ev.detail = format!("role {}; sites {:?}", v.role.code(), input.site_ids);
-        audit::append(&mut tx, &ev, now).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(ctx, Permission::ManageUsers, "user.update", "user", id);
+        self.run(u, async |tx, g, ev| {
+            let v = input.parse(false)?;
+            store::update(tx, g, id, version, &v.name, v.role.code(), self.now()).await?;
+            store::set_sites(tx, g, id, &input.site_ids)
+                .await
+                .map_err(sites_error)?;
+            ev.detail = format!("role {}; sites {:?}", v.role.code(), input.site_ids);
+            Ok(())
+        })
+        .await
     }
 
     /// Disable or re-enable; a disabled user's sessions end at once.
     pub async fn set_user_disabled(&self, ctx: &Ctx, id: i64, disabled: bool) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageUsers, "user", id)
-            .await?;
-        if disabled && id == ctx.actor.user_id {
-            return Err(AppError::Conflict(
-                "You cannot disable your own account.".into(),
-            ));
-        }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        store::set_disabled(&mut tx, &grant, id, disabled, now).await?;
         let action = if disabled {
             "user.disable"
         } else {
             "user.enable"
         };
-        audit::append(&mut tx, &ctx.event(action, "user", id), now).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(ctx, Permission::ManageUsers, action, "user", id);
+        self.run(u, async |tx, g, _| {
+            if disabled && id == ctx.actor.user_id {
+                return Err(AppError::Conflict(
+                    "You cannot disable your own account.".into(),
+                ));
+            }
+            store::set_disabled(tx, g, id, disabled, self.now()).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Set a user's password (an administrator's reset, or the CLI).
     pub async fn set_user_password(&self, ctx: &Ctx, id: i64, password: &str) -> Result<()> {
-        let grant = self
-            .authorize(ctx, Permission::ManageUsers, "user", id)
-            .await?;
-        let mut tx = self.db.read().await?;
-        let user = store::get(&mut tx, grant.programme_id(), id).await?;
-        tx.rollback().await?;
-        text::check_password(password, Some(&user.email))
-            .map_err(|m| AppError::field("password", m))?;
-        let hash = hash_password(password).await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        store::set_password_hash(&mut tx, &grant, id, &hash, now).await?;
-        linkwork_store::auth::delete_user_sessions(&mut tx, id).await?;
-        audit::append(&mut tx, &ctx.event("user.set_password", "user", id), now).await?;
-        tx.commit().await?;
-        Ok(())
+        let u = Use::write(
+            ctx,
+            Permission::ManageUsers,
+            "user.set_password",
+            "user",
+            id,
+        );
+        self.run(u, async |tx, g, _| {
+            let user = store::get(tx, g, id).await?;
+            text::check_password(password, Some(&user.email))
+                .map_err(|m| AppError::field("password", m))?;
+            let hash = hash_password(password).await?;
+            store::set_password_hash(tx, g, id, &hash, self.now()).await?;
+            linkwork_store::auth::delete_user_sessions(tx, id).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Find the programme a command-line `user add` should use, creating it

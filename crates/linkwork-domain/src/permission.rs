@@ -1,9 +1,26 @@
 //! The one permission policy shared by the web pages, the API and the CLI.
 //!
-//! Code that changes protected data must hold a [`Grant`], and the only way to
-//! get one is [`Actor::authorize`]. A grant carries the programme it was given
-//! for, so the store scopes every write by it. List queries take a
-//! [`SiteScope`], which narrows them inside SQL.
+//! Code that reads or changes protected data must hold a [`Grant`], and the
+//! only way to get one is [`Actor::authorize`]. A grant carries the
+//! permission, the programme it was given for and the [`SiteScope`] it
+//! reaches, so the store scopes every query by it and checks that a write's
+//! grant is for that write. Neither a grant nor a scope can be built outside
+//! this crate:
+//!
+//! ```compile_fail
+//! // A scope made by hand does not compile: its fields are private.
+//! let s = linkwork_domain::SiteScope { programme_id: 1, user_id: None };
+//! ```
+//!
+//! ```compile_fail
+//! // Nor does a grant.
+//! let g = linkwork_domain::Grant {
+//!     programme_id: 1,
+//!     user_id: 1,
+//!     permission: linkwork_domain::Permission::ManageUsers,
+//!     scope: todo!(),
+//! };
+//! ```
 
 use crate::role::Role;
 use serde::Serialize;
@@ -35,6 +52,9 @@ pub enum Permission {
     ViewAudit,
     /// See one site (and what hangs off it).
     ViewSite(i64),
+    /// List the sites one may see: the whole programme for administrators and
+    /// managers, one's own sites for everyone else.
+    ViewSites,
     /// Find, read and record the participants (people supported) of the
     /// actor's participant scope.
     WorkWithParticipants,
@@ -47,6 +67,10 @@ pub enum Permission {
     /// Merge two records of one person, and move a link worker's caseload
     /// to others.
     ManageCaseloads,
+    /// Read the programme's shared reference data: its areas, clusters,
+    /// reasons for referral, and the list of its practices (to choose one).
+    /// Every member of staff of the programme may.
+    ViewProgramme,
 }
 
 impl Permission {
@@ -57,21 +81,25 @@ impl Permission {
             Permission::ViewUsers => "see the list of users",
             Permission::ViewAudit => "read the audit trail",
             Permission::ViewSite(_) => "see this site",
+            Permission::ViewSites => "see the list of sites",
             Permission::WorkWithParticipants => "see people's records",
             Permission::MakeReferral => "make or follow referrals",
             Permission::ManageFunds => "manage voucher funds",
             Permission::ManageReasons => "change the list of reasons for referral",
             Permission::ManageCaseloads => "merge records or move caseloads",
+            Permission::ViewProgramme => "see this programme",
         }
     }
 }
 
-/// Proof that an actor was allowed a permission within one programme.
+/// Proof that an actor was allowed a permission within one programme, and how
+/// far among its sites that permission reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     programme_id: i64,
     user_id: i64,
     permission: Permission,
+    scope: SiteScope,
 }
 
 impl Grant {
@@ -84,6 +112,17 @@ impl Grant {
     pub fn permission(&self) -> Permission {
         self.permission
     }
+    /// The sites (and so the records held at them) this grant reaches.
+    pub fn scope(&self) -> SiteScope {
+        self.scope
+    }
+    /// Is this a grant of one of `permissions`? (The store asks before a write.)
+    pub fn is_for(&self, permissions: &[Permission]) -> bool {
+        permissions.iter().any(|p| match (p, self.permission) {
+            (Permission::ViewSite(_), Permission::ViewSite(_)) => true,
+            (p, q) => *p == q,
+        })
+    }
 }
 
 /// A refusal, carrying what was refused (for the audit trail and the message).
@@ -91,33 +130,32 @@ impl Grant {
 #[error("You do not have permission to {}.", .0.describe())]
 pub struct Refused(pub Permission);
 
-/// How far a list of sites (and later, of anything held at sites) reaches.
+/// How far a query of sites (and of anything held at sites) reaches: the
+/// whole programme, or only the sites one user is assigned to. Made only
+/// with a [`Grant`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SiteScope {
-    /// Every site of the programme.
-    Programme { programme_id: i64 },
-    /// Only the sites this user is assigned to.
-    AssignedTo { programme_id: i64, user_id: i64 },
+pub struct SiteScope {
+    programme_id: i64,
+    /// `None`: every site of the programme; `Some(user)`: that user's sites.
+    user_id: Option<i64>,
 }
 
 impl SiteScope {
     pub fn programme_id(self) -> i64 {
-        match self {
-            SiteScope::Programme { programme_id } | SiteScope::AssignedTo { programme_id, .. } => {
-                programme_id
-            }
-        }
+        self.programme_id
+    }
+    /// Does this scope reach every site of the programme?
+    pub fn whole_programme(self) -> bool {
+        self.user_id.is_none()
     }
     /// `(programme_id, whole_programme, user_id)`, the three parameters of the
     /// scope clause the store writes into its queries.
     pub fn params(self) -> (i64, bool, i64) {
-        match self {
-            SiteScope::Programme { programme_id } => (programme_id, true, 0),
-            SiteScope::AssignedTo {
-                programme_id,
-                user_id,
-            } => (programme_id, false, user_id),
-        }
+        (
+            self.programme_id,
+            self.user_id.is_none(),
+            self.user_id.unwrap_or(0),
+        )
     }
 }
 
@@ -136,60 +174,65 @@ impl Actor {
             MakeReferral => matches!(self.role, Manager | LinkWorker | PracticeStaff),
             ManageFunds | ManageCaseloads => self.role == Manager,
             ManageReasons => matches!(self.role, Administrator | Manager),
+            ViewProgramme | ViewSites => true,
         }
     }
 
-    /// Check and hand out proof of the permission.
+    /// Check and hand out proof of the permission, with the scope it reaches.
     pub fn authorize(&self, permission: Permission) -> Result<Grant, Refused> {
-        if self.can(permission) {
-            Ok(Grant {
-                programme_id: self.programme_id,
-                user_id: self.user_id,
-                permission,
-            })
-        } else {
-            Err(Refused(permission))
+        if !self.can(permission) {
+            return Err(Refused(permission));
         }
-    }
-
-    /// Whose records this actor may read: managers the whole programme's, link
-    /// workers those registered at their sites, nobody else any (practice staff
-    /// see the status of their referrals, never the case record).
-    pub fn participant_scope(&self) -> Option<SiteScope> {
-        match self.role {
-            Role::Manager => Some(SiteScope::Programme {
-                programme_id: self.programme_id,
-            }),
-            Role::LinkWorker => Some(SiteScope::AssignedTo {
-                programme_id: self.programme_id,
-                user_id: self.user_id,
-            }),
-            _ => None,
-        }
-    }
-
-    /// Whose referrals this actor may follow: as for people's records, plus
-    /// practice staff for their own practices (status only, never case work).
-    pub fn referral_scope(&self) -> Option<SiteScope> {
-        match self.role {
-            Role::PracticeStaff => Some(SiteScope::AssignedTo {
-                programme_id: self.programme_id,
-                user_id: self.user_id,
-            }),
-            _ => self.participant_scope(),
-        }
-    }
-
-    pub fn site_scope(&self) -> SiteScope {
-        if self.role.sees_whole_programme() {
-            SiteScope::Programme {
-                programme_id: self.programme_id,
+        let scope = match permission {
+            // Managers see every record of the programme; link workers those
+            // registered at their sites (practice staff and partners never
+            // get this permission).
+            Permission::WorkWithParticipants => self.own_sites_unless(Role::Manager),
+            // Practice staff follow the referrals of their own practices.
+            Permission::MakeReferral => self.own_sites_unless(Role::Manager),
+            Permission::ViewProgramme
+            | Permission::ManageOrganisation
+            | Permission::ManageUsers
+            | Permission::ViewUsers
+            | Permission::ViewAudit
+            | Permission::ManageFunds
+            | Permission::ManageReasons
+            | Permission::ManageCaseloads => self.whole_programme(),
+            Permission::ViewSite(_) | Permission::ViewSites => {
+                if self.role.sees_whole_programme() {
+                    self.whole_programme()
+                } else {
+                    self.own_sites()
+                }
             }
+        };
+        Ok(Grant {
+            programme_id: self.programme_id,
+            user_id: self.user_id,
+            permission,
+            scope,
+        })
+    }
+
+    fn whole_programme(&self) -> SiteScope {
+        SiteScope {
+            programme_id: self.programme_id,
+            user_id: None,
+        }
+    }
+
+    fn own_sites(&self) -> SiteScope {
+        SiteScope {
+            programme_id: self.programme_id,
+            user_id: Some(self.user_id),
+        }
+    }
+
+    fn own_sites_unless(&self, role: Role) -> SiteScope {
+        if self.role == role {
+            self.whole_programme()
         } else {
-            SiteScope::AssignedTo {
-                programme_id: self.programme_id,
-                user_id: self.user_id,
-            }
+            self.own_sites()
         }
     }
 }
@@ -228,12 +271,35 @@ mod tests {
         assert!(!actor(Role::LinkWorker).can(Permission::ViewSite(11)));
         assert!(!actor(Role::Partner).can(Permission::ViewSite(11)));
         assert!(actor(Role::Manager).can(Permission::ViewSite(11)));
+        let scope =
+            |role: Role, p: Permission| actor(role).authorize(p).map(|g| g.scope().params()).ok();
         assert_eq!(
-            actor(Role::PracticeStaff).site_scope(),
-            SiteScope::AssignedTo {
-                programme_id: 1,
-                user_id: 7
-            }
+            scope(Role::PracticeStaff, Permission::ViewSite(10)),
+            Some((1, false, 7))
+        );
+        assert_eq!(
+            scope(Role::Manager, Permission::ViewSite(11)),
+            Some((1, true, 0))
+        );
+        assert_eq!(
+            scope(Role::LinkWorker, Permission::WorkWithParticipants),
+            Some((1, false, 7))
+        );
+        assert_eq!(
+            scope(Role::Manager, Permission::WorkWithParticipants),
+            Some((1, true, 0))
+        );
+        assert_eq!(
+            scope(Role::PracticeStaff, Permission::MakeReferral),
+            Some((1, false, 7))
+        );
+        assert_eq!(
+            scope(Role::PracticeStaff, Permission::WorkWithParticipants),
+            None
+        );
+        assert_eq!(
+            scope(Role::Partner, Permission::ViewProgramme),
+            Some((1, true, 0))
         );
     }
 
@@ -244,10 +310,6 @@ mod tests {
             assert_eq!(
                 a.can(Permission::WorkWithParticipants),
                 matches!(role, Role::Manager | Role::LinkWorker)
-            );
-            assert_eq!(
-                a.participant_scope().is_some(),
-                a.can(Permission::WorkWithParticipants)
             );
         }
     }
@@ -267,7 +329,12 @@ mod tests {
     #[test]
     fn grants_carry_the_programme() {
         let g = actor(Role::Administrator).authorize(Permission::ManageUsers);
-        assert_eq!(g.map(|g| g.programme_id()), Ok(1));
+        assert_eq!(g.as_ref().map(|g| g.programme_id()), Ok(1));
+        assert!(
+            g.as_ref()
+                .is_ok_and(|g| g.is_for(&[Permission::ManageUsers]))
+        );
+        assert!(g.is_ok_and(|g| !g.is_for(&[Permission::ManageOrganisation])));
         let r = actor(Role::Manager).authorize(Permission::ManageUsers);
         assert_eq!(r, Err(Refused(Permission::ManageUsers)));
     }

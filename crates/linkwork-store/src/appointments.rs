@@ -4,7 +4,7 @@ use crate::org::site_scope;
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, Utc};
-use linkwork_domain::{Grant, SiteScope};
+use linkwork_domain::{Grant, Permission, SiteScope};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -97,6 +97,7 @@ pub async fn create(
     a: &NewAppointment,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO appointments (programme_id, referral_id, site_id, link_worker_id, starts_at, duration_minutes, mode, \
          status, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'booked', $8, $9, $9) RETURNING id")
@@ -113,6 +114,7 @@ pub async fn set_status(
     status: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE appointments SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND programme_id = $4 AND version = $5")
         .bind(status).bind(now).bind(id).bind(grant.programme_id()).bind(version)
@@ -160,7 +162,7 @@ pub async fn feed_user(tx: &mut Tx, secret_hash: &str) -> crate::Result<Option<i
 /// person, last attended).
 pub async fn not_seen_since(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     link_worker_id: i64,
     since: DateTime<Utc>,
 ) -> crate::Result<Vec<(i64, String, Option<DateTime<Utc>>)>> {
@@ -170,14 +172,14 @@ pub async fn not_seen_since(
          AND r.created_at < $3 \
          AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended' AND a.starts_at >= $3) \
          ORDER BY r.id LIMIT 50")
-        .bind(programme_id).bind(link_worker_id).bind(since).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(link_worker_id).bind(since).fetch_all(c).await)?)
 }
 
 /// Risk flags due for review by `on` on a link worker's open referrals: (participant id, person, kind, review date).
 /// Starts from the worker's open caseload (indexed), not from every flag.
 pub async fn flags_due(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     link_worker_id: i64,
     on: chrono::NaiveDate,
 ) -> crate::Result<Vec<(i64, String, String, chrono::NaiveDate)>> {
@@ -187,5 +189,5 @@ pub async fn flags_due(
          WHERE r.programme_id = $1 AND r.link_worker_id = $2 AND r.status IN ('allocated', 'contacted', 'engaged') \
          AND f.programme_id = $1 AND f.resolved_at IS NULL AND f.review_on IS NOT NULL AND f.review_on <= $3 \
          ORDER BY f.review_on LIMIT 50")
-        .bind(programme_id).bind(link_worker_id).bind(on).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(link_worker_id).bind(on).fetch_all(c).await)?)
 }

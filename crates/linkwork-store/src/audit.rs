@@ -10,6 +10,7 @@
 use crate::query::{Param, Where};
 use crate::{Tx, bind_where, on_tx};
 use chrono::{DateTime, SecondsFormat, Utc};
+use linkwork_domain::Grant;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -204,13 +205,9 @@ pub struct Filter {
 }
 
 /// Events of one programme, newest first.
-pub async fn search(
-    tx: &mut Tx,
-    programme_id: i64,
-    f: &Filter,
-) -> crate::Result<(Vec<Event>, i64)> {
+pub async fn search(tx: &mut Tx, grant: &Grant, f: &Filter) -> crate::Result<(Vec<Event>, i64)> {
     let mut w = Where::new();
-    w.and("programme_id = ?", [Param::I64(programme_id)]);
+    w.and("programme_id = ?", [Param::I64(grant.programme_id())]);
     if let Some(a) = f
         .actor
         .as_deref()

@@ -3,7 +3,7 @@
 
 use crate::{Tx, on_tx};
 use chrono::{DateTime, Utc};
-use linkwork_domain::Grant;
+use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
 /// The open statuses: a referral someone is working on.
@@ -21,7 +21,7 @@ pub struct Caseload {
 }
 
 /// Every link worker's open referrals in the programme, by practice.
-pub async fn list(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Caseload>> {
+pub async fn list(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<Caseload>> {
     let sql = format!(
         "SELECT u.id AS link_worker_id, u.name AS link_worker_name, (u.disabled_at IS NOT NULL) AS disabled, \
          s.id AS site_id, s.name AS site_name, COUNT(*) AS open_referrals \
@@ -29,7 +29,7 @@ pub async fn list(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Caseload>
          WHERE r.programme_id = $1 AND r.status IN {OPEN} \
          GROUP BY u.id, u.name, u.disabled_at, s.id, s.name ORDER BY u.name, u.id, s.name"
     );
-    Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(programme_id).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).fetch_all(c).await)?)
 }
 
 /// Move `from`'s open referrals at `site_id`, and their booked appointments,
@@ -42,6 +42,7 @@ pub async fn move_caseload(
     site_id: i64,
     now: DateTime<Utc>,
 ) -> crate::Result<Vec<i64>> {
+    crate::require(grant, &[Permission::ManageCaseloads])?;
     let sql = format!(
         "SELECT id FROM referrals WHERE programme_id = $1 AND link_worker_id = $2 AND site_id = $3 \
          AND status IN {OPEN} ORDER BY id"

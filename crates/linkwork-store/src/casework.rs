@@ -4,7 +4,7 @@
 
 use crate::{StoreError, Tx, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use linkwork_domain::Grant;
+use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -30,29 +30,25 @@ pub struct NoteVersion {
     pub replaced_at: DateTime<Utc>,
 }
 
-pub async fn notes(
-    tx: &mut Tx,
-    programme_id: i64,
-    participant_id: i64,
-) -> crate::Result<Vec<Note>> {
+pub async fn notes(tx: &mut Tx, grant: &Grant, participant_id: i64) -> crate::Result<Vec<Note>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT n.id, n.participant_id, u.name AS author_name, n.restricted, n.body, n.version, n.created_at, n.updated_at, \
          (SELECT COUNT(*) FROM note_versions v WHERE v.note_id = n.id) AS earlier_versions \
          FROM notes n LEFT JOIN users u ON u.id = n.author_id \
          WHERE n.programme_id = $1 AND n.participant_id = $2 ORDER BY n.created_at DESC, n.id DESC")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 pub async fn note_versions(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     note_id: i64,
 ) -> crate::Result<Vec<NoteVersion>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT v.body, v.restricted, u.name AS edited_by, v.replaced_at FROM note_versions v \
          JOIN notes n ON n.id = v.note_id LEFT JOIN users u ON u.id = v.edited_by \
          WHERE n.programme_id = $1 AND v.note_id = $2 ORDER BY v.replaced_at DESC, v.id DESC")
-        .bind(programme_id).bind(note_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(note_id).fetch_all(c).await)?)
 }
 
 pub async fn add_note(
@@ -64,6 +60,7 @@ pub async fn add_note(
     body: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO notes (programme_id, participant_id, author_id, restricted, body, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
@@ -84,6 +81,7 @@ pub async fn edit_note(
     body: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let old: Option<(String, bool, i64)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT body, restricted, version FROM notes WHERE id = $1 AND programme_id = $2 AND participant_id = $3")
         .bind(note_id).bind(grant.programme_id()).bind(participant_id).fetch_optional(c).await)?;
@@ -122,14 +120,14 @@ pub struct RiskFlag {
 
 pub async fn risk_flags(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     participant_id: i64,
 ) -> crate::Result<Vec<RiskFlag>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT f.id, f.kind, f.details, f.review_on, u.name AS raised_by_name, f.raised_at, f.resolved_at \
          FROM risk_flags f LEFT JOIN users u ON u.id = f.raised_by \
          WHERE f.programme_id = $1 AND f.participant_id = $2 ORDER BY f.resolved_at IS NOT NULL, f.raised_at DESC")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -143,6 +141,7 @@ pub async fn raise_flag(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO risk_flags (programme_id, participant_id, kind, details, review_on, raised_by, raised_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
@@ -158,6 +157,7 @@ pub async fn resolve_flag(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE risk_flags SET resolved_at = $1, resolved_by = $2 WHERE id = $3 AND programme_id = $4 AND participant_id = $5 AND resolved_at IS NULL")
         .bind(now).bind(by).bind(flag_id).bind(grant.programme_id()).bind(participant_id)
@@ -185,13 +185,13 @@ pub struct Measure {
 
 pub async fn measures(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     participant_id: i64,
 ) -> crate::Result<Vec<Measure>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT id, kind, stage, taken_on, answers, score FROM measures \
          WHERE programme_id = $1 AND participant_id = $2 ORDER BY taken_on, id")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -207,6 +207,7 @@ pub async fn add_measure(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO measures (programme_id, participant_id, kind, stage, taken_on, answers, score, recorded_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
@@ -227,17 +228,13 @@ pub struct Goal {
     pub reviews: i64,
 }
 
-pub async fn goals(
-    tx: &mut Tx,
-    programme_id: i64,
-    participant_id: i64,
-) -> crate::Result<Vec<Goal>> {
+pub async fn goals(tx: &mut Tx, grant: &Grant, participant_id: i64) -> crate::Result<Vec<Goal>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT g.id, g.words, g.status, g.created_at, g.updated_at, \
          (SELECT r.comment FROM goal_reviews r WHERE r.goal_id = g.id ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) AS last_comment, \
          (SELECT COUNT(*) FROM goal_reviews r WHERE r.goal_id = g.id) AS reviews \
          FROM goals g WHERE g.programme_id = $1 AND g.participant_id = $2 ORDER BY g.created_at, g.id")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 pub async fn add_goal(
@@ -248,6 +245,7 @@ pub async fn add_goal(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO goals (programme_id, participant_id, words, status, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, 'working_on', $4, $5, $5) RETURNING id")
@@ -265,6 +263,7 @@ pub async fn review_goal(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE goals SET status = $1, updated_at = $2 WHERE id = $3 AND programme_id = $4 AND participant_id = $5")
         .bind(status).bind(now).bind(goal_id).bind(grant.programme_id()).bind(participant_id)
@@ -295,13 +294,13 @@ pub struct OnwardSupport {
 
 pub async fn onward(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     participant_id: i64,
 ) -> crate::Result<Vec<OnwardSupport>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT id, kind, service, contact, when_and_where, status, outcome, created_at, updated_at FROM onward_support \
          WHERE programme_id = $1 AND participant_id = $2 ORDER BY created_at, id")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 pub struct NewOnward<'a> {
@@ -320,6 +319,7 @@ pub async fn add_onward(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO onward_support (programme_id, participant_id, kind, service, contact, when_and_where, status, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
@@ -336,6 +336,7 @@ pub async fn update_onward(
     outcome: Option<&str>,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE onward_support SET status = $1, outcome = COALESCE($2, outcome), updated_at = $3 \
          WHERE id = $4 AND programme_id = $5 AND participant_id = $6")
@@ -364,14 +365,10 @@ pub struct Need {
 /// A need's row before its history is added.
 type NeedRow = (i64, String, String, DateTime<Utc>, DateTime<Utc>);
 
-pub async fn needs(
-    tx: &mut Tx,
-    programme_id: i64,
-    participant_id: i64,
-) -> crate::Result<Vec<Need>> {
+pub async fn needs(tx: &mut Tx, grant: &Grant, participant_id: i64) -> crate::Result<Vec<Need>> {
     let rows: Vec<NeedRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT id, need, status, created_at, updated_at FROM needs WHERE programme_id = $1 AND participant_id = $2 ORDER BY created_at, id")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?;
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?;
     let mut out = Vec::new();
     for (id, need, status, created_at, updated_at) in rows {
         let hist: Vec<(String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as("SELECT status, at FROM need_updates WHERE need_id = $1 ORDER BY at, id")
@@ -404,6 +401,7 @@ pub async fn set_need(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let existing: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT id FROM needs WHERE programme_id = $1 AND participant_id = $2 AND need = $3")
         .bind(grant.programme_id()).bind(participant_id).bind(need).fetch_optional(c).await)?;
@@ -432,13 +430,13 @@ pub struct SafetyPlan {
 /// Every version of the safety plan, newest first (the first is the current one).
 pub async fn safety_plans(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     participant_id: i64,
 ) -> crate::Result<Vec<SafetyPlan>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT p.plan, u.name AS written_by_name, p.written_at FROM safety_plans p LEFT JOIN users u ON u.id = p.written_by \
          WHERE p.programme_id = $1 AND p.participant_id = $2 ORDER BY p.written_at DESC, p.id DESC")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 pub async fn write_safety_plan(
@@ -449,6 +447,7 @@ pub async fn write_safety_plan(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO safety_plans (programme_id, participant_id, plan, written_by, written_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(grant.programme_id()).bind(participant_id).bind(plan).bind(by).bind(now).fetch_one(c).await)?)
@@ -467,13 +466,13 @@ pub struct SafeguardingAction {
 
 pub async fn safeguarding_actions(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     participant_id: i64,
 ) -> crate::Result<Vec<SafeguardingAction>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT id, kind, taken_on, agency, note, recorded_at FROM safeguarding_actions \
          WHERE programme_id = $1 AND participant_id = $2 ORDER BY taken_on DESC, id DESC")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -488,6 +487,7 @@ pub async fn add_safeguarding_action(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO safeguarding_actions (programme_id, participant_id, kind, taken_on, agency, note, recorded_by, recorded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")

@@ -18,6 +18,10 @@ pub enum StoreError {
     StaleVersion,
     #[error("not found")]
     NotFound,
+    /// A write was handed a grant for another permission: a bug in the
+    /// calling use case, refused rather than carried out.
+    #[error("a write was attempted with a grant for {held:?}, which does not allow it")]
+    WrongGrant { held: linkwork_domain::Permission },
     #[error(
         "the database schema is at version {found}, newer than this linkwork knows ({known}); upgrade linkwork"
     )]

@@ -25,3 +25,18 @@ pub mod users;
 pub use db::{Backend, Db, StoreError, Tx};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A write's own check that it was handed a grant for what it does: a grant
+/// for one permission never unlocks another's writes.
+pub(crate) fn require(
+    grant: &linkwork_domain::Grant,
+    permissions: &[linkwork_domain::Permission],
+) -> Result<()> {
+    if grant.is_for(permissions) {
+        Ok(())
+    } else {
+        Err(StoreError::WrongGrant {
+            held: grant.permission(),
+        })
+    }
+}

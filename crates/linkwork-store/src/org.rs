@@ -3,7 +3,7 @@
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, Utc};
-use linkwork_domain::{Grant, SiteScope};
+use linkwork_domain::{Grant, Permission, SiteScope};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -116,15 +116,15 @@ pub async fn get_programme(tx: &mut Tx, id: i64) -> crate::Result<Programme> {
     .ok_or(StoreError::NotFound)
 }
 
-pub async fn list_areas(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Area>> {
+pub async fn list_areas(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<Area>> {
     let sql = "SELECT a.id, a.name, a.version, COUNT(DISTINCT c.id) AS cluster_count, COUNT(s.id) AS site_count \
          FROM areas a LEFT JOIN clusters c ON c.area_id = a.id LEFT JOIN sites s ON s.cluster_id = c.id \
          WHERE a.programme_id = $1 GROUP BY a.id, a.name, a.version ORDER BY a.name";
-    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(programme_id).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(grant.programme_id()).fetch_all(c).await)?)
 }
 
-pub async fn get_area(tx: &mut Tx, programme_id: i64, id: i64) -> crate::Result<Area> {
-    list_areas(tx, programme_id)
+pub async fn get_area(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<Area> {
+    list_areas(tx, grant)
         .await?
         .into_iter()
         .find(|a| a.id == id)
@@ -137,6 +137,7 @@ pub async fn create_area(
     name: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::ManageOrganisation])?;
     on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO areas (programme_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id")
         .bind(grant.programme_id())
@@ -155,6 +156,7 @@ pub async fn update_area(
     name: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageOrganisation])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE areas SET name = $1, updated_at = $2, version = version + 1 \
          WHERE id = $3 AND programme_id = $4 AND version = $5")
@@ -195,15 +197,15 @@ pub(crate) async fn changed_or_why(
     })
 }
 
-pub async fn list_clusters(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Cluster>> {
+pub async fn list_clusters(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<Cluster>> {
     let sql = "SELECT c.id, c.area_id, a.name AS area_name, c.name, c.version, COUNT(s.id) AS site_count \
          FROM clusters c JOIN areas a ON a.id = c.area_id LEFT JOIN sites s ON s.cluster_id = c.id \
          WHERE c.programme_id = $1 GROUP BY c.id, c.area_id, a.name, c.name, c.version ORDER BY a.name, c.name";
-    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(programme_id).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(grant.programme_id()).fetch_all(c).await)?)
 }
 
-pub async fn get_cluster(tx: &mut Tx, programme_id: i64, id: i64) -> crate::Result<Cluster> {
-    list_clusters(tx, programme_id)
+pub async fn get_cluster(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<Cluster> {
+    list_clusters(tx, grant)
         .await?
         .into_iter()
         .find(|c| c.id == id)
@@ -221,12 +223,12 @@ async fn area_in_programme(tx: &mut Tx, programme_id: i64, area_id: i64) -> crat
 
 pub async fn cluster_in_programme(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     cluster_id: i64,
 ) -> crate::Result<bool> {
     let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM clusters WHERE id = $1 AND programme_id = $2")
         .bind(cluster_id)
-        .bind(programme_id)
+        .bind(grant.programme_id())
         .fetch_one(c)
         .await)?;
     Ok(n > 0)
@@ -241,6 +243,7 @@ pub async fn create_cluster(
     name: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::ManageOrganisation])?;
     if !area_in_programme(tx, grant.programme_id(), area_id).await? {
         return Err(StoreError::NotFound);
     }
@@ -264,6 +267,7 @@ pub async fn update_cluster(
     name: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageOrganisation])?;
     if !area_in_programme(tx, grant.programme_id(), area_id).await? {
         return Err(StoreError::NotFound);
     }
@@ -285,20 +289,13 @@ pub async fn update_cluster(
 /// The scope of a site query (alias `s`) as clauses: the programme, and for
 /// users who see only their sites, those sites.
 pub fn site_scope(w: &mut Where, scope: SiteScope) {
-    match scope {
-        SiteScope::Programme { programme_id } => {
-            w.and("s.programme_id = ?", [Param::I64(programme_id)]);
-        }
-        SiteScope::AssignedTo {
-            programme_id,
-            user_id,
-        } => {
-            w.and("s.programme_id = ?", [Param::I64(programme_id)]);
-            w.and(
-                "s.id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = ?)",
-                [Param::I64(user_id)],
-            );
-        }
+    let (programme_id, whole, user_id) = scope.params();
+    w.and("s.programme_id = ?", [Param::I64(programme_id)]);
+    if !whole {
+        w.and(
+            "s.id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = ?)",
+            [Param::I64(user_id)],
+        );
     }
 }
 
@@ -372,7 +369,8 @@ pub async fn create_site(
     s: &SiteFields,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
-    if !cluster_in_programme(tx, grant.programme_id(), s.cluster_id).await? {
+    crate::require(grant, &[Permission::ManageOrganisation])?;
+    if !cluster_in_programme(tx, grant, s.cluster_id).await? {
         return Err(StoreError::NotFound);
     }
     on_tx!(tx, c => sqlx::query_scalar(
@@ -405,7 +403,8 @@ pub async fn update_site(
     s: &SiteFields,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
-    if !cluster_in_programme(tx, grant.programme_id(), s.cluster_id).await? {
+    crate::require(grant, &[Permission::ManageOrganisation])?;
+    if !cluster_in_programme(tx, grant, s.cluster_id).await? {
         return Err(StoreError::NotFound);
     }
     let n = on_tx!(tx, c => sqlx::query(
@@ -442,10 +441,10 @@ pub struct OrgCounts {
     pub users: i64,
 }
 
-pub async fn counts(tx: &mut Tx, programme_id: i64) -> crate::Result<OrgCounts> {
+pub async fn counts(tx: &mut Tx, grant: &Grant) -> crate::Result<OrgCounts> {
     let sql = "SELECT (SELECT COUNT(*) FROM areas WHERE programme_id = $1) AS areas, \
         (SELECT COUNT(*) FROM clusters WHERE programme_id = $1) AS clusters, \
         (SELECT COUNT(*) FROM sites WHERE programme_id = $1) AS sites, \
         (SELECT COUNT(*) FROM users WHERE programme_id = $1) AS users";
-    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(programme_id).fetch_one(c).await)?)
+    Ok(on_tx!(tx, c => sqlx::query_as(sql).bind(grant.programme_id()).fetch_one(c).await)?)
 }

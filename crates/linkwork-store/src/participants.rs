@@ -5,7 +5,7 @@ use crate::org::site_scope;
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use linkwork_domain::{Grant, SiteScope};
+use linkwork_domain::{Grant, Permission, SiteScope};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -151,7 +151,7 @@ pub struct Match {
 
 pub async fn possible_duplicates(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     f: &ParticipantFields,
     except: Option<i64>,
 ) -> crate::Result<Vec<Match>> {
@@ -164,7 +164,7 @@ pub async fn possible_duplicates(
             OR (date_of_birth = $4 AND (LOWER(family_name) = $5 OR LOWER(given_name) = $7))) \
         ORDER BY id LIMIT 20";
     Ok(on_tx!(tx, c => sqlx::query_as(sql)
-        .bind(programme_id)
+        .bind(grant.programme_id())
         .bind(f.chi_number.clone().unwrap_or_default())
         .bind(f.nhs_number.clone().unwrap_or_default())
         .bind(f.date_of_birth)
@@ -180,6 +180,7 @@ pub async fn create(
     f: &ParticipantFields,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO participants (programme_id, site_id, given_name, family_name, preferred_name, date_of_birth, \
          chi_number, nhs_number, sex, phone, email, address, postcode, preferred_contact, contact_times, language, \
@@ -200,6 +201,7 @@ pub async fn update(
     f: &ParticipantFields,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE participants SET site_id = $1, given_name = $2, family_name = $3, preferred_name = $4, \
          date_of_birth = $5, chi_number = $6, nhs_number = $7, sex = $8, phone = $9, email = $10, address = $11, \
@@ -250,6 +252,7 @@ pub async fn merge(
     dup: &Participant,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageCaseloads])?;
     let pid = grant.programme_id();
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE participants SET merged_into = $1, merged_at = $2, updated_at = $2, version = version + 1 \

@@ -4,7 +4,7 @@
 
 use crate::{StoreError, Tx, on_tx};
 use chrono::{DateTime, Utc};
-use linkwork_domain::Grant;
+use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -18,10 +18,10 @@ pub struct Reason {
 }
 
 /// The programme's reasons, in order, retired ones included.
-pub async fn list(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Reason>> {
+pub async fn list(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<Reason>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT code, label, position, retired_at FROM reasons WHERE programme_id = $1 ORDER BY position, code")
-        .bind(programme_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).fetch_all(c).await)?)
 }
 
 /// Give a new programme the seed list.
@@ -37,6 +37,7 @@ pub async fn seed(tx: &mut Tx, programme_id: i64) -> crate::Result<()> {
 /// Add a reason at the end of the list. A clash of code or label is
 /// [`StoreError::Duplicate`].
 pub async fn add(tx: &mut Tx, grant: &Grant, code: &str, label: &str) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageReasons])?;
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO reasons (programme_id, code, label, position) \
          SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1 FROM reasons WHERE programme_id = $1")
@@ -54,6 +55,7 @@ pub async fn update(
     label: &str,
     retired_at: Option<DateTime<Utc>>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageReasons])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE reasons SET label = $1, retired_at = $2 WHERE programme_id = $3 AND code = $4")
         .bind(label).bind(retired_at).bind(grant.programme_id()).bind(code)

@@ -5,7 +5,7 @@ use crate::org::site_scope;
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use linkwork_domain::{Grant, SiteScope};
+use linkwork_domain::{Grant, Permission, SiteScope};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -169,6 +169,10 @@ pub async fn create(
     r: &NewReferral,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(
+        grant,
+        &[Permission::MakeReferral, Permission::WorkWithParticipants],
+    )?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO referrals (programme_id, site_id, participant_id, person_name, person_date_of_birth, \
          person_chi_number, person_phone, source, referrer, received_on, urgency, reasons, details, status, \
@@ -190,6 +194,7 @@ pub async fn set_lifecycle(
     l: &Lifecycle,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE referrals SET status = $1, participant_id = $2, link_worker_id = $3, decline_reason = $4, \
          closure_reason = $5, closed_on = $6, snomed_code = $7, updated_at = $8, version = version + 1 \
@@ -230,37 +235,37 @@ pub async fn contact_attempts(tx: &mut Tx, referral_id: i64) -> crate::Result<Ve
 /// Is `user_id` an active link worker of the programme at `site_id`?
 pub async fn is_link_worker_at(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     user_id: i64,
     site_id: i64,
 ) -> crate::Result<bool> {
     let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM users u JOIN user_sites us ON us.user_id = u.id \
          WHERE u.id = $1 AND u.programme_id = $2 AND u.role = 'link-worker' AND u.disabled_at IS NULL AND us.site_id = $3")
-        .bind(user_id).bind(programme_id).bind(site_id).fetch_one(c).await)?;
+        .bind(user_id).bind(grant.programme_id()).bind(site_id).fetch_one(c).await)?;
     Ok(n > 0)
 }
 
 /// Link workers at a site, for allocation: (id, name).
 pub async fn link_workers_at(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     site_id: i64,
 ) -> crate::Result<Vec<(i64, String)>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT u.id, u.name FROM users u JOIN user_sites us ON us.user_id = u.id \
          WHERE u.programme_id = $1 AND u.role = 'link-worker' AND u.disabled_at IS NULL AND us.site_id = $2 ORDER BY u.name")
-        .bind(programme_id).bind(site_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(site_id).fetch_all(c).await)?)
 }
 
 /// A participant with this CHI number in the programme, if any.
 pub async fn participant_by_chi(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     chi: &str,
 ) -> crate::Result<Option<i64>> {
     Ok(
         on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM participants WHERE programme_id = $1 AND chi_number = $2 AND merged_into IS NULL ORDER BY id LIMIT 1")
-        .bind(programme_id).bind(chi).fetch_optional(c).await)?,
+        .bind(grant.programme_id()).bind(chi).fetch_optional(c).await)?,
     )
 }

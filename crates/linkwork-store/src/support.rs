@@ -2,7 +2,7 @@
 
 use crate::{StoreError, Tx, on_tx};
 use chrono::{DateTime, Utc};
-use linkwork_domain::Grant;
+use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -19,13 +19,13 @@ pub struct Consent {
 
 pub async fn consents(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     participant_id: i64,
 ) -> crate::Result<Vec<Consent>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT k.id, k.kind, k.partner, u.name AS recorded_by_name, k.recorded_at, k.withdrawn_at FROM consents k \
          LEFT JOIN users u ON u.id = k.recorded_by WHERE k.programme_id = $1 AND k.participant_id = $2 ORDER BY k.recorded_at, k.id")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 pub async fn add_consent(
@@ -37,6 +37,7 @@ pub async fn add_consent(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO consents (programme_id, participant_id, kind, partner, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(grant.programme_id()).bind(participant_id).bind(kind).bind(partner).bind(by).bind(now).fetch_one(c).await)?)
@@ -50,6 +51,7 @@ pub async fn withdraw_consent(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2 WHERE id = $3 AND programme_id = $4 AND participant_id = $5 AND withdrawn_at IS NULL")
         .bind(now).bind(by).bind(id).bind(grant.programme_id()).bind(participant_id).execute(c).await.map(|r| r.rows_affected()))?;
@@ -70,10 +72,10 @@ pub struct Fund {
     pub balance_pence: i64,
 }
 
-pub async fn funds(tx: &mut Tx, programme_id: i64) -> crate::Result<Vec<Fund>> {
+pub async fn funds(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<Fund>> {
     Ok(
         on_tx!(tx, c => sqlx::query_as("SELECT id, name, funder, kind, balance_pence FROM funds WHERE programme_id = $1 ORDER BY name")
-        .bind(programme_id).fetch_all(c).await)?,
+        .bind(grant.programme_id()).fetch_all(c).await)?,
     )
 }
 
@@ -85,6 +87,7 @@ pub async fn create_fund(
     kind: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::ManageFunds])?;
     on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO funds (programme_id, name, funder, kind, balance_pence, created_at) VALUES ($1, $2, $3, $4, 0, $5) RETURNING id")
         .bind(grant.programme_id()).bind(name).bind(funder).bind(kind).bind(now).fetch_one(c).await)
@@ -106,6 +109,10 @@ pub async fn move_money(
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<bool> {
+    crate::require(
+        grant,
+        &[Permission::ManageFunds, Permission::WorkWithParticipants],
+    )?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE funds SET balance_pence = balance_pence + $1 WHERE id = $2 AND programme_id = $3 AND balance_pence + $1 >= 0")
         .bind(amount_pence).bind(fund_id).bind(grant.programme_id()).execute(c).await.map(|r| r.rows_affected()))?;
@@ -131,13 +138,13 @@ pub struct Voucher {
 
 pub async fn vouchers(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     participant_id: i64,
 ) -> crate::Result<Vec<Voucher>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT m.id, f.name AS fund_name, f.kind, -m.amount_pence AS amount_pence, m.note, m.at FROM fund_movements m \
          JOIN funds f ON f.id = m.fund_id WHERE f.programme_id = $1 AND m.participant_id = $2 ORDER BY m.at DESC, m.id DESC")
-        .bind(programme_id).bind(participant_id).fetch_all(c).await)?)
+        .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -161,26 +168,28 @@ const HANDOVER: &str = "SELECT h.id, h.referral_id, r.person_name, fs.name AS fr
 
 pub async fn handovers_for_referral(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     referral_id: i64,
 ) -> crate::Result<Vec<Handover>> {
     let sql = format!(
         "{HANDOVER} WHERE h.programme_id = $1 AND h.referral_id = $2 ORDER BY h.created_at DESC"
     );
     Ok(
-        on_tx!(tx, c => sqlx::query_as(&sql).bind(programme_id).bind(referral_id).fetch_all(c).await)?,
+        on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(referral_id).fetch_all(c).await)?,
     )
 }
 
 pub async fn handovers_waiting(
     tx: &mut Tx,
-    programme_id: i64,
+    grant: &Grant,
     to_worker: i64,
 ) -> crate::Result<Vec<Handover>> {
     let sql = format!(
         "{HANDOVER} WHERE h.programme_id = $1 AND h.to_worker_id = $2 AND h.acknowledged_at IS NULL ORDER BY h.created_at"
     );
-    Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(programme_id).bind(to_worker).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(to_worker).fetch_all(c).await)?,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -195,6 +204,7 @@ pub async fn add_handover(
     summary: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO handovers (programme_id, referral_id, from_site_id, to_site_id, from_worker_id, to_worker_id, summary, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
@@ -209,6 +219,7 @@ pub async fn acknowledge_handover(
     worker: i64,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE handovers SET acknowledged_at = $1 WHERE id = $2 AND programme_id = $3 AND to_worker_id = $4 AND acknowledged_at IS NULL")
         .bind(now).bind(id).bind(grant.programme_id()).bind(worker).execute(c).await.map(|r| r.rows_affected()))?;
@@ -230,6 +241,13 @@ pub async fn move_case(
     to_worker: i64,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(
+        grant,
+        &[
+            Permission::WorkWithParticipants,
+            Permission::ManageCaseloads,
+        ],
+    )?;
     on_tx!(tx, c => sqlx::query(
         "UPDATE referrals SET site_id = $1, link_worker_id = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND programme_id = $5")
         .bind(to_site).bind(to_worker).bind(now).bind(referral_id).bind(grant.programme_id()).execute(c).await.map(|r| r.rows_affected()))?;

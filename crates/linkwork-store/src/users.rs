@@ -4,7 +4,7 @@ use crate::org::changed_or_why;
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, Utc};
-use linkwork_domain::Grant;
+use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -61,9 +61,9 @@ pub async fn credentials(tx: &mut Tx, email: &str) -> crate::Result<Option<Crede
         .await)?)
 }
 
-pub async fn get(tx: &mut Tx, programme_id: i64, id: i64) -> crate::Result<User> {
+pub async fn get(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<User> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1 AND u.programme_id = $2");
-    on_tx!(tx, c => sqlx::query_as(&sql).bind(id).bind(programme_id).fetch_optional(c).await)?
+    on_tx!(tx, c => sqlx::query_as(&sql).bind(id).bind(grant.programme_id()).fetch_optional(c).await)?
         .ok_or(StoreError::NotFound)
 }
 
@@ -73,13 +73,9 @@ pub async fn find_by_email(tx: &mut Tx, email: &str) -> crate::Result<Option<Use
     Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(email).fetch_optional(c).await)?)
 }
 
-pub async fn list(
-    tx: &mut Tx,
-    programme_id: i64,
-    f: &UserFilter,
-) -> crate::Result<(Vec<User>, i64)> {
+pub async fn list(tx: &mut Tx, grant: &Grant, f: &UserFilter) -> crate::Result<(Vec<User>, i64)> {
     let mut w = Where::new();
-    w.and("u.programme_id = ?", [Param::I64(programme_id)]);
+    w.and("u.programme_id = ?", [Param::I64(grant.programme_id())]);
     if let Some(t) = f
         .text
         .as_deref()
@@ -129,6 +125,7 @@ pub async fn create(
     u: &NewUser<'_>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
+    crate::require(grant, &[Permission::ManageUsers])?;
     on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO users (programme_id, email, name, role, password_hash, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
@@ -152,6 +149,7 @@ pub async fn update(
     role: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageUsers])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE users SET name = $1, role = $2, updated_at = $3, version = version + 1 \
          WHERE id = $4 AND programme_id = $5 AND version = $6")
@@ -169,6 +167,7 @@ pub async fn set_disabled(
     disabled: bool,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageUsers])?;
     let at = disabled.then_some(now);
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE users SET disabled_at = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND programme_id = $4")
@@ -190,6 +189,7 @@ pub async fn set_password_hash(
     hash: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageUsers])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE users SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND programme_id = $4")
         .bind(hash).bind(now).bind(id).bind(grant.programme_id())
@@ -223,7 +223,8 @@ pub async fn set_sites(
     user_id: i64,
     site_ids: &[i64],
 ) -> crate::Result<()> {
-    get(tx, grant.programme_id(), user_id).await?;
+    crate::require(grant, &[Permission::ManageUsers])?;
+    get(tx, grant, user_id).await?;
     for site in site_ids {
         let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM sites WHERE id = $1 AND programme_id = $2")
             .bind(site).bind(grant.programme_id()).fetch_one(c).await)?;

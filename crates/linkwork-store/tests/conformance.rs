@@ -112,6 +112,33 @@ fn admin(programme_id: i64) -> Actor {
     }
 }
 
+/// The scope of a manager of `programme_id`: every site.
+fn whole(programme_id: i64) -> SiteScope {
+    actor(programme_id, 0, Role::Manager)
+        .authorize(Permission::ViewSites)
+        .unwrap()
+        .scope()
+}
+
+/// The scope of link worker `user_id`: their sites.
+fn assigned(programme_id: i64, user_id: i64) -> SiteScope {
+    actor(programme_id, user_id, Role::LinkWorker)
+        .authorize(Permission::ViewSites)
+        .unwrap()
+        .scope()
+}
+
+fn actor(programme_id: i64, user_id: i64, role: Role) -> Actor {
+    Actor {
+        user_id,
+        programme_id,
+        role,
+        name: "Test".into(),
+        email: "test@example.org".into(),
+        site_ids: Vec::new(),
+    }
+}
+
 fn grant(programme_id: i64) -> Grant {
     admin(programme_id)
         .authorize(Permission::ManageOrganisation)
@@ -177,9 +204,7 @@ both!(migrations_are_idempotent_and_refuse_a_newer_schema, |db| {
 both!(timestamps_and_flags_round_trip_exactly, |db| {
     let (p, _, ids) = programme(&db, "P", 1).await;
     let mut tx = db.read().await.unwrap();
-    let s = org::get_site(&mut tx, SiteScope::Programme { programme_id: p }, ids[0])
-        .await
-        .unwrap();
+    let s = org::get_site(&mut tx, whole(p), ids[0]).await.unwrap();
     assert_eq!(s.updated_at, now());
     assert!(s.deep_end && s.active);
     assert_eq!(s.list_size, Some(5000));
@@ -217,44 +242,23 @@ both!(site_lists_are_narrowed_in_sql, |db| {
         limit: 100,
         ..Default::default()
     };
-    let (mine, total) = org::list_sites(
-        &mut tx,
-        SiteScope::AssignedTo {
-            programme_id: p,
-            user_id: u,
-        },
-        &f,
-    )
-    .await
-    .unwrap();
+    let (mine, total) = org::list_sites(&mut tx, assigned(p, u), &f).await.unwrap();
     assert_eq!(total, 2);
     assert_eq!(
         mine.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![ids[1], ids[3]]
     );
-    let (all, total) = org::list_sites(&mut tx, SiteScope::Programme { programme_id: p }, &f)
-        .await
-        .unwrap();
+    let (all, total) = org::list_sites(&mut tx, whole(p), &f).await.unwrap();
     assert_eq!((all.len(), total), (5, 5));
-    let (theirs, _) = org::list_sites(&mut tx, SiteScope::Programme { programme_id: q }, &f)
-        .await
-        .unwrap();
+    let (theirs, _) = org::list_sites(&mut tx, whole(q), &f).await.unwrap();
     assert!(theirs.iter().all(|s| !ids.contains(&s.id)));
     assert!(matches!(
-        org::get_site(
-            &mut tx,
-            SiteScope::AssignedTo {
-                programme_id: p,
-                user_id: u
-            },
-            ids[0]
-        )
-        .await,
+        org::get_site(&mut tx, assigned(p, u), ids[0]).await,
         Err(StoreError::NotFound)
     ));
     let (found, _) = org::list_sites(
         &mut tx,
-        SiteScope::Programme { programme_id: p },
+        whole(p),
         &SiteFilter {
             text: Some("s00003".into()),
             limit: 10,
@@ -266,7 +270,7 @@ both!(site_lists_are_narrowed_in_sql, |db| {
     assert_eq!(found.len(), 1);
     let (page, total) = org::list_sites(
         &mut tx,
-        SiteScope::Programme { programme_id: p },
+        whole(p),
         &SiteFilter {
             limit: 2,
             offset: 4,
@@ -303,6 +307,12 @@ both!(duplicates_stale_versions_and_other_programmes, |db| {
         org::create_site(&mut tx, &grant(q), &site(c, "S99999"), now()).await,
         Err(StoreError::NotFound)
     ));
+    // A grant for another permission unlocks no write, even in its programme.
+    let users_grant = admin(p).authorize(Permission::ManageUsers).unwrap();
+    assert!(matches!(
+        org::create_site(&mut tx, &users_grant, &site(c, "S99998"), now()).await,
+        Err(StoreError::WrongGrant { .. })
+    ));
     tx.commit().await.unwrap();
 });
 
@@ -336,7 +346,7 @@ both!(concurrent_audit_appends_keep_one_chain, |db| {
     assert_eq!(v.events, 24);
     let (events, total) = audit::search(
         &mut tx,
-        p,
+        &admin(p).authorize(Permission::ViewAudit).unwrap(),
         &audit::Filter {
             actor: Some("WORKER1".into()),
             limit: 100,
@@ -364,7 +374,7 @@ both!(online_backup_copies_a_live_database, |db| {
                 .await
                 .unwrap();
             let mut tx = copy.read().await.unwrap();
-            assert_eq!(org::counts(&mut tx, p).await.unwrap().sites, 3);
+            assert_eq!(org::counts(&mut tx, &grant(p)).await.unwrap().sites, 3);
         }
         linkwork_store::Backend::Postgres => assert!(!copied),
     }

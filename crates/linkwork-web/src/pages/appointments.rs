@@ -16,9 +16,10 @@ use chrono_tz::Europe::London;
 use linkwork_app::AppError;
 use linkwork_app::appointments::Appointment;
 use linkwork_app::appointments::{AppointmentInput, OutcomeInput};
+use linkwork_app::gate::Intent;
+use linkwork_domain::FieldErrors;
 use linkwork_domain::appointment::{MODES, STATUSES};
 use linkwork_domain::referral::label_of;
-use linkwork_domain::{FieldErrors, Permission};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -149,15 +150,7 @@ async fn diary(
     page: Page,
     Query(q): Query<DiaryQ>,
 ) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(
-            &page.ctx,
-            Permission::WorkWithParticipants,
-            "appointment",
-            "diary",
-        )
-        .await?;
+    state.app.may(&page.ctx, Intent::SeeDiary).await?;
     let today = linkwork_domain::appointment::london_date(state.app.now());
     let day = linkwork_app::participants::parse_date(&q.from).unwrap_or(today);
     let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));

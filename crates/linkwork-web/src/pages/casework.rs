@@ -475,7 +475,12 @@ async fn note_page(
     errors: &FieldErrors,
     typed: Option<&NoteInput>,
 ) -> Result<Response, PageError> {
-    let work = state.app.case_work(&page.ctx, pid).await?;
+    let work = if typed.is_none() {
+        state.app.case_work(&page.ctx, pid).await?
+    } else {
+        // Shown again after a failed change: not a second audited view.
+        state.app.case_work_for_form(&page.ctx, pid).await?
+    };
     let n = work
         .notes
         .iter()

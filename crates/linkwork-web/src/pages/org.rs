@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
+use linkwork_app::gate::Intent;
 use linkwork_app::org::NameInput;
 use linkwork_domain::{FieldErrors, Permission};
 use maud::html;
@@ -43,10 +44,7 @@ async fn render(
     failed: Failed<'_>,
     saved: &str,
 ) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::ViewUsers, "area", "list")
-        .await?;
+    state.app.may(&page.ctx, Intent::SeeOrganisation).await?;
     let areas = state.app.list_areas(&page.ctx).await?;
     let clusters = state.app.list_clusters(&page.ctx).await?;
     let manage = page.ctx.actor.can(Permission::ManageOrganisation);
@@ -241,10 +239,7 @@ async fn edit_area(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = path_id(&id)?;
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageOrganisation, "area", id)
-        .await?;
+    state.app.may(&page.ctx, Intent::EditArea(id)).await?;
     let a = state.app.get_area(&page.ctx, id).await?;
     Ok(edit_page(
         &page,
@@ -288,10 +283,7 @@ async fn edit_cluster(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = path_id(&id)?;
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageOrganisation, "cluster", id)
-        .await?;
+    state.app.may(&page.ctx, Intent::EditCluster(id)).await?;
     let c = state.app.get_cluster(&page.ctx, id).await?;
     let opts = area_options(&state, &page).await?;
     Ok(edit_page(

@@ -10,13 +10,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteFilter;
 use linkwork_app::participants::Participant;
 use linkwork_app::participants::{
     CONTACT_METHODS, ParticipantInput, PossibleDuplicate, Registered, SEXES,
 };
 use linkwork_app::{AppError, Ctx};
-use linkwork_domain::{FieldErrors, Permission};
+use linkwork_domain::FieldErrors;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -47,15 +48,7 @@ async fn list(
     };
     if q.q.trim().is_empty() {
         // Nothing searched for yet: only check the permission.
-        state
-            .app
-            .authorize(
-                &page.ctx,
-                Permission::WorkWithParticipants,
-                "participant",
-                "search",
-            )
-            .await?;
+        state.app.may(&page.ctx, Intent::FindPeople).await?;
     }
     let none = FieldErrors::new();
     let body = html! {
@@ -188,15 +181,7 @@ async fn form(
 }
 
 async fn new(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(
-            &page.ctx,
-            Permission::WorkWithParticipants,
-            "participant",
-            "new",
-        )
-        .await?;
+    state.app.may(&page.ctx, Intent::RegisterPerson).await?;
     let mut input = ParticipantInput::default();
     if let [only] = page.ctx.actor.site_ids.as_slice() {
         input.site_id = only.to_string();
@@ -348,7 +333,14 @@ pub async fn render_record(
         saved: saved.to_owned(),
         warning: warning.to_owned(),
     };
-    let (p, work) = state.app.participant_record(&page.ctx, id).await?;
+    // Shown again after a change with invalid fields: the person saw this
+    // record when the form was first shown (audited then), so this read is
+    // not audited as a second view.
+    let (p, work) = if errors.is_empty() {
+        state.app.participant_record(&page.ctx, id).await?
+    } else {
+        state.app.participant_record_for_form(&page.ctx, id).await?
+    };
     if let Some(into) = p.merged_into {
         return Ok(super::merge::merged_page(page, &p, into));
     }

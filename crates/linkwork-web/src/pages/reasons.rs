@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
 use linkwork_app::reasons::ReasonInput;
-use linkwork_domain::{FieldErrors, Permission};
+use linkwork_domain::FieldErrors;
 use maud::html;
 use serde::Deserialize;
 
@@ -33,11 +33,7 @@ async fn list_page(
     label: &str,
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageReasons, "reason", "list")
-        .await?;
-    let reasons = state.app.reasons(&page.ctx).await?;
+    let reasons = state.app.reasons_to_manage(&page.ctx).await?;
     let body = html! {
         @match saved {
             "added" => (html::success_banner("Reason added")),
@@ -101,11 +97,7 @@ async fn edit_form(
     input: Option<&ReasonInput>,
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageReasons, "reason", code)
-        .await?;
-    let reasons = state.app.reasons(&page.ctx).await?;
+    let reasons = state.app.reasons_to_manage(&page.ctx).await?;
     let r = reasons
         .iter()
         .find(|r| r.code == code)

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
+use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteFilter;
 use linkwork_app::reasons::Reason;
 use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
@@ -183,7 +184,12 @@ async fn form(
         !input.participant_id.is_empty() && page.ctx.actor.can(Permission::WorkWithParticipants);
     let person = if from_record {
         let id = path_id(&input.participant_id)?;
-        Some(state.app.get_participant(&page.ctx, id).await?)
+        if errors.is_empty() {
+            Some(state.app.get_participant(&page.ctx, id).await?)
+        } else {
+            // Shown again after a failed referral: not a second audited view.
+            Some(state.app.participant_for_form(&page.ctx, id).await?)
+        }
     } else {
         None
     };
@@ -255,10 +261,7 @@ async fn new(
     page: Page,
     Query(q): Query<ListQ>,
 ) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::MakeReferral, "referral", "new")
-        .await?;
+    state.app.may(&page.ctx, Intent::MakeReferral).await?;
     let mut input = ReferralInput {
         participant_id: q.participant_id.clone(),
         ..Default::default()

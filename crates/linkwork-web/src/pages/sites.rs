@@ -10,6 +10,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteInput;
 use linkwork_app::org::{Site, SiteFilter};
 use linkwork_app::users::UserFilter;
@@ -259,10 +260,7 @@ async fn site_form(
 }
 
 async fn new(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageOrganisation, "site", "new")
-        .await?;
+    state.app.may(&page.ctx, Intent::AddSite).await?;
     let input = SiteInput {
         kind: "gp_practice".into(),
         ..Default::default()
@@ -359,10 +357,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = path_id(&id)?;
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageOrganisation, "site", id)
-        .await?;
+    state.app.may(&page.ctx, Intent::EditSite(id)).await?;
     let site = state.app.get_site(&page.ctx, id).await?;
     site_form(
         &state,
@@ -478,10 +473,7 @@ async fn import_page(
 }
 
 async fn import_form(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageOrganisation, "site", "import")
-        .await?;
+    state.app.may(&page.ctx, Intent::ImportSites).await?;
     import_page(&state, &page, &FieldErrors::new(), None, "").await
 }
 

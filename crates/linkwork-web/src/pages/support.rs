@@ -15,8 +15,8 @@ use linkwork_app::support::Fund;
 use linkwork_app::support::{
     CONSENT_KINDS, ConsentInput, FUND_KINDS, FundInput, HandoverInput, MoneyInput, pounds,
 };
+use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::label_of;
-use linkwork_domain::{FieldErrors, Permission};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -173,11 +173,7 @@ async fn funds_page(
     page: &Page,
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageFunds, "fund", "list")
-        .await?;
-    let funds = state.app.list_funds(&page.ctx).await?;
+    let funds = state.app.funds_to_manage(&page.ctx).await?;
     let fund_opts: Vec<(String, String)> =
         std::iter::once((String::new(), "Choose a fund".to_owned()))
             .chain(funds.iter().map(|f| (f.id.to_string(), f.name.clone())))

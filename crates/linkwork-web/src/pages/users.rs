@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
+use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteFilter;
 use linkwork_app::users::UserFilter;
 use linkwork_app::users::UserInput;
@@ -167,10 +168,7 @@ async fn user_form(
 }
 
 async fn new(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageUsers, "user", "new")
-        .await?;
+    state.app.may(&page.ctx, Intent::AddUser).await?;
     user_form(
         &state,
         &page,
@@ -285,10 +283,7 @@ async fn edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = path_id(&id)?;
-    state
-        .app
-        .authorize(&page.ctx, Permission::ManageUsers, "user", id)
-        .await?;
+    state.app.may(&page.ctx, Intent::EditUser(id)).await?;
     let d = state.app.get_user(&page.ctx, id).await?;
     let input = UserInput {
         email: d.user.email.clone(),

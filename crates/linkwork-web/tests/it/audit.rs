@@ -333,3 +333,52 @@ both!(searches_of_people_s_records_are_audited, |t| {
         "{r}"
     );
 });
+
+both!(
+    a_form_shown_again_after_an_error_is_not_a_second_view,
+    |t| {
+        let org = t.organisation("Programme A").await;
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let lw = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+            .await;
+        let body = serde_json::json!({
+            "given_name": "Isla", "family_name": "Viewed", "date_of_birth": "1979-05-06",
+            "site_id": org.site_a, "preferred_contact": "phone",
+        });
+        let id = t
+            .api(&lw, Method::POST, "/api/v1/participants", Some(body))
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+        let views = async || {
+            t.api(
+                &admin,
+                Method::GET,
+                &format!("/api/v1/audit?action=participant.view&object_id={id}"),
+                None,
+            )
+            .await
+            .json()["total"]
+                .as_i64()
+                .unwrap_or(-1)
+        };
+        // (The API's answer to registering shows the new record: one view.)
+        let before = views().await;
+        let mut s = t.sign_in(&lw.email).await;
+        assert_eq!(s.get(&format!("/people/{id}")).await.status, 200);
+        assert_eq!(views().await, before + 1);
+        // A note with no text: the record page comes back with the error.
+        let r = s
+            .post(&format!("/people/{id}/notes"), &[("body", "")])
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("Isla"));
+        assert_eq!(
+            views().await,
+            before + 1,
+            "the page shown again is not a second view"
+        );
+    }
+);
