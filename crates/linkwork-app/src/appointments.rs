@@ -6,8 +6,8 @@ use crate::participants::parse_date;
 use crate::random::{hash_secret, token_hex};
 use crate::{App, AppError, Ctx, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use linkwork_domain::appointment::{MODES, STATUSES, london_instant};
-use linkwork_domain::referral::{Event, ReferralStatus};
+use linkwork_domain::appointment::{AppointmentStatus, MODES, london_instant};
+use linkwork_domain::referral::Event;
 use linkwork_domain::{FieldErrors, Grant, Permission, text};
 use linkwork_store::Tx;
 use linkwork_store::appointments::{self as store, NewAppointment};
@@ -126,7 +126,7 @@ impl App {
         };
         e.into_result()?;
         let r = referrals::get(tx, scope, referral_id).await?;
-        if !ReferralStatus::parse(&r.status).is_some_and(|s| s.is_open()) {
+        if !r.status.is_open() {
             return Err(AppError::Conflict(
                 "This referral is closed: reopen it to book an appointment.".into(),
             ));
@@ -176,21 +176,18 @@ impl App {
         );
         self.run(u, async |tx, grant, ev| {
             let scope = grant.scope();
-            let status = STATUSES
-                .iter()
-                .find(|(c, _)| *c == input.status.trim())
-                .map(|(c, _)| *c)
+            let status = AppointmentStatus::parse(&input.status)
                 .ok_or_else(|| AppError::field("status", "Choose what happened"))?;
             let now = self.now();
             let a = store::get(tx, scope, id).await?;
             store::set_status(tx, grant, id, input.version, status, now).await?;
-            if status == "attended" {
+            if status == AppointmentStatus::Attended {
                 let r = referrals::get(tx, scope, a.referral_id).await?;
-                let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+                let from = r.status;
                 if let Ok(to) = from.apply(Event::Attend)
                     && to != from
                 {
-                    let l = Lifecycle::of(&r, to.code());
+                    let l = Lifecycle::of(&r, to);
                     referrals::set_lifecycle(tx, grant, r.id, r.version, &l, now).await?;
                 }
             }
@@ -323,10 +320,7 @@ pub fn ics(list: &[Appointment], now: DateTime<Utc>) -> String {
     let mut out = String::from(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//linkwork//diary//EN\r\nCALSCALE:GREGORIAN\r\nX-WR-CALNAME:linkwork appointments\r\n",
     );
-    for a in list
-        .iter()
-        .filter(|a| a.status != "cancelled_by_participant" && a.status != "cancelled_by_service")
-    {
+    for a in list.iter().filter(|a| !a.status.is_cancelled()) {
         let mode = MODES
             .iter()
             .find(|(c, _)| *c == a.mode)

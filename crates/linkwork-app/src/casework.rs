@@ -3,12 +3,13 @@
 use crate::gate::{Access, Use};
 use crate::participants::parse_date;
 use crate::{App, AppError, Ctx, Result};
-use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS};
+use linkwork_domain::referral::{GoalStatus, MEASURE_STAGES, NeedStatus, OnwardStatus, RISK_KINDS};
 use linkwork_domain::wellbeing::{Ons4, Swemwbs};
 use linkwork_domain::{Grant, Permission, text};
 use linkwork_store::casework::{self as store, NewOnward};
 pub use linkwork_store::casework::{
-    Goal, Measure, Need, Note, NoteVersion, OnwardSupport, RiskFlag, SafeguardingAction, SafetyPlan,
+    Goal, Measure, Need, NeedUpdate, Note, NoteVersion, OnwardSupport, RiskFlag,
+    SafeguardingAction, SafetyPlan,
 };
 use linkwork_store::participants::Participant;
 use linkwork_store::{Tx, participants};
@@ -67,13 +68,6 @@ pub struct CaseWork {
     pub vouchers: Vec<linkwork_store::support::Voucher>,
 }
 
-pub const NEED_STATUSES: [(&str, &str); 4] = [
-    ("identified", "Identified"),
-    ("being_addressed", "Being addressed"),
-    ("resolved", "Resolved"),
-    ("unresolved", "Unresolved"),
-];
-
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NeedInput {
@@ -113,26 +107,10 @@ pub struct SafeguardingInput {
     pub note: String,
 }
 
-pub const GOAL_STATUSES: [(&str, &str); 4] = [
-    ("working_on", "Working on it"),
-    ("some_progress", "Some progress"),
-    ("achieved", "Achieved"),
-    ("set_aside", "Set aside for now"),
-];
-
 pub const ONWARD_KINDS: [(&str, &str); 3] = [
     ("referral", "Referral to a service"),
     ("signposting", "Signposting"),
     ("accompanied", "Accompanied visit"),
-];
-
-pub const ONWARD_STATUSES: [(&str, &str); 6] = [
-    ("suggested", "Suggested"),
-    ("referred", "Referred"),
-    ("accepted", "Accepted by the service"),
-    ("attended", "Attended"),
-    ("declined", "Declined"),
-    ("no_response", "No response"),
 ];
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -556,7 +534,7 @@ impl App {
         input: &GoalReviewInput,
     ) -> Result<()> {
         let mut e = linkwork_domain::FieldErrors::new();
-        let status = code_in(&GOAL_STATUSES, &input.status);
+        let status = GoalStatus::parse(&input.status).map(GoalStatus::code);
         if status.is_none() {
             e.add("status", "Choose how the goal is going");
         }
@@ -575,7 +553,7 @@ impl App {
         self.on_record(
             ctx,
             participant_id,
-            Access::View("goal.review"),
+            Access::Write("goal.review"),
             async |tx, g| {
                 Ok(store::review_goal(
                     tx,
@@ -623,14 +601,12 @@ impl App {
                 text::optional_text(&input.when_and_where, "when and where", 300),
             )
             .flatten();
-        let status = code_in(
-            &ONWARD_STATUSES,
-            if input.status.is_empty() {
-                "suggested"
-            } else {
-                &input.status
-            },
-        );
+        let status = if input.status.trim().is_empty() {
+            Some(OnwardStatus::Suggested)
+        } else {
+            OnwardStatus::parse(&input.status)
+        }
+        .map(OnwardStatus::code);
         if status.is_none() {
             e.add("status", "Choose where this stands");
         }
@@ -662,7 +638,7 @@ impl App {
         input: &OnwardInput,
     ) -> Result<()> {
         let mut e = linkwork_domain::FieldErrors::new();
-        let status = code_in(&ONWARD_STATUSES, &input.status);
+        let status = OnwardStatus::parse(&input.status).map(OnwardStatus::code);
         if status.is_none() {
             e.add("status", "Choose where this stands");
         }
@@ -705,19 +681,16 @@ impl App {
         if !self.reasons(ctx).await?.iter().any(|r| r.code == need) {
             e.add("need", "Choose the need");
         }
-        let status = code_in(
-            &NEED_STATUSES,
-            if input.status.trim().is_empty() {
-                "identified"
-            } else {
-                &input.status
-            },
-        );
+        let status = if input.status.trim().is_empty() {
+            Some(NeedStatus::Identified)
+        } else {
+            NeedStatus::parse(&input.status)
+        };
         if status.is_none() {
             e.add("status", "Choose where the need stands");
         }
         e.into_result()?;
-        let status = status.unwrap_or("identified");
+        let status = status.unwrap_or(NeedStatus::Identified);
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
         self.on_record(
             ctx,

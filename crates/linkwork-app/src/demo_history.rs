@@ -152,6 +152,8 @@ struct Batch {
     referrals: Vec<Vec<Value>>,
     /// Per referral: its person (index into `people`).
     referral_person: Vec<usize>,
+    /// (referral index, programme, reason code): one row per reason.
+    referral_reasons: Vec<(usize, i64, String)>,
     /// Rows that hang off a referral: (referral index, row without the id).
     attempts: Vec<(usize, Vec<Value>)>,
     appointments: Vec<(usize, Vec<Value>)>,
@@ -669,6 +671,11 @@ impl Episode<'_> {
         closed: Option<NaiveDate>,
         snomed: &str,
     ) {
+        let ri = b.referrals.len();
+        for r in self.reasons {
+            b.referral_reasons
+                .push((ri, self.programme_id, (*r).to_owned()));
+        }
         b.referral_person.push(pi);
         b.referrals.push(row![
             self.programme_id,
@@ -790,6 +797,18 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
             "updated_at",
         ],
         &referrals,
+    )
+    .await?;
+    let reason_rows: Vec<Vec<Value>> = b
+        .referral_reasons
+        .iter()
+        .map(|(ri, p, code)| row![referral_ids[*ri], *p, code.as_str()])
+        .collect();
+    bulk::insert_plain(
+        tx,
+        "referral_reasons",
+        &["referral_id", "programme_id", "reason"],
+        &reason_rows,
     )
     .await?;
     let person_of = |ri: usize| person_ids[b.referral_person[ri]];

@@ -142,7 +142,7 @@ impl SiteInput {
             cluster_id: s.cluster_id.to_string(),
             code: s.code.clone(),
             name: s.name.clone(),
-            kind: s.kind.clone(),
+            kind: s.kind.code().into(),
             practice_code: s.practice_code.clone().unwrap_or_default(),
             list_size: s.list_size.map(|n| n.to_string()).unwrap_or_default(),
             deep_end: if s.deep_end { "yes" } else { "no" }.into(),

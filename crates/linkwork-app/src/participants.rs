@@ -388,7 +388,7 @@ impl App {
         site_id: i64,
     ) -> Result<()> {
         match linkwork_store::org::get_site(tx, grant.scope(), site_id).await {
-            Ok(s) if s.kind == "gp_practice" || s.kind == "food_bank" => Ok(()),
+            Ok(s) if s.kind.holds_people() => Ok(()),
             Ok(_) => Err(AppError::field(
                 "site_id",
                 "Choose a GP practice or food bank",

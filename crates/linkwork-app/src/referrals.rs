@@ -299,7 +299,7 @@ impl App {
             referrer,
             received_on: received_on.unwrap_or(today),
             urgency: urgency.unwrap_or_default(),
-            reasons: reasons.join(","),
+            reasons,
             details,
             snomed_code: SNOMED_REFERRAL.into(),
             created_by: Some(ctx.actor.user_id).filter(|u| *u != 0),
@@ -345,11 +345,11 @@ impl App {
         if r.version != version {
             return Err(linkwork_store::StoreError::StaleVersion.into());
         }
-        let mut l = Lifecycle::of(&r, &r.status);
+        let mut l = Lifecycle::of(&r, r.status);
         let event = f(&r, &mut l)?;
-        let from = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+        let from = r.status;
         let to = from.apply(event).map_err(AppError::Conflict)?;
-        l.status = to.code().into();
+        l.status = to;
         // Accepting someone who has no record yet: link the record with the same
         // CHI number, or make one from the referral's details.
         if matches!(event, Event::Allocate) && l.participant_id.is_none() {
@@ -389,7 +389,7 @@ impl App {
         }
         let now = self.now();
         store::set_lifecycle(tx, grant, id, version, &l, now).await?;
-        ev.detail = format!("{} → {}", r.status, l.status);
+        ev.detail = format!("{} → {}", r.status.code(), l.status.code());
         Ok(())
     }
 
@@ -490,7 +490,7 @@ impl App {
         self.run(u, async |tx, grant, ev| {
             let now = self.now();
             let r = store::get(tx, grant.scope(), id).await?;
-            let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+            let status = r.status;
             // Only reaching the person moves the referral on; every attempt is kept.
             let next = if outcome == "reached" {
                 status.apply(Event::Contact)
@@ -503,7 +503,7 @@ impl App {
             };
             let next = next.map_err(|m| AppError::Conflict(format!("{m}.")))?;
             if next != status {
-                let l = Lifecycle::of(&r, next.code());
+                let l = Lifecycle::of(&r, next);
                 store::set_lifecycle(tx, grant, id, r.version, &l, now).await?;
             }
             let user = Some(ctx.actor.user_id).filter(|u| *u != 0);

@@ -354,9 +354,7 @@ impl App {
         );
         let now = self.now();
         let r = linkwork_store::referrals::get(tx, grant.scope(), referral_id).await?;
-        if !ReferralStatus::parse(&r.status)
-            .is_some_and(|s| s.is_open() && s != ReferralStatus::Received)
-        {
+        if !(r.status.is_open() && r.status != ReferralStatus::Received) {
             return Err(AppError::Conflict(
                 "Only an open, allocated referral can be handed over.".into(),
             ));
@@ -443,7 +441,7 @@ impl App {
             .await?;
         Ok(sites
             .into_iter()
-            .filter(|s| s.active && (s.kind == "gp_practice" || s.kind == "food_bank"))
+            .filter(|s| s.active && s.kind.holds_people())
             .collect())
     }
 }

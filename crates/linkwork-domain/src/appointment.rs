@@ -12,13 +12,24 @@ pub const MODES: [(&str, &str); 6] = [
     ("accompanied", "Accompanied to another service"),
 ];
 
-pub const STATUSES: [(&str, &str); 5] = [
-    ("booked", "Booked"),
-    ("attended", "Attended"),
-    ("did_not_attend", "Did not attend"),
-    ("cancelled_by_participant", "Cancelled by the person"),
-    ("cancelled_by_service", "Cancelled by us"),
-];
+crate::codes!(
+    /// What became of an appointment.
+    AppointmentStatus, "appointment status" {
+    Booked = "booked": "Booked",
+    Attended = "attended": "Attended",
+    DidNotAttend = "did_not_attend": "Did not attend",
+    CancelledByParticipant = "cancelled_by_participant": "Cancelled by the person",
+    CancelledByService = "cancelled_by_service": "Cancelled by us",
+});
+
+impl AppointmentStatus {
+    pub fn is_cancelled(self) -> bool {
+        matches!(
+            self,
+            AppointmentStatus::CancelledByParticipant | AppointmentStatus::CancelledByService
+        )
+    }
+}
 
 /// The instant of a UK wall-clock time. A time skipped when the clocks go
 /// forward is refused; a time that happens twice when they go back is the

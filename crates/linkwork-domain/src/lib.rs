@@ -5,6 +5,7 @@
 
 pub mod appointment;
 pub mod clock;
+pub mod codes;
 pub mod fields;
 pub mod identifiers;
 pub mod permission;

@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferralStatus {
+    /// Where every referral starts.
+    #[default]
     Received,
     Allocated,
     Contacted,
@@ -16,6 +18,48 @@ pub enum ReferralStatus {
     Declined,
     Closed,
 }
+
+impl TryFrom<String> for ReferralStatus {
+    type Error = crate::codes::UnknownCode;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::from_code(&s)
+    }
+}
+
+impl From<ReferralStatus> for String {
+    fn from(v: ReferralStatus) -> String {
+        v.code().to_owned()
+    }
+}
+
+crate::codes!(
+    /// Where a need stands.
+    NeedStatus, "need status" {
+    Identified = "identified": "Identified",
+    BeingAddressed = "being_addressed": "Being addressed",
+    Resolved = "resolved": "Resolved",
+    Unresolved = "unresolved": "Unresolved",
+});
+
+crate::codes!(
+    /// How a goal in the person's own words is going.
+    GoalStatus, "goal status" {
+    WorkingOn = "working_on": "Working on it",
+    SomeProgress = "some_progress": "Some progress",
+    Achieved = "achieved": "Achieved",
+    SetAside = "set_aside": "Set aside for now",
+});
+
+crate::codes!(
+    /// Where onward support (a referral or signposting to a service) stands.
+    OnwardStatus, "onward support status" {
+    Suggested = "suggested": "Suggested",
+    Referred = "referred": "Referred",
+    Accepted = "accepted": "Accepted by the service",
+    Attended = "attended": "Attended",
+    Declined = "declined": "Declined",
+    NoResponse = "no_response": "No response",
+});
 
 /// Why a referral was closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,6 +122,14 @@ impl ReferralStatus {
 
     pub fn parse(s: &str) -> Option<ReferralStatus> {
         ReferralStatus::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// The status read from the database or a request: unknown text is an error.
+    pub fn from_code(s: &str) -> Result<ReferralStatus, crate::codes::UnknownCode> {
+        Self::parse(s).ok_or_else(|| crate::codes::UnknownCode {
+            what: "referral status",
+            code: s.to_owned(),
+        })
     }
 
     pub fn is_open(self) -> bool {

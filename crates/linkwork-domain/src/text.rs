@@ -212,12 +212,35 @@ impl SiteKind {
             SiteKind::Other => "Other",
         }
     }
+    /// Where people supported are registered (GP practices and food banks).
+    pub fn holds_people(self) -> bool {
+        matches!(self, SiteKind::GpPractice | SiteKind::FoodBank)
+    }
     pub fn parse(raw: &str) -> Result<SiteKind, String> {
         let t = raw.trim().to_lowercase().replace([' ', '-'], "_");
         SiteKind::ALL
             .into_iter()
             .find(|k| k.code() == t)
             .ok_or_else(|| "Choose what kind of site this is".to_string())
+    }
+}
+
+impl TryFrom<String> for SiteKind {
+    type Error = crate::codes::UnknownCode;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        SiteKind::ALL
+            .into_iter()
+            .find(|k| k.code() == s)
+            .ok_or(crate::codes::UnknownCode {
+                what: "site kind",
+                code: s,
+            })
+    }
+}
+
+impl From<SiteKind> for String {
+    fn from(v: SiteKind) -> String {
+        v.code().to_owned()
     }
 }
 

@@ -4,6 +4,7 @@ use crate::org::site_scope;
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, Utc};
+use linkwork_domain::appointment::AppointmentStatus;
 use linkwork_domain::{Grant, Permission, SiteScope};
 use serde::Serialize;
 
@@ -23,7 +24,8 @@ pub struct Appointment {
     /// `practice`, `home_visit`, `phone`, `video`, `community_venue` or `accompanied`.
     pub mode: String,
     /// `booked`, `attended`, `did_not_attend`, `cancelled_by_participant` or `cancelled_by_service`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: linkwork_domain::appointment::AppointmentStatus,
     pub notes: Option<String>,
     pub version: i64,
 }
@@ -111,13 +113,13 @@ pub async fn set_status(
     grant: &Grant,
     id: i64,
     version: i64,
-    status: &str,
+    status: AppointmentStatus,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
     crate::require(grant, &[Permission::WorkWithParticipants])?;
     let n = on_tx!(tx, c => sqlx::query(
         "UPDATE appointments SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND programme_id = $4 AND version = $5")
-        .bind(status).bind(now).bind(id).bind(grant.programme_id()).bind(version)
+        .bind(status.code()).bind(now).bind(id).bind(grant.programme_id()).bind(version)
         .execute(c).await.map(|r| r.rows_affected()))?;
     if n == 1 {
         Ok(())

@@ -114,6 +114,28 @@ pub async fn insert(
     columns: &[&str],
     rows: &[Vec<Value>],
 ) -> crate::Result<Vec<i64>> {
+    insert_returning(tx, table, columns, rows, true).await
+}
+
+/// Insert `rows` into a table that has no `id` column (e.g. a link table).
+pub async fn insert_plain(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Value>],
+) -> crate::Result<()> {
+    insert_returning(tx, table, columns, rows, false)
+        .await
+        .map(|_| ())
+}
+
+async fn insert_returning(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Value>],
+    returning: bool,
+) -> crate::Result<Vec<i64>> {
     // Small statements: binding is slow with thousands of parameters in one.
     let per_chunk = (400 / columns.len().max(1)).max(1);
     let mut ids = Vec::with_capacity(rows.len());
@@ -134,6 +156,10 @@ pub async fn insert(
                 sql.push_str(&n.to_string());
             }
             sql.push(')');
+        }
+        if !returning {
+            on_tx!(tx, c => bind_values!(sqlx::query(&sql), chunk).execute(c).await.map(|r| r.rows_affected()))?;
+            continue;
         }
         sql.push_str(" RETURNING id");
         let mut got: Vec<i64> =

@@ -4,6 +4,7 @@
 
 use crate::{StoreError, Tx, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use linkwork_domain::referral::NeedStatus;
 use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
@@ -221,7 +222,8 @@ pub struct Goal {
     /// In the person's own words.
     pub words: String,
     /// `working_on`, `some_progress`, `achieved` or `set_aside`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: linkwork_domain::referral::GoalStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_comment: Option<String>,
@@ -286,7 +288,8 @@ pub struct OnwardSupport {
     /// Days, times and place, in plain words.
     pub when_and_where: Option<String>,
     /// `suggested`, `referred`, `accepted`, `attended`, `declined` or `no_response`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: linkwork_domain::referral::OnwardStatus,
     pub outcome: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -349,44 +352,61 @@ pub async fn update_onward(
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Need {
     pub id: i64,
     /// A reason code (the referral reasons taxonomy), e.g. `housing`.
     pub need: String,
-    /// `identified`, `being_addressed`, `resolved` or `unresolved`.
-    pub status: String,
+    pub status: NeedStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// Every status the need has had, oldest first, as `status@RFC3339` joined by `;`.
-    pub history: Option<String>,
+    /// Every status the need has had, oldest first.
+    pub history: Vec<NeedUpdate>,
 }
 
-/// A need's row before its history is added.
-type NeedRow = (i64, String, String, DateTime<Utc>, DateTime<Utc>);
+/// One status a need had, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NeedUpdate {
+    pub status: NeedStatus,
+    pub at: DateTime<Utc>,
+}
 
+/// One row of a need joined with one of its updates.
+#[derive(sqlx::FromRow)]
+struct NeedRow {
+    id: i64,
+    need: String,
+    #[sqlx(try_from = "String")]
+    status: NeedStatus,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    update_status: Option<String>,
+    update_at: Option<DateTime<Utc>>,
+}
+
+/// A person's needs with their histories, in one query.
 pub async fn needs(tx: &mut Tx, grant: &Grant, participant_id: i64) -> crate::Result<Vec<Need>> {
     let rows: Vec<NeedRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, need, status, created_at, updated_at FROM needs WHERE programme_id = $1 AND participant_id = $2 ORDER BY created_at, id")
+        "SELECT n.id, n.need, n.status, n.created_at, n.updated_at, u.status AS update_status, u.at AS update_at \
+         FROM needs n LEFT JOIN need_updates u ON u.need_id = n.id \
+         WHERE n.programme_id = $1 AND n.participant_id = $2 ORDER BY n.created_at, n.id, u.at, u.id")
         .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?;
-    let mut out = Vec::new();
-    for (id, need, status, created_at, updated_at) in rows {
-        let hist: Vec<(String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as("SELECT status, at FROM need_updates WHERE need_id = $1 ORDER BY at, id")
-            .bind(id).fetch_all(c).await)?;
-        let history = Some(
-            hist.iter()
-                .map(|(s, t)| format!("{s}@{}", t.to_rfc3339()))
-                .collect::<Vec<_>>()
-                .join(";"),
-        );
-        out.push(Need {
-            id,
-            need,
-            status,
-            created_at,
-            updated_at,
-            history,
-        });
+    let mut out: Vec<Need> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|n| n.id != r.id) {
+            out.push(Need {
+                id: r.id,
+                need: r.need,
+                status: r.status,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                history: Vec::new(),
+            });
+        }
+        if let (Some(s), Some(at), Some(n)) = (r.update_status, r.update_at, out.last_mut()) {
+            let status = NeedStatus::try_from(s).map_err(|e| StoreError::Decode(e.to_string()))?;
+            n.history.push(NeedUpdate { status, at });
+        }
     }
     Ok(out)
 }
@@ -397,7 +417,7 @@ pub async fn set_need(
     grant: &Grant,
     participant_id: i64,
     need: &str,
-    status: &str,
+    status: NeedStatus,
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> crate::Result<i64> {
@@ -408,15 +428,15 @@ pub async fn set_need(
     let id = match existing {
         Some(id) => {
             on_tx!(tx, c => sqlx::query("UPDATE needs SET status = $1, updated_at = $2 WHERE id = $3")
-                .bind(status).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+                .bind(status.code()).bind(now).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
             id
         }
         None => on_tx!(tx, c => sqlx::query_scalar(
             "INSERT INTO needs (programme_id, participant_id, need, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id")
-            .bind(grant.programme_id()).bind(participant_id).bind(need).bind(status).bind(now).fetch_one(c).await)?,
+            .bind(grant.programme_id()).bind(participant_id).bind(need).bind(status.code()).bind(now).fetch_one(c).await)?,
     };
     on_tx!(tx, c => sqlx::query("INSERT INTO need_updates (need_id, status, user_id, at) VALUES ($1, $2, $3, $4)")
-        .bind(id).bind(status).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(status.code()).bind(by).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(id)
 }
 

@@ -18,6 +18,9 @@ pub enum StoreError {
     StaleVersion,
     #[error("not found")]
     NotFound,
+    /// A value read from the database is not one the code knows.
+    #[error("unreadable value in the database: {0}")]
+    Decode(String),
     /// A write was handed a grant for another permission: a bug in the
     /// calling use case, refused rather than carried out.
     #[error("a write was attempted with a grant for {held:?}, which does not allow it")]

@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "safety", "0009_safety"),
     migration!(10, "reasons and merging", "0010_reasons_and_merging"),
     migration!(11, "audit guards", "0011_audit_guards"),
+    migration!(12, "referral reasons", "0012_referral_reasons"),
 ];
 
 /// The newest schema version this binary knows.

@@ -41,7 +41,8 @@ pub struct Site {
     pub code: String,
     pub name: String,
     /// `gp_practice`, `food_bank`, `partner_organisation` or `other`.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: linkwork_domain::text::SiteKind,
     pub cluster_id: i64,
     pub cluster_name: String,
     pub area_id: i64,

@@ -5,6 +5,7 @@ use crate::org::site_scope;
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use linkwork_domain::referral::ReferralStatus;
 use linkwork_domain::{Grant, Permission, SiteScope};
 use serde::Serialize;
 
@@ -25,11 +26,14 @@ pub struct Referral {
     pub received_on: NaiveDate,
     /// `routine`, `soon` or `urgent`.
     pub urgency: String,
-    /// Reason codes, comma-separated (e.g. `housing,money`).
-    pub reasons: String,
+    /// Reason codes (e.g. `housing`, `money`), in the order of the
+    /// programme's list; from the `referral_reasons` rows.
+    #[sqlx(try_from = "String")]
+    pub reasons: Codes,
     pub details: Option<String>,
     /// `received`, `allocated`, `contacted`, `engaged`, `declined` or `closed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: linkwork_domain::referral::ReferralStatus,
     pub link_worker_id: Option<i64>,
     pub link_worker_name: Option<String>,
     pub decline_reason: Option<String>,
@@ -55,7 +59,8 @@ pub struct NewReferral {
     pub referrer: Option<String>,
     pub received_on: NaiveDate,
     pub urgency: String,
-    pub reasons: String,
+    /// Reason codes: one `referral_reasons` row each.
+    pub reasons: Vec<String>,
     pub details: Option<String>,
     pub snomed_code: String,
     pub created_by: Option<i64>,
@@ -64,7 +69,7 @@ pub struct NewReferral {
 /// The lifecycle fields, written together by every triage and status change.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lifecycle {
-    pub status: String,
+    pub status: ReferralStatus,
     pub participant_id: Option<i64>,
     pub link_worker_id: Option<i64>,
     pub decline_reason: Option<String>,
@@ -75,9 +80,9 @@ pub struct Lifecycle {
 
 impl Lifecycle {
     /// The lifecycle fields as a referral has them now, moved to `status`.
-    pub fn of(r: &Referral, status: &str) -> Lifecycle {
+    pub fn of(r: &Referral, status: ReferralStatus) -> Lifecycle {
         Lifecycle {
-            status: status.to_owned(),
+            status,
             participant_id: r.participant_id,
             link_worker_id: r.link_worker_id,
             decline_reason: r.decline_reason.clone(),
@@ -109,8 +114,42 @@ pub struct ReferralFilter {
     pub offset: i64,
 }
 
+/// Codes aggregated into one column by a query, split again when read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Codes(pub Vec<String>);
+
+impl From<String> for Codes {
+    fn from(s: String) -> Self {
+        Codes(
+            s.split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+}
+
+impl std::ops::Deref for Codes {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl From<Codes> for Vec<String> {
+    fn from(c: Codes) -> Vec<String> {
+        c.0
+    }
+}
+
+/// The columns of a referral (alias `r`), its reasons gathered from their
+/// rows in one subquery.
+fn columns(tx: &Tx) -> String {
+    COLUMNS.replace("{reasons}", crate::dialect::referral_reasons(tx))
+}
+
 const COLUMNS: &str = "r.id, r.site_id, s.name AS site_name, r.participant_id, r.person_name, r.person_date_of_birth, \
-    r.person_chi_number, r.person_phone, r.source, r.referrer, r.received_on, r.urgency, r.reasons, r.details, r.status, \
+    r.person_chi_number, r.person_phone, r.source, r.referrer, r.received_on, r.urgency, {reasons} AS reasons, r.details, r.status, \
     r.link_worker_id, u.name AS link_worker_name, r.decline_reason, r.closure_reason, r.closed_on, r.snomed_code, \
     r.version, r.created_at, r.updated_at \
     FROM referrals r JOIN sites s ON s.id = r.site_id LEFT JOIN users u ON u.id = r.link_worker_id";
@@ -137,7 +176,8 @@ pub async fn list(
     }
     let n = w.next();
     let sql = format!(
-        "SELECT {COLUMNS}{} ORDER BY r.received_on DESC, r.id DESC LIMIT ${n} OFFSET ${}",
+        "SELECT {}{} ORDER BY r.received_on DESC, r.id DESC LIMIT ${n} OFFSET ${}",
+        columns(tx),
         w.sql(),
         n + 1
     );
@@ -158,7 +198,7 @@ pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Referr
     let mut w = Where::new();
     site_scope(&mut w, scope);
     w.and("r.id = ?", [Param::I64(id)]);
-    let sql = format!("SELECT {COLUMNS}{}", w.sql());
+    let sql = format!("SELECT {}{}", columns(tx), w.sql());
     on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_optional(c).await)?
         .ok_or(StoreError::NotFound)
 }
@@ -173,16 +213,22 @@ pub async fn create(
         grant,
         &[Permission::MakeReferral, Permission::WorkWithParticipants],
     )?;
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO referrals (programme_id, site_id, participant_id, person_name, person_date_of_birth, \
          person_chi_number, person_phone, source, referrer, received_on, urgency, reasons, details, status, \
          snomed_code, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $16) RETURNING id")
         .bind(grant.programme_id()).bind(r.site_id).bind(r.participant_id).bind(&r.person_name)
         .bind(r.person_date_of_birth).bind(&r.person_chi_number).bind(&r.person_phone).bind(&r.source)
-        .bind(&r.referrer).bind(r.received_on).bind(&r.urgency).bind(&r.reasons).bind(&r.details)
+        .bind(&r.referrer).bind(r.received_on).bind(&r.urgency).bind(r.reasons.join(",")).bind(&r.details)
         .bind(&r.snomed_code).bind(r.created_by).bind(now)
-        .fetch_one(c).await)?)
+        .fetch_one(c).await)?;
+    for reason in &r.reasons {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO referral_reasons (referral_id, programme_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(id).bind(grant.programme_id()).bind(reason).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(id)
 }
 
 /// Write a new lifecycle state if the version still matches.
@@ -199,7 +245,7 @@ pub async fn set_lifecycle(
         "UPDATE referrals SET status = $1, participant_id = $2, link_worker_id = $3, decline_reason = $4, \
          closure_reason = $5, closed_on = $6, snomed_code = $7, updated_at = $8, version = version + 1 \
          WHERE id = $9 AND programme_id = $10 AND version = $11")
-        .bind(&l.status).bind(l.participant_id).bind(l.link_worker_id).bind(&l.decline_reason)
+        .bind(l.status.code()).bind(l.participant_id).bind(l.link_worker_id).bind(&l.decline_reason)
         .bind(&l.closure_reason).bind(l.closed_on).bind(&l.snomed_code).bind(now)
         .bind(id).bind(grant.programme_id()).bind(version)
         .execute(c).await.map(|r| r.rows_affected()))?;

@@ -117,7 +117,7 @@ view!(
     id: i64, site_id: i64, site_name: String, participant_id: Option<i64>, person_name: String,
     person_date_of_birth: Option<NaiveDate>, person_chi_number: Option<String>,
     person_phone: Option<String>, source: String, referrer: Option<String>, received_on: NaiveDate,
-    urgency: String, reasons: String, details: Option<String>, status: String,
+    urgency: String, reasons: Vec<String>, details: Option<String>, status: String,
     link_worker_id: Option<i64>, link_worker_name: Option<String>, decline_reason: Option<String>,
     closure_reason: Option<String>, closed_on: Option<NaiveDate>, snomed_code: String, version: i64,
     created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
@@ -224,10 +224,33 @@ view!(Measure from linkwork_app::casework::Measure {
     id: i64, kind: String, stage: String, taken_on: NaiveDate, answers: String, score: f64,
 });
 
-view!(Need from linkwork_app::casework::Need {
-    id: i64, need: String, status: String, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
-    history: Option<String>,
-});
+view!(NeedUpdate from linkwork_app::casework::NeedUpdate { status: String, at: DateTime<Utc> });
+
+/// A need on a person's record, with every status it has had.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Need {
+    pub id: i64,
+    /// A reason code from the programme's list, e.g. `housing`.
+    pub need: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Every status the need has had, oldest first.
+    pub history: Vec<NeedUpdate>,
+}
+
+impl From<linkwork_app::casework::Need> for Need {
+    fn from(v: linkwork_app::casework::Need) -> Self {
+        Self {
+            id: v.id,
+            need: v.need,
+            status: v.status.into(),
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+            history: all(v.history),
+        }
+    }
+}
 
 /// Everything recorded on a person's record.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -18,7 +18,7 @@ use linkwork_app::appointments::Appointment;
 use linkwork_app::appointments::{AppointmentInput, OutcomeInput};
 use linkwork_app::gate::Intent;
 use linkwork_domain::FieldErrors;
-use linkwork_domain::appointment::{MODES, STATUSES};
+use linkwork_domain::appointment::{AppointmentStatus, MODES};
 use linkwork_domain::referral::label_of;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -62,11 +62,11 @@ pub fn section(
         ul class="govuk-list" {
             @for a in list {
                 li class="govuk-!-margin-bottom-4" {
-                    strong { (when(a)) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (label_of(&STATUSES, &a.status))
+                    strong { (when(a)) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (a.status.label())
                     @if let Some(n) = &a.notes { br; span class="govuk-body-s" { (n) } }
-                    @if a.status == "booked" {
+                    @if a.status == AppointmentStatus::Booked {
                         div class="govuk-button-group govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
-                            @for (code, label) in &STATUSES[1..] {
+                            @for (code, label) in AppointmentStatus::ALL[1..].iter().map(|s| (s.code(), s.label())) {
                                 form method="post" action={ "/appointments/" (a.id) "/outcome" } class="lw-inline-form" {
                                     (html::csrf(page))
                                     input type="hidden" name="version" value=(a.version);
@@ -177,7 +177,7 @@ async fn diary(
             @else {
                 ul class="govuk-list govuk-!-margin-bottom-4" {
                     @for a in todays {
-                        li { strong { (a.starts_at.with_timezone(&London).format("%H:%M")) } " " a class="govuk-link" href={ "/referrals/" (a.referral_id) "#appointments" } { (a.person_name) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (label_of(&STATUSES, &a.status)) }
+                        li { strong { (a.starts_at.with_timezone(&London).format("%H:%M")) } " " a class="govuk-link" href={ "/referrals/" (a.referral_id) "#appointments" } { (a.person_name) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (a.status.label()) }
                     }
                 }
             }

@@ -14,13 +14,15 @@ use axum::routing::{get, post};
 use linkwork_app::AppError;
 use linkwork_app::casework::RiskFlag;
 use linkwork_app::casework::{
-    CaseWork, FlagInput, GOAL_STATUSES, GoalInput, GoalReviewInput, MeasureInput, NEED_STATUSES,
-    NeedInput, NoteInput, ONWARD_KINDS, ONWARD_STATUSES, OnwardInput, SAFEGUARDING_KINDS,
-    SafeguardingInput, SafetyPlanInput,
+    CaseWork, FlagInput, GoalInput, GoalReviewInput, MeasureInput, NeedInput, NoteInput,
+    ONWARD_KINDS, OnwardInput, SAFEGUARDING_KINDS, SafeguardingInput, SafetyPlanInput,
 };
 use linkwork_app::reasons::Reason;
 use linkwork_domain::FieldErrors;
-use linkwork_domain::referral::{MEASURE_STAGES, RISK_KINDS, label_of};
+use linkwork_domain::appointment::AppointmentStatus;
+use linkwork_domain::referral::{
+    GoalStatus, MEASURE_STAGES, NeedStatus, OnwardStatus, RISK_KINDS, label_of,
+};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -89,10 +91,7 @@ pub fn sections(
         std::iter::once((String::new(), "Choose a need".to_owned()))
             .chain(linkwork_app::reasons::choices(reasons))
             .collect();
-    let need_status_opts: Vec<(String, String)> = NEED_STATUSES
-        .iter()
-        .map(|(c, l)| (c.to_string(), l.to_string()))
-        .collect();
+    let need_status_opts = NeedStatus::choices();
     let scale5: Vec<(String, String)> = (1..=5).map(|n| (n.to_string(), n.to_string())).collect();
     let questions = [
         "Optimistic about the future",
@@ -191,8 +190,8 @@ pub fn sections(
                     @for n in &w.needs {
                         tr class="govuk-table__row" {
                             td class="govuk-table__cell" { (linkwork_app::reasons::label(reasons, &n.need)) }
-                            td class="govuk-table__cell" { (label_of(&NEED_STATUSES, &n.status)) }
-                            td class="govuk-table__cell govuk-body-s" { (need_history(n.history.as_deref().unwrap_or(""))) }
+                            td class="govuk-table__cell" { (n.status.label()) }
+                            td class="govuk-table__cell govuk-body-s" { (need_history(&n.history)) }
                         }
                     }
                 }
@@ -212,13 +211,13 @@ pub fn sections(
             div class="govuk-summary-card" {
                 div class="govuk-summary-card__title-wrapper" {
                     h3 class="govuk-summary-card__title" { "“" (g.words) "”" }
-                    strong class="govuk-tag" { (label_of(&GOAL_STATUSES, &g.status)) }
+                    strong class="govuk-tag" { (g.status.label()) }
                 }
                 div class="govuk-summary-card__content" {
                     @if let Some(c) = &g.last_comment { p class="govuk-body" { (c) } }
                     form method="post" action={ "/people/" (pid) "/goals/" (g.id) "/review" } novalidate {
                         (html::csrf(page))
-                        (html::select(&format!("status-{}", g.id), "How is it going?", &GOAL_STATUSES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), &g.status, errors, None))
+                        (html::select(&format!("status-{}", g.id), "How is it going?", &GoalStatus::choices(), g.status.code(), errors, None))
                         (html::text_field(&format!("comment-{}", g.id), "Comment (optional)", "", errors, html::Input::default()))
                         button type="submit" class="govuk-button govuk-button--secondary" { "Save review" span class="govuk-visually-hidden" { " of “" (g.words) "”" } }
                     }
@@ -236,14 +235,14 @@ pub fn sections(
             div class="govuk-summary-card" {
                 div class="govuk-summary-card__title-wrapper" {
                     h3 class="govuk-summary-card__title" { (o.service) " (" (label_of(&ONWARD_KINDS, &o.kind).to_lowercase()) ")" }
-                    strong class="govuk-tag" { (label_of(&ONWARD_STATUSES, &o.status)) }
+                    strong class="govuk-tag" { (o.status.label()) }
                 }
                 div class="govuk-summary-card__content" {
                     @if let Some(x) = &o.when_and_where { p class="govuk-body" { (x) } }
                     @if let Some(x) = &o.outcome { p class="govuk-body" { "Outcome: " (x) } }
                     form method="post" action={ "/people/" (pid) "/onward/" (o.id) } novalidate {
                         (html::csrf(page))
-                        (html::select(&format!("status-o{}", o.id), "Where does it stand?", &ONWARD_STATUSES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), &o.status, errors, None))
+                        (html::select(&format!("status-o{}", o.id), "Where does it stand?", &OnwardStatus::choices(), o.status.code(), errors, None))
                         (html::text_field(&format!("outcome-o{}", o.id), "Outcome (optional)", "", errors, html::Input::default()))
                         button type="submit" class="govuk-button govuk-button--secondary" { "Update" span class="govuk-visually-hidden" { " " (o.service) } }
                     }
@@ -259,7 +258,7 @@ pub fn sections(
                     (html::text_field("service", "Service", "", errors, html::Input { hint: Some("For example: welfare rights adviser, community garden"), ..Default::default() }))
                     (html::text_field("contact", "How to contact them (optional)", "", errors, html::Input::default()))
                     (html::text_field("when_and_where", "When and where (optional)", "", errors, html::Input { hint: Some("For example: Tuesdays 10:00 to 12:00 at the community centre"), ..Default::default() }))
-                    (html::select("onward_status", "Where does it stand?", &ONWARD_STATUSES.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), "suggested", errors, None))
+                    (html::select("onward_status", "Where does it stand?", &OnwardStatus::choices(), "suggested", errors, None))
                     (html::button("Add"))
                 }
             }
@@ -697,20 +696,20 @@ async fn plan(
         )
         .await?
         .into_iter()
-        .find(|a| a.participant_id == Some(pid) && a.status == "booked");
+        .find(|a| a.participant_id == Some(pid) && a.status == AppointmentStatus::Booked);
     let large = !q.large.is_empty();
     let body = html! {
         div class=(if large { "lw-large-print" } else { "" }) {
             h1 class="govuk-heading-xl" { "My plan" }
             p class="govuk-body-l" { (person.preferred_name.clone().unwrap_or_else(|| person.given_name.clone())) ", this is what we agreed." }
             h2 class="govuk-heading-l" { "What I want to work on" }
-            @if work.goals.iter().all(|g| g.status == "set_aside") { p class="govuk-body-l" { "We will decide this together." } }
+            @if work.goals.iter().all(|g| g.status == GoalStatus::SetAside) { p class="govuk-body-l" { "We will decide this together." } }
             ul class="govuk-list govuk-list--bullet govuk-body-l" {
-                @for g in work.goals.iter().filter(|g| g.status != "set_aside") { li { (g.words) @if g.status == "achieved" { " — done!" } } }
+                @for g in work.goals.iter().filter(|g| g.status != GoalStatus::SetAside) { li { (g.words) @if g.status == GoalStatus::Achieved { " — done!" } } }
             }
             h2 class="govuk-heading-l" { "People and places that can help" }
             @if work.onward_support.is_empty() { p class="govuk-body-l" { "We will look for these together." } }
-            @for o in work.onward_support.iter().filter(|o| o.status != "declined") {
+            @for o in work.onward_support.iter().filter(|o| o.status != OnwardStatus::Declined) {
                 div class="govuk-!-margin-bottom-6" {
                     h3 class="govuk-heading-m" { (o.service) }
                     @if let Some(x) = &o.when_and_where { p class="govuk-body-l govuk-!-margin-bottom-1" { "When and where: " (x) } }
@@ -744,15 +743,10 @@ pub fn rename(e: AppError, names: &[(&str, &str)]) -> AppError {
 }
 
 /// `identified@2026-11-01T…;being_addressed@…` → "Identified 1 Nov 2026 → Being addressed 5 Nov 2026".
-fn need_history(raw: &str) -> String {
-    raw.split(';')
-        .filter_map(|part| part.split_once('@'))
-        .map(|(status, at)| {
-            let when = chrono::DateTime::parse_from_rfc3339(at)
-                .map(|t| t.format("%-d %b %Y").to_string())
-                .unwrap_or_default();
-            format!("{} {when}", label_of(&NEED_STATUSES, status))
-        })
+fn need_history(history: &[linkwork_app::casework::NeedUpdate]) -> String {
+    history
+        .iter()
+        .map(|u| format!("{} {}", u.status.label(), u.at.format("%-d %b %Y")))
         .collect::<Vec<_>>()
         .join(" → ")
 }

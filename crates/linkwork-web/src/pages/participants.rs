@@ -111,7 +111,7 @@ async fn site_options(state: &WebState, ctx: &Ctx) -> Result<Vec<(String, String
         sites
             .iter()
             .filter(|s| {
-                (s.kind == "gp_practice" || s.kind == "food_bank")
+                s.kind.holds_people()
                     && (ctx.actor.role.sees_whole_programme() || ctx.actor.site_ids.contains(&s.id))
             })
             .map(|s| (s.id.to_string(), format!("{} ({})", s.name, s.code))),

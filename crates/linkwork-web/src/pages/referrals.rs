@@ -46,8 +46,7 @@ struct ListQ {
     link_worker_id: String,
 }
 
-fn status_tag(status: &str) -> Markup {
-    let s = ReferralStatus::parse(status).unwrap_or(ReferralStatus::Received);
+fn status_tag(s: ReferralStatus) -> Markup {
     let colour = match s {
         ReferralStatus::Received => "govuk-tag--blue",
         ReferralStatus::Allocated => "govuk-tag--light-blue",
@@ -59,10 +58,9 @@ fn status_tag(status: &str) -> Markup {
     html! { strong class={ "govuk-tag " (colour) } { (s.label()) } }
 }
 
-fn reasons(codes: &str, list: &[Reason]) -> String {
+fn reasons(codes: &[String], list: &[Reason]) -> String {
     codes
-        .split(',')
-        .filter(|c| !c.is_empty())
+        .iter()
         .map(|c| linkwork_app::reasons::label(list, c))
         .collect::<Vec<_>>()
         .join(", ")
@@ -87,7 +85,7 @@ pub fn referral_table(rows: &[Referral], list: &[Reason]) -> Markup {
                         td class="govuk-table__cell" { a class="govuk-link" href={ "/referrals/" (r.id) } { (r.person_name) } }
                         td class="govuk-table__cell" { (reasons(&r.reasons, list)) }
                         td class="govuk-table__cell" { (r.site_name) }
-                        td class="govuk-table__cell" { (status_tag(&r.status)) @if let Some(w) = &r.link_worker_name { br; span class="govuk-body-s" { (w) } } }
+                        td class="govuk-table__cell" { (status_tag(r.status)) @if let Some(w) = &r.link_worker_name { br; span class="govuk-body-s" { (w) } } }
                     }
                 }
             }
@@ -207,7 +205,7 @@ async fn form(
     site_opts.extend(
         sites
             .iter()
-            .filter(|s| s.kind == "gp_practice" || s.kind == "food_bank")
+            .filter(|s| s.kind.holds_people())
             .filter(|s| {
                 page.ctx.actor.role == Role::Manager || page.ctx.actor.site_ids.contains(&s.id)
             })
@@ -318,7 +316,7 @@ pub async fn render_with(
     let d = state.app.get_referral(&page.ctx, id).await?;
     let r = &d.referral;
     let worker = page.ctx.actor.can(Permission::WorkWithParticipants);
-    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Received);
+    let status = r.status;
     let workers: Vec<(String, String)> = if worker {
         let mut v = vec![(String::new(), "Choose a link worker".to_owned())];
         v.extend(
@@ -376,7 +374,7 @@ pub async fn render_with(
             _ => {}
         }
         span class="govuk-caption-l" { "Referral received " (date(r.received_on)) }
-        h1 class="govuk-heading-l" { (r.person_name) " " (status_tag(&r.status)) }
+        h1 class="govuk-heading-l" { (r.person_name) " " (status_tag(r.status)) }
         dl class="govuk-summary-list" {
             (row("Practice", r.site_name.clone()))
             @if let Some(d) = r.person_date_of_birth { (row("Date of birth", date(d))) }

@@ -101,10 +101,8 @@ async fn list(
     ))
 }
 
-fn kind_label(code: &str) -> &'static str {
-    SiteKind::parse(code)
-        .map(SiteKind::label)
-        .unwrap_or("Other")
+fn kind_label(kind: SiteKind) -> &'static str {
+    kind.label()
 }
 
 fn site_table(sites: &[Site]) -> Markup {
@@ -129,7 +127,7 @@ fn site_table(sites: &[Site]) -> Markup {
                             @if !s.active { " " strong class="govuk-tag govuk-tag--grey" { "Inactive" } }
                         }
                         td class="govuk-table__cell" { (s.code) }
-                        td class="govuk-table__cell" { (kind_label(&s.kind)) }
+                        td class="govuk-table__cell" { (kind_label(s.kind)) }
                         td class="govuk-table__cell" { (s.cluster_name) ", " (s.area_name) }
                         td class="govuk-table__cell" { (s.postcode.as_deref().unwrap_or("")) }
                     }
@@ -152,7 +150,7 @@ async fn export(
         let cells = [
             s.code.clone(),
             s.name.clone(),
-            s.kind.clone(),
+            s.kind.code().to_owned(),
             s.cluster_name.clone(),
             s.area_name.clone(),
             s.practice_code.clone().unwrap_or_default(),
@@ -321,7 +319,7 @@ async fn show(
         h1 class="govuk-heading-l" { (site.name) }
         dl class="govuk-summary-list" {
             (row("Code", site.code.clone()))
-            (row("Kind", kind_label(&site.kind).into()))
+            (row("Kind", kind_label(site.kind).into()))
             @if let Some(pc) = &site.practice_code { (row("Practice code", pc.clone())) }
             @if let Some(n) = site.list_size { (row("List size", n.to_string())) }
             (row("Deep End", if site.deep_end { "Yes" } else { "No" }.into()))

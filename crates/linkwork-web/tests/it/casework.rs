@@ -283,13 +283,19 @@ both!(needs_keep_their_status_over_time, |t| {
         "one need, two statuses"
     );
     assert_eq!(r["needs"][0]["status"], "being_addressed");
-    let history = r["needs"][0]["history"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let history = &r["needs"][0]["history"];
+    assert_eq!(history[0]["status"], "identified", "{history}");
     assert!(
-        history.starts_with("identified@2026-11-25")
-            && history.contains(";being_addressed@2026-12-02"),
+        history[0]["at"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2026-11-25")),
+        "{history}"
+    );
+    assert_eq!(history[1]["status"], "being_addressed", "{history}");
+    assert!(
+        history[1]["at"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2026-12-02")),
         "{history}"
     );
     let bad = t

@@ -110,7 +110,7 @@ both!(
         let mut s = t.sign_in(&lw.email).await;
         let page = s.get(&format!("/referrals/{rid}")).await;
         assert!(
-            page.body.contains("Getting online, Housing"),
+            page.body.contains("Housing, Getting online"),
             "{}",
             page.body
         );

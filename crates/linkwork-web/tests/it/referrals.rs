@@ -54,7 +54,10 @@ both!(
             .json();
         let id = mine["items"][0]["id"].as_i64().unwrap_or(0);
         assert_eq!(mine["items"][0]["snomed_code"], "871731000000106");
-        assert_eq!(mine["items"][0]["reasons"], "loneliness,money");
+        assert_eq!(
+            mine["items"][0]["reasons"],
+            serde_json::json!(["loneliness", "money"])
+        );
 
         // The link worker triages: accept and allocate; a record is made from the details.
         let new = t
