@@ -21,7 +21,7 @@ pub struct NoteInput {
     #[serde(deserialize_with = "crate::lenient::string")]
     pub body: String,
     /// `yes` (or `true`) for a restricted note.
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
     pub restricted: String,
 }
 

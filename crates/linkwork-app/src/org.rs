@@ -26,7 +26,7 @@ pub struct SiteInput {
     #[serde(deserialize_with = "crate::lenient::string")]
     pub list_size: String,
     /// `yes`/`no` (forms) or `true`/`false`.
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
     pub deep_end: String,
     #[serde(deserialize_with = "crate::lenient::string")]
     pub address: String,
@@ -35,7 +35,7 @@ pub struct SiteInput {
     #[serde(deserialize_with = "crate::lenient::string")]
     pub phone: String,
     /// `yes`/`no`; blank means active.
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
     pub active: String,
 }
 

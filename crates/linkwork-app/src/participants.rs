@@ -50,7 +50,7 @@ pub struct ParticipantInput {
     #[serde(deserialize_with = "crate::lenient::string")]
     pub language: String,
     /// `yes` or `no`.
-    #[serde(deserialize_with = "crate::lenient::string")]
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
     pub interpreter_needed: String,
     #[serde(deserialize_with = "crate::lenient::string")]
     pub accessibility_needs: String,

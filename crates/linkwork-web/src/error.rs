@@ -172,6 +172,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 /// The largest request body the API accepts (axum's default).
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// Query parameters whose errors (a repeated or unreadable parameter) come
+/// back as problem details naming the query.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(rej) => Err(ApiError(AppError::field("query", rej.body_text()))),
+        }
+    }
+}
+
 /// Path parameters whose errors come back as problem details (a malformed
 /// id is "not found", like an id that does not exist).
 pub struct ApiPath<T>(pub T);

@@ -3,9 +3,9 @@
 use super::views::Appointment;
 use super::{opt_id, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, ApiPath, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -55,7 +55,7 @@ fn instant(field: &str, raw: &str) -> Result<Option<chrono::DateTime<chrono::Utc
 pub async fn list_appointments(
     State(s): State<WebState>,
     u: ApiUser,
-    Query(q): Query<AppointmentQuery>,
+    ApiQuery(q): ApiQuery<AppointmentQuery>,
 ) -> Result<Json<Vec<Appointment>>, ApiError> {
     let f = AppointmentFilter {
         referral_id: opt_id("referral_id", &q.referral_id)?,

@@ -3,10 +3,10 @@
 use super::views::{Event, Verification};
 use super::{Listing, paging};
 use crate::WebState;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ApiQuery, Problem};
 use crate::pages::audit::{AuditQuery, parse};
 use crate::session::ApiUser;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use linkwork_app::AppError;
@@ -42,7 +42,7 @@ pub struct AuditParams {
 pub async fn search_audit(
     State(s): State<WebState>,
     u: ApiUser,
-    Query(p): Query<AuditParams>,
+    ApiQuery(p): ApiQuery<AuditParams>,
 ) -> Result<Json<Listing<Event>>, ApiError> {
     let (limit, offset) = paging(&p.limit, &p.offset)?;
     let q = AuditQuery {

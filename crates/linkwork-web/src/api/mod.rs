@@ -5,6 +5,8 @@
 mod appointments;
 mod audit;
 mod caseloads;
+mod conventions;
+use conventions::Conventions;
 mod org;
 mod participants;
 mod reasons;
@@ -49,106 +51,6 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token, made on the Your account page or with `linkwork token create`")).build()),
         );
-    }
-}
-
-/// What holds for every operation, added to the document so that no handler
-/// can forget it: each `{name}` in a path is a declared path parameter (ids
-/// are positive whole numbers; a reason's `code` is text), and each
-/// operation may answer with problem details for the errors every operation
-/// can meet.
-struct Conventions;
-
-const PROBLEM_ANSWERS: [(&str, &str); 9] = [
-    ("400", "The request could not be read"),
-    ("401", "No valid personal API token"),
-    ("403", "The token's owner may not do this"),
-    (
-        "404",
-        "Not found, or not within what the token's owner may see",
-    ),
-    (
-        "409",
-        "Conflicts with the current state: changed by someone else, or a duplicate",
-    ),
-    ("413", "The request body is too large"),
-    ("422", "Invalid fields, each named with what is wrong"),
-    ("429", "Too many attempts"),
-    (
-        "500",
-        "Something went wrong on the server (the answer carries an error id)",
-    ),
-];
-
-impl Modify for Conventions {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-        use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
-        for (path, item) in openapi.paths.paths.iter_mut() {
-            let names: Vec<&str> = path
-                .split('/')
-                .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-                .collect();
-            let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for op in ops.into_iter().flatten() {
-                let params = op.parameters.get_or_insert_with(Vec::new);
-                for name in &names {
-                    if params
-                        .iter()
-                        .any(|p| p.name == *name && p.parameter_in == ParameterIn::Path)
-                    {
-                        continue;
-                    }
-                    let schema = if *name == "code" {
-                        ObjectBuilder::new()
-                            .schema_type(Type::String)
-                            .min_length(Some(1))
-                    } else {
-                        ObjectBuilder::new()
-                            .schema_type(Type::Integer)
-                            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-                            .minimum(Some(1))
-                    };
-                    params.push(
-                        ParameterBuilder::new()
-                            .name(*name)
-                            .parameter_in(ParameterIn::Path)
-                            .required(Required::True)
-                            .description(Some(if *name == "code" {
-                                "The reason's code".to_owned()
-                            } else {
-                                format!("The {name}'s id")
-                            }))
-                            .schema(Some(schema))
-                            .build(),
-                    );
-                }
-                for (code, description) in PROBLEM_ANSWERS {
-                    op.responses
-                        .responses
-                        .entry(code.to_owned())
-                        .or_insert_with(|| {
-                            ResponseBuilder::new()
-                                .description(description)
-                                .content(
-                                    "application/problem+json",
-                                    ContentBuilder::new()
-                                        .schema(Some(Ref::from_schema_name("Problem")))
-                                        .build(),
-                                )
-                                .build()
-                                .into()
-                        });
-                }
-            }
-        }
     }
 }
 

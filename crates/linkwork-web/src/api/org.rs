@@ -3,10 +3,10 @@
 use super::views::{Area, Cluster, Site};
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, ApiPath, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 use crate::session::ApiUser;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -50,7 +50,7 @@ pub struct SiteQuery {
 pub async fn list_sites(
     State(s): State<WebState>,
     u: ApiUser,
-    Query(q): Query<SiteQuery>,
+    ApiQuery(q): ApiQuery<SiteQuery>,
 ) -> Result<Json<Listing<Site>>, ApiError> {
     let (limit, offset) = paging(&q.limit, &q.offset)?;
     let f = SiteFilter {
@@ -132,7 +132,7 @@ pub struct ImportQuery {
 pub async fn import_sites(
     State(s): State<WebState>,
     u: ApiUser,
-    Query(q): Query<ImportQuery>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     body: Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
     let cluster = opt_id("cluster_id", &q.cluster_id)?;

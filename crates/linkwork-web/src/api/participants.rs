@@ -3,9 +3,9 @@
 use super::views::{CaseWork, Participant};
 use super::{Listing, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, ApiPath, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -67,7 +67,7 @@ pub struct ParticipantQuery {
 pub async fn search_participants(
     State(s): State<WebState>,
     u: ApiUser,
-    Query(q): Query<ParticipantQuery>,
+    ApiQuery(q): ApiQuery<ParticipantQuery>,
 ) -> Result<Json<Listing<Participant>>, ApiError> {
     let (limit, offset) = paging(&q.limit, &q.offset)?;
     let (items, total) = s

@@ -4,9 +4,9 @@ use super::views::Referral;
 use super::views::ReferralDetail;
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, ApiPath, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -44,7 +44,7 @@ pub struct ReferralQuery {
 pub async fn list_referrals(
     State(s): State<WebState>,
     u: ApiUser,
-    Query(q): Query<ReferralQuery>,
+    ApiQuery(q): ApiQuery<ReferralQuery>,
 ) -> Result<Json<Listing<Referral>>, ApiError> {
     let (limit, offset) = paging(&q.limit, &q.offset)?;
     let status = (!q.status.trim().is_empty())

@@ -4,9 +4,9 @@ use super::views::User;
 use super::views::UserDetail;
 use super::{Listing, opt_id, paging, path_id};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, ApiPath, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 use crate::session::ApiUser;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -41,7 +41,7 @@ pub struct UserQuery {
 pub async fn list_users(
     State(s): State<WebState>,
     u: ApiUser,
-    Query(q): Query<UserQuery>,
+    ApiQuery(q): ApiQuery<UserQuery>,
 ) -> Result<Json<Listing<User>>, ApiError> {
     let (limit, offset) = paging(&q.limit, &q.offset)?;
     let role = if q.role.trim().is_empty() {
