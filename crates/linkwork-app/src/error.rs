@@ -18,6 +18,9 @@ pub enum AppError {
     /// Someone else changed the record first, or it clashes with another.
     #[error("{0}")]
     Conflict(String),
+    /// A record with this value (`what`, e.g. "site code") already exists.
+    #[error("A record with this {0} already exists.")]
+    Duplicate(&'static str),
     #[error("Too many failed attempts. Wait {minutes} minutes and try again.")]
     TooManyAttempts { minutes: i64 },
     /// What was sent is larger than the service accepts.
@@ -43,9 +46,7 @@ impl AppError {
     /// A duplicate becomes a message on the field that must be unique.
     pub fn duplicate_on(field: &'static str) -> impl Fn(AppError) -> AppError {
         move |e| match e {
-            AppError::Conflict(m) if m.starts_with("A record with this") => {
-                AppError::field(field, m)
-            }
+            AppError::Duplicate(_) => AppError::field(field, e.to_string()),
             other => other,
         }
     }
@@ -59,7 +60,7 @@ impl From<StoreError> for AppError {
                 "Someone else changed this record while you were editing it. Reload it to see their changes, then make yours again."
                     .into(),
             ),
-            StoreError::Duplicate(what) => AppError::Conflict(format!("A record with this {what} already exists.")),
+            StoreError::Duplicate(what) => AppError::Duplicate(what),
             other => AppError::internal(other),
         }
     }

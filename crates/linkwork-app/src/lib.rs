@@ -7,8 +7,6 @@ pub mod audit;
 pub mod auth;
 pub mod caseloads;
 pub mod casework;
-pub mod demo;
-pub mod demo_history;
 pub mod error;
 pub mod gate;
 pub mod import;

@@ -4,9 +4,9 @@
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use linkwork_app::audit::{Checkpoint, CheckpointKey};
-use linkwork_app::demo::{DEMO_PASSWORD, Scale};
 use linkwork_app::users::UserInput;
 use linkwork_app::{App, AppError, Ctx, Settings};
+use linkwork_demo::{DEMO_PASSWORD, Scale};
 use linkwork_domain::SystemClock;
 use linkwork_store::Db;
 use serde::Deserialize;
@@ -271,6 +271,12 @@ fn database_url(db: &DbArgs, file: &FileConfig) -> String {
 }
 
 async fn open(db: &DbArgs, file: &FileConfig) -> Result<App> {
+    Ok(open_with_db(db, file).await?.0)
+}
+
+/// The app and, for the demo generator (which fills an empty database
+/// before any user exists), the database handle under it.
+async fn open_with_db(db: &DbArgs, file: &FileConfig) -> Result<(App, Db)> {
     let url = database_url(db, file);
     let opts = linkwork_store::db::PoolOptions {
         max_connections: file.max_connections.unwrap_or(16),
@@ -286,12 +292,12 @@ async fn open(db: &DbArgs, file: &FileConfig) -> Result<App> {
     if let Some(h) = file.session_absolute_hours {
         settings.session_absolute = chrono::Duration::hours(h.max(1));
     }
-    let app = App::new(pool, Arc::new(SystemClock), settings);
+    let app = App::new(pool.clone(), Arc::new(SystemClock), settings);
     let outcome = app.migrate().await.map_err(explain)?;
     if !outcome.applied.is_empty() {
         tracing::info!(applied = ?outcome.applied, "database migrated");
     }
-    Ok(app)
+    Ok((app, pool))
 }
 
 /// Hide a password in a database URL before printing it.
@@ -361,7 +367,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 None => None,
             };
-            let app = open(&db, &file).await?;
+            let (app, pool) = open_with_db(&db, &file).await?;
             let bind = bind
                 .or(file.bind)
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
@@ -372,7 +378,7 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
             if demo {
-                fill_demo(&app, Scale::Programme, 1, 10).await?;
+                fill_demo(&app, &pool, Scale::Programme, 1, 10).await?;
             }
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -448,8 +454,8 @@ async fn run(cli: Cli) -> Result<()> {
             years,
         } => {
             let scale = Scale::parse(&scale).map_err(anyhow::Error::msg)?;
-            let app = open(&db, &file).await?;
-            fill_demo(&app, scale, seed, years).await?;
+            let (app, pool) = open_with_db(&db, &file).await?;
+            fill_demo(&app, &pool, scale, seed, years).await?;
             println!("Sign in with any of these demo accounts (password: {DEMO_PASSWORD}):");
             for (role, email) in demo_accounts() {
                 println!("  {role:<15} {email}");
@@ -638,7 +644,7 @@ fn demo_accounts() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
-async fn fill_demo(app: &App, scale: Scale, seed: u64, years: u32) -> Result<()> {
+async fn fill_demo(app: &App, db: &Db, scale: Scale, seed: u64, years: u32) -> Result<()> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}")
@@ -646,12 +652,12 @@ async fn fill_demo(app: &App, scale: Scale, seed: u64, years: u32) -> Result<()>
             .progress_chars("=> "),
     );
     let b = bar.clone();
-    let progress = move |p: &linkwork_app::demo::Progress| {
+    let progress = move |p: &linkwork_demo::Progress| {
         b.set_message(p.stage);
         b.set_length(p.total);
         b.set_position(p.done);
     };
-    match app.generate_demo(scale, seed, years, &progress).await {
+    match linkwork_demo::generate(db, app.now(), scale, seed, years, &progress).await {
         Ok(r) => {
             bar.finish_and_clear();
             println!(

@@ -163,3 +163,57 @@ both!(
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 );
+
+both!(edges_of_the_api_answer_problem_details, |t| {
+    use reqwest::Method;
+    let org = t.organisation("Programme A").await;
+    let admin = t
+        .user(org.programme_id, linkwork_domain::Role::Administrator, &[])
+        .await;
+    let manager = t
+        .user(org.programme_id, linkwork_domain::Role::Manager, &[])
+        .await;
+    // A body over the limit is 413, as problem details.
+    let big = serde_json::json!({"name": "x".repeat(3 * 1024 * 1024)});
+    let r = t
+        .api(&admin, Method::POST, "/api/v1/areas", Some(big))
+        .await;
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .contains("problem+json")
+    );
+    // A malformed id in a path is "not found", as problem details.
+    for path in ["/api/v1/sites/abc", "/api/v1/sites/%FF", "/api/v1/users/-1"] {
+        let r = t.api(&admin, Method::GET, path, None).await;
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert_eq!(r.json()["status"], 404, "{path}");
+    }
+    // A repeated query parameter names the query.
+    let r = t
+        .api(&admin, Method::GET, "/api/v1/sites?limit=1&limit=2", None)
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.problem_fields(), vec!["query".to_string()]);
+    // true or false where text belongs is refused, not saved as "no".
+    let r = t
+        .api(
+            &manager,
+            Method::POST,
+            "/api/v1/reasons",
+            Some(serde_json::json!({"label": false})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = t
+        .api(&manager, Method::GET, "/api/v1/reasons", None)
+        .await
+        .json();
+    assert!(
+        r.as_array()
+            .is_some_and(|a| a.iter().all(|x| x["label"] != "no")),
+        "{r}"
+    );
+});

@@ -335,7 +335,7 @@ both!(the_gp_practice_list_imports, |t| {
     let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
     let csv = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../linkwork-app/data/ods_scotprac_scotland_gp_practices_c2014.csv"
+        "/../linkwork-demo/data/ods_scotprac_scotland_gp_practices_c2014.csv"
     ))
     .unwrap_or_default();
     let glasgow: Vec<u8> = {

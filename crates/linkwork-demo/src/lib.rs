@@ -4,11 +4,15 @@
 //! food banks (Give Food, public organisational data); every person is
 //! invented from name lists. Later capabilities extend this generator.
 
-use crate::auth::hash_password;
-use crate::import::title_case;
-use crate::{App, AppError, Ctx, Result, demo_history};
+mod history;
+
+use chrono::{DateTime, Utc};
+use linkwork_app::auth::hash_password;
+use linkwork_app::import::title_case;
+use linkwork_app::{AppError, Ctx, Result};
 use linkwork_domain::text::Postcode;
 use linkwork_domain::{Permission, Role};
+use linkwork_store::Db;
 use linkwork_store::audit;
 use linkwork_store::org::{self, SiteFields};
 use linkwork_store::participants::{self, ParticipantFields};
@@ -540,16 +544,20 @@ pub fn demo_person(rng: &mut Rng, site_id: i64, site_postcode: &str) -> Particip
     }
 }
 
-impl App {
-    /// Fill an empty database with demo data. Refuses a database that has users.
-    pub async fn generate_demo(
-        &self,
-        scale: Scale,
-        seed: u64,
-        years: u32,
-        progress: &(dyn Fn(&Progress) + Send + Sync),
-    ) -> Result<DemoReport> {
-        let mut tx = self.db.read().await?;
+/// Fill an empty database with demo data, as of `now`. Refuses a database
+/// that has users. The command line calls this before any user exists: it
+/// writes through the store with the grants of an operator actor, and the
+/// generation is one audit event.
+pub async fn generate(
+    db: &Db,
+    now: DateTime<Utc>,
+    scale: Scale,
+    seed: u64,
+    years: u32,
+    progress: &(dyn Fn(&Progress) + Send + Sync),
+) -> Result<DemoReport> {
+    {
+        let mut tx = db.read().await?;
         let existing = users::count_all(&mut tx).await?;
         tx.rollback().await?;
         if existing > 0 {
@@ -563,9 +571,12 @@ impl App {
             Scale::National => national_plan(&mut rng),
         };
         let hash = hash_password(DEMO_PASSWORD).await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        let programme_id = self.new_programme(&mut tx, &plan.programme).await?;
+        let mut tx = db.write().await?;
+        let programme_id = org::create_programme(&mut tx, &plan.programme, now).await?;
+        let mut ev =
+            Ctx::operator(programme_id).event("programme.create", "programme", programme_id);
+        ev.detail = plan.programme.clone();
+        audit::append(&mut tx, &ev, now).await?;
         let ctx = Ctx::operator(programme_id);
         let grant = ctx
             .actor
@@ -779,9 +790,9 @@ impl App {
             done: made,
             total: total_people,
         });
-        let practices: Vec<demo_history::Practice> = gp
+        let practices: Vec<history::Practice> = gp
             .iter()
-            .map(|(site_id, postcode)| demo_history::Practice {
+            .map(|(site_id, postcode)| history::Practice {
                 site_id: *site_id,
                 postcode: postcode.clone(),
                 workers: link_workers
@@ -796,7 +807,7 @@ impl App {
             Scale::Programme => (10_000 / practices.len().max(1)) as u32,
             Scale::National => 12,
         };
-        let history = demo_history::generate(
+        let history = history::generate(
             &mut tx,
             &mut rng,
             programme_id,
@@ -816,7 +827,7 @@ impl App {
         );
         audit::append(&mut tx, &ev, now).await?;
         tx.commit().await?;
-        linkwork_store::dialect::after_bulk_load(&self.db).await?;
+        linkwork_store::dialect::after_bulk_load(db).await?;
         Ok(DemoReport {
             programme_id,
             areas: plan.areas.len(),

@@ -6,8 +6,7 @@
 //! in many at a time ([`linkwork_store::bulk`]) inside the demo's one
 //! transaction, practice by practice.
 
-use crate::Result;
-use crate::demo::{Progress, Rng, demo_person};
+use crate::{Progress, Result, Rng, demo_person};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use linkwork_domain::appointment::london_instant;
 use linkwork_domain::referral::{REASONS, SNOMED_DECLINED, SNOMED_REFERRAL};
