@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use linkwork_app::access::users::UserInput;
 use linkwork_app::audit::{Checkpoint, CheckpointKey};
-use linkwork_app::users::UserInput;
 use linkwork_app::{App, AppError, Ctx, Settings};
 use linkwork_demo::{DEMO_PASSWORD, Scale};
 use linkwork_domain::SystemClock;

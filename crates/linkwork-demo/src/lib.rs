@@ -7,8 +7,8 @@
 mod history;
 
 use chrono::{DateTime, Utc};
-use linkwork_app::auth::hash_password;
-use linkwork_app::import::title_case;
+use linkwork_app::access::hash_password;
+use linkwork_app::org::import::title_case;
 use linkwork_app::{AppError, Ctx, Result};
 use linkwork_domain::text::Postcode;
 use linkwork_domain::{Permission, Role};

@@ -9,7 +9,7 @@ pub mod browser;
 pub use linkwork_store as store;
 
 use chrono::TimeZone;
-use linkwork_app::users::UserInput;
+use linkwork_app::access::users::UserInput;
 use linkwork_app::{App, Ctx, Settings};
 use linkwork_domain::{FakeClock, Role};
 use linkwork_store::db::PoolOptions;

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_app::AppError;
-use linkwork_app::appointments::AppointmentFilter;
-use linkwork_app::appointments::{AppointmentInput, OutcomeInput};
+use linkwork_app::casework::appointments::AppointmentFilter;
+use linkwork_app::casework::appointments::{AppointmentInput, OutcomeInput};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 

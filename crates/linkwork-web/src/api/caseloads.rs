@@ -7,7 +7,7 @@ use crate::session::ApiUser;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use linkwork_app::caseloads::CaseloadMove;
+use linkwork_app::referrals::caseloads::CaseloadMove;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -3,7 +3,8 @@
 //! types of the query parameters the list operations share, the closed sets
 //! of codes that fields accept, and the problem-details answers.
 
-use linkwork_app::{casework, participants, support};
+use linkwork_app::casework::{self, support};
+use linkwork_app::participants;
 use linkwork_domain::Role;
 use linkwork_domain::appointment::{AppointmentStatus, MODES};
 use linkwork_domain::referral::{

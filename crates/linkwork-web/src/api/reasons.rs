@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
-use linkwork_app::reasons::ReasonInput;
+use linkwork_app::referrals::reasons::ReasonInput;
 
 pub fn routes() -> Router<WebState> {
     Router::new()

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use linkwork_app::support::{ConsentInput, FundInput, HandoverInput, MoneyInput};
+use linkwork_app::casework::support::{ConsentInput, FundInput, HandoverInput, MoneyInput};
 
 pub fn routes() -> Router<WebState> {
     Router::new()

@@ -50,14 +50,14 @@ view!(Cluster from linkwork_app::org::Cluster {
 
 view!(
     /// A member of staff.
-    User from linkwork_app::users::User {
+    User from linkwork_app::access::users::User {
     id: i64, programme_id: i64, email: String, name: String,
     /// `administrator`, `manager`, `link-worker`, `practice-staff` or `partner`.
     role: String,
     disabled_at: Option<DateTime<Utc>>, version: i64, created_at: DateTime<Utc>,
 });
 
-view!(SiteRef from linkwork_app::users::SiteRef { id: i64, code: String, name: String });
+view!(SiteRef from linkwork_app::access::users::SiteRef { id: i64, code: String, name: String });
 
 /// A member of staff and the sites they work at.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -67,8 +67,8 @@ pub struct UserDetail {
     pub sites: Vec<SiteRef>,
 }
 
-impl From<linkwork_app::users::UserDetail> for UserDetail {
-    fn from(v: linkwork_app::users::UserDetail) -> Self {
+impl From<linkwork_app::access::users::UserDetail> for UserDetail {
+    fn from(v: linkwork_app::access::users::UserDetail) -> Self {
         Self {
             user: v.user.into(),
             sites: all(v.sites),
@@ -147,42 +147,42 @@ impl From<linkwork_app::referrals::ReferralDetail> for ReferralDetail {
 
 view!(
     /// An appointment with a link worker.
-    Appointment from linkwork_app::appointments::Appointment {
+    Appointment from linkwork_app::casework::appointments::Appointment {
     id: i64, referral_id: i64, participant_id: Option<i64>, person_name: String, site_id: i64,
     site_name: String, link_worker_id: Option<i64>, link_worker_name: Option<String>,
     starts_at: DateTime<Utc>, duration_minutes: i64, mode: String, status: String,
     notes: Option<String>, version: i64,
 });
 
-view!(Reason from linkwork_app::reasons::Reason {
+view!(Reason from linkwork_app::referrals::reasons::Reason {
     code: String, label: String, position: i64, retired_at: Option<DateTime<Utc>>,
 });
 
 view!(
     /// Open referrals of one link worker at one practice.
-    Caseload from linkwork_app::caseloads::Caseload {
+    Caseload from linkwork_app::referrals::caseloads::Caseload {
     link_worker_id: i64, link_worker_name: String, disabled: bool, site_id: i64,
     site_name: String, open_referrals: i64,
 });
 
 view!(
     /// A voucher fund and what is left in it.
-    Fund from linkwork_app::support::Fund {
+    Fund from linkwork_app::casework::support::Fund {
     id: i64, name: String, funder: Option<String>, kind: String, balance_pence: i64,
 });
 
-view!(Handover from linkwork_app::support::Handover {
+view!(Handover from linkwork_app::casework::support::Handover {
     id: i64, referral_id: i64, person_name: String, from_site_name: String, to_site_name: String,
     from_worker_name: Option<String>, to_worker_id: i64, summary: String, created_at: DateTime<Utc>,
     acknowledged_at: Option<DateTime<Utc>>,
 });
 
-view!(Consent from linkwork_app::support::Consent {
+view!(Consent from linkwork_app::casework::support::Consent {
     id: i64, kind: String, partner: Option<String>, recorded_by_name: Option<String>,
     recorded_at: DateTime<Utc>, withdrawn_at: Option<DateTime<Utc>>,
 });
 
-view!(Voucher from linkwork_app::support::Voucher {
+view!(Voucher from linkwork_app::casework::support::Voucher {
     id: i64, fund_name: String, kind: String, amount_pence: i64, note: Option<String>,
     at: DateTime<Utc>,
 });

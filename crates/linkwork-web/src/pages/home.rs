@@ -124,7 +124,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
                 h2 class="govuk-heading-m" { "Later this week" }
                 ul class="govuk-list" {
                     @for ap in &prompts.this_week {
-                        li { (super::appointments::when(ap)) " " a class="govuk-link" href={ "/referrals/" (ap.referral_id) "#appointments" } { (ap.person_name) } }
+                        li { (crate::pages::parts::when(ap)) " " a class="govuk-link" href={ "/referrals/" (ap.referral_id) "#appointments" } { (ap.person_name) } }
                     }
                 }
             }
@@ -138,7 +138,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
                 }
             }
             @if !prompts.not_seen.is_empty() {
-                h2 class="govuk-heading-m" { "Not seen for " (linkwork_app::appointments::NOT_SEEN_WEEKS) " weeks" }
+                h2 class="govuk-heading-m" { "Not seen for " (linkwork_app::casework::appointments::NOT_SEEN_WEEKS) " weeks" }
                 p class="govuk-body" { "Nothing closes on its own: check in, or close the referral if support has ended." }
                 ul class="govuk-list" {
                     @for (rid, name, last) in &prompts.not_seen {
@@ -149,12 +149,12 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         }
         @if !caseload.is_empty() {
             h2 class="govuk-heading-m" { "Your caseload" }
-            (super::referrals::referral_table(&caseload, &reasons))
+            (crate::pages::parts::referral_table(&caseload, &reasons))
         }
         @if a.role == Role::PracticeStaff {
             h2 class="govuk-heading-m" { "Referrals from your practice" }
             a class="govuk-button" href="/referrals/new" { "Make a referral" }
-            @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (super::referrals::referral_table(&sent, &reasons)) }
+            @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (crate::pages::parts::referral_table(&sent, &reasons)) }
         }
         @if !areas.is_empty() {
             div class="govuk-grid-row" {

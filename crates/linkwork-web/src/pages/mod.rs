@@ -1,20 +1,21 @@
 //! The HTML pages.
+//!
+//! One folder per capability, as in the app crate: `access` (sign-in,
+//! account, staff), `org` (areas, clusters, sites), `participants` (finding,
+//! registering and merging people), `record` (a person's record, one file
+//! per section), `referrals` (referrals, triage, reasons, caseloads),
+//! `casework` (appointments and the diary, consent, vouchers, funds,
+//! handovers). `parts` holds what several of them show.
 
-pub mod account;
-pub mod appointments;
+pub mod access;
 pub mod audit;
-mod auth;
-mod caseloads;
 pub mod casework;
 mod home;
-mod merge;
-mod org;
+pub mod org;
 pub mod participants;
-mod reasons;
+pub mod parts;
+pub mod record;
 pub mod referrals;
-mod sites;
-pub mod support;
-mod users;
 
 use crate::WebState;
 use crate::error::PageError;
@@ -25,21 +26,21 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<WebState> {
     Router::new()
-        .merge(auth::routes())
+        .merge(access::auth::routes())
         .merge(home::routes())
-        .merge(sites::routes())
-        .merge(org::routes())
-        .merge(users::routes())
+        .merge(org::sites::routes())
+        .merge(org::areas::routes())
+        .merge(access::users::routes())
         .merge(participants::routes())
-        .merge(merge::routes())
-        .merge(casework::routes())
-        .merge(support::routes())
-        .merge(reasons::routes())
-        .merge(caseloads::routes())
+        .merge(participants::merge::routes())
+        .merge(record::routes())
+        .merge(casework::support::routes())
+        .merge(referrals::reasons::routes())
+        .merge(referrals::caseloads::routes())
         .merge(referrals::routes())
         .merge(audit::routes())
-        .merge(account::routes())
-        .merge(appointments::routes())
+        .merge(access::account::routes())
+        .merge(casework::appointments::routes())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {

@@ -2,6 +2,9 @@
 //! (accepted and allocated, or declined), followed through contact attempts,
 //! closed and — the door is always open — reopened.
 
+pub mod caseloads;
+pub mod reasons;
+
 use crate::gate::Use;
 use crate::participants::parse_date;
 use crate::{App, AppError, Ctx, Result};
@@ -258,7 +261,8 @@ impl App {
         if urgency.is_none() {
             e.add("urgency", "Choose how urgent the referral is");
         }
-        let offered = crate::reasons::choices(&linkwork_store::reasons::list(tx, grant).await?);
+        let offered =
+            crate::referrals::reasons::choices(&linkwork_store::reasons::list(tx, grant).await?);
         let reasons: Vec<String> = input
             .reasons
             .iter()

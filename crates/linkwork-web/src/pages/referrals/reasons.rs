@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
-use linkwork_app::reasons::ReasonInput;
+use linkwork_app::referrals::reasons::ReasonInput;
 use linkwork_domain::FieldErrors;
 use maud::html;
 use serde::Deserialize;

@@ -1,19 +1,19 @@
 //! Sites: find, view, add, edit, import, export.
 
-use super::{ListQuery, path_id};
 use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
+use crate::pages::{ListQuery, path_id};
 use crate::session::{Page, Posted, same_secret};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
+use linkwork_app::access::users::UserFilter;
 use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteInput;
 use linkwork_app::org::{Site, SiteFilter};
-use linkwork_app::users::UserFilter;
 use linkwork_app::{AppError, Ctx};
 use linkwork_domain::text::SiteKind;
 use linkwork_domain::{FieldErrors, Permission};
@@ -399,7 +399,7 @@ async fn import_page(
     state: &WebState,
     page: &Page,
     errors: &FieldErrors,
-    report: Option<&linkwork_app::import::ImportReport>,
+    report: Option<&linkwork_app::org::import::ImportReport>,
     cluster: &str,
 ) -> Result<Response, PageError> {
     let clusters = cluster_options(state, &page.ctx).await?;

@@ -1,10 +1,10 @@
 //! Booking appointments and recording what happened; the diary; the private
 //! calendar feed.
 
-use super::path_id;
 use crate::WebState;
 use crate::error::PageError;
 use crate::html;
+use crate::pages::path_id;
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -14,13 +14,13 @@ use axum::routing::{get, post};
 use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Europe::London;
 use linkwork_app::AppError;
-use linkwork_app::appointments::Appointment;
-use linkwork_app::appointments::{AppointmentInput, OutcomeInput};
+use linkwork_app::casework::appointments::Appointment;
+use linkwork_app::casework::appointments::{AppointmentInput, OutcomeInput};
 use linkwork_app::gate::Intent;
 use linkwork_domain::FieldErrors;
-use linkwork_domain::appointment::{AppointmentStatus, MODES};
+use linkwork_domain::appointment::MODES;
 use linkwork_domain::referral::label_of;
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
 
 pub fn routes() -> Router<WebState> {
@@ -31,69 +31,6 @@ pub fn routes() -> Router<WebState> {
         .route("/calendar/{file}", get(calendar))
         .route("/account/calendar", post(make_feed))
         .route("/account/calendar/revoke", post(revoke_feed))
-}
-
-pub fn when(a: &Appointment) -> String {
-    let local = a.starts_at.with_timezone(&London);
-    format!(
-        "{}, {} ({} min)",
-        local.format("%a %-d %b %Y"),
-        local.format("%H:%M"),
-        a.duration_minutes
-    )
-}
-
-/// The appointments of a referral, with outcome buttons and a booking form.
-pub fn section(
-    page: &Page,
-    referral_id: i64,
-    list: &[Appointment],
-    open: bool,
-    errors: &FieldErrors,
-    input: &AppointmentInput,
-) -> Markup {
-    let durations: Vec<(String, String)> = [15, 30, 45, 60, 90, 120]
-        .iter()
-        .map(|m| (m.to_string(), format!("{m} minutes")))
-        .collect();
-    html! {
-        h2 class="govuk-heading-m" id="appointments" { "Appointments" }
-        @if list.is_empty() { p class="govuk-body" { "None booked yet." } }
-        ul class="govuk-list" {
-            @for a in list {
-                li class="govuk-!-margin-bottom-4" {
-                    strong { (when(a)) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (a.status.label())
-                    @if let Some(n) = &a.notes { br; span class="govuk-body-s" { (n) } }
-                    @if a.status == AppointmentStatus::Booked {
-                        div class="govuk-button-group govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
-                            @for (code, label) in AppointmentStatus::ALL[1..].iter().map(|s| (s.code(), s.label())) {
-                                form method="post" action={ "/appointments/" (a.id) "/outcome" } class="lw-inline-form" {
-                                    (html::csrf(page))
-                                    input type="hidden" name="version" value=(a.version);
-                                    input type="hidden" name="status" value=(code);
-                                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { (label) span class="govuk-visually-hidden" { ": " (when(a)) } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        @if open {
-            h3 class="govuk-heading-s" { "Book an appointment" }
-            form method="post" action={ "/referrals/" (referral_id) "/appointments" } novalidate {
-                (html::csrf(page))
-                div class="govuk-grid-row" {
-                    div class="govuk-grid-column-one-third" { (html::text_field("date", "Date", &input.date, errors, html::Input { hint: Some("For example, 25/11/2026"), width: Some("10"), ..Default::default() })) }
-                    div class="govuk-grid-column-one-third" { (html::text_field("time", "Time", &input.time, errors, html::Input { hint: Some("24-hour, like 14:30"), width: Some("5"), ..Default::default() })) }
-                    div class="govuk-grid-column-one-third" { (html::select("duration_minutes", "Length", &durations, if input.duration_minutes.is_empty() { "45" } else { &input.duration_minutes }, errors, None)) }
-                }
-                (html::radios("mode", "Where or how?", &MODES, if input.mode.is_empty() { "practice" } else { &input.mode }, errors, false))
-                (html::textarea("notes", "Notes (optional)", &input.notes, errors, None))
-                (html::button("Book appointment"))
-            }
-        }
-    }
 }
 
 async fn book(
@@ -107,7 +44,7 @@ async fn book(
             Ok(Redirect::to(&format!("/referrals/{id}?saved=booked#appointments")).into_response())
         }
         Err(AppError::Invalid(e)) => {
-            super::referrals::render_with(
+            crate::pages::referrals::render_with(
                 &state,
                 &p.page,
                 id,
@@ -206,7 +143,7 @@ async fn make_feed(
     p: Posted<serde::de::IgnoredAny>,
 ) -> Result<Response, PageError> {
     let secret = state.app.create_calendar_feed(&p.page.ctx).await?;
-    super::account::render_with_feed(&state, &p.page, &secret).await
+    crate::pages::access::account::render_with_feed(&state, &p.page, &secret).await
 }
 
 async fn revoke_feed(

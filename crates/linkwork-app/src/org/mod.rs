@@ -1,5 +1,7 @@
 //! Areas, clusters and sites: the organisation of a programme.
 
+pub mod import;
+
 use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::text::{self, Postcode, SiteKind};

@@ -1,11 +1,16 @@
 //! Referrals: practice staff's short form and status list; link workers'
 //! triage, contact attempts, closing and reopening.
 
-use super::participants::date;
-use super::path_id;
+pub mod caseloads;
+pub mod reasons;
+
 use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
+use crate::pages::parts::date;
+use crate::pages::parts::when;
+use crate::pages::parts::{reasons, referral_table, status_tag};
+use crate::pages::path_id;
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -13,11 +18,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
+use linkwork_app::casework::appointments::{Appointment, AppointmentInput};
 use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteFilter;
-use linkwork_app::reasons::Reason;
+use linkwork_app::referrals::ReferralFilter;
 use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
-use linkwork_app::referrals::{Referral, ReferralFilter};
+use linkwork_domain::appointment::{AppointmentStatus, MODES};
 use linkwork_domain::referral::{self as rules, ClosureReason, ReferralStatus, label_of};
 use linkwork_domain::{FieldErrors, Permission, Role};
 use maud::{Markup, html};
@@ -44,53 +50,6 @@ struct ListQ {
     saved: String,
     /// One link worker's referrals (from the caseloads page).
     link_worker_id: String,
-}
-
-fn status_tag(s: ReferralStatus) -> Markup {
-    let colour = match s {
-        ReferralStatus::Received => "govuk-tag--blue",
-        ReferralStatus::Allocated => "govuk-tag--light-blue",
-        ReferralStatus::Contacted => "govuk-tag--turquoise",
-        ReferralStatus::Engaged => "govuk-tag--green",
-        ReferralStatus::Declined => "govuk-tag--orange",
-        ReferralStatus::Closed => "govuk-tag--grey",
-    };
-    html! { strong class={ "govuk-tag " (colour) } { (s.label()) } }
-}
-
-fn reasons(codes: &[String], list: &[Reason]) -> String {
-    codes
-        .iter()
-        .map(|c| linkwork_app::reasons::label(list, c))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Referrals in a table; `list` gives the reasons' labels.
-pub fn referral_table(rows: &[Referral], list: &[Reason]) -> Markup {
-    html! {
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-visually-hidden" { "Referrals" }
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "Received" }
-                th scope="col" class="govuk-table__header" { "Person" }
-                th scope="col" class="govuk-table__header" { "Reasons" }
-                th scope="col" class="govuk-table__header" { "Practice" }
-                th scope="col" class="govuk-table__header" { "Status" }
-            } }
-            tbody class="govuk-table__body" {
-                @for r in rows {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (date(r.received_on)) @if r.urgency == "urgent" { " " strong class="govuk-tag govuk-tag--red" { "Urgent" } } }
-                        td class="govuk-table__cell" { a class="govuk-link" href={ "/referrals/" (r.id) } { (r.person_name) } }
-                        td class="govuk-table__cell" { (reasons(&r.reasons, list)) }
-                        td class="govuk-table__cell" { (r.site_name) }
-                        td class="govuk-table__cell" { (status_tag(r.status)) @if let Some(w) = &r.link_worker_name { br; span class="govuk-body-s" { (w) } } }
-                    }
-                }
-            }
-        }
-    }
 }
 
 async fn list(
@@ -211,7 +170,8 @@ async fn form(
             })
             .map(|s| (s.id.to_string(), s.name.clone())),
     );
-    let reason_opts = linkwork_app::reasons::choices(&state.app.reasons(&page.ctx).await?);
+    let reason_opts =
+        linkwork_app::referrals::reasons::choices(&state.app.reasons(&page.ctx).await?);
     let source = if input.source.is_empty() && page.ctx.actor.role == Role::PracticeStaff {
         "practice_staff"
     } else {
@@ -311,7 +271,10 @@ pub async fn render_with(
     id: i64,
     saved: &str,
     errors: &FieldErrors,
-    booking: Option<(&FieldErrors, &linkwork_app::appointments::AppointmentInput)>,
+    booking: Option<(
+        &FieldErrors,
+        &linkwork_app::casework::appointments::AppointmentInput,
+    )>,
 ) -> Result<Response, PageError> {
     let d = state.app.get_referral(&page.ctx, id).await?;
     let r = &d.referral;
@@ -332,7 +295,7 @@ pub async fn render_with(
         Vec::new()
     };
     let appointments = if worker {
-        let f = linkwork_app::appointments::AppointmentFilter {
+        let f = linkwork_app::casework::appointments::AppointmentFilter {
             referral_id: Some(id),
             limit: 500,
             ..Default::default()
@@ -355,7 +318,7 @@ pub async fn render_with(
     } else {
         Vec::new()
     };
-    let empty_input = linkwork_app::appointments::AppointmentInput::default();
+    let empty_input = linkwork_app::casework::appointments::AppointmentInput::default();
     let none = FieldErrors::new();
     let (booking_errors, booking_input) = booking.unwrap_or((&none, &empty_input));
     let closures: Vec<(&str, &str)> = ClosureReason::ALL
@@ -366,7 +329,7 @@ pub async fn render_with(
     let version = html! { input type="hidden" name="version" value=(r.version); };
     let body = html! {
         (html::back_link("/referrals", "Referrals"))
-        (super::casework::flags_banner(&flags))
+        (crate::pages::parts::flags_banner(&flags))
         @match saved {
             "added" => (html::success_banner("Referral made")),
             "changed" => (html::success_banner("Referral updated")),
@@ -439,7 +402,7 @@ pub async fn render_with(
                     button type="submit" class="govuk-button govuk-button--secondary" { "Reopen referral" }
                 }
             }
-            (super::appointments::section(page, r.id, &appointments, status.is_open() && status != ReferralStatus::Received, booking_errors, booking_input))
+            (section(page, r.id, &appointments, status.is_open() && status != ReferralStatus::Received, booking_errors, booking_input))
             @if !handovers.is_empty() {
                 h2 class="govuk-heading-m" { "Handovers" }
                 @for h in &handovers {
@@ -543,4 +506,57 @@ async fn reopen(
     let id = path_id(&id)?;
     let r = state.app.reopen_referral(&p.page.ctx, id, &p.form).await;
     after(&state, &p.page, id, r).await
+}
+
+/// The appointments of a referral, with outcome buttons and a booking form.
+pub fn section(
+    page: &Page,
+    referral_id: i64,
+    list: &[Appointment],
+    open: bool,
+    errors: &FieldErrors,
+    input: &AppointmentInput,
+) -> Markup {
+    let durations: Vec<(String, String)> = [15, 30, 45, 60, 90, 120]
+        .iter()
+        .map(|m| (m.to_string(), format!("{m} minutes")))
+        .collect();
+    html! {
+        h2 class="govuk-heading-m" id="appointments" { "Appointments" }
+        @if list.is_empty() { p class="govuk-body" { "None booked yet." } }
+        ul class="govuk-list" {
+            @for a in list {
+                li class="govuk-!-margin-bottom-4" {
+                    strong { (when(a)) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (a.status.label())
+                    @if let Some(n) = &a.notes { br; span class="govuk-body-s" { (n) } }
+                    @if a.status == AppointmentStatus::Booked {
+                        div class="govuk-button-group govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
+                            @for (code, label) in AppointmentStatus::ALL[1..].iter().map(|s| (s.code(), s.label())) {
+                                form method="post" action={ "/appointments/" (a.id) "/outcome" } class="lw-inline-form" {
+                                    (html::csrf(page))
+                                    input type="hidden" name="version" value=(a.version);
+                                    input type="hidden" name="status" value=(code);
+                                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { (label) span class="govuk-visually-hidden" { ": " (when(a)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if open {
+            h3 class="govuk-heading-s" { "Book an appointment" }
+            form method="post" action={ "/referrals/" (referral_id) "/appointments" } novalidate {
+                (html::csrf(page))
+                div class="govuk-grid-row" {
+                    div class="govuk-grid-column-one-third" { (html::text_field("date", "Date", &input.date, errors, html::Input { hint: Some("For example, 25/11/2026"), width: Some("10"), ..Default::default() })) }
+                    div class="govuk-grid-column-one-third" { (html::text_field("time", "Time", &input.time, errors, html::Input { hint: Some("24-hour, like 14:30"), width: Some("5"), ..Default::default() })) }
+                    div class="govuk-grid-column-one-third" { (html::select("duration_minutes", "Length", &durations, if input.duration_minutes.is_empty() { "45" } else { &input.duration_minutes }, errors, None)) }
+                }
+                (html::radios("mode", "Where or how?", &MODES, if input.mode.is_empty() { "practice" } else { &input.mode }, errors, false))
+                (html::textarea("notes", "Notes (optional)", &input.notes, errors, None))
+                (html::button("Book appointment"))
+            }
+        }
+    }
 }

@@ -1,10 +1,10 @@
 //! Merging two records of one person (managers).
 
-use super::participants::date;
-use super::path_id;
 use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
+use crate::pages::parts::date;
+use crate::pages::path_id;
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -192,7 +192,7 @@ async fn merge(
     match state.app.merge_participants(&p.page.ctx, id, &p.form).await {
         Ok(()) => Ok(Redirect::to(&format!("/people/{id}?saved=merged")).into_response()),
         Err(AppError::Invalid(e)) => {
-            let e = super::casework::rename(AppError::Invalid(e), &[("other_id", "other")]);
+            let e = crate::pages::parts::rename(AppError::Invalid(e), &[("other_id", "other")]);
             match e {
                 AppError::Invalid(e) => merge_page(&state, &p.page, id, "", &e).await,
                 e => Err(e.into()),

@@ -1,23 +1,21 @@
 //! Consent, vouchers and funds, and handing a case over.
 
-use super::path_id;
 use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
+use crate::pages::path_id;
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
-use linkwork_app::casework::CaseWork;
-use linkwork_app::support::Fund;
-use linkwork_app::support::{
-    CONSENT_KINDS, ConsentInput, FUND_KINDS, FundInput, HandoverInput, MoneyInput, pounds,
+use linkwork_app::casework::support::{
+    ConsentInput, FUND_KINDS, FundInput, HandoverInput, MoneyInput, pounds,
 };
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::label_of;
-use maud::{Markup, html};
+use maud::html;
 use serde::Deserialize;
 
 pub fn routes() -> Router<WebState> {
@@ -35,74 +33,6 @@ pub fn routes() -> Router<WebState> {
             get(handover_page).post(hand_over),
         )
         .route("/handovers/{id}/acknowledge", post(acknowledge))
-}
-
-/// Consent and vouchers on the record page.
-pub fn sections(
-    page: &Page,
-    pid: i64,
-    w: &CaseWork,
-    funds: &[Fund],
-    errors: &FieldErrors,
-) -> Markup {
-    let fund_opts: Vec<(String, String)> =
-        std::iter::once((String::new(), "Choose a fund".to_owned()))
-            .chain(funds.iter().map(|f| {
-                (
-                    f.id.to_string(),
-                    format!("{} ({} left)", f.name, pounds(f.balance_pence)),
-                )
-            }))
-            .collect();
-    html! {
-        h2 class="govuk-heading-m" id="consent" { "Consent" }
-        @if w.consents.is_empty() { p class="govuk-body" { "No consent recorded yet." } }
-        ul class="govuk-list" {
-            @for c in &w.consents {
-                li {
-                    (label_of(&CONSENT_KINDS, &c.kind)) @if let Some(p) = &c.partner { ": " (p) }
-                    " — recorded " (html::date_time(c.recorded_at))
-                    @if let Some(t) = c.withdrawn_at { " — " strong { "withdrawn " (html::date_time(t)) } }
-                    @else {
-                        form method="post" action={ "/people/" (pid) "/consents/" (c.id) "/withdraw" } class="lw-inline-form" {
-                            (html::csrf(page))
-                            " " button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { "Withdraw" span class="govuk-visually-hidden" { " consent: " (label_of(&CONSENT_KINDS, &c.kind)) } }
-                        }
-                    }
-                }
-            }
-        }
-        details class="govuk-details" {
-            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record consent" } }
-            div class="govuk-details__text" {
-                form method="post" action={ "/people/" (pid) "/consents" } novalidate {
-                    (html::csrf(page))
-                    (html::radios("consent_kind", "The person agrees", &CONSENT_KINDS, "", errors, false))
-                    (html::text_field("partner", "Partner organisation (for sharing with a partner)", "", errors, Input::default()))
-                    (html::button("Record consent"))
-                }
-            }
-        }
-        h2 class="govuk-heading-m" id="vouchers" { "Vouchers" }
-        @if w.vouchers.is_empty() { p class="govuk-body" { "No vouchers issued." } }
-        ul class="govuk-list" {
-            @for v in &w.vouchers { li { (pounds(v.amount_pence)) " " (label_of(&FUND_KINDS, &v.kind).to_lowercase()) " from " (v.fund_name) ", " (html::date_time(v.at)) @if let Some(n) = &v.note { " (" (n) ")" } } }
-        }
-        @if !funds.is_empty() {
-            details class="govuk-details" {
-                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Issue a voucher" } }
-                div class="govuk-details__text" {
-                    form method="post" action={ "/people/" (pid) "/vouchers" } novalidate {
-                        (html::csrf(page))
-                        (html::select("fund_id", "Fund", &fund_opts, "", errors, None))
-                        (html::text_field("amount", "Amount in pounds", "", errors, Input { width: Some("5"), hint: Some("For example, 20 or 12.50"), ..Default::default() }))
-                        (html::text_field("voucher_note", "Note (optional)", "", errors, Input::default()))
-                        (html::button("Issue voucher"))
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -127,8 +57,8 @@ async fn add_consent(
         .record_consent(&p.page.ctx, pid, &input)
         .await
         .map(|_| ());
-    let r = r.map_err(|e| super::casework::rename(e, &[("kind", "consent_kind")]));
-    super::casework::back(&state, &p.page, pid, "consent", r).await
+    let r = r.map_err(|e| crate::pages::parts::rename(e, &[("kind", "consent_kind")]));
+    crate::pages::record::back(&state, &p.page, pid, "consent", r).await
 }
 
 async fn withdraw_consent(
@@ -141,7 +71,7 @@ async fn withdraw_consent(
         .app
         .withdraw_consent(&p.page.ctx, pid, path_id(&c)?)
         .await;
-    super::casework::back(&state, &p.page, pid, "consent", r).await
+    crate::pages::record::back(&state, &p.page, pid, "consent", r).await
 }
 
 #[derive(Deserialize, Default)]
@@ -164,8 +94,8 @@ async fn issue_voucher(
         note: p.form.voucher_note.clone(),
     };
     let r = state.app.issue_voucher(&p.page.ctx, pid, &input).await;
-    let r = r.map_err(|e| super::casework::rename(e, &[("note", "voucher_note")]));
-    super::casework::back(&state, &p.page, pid, "vouchers", r).await
+    let r = r.map_err(|e| crate::pages::parts::rename(e, &[("note", "voucher_note")]));
+    crate::pages::record::back(&state, &p.page, pid, "vouchers", r).await
 }
 
 async fn funds_page(

@@ -1,5 +1,8 @@
 //! Notes, risk flags and wellbeing measures on a person's record.
 
+pub mod appointments;
+pub mod support;
+
 use crate::gate::{Access, Use};
 use crate::participants::parse_date;
 use crate::{App, AppError, Ctx, Result};

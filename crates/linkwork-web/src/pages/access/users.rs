@@ -1,9 +1,9 @@
 //! Users: list, view, add, edit, disable, set password.
 
-use super::{ListQuery, path_id};
 use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
+use crate::pages::{ListQuery, path_id};
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -11,10 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
+use linkwork_app::access::users::UserFilter;
+use linkwork_app::access::users::UserInput;
 use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteFilter;
-use linkwork_app::users::UserFilter;
-use linkwork_app::users::UserInput;
 use linkwork_domain::{FieldErrors, Permission, Role};
 use maud::html;
 use serde::Deserialize;

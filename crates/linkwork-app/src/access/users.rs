@@ -1,6 +1,6 @@
 //! Staff users: adding, editing, assigning to sites, disabling.
 
-use crate::auth::hash_password;
+use crate::access::hash_password;
 use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use linkwork_domain::text::{self, Email};
@@ -294,7 +294,7 @@ impl App {
     /// Act as a user from the command line (e.g. `token create`).
     pub async fn ctx_for_user(&self, user_id: i64) -> Result<Ctx> {
         let mut tx = self.db.read().await?;
-        let actor = crate::auth::load_actor(&mut tx, user_id).await?;
+        let actor = crate::access::load_actor(&mut tx, user_id).await?;
         tx.rollback().await?;
         Ok(Ctx::new(
             actor,

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
-use linkwork_app::caseloads::CaseloadMove;
+use linkwork_app::referrals::caseloads::CaseloadMove;
 use linkwork_domain::FieldErrors;
 use maud::html;
 use serde::Deserialize;

@@ -165,7 +165,7 @@ async fn revoke(
     Path(id): Path<String>,
     p: Posted<serde::de::IgnoredAny>,
 ) -> Result<Response, PageError> {
-    let id = super::path_id(&id)?;
+    let id = crate::pages::path_id(&id)?;
     state.app.revoke_token(&p.page.ctx, id).await?;
     Ok(Redirect::to("/account").into_response())
 }

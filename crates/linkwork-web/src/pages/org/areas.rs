@@ -1,9 +1,9 @@
 //! Areas and clusters.
 
-use super::path_id;
 use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
+use crate::pages::path_id;
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};

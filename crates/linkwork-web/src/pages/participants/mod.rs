@@ -1,9 +1,12 @@
 //! People (participants): find, register with a duplicate check, read, edit.
 
-use super::{ListQuery, path_id};
+pub mod merge;
+
 use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
+use crate::pages::parts::date;
+use crate::pages::{ListQuery, path_id};
 use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -25,12 +28,8 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/people", get(list).post(create))
         .route("/people/new", get(new))
-        .route("/people/{id}", get(show).post(update))
+        .route("/people/{id}", get(crate::pages::record::show).post(update))
         .route("/people/{id}/edit", get(edit))
-}
-
-pub fn date(d: chrono::NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
 }
 
 async fn list(
@@ -290,131 +289,6 @@ async fn create(State(state): State<WebState>, p: Posted<Register>) -> Result<Re
         Err(AppError::Invalid(e)) => form(&state, &p.page, &p.form.input, &e, None).await,
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Saved {
-    saved: String,
-    warning: String,
-}
-
-async fn show(
-    State(state): State<WebState>,
-    page: Page,
-    Path(id): Path<String>,
-    Query(s): Query<Saved>,
-) -> Result<Response, PageError> {
-    let id = path_id(&id)?;
-    render_record(
-        &state,
-        &page,
-        id,
-        &format!(
-            "{}{}",
-            s.saved,
-            if s.warning == "chi" { ":chi" } else { "" }
-        ),
-        &FieldErrors::new(),
-    )
-    .await
-}
-
-/// The whole record: risk flags first, then support, case work and details.
-pub async fn render_record(
-    state: &WebState,
-    page: &Page,
-    id: i64,
-    saved: &str,
-    errors: &FieldErrors,
-) -> Result<Response, PageError> {
-    let (saved, warning) = saved.split_once(':').unwrap_or((saved, ""));
-    let s = Saved {
-        saved: saved.to_owned(),
-        warning: warning.to_owned(),
-    };
-    // Shown again after a change with invalid fields: the person saw this
-    // record when the form was first shown (audited then), so this read is
-    // not audited as a second view.
-    let (p, work) = if errors.is_empty() {
-        state.app.participant_record(&page.ctx, id).await?
-    } else {
-        state.app.participant_record_for_form(&page.ctx, id).await?
-    };
-    if let Some(into) = p.merged_into {
-        return Ok(super::merge::merged_page(page, &p, into));
-    }
-    let funds = state.app.list_funds(&page.ctx).await?;
-    let reasons = state.app.reasons(&page.ctx).await?;
-    let filter = linkwork_app::referrals::ReferralFilter {
-        participant_id: Some(id),
-        limit: 100,
-        ..Default::default()
-    };
-    let (history, _) = state.app.list_referrals(&page.ctx, &filter).await?;
-    let row = |k: &str, v: Option<String>| html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (k) } dd class="govuk-summary-list__value" { (v.unwrap_or_else(|| "Not recorded".into())) } } };
-    let label = |opts: &[(&str, &str)], v: &Option<String>| {
-        v.as_deref().and_then(|v| {
-            opts.iter()
-                .find(|(c, _)| *c == v)
-                .map(|(_, l)| l.to_string())
-        })
-    };
-    let body = html! {
-        (html::back_link("/people", "People"))
-        (super::casework::flags_banner(&work.risk_flags))
-        @match s.saved.as_str() {
-            "added" => (html::success_banner("Person registered")),
-            "changed" => (html::success_banner("Changes saved")),
-            "merged" => (html::success_banner("Records merged")),
-            _ => {}
-        }
-        @if s.warning == "chi" {
-            div class="govuk-warning-text" {
-                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
-                strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "The CHI number's date does not match the date of birth: check both." }
-            }
-        }
-        span class="govuk-caption-l" { (p.site_name) }
-        h1 class="govuk-heading-l" { (p.given_name) " " (p.family_name) @if let Some(n) = &p.preferred_name { " (" (n) ")" } }
-        h2 class="govuk-heading-m" { "Support" }
-        @if history.is_empty() { p class="govuk-body" { "No referrals yet." } }
-        @else { (super::referrals::referral_table(&history, &reasons)) }
-        a class="govuk-button" href={ "/referrals/new?participant_id=" (p.id) } { "Make a referral" }
-        h2 class="govuk-heading-m" { "Details" }
-        dl class="govuk-summary-list" {
-            (row("Date of birth", Some(date(p.date_of_birth))))
-            (row("CHI number", p.chi_number.clone()))
-            (row("NHS number", p.nhs_number.clone()))
-            (row("Sex", label(&SEXES, &p.sex)))
-            (row("Phone", p.phone.clone()))
-            (row("Email", p.email.clone()))
-            (row("Address", p.address.clone()))
-            (row("Postcode", p.postcode.clone()))
-            (row("Preferred contact", label(&CONTACT_METHODS, &p.preferred_contact)))
-            (row("Best times", p.contact_times.clone()))
-            (row("Language", p.language.clone()))
-            (row("Interpreter needed", Some(if p.interpreter_needed { "Yes" } else { "No" }.into())))
-            (row("Accessibility needs", p.accessibility_needs.clone()))
-            (row("Emergency contact", p.emergency_contact.clone()))
-            (row("Record number", Some(p.id.to_string())))
-            (row("Last changed", Some(html::date_time(p.updated_at))))
-        }
-        div class="govuk-button-group" {
-            a class="govuk-button govuk-button--secondary" href={ "/people/" (p.id) "/edit" } { "Edit details" }
-            @if page.ctx.actor.can(linkwork_domain::Permission::ManageCaseloads) {
-                a class="govuk-link" href={ "/people/" (p.id) "/merge" } { "Merge with another record of this person" }
-            }
-        }
-        (super::casework::sections(page, p.id, &work, &reasons, errors))
-        (super::support::sections(page, p.id, &work, &funds, errors))
-    };
-    Ok(html::form_page(
-        &format!("{} {}", p.given_name, p.family_name),
-        page,
-        errors,
-        body,
-    ))
 }
 
 async fn edit(

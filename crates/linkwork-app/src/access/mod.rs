@@ -1,5 +1,7 @@
 //! Passwords, sign-in with throttling, sessions and API tokens.
 
+pub mod users;
+
 use crate::random::{hash_secret, token_hex};
 use crate::{App, AppError, Ctx, Result};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -8,7 +10,7 @@ use linkwork_domain::text::Email;
 use linkwork_domain::{Actor, FieldErrors, Role};
 use linkwork_store::audit::{self, NewEvent};
 pub use linkwork_store::auth::ApiToken;
-use linkwork_store::{auth as store, users};
+use linkwork_store::{auth as store, users as user_rows};
 
 /// argon2id with the OWASP-recommended m=19456 KiB, t=2, p=1.
 fn argon() -> Result<Argon2<'static>> {
@@ -98,7 +100,7 @@ impl App {
         let account_failures = store::count_failures(&mut tx, "account", &email, since).await?;
         let address_failures =
             store::count_failures(&mut tx, "address", client_address, since).await?;
-        let cred = users::credentials(&mut tx, &email).await?;
+        let cred = user_rows::credentials(&mut tx, &email).await?;
         tx.rollback().await?;
 
         let mut event = NewEvent {
@@ -318,13 +320,13 @@ impl App {
 
 /// Build the [`Actor`] for a user id; a disabled user is [`AppError::Unauthenticated`].
 pub async fn load_actor(tx: &mut linkwork_store::Tx, user_id: i64) -> Result<Actor> {
-    let Some(row) = users::actor_row(tx, user_id).await? else {
+    let Some(row) = user_rows::actor_row(tx, user_id).await? else {
         return Err(AppError::Unauthenticated);
     };
     if row.disabled_at.is_some() {
         return Err(AppError::Unauthenticated);
     }
-    let site_ids = users::site_ids(tx, user_id).await?;
+    let site_ids = user_rows::site_ids(tx, user_id).await?;
     let role = Role::parse(&row.role).map_err(AppError::internal)?;
     Ok(Actor {
         user_id,

@@ -1,0 +1,4 @@
+//! The organisation of a programme: areas, clusters and sites (with imports).
+
+pub mod areas;
+pub mod sites;
