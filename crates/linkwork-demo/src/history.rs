@@ -740,29 +740,7 @@ fn measure_row(
 
 /// Put one practice's rows in, parents first, each child with its parent's id.
 async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
-    let person_ids = bulk::insert(
-        tx,
-        "participants",
-        &[
-            "programme_id",
-            "site_id",
-            "given_name",
-            "family_name",
-            "preferred_name",
-            "date_of_birth",
-            "chi_number",
-            "nhs_number",
-            "sex",
-            "phone",
-            "postcode",
-            "preferred_contact",
-            "interpreter_needed",
-            "created_at",
-            "updated_at",
-        ],
-        &b.people,
-    )
-    .await?;
+    let person_ids = bulk::insert(tx, &bulk::PARTICIPANTS, &b.people).await?;
     let referrals: Vec<Vec<Value>> = b
         .referrals
         .into_iter()
@@ -772,44 +750,13 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
             r
         })
         .collect();
-    let referral_ids = bulk::insert(
-        tx,
-        "referrals",
-        &[
-            "programme_id",
-            "site_id",
-            "person_name",
-            "participant_id",
-            "person_date_of_birth",
-            "person_chi_number",
-            "source",
-            "received_on",
-            "urgency",
-            "reasons",
-            "status",
-            "link_worker_id",
-            "decline_reason",
-            "closure_reason",
-            "closed_on",
-            "snomed_code",
-            "created_at",
-            "updated_at",
-        ],
-        &referrals,
-    )
-    .await?;
+    let referral_ids = bulk::insert(tx, &bulk::REFERRALS, &referrals).await?;
     let reason_rows: Vec<Vec<Value>> = b
         .referral_reasons
         .iter()
         .map(|(ri, p, code)| row![referral_ids[*ri], *p, code.as_str()])
         .collect();
-    bulk::insert_plain(
-        tx,
-        "referral_reasons",
-        &["referral_id", "programme_id", "reason"],
-        &reason_rows,
-    )
-    .await?;
+    bulk::insert_plain(tx, &bulk::REFERRAL_REASONS, &reason_rows).await?;
     let person_of = |ri: usize| person_ids[b.referral_person[ri]];
     // Rows keyed by referral: the referral id goes first (after programme, if any).
     let by_referral = |rows: Vec<(usize, Vec<Value>)>, at: usize| -> Vec<Vec<Value>> {
@@ -828,13 +775,7 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
             })
             .collect()
     };
-    bulk::insert(
-        tx,
-        "contact_attempts",
-        &["referral_id", "at", "method", "outcome", "note", "user_id"],
-        &by_referral(b.attempts, 0),
-    )
-    .await?;
+    bulk::insert(tx, &bulk::CONTACT_ATTEMPTS, &by_referral(b.attempts, 0)).await?;
     let appointments = by_referral(b.appointments, 1);
     let n_appointments = appointments.len();
     let appointments: Vec<Vec<Value>> = appointments
@@ -845,138 +786,21 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
             r
         })
         .collect();
-    bulk::insert(
-        tx,
-        "appointments",
-        &[
-            "programme_id",
-            "referral_id",
-            "site_id",
-            "link_worker_id",
-            "starts_at",
-            "duration_minutes",
-            "mode",
-            "status",
-            "created_at",
-            "updated_at",
-        ],
-        &appointments,
-    )
-    .await?;
-    bulk::insert(
-        tx,
-        "handovers",
-        &[
-            "programme_id",
-            "referral_id",
-            "from_site_id",
-            "to_site_id",
-            "from_worker_id",
-            "to_worker_id",
-            "summary",
-            "created_at",
-            "acknowledged_at",
-        ],
-        &by_referral(b.handovers, 1),
-    )
-    .await?;
-    bulk::insert(
-        tx,
-        "notes",
-        &[
-            "programme_id",
-            "participant_id",
-            "author_id",
-            "restricted",
-            "body",
-            "created_at",
-            "updated_at",
-        ],
-        &by_person(b.notes),
-    )
-    .await?;
-    bulk::insert(
-        tx,
-        "consents",
-        &[
-            "programme_id",
-            "participant_id",
-            "kind",
-            "partner",
-            "recorded_by",
-            "recorded_at",
-        ],
-        &by_person(b.consents),
-    )
-    .await?;
-    bulk::insert(
-        tx,
-        "measures",
-        &[
-            "programme_id",
-            "participant_id",
-            "kind",
-            "stage",
-            "taken_on",
-            "answers",
-            "score",
-            "recorded_by",
-            "created_at",
-        ],
-        &by_person(b.measures),
-    )
-    .await?;
-    bulk::insert(
-        tx,
-        "risk_flags",
-        &[
-            "programme_id",
-            "participant_id",
-            "kind",
-            "details",
-            "review_on",
-            "raised_by",
-            "raised_at",
-            "resolved_at",
-            "resolved_by",
-        ],
-        &by_person(b.flags),
-    )
-    .await?;
-    bulk::insert(
-        tx,
-        "onward_support",
-        &[
-            "programme_id",
-            "participant_id",
-            "kind",
-            "service",
-            "status",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ],
-        &by_person(b.onward),
-    )
-    .await?;
+    bulk::insert(tx, &bulk::APPOINTMENTS, &appointments).await?;
+    bulk::insert(tx, &bulk::HANDOVERS, &by_referral(b.handovers, 1)).await?;
+    bulk::insert(tx, &bulk::NOTES, &by_person(b.notes)).await?;
+    bulk::insert(tx, &bulk::CONSENTS, &by_person(b.consents)).await?;
+    bulk::insert(tx, &bulk::MEASURES, &by_person(b.measures)).await?;
+    bulk::insert(tx, &bulk::RISK_FLAGS, &by_person(b.flags)).await?;
+    bulk::insert(tx, &bulk::ONWARD_SUPPORT, &by_person(b.onward)).await?;
     // Needs and goals, then their histories with the new ids.
     let (need_rows, need_history): (Vec<_>, Vec<_>) =
         b.needs.into_iter().map(|(ri, r, h)| ((ri, r), h)).unzip();
     with_history(
         tx,
-        (
-            "needs",
-            &[
-                "programme_id",
-                "participant_id",
-                "need",
-                "status",
-                "created_at",
-                "updated_at",
-            ],
-        ),
+        &bulk::NEEDS,
         by_person(need_rows),
-        ("need_updates", &["need_id", "status", "user_id", "at"]),
+        &bulk::NEED_UPDATES,
         need_history,
     )
     .await?;
@@ -984,23 +808,9 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
         b.goals.into_iter().map(|(ri, r, h)| ((ri, r), h)).unzip();
     with_history(
         tx,
-        (
-            "goals",
-            &[
-                "programme_id",
-                "participant_id",
-                "words",
-                "status",
-                "created_by",
-                "created_at",
-                "updated_at",
-            ],
-        ),
+        &bulk::GOALS,
         by_person(goal_rows),
-        (
-            "goal_reviews",
-            &["goal_id", "status", "comment", "reviewed_by", "reviewed_at"],
-        ),
+        &bulk::GOAL_REVIEWS,
         goal_history,
     )
     .await?;
@@ -1015,12 +825,12 @@ async fn write(tx: &mut Tx, b: Batch) -> Result<HistoryCounts> {
 /// the history row's first column.
 async fn with_history(
     tx: &mut Tx,
-    (table, columns): (&str, &[&str]),
+    table: &bulk::Table,
     parents: Vec<Vec<Value>>,
-    (child, child_columns): (&str, &[&str]),
+    child: &bulk::Table,
     history: Vec<Vec<Vec<Value>>>,
 ) -> Result<()> {
-    let ids = bulk::insert(tx, table, columns, &parents).await?;
+    let ids = bulk::insert(tx, table, &parents).await?;
     let rows: Vec<Vec<Value>> = ids
         .iter()
         .zip(history)
@@ -1031,7 +841,7 @@ async fn with_history(
             })
         })
         .collect();
-    bulk::insert(tx, child, child_columns, &rows).await?;
+    bulk::insert(tx, child, &rows).await?;
     Ok(())
 }
 

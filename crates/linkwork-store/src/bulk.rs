@@ -104,27 +104,230 @@ macro_rules! bind_values {
     }};
 }
 
+/// A table and the columns a bulk insert fills, in the order of its rows'
+/// values. The store owns these lists, next to the schema they follow.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+}
+
+/// The `participants` columns the demo fills.
+pub const PARTICIPANTS: Table = Table {
+    name: "participants",
+    columns: &[
+        "programme_id",
+        "site_id",
+        "given_name",
+        "family_name",
+        "preferred_name",
+        "date_of_birth",
+        "chi_number",
+        "nhs_number",
+        "sex",
+        "phone",
+        "postcode",
+        "preferred_contact",
+        "interpreter_needed",
+        "created_at",
+        "updated_at",
+    ],
+};
+
+/// The `referrals` columns the demo fills.
+pub const REFERRALS: Table = Table {
+    name: "referrals",
+    columns: &[
+        "programme_id",
+        "site_id",
+        "person_name",
+        "participant_id",
+        "person_date_of_birth",
+        "person_chi_number",
+        "source",
+        "received_on",
+        "urgency",
+        "reasons",
+        "status",
+        "link_worker_id",
+        "decline_reason",
+        "closure_reason",
+        "closed_on",
+        "snomed_code",
+        "created_at",
+        "updated_at",
+    ],
+};
+
+/// The `referral_reasons` columns the demo fills.
+pub const REFERRAL_REASONS: Table = Table {
+    name: "referral_reasons",
+    columns: &["referral_id", "programme_id", "reason"],
+};
+
+/// The `contact_attempts` columns the demo fills.
+pub const CONTACT_ATTEMPTS: Table = Table {
+    name: "contact_attempts",
+    columns: &["referral_id", "at", "method", "outcome", "note", "user_id"],
+};
+
+/// The `appointments` columns the demo fills.
+pub const APPOINTMENTS: Table = Table {
+    name: "appointments",
+    columns: &[
+        "programme_id",
+        "referral_id",
+        "site_id",
+        "link_worker_id",
+        "starts_at",
+        "duration_minutes",
+        "mode",
+        "status",
+        "created_at",
+        "updated_at",
+    ],
+};
+
+/// The `handovers` columns the demo fills.
+pub const HANDOVERS: Table = Table {
+    name: "handovers",
+    columns: &[
+        "programme_id",
+        "referral_id",
+        "from_site_id",
+        "to_site_id",
+        "from_worker_id",
+        "to_worker_id",
+        "summary",
+        "created_at",
+        "acknowledged_at",
+    ],
+};
+
+/// The `notes` columns the demo fills.
+pub const NOTES: Table = Table {
+    name: "notes",
+    columns: &[
+        "programme_id",
+        "participant_id",
+        "author_id",
+        "restricted",
+        "body",
+        "created_at",
+        "updated_at",
+    ],
+};
+
+/// The `consents` columns the demo fills.
+pub const CONSENTS: Table = Table {
+    name: "consents",
+    columns: &[
+        "programme_id",
+        "participant_id",
+        "kind",
+        "partner",
+        "recorded_by",
+        "recorded_at",
+    ],
+};
+
+/// The `measures` columns the demo fills.
+pub const MEASURES: Table = Table {
+    name: "measures",
+    columns: &[
+        "programme_id",
+        "participant_id",
+        "kind",
+        "stage",
+        "taken_on",
+        "answers",
+        "score",
+        "recorded_by",
+        "created_at",
+    ],
+};
+
+/// The `risk_flags` columns the demo fills.
+pub const RISK_FLAGS: Table = Table {
+    name: "risk_flags",
+    columns: &[
+        "programme_id",
+        "participant_id",
+        "kind",
+        "details",
+        "review_on",
+        "raised_by",
+        "raised_at",
+        "resolved_at",
+        "resolved_by",
+    ],
+};
+
+/// The `onward_support` columns the demo fills.
+pub const ONWARD_SUPPORT: Table = Table {
+    name: "onward_support",
+    columns: &[
+        "programme_id",
+        "participant_id",
+        "kind",
+        "service",
+        "status",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ],
+};
+
+/// The `needs` columns the demo fills.
+pub const NEEDS: Table = Table {
+    name: "needs",
+    columns: &[
+        "programme_id",
+        "participant_id",
+        "need",
+        "status",
+        "created_at",
+        "updated_at",
+    ],
+};
+
+/// The `need_updates` columns the demo fills.
+pub const NEED_UPDATES: Table = Table {
+    name: "need_updates",
+    columns: &["need_id", "status", "user_id", "at"],
+};
+
+/// The `goals` columns the demo fills.
+pub const GOALS: Table = Table {
+    name: "goals",
+    columns: &[
+        "programme_id",
+        "participant_id",
+        "words",
+        "status",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ],
+};
+
+/// The `goal_reviews` columns the demo fills.
+pub const GOAL_REVIEWS: Table = Table {
+    name: "goal_reviews",
+    columns: &["goal_id", "status", "comment", "reviewed_by", "reviewed_at"],
+};
+
 /// Insert `rows` into `table` and return their new ids, in the order of the
 /// rows. Run inside one write transaction on an otherwise idle database
 /// (demo generation): ids are handed out in insertion order there, so the
 /// sorted ids of a chunk match its rows.
-pub async fn insert(
-    tx: &mut Tx,
-    table: &str,
-    columns: &[&str],
-    rows: &[Vec<Value>],
-) -> crate::Result<Vec<i64>> {
-    insert_returning(tx, table, columns, rows, true).await
+pub async fn insert(tx: &mut Tx, table: &Table, rows: &[Vec<Value>]) -> crate::Result<Vec<i64>> {
+    insert_returning(tx, table.name, table.columns, rows, true).await
 }
 
 /// Insert `rows` into a table that has no `id` column (e.g. a link table).
-pub async fn insert_plain(
-    tx: &mut Tx,
-    table: &str,
-    columns: &[&str],
-    rows: &[Vec<Value>],
-) -> crate::Result<()> {
-    insert_returning(tx, table, columns, rows, false)
+pub async fn insert_plain(tx: &mut Tx, table: &Table, rows: &[Vec<Value>]) -> crate::Result<()> {
+    insert_returning(tx, table.name, table.columns, rows, false)
         .await
         .map(|_| ())
 }
