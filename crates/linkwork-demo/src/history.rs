@@ -457,6 +457,60 @@ fn one_referral(
     };
     let finished = closed.unwrap_or(today);
     let goals_met = closure == Some("goals_met");
+    let e = Engaged {
+        programme_id,
+        ri,
+        worker,
+        first,
+        last_seen,
+        attended,
+        finished,
+        goals_met,
+        closed,
+        reasons: &reasons,
+        practice,
+        all,
+    };
+    engaged_casework(rng, b, &e);
+}
+
+/// What the case work of an engaged episode is made from.
+struct Engaged<'a> {
+    programme_id: i64,
+    /// The referral's index in the batch.
+    ri: usize,
+    worker: i64,
+    /// The first attended appointment, and the last time the person was seen.
+    first: NaiveDate,
+    last_seen: NaiveDate,
+    attended: i32,
+    /// When the episode closed, or today if it is still open.
+    finished: NaiveDate,
+    goals_met: bool,
+    closed: Option<NaiveDate>,
+    reasons: &'a [&'a str],
+    practice: &'a Practice,
+    all: &'a [&'a Practice],
+}
+
+/// The case work of someone who engaged: notes, needs with their history,
+/// goals, onward support, wellbeing measures, now and then a risk flag or a
+/// handover from another practice.
+fn engaged_casework(rng: &mut Rng, b: &mut Batch, e: &Engaged) {
+    let Engaged {
+        programme_id,
+        ri,
+        worker,
+        first,
+        last_seen,
+        attended,
+        finished,
+        goals_met,
+        closed,
+        reasons,
+        practice,
+        all,
+    } = *e;
     // Notes: the first conversation, and some later ones.
     let when = at(first, rng);
     b.notes
@@ -470,7 +524,7 @@ fn one_referral(
         }
     }
     // Needs, with their history.
-    for need in &reasons {
+    for need in reasons {
         let mut history = vec![row![
             Value::I64(0),
             "identified",
