@@ -171,15 +171,15 @@ pub(crate) fn session_site_ids(tx: &Tx) -> &'static str {
 }
 
 /// A subquery giving a referral's (alias `r`) reason codes as one
-/// comma-separated string, in the order of the programme's list.
+/// comma-separated string, in code order (the primary key's order: no sort,
+/// no join). Pages put them in the order of the programme's list.
 pub(crate) fn referral_reasons(tx: &Tx) -> &'static str {
     if is_postgres(tx) {
-        "COALESCE((SELECT string_agg(rr.reason, ',' ORDER BY rs.position, rr.reason) FROM referral_reasons rr \
-         LEFT JOIN reasons rs ON rs.programme_id = rr.programme_id AND rs.code = rr.reason WHERE rr.referral_id = r.id), '')"
+        "COALESCE((SELECT string_agg(rr.reason, ',' ORDER BY rr.reason) FROM referral_reasons rr \
+         WHERE rr.referral_id = r.id), '')"
     } else {
         "COALESCE((SELECT group_concat(reason) FROM (SELECT rr.reason FROM referral_reasons rr \
-         LEFT JOIN reasons rs ON rs.programme_id = rr.programme_id AND rs.code = rr.reason WHERE rr.referral_id = r.id \
-         ORDER BY rs.position, rr.reason)), '')"
+         WHERE rr.referral_id = r.id ORDER BY rr.reason)), '')"
     }
 }
 

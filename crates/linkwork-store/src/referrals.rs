@@ -26,8 +26,8 @@ pub struct Referral {
     pub received_on: NaiveDate,
     /// `routine`, `soon` or `urgent`.
     pub urgency: String,
-    /// Reason codes (e.g. `housing`, `money`), in the order of the
-    /// programme's list; from the `referral_reasons` rows.
+    /// Reason codes (e.g. `housing`, `money`), in code order; from the
+    /// `referral_reasons` rows.
     #[sqlx(try_from = "String")]
     pub reasons: Codes,
     pub details: Option<String>,

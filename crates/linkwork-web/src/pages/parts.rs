@@ -72,7 +72,14 @@ pub fn status_tag(s: ReferralStatus) -> Markup {
     html! { strong class={ "govuk-tag " (colour) } { (s.label()) } }
 }
 
+/// Reason codes as their labels, in the order of the programme's list.
 pub fn reasons(codes: &[String], list: &[Reason]) -> String {
+    let mut codes: Vec<&String> = codes.iter().collect();
+    codes.sort_by_key(|c| {
+        list.iter()
+            .position(|r| &r.code == *c)
+            .unwrap_or(usize::MAX)
+    });
     codes
         .iter()
         .map(|c| linkwork_app::referrals::reasons::label(list, c))
