@@ -326,50 +326,8 @@ fn one_referral(
         episode.push(b, pi, "received", None, None, None, None, SNOMED_REFERRAL);
         return;
     }
-    // Contact attempts.
-    let mut day = working_day(r + Duration::days(rng.range(1, 4)));
-    let unreachable = rng.chance(0.08);
-    let mut reached = None;
-    for attempt in 0..3 {
-        if day > today {
-            break;
-        }
-        let ok = !unreachable && (attempt > 0 || rng.chance(0.8));
-        let method = *weighted(
-            rng,
-            &[
-                ("phone", 70),
-                ("text", 15),
-                ("letter", 10),
-                ("in_person", 5),
-            ],
-        );
-        b.attempts.push((
-            ri,
-            row![
-                at(day, rng),
-                method,
-                if ok { "reached" } else { "no_answer" },
-                None::<String>,
-                Some(worker)
-            ],
-        ));
-        if ok {
-            reached = Some(day);
-            b.consents.push((
-                ri,
-                row![
-                    programme_id,
-                    "contact",
-                    None::<String>,
-                    Some(worker),
-                    at(day, rng)
-                ],
-            ));
-            break;
-        }
-        day = working_day(day + Duration::days(rng.range(2, 5)));
-    }
+    // Contact attempts, then appointments.
+    let (reached, day) = contact_attempts(rng, b, ri, programme_id, worker, r, today);
     let Some(reached) = reached else {
         let closed_on = day + Duration::days(21);
         let (status, closure, closed) = if closed_on <= today {
@@ -389,45 +347,21 @@ fn one_referral(
         );
         return;
     };
-    // Appointments, weekly to monthly.
-    let planned = rng.range(1, 8);
-    let mut day = working_day(reached + Duration::days(rng.range(3, 14)));
-    let mut first_attended: Option<NaiveDate> = None;
-    let mut attended = 0;
-    let mut last_seen = reached;
-    let mut booked_ahead = false;
-    for _ in 0..planned {
-        let when = at(day, rng);
-        let mode = *weighted(rng, &MODES);
-        let status = if when > now {
-            booked_ahead = true;
-            "booked"
-        } else {
-            *weighted(rng, &OUTCOMES)
-        };
-        if status == "attended" {
-            attended += 1;
-            last_seen = day;
-            first_attended.get_or_insert(day);
-        }
-        b.appointments.push((
-            ri,
-            row![
-                programme_id,
-                practice.site_id,
-                Some(worker),
-                when,
-                *rng.pick(&[30i64, 45, 45, 60]),
-                mode,
-                status,
-                when,
-            ],
-        ));
-        if when > now {
-            break;
-        }
-        day = working_day(day + Duration::days(rng.range(7, 28)));
-    }
+    let Seen {
+        first_attended,
+        attended,
+        last_seen,
+        booked_ahead,
+    } = appointments(
+        rng,
+        b,
+        ri,
+        programme_id,
+        practice.site_id,
+        worker,
+        reached,
+        now,
+    );
     // Where it ended, if it has: nothing closes by itself, so a few old cases
     // stay open and show up as "not seen for a while".
     let end = working_day(last_seen + Duration::days(rng.range(7, 35)));
@@ -472,6 +406,133 @@ fn one_referral(
         all,
     };
     engaged_casework(rng, b, &e);
+}
+
+/// Up to three contact attempts from a few days after `received`: the day the
+/// person was reached (with their consent to be contacted), if they were,
+/// and the day of the last attempt.
+fn contact_attempts(
+    rng: &mut Rng,
+    b: &mut Batch,
+    ri: usize,
+    programme_id: i64,
+    worker: i64,
+    received: NaiveDate,
+    today: NaiveDate,
+) -> (Option<NaiveDate>, NaiveDate) {
+    let r = received;
+    let mut day = working_day(r + Duration::days(rng.range(1, 4)));
+    let unreachable = rng.chance(0.08);
+    let mut reached = None;
+    for attempt in 0..3 {
+        if day > today {
+            break;
+        }
+        let ok = !unreachable && (attempt > 0 || rng.chance(0.8));
+        let method = *weighted(
+            rng,
+            &[
+                ("phone", 70),
+                ("text", 15),
+                ("letter", 10),
+                ("in_person", 5),
+            ],
+        );
+        b.attempts.push((
+            ri,
+            row![
+                at(day, rng),
+                method,
+                if ok { "reached" } else { "no_answer" },
+                None::<String>,
+                Some(worker)
+            ],
+        ));
+        if ok {
+            reached = Some(day);
+            b.consents.push((
+                ri,
+                row![
+                    programme_id,
+                    "contact",
+                    None::<String>,
+                    Some(worker),
+                    at(day, rng)
+                ],
+            ));
+            break;
+        }
+        day = working_day(day + Duration::days(rng.range(2, 5)));
+    }
+    (reached, day)
+}
+
+/// What the appointments of an episode came to.
+struct Seen {
+    first_attended: Option<NaiveDate>,
+    attended: i32,
+    last_seen: NaiveDate,
+    /// An appointment is booked in the future.
+    booked_ahead: bool,
+}
+
+/// Appointments weekly to monthly from soon after the person was reached,
+/// with their outcomes; the first one after `now` is booked.
+#[allow(clippy::too_many_arguments)]
+fn appointments(
+    rng: &mut Rng,
+    b: &mut Batch,
+    ri: usize,
+    programme_id: i64,
+    site_id: i64,
+    worker: i64,
+    reached: NaiveDate,
+    now: DateTime<Utc>,
+) -> Seen {
+    let planned = rng.range(1, 8);
+    let mut day = working_day(reached + Duration::days(rng.range(3, 14)));
+    let mut first_attended: Option<NaiveDate> = None;
+    let mut attended = 0;
+    let mut last_seen = reached;
+    let mut booked_ahead = false;
+    for _ in 0..planned {
+        let when = at(day, rng);
+        let mode = *weighted(rng, &MODES);
+        let status = if when > now {
+            booked_ahead = true;
+            "booked"
+        } else {
+            *weighted(rng, &OUTCOMES)
+        };
+        if status == "attended" {
+            attended += 1;
+            last_seen = day;
+            first_attended.get_or_insert(day);
+        }
+        b.appointments.push((
+            ri,
+            row![
+                programme_id,
+                site_id,
+                Some(worker),
+                when,
+                *rng.pick(&[30i64, 45, 45, 60]),
+                mode,
+                status,
+                when,
+            ],
+        ));
+        if when > now {
+            break;
+        }
+        day = working_day(day + Duration::days(rng.range(7, 28)));
+    }
+    Seen {
+        first_attended,
+        attended,
+        last_seen,
+        booked_ahead,
+    }
 }
 
 /// What the case work of an engaged episode is made from.

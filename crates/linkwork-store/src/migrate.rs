@@ -41,6 +41,18 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "referral reasons", "0012_referral_reasons"),
 ];
 
+/// The SQL of one migration for one backend (tests re-run a migration's
+/// data step against rows written the old way).
+pub fn migration_sql(version: i64, backend: Backend) -> Option<&'static str> {
+    MIGRATIONS
+        .iter()
+        .find(|m| m.version == version)
+        .map(|m| match backend {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        })
+}
+
 /// The newest schema version this binary knows.
 pub fn latest_version() -> i64 {
     MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0)

@@ -380,3 +380,28 @@ both!(online_backup_copies_a_live_database, |db| {
     }
     let _ = std::fs::remove_dir_all(dir);
 });
+
+both!(the_reasons_migration_carries_old_referrals_across, |db| {
+    let (p, _, sites) = programme(&db, "P", 1).await;
+    // A referral written the old way: reasons only in the comma-separated column.
+    let now = "2026-11-25T09:00:00Z";
+    let insert = format!(
+        "INSERT INTO referrals (programme_id, site_id, person_name, source, received_on, urgency, reasons, \
+         status, snomed_code, created_at, updated_at) VALUES ({p}, {}, 'Old Example', 'gp', '2026-11-20', \
+         'routine', 'money, housing,,loneliness', 'received', '871731000000106', '{now}', '{now}')",
+        sites[0]
+    );
+    dialect::execute_raw_for_tests(&db, &insert).await.unwrap();
+    // Migration 12's data step, run again (it is idempotent).
+    let sql = migrate::migration_sql(12, db.backend()).unwrap();
+    let from = sql.find("CREATE INDEX").unwrap();
+    let step = &sql[from + sql[from..].find("INSERT").unwrap()..];
+    dialect::execute_raw_for_tests(&db, step).await.unwrap();
+    dialect::execute_raw_for_tests(&db, step).await.unwrap();
+    let mut tx = db.read().await.unwrap();
+    let rows: Vec<(String,)> = linkwork_store::on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT reason FROM referral_reasons ORDER BY reason").fetch_all(c).await)
+    .unwrap();
+    let reasons: Vec<String> = rows.into_iter().map(|r| r.0).collect();
+    assert_eq!(reasons, vec!["housing", "loneliness", "money"]);
+});
