@@ -144,10 +144,6 @@ impl SiteScope {
     pub fn programme_id(self) -> i64 {
         self.programme_id
     }
-    /// Does this scope reach every site of the programme?
-    pub fn whole_programme(self) -> bool {
-        self.user_id.is_none()
-    }
     /// `(programme_id, whole_programme, user_id)`, the three parameters of the
     /// scope clause the store writes into its queries.
     pub fn params(self) -> (i64, bool, i64) {

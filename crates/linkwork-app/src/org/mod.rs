@@ -171,10 +171,26 @@ fn parse_name(raw: &str, what: &str) -> Result<String> {
     text::required_text(raw, what, 120).map_err(|m| AppError::field("name", m))
 }
 
-fn parse_area_id(raw: &str) -> Result<i64> {
-    raw.trim()
-        .parse()
-        .map_err(|_| AppError::field("area_id", "Choose the area this cluster belongs to"))
+/// A cluster's name and area, with both errors at once.
+fn parse_cluster(input: &NameInput) -> Result<(String, i64)> {
+    let mut errors = FieldErrors::new();
+    let name = errors.check(
+        "name",
+        text::required_text(&input.name, "the cluster name", 120),
+    );
+    let area_id = errors.check(
+        "area_id",
+        input
+            .area_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| "Choose the area this cluster belongs to"),
+    );
+    errors.into_result()?;
+    match (name, area_id) {
+        (Some(name), Some(area_id)) => Ok((name, area_id)),
+        _ => Err(AppError::field("name", "Enter the cluster name")),
+    }
 }
 
 impl App {
@@ -268,23 +284,7 @@ impl App {
             "new",
         );
         self.run(u, async |tx, g, ev| {
-            let mut errors = FieldErrors::new();
-            let name = errors.check(
-                "name",
-                text::required_text(&input.name, "the cluster name", 120),
-            );
-            let area_id = errors.check(
-                "area_id",
-                input
-                    .area_id
-                    .trim()
-                    .parse::<i64>()
-                    .map_err(|_| "Choose the area this cluster belongs to"),
-            );
-            errors.into_result()?;
-            let (Some(name), Some(area_id)) = (name, area_id) else {
-                return Err(AppError::field("name", "Enter the cluster name"));
-            };
+            let (name, area_id) = parse_cluster(input)?;
             let id = store::create_cluster(tx, g, area_id, &name, self.now())
                 .await
                 .map_err(|e| match e {
@@ -316,8 +316,7 @@ impl App {
             id,
         );
         self.run(u, async |tx, g, ev| {
-            let name = parse_name(&input.name, "the cluster name")?;
-            let area_id = parse_area_id(&input.area_id)?;
+            let (name, area_id) = parse_cluster(input)?;
             store::update_cluster(tx, g, id, version, area_id, &name, self.now())
                 .await
                 .map_err(AppError::from)

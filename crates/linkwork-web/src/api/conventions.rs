@@ -16,27 +16,31 @@ use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, Schema, Schema
 use utoipa::openapi::{RefOr, Required};
 
 fn codes(list: &[(&str, &str)]) -> Vec<String> {
-    list.iter().map(|(c, _)| (*c).to_owned()).collect()
+    of(list.iter().map(|(c, _)| *c))
+}
+
+fn of<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    codes.into_iter().map(str::to_owned).collect()
 }
 
 /// The closed sets of codes: (schema, property, the codes it accepts).
 fn closed_sets() -> Vec<(&'static str, &'static str, Vec<String>)> {
-    let all = |v: Vec<&'static str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
-    let referral_statuses = all(ReferralStatus::ALL.iter().map(|s| s.code()).collect());
-    let appointment_statuses = all(AppointmentStatus::ALL.iter().map(|s| s.code()).collect());
-    let goal_statuses = all(GoalStatus::ALL.iter().map(|s| s.code()).collect());
-    let onward_statuses = all(OnwardStatus::ALL.iter().map(|s| s.code()).collect());
-    let need_statuses = all(NeedStatus::ALL.iter().map(|s| s.code()).collect());
-    let site_kinds = all(SiteKind::ALL.iter().map(|s| s.code()).collect());
-    let roles = all(Role::ALL.iter().map(|r| r.code()).collect());
+    let referral_statuses = of(ReferralStatus::ALL.iter().map(|s| s.code()));
+    let appointment_statuses = of(AppointmentStatus::ALL.iter().map(|s| s.code()));
+    let goal_statuses = of(GoalStatus::ALL.iter().map(|s| s.code()));
+    let onward_statuses = of(OnwardStatus::ALL.iter().map(|s| s.code()));
+    let need_statuses = of(NeedStatus::ALL.iter().map(|s| s.code()));
+    let site_kinds = of(SiteKind::ALL.iter().map(|s| s.code()));
+    let roles = of(Role::ALL.iter().map(|r| r.code()));
+    let measure_kinds = of(["swemwbs", "ons4"]);
     vec![
         ("AppointmentInput", "mode", codes(&MODES)),
         ("OutcomeInput", "status", appointment_statuses.clone()),
         ("Appointment", "status", appointment_statuses),
         ("Appointment", "mode", codes(&MODES)),
-        ("MeasureInput", "kind", all(vec!["swemwbs", "ons4"])),
+        ("MeasureInput", "kind", measure_kinds.clone()),
         ("MeasureInput", "stage", codes(&rules::MEASURE_STAGES)),
-        ("Measure", "kind", all(vec!["swemwbs", "ons4"])),
+        ("Measure", "kind", measure_kinds.clone()),
         ("Measure", "stage", codes(&rules::MEASURE_STAGES)),
         ("FlagInput", "kind", codes(&rules::RISK_KINDS)),
         ("RiskFlag", "kind", codes(&rules::RISK_KINDS)),
@@ -83,7 +87,6 @@ fn closed_sets() -> Vec<(&'static str, &'static str, Vec<String>)> {
         ("Site", "kind", site_kinds),
         ("UserInput", "role", roles.clone()),
         ("User", "role", roles.clone()),
-        ("UserDetail", "role", roles.clone()),
         ("Me", "role", roles),
     ]
 }

@@ -23,7 +23,8 @@ macro_rules! view {
     };
 }
 
-fn all<T, V: From<T>>(items: Vec<T>) -> Vec<V> {
+/// Convert a list of the app's views, item by item.
+pub fn list<T, V: From<T>>(items: Vec<T>) -> Vec<V> {
     items.into_iter().map(V::from).collect()
 }
 
@@ -71,7 +72,7 @@ impl From<linkwork_app::access::users::UserDetail> for UserDetail {
     fn from(v: linkwork_app::access::users::UserDetail) -> Self {
         Self {
             user: v.user.into(),
-            sites: all(v.sites),
+            sites: list(v.sites),
         }
     }
 }
@@ -140,7 +141,7 @@ impl From<linkwork_app::referrals::ReferralDetail> for ReferralDetail {
     fn from(v: linkwork_app::referrals::ReferralDetail) -> Self {
         Self {
             referral: v.referral.into(),
-            contact_attempts: all(v.contact_attempts),
+            contact_attempts: list(v.contact_attempts),
         }
     }
 }
@@ -247,7 +248,7 @@ impl From<linkwork_app::casework::Need> for Need {
             status: v.status.into(),
             created_at: v.created_at,
             updated_at: v.updated_at,
-            history: all(v.history),
+            history: list(v.history),
         }
     }
 }
@@ -271,36 +272,16 @@ pub struct CaseWork {
 impl From<linkwork_app::casework::CaseWork> for CaseWork {
     fn from(v: linkwork_app::casework::CaseWork) -> Self {
         Self {
-            risk_flags: all(v.risk_flags),
-            safety_plans: all(v.safety_plans),
-            safeguarding_actions: all(v.safeguarding_actions),
-            needs: all(v.needs),
-            goals: all(v.goals),
-            onward_support: all(v.onward_support),
-            notes: all(v.notes),
-            measures: all(v.measures),
-            consents: all(v.consents),
-            vouchers: all(v.vouchers),
+            risk_flags: list(v.risk_flags),
+            safety_plans: list(v.safety_plans),
+            safeguarding_actions: list(v.safeguarding_actions),
+            needs: list(v.needs),
+            goals: list(v.goals),
+            onward_support: list(v.onward_support),
+            notes: list(v.notes),
+            measures: list(v.measures),
+            consents: list(v.consents),
+            vouchers: list(v.vouchers),
         }
     }
-}
-
-/// A page of a list, converted item by item.
-pub fn listing<T, V: From<T> + ToSchema>(
-    items: Vec<T>,
-    total: i64,
-    limit: i64,
-    offset: i64,
-) -> super::Listing<V> {
-    super::Listing {
-        items: all(items),
-        total,
-        limit,
-        offset,
-    }
-}
-
-/// Convert a list of the app's views.
-pub fn list<T, V: From<T>>(items: Vec<T>) -> Vec<V> {
-    all(items)
 }
