@@ -21,6 +21,17 @@ pub enum AppError {
     /// A record with this value (`what`, e.g. "site code") already exists.
     #[error("A record with this {0} already exists.")]
     Duplicate(&'static str),
+    /// Accepting a referral found records that may be this person: nothing
+    /// was written; the caller must link one or say the person is new.
+    #[error("This person may already have a record: link it, or say the person is new.")]
+    LikelyMatches(Vec<crate::participants::PossibleDuplicate>),
+    /// A warning the user may override (such as a clash in the diary):
+    /// nothing was written; send again with the named confirmation.
+    #[error("{message}")]
+    NeedsConfirmation {
+        field: &'static str,
+        message: String,
+    },
     #[error("Too many failed attempts. Wait {minutes} minutes and try again.")]
     TooManyAttempts { minutes: i64 },
     /// What was sent is larger than the service accepts.

@@ -44,6 +44,11 @@ pub fn london_instant(date: NaiveDate, time: NaiveTime) -> Result<DateTime<Utc>,
     }
 }
 
+/// The UK wall-clock time of an instant.
+pub fn london_time(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.with_timezone(&chrono_tz::Europe::London).naive_local()
+}
+
 /// The UK wall-clock date of an instant.
 pub fn london_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&chrono_tz::Europe::London).date_naive()

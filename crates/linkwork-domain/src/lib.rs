@@ -6,8 +6,10 @@
 pub mod appointment;
 pub mod clock;
 pub mod codes;
+pub mod dates;
 pub mod fields;
 pub mod identifiers;
+pub mod matching;
 pub mod permission;
 pub mod referral;
 pub mod role;

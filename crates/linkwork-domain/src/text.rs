@@ -152,6 +152,42 @@ impl std::fmt::Display for Postcode {
 
 /// A site's short code, unique within a programme: letters, digits, `-` and `_`,
 /// upper-cased. GP practices use their practice code (e.g. `S43021`).
+/// A name from a register written in capitals, as people write it:
+/// `DRS CRON,HOWAT,MCKINLAY` → `Drs Cron, Howat, McKinlay`;
+/// `BALFRON HEALTH CENTRE` → `Balfron Health Centre`.
+pub fn title_case(s: &str) -> String {
+    let spaced = s.replace(',', ", ");
+    spaced
+        .split_whitespace()
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_lowercase();
+            if i > 0 && matches!(lower.as_str(), "and" | "of" | "the" | "on" | "in") {
+                return lower;
+            }
+            let mut out = String::new();
+            let mut start = true;
+            for ch in lower.chars() {
+                if start && ch.is_alphabetic() {
+                    out.extend(ch.to_uppercase());
+                    start = false;
+                } else {
+                    out.push(ch);
+                    if matches!(ch, '-' | '(' | '/' | '.' | '\'') {
+                        start = true;
+                    }
+                }
+                // Mc names: McKinlay, McLeod.
+                if out == "Mc" {
+                    start = true;
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn site_code(raw: &str) -> Result<String, String> {
     let t = raw.trim().to_uppercase();
     if t.is_empty() {
@@ -284,6 +320,29 @@ fn is_common_password(lower: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_cases_register_names() {
+        assert_eq!(title_case("BALFRON HEALTH CENTRE"), "Balfron Health Centre");
+        assert_eq!(
+            title_case("ABERFELDY AND KINLOCH RANNOCH MEDICAL PRACTICE"),
+            "Aberfeldy and Kinloch Rannoch Medical Practice"
+        );
+        assert_eq!(title_case("THE BLUE PRACTICE"), "The Blue Practice");
+        assert_eq!(
+            title_case("DR O'NEILL-SMITH (BRIDGETON)"),
+            "Dr O'Neill-Smith (Bridgeton)"
+        );
+        assert_eq!(
+            title_case("DRS CRON,HOWAT,MCKINLAY,LEGGE,HUNTER"),
+            "Drs Cron, Howat, McKinlay, Legge, Hunter"
+        );
+        // Mending a name the old import had spoiled gives the same answer.
+        assert_eq!(
+            title_case("Drs Cron,howat,mckinlay,legge,hunter"),
+            "Drs Cron, Howat, McKinlay, Legge, Hunter"
+        );
+    }
 
     #[test]
     fn postcodes_normalise() {

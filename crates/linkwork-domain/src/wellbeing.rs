@@ -6,6 +6,44 @@ use serde::{Deserialize, Serialize};
 const SWEMWBS_TABLE: &str = include_str!("swemwbs_raw_to_metric.csv");
 
 /// The SWEMWBS metric score for a raw score of 7–35.
+/// The seven SWEMWBS statements, worded exactly as published (WEMWBS items
+/// 1, 2, 3, 6, 7, 9 and 11). The wording is part of the scale's validity:
+/// do not paraphrase. © NHS Health Scotland, University of Warwick and
+/// University of Edinburgh; free to use after registering with Warwick.
+pub const SWEMWBS_ITEMS: [&str; 7] = [
+    "I've been feeling optimistic about the future",
+    "I've been feeling useful",
+    "I've been feeling relaxed",
+    "I've been dealing with problems well",
+    "I've been thinking clearly",
+    "I've been feeling close to other people",
+    "I've been able to make up my own mind about things",
+];
+
+/// The published instruction above the SWEMWBS statements.
+pub const SWEMWBS_INSTRUCTION: &str = "Below are some statements about feelings and thoughts. Please tick the box that best describes your experience of each over the last 2 weeks.";
+
+/// The SWEMWBS answers, scored 1 to 5.
+pub const SWEMWBS_SCALE: [(&str, &str); 5] = [
+    ("1", "None of the time"),
+    ("2", "Rarely"),
+    ("3", "Some of the time"),
+    ("4", "Often"),
+    ("5", "All of the time"),
+];
+
+/// The four ONS personal well-being questions, worded exactly as in the GSS
+/// harmonised standard (Open Government Licence v3.0).
+pub const ONS4_QUESTIONS: [&str; 4] = [
+    "Overall, how satisfied are you with your life nowadays?",
+    "Overall, to what extent do you feel that the things you do in your life are worthwhile?",
+    "Overall, how happy did you feel yesterday?",
+    "On a scale where nought is 'not at all anxious' and 10 is 'completely anxious', overall, how anxious did you feel yesterday?",
+];
+
+/// The ONS preamble read before the four questions.
+pub const ONS4_PREAMBLE: &str = "Next I would like to ask you four questions about your feelings on aspects of your life. There are no right or wrong answers. For each of these questions I'd like you to give an answer on a scale of nought to 10, where nought is 'not at all' and 10 is 'completely'.";
+
 pub fn swemwbs_metric(raw: u8) -> Option<f64> {
     SWEMWBS_TABLE
         .lines()

@@ -108,11 +108,14 @@ pub async fn create(
         .fetch_one(c).await)?)
 }
 
+/// Record an outcome if the version still matches, keeping the outcome it
+/// replaces (a correction) as history.
 pub async fn set_status(
     tx: &mut Tx,
     grant: &Grant,
     id: i64,
     version: i64,
+    previous: AppointmentStatus,
     status: AppointmentStatus,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
@@ -121,11 +124,78 @@ pub async fn set_status(
         "UPDATE appointments SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND programme_id = $4 AND version = $5")
         .bind(status.code()).bind(now).bind(id).bind(grant.programme_id()).bind(version)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::StaleVersion)
+    if n != 1 {
+        return Err(StoreError::StaleVersion);
     }
+    let by = Some(grant.user_id()).filter(|u| *u != 0);
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO appointment_outcomes (appointment_id, status, previous, set_by, set_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id).bind(status.code()).bind(previous.code()).bind(by).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One outcome recorded for an appointment (the latest is its status).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OutcomeChange {
+    #[sqlx(try_from = "String")]
+    pub status: AppointmentStatus,
+    #[sqlx(try_from = "String")]
+    pub previous: AppointmentStatus,
+    pub set_by_name: Option<String>,
+    pub set_at: DateTime<Utc>,
+}
+
+/// Every outcome recorded for these appointments, oldest first, by appointment id.
+pub async fn outcomes(
+    tx: &mut Tx,
+    scope: SiteScope,
+    ids: &[i64],
+) -> crate::Result<Vec<(i64, OutcomeChange)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    let marks = vec!["?"; ids.len()].join(", ");
+    w.and(
+        &format!("o.appointment_id IN ({marks})"),
+        ids.iter().map(|i| Param::I64(*i)),
+    );
+    let sql = format!(
+        "SELECT o.appointment_id, o.status, o.previous, u.name AS set_by_name, o.set_at \
+         FROM appointment_outcomes o JOIN appointments a ON a.id = o.appointment_id \
+         JOIN referrals r ON r.id = a.referral_id JOIN sites s ON s.id = r.site_id LEFT JOIN users u ON u.id = o.set_by{} ORDER BY o.id",
+        w.sql()
+    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        appointment_id: i64,
+        #[sqlx(flatten)]
+        change: OutcomeChange,
+    }
+    let rows: Vec<Row> = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.appointment_id, r.change))
+        .collect())
+}
+
+/// A link worker's booked or held appointments starting in `[from, to)`,
+/// across the whole programme, as (id, start, minutes): times only, for
+/// the clash check (no one's details).
+pub async fn busy(
+    tx: &mut Tx,
+    grant: &Grant,
+    worker: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> crate::Result<Vec<(i64, DateTime<Utc>, i64)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, starts_at, duration_minutes FROM appointments WHERE programme_id = $1 AND link_worker_id = $2 \
+         AND starts_at >= $3 AND starts_at < $4 AND status NOT IN ('cancelled_by_participant', 'cancelled_by_service') \
+         ORDER BY starts_at")
+        .bind(grant.programme_id()).bind(worker).bind(from).bind(to).fetch_all(c).await)?)
 }
 
 /// Set (or replace) a user's calendar feed secret, stored hashed.

@@ -39,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "reasons and merging", "0010_reasons_and_merging"),
     migration!(11, "audit guards", "0011_audit_guards"),
     migration!(12, "referral reasons", "0012_referral_reasons"),
+    migration!(13, "one-to-one safety", "0013_one_to_one_safety"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's
@@ -95,6 +96,9 @@ pub async fn run(db: &Db, now: DateTime<Utc>) -> crate::Result<Outcome> {
             .bind(now.to_rfc3339())
             .execute(c)
             .await.map(|r| r.rows_affected()))?;
+        if m.version == 13 {
+            mend_practice_names(&mut tx).await?;
+        }
         applied.push(m.version);
     }
     tx.commit().await?;
@@ -102,6 +106,33 @@ pub async fn run(db: &Db, now: DateTime<Utc>) -> crate::Result<Outcome> {
         applied,
         version: latest_version().max(current),
     })
+}
+
+/// Practice names imported before version 13 lost the capitals and spaces
+/// after their commas ("Drs Cron,howat,mckinlay"): title-case them again.
+/// Only names with a comma straight before a small letter are touched.
+async fn mend_practice_names(tx: &mut Tx) -> crate::Result<()> {
+    let rows: Vec<(i64, String)> = on_tx!(tx, c => sqlx::query_as("SELECT id, name FROM sites WHERE name LIKE '%,%'").fetch_all(c).await)?;
+    for (id, name) in rows {
+        let broken = name
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b',' && w[1].is_ascii_lowercase());
+        if !broken {
+            continue;
+        }
+        let mended = linkwork_domain::text::title_case(&name);
+        on_tx!(tx, c => sqlx::query("UPDATE sites SET name = $1 WHERE id = $2").bind(&mended).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// [`mend_practice_names`] on its own, for tests of migration 13's data step.
+pub async fn mend_practice_names_for_tests(db: &Db) -> crate::Result<()> {
+    let mut tx = db.write().await?;
+    mend_practice_names(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn current_version(tx: &mut Tx) -> crate::Result<i64> {

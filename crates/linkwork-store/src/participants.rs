@@ -5,7 +5,7 @@ use crate::org::site_scope;
 use crate::query::{Param, Where};
 use crate::{StoreError, Tx, bind_where, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use linkwork_domain::{Grant, Permission, SiteScope};
+use linkwork_domain::{Grant, Permission, SiteScope, matching};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -81,6 +81,9 @@ pub struct Search {
     pub offset: i64,
 }
 
+/// How many records a name search weighs before the typo-tolerant test.
+const NAME_CANDIDATES: i64 = 5000;
+
 pub async fn search(
     tx: &mut Tx,
     scope: SiteScope,
@@ -89,15 +92,6 @@ pub async fn search(
     let mut w = Where::new();
     site_scope(&mut w, scope);
     w.and("p.merged_into IS NULL", []);
-    if let Some(t) = &f.text {
-        for word in t.split_whitespace().take(4) {
-            let like = format!("%{}%", word.to_lowercase());
-            w.and(
-                "(LOWER(p.given_name) LIKE ? OR LOWER(p.family_name) LIKE ? OR LOWER(COALESCE(p.preferred_name, '')) LIKE ?)",
-                [Param::Text(like.clone()), Param::Text(like.clone()), Param::Text(like)],
-            );
-        }
-    }
     if let Some(n) = &f.number {
         w.and(
             "(p.chi_number = ? OR p.nhs_number = ?)",
@@ -109,6 +103,9 @@ pub async fn search(
     }
     if let Some(pc) = &f.postcode {
         w.and("p.postcode LIKE ?", [Param::Text(format!("{pc}%"))]);
+    }
+    if let Some(t) = &f.text {
+        return search_names(tx, w, t, f).await;
     }
     let n = w.next();
     let sql = format!(
@@ -129,6 +126,89 @@ pub async fn search(
     Ok((rows, total))
 }
 
+/// A name search that forgives typos and titles: SQL narrows to names that
+/// hold the first two letters of any word typed, then
+/// [`matching::search_finds`] keeps those where every word is alike a word
+/// of the name; the page's rows are read in full afterwards.
+async fn search_names(
+    tx: &mut Tx,
+    mut w: Where,
+    text: &str,
+    f: &Search,
+) -> crate::Result<(Vec<Participant>, i64)> {
+    let query = matching::words(text);
+    if query.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let mut ors = Vec::new();
+    let mut params = Vec::new();
+    for q in query.iter().filter(|q| q.chars().count() >= 2) {
+        let like = format!("%{}%", q.chars().take(2).collect::<String>());
+        ors.push("LOWER(p.given_name) LIKE ? OR LOWER(p.family_name) LIKE ? OR LOWER(COALESCE(p.preferred_name, '')) LIKE ?");
+        params.extend([
+            Param::Text(like.clone()),
+            Param::Text(like.clone()),
+            Param::Text(like),
+        ]);
+    }
+    if !ors.is_empty() {
+        w.and(&format!("({})", ors.join(" OR ")), params);
+    }
+    let n = w.next();
+    let sql = format!(
+        "SELECT p.id, p.given_name, p.family_name, p.preferred_name FROM participants p JOIN sites s ON s.id = p.site_id{} \
+         ORDER BY p.family_name, p.given_name, p.id LIMIT ${n}",
+        w.sql()
+    );
+    let names: Vec<(i64, String, String, Option<String>)> = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
+        .bind(NAME_CANDIDATES).fetch_all(c).await)?;
+    let found: Vec<i64> = names
+        .into_iter()
+        .filter(|(_, g, fam, pref)| {
+            let name = format!("{g} {fam} {}", pref.as_deref().unwrap_or(""));
+            matching::search_finds(&query, &matching::words(&name))
+        })
+        .map(|(id, ..)| id)
+        .collect();
+    let total = found.len() as i64;
+    let page: Vec<i64> = found
+        .into_iter()
+        .skip(f.offset.max(0) as usize)
+        .take(f.limit.clamp(1, 1000) as usize)
+        .collect();
+    if page.is_empty() {
+        return Ok((Vec::new(), total));
+    }
+    let mut w = Where::new();
+    let marks = vec!["?"; page.len()].join(", ");
+    w.and(
+        &format!("p.id IN ({marks})"),
+        page.iter().map(|i| Param::I64(*i)),
+    );
+    let sql = format!("SELECT {COLUMNS}{}", w.sql());
+    let mut rows: Vec<Participant> =
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+    rows.sort_by_key(|r| page.iter().position(|i| *i == r.id));
+    Ok((rows, total))
+}
+
+/// Which of these records have an open referral with this link worker.
+pub async fn on_caseload(tx: &mut Tx, user_id: i64, ids: &[i64]) -> crate::Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = Where::new();
+    w.and("link_worker_id = ?", [Param::I64(user_id)]);
+    w.and("status NOT IN ('received', 'declined', 'closed')", []);
+    let marks = vec!["?"; ids.len()].join(", ");
+    w.and(
+        &format!("participant_id IN ({marks})"),
+        ids.iter().map(|i| Param::I64(*i)),
+    );
+    let sql = format!("SELECT DISTINCT participant_id FROM referrals{}", w.sql());
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_scalar(&sql), w).fetch_all(c).await)?)
+}
+
 pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Participant> {
     let mut w = Where::new();
     site_scope(&mut w, scope);
@@ -147,8 +227,14 @@ pub struct Match {
     pub site_id: i64,
     /// `chi_number`, `nhs_number` or `name_and_date_of_birth`.
     pub reason: String,
+    /// The names, for the caller's likeness test (never shown out of scope).
+    pub given_name: String,
+    pub family_name: String,
+    pub preferred_name: Option<String>,
 }
 
+/// Records that may be the same person: the same CHI or NHS number, or the
+/// same date of birth (the caller keeps those whose names are alike).
 pub async fn possible_duplicates(
     tx: &mut Tx,
     grant: &Grant,
@@ -158,19 +244,17 @@ pub async fn possible_duplicates(
     let sql = "SELECT id, site_id, CASE \
             WHEN chi_number IS NOT NULL AND chi_number = $2 THEN 'chi_number' \
             WHEN nhs_number IS NOT NULL AND nhs_number = $3 THEN 'nhs_number' \
-            ELSE 'name_and_date_of_birth' END AS reason \
-        FROM participants WHERE programme_id = $1 AND id <> $6 AND merged_into IS NULL AND ( \
+            ELSE 'name_and_date_of_birth' END AS reason, given_name, family_name, preferred_name \
+        FROM participants WHERE programme_id = $1 AND id <> $5 AND merged_into IS NULL AND ( \
             (chi_number IS NOT NULL AND chi_number = $2) OR (nhs_number IS NOT NULL AND nhs_number = $3) \
-            OR (date_of_birth = $4 AND (LOWER(family_name) = $5 OR LOWER(given_name) = $7))) \
-        ORDER BY id LIMIT 20";
+            OR date_of_birth = $4) \
+        ORDER BY id LIMIT 200";
     Ok(on_tx!(tx, c => sqlx::query_as(sql)
         .bind(grant.programme_id())
         .bind(f.chi_number.clone().unwrap_or_default())
         .bind(f.nhs_number.clone().unwrap_or_default())
         .bind(f.date_of_birth)
-        .bind(f.family_name.to_lowercase())
         .bind(except.unwrap_or(0))
-        .bind(f.given_name.to_lowercase())
         .fetch_all(c).await)?)
 }
 

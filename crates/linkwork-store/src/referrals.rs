@@ -42,6 +42,12 @@ pub struct Referral {
     /// SNOMED CT: 871731000000106 (referral to social prescribing service) or
     /// 871711000000103 (social prescribing declined).
     pub snomed_code: String,
+    /// Whether the person agreed to be referred (`None`: not asked).
+    pub person_agreed: Option<bool>,
+    /// When the person was first reached (a contact attempt that spoke with them).
+    pub contacted_at: Option<DateTime<Utc>>,
+    /// When the person first came to an appointment.
+    pub first_seen_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -62,6 +68,7 @@ pub struct NewReferral {
     /// Reason codes: one `referral_reasons` row each.
     pub reasons: Vec<String>,
     pub details: Option<String>,
+    pub person_agreed: Option<bool>,
     pub snomed_code: String,
     pub created_by: Option<i64>,
 }
@@ -151,6 +158,9 @@ fn columns(tx: &Tx) -> String {
 const COLUMNS: &str = "r.id, r.site_id, s.name AS site_name, r.participant_id, r.person_name, r.person_date_of_birth, \
     r.person_chi_number, r.person_phone, r.source, r.referrer, r.received_on, r.urgency, {reasons} AS reasons, r.details, r.status, \
     r.link_worker_id, u.name AS link_worker_name, r.decline_reason, r.closure_reason, r.closed_on, r.snomed_code, \
+    r.person_agreed, \
+    (SELECT MIN(ca.at) FROM contact_attempts ca WHERE ca.referral_id = r.id AND ca.outcome = 'reached') AS contacted_at, \
+    (SELECT MIN(ap.starts_at) FROM appointments ap WHERE ap.referral_id = r.id AND ap.status = 'attended') AS first_seen_at, \
     r.version, r.created_at, r.updated_at \
     FROM referrals r JOIN sites s ON s.id = r.site_id LEFT JOIN users u ON u.id = r.link_worker_id";
 
@@ -216,12 +226,12 @@ pub async fn create(
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO referrals (programme_id, site_id, participant_id, person_name, person_date_of_birth, \
          person_chi_number, person_phone, source, referrer, received_on, urgency, reasons, details, status, \
-         snomed_code, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $16) RETURNING id")
+         snomed_code, created_by, created_at, updated_at, person_agreed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'received', $14, $15, $16, $16, $17) RETURNING id")
         .bind(grant.programme_id()).bind(r.site_id).bind(r.participant_id).bind(&r.person_name)
         .bind(r.person_date_of_birth).bind(&r.person_chi_number).bind(&r.person_phone).bind(&r.source)
         .bind(&r.referrer).bind(r.received_on).bind(&r.urgency).bind(r.reasons.join(",")).bind(&r.details)
-        .bind(&r.snomed_code).bind(r.created_by).bind(now)
+        .bind(&r.snomed_code).bind(r.created_by).bind(now).bind(r.person_agreed)
         .fetch_one(c).await)?;
     for reason in &r.reasons {
         on_tx!(tx, c => sqlx::query(
@@ -302,16 +312,4 @@ pub async fn link_workers_at(
         "SELECT u.id, u.name FROM users u JOIN user_sites us ON us.user_id = u.id \
          WHERE u.programme_id = $1 AND u.role = 'link-worker' AND u.disabled_at IS NULL AND us.site_id = $2 ORDER BY u.name")
         .bind(grant.programme_id()).bind(site_id).fetch_all(c).await)?)
-}
-
-/// A participant with this CHI number in the programme, if any.
-pub async fn participant_by_chi(
-    tx: &mut Tx,
-    grant: &Grant,
-    chi: &str,
-) -> crate::Result<Option<i64>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM participants WHERE programme_id = $1 AND chi_number = $2 AND merged_into IS NULL ORDER BY id LIMIT 1")
-        .bind(grant.programme_id()).bind(chi).fetch_optional(c).await)?,
-    )
 }

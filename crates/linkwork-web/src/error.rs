@@ -15,7 +15,10 @@ pub fn status(e: &AppError) -> StatusCode {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::Refused(_) => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Conflict(_) | AppError::Duplicate(_) => StatusCode::CONFLICT,
+        AppError::Conflict(_)
+        | AppError::Duplicate(_)
+        | AppError::LikelyMatches(_)
+        | AppError::NeedsConfirmation { .. } => StatusCode::CONFLICT,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
@@ -44,7 +47,10 @@ impl IntoResponse for PageError {
             ),
             AppError::Refused(m) => ("You cannot do this", m.clone()),
             AppError::Conflict(m) => ("This could not be saved", m.clone()),
-            AppError::Duplicate(_) => ("This could not be saved", self.0.to_string()),
+            AppError::Duplicate(_) | AppError::LikelyMatches(_) => {
+                ("This could not be saved", self.0.to_string())
+            }
+            AppError::NeedsConfirmation { message, .. } => ("Check before saving", message.clone()),
             AppError::TooManyAttempts { .. } => ("Too many attempts", self.0.to_string()),
             AppError::TooLarge(m) => ("This is too large", m.clone()),
             AppError::Invalid(errs) => ("There is a problem", errs.to_string()),
@@ -79,6 +85,10 @@ pub struct Problem {
     /// Every invalid field, for validation errors.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For `likely-match`: the records that may be this person (link one
+    /// with `participant_id`, or send `new_participant: true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<linkwork_app::participants::PossibleDuplicate>,
     /// For internal errors: the id in the server's log.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_id: Option<String>,
@@ -103,6 +113,8 @@ impl IntoResponse for ApiError {
             AppError::Refused(_) => ("forbidden", "Forbidden"),
             AppError::NotFound => ("not-found", "Not found"),
             AppError::Conflict(_) | AppError::Duplicate(_) => ("conflict", "Conflict"),
+            AppError::LikelyMatches(_) => ("likely-match", "This person may already have a record"),
+            AppError::NeedsConfirmation { .. } => ("needs-confirmation", "Check before saving"),
             AppError::TooManyAttempts { .. } => ("too-many-attempts", "Too many attempts"),
             AppError::TooLarge(_) => ("too-large", "Request too large"),
             AppError::Internal { .. } => ("internal", "Internal error"),
@@ -116,6 +128,14 @@ impl IntoResponse for ApiError {
                     })
                     .collect()
             }
+            AppError::NeedsConfirmation { field, message } => vec![ProblemField {
+                field: (*field).to_owned(),
+                message: message.clone(),
+            }],
+            _ => Vec::new(),
+        };
+        let candidates = match &self.0 {
+            AppError::LikelyMatches(m) => m.clone(),
             _ => Vec::new(),
         };
         let error_id = match &self.0 {
@@ -134,6 +154,7 @@ impl IntoResponse for ApiError {
             status: st.as_u16(),
             detail,
             errors,
+            candidates,
             error_id,
         };
         let body = serde_json::to_vec(&p).unwrap_or_default();

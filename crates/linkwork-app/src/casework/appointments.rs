@@ -2,16 +2,16 @@
 //! means the person is engaged), the diary, and a private calendar feed.
 
 use crate::gate::Use;
-use crate::participants::parse_date;
 use crate::random::{hash_secret, token_hex};
 use crate::{App, AppError, Ctx, Result};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use linkwork_domain::appointment::{AppointmentStatus, MODES, london_instant};
+use linkwork_domain::appointment::{AppointmentStatus, MODES, london_instant, london_time};
+use linkwork_domain::dates::{self, Span};
 use linkwork_domain::referral::Event;
 use linkwork_domain::{FieldErrors, Grant, Permission, text};
 use linkwork_store::Tx;
 use linkwork_store::appointments::{self as store, NewAppointment};
-pub use linkwork_store::appointments::{Appointment, AppointmentFilter};
+pub use linkwork_store::appointments::{Appointment, AppointmentFilter, OutcomeChange};
 use linkwork_store::audit::NewEvent;
 use linkwork_store::referrals::{self as referrals, Lifecycle};
 use serde::Deserialize;
@@ -34,6 +34,10 @@ pub struct AppointmentInput {
     pub link_worker_id: String,
     #[serde(deserialize_with = "crate::lenient::string")]
     pub notes: String,
+    /// `yes` (or `true`) to book although the link worker has another
+    /// appointment at that time (the clash warning was seen).
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
+    pub allow_clash: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -74,11 +78,18 @@ impl App {
         input: &AppointmentInput,
     ) -> Result<Appointment> {
         let scope = grant.scope();
+        let r = referrals::get(tx, scope, referral_id).await?;
+        let today = linkwork_domain::appointment::london_date(self.now());
         let mut e = FieldErrors::new();
-        let date = parse_date(&input.date);
-        if date.is_none() {
-            e.add("date", "Enter the date, like 25/11/2026");
-        }
+        // From the day the referral arrived to two years ahead.
+        let date = e.check(
+            "date",
+            dates::required(
+                &input.date,
+                "the date",
+                Span::ahead(r.received_on.min(today), today, 2),
+            ),
+        );
         let time = NaiveTime::parse_from_str(input.time.trim(), "%H:%M").ok();
         if time.is_none() {
             e.add("time", "Enter the time in 24-hour format, like 14:30");
@@ -125,7 +136,6 @@ impl App {
             )
         };
         e.into_result()?;
-        let r = referrals::get(tx, scope, referral_id).await?;
         if !r.status.is_open() {
             return Err(AppError::Conflict(
                 "This referral is closed: reopen it to book an appointment.".into(),
@@ -142,13 +152,35 @@ impl App {
                 "Choose a link worker at this practice",
             ));
         }
+        let (starts_at, duration) = (starts_at.unwrap_or_default(), duration.unwrap_or(30));
+        if let Some(w) = worker
+            && !matches!(input.allow_clash.trim(), "yes" | "true")
+        {
+            let ends_at = starts_at + Duration::minutes(duration);
+            let longest = Duration::minutes(480);
+            let clash = store::busy(tx, grant, w, starts_at - longest, ends_at)
+                .await?
+                .into_iter()
+                .find(|(_, s, m)| *s < ends_at && *s + Duration::minutes(*m) > starts_at);
+            if let Some((_, s, m)) = clash {
+                let local = |t: DateTime<Utc>| london_time(t).format("%H:%M").to_string();
+                return Err(AppError::NeedsConfirmation {
+                    field: "allow_clash",
+                    message: format!(
+                        "The link worker already has an appointment from {} to {} that day. Book anyway, or choose another time.",
+                        local(s),
+                        local(s + Duration::minutes(m))
+                    ),
+                });
+            }
+        }
         let now = self.now();
         let new = NewAppointment {
             referral_id,
             site_id: r.site_id,
             link_worker_id: worker,
-            starts_at: starts_at.unwrap_or(now),
-            duration_minutes: duration.unwrap_or(30),
+            starts_at,
+            duration_minutes: duration,
             mode: mode.unwrap_or_default(),
             notes,
         };
@@ -180,7 +212,27 @@ impl App {
                 .ok_or_else(|| AppError::field("status", "Choose what happened"))?;
             let now = self.now();
             let a = store::get(tx, scope, id).await?;
-            store::set_status(tx, grant, id, input.version, status, now).await?;
+            if a.version != input.version {
+                return Err(linkwork_store::StoreError::StaleVersion.into());
+            }
+            if a.starts_at > now
+                && !matches!(
+                    status,
+                    AppointmentStatus::Booked | AppointmentStatus::CancelledByService
+                )
+            {
+                return Err(AppError::field(
+                    "status",
+                    "This appointment has not started yet: until it has, you can only cancel it on our side",
+                ));
+            }
+            if status == a.status {
+                return Err(AppError::field(
+                    "status",
+                    format!("The outcome is already \"{}\": choose a different one to correct it", status.label()),
+                ));
+            }
+            store::set_status(tx, grant, id, input.version, a.status, status, now).await?;
             if status == AppointmentStatus::Attended {
                 let r = referrals::get(tx, scope, a.referral_id).await?;
                 let from = r.status;
@@ -191,8 +243,21 @@ impl App {
                     referrals::set_lifecycle(tx, grant, r.id, r.version, &l, now).await?;
                 }
             }
-            ev.detail = status.into();
+            ev.detail = format!("{} → {}", a.status.code(), status.code());
             Ok(store::get(tx, scope, id).await?)
+        })
+        .await
+    }
+
+    /// Every outcome recorded for these appointments (corrections kept), by id.
+    pub async fn outcome_history(
+        &self,
+        ctx: &Ctx,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, OutcomeChange)>> {
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "appointment");
+        self.read(u, async |tx, g| {
+            Ok(store::outcomes(tx, g.scope(), ids).await?)
         })
         .await
     }
@@ -374,6 +439,11 @@ impl App {
         let (today_list, later): (Vec<_>, Vec<_>) = week
             .into_iter()
             .partition(|a| linkwork_domain::appointment::london_date(a.starts_at) == today);
+        // Later this week: only what is still to happen.
+        let later: Vec<Appointment> = later
+            .into_iter()
+            .filter(|a| a.status == AppointmentStatus::Booked)
+            .collect();
         let u = Use::read(ctx, Permission::WorkWithParticipants, "referral");
         let (not_seen, flags_due) = self
             .read(u, async |tx, g| {

@@ -4,9 +4,10 @@ pub mod appointments;
 pub mod support;
 
 use crate::gate::{Access, Use};
-use crate::participants::parse_date;
 use crate::{App, AppError, Ctx, Result};
+use linkwork_domain::dates::{self, Span};
 use linkwork_domain::referral::{GoalStatus, MEASURE_STAGES, NeedStatus, OnwardStatus, RISK_KINDS};
+use linkwork_domain::wellbeing::{ONS4_QUESTIONS, SWEMWBS_ITEMS};
 use linkwork_domain::wellbeing::{Ons4, Swemwbs};
 use linkwork_domain::{Grant, Permission, text};
 use linkwork_store::casework::{self as store, NewOnward};
@@ -361,15 +362,17 @@ impl App {
                 text::optional_text(&input.details, "the details", 2000),
             )
             .flatten();
-        let review_on = if input.review_on.trim().is_empty() {
-            None
-        } else {
-            let d = parse_date(&input.review_on);
-            if d.is_none() {
-                e.add("review_on", "Enter the review date, like 25/11/2026");
-            }
-            d
-        };
+        let today = self.now().date_naive();
+        let review_on = e
+            .check(
+                "review_on",
+                dates::optional(
+                    &input.review_on,
+                    "the review date",
+                    Span::ahead(today, today, 2),
+                ),
+            )
+            .flatten();
         e.into_result()?;
         let by = Some(ctx.actor.user_id).filter(|u| *u != 0);
         let now = self.now();
@@ -421,13 +424,37 @@ impl App {
         if stage.is_none() {
             e.add("stage", "Choose baseline, review or exit");
         }
-        let taken_on = if input.taken_on.trim().is_empty() {
-            Some(self.now().date_naive())
-        } else {
-            parse_date(&input.taken_on)
-        };
-        if taken_on.is_none() {
-            e.add("taken_on", "Enter the date, like 25/11/2026");
+        let today = self.now().date_naive();
+        let taken_on = e
+            .check(
+                "taken_on",
+                dates::optional(&input.taken_on, "the date taken", Span::past(today, 5)),
+            )
+            .map(|d| d.unwrap_or(today));
+        // Every item answered: nothing is assumed for a question not asked.
+        let (items, range, each): (&[&str], std::ops::RangeInclusive<u8>, &str) =
+            match input.kind.trim() {
+                "swemwbs" => (&SWEMWBS_ITEMS, 1..=5, "Choose an answer for"),
+                "ons4" => (&ONS4_QUESTIONS, 0..=10, "Enter a score from 0 to 10 for"),
+                _ => (&[], 0..=0, ""),
+            };
+        let mut missing = false;
+        for (i, q) in items.iter().enumerate() {
+            let ok = input
+                .answers
+                .get(i)
+                .and_then(|a| a.trim().parse::<u8>().ok())
+                .is_some_and(|n| range.contains(&n));
+            if !ok {
+                e.add(
+                    &format!("answers[{i}]"),
+                    format!("{each} \u{201c}{q}\u{201d}"),
+                );
+                missing = true;
+            }
+        }
+        if missing {
+            return Err(AppError::Invalid(e));
         }
         let nums: Vec<Option<u8>> = input
             .answers
@@ -737,10 +764,15 @@ impl App {
         if kind.is_none() {
             e.add("kind", "Choose the safeguarding action");
         }
-        let taken_on = parse_date(&input.taken_on).filter(|d| *d <= self.now().date_naive());
-        if taken_on.is_none() {
-            e.add("taken_on", "Enter the date it was taken, today or earlier");
-        }
+        let today = self.now().date_naive();
+        let taken_on = e.check(
+            "taken_on",
+            dates::required(
+                &input.taken_on,
+                "the date it was taken",
+                Span::past(today, 5),
+            ),
+        );
         let agency = e.check(
             "agency",
             text::required_text(&input.agency, "the agency", 200),

@@ -24,34 +24,7 @@ pub struct ImportReport {
 
 const MAX_ROWS: usize = 20_000;
 
-/// `BALFRON HEALTH CENTRE` → `Balfron Health Centre`.
-pub fn title_case(s: &str) -> String {
-    let joined = s
-        .split_whitespace()
-        .map(|w| {
-            let lower = w.to_lowercase();
-            if matches!(lower.as_str(), "and" | "of" | "the" | "on" | "in") && !w.is_empty() {
-                return lower;
-            }
-            let mut out = String::new();
-            let mut start = true;
-            for ch in lower.chars() {
-                if start && ch.is_alphabetic() {
-                    out.extend(ch.to_uppercase());
-                    start = false;
-                } else {
-                    out.push(ch);
-                    if matches!(ch, '-' | '(' | '/' | '.') {
-                        start = true;
-                    }
-                }
-            }
-            out
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    first_upper(joined)
-}
+pub use linkwork_domain::text::title_case;
 
 fn first_upper(s: String) -> String {
     let mut c = s.chars();
@@ -311,24 +284,5 @@ impl App {
             return Err(AppError::Invalid(errors));
         }
         Ok(report)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn title_cases_practice_names() {
-        assert_eq!(title_case("BALFRON HEALTH CENTRE"), "Balfron Health Centre");
-        assert_eq!(
-            title_case("ABERFELDY AND KINLOCH RANNOCH MEDICAL PRACTICE"),
-            "Aberfeldy and Kinloch Rannoch Medical Practice"
-        );
-        assert_eq!(title_case("THE BLUE PRACTICE"), "The Blue Practice");
-        assert_eq!(
-            title_case("DR O'NEILL-SMITH (BRIDGETON)"),
-            "Dr O'neill-Smith (Bridgeton)"
-        );
     }
 }

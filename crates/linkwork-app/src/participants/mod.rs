@@ -4,6 +4,7 @@
 use crate::gate::{Access, Use};
 use crate::{App, AppError, Ctx, Result};
 use chrono::NaiveDate;
+use linkwork_domain::dates::{self, Span, TwoDigitYear};
 use linkwork_domain::identifiers::{ChiNumber, NhsNumber};
 use linkwork_domain::text::{self, Email, Postcode};
 use linkwork_domain::{FieldErrors, Grant, Permission};
@@ -73,14 +74,10 @@ pub const SEXES: [(&str, &str); 4] = [
     ("not_said", "Prefers not to say"),
 ];
 
-/// Parse a date typed as `2026-11-25`, `25/11/2026` or `25 11 2026`.
+/// A date typed in any of the ways [`dates::parse`] reads, two-digit years
+/// as 20yy (for dates ahead, such as the diary's day).
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let t = raw.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d %m %Y"))
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
-        .ok()
+    dates::parse(raw, TwoDigitYear::ThisCentury)
 }
 
 impl ParticipantInput {
@@ -101,32 +98,10 @@ impl ParticipantInput {
             "preferred_name",
             text::optional_text(&self.preferred_name, "the preferred name", 100),
         );
-        let dob = if self.date_of_birth.trim().is_empty() {
-            e.add("date_of_birth", "Enter the date of birth");
-            None
-        } else {
-            match parse_date(&self.date_of_birth) {
-                Some(d) if d > today => {
-                    e.add("date_of_birth", "Date of birth must be in the past");
-                    None
-                }
-                Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-                    e.add(
-                        "date_of_birth",
-                        "Date of birth must be after 1 January 1900",
-                    );
-                    None
-                }
-                Some(d) => Some(d),
-                None => {
-                    e.add(
-                        "date_of_birth",
-                        "Enter the date of birth as a real date, like 19/04/1985",
-                    );
-                    None
-                }
-            }
-        };
+        let dob = e.check(
+            "date_of_birth",
+            dates::required(&self.date_of_birth, "the date of birth", Span::birth(today)),
+        );
         let site_id = e.check(
             "site_id",
             self.site_id
@@ -278,6 +253,116 @@ pub struct PossibleDuplicate {
     pub name: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub site_name: Option<String>,
+    /// For records the user may see: the CHI number, to tell people apart.
+    pub chi_number: Option<String>,
+    /// Open risk flags of a visible record (so a match is never made blind).
+    pub risk_flags: Vec<FlagBrief>,
+}
+
+/// An open risk flag, as shown beside a likely match.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FlagBrief {
+    /// A risk kind code, such as `suicide_self_harm`.
+    pub kind: String,
+    pub label: String,
+    pub review_on: Option<NaiveDate>,
+    /// The review date has passed.
+    pub overdue: bool,
+}
+
+/// Who a likely match is looked for: a person's names, date of birth and numbers.
+#[derive(Debug, Clone, Default)]
+pub struct Probe {
+    /// All the person's names, as written (given, family, preferred).
+    pub names: String,
+    pub date_of_birth: NaiveDate,
+    pub chi_number: Option<String>,
+    pub nhs_number: Option<String>,
+}
+
+impl Probe {
+    pub fn of(f: &ParticipantFields) -> Probe {
+        Probe {
+            names: format!(
+                "{} {} {}",
+                f.given_name,
+                f.family_name,
+                f.preferred_name.as_deref().unwrap_or("")
+            ),
+            date_of_birth: f.date_of_birth,
+            chi_number: f.chi_number.clone(),
+            nhs_number: f.nhs_number.clone(),
+        }
+    }
+}
+
+/// Records that are likely the same person as `probe` (see
+/// [`linkwork_domain::matching`]): the same CHI or NHS number, or the same
+/// date of birth and a name alike. Details (and open risk flags) are given
+/// only for records within the user's scope.
+pub(crate) async fn likely_matches(
+    tx: &mut linkwork_store::Tx,
+    grant: &Grant,
+    probe: &Probe,
+    except: Option<i64>,
+    today: NaiveDate,
+) -> Result<Vec<PossibleDuplicate>> {
+    let fields = ParticipantFields {
+        date_of_birth: probe.date_of_birth,
+        chi_number: probe.chi_number.clone(),
+        nhs_number: probe.nhs_number.clone(),
+        ..Default::default()
+    };
+    let words = linkwork_domain::matching::words(&probe.names);
+    let mut out = Vec::new();
+    for m in store::possible_duplicates(tx, grant, &fields, except).await? {
+        if m.reason == "name_and_date_of_birth" {
+            let theirs = format!(
+                "{} {} {}",
+                m.given_name,
+                m.family_name,
+                m.preferred_name.as_deref().unwrap_or("")
+            );
+            if !linkwork_domain::matching::names_alike(
+                &words,
+                &linkwork_domain::matching::words(&theirs),
+            ) {
+                continue;
+            }
+        }
+        let visible = store::get(tx, grant.scope(), m.id).await.ok();
+        let risk_flags = match &visible {
+            Some(_) => linkwork_store::casework::risk_flags(tx, grant, m.id)
+                .await?
+                .into_iter()
+                .filter(|f| f.resolved_at.is_none())
+                .map(|f| FlagBrief {
+                    label: linkwork_domain::referral::label_of(
+                        &linkwork_domain::referral::RISK_KINDS,
+                        &f.kind,
+                    )
+                    .to_owned(),
+                    overdue: f.review_on.is_some_and(|d| d < today),
+                    kind: f.kind,
+                    review_on: f.review_on,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        out.push(PossibleDuplicate {
+            id: m.id,
+            reason: m.reason,
+            visible: visible.is_some(),
+            name: visible
+                .as_ref()
+                .map(|p| format!("{} {}", p.given_name, p.family_name)),
+            date_of_birth: visible.as_ref().map(|p| p.date_of_birth),
+            site_name: visible.as_ref().map(|p| p.site_name.clone()),
+            chi_number: visible.as_ref().and_then(|p| p.chi_number.clone()),
+            risk_flags,
+        });
+    }
+    Ok(out)
 }
 
 /// What registering someone did.
@@ -293,7 +378,7 @@ pub enum Registered {
 }
 
 /// What a search box holds: a 10-digit number, a date, a postcode or a name.
-pub fn interpret_search(raw: &str) -> Search {
+pub fn interpret_search(raw: &str, today: NaiveDate) -> Search {
     let t = raw.trim();
     let digits: String = t
         .chars()
@@ -305,7 +390,7 @@ pub fn interpret_search(raw: &str) -> Search {
     }
     if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
         s.number = Some(digits);
-    } else if let Some(d) = parse_date(t) {
+    } else if let Some(d) = dates::parse(t, TwoDigitYear::NotAfter(today)) {
         s.date_of_birth = Some(d);
     } else if let Ok(pc) = Postcode::parse(t) {
         s.postcode = Some(pc.as_str().to_owned());
@@ -339,7 +424,7 @@ impl App {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<Participant>, i64)> {
-        let mut s = interpret_search(query);
+        let mut s = interpret_search(query, self.now().date_naive());
         s.limit = limit;
         s.offset = offset;
         // A list of people's records is a view of each of them: who looked,
@@ -355,6 +440,16 @@ impl App {
             let r = store::search(tx, g.scope(), &s).await?;
             ev.detail = search_detail(query, offset, &r.0, r.1);
             Ok(r)
+        })
+        .await
+    }
+
+    /// Which of these records (from a search the user made) have an open
+    /// referral on the user's own caseload.
+    pub async fn on_my_caseload(&self, ctx: &Ctx, ids: &[i64]) -> Result<Vec<i64>> {
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "participant");
+        self.read(u, async |tx, g| {
+            Ok(store::on_caseload(tx, g.user_id(), ids).await?)
         })
         .await
     }
@@ -418,23 +513,10 @@ impl App {
             let (fields, warnings) = input.parse(today)?;
             self.check_participant_site(tx, grant, fields.site_id)
                 .await?;
-            let matches = store::possible_duplicates(tx, grant, &fields, None).await?;
+            let matches = likely_matches(tx, grant, &Probe::of(&fields), None, today).await?;
             let exact = matches.iter().any(|m| m.reason != "name_and_date_of_birth");
             if !matches.is_empty() && (!confirmed_new || exact) {
-                let mut out = Vec::new();
-                for m in matches {
-                    let visible = store::get(tx, grant.scope(), m.id).await.ok();
-                    out.push(PossibleDuplicate {
-                        id: m.id,
-                        reason: m.reason,
-                        visible: visible.is_some(),
-                        name: visible
-                            .as_ref()
-                            .map(|p| format!("{} {}", p.given_name, p.family_name)),
-                        date_of_birth: visible.as_ref().map(|p| p.date_of_birth),
-                        site_name: visible.as_ref().map(|p| p.site_name.clone()),
-                    });
-                }
+                let out = matches;
                 // Nothing was written, so there is nothing to audit.
                 ev.action.clear();
                 return Ok(Registered::PossibleDuplicates(out));
@@ -537,8 +619,9 @@ impl App {
                 .parse(self.now().date_naive())
                 .map(|(f, _)| f)
                 .unwrap_or_default();
+            let today = self.now().date_naive();
             let mut out = Vec::new();
-            for m in store::possible_duplicates(tx, grant, &fields, Some(id)).await? {
+            for m in likely_matches(tx, grant, &Probe::of(&fields), Some(id), today).await? {
                 if let Ok(p) = store::get(tx, scope, m.id).await {
                     out.push(p);
                 }
@@ -642,20 +725,23 @@ mod tests {
     #[test]
     fn the_search_box_understands_numbers_dates_postcodes_and_names() {
         assert_eq!(
-            interpret_search("190 485 1231").number.as_deref(),
+            interpret_search("190 485 1231", today()).number.as_deref(),
             Some("1904851231")
         );
         assert_eq!(
-            interpret_search("19/04/1985").date_of_birth,
+            interpret_search("19/04/1985", today()).date_of_birth,
             NaiveDate::from_ymd_opt(1985, 4, 19)
         );
         assert_eq!(
-            interpret_search("g51 4tr").postcode.as_deref(),
+            interpret_search("g51 4tr", today()).postcode.as_deref(),
             Some("G51 4TR")
         );
-        assert_eq!(interpret_search("G21").postcode.as_deref(), Some("G21"));
         assert_eq!(
-            interpret_search("ann example").text.as_deref(),
+            interpret_search("G21", today()).postcode.as_deref(),
+            Some("G21")
+        );
+        assert_eq!(
+            interpret_search("ann example", today()).text.as_deref(),
             Some("ann example")
         );
     }

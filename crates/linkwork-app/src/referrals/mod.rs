@@ -6,8 +6,9 @@ pub mod caseloads;
 pub mod reasons;
 
 use crate::gate::Use;
-use crate::participants::parse_date;
+use crate::participants::{PossibleDuplicate, Probe, likely_matches};
 use crate::{App, AppError, Ctx, Result};
+use linkwork_domain::dates::{self, Span};
 use linkwork_domain::identifiers::ChiNumber;
 use linkwork_domain::referral::{
     self as rules, ClosureReason, Event, ReferralStatus, SNOMED_DECLINED, SNOMED_REFERRAL,
@@ -50,6 +51,10 @@ pub struct ReferralInput {
     pub reasons: Vec<String>,
     #[serde(deserialize_with = "crate::lenient::string")]
     pub details: String,
+    /// Whether the person agreed to be referred: `yes` or `no` (required of
+    /// practice staff, who may only refer a person who agreed).
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
+    pub person_agreed: String,
 }
 
 fn one_of(list: &[(&str, &str)], raw: &str) -> Option<String> {
@@ -69,6 +74,13 @@ pub struct StatusChange {
     /// For declining or closing: the reason (closing: a closure reason code).
     #[serde(deserialize_with = "crate::lenient::string")]
     pub reason: String,
+    /// For accepting a referral of someone without a record yet: the
+    /// existing record of this person, to link.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub participant_id: String,
+    /// For accepting: `true` when the person has no record yet, although
+    /// likely matches exist (never when the CHI or NHS number matches).
+    pub new_participant: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -201,16 +213,14 @@ impl App {
                         text::required_text(&input.person_name, "the person's full name", 200),
                     )
                     .unwrap_or_default();
-                let dob = match parse_date(&input.person_date_of_birth) {
-                    Some(d) if d <= today => Some(d),
-                    _ => {
-                        e.add(
-                            "person_date_of_birth",
-                            "Enter the person's date of birth, like 19/04/1985",
-                        );
-                        None
-                    }
-                };
+                let dob = e.check(
+                    "person_date_of_birth",
+                    dates::required(
+                        &input.person_date_of_birth,
+                        "the person's date of birth",
+                        Span::birth(today),
+                    ),
+                );
                 let chi = if input.person_chi_number.trim().is_empty() {
                     None
                 } else {
@@ -239,17 +249,34 @@ impl App {
                 text::optional_text(&input.referrer, "the referrer's name", 120),
             )
             .flatten();
-        let received_on = if input.received_on.trim().is_empty() {
-            Some(today)
-        } else {
-            match parse_date(&input.received_on) {
-                Some(d) if d <= today => Some(d),
-                _ => {
-                    e.add("received_on", "Enter the date received, today or earlier");
-                    None
-                }
+        let received_on = e
+            .check(
+                "received_on",
+                dates::optional(
+                    &input.received_on,
+                    "the date received",
+                    Span::past(today, 5),
+                ),
+            )
+            .map(|d| d.unwrap_or(today));
+        let person_agreed = match input.person_agreed.trim() {
+            "yes" | "true" => Some(true),
+            "no" | "false" => Some(false),
+            "" if ctx.actor.role != Role::PracticeStaff => None,
+            _ => {
+                e.add(
+                    "person_agreed",
+                    "Say whether the person agreed to be referred",
+                );
+                None
             }
         };
+        if person_agreed == Some(false) && ctx.actor.role == Role::PracticeStaff {
+            e.add(
+                "person_agreed",
+                "Ask the person first: a referral needs their agreement",
+            );
+        }
         let urgency = one_of(
             &rules::URGENCIES,
             if input.urgency.is_empty() {
@@ -305,6 +332,7 @@ impl App {
             urgency: urgency.unwrap_or_default(),
             reasons,
             details,
+            person_agreed,
             snomed_code: SNOMED_REFERRAL.into(),
             created_by: Some(ctx.actor.user_id).filter(|u| *u != 0),
         };
@@ -329,7 +357,7 @@ impl App {
             id,
         );
         self.run(u, async |tx, g, ev| {
-            self.change_in(tx, g, ev, ctx, id, version, f).await
+            self.change_in(tx, g, ev, ctx, id, version, None, f).await
         })
         .await
     }
@@ -343,6 +371,7 @@ impl App {
         ctx: &Ctx,
         id: i64,
         version: i64,
+        choice: Option<&StatusChange>,
         f: impl FnOnce(&Referral, &mut Lifecycle) -> Result<Event>,
     ) -> Result<()> {
         let r = store::get(tx, grant.scope(), id).await?;
@@ -354,47 +383,123 @@ impl App {
         let from = r.status;
         let to = from.apply(event).map_err(AppError::Conflict)?;
         l.status = to;
-        // Accepting someone who has no record yet: link the record with the same
-        // CHI number, or make one from the referral's details.
+        // Accepting someone who has no record yet: link the record chosen,
+        // or make one when the worker says the person is new; with neither,
+        // likely matches are shown first (never a second record blind).
         if matches!(event, Event::Allocate) && l.participant_id.is_none() {
-            let existing = match &r.person_chi_number {
-                Some(chi) => store::participant_by_chi(tx, grant, chi).await?,
-                None => None,
-            };
-            l.participant_id = match existing {
-                Some(p) => Some(p),
-                None => {
-                    let mut parts = r.person_name.split_whitespace().collect::<Vec<_>>();
-                    let family = parts.pop().unwrap_or("").to_owned();
-                    let given = if parts.is_empty() {
-                        family.clone()
-                    } else {
-                        parts.join(" ")
-                    };
-                    let fields = ParticipantFields {
-                        site_id: r.site_id,
-                        given_name: given,
-                        family_name: family,
-                        date_of_birth: r.person_date_of_birth.unwrap_or_default(),
-                        chi_number: r.person_chi_number.clone(),
-                        phone: r.person_phone.clone(),
-                        ..Default::default()
-                    };
-                    let pid = people::create(tx, grant, &fields, self.now()).await?;
-                    audit::append(
-                        tx,
-                        &ctx.event("participant.create", "participant", pid),
-                        self.now(),
-                    )
-                    .await?;
-                    Some(pid)
-                }
-            };
+            l.participant_id = Some(self.person_for(tx, grant, ctx, &r, choice).await?);
         }
         let now = self.now();
         store::set_lifecycle(tx, grant, id, version, &l, now).await?;
         ev.detail = format!("{} → {}", r.status.code(), l.status.code());
         Ok(())
+    }
+
+    /// The record a referral being accepted is about: the one chosen, or a
+    /// new one when the worker says so and no record shares a number.
+    async fn person_for(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        ctx: &Ctx,
+        r: &Referral,
+        choice: Option<&StatusChange>,
+    ) -> Result<i64> {
+        let chosen = choice.map(|c| c.participant_id.trim()).unwrap_or("");
+        if !chosen.is_empty() {
+            let pid = chosen
+                .parse::<i64>()
+                .map_err(|_| AppError::field("participant_id", "Choose the person's record"))?;
+            let p = people::get(tx, grant.scope(), pid)
+                .await
+                .map_err(|_| AppError::field("participant_id", "Choose a record you can see"))?;
+            if p.merged_into.is_some() {
+                return Err(AppError::field(
+                    "participant_id",
+                    "This record was merged into another: choose that one",
+                ));
+            }
+            return Ok(pid);
+        }
+        let matches = self.matches_for(tx, grant, r).await?;
+        let new = choice.is_some_and(|c| c.new_participant);
+        let exact = matches.iter().any(|m| m.reason != "name_and_date_of_birth");
+        if !matches.is_empty() && (!new || exact) {
+            return Err(AppError::LikelyMatches(matches));
+        }
+        let mut parts = r.person_name.split_whitespace().collect::<Vec<_>>();
+        let family = parts.pop().unwrap_or("").to_owned();
+        let given = if parts.is_empty() {
+            family.clone()
+        } else {
+            parts.join(" ")
+        };
+        let fields = ParticipantFields {
+            site_id: r.site_id,
+            given_name: given,
+            family_name: family,
+            date_of_birth: r.person_date_of_birth.unwrap_or_default(),
+            chi_number: r.person_chi_number.clone(),
+            phone: r.person_phone.clone(),
+            ..Default::default()
+        };
+        let pid = people::create(tx, grant, &fields, self.now()).await?;
+        audit::append(
+            tx,
+            &ctx.event("participant.create", "participant", pid),
+            self.now(),
+        )
+        .await?;
+        Ok(pid)
+    }
+
+    /// Records likely to be the person a referral is about (by name only
+    /// when the referral gives a date of birth).
+    async fn matches_for(
+        &self,
+        tx: &mut linkwork_store::Tx,
+        grant: &linkwork_domain::Grant,
+        r: &Referral,
+    ) -> Result<Vec<PossibleDuplicate>> {
+        let probe = Probe {
+            names: r.person_name.clone(),
+            date_of_birth: r.person_date_of_birth.unwrap_or_default(),
+            chi_number: r.person_chi_number.clone(),
+            nhs_number: None,
+        };
+        let mut m = likely_matches(tx, grant, &probe, None, self.now().date_naive()).await?;
+        if r.person_date_of_birth.is_none() {
+            m.retain(|m| m.reason != "name_and_date_of_birth");
+        }
+        Ok(m)
+    }
+
+    /// Likely matches for a referral not yet linked to a record, for the
+    /// worker accepting it (with open risk flags of the records they may see).
+    pub async fn triage_matches(&self, ctx: &Ctx, id: i64) -> Result<Vec<PossibleDuplicate>> {
+        let u = Use::view(
+            ctx,
+            Permission::WorkWithParticipants,
+            "referral.match",
+            "referral",
+            id,
+        );
+        self.run(u, async |tx, g, ev| {
+            let r = store::get(tx, g.scope(), id).await?;
+            if r.participant_id.is_some() || r.status != ReferralStatus::Received {
+                ev.action.clear();
+                return Ok(Vec::new());
+            }
+            let m = self.matches_for(tx, g, &r).await?;
+            if m.is_empty() {
+                ev.action.clear();
+            } else {
+                let ids: Vec<String> = m.iter().map(|c| c.id.to_string()).collect();
+                ev.detail = format!("candidates={}", ids.join(","));
+            }
+            Ok(m)
+        })
+        .await
     }
 
     /// Accept (if new) and allocate, or reallocate, to a link worker at the referral's practice.
@@ -419,7 +524,7 @@ impl App {
                     "Choose a link worker at this practice",
                 ));
             }
-            self.change_in(tx, g, ev, ctx, id, c.version, |_, l| {
+            self.change_in(tx, g, ev, ctx, id, c.version, Some(c), |_, l| {
                 l.link_worker_id = Some(worker);
                 Ok(Event::Allocate)
             })

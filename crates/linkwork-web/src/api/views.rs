@@ -120,7 +120,14 @@ view!(
     person_phone: Option<String>, source: String, referrer: Option<String>, received_on: NaiveDate,
     urgency: String, reasons: Vec<String>, details: Option<String>, status: String,
     link_worker_id: Option<i64>, link_worker_name: Option<String>, decline_reason: Option<String>,
-    closure_reason: Option<String>, closed_on: Option<NaiveDate>, snomed_code: String, version: i64,
+    closure_reason: Option<String>, closed_on: Option<NaiveDate>, snomed_code: String,
+    /// Whether the person agreed to be referred (`null`: not recorded).
+    person_agreed: Option<bool>,
+    /// When the person was first reached (dates only are shown to practices).
+    contacted_at: Option<DateTime<Utc>>,
+    /// When the person first came to an appointment.
+    first_seen_at: Option<DateTime<Utc>>,
+    version: i64,
     created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
 });
 

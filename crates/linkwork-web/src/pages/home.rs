@@ -133,7 +133,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
                 h2 class="govuk-heading-m" { "Risk flags to review" }
                 ul class="govuk-list" {
                     @for (pid, name, kind, on) in &prompts.flags_due {
-                        li { a class="govuk-link" href={ "/people/" (pid) "#risk" } { (name) } ": " (linkwork_domain::referral::label_of(&linkwork_domain::referral::RISK_KINDS, kind)) ", review by " (on.format("%-d %b %Y")) }
+                        li { a class="govuk-link" href={ "/people/" (pid) "#risk" } { (name) } ": " (linkwork_domain::referral::label_of(&linkwork_domain::referral::RISK_KINDS, kind)) ", " (crate::pages::parts::review_by(*on, crate::pages::parts::today(&state))) }
                     }
                 }
             }

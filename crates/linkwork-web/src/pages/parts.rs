@@ -25,8 +25,27 @@ pub fn when(a: &Appointment) -> String {
     )
 }
 
-/// The risk flags, shown at the top of every page of a record.
-pub fn flags_banner(flags: &[RiskFlag]) -> Markup {
+/// A risk flag's review date: "review by 2 Dec 2026", or, once it has
+/// passed, a red "Review overdue" tag that screen readers read too.
+pub fn review_by(on: chrono::NaiveDate, today: chrono::NaiveDate) -> Markup {
+    html! {
+        @if on < today {
+            strong class="govuk-tag govuk-tag--red lw-overdue" { "Review overdue" }
+            " (review was due " (date(on)) ")"
+        } @else {
+            "review by " (date(on))
+        }
+    }
+}
+
+/// Today in the UK.
+pub fn today(state: &crate::WebState) -> chrono::NaiveDate {
+    linkwork_domain::appointment::london_date(state.app.now())
+}
+
+/// The risk flags, shown at the top of every page of a record; a flag past
+/// its review date says so.
+pub fn flags_banner(flags: &[RiskFlag], today: chrono::NaiveDate) -> Markup {
     let active: Vec<&RiskFlag> = flags.iter().filter(|f| f.resolved_at.is_none()).collect();
     if active.is_empty() {
         return html! {};
@@ -37,7 +56,57 @@ pub fn flags_banner(flags: &[RiskFlag]) -> Markup {
             div class="govuk-notification-banner__content" {
                 ul class="govuk-list" {
                     @for f in active {
-                        li { strong { (label_of(&RISK_KINDS, &f.kind)) } @if let Some(d) = &f.details { ": " (d) } @if let Some(r) = f.review_on { " (review by " (date(r)) ")" } }
+                        li { strong { (label_of(&RISK_KINDS, &f.kind)) } @if let Some(d) = &f.details { ": " (d) } @if let Some(r) = f.review_on { " — " (review_by(r, today)) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Records that may be the person a referral (or a new record) is about,
+/// each with its open risk flags, as radios named `participant_id`, with
+/// "a new person" last.
+pub fn likely_matches(
+    found: &[linkwork_app::participants::PossibleDuplicate],
+    errors: &linkwork_domain::FieldErrors,
+    today: chrono::NaiveDate,
+) -> Markup {
+    let err = errors.for_field("participant_id").is_some();
+    html! {
+        div class={ "govuk-form-group" @if err { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby={ "participant_id-hint" @if err { " participant_id-error" } } {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { h3 class="govuk-fieldset__heading" { "Is this one of these people?" } }
+                div id="participant_id-hint" class="govuk-hint" { "These records have the same CHI number, or the same date of birth and a similar name. Link the right record so that its risk flags and history stay with the person." }
+                @if let Some(m) = errors.for_field("participant_id") {
+                    p id="participant_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (m) }
+                }
+                div class="govuk-radios" data-module="govuk-radios" {
+                    @for (i, m) in found.iter().enumerate() {
+                        @let id = if i == 0 { "participant_id".to_owned() } else { format!("participant_id-{i}") };
+                        div class="govuk-radios__item" {
+                            input class="govuk-radios__input" id=(id) name="participant_id" type="radio" value=(m.id) disabled[!m.visible] aria-describedby={ (id) "-hint" };
+                            label class="govuk-label govuk-radios__label" for=(id) {
+                                @if m.visible { (m.name.clone().unwrap_or_default()) } @else { "A record at a practice you do not work at" }
+                            }
+                            div id={ (id) "-hint" } class="govuk-hint govuk-radios__hint" {
+                                @if let Some(d) = m.date_of_birth { "Born " (date(d)) }
+                                @if let Some(sn) = &m.site_name { ", " (sn) }
+                                @if let Some(c) = &m.chi_number { ", CHI " (c) }
+                                @match m.reason.as_str() { "chi_number" => " — same CHI number", "nhs_number" => " — same NHS number", _ => " — same date of birth, similar name" }
+                                @if !m.visible { ". Ask a manager to check it." }
+                                @if m.risk_flags.is_empty() && m.visible { br; "No open risk flags" }
+                                @for f in &m.risk_flags {
+                                    br; strong class="govuk-tag govuk-tag--red" { "Risk" } " " (f.label)
+                                    @if let Some(r) = f.review_on { " — " (review_by(r, today)) }
+                                }
+                            }
+                        }
+                    }
+                    div class="govuk-radios__divider" { "or" }
+                    div class="govuk-radios__item" {
+                        input class="govuk-radios__input" id="participant_id-new" name="participant_id" type="radio" value="new";
+                        label class="govuk-label govuk-radios__label" for="participant_id-new" { "None of these: a new person" }
                     }
                 }
             }

@@ -38,7 +38,7 @@ both!(
         assert_eq!(r.json()["starts_at"], "2027-07-01T09:00:00Z");
         let first = r.json()["id"].as_i64().unwrap_or(0);
         // The hour the clocks skip does not exist.
-        let r = t.api(&lw, Method::POST, "/api/v1/appointments", Some(json!({"referral_id": referral, "date": "29/03/2026", "time": "01:30", "duration_minutes": 30, "mode": "phone"}))).await;
+        let r = t.api(&lw, Method::POST, "/api/v1/appointments", Some(json!({"referral_id": referral, "date": "28/03/2027", "time": "01:30", "duration_minutes": 30, "mode": "phone"}))).await;
         assert_eq!(r.status, 422);
         assert_eq!(r.problem_fields(), vec!["time".to_string()]);
         let r = t.api(&lw, Method::POST, "/api/v1/appointments", Some(json!({"referral_id": referral, "date": "tomorrow", "time": "25:00", "duration_minutes": 0, "mode": "teleport"}))).await;
@@ -49,6 +49,19 @@ both!(
                 .map(String::from)
                 .collect::<Vec<_>>()
         );
+        // No outcome but "cancelled by us" before an appointment has started.
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                &format!("/api/v1/appointments/{first}/outcome"),
+                Some(json!({"version": 1, "status": "attended"})),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.problem_fields(), vec!["status".to_string()]);
+        assert!(r.body.contains("not started yet"), "{}", r.body);
+        t.clock.advance(chrono::Duration::weeks(33));
         // A missed appointment changes nothing else; attending the next one engages.
         let r = t
             .api(
@@ -278,7 +291,7 @@ both!(the_home_page_prompts_without_closing_anything, |t| {
         &lw,
         Method::POST,
         &format!("/api/v1/participants/{person}/risk-flags"),
-        Some(json!({"kind": "domestic_abuse", "review_on": "2026-11-20"})),
+        Some(json!({"kind": "domestic_abuse", "review_on": "2026-11-25"})),
     )
     .await;
     let mut s = t.sign_in(&lw.email).await;
@@ -291,10 +304,27 @@ both!(the_home_page_prompts_without_closing_anything, |t| {
         home.body
     );
     assert!(home.body.contains("Risk flags to review") && home.body.contains("Domestic abuse"));
+    assert!(home.body.contains("review by 25 Nov 2026") && !home.body.contains("Review overdue"));
     assert!(!home.body.contains("Not seen for"));
     t.clock.advance(chrono::Duration::weeks(7));
     let home = t.sign_in(&lw.email).await.get("/").await;
     assert!(home.body.contains("Not seen for 6 weeks") && home.body.contains("Jo Example"));
+    // Past its review date, a flag is marked overdue, in words a screen reader reads.
+    assert!(
+        home.body.contains("Review overdue") && home.body.contains("review was due 25 Nov 2026"),
+        "{}",
+        home.body
+    );
+    // Booked appointments that have happened, with an outcome, leave "Later this week".
+    let record = t
+        .sign_in(&lw.email)
+        .await
+        .get(&format!("/people/{person}"))
+        .await;
+    assert!(
+        record.body.contains("Review overdue"),
+        "the record's banner says so too"
+    );
     assert_eq!(
         t.api(
             &lw,

@@ -100,10 +100,11 @@ async fn submit(b: &Browser, action: &str) {
     open_all(b).await;
 }
 
-/// Book an appointment from the referral page and mark it attended.
+/// Book an appointment from the referral page (earlier today: the fake
+/// clock says 09:00) and mark it attended.
 async fn first_appointment(b: &Browser, date: &str, mode_css: &str) {
     b.fill("#date", date).await;
-    b.fill("#time", "10:30").await;
+    b.fill("#time", "08:00").await;
     b.click(mode_css).await;
     submit(b, "/appointments").await;
     assert!(b.text("main").await.contains("Appointment booked"));
@@ -161,6 +162,7 @@ async fn case_study_one_whole_journey() {
     b.assert_accessible("the referral form").await;
     b.fill("#person_name", "Jo Example").await;
     b.fill("#person_date_of_birth", "04/02/1970").await;
+    b.click("#person_agreed").await; // yes
     b.click("#source").await; // GP
     b.click("input[name=reasons][value=mental_health]").await;
     b.click("input[name=reasons][value=loneliness]").await;
@@ -191,7 +193,7 @@ async fn case_study_one_whole_journey() {
     b.click_and_wait("form[action$='/contact'] button[type=submit]")
         .await;
     assert!(b.text("h1").await.contains("Contacted"));
-    first_appointment(&b, "26/11/2026", "#mode").await;
+    first_appointment(&b, "25/11/2026", "#mode").await;
     b.assert_accessible("an open referral").await;
     if let Some(d) = &shots {
         b.screenshot(&d.join("referral.png")).await;
@@ -232,7 +234,8 @@ async fn case_study_one_whole_journey() {
     submit(&b, "/notes").await;
     // A baseline SWEMWBS of 7 × 2 = 14.
     for i in 0..7 {
-        b.select(&format!("#answers-{i}"), "2").await;
+        b.click(&format!("input[name=answers-{i}][value='2']"))
+            .await;
     }
     b.click_and_wait("form[action$='/measures']:has(#stage) button[type=submit]")
         .await;
@@ -276,7 +279,8 @@ async fn case_study_one_whole_journey() {
     // Months later: a review, with wellbeing improved (7 × 4 = 28).
     b.click("#stage-1").await;
     for i in 0..7 {
-        b.select(&format!("#answers-{i}"), "4").await;
+        b.click(&format!("input[name=answers-{i}][value='4']"))
+            .await;
     }
     b.click_and_wait("form[action$='/measures']:has(#stage) button[type=submit]")
         .await;

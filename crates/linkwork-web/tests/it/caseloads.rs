@@ -20,14 +20,14 @@ both!(
             .await;
         let other_mgr = t.user(other.programme_id, Role::Manager, &[]).await;
         let mut referrals = Vec::new();
-        for name in ["Jo Example", "Al Example"] {
+        for (name, born) in [("Jo Example", "1970-02-04"), ("Al Example", "1981-06-07")] {
             let r = t
                 .api(
                     &leaving,
                     Method::POST,
                     "/api/v1/referrals",
                     Some(json!({"site_id": org.site_a, "person_name": name,
-                "person_date_of_birth": "1970-02-04", "source": "gp", "reasons": ["money"]})),
+                "person_date_of_birth": born, "source": "gp", "reasons": ["money"]})),
                 )
                 .await;
             assert_eq!(r.status, 201, "{}", r.body);

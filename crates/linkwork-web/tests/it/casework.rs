@@ -79,7 +79,17 @@ both!(notes_flags_and_measures_on_a_record, |t| {
         .await;
     assert_eq!(
         bad.problem_fields(),
-        vec!["stage".to_string(), "answers".to_string()]
+        [
+            "stage",
+            "answers[1]",
+            "answers[2]",
+            "answers[3]",
+            "answers[4]",
+            "answers[5]",
+            "answers[6]"
+        ]
+        .map(String::from)
+        .to_vec()
     );
     let r = s
         .post(
@@ -95,6 +105,44 @@ both!(notes_flags_and_measures_on_a_record, |t| {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    // The published wording, no answer chosen in advance; a missing answer is
+    // named and nothing is saved.
+    let form = s.get(&format!("/people/{p}")).await;
+    assert!(
+        form.body
+            .contains("I&#39;ve been able to make up my own mind about things")
+            || form
+                .body
+                .contains("I've been able to make up my own mind about things")
+    );
+    assert!(form.body.contains("how anxious did you feel yesterday?"));
+    for n in 1..=5 {
+        assert!(
+            !form.body.contains(&format!("value=\"{n}\" checked")),
+            "answer {n} pre-selected"
+        );
+    }
+    let r = s
+        .post(
+            &format!("/people/{p}/measures"),
+            &[
+                ("kind", "swemwbs"),
+                ("stage", "review"),
+                ("answers-0", "2"),
+                ("answers-1", "3"),
+                ("answers-2", "3"),
+                ("answers-4", "3"),
+                ("answers-5", "3"),
+                ("answers-6", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("href=\"#answers-3\"") && r.body.contains("dealing with problems well"),
+        "{}",
+        r.body
+    );
     let r = s
         .post(
             &format!("/people/{p}/measures"),

@@ -15,5 +15,6 @@ mod org;
 mod participants;
 mod reasons;
 mod referrals;
+mod safety;
 mod support;
 mod users;

@@ -25,7 +25,12 @@ both!(
             .post("/referrals", &[("site_id", &org.site_a.to_string())])
             .await;
         assert_eq!(empty.status, 422);
-        for f in ["person_name", "person_date_of_birth", "reasons"] {
+        for f in [
+            "person_name",
+            "person_date_of_birth",
+            "reasons",
+            "person_agreed",
+        ] {
             assert!(empty.body.contains(&format!("href=\"#{f}\"")), "{f}");
         }
         let r = s
@@ -42,6 +47,7 @@ both!(
                     ("reasons", "loneliness"),
                     ("reasons", "money"),
                     ("details", "Recently bereaved, struggling with bills"),
+                    ("person_agreed", "yes"),
                 ],
             )
             .await;
@@ -276,7 +282,7 @@ both!(referrals_are_refused_outside_their_scope, |t| {
     let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
     let partner = t.user(org.programme_id, Role::Partner, &[org.site_a]).await;
     let outsider = t.user(other.programme_id, Role::Manager, &[]).await;
-    let body = json!({"site_id": org.site_a, "person_name": "Pat Example", "person_date_of_birth": "1970-05-05", "source": "practice_staff", "reasons": ["food"]});
+    let body = json!({"site_id": org.site_a, "person_name": "Pat Example", "person_date_of_birth": "1970-05-05", "source": "practice_staff", "reasons": ["food"], "person_agreed": true});
     let r = t
         .api(
             &staff_a,

@@ -43,7 +43,14 @@ async fn book(
         Ok(_) => {
             Ok(Redirect::to(&format!("/referrals/{id}?saved=booked#appointments")).into_response())
         }
-        Err(AppError::Invalid(e)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::NeedsConfirmation { .. })) => {
+            let e = match e {
+                AppError::NeedsConfirmation { field, message } => {
+                    FieldErrors::single(field, message)
+                }
+                AppError::Invalid(e) => e,
+                _ => FieldErrors::new(),
+            };
             crate::pages::referrals::render_with(
                 &state,
                 &p.page,

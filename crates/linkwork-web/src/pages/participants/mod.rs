@@ -49,17 +49,19 @@ async fn list(
         // Nothing searched for yet: only check the permission.
         state.app.may(&page.ctx, Intent::FindPeople).await?;
     }
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let mine = state.app.on_my_caseload(&page.ctx, &ids).await?;
     let none = FieldErrors::new();
     let body = html! {
         h1 class="govuk-heading-l" { "People" }
         a href="/people/new" class="govuk-button" { "Register a person" }
         form method="get" action="/people" role="search" {
-            (html::text_field("q", "Find a person", &q.q, &none, Input { kind: "search", hint: Some("Name, CHI or NHS number, date of birth (19/04/1985) or postcode"), ..Default::default() }))
+            (html::text_field("q", "Find a person", &q.q, &none, Input { kind: "search", hint: Some("Name (small typos are fine), CHI or NHS number, date of birth (19/04/1985 or 19 April 1985) or postcode"), ..Default::default() }))
             button type="submit" class="govuk-button govuk-button--secondary" { "Search" }
         }
         @if !q.q.trim().is_empty() {
             p class="govuk-body" { (total) " " (if total == 1 { "person" } else { "people" }) " found" }
-            @if !people.is_empty() { (table(&people)) }
+            @if !people.is_empty() { (table(&people, &mine)) }
             (html::pagination(&format!("/people?q={}", crate::session::urlencode(&q.q)), q.page(), ListQuery::PER_PAGE, total))
         }
     };
@@ -68,7 +70,7 @@ async fn list(
     ))
 }
 
-fn table(people: &[Participant]) -> Markup {
+fn table(people: &[Participant], mine: &[i64]) -> Markup {
     html! {
         table class="govuk-table" {
             caption class="govuk-table__caption govuk-visually-hidden" { "People found" }
@@ -78,6 +80,7 @@ fn table(people: &[Participant]) -> Markup {
                 th scope="col" class="govuk-table__header" { "CHI / NHS number" }
                 th scope="col" class="govuk-table__header" { "Postcode" }
                 th scope="col" class="govuk-table__header" { "Practice" }
+                th scope="col" class="govuk-table__header" { "Your caseload" }
             } }
             tbody class="govuk-table__body" {
                 @for p in people {
@@ -87,6 +90,7 @@ fn table(people: &[Participant]) -> Markup {
                         td class="govuk-table__cell" { (p.chi_number.as_deref().or(p.nhs_number.as_deref()).unwrap_or("")) }
                         td class="govuk-table__cell" { (p.postcode.as_deref().unwrap_or("")) }
                         td class="govuk-table__cell" { (p.site_name) }
+                        td class="govuk-table__cell" { @if mine.contains(&p.id) { strong class="govuk-tag govuk-tag--blue" { "On your caseload" } } @else { "No" } }
                     }
                 }
             }

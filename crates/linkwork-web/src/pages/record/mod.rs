@@ -152,7 +152,7 @@ pub async fn render_record(
     };
     let body = html! {
         (html::back_link("/people", "People"))
-        (crate::pages::parts::flags_banner(&work.risk_flags))
+        (crate::pages::parts::flags_banner(&work.risk_flags, crate::pages::parts::today(state)))
         @match s.saved.as_str() {
             "added" => (html::success_banner("Person registered")),
             "changed" => (html::success_banner("Changes saved")),

@@ -109,7 +109,7 @@ async fn note_page(
         .unwrap_or_else(|| n.body.clone());
     let content = html! {
         (html::back_link(&format!("/people/{pid}#notes"), "Back to the record"))
-        (flags_banner(&work.risk_flags))
+        (flags_banner(&work.risk_flags, crate::pages::parts::today(state)))
         h1 class="govuk-heading-l" { "Edit note" }
         form method="post" action={ "/people/" (pid) "/notes/" (nid) } novalidate {
             (html::csrf(page))

@@ -15,6 +15,9 @@ use linkwork_app::casework::{CaseWork, MeasureInput};
 use linkwork_app::referrals::reasons::Reason;
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::MEASURE_STAGES;
+use linkwork_domain::wellbeing::{
+    ONS4_PREAMBLE, ONS4_QUESTIONS, SWEMWBS_INSTRUCTION, SWEMWBS_ITEMS, SWEMWBS_SCALE,
+};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -42,22 +45,6 @@ pub(super) fn section(
         .filter(|m| m.kind == "ons4")
         .map(|m| (m.taken_on.format("%b %Y").to_string(), m.score))
         .collect();
-    let scale5: Vec<(String, String)> = (1..=5).map(|n| (n.to_string(), n.to_string())).collect();
-    let questions = [
-        "Optimistic about the future",
-        "Useful",
-        "Relaxed",
-        "Dealing with problems well",
-        "Thinking clearly",
-        "Close to other people",
-        "Able to make up my own mind",
-    ];
-    let ons = [
-        "Life satisfaction",
-        "Worthwhile",
-        "Happiness yesterday",
-        "Anxiety yesterday",
-    ];
     html! {
         h2 class="govuk-heading-m" id="wellbeing" { "Wellbeing" }
         @if swemwbs.is_empty() && ons4.is_empty() { p class="govuk-body" { "No measures recorded yet." } }
@@ -70,9 +57,9 @@ pub(super) fn section(
                     (html::csrf(page))
                     input type="hidden" name="kind" value="swemwbs";
                     (html::radios("stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
-                    p class="govuk-body" { "Over the last two weeks: 1 none of the time, 2 rarely, 3 some of the time, 4 often, 5 all of the time." }
-                    @for (i, q) in questions.iter().enumerate() {
-                        (html::select(&format!("answers-{i}"), &format!("{}. I've been {}", i + 1, q.to_lowercase()), &scale5, "3", errors, None))
+                    p class="govuk-body" { (SWEMWBS_INSTRUCTION) }
+                    @for (i, q) in SWEMWBS_ITEMS.iter().enumerate() {
+                        (html::radios(&format!("answers-{i}"), &format!("{}. {q}", i + 1), &SWEMWBS_SCALE, "", errors, true))
                     }
                     (html::button("Save SWEMWBS"))
                 }
@@ -85,8 +72,9 @@ pub(super) fn section(
                     (html::csrf(page))
                     input type="hidden" name="kind" value="ons4";
                     (html::radios("ons_stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
-                    @for (i, q) in ons.iter().enumerate() {
-                        (html::text_field(&format!("ons-{i}"), &format!("{q} (0 to 10)"), "", errors, html::Input { kind: "number", width: Some("2"), ..Default::default() }))
+                    p class="govuk-body" { (ONS4_PREAMBLE) }
+                    @for (i, q) in ONS4_QUESTIONS.iter().enumerate() {
+                        (html::text_field(&format!("ons-{i}"), &format!("{}. {q}", i + 1), "", errors, html::Input { kind: "number", width: Some("2"), hint: Some("0 to 10"), ..Default::default() }))
                     }
                     (html::button("Save ONS4"))
                 }
@@ -162,11 +150,21 @@ async fn add_measure(
         .add_measure(&p.page.ctx, pid, &input)
         .await
         .map(|_| ());
-    let names: [(&str, &str); 2] = if ons {
-        [("answers", "ons-0"), ("stage", "ons_stage")]
-    } else {
-        [("answers", "answers-0"), ("stage", "stage")]
-    };
+    let prefix = if ons { "ons" } else { "answers" };
+    let items: Vec<(String, String)> = (0..7)
+        .map(|i| (format!("answers[{i}]"), format!("{prefix}-{i}")))
+        .chain([
+            ("answers".to_owned(), format!("{prefix}-0")),
+            (
+                "stage".to_owned(),
+                if ons { "ons_stage" } else { "stage" }.to_owned(),
+            ),
+        ])
+        .collect();
+    let names: Vec<(&str, &str)> = items
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let r = r.map_err(|e| rename(e, &names));
     back(&state, &p.page, pid, "wellbeing", r).await
 }

@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
-use linkwork_app::casework::appointments::{Appointment, AppointmentInput};
+use linkwork_app::casework::appointments::{Appointment, AppointmentInput, OutcomeChange};
 use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteFilter;
 use linkwork_app::referrals::ReferralFilter;
@@ -193,6 +193,7 @@ async fn form(
                     (html::text_field("person_chi_number", "CHI number (optional)", &input.person_chi_number, errors, Input { width: Some("10"), autocomplete: Some("off"), ..Default::default() }))
                     (html::text_field("person_phone", "Phone number (optional)", &input.person_phone, errors, Input { kind: "tel", width: Some("20"), autocomplete: Some("off"), ..Default::default() }))
                 }
+                (html::radios("person_agreed", if page.ctx.actor.role == Role::PracticeStaff { "Has the person agreed to be referred?" } else { "Has the person agreed to be referred? (optional)" }, &[("yes", "Yes"), ("no", "No, not yet")], &input.person_agreed, errors, true))
                 (html::radios("source", "Who is making the referral?", &rules::SOURCES, source, errors, false))
                 (html::text_field("referrer", "Referrer's name (optional)", &input.referrer, errors, Input::default()))
                 (html::radios("urgency", "How urgent is it?", &rules::URGENCIES, if input.urgency.is_empty() { "routine" } else { &input.urgency }, errors, false))
@@ -304,6 +305,12 @@ pub async fn render_with(
     } else {
         Vec::new()
     };
+    let history = if worker {
+        let ids: Vec<i64> = appointments.iter().map(|a| a.id).collect();
+        state.app.outcome_history(&page.ctx, &ids).await?
+    } else {
+        Vec::new()
+    };
     let flags = match (worker, r.participant_id) {
         (true, Some(pid)) => state
             .app
@@ -313,6 +320,12 @@ pub async fn render_with(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    let matches = if worker && status == ReferralStatus::Received && r.participant_id.is_none() {
+        state.app.triage_matches(&page.ctx, id).await?
+    } else {
+        Vec::new()
+    };
+    let today = crate::pages::parts::today(state);
     let handovers = if worker {
         state.app.referral_handovers(&page.ctx, id).await?
     } else {
@@ -329,7 +342,7 @@ pub async fn render_with(
     let version = html! { input type="hidden" name="version" value=(r.version); };
     let body = html! {
         (html::back_link("/referrals", "Referrals"))
-        (crate::pages::parts::flags_banner(&flags))
+        (crate::pages::parts::flags_banner(&flags, today))
         @match saved {
             "added" => (html::success_banner("Referral made")),
             "changed" => (html::success_banner("Referral updated")),
@@ -345,7 +358,10 @@ pub async fn render_with(
             (row("Urgency", label_of(&rules::URGENCIES, &r.urgency).into()))
             (row("Reasons", reasons(&r.reasons, &state.app.reasons(&page.ctx).await?)))
             @if let Some(x) = &r.details { (row("Details", x.clone())) }
+            (row("Person agreed to be referred", match r.person_agreed { Some(true) => "Yes".into(), Some(false) => "Not yet: check at first contact".into(), None => "Not recorded".into() }))
             (row("Link worker", r.link_worker_name.clone().unwrap_or_else(|| "Not allocated yet".into())))
+            (row("First contacted", r.contacted_at.map(|t| date(linkwork_domain::appointment::london_date(t))).unwrap_or_else(|| "Not yet".into())))
+            (row("First seen", r.first_seen_at.map(|t| date(linkwork_domain::appointment::london_date(t))).unwrap_or_else(|| "Not yet".into())))
             @if let Some(x) = &r.decline_reason { (row("Declined because", x.clone())) }
             @if let Some(x) = &r.closure_reason { (row("Closed because", ClosureReason::parse(x).map(|c| c.label()).unwrap_or("Other").into())) }
             (row("SNOMED CT", r.snomed_code.clone()))
@@ -354,10 +370,17 @@ pub async fn render_with(
             @if let Some(pid) = r.participant_id { p class="govuk-body" { a class="govuk-link" href={ "/people/" (pid) } { "Open " (r.person_name) "'s record" } } }
             @if status == ReferralStatus::Received {
                 h2 class="govuk-heading-m" { "Triage" }
+                @if !matches.is_empty() {
+                    div class="govuk-warning-text" {
+                        span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                        strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "This person may already have a record. Check the records below before you accept." }
+                    }
+                }
                 div class="govuk-grid-row" {
                     div class="govuk-grid-column-one-half" {
                         form method="post" action={ "/referrals/" (r.id) "/allocate" } novalidate {
                             (html::csrf(page)) (version)
+                            @if !matches.is_empty() { (crate::pages::parts::likely_matches(&matches, errors, today)) }
                             (html::select("link_worker_id", "Accept and allocate to", &workers, "", errors, None))
                             (html::button("Accept"))
                         }
@@ -402,7 +425,7 @@ pub async fn render_with(
                     button type="submit" class="govuk-button govuk-button--secondary" { "Reopen referral" }
                 }
             }
-            (section(page, r.id, &appointments, status.is_open() && status != ReferralStatus::Received, booking_errors, booking_input))
+            (section(page, r.id, &appointments, &history, state.app.now(), status.is_open() && status != ReferralStatus::Received, booking_errors, booking_input))
             @if !handovers.is_empty() {
                 h2 class="govuk-heading-m" { "Handovers" }
                 @for h in &handovers {
@@ -464,7 +487,22 @@ async fn allocate(
     p: Posted<StatusChange>,
 ) -> Result<Response, PageError> {
     let id = path_id(&id)?;
-    let r = state.app.allocate_referral(&p.page.ctx, id, &p.form).await;
+    let mut c = p.form.clone();
+    if c.participant_id.trim() == "new" {
+        c.participant_id.clear();
+        c.new_participant = true;
+    }
+    let r = match state.app.allocate_referral(&p.page.ctx, id, &c).await {
+        Err(AppError::LikelyMatches(_)) => Err(AppError::field(
+            "participant_id",
+            if c.new_participant {
+                "A record with the same CHI number exists: link that record"
+            } else {
+                "Choose the record of this person, or say they are a new person"
+            },
+        )),
+        other => other,
+    };
     after(&state, &p.page, id, r).await
 }
 
@@ -509,10 +547,13 @@ async fn reopen(
 }
 
 /// The appointments of a referral, with outcome buttons and a booking form.
+#[allow(clippy::too_many_arguments)]
 pub fn section(
     page: &Page,
     referral_id: i64,
     list: &[Appointment],
+    history: &[(i64, OutcomeChange)],
+    now: chrono::DateTime<chrono::Utc>,
     open: bool,
     errors: &FieldErrors,
     input: &AppointmentInput,
@@ -529,16 +570,41 @@ pub fn section(
                 li class="govuk-!-margin-bottom-4" {
                     strong { (when(a)) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (a.status.label())
                     @if let Some(n) = &a.notes { br; span class="govuk-body-s" { (n) } }
-                    @if a.status == AppointmentStatus::Booked {
+                    @let changes: Vec<&OutcomeChange> = history.iter().filter(|(i, _)| *i == a.id).map(|(_, c)| c).collect();
+                    @if let Some(last) = changes.last() {
+                        br; span class="govuk-body-s" { "Recorded " (html::date_time(last.set_at)) @if let Some(n) = &last.set_by_name { " by " (n) } }
+                    }
+                    @if changes.len() > 1 || changes.first().is_some_and(|c| c.previous != AppointmentStatus::Booked) {
+                        details class="govuk-details govuk-!-margin-bottom-1" {
+                            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Outcome history" } }
+                            div class="govuk-details__text" { ul class="govuk-list govuk-body-s" {
+                                @for c in &changes { li { (html::date_time(c.set_at)) ": " (c.previous.label()) " → " (c.status.label()) @if let Some(n) = &c.set_by_name { " (" (n) ")" } } }
+                            } }
+                        }
+                    }
+                    @let started = a.starts_at <= now;
+                    @let choices: Vec<AppointmentStatus> = AppointmentStatus::ALL.iter().copied()
+                        .filter(|s| *s != a.status && (started || matches!(s, AppointmentStatus::Booked | AppointmentStatus::CancelledByService)))
+                        .collect();
+                    @let buttons = html! {
                         div class="govuk-button-group govuk-!-margin-top-2 govuk-!-margin-bottom-0" {
-                            @for (code, label) in AppointmentStatus::ALL[1..].iter().map(|s| (s.code(), s.label())) {
+                            @for st in &choices {
                                 form method="post" action={ "/appointments/" (a.id) "/outcome" } class="lw-inline-form" {
                                     (html::csrf(page))
                                     input type="hidden" name="version" value=(a.version);
-                                    input type="hidden" name="status" value=(code);
-                                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { (label) span class="govuk-visually-hidden" { ": " (when(a)) } }
+                                    input type="hidden" name="status" value=(st.code());
+                                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { @if *st == AppointmentStatus::Booked { "Clear the outcome" } @else { (st.label()) } span class="govuk-visually-hidden" { ": " (when(a)) } }
                                 }
                             }
+                        }
+                    };
+                    @if a.status == AppointmentStatus::Booked {
+                        @if !started { br; span class="govuk-body-s" { "Outcomes can be recorded once it has started." } }
+                        (buttons)
+                    } @else {
+                        details class="govuk-details govuk-!-margin-bottom-0" {
+                            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Correct the outcome" span class="govuk-visually-hidden" { " of " (when(a)) } } }
+                            div class="govuk-details__text" { p class="govuk-body-s" { "The outcome it replaces is kept in the history." } (buttons) }
                         }
                     }
                 }
@@ -555,6 +621,17 @@ pub fn section(
                 }
                 (html::radios("mode", "Where or how?", &MODES, if input.mode.is_empty() { "practice" } else { &input.mode }, errors, false))
                 (html::textarea("notes", "Notes (optional)", &input.notes, errors, None))
+                @if let Some(m) = errors.for_field("allow_clash") {
+                    div class="govuk-form-group govuk-form-group--error" {
+                        p id="allow_clash-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Warning: " } (m) }
+                        div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                            div class="govuk-checkboxes__item" {
+                                input class="govuk-checkboxes__input" id="allow_clash" name="allow_clash" type="checkbox" value="yes" aria-describedby="allow_clash-error";
+                                label class="govuk-label govuk-checkboxes__label" for="allow_clash" { "Book anyway: the times may overlap" }
+                            }
+                        }
+                    }
+                }
                 (html::button("Book appointment"))
             }
         }
