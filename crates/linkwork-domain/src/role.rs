@@ -43,6 +43,17 @@ impl Role {
         }
     }
 
+    /// The role as a sentence says it: "signed in as a member of practice staff".
+    pub fn as_person(self) -> &'static str {
+        match self {
+            Role::Administrator => "an administrator",
+            Role::Manager => "a manager",
+            Role::LinkWorker => "a link worker",
+            Role::PracticeStaff => "a member of practice staff",
+            Role::Partner => "someone from a partner organisation",
+        }
+    }
+
     pub fn parse(s: &str) -> Result<Role, String> {
         let norm = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
         Role::ALL

@@ -44,6 +44,8 @@ pub struct NewAppointment {
 #[derive(Debug, Clone, Default)]
 pub struct AppointmentFilter {
     pub referral_id: Option<i64>,
+    /// All of one person's referrals.
+    pub participant_id: Option<i64>,
     pub link_worker_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -64,6 +66,9 @@ pub async fn list(
     site_scope(&mut w, scope);
     if let Some(r) = f.referral_id {
         w.and("a.referral_id = ?", [Param::I64(r)]);
+    }
+    if let Some(p) = f.participant_id {
+        w.and("r.participant_id = ?", [Param::I64(p)]);
     }
     if let Some(u) = f.link_worker_id {
         w.and("a.link_worker_id = ?", [Param::I64(u)]);

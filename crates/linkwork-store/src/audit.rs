@@ -50,6 +50,9 @@ pub struct Event {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The acting user's name (read with a search; not part of the hash).
+    #[sqlx(default)]
+    pub actor_name: Option<String>,
 }
 
 /// The hash of one event given the previous hash.
@@ -207,39 +210,40 @@ pub struct Filter {
 /// Events of one programme, newest first.
 pub async fn search(tx: &mut Tx, grant: &Grant, f: &Filter) -> crate::Result<(Vec<Event>, i64)> {
     let mut w = Where::new();
-    w.and("programme_id = ?", [Param::I64(grant.programme_id())]);
+    w.and("e.programme_id = ?", [Param::I64(grant.programme_id())]);
     if let Some(a) = f
         .actor
         .as_deref()
         .map(|a| format!("%{}%", a.trim().to_lowercase()))
     {
-        w.and("LOWER(actor) LIKE ?", [Param::Text(a)]);
+        w.and("LOWER(e.actor) LIKE ?", [Param::Text(a)]);
     }
     if let Some(t) = &f.object_type {
-        w.and("object_type = ?", [Param::Text(t.clone())]);
+        w.and("e.object_type = ?", [Param::Text(t.clone())]);
     }
     if let Some(o) = &f.object_id {
-        w.and("object_id = ?", [Param::Text(o.clone())]);
+        w.and("e.object_id = ?", [Param::Text(o.clone())]);
     }
     if let Some(a) = f.action.as_deref().map(|a| format!("{}%", a.trim())) {
-        w.and("action LIKE ?", [Param::Text(a)]);
+        w.and("e.action LIKE ?", [Param::Text(a)]);
     }
     if let Some(t) = f.from {
-        w.and("at >= ?", [Param::Time(t)]);
+        w.and("e.at >= ?", [Param::Time(t)]);
     }
     if let Some(t) = f.to {
-        w.and("at < ?", [Param::Time(t)]);
+        w.and("e.at < ?", [Param::Time(t)]);
     }
     let n = w.next();
     let sql = format!(
-        "SELECT * FROM audit_events{} ORDER BY at DESC, id DESC LIMIT ${n} OFFSET ${}",
+        "SELECT e.*, u.name AS actor_name FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id{} \
+         ORDER BY e.at DESC, e.id DESC LIMIT ${n} OFFSET ${}",
         w.sql(),
         n + 1
     );
     let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
         .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0))
         .fetch_all(c).await)?;
-    let count_sql = format!("SELECT COUNT(*) FROM audit_events{}", w.sql());
+    let count_sql = format!("SELECT COUNT(*) FROM audit_events e{}", w.sql());
     let total = match crate::query::known_total(rows.len(), f.limit, f.offset) {
         Some(t) => t,
         None => on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?,

@@ -74,6 +74,56 @@ pub async fn delete_user_sessions(tx: &mut Tx, user_id: i64) -> crate::Result<()
     Ok(())
 }
 
+/// End every session of a user but one (`keep`: its hash; `None` ends all).
+pub async fn delete_other_sessions(
+    tx: &mut Tx,
+    user_id: i64,
+    keep: Option<&str>,
+) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id).bind(keep.unwrap_or("")).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The user of a session, even one that has ended (until it is pruned).
+pub async fn session_owner(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<i64>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT user_id FROM sessions WHERE id_hash = $1")
+        .bind(id_hash).fetch_optional(c).await)?,
+    )
+}
+
+/// Keep a form posted after its session ended.
+pub async fn save_draft(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    path: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO form_drafts (token_hash, user_id, path, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash).bind(user_id).bind(path).bind(body).bind(now)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Take (read and delete) a user's draft kept since `since`, as (path, body).
+pub async fn take_draft(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    since: DateTime<Utc>,
+) -> crate::Result<Option<(String, String)>> {
+    let found: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT path, body FROM form_drafts WHERE token_hash = $1 AND user_id = $2 AND created_at >= $3")
+        .bind(token_hash).bind(user_id).bind(since).fetch_optional(c).await)?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM form_drafts WHERE token_hash = $1 OR created_at < $2")
+        .bind(token_hash).bind(since).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(found)
+}
+
 /// Remove sessions idle since before `idle_before` or created before `created_before`.
 pub async fn delete_expired_sessions(
     tx: &mut Tx,

@@ -103,6 +103,7 @@ impl Lifecycle {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct ContactAttempt {
     pub id: i64,
+    pub referral_id: i64,
     pub at: DateTime<Utc>,
     /// `phone`, `text`, `letter` or `in_person`.
     pub method: String,
@@ -117,6 +118,16 @@ pub struct ReferralFilter {
     pub status: Option<Vec<String>>,
     pub participant_id: Option<i64>,
     pub link_worker_id: Option<i64>,
+    /// The practice (site) referred from.
+    pub site_id: Option<i64>,
+    /// A reason code the referral gives.
+    pub reason: Option<String>,
+    /// Received on or after.
+    pub received_from: Option<NaiveDate>,
+    /// Received on or before.
+    pub received_to: Option<NaiveDate>,
+    /// Part of the person's name.
+    pub text: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -164,11 +175,8 @@ const COLUMNS: &str = "r.id, r.site_id, s.name AS site_name, r.participant_id, r
     r.version, r.created_at, r.updated_at \
     FROM referrals r JOIN sites s ON s.id = r.site_id LEFT JOIN users u ON u.id = r.link_worker_id";
 
-pub async fn list(
-    tx: &mut Tx,
-    scope: SiteScope,
-    f: &ReferralFilter,
-) -> crate::Result<(Vec<Referral>, i64)> {
+/// The clauses of a referral filter (alias `r`, sites `s`).
+fn filter_where(scope: SiteScope, f: &ReferralFilter) -> Where {
     let mut w = Where::new();
     site_scope(&mut w, scope);
     if let Some(statuses) = &f.status {
@@ -184,6 +192,36 @@ pub async fn list(
     if let Some(u) = f.link_worker_id {
         w.and("r.link_worker_id = ?", [Param::I64(u)]);
     }
+    if let Some(site) = f.site_id {
+        w.and("r.site_id = ?", [Param::I64(site)]);
+    }
+    if let Some(reason) = &f.reason {
+        w.and(
+            "EXISTS (SELECT 1 FROM referral_reasons rr WHERE rr.referral_id = r.id AND rr.reason = ?)",
+            [Param::Text(reason.clone())],
+        );
+    }
+    if let Some(d) = f.received_from {
+        w.and("r.received_on >= ?", [Param::Date(d)]);
+    }
+    if let Some(d) = f.received_to {
+        w.and("r.received_on <= ?", [Param::Date(d)]);
+    }
+    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        w.and(
+            "LOWER(r.person_name) LIKE ?",
+            [Param::Text(format!("%{}%", t.to_lowercase()))],
+        );
+    }
+    w
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: SiteScope,
+    f: &ReferralFilter,
+) -> crate::Result<(Vec<Referral>, i64)> {
+    let w = filter_where(scope, f);
     let n = w.next();
     let sql = format!(
         "SELECT {}{} ORDER BY r.received_on DESC, r.id DESC LIMIT ${n} OFFSET ${}",
@@ -202,6 +240,23 @@ pub async fn list(
         None => on_tx!(tx, c => bind_where!(sqlx::query_scalar(&count_sql), w).fetch_one(c).await)?,
     };
     Ok((rows, total))
+}
+
+/// Every referral a filter finds, up to `max`, oldest first (for export).
+pub async fn export(
+    tx: &mut Tx,
+    scope: SiteScope,
+    f: &ReferralFilter,
+    max: i64,
+) -> crate::Result<Vec<Referral>> {
+    let w = filter_where(scope, f);
+    let n = w.next();
+    let sql = format!(
+        "SELECT {}{} ORDER BY r.received_on, r.id LIMIT ${n}",
+        columns(tx),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(max).fetch_all(c).await)?)
 }
 
 pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Referral> {
@@ -283,9 +338,23 @@ pub async fn add_contact_attempt(
 
 pub async fn contact_attempts(tx: &mut Tx, referral_id: i64) -> crate::Result<Vec<ContactAttempt>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT a.id, a.at, a.method, a.outcome, a.note, u.name AS user_name FROM contact_attempts a \
+        "SELECT a.id, a.referral_id, a.at, a.method, a.outcome, a.note, u.name AS user_name FROM contact_attempts a \
          LEFT JOIN users u ON u.id = a.user_id WHERE a.referral_id = $1 ORDER BY a.at DESC, a.id DESC")
         .bind(referral_id).fetch_all(c).await)?)
+}
+
+/// Every contact attempt of all of a person's referrals, newest first (the
+/// caller has checked the person's record is within its scope).
+pub async fn contact_attempts_of(
+    tx: &mut Tx,
+    grant: &Grant,
+    participant_id: i64,
+) -> crate::Result<Vec<ContactAttempt>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT a.id, a.referral_id, a.at, a.method, a.outcome, a.note, u.name AS user_name FROM contact_attempts a \
+         JOIN referrals r ON r.id = a.referral_id LEFT JOIN users u ON u.id = a.user_id \
+         WHERE r.participant_id = $1 AND r.programme_id = $2 ORDER BY a.at DESC, a.id DESC LIMIT 500")
+        .bind(participant_id).bind(grant.programme_id()).fetch_all(c).await)?)
 }
 
 /// Is `user_id` an active link worker of the programme at `site_id`?

@@ -201,6 +201,20 @@ pub async fn set_password_hash(
     }
 }
 
+/// A user's own new password (the app has checked the current one).
+pub async fn set_own_password_hash(
+    tx: &mut Tx,
+    user_id: i64,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE users SET password_hash = $1, updated_at = $2, version = version + 1 WHERE id = $3")
+        .bind(hash).bind(now).bind(user_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn site_ids(tx: &mut Tx, user_id: i64) -> crate::Result<Vec<i64>> {
     Ok(
         on_tx!(tx, c => sqlx::query_scalar("SELECT site_id FROM user_sites WHERE user_id = $1 ORDER BY site_id")

@@ -11,3 +11,73 @@ for (const form of document.querySelectorAll('form[data-warn-unsaved]')) {
   form.addEventListener('submit', () => { dirty = false })
   window.addEventListener('beforeunload', (e) => { if (dirty) { e.preventDefault() } })
 }
+
+// Tables on phones: label each cell with its column's heading, so a row can
+// be shown as a card (see app.css) instead of hiding columns off-screen.
+for (const table of document.querySelectorAll('table.govuk-table')) {
+  const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim())
+  if (heads.length === 0) { continue }
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.children].forEach((cell, i) => {
+      if (heads[i] && !cell.hasAttribute('data-label')) { cell.setAttribute('data-label', heads[i]) }
+    })
+  }
+  table.classList.add('lw-cards')
+}
+
+// The session ends after a while without activity: warn two minutes before,
+// with a way to stay signed in. `lwSession.warnIn(s)` re-plans the warning.
+const warning = document.getElementById('session-warning')
+if (warning) {
+  const csrf = warning.dataset.csrf
+  let timer = null
+  const show = () => {
+    warning.hidden = false
+    warning.querySelector('button[data-stay]').focus()
+  }
+  const plan = (seconds) => {
+    clearTimeout(timer)
+    timer = setTimeout(show, Math.max(0, seconds) * 1000)
+  }
+  warning.querySelector('button[data-stay]').addEventListener('click', async (e) => {
+    e.preventDefault()
+    const body = new URLSearchParams({ csrf_token: csrf })
+    const r = await fetch('/session/keep-alive', { method: 'POST', body, credentials: 'same-origin' })
+    if (r.ok && !r.redirected) {
+      const { seconds_left: left } = await r.json()
+      warning.hidden = true
+      document.getElementById('session-warning-status').textContent = 'You are still signed in.'
+      plan(left - 120)
+    } else {
+      window.location.assign('/sign-in')
+    }
+  })
+  window.lwSession = { warnIn: plan }
+  plan(Number(warning.dataset.secondsLeft) - 120)
+}
+
+// Long lists of checkboxes (such as a user's sites): type to narrow them.
+// Ticked boxes always stay in view.
+for (const box of document.querySelectorAll('[data-filter-list]')) {
+  const items = [...box.querySelectorAll('.govuk-checkboxes__item')]
+  const id = `filter-${Math.random().toString(36).slice(2)}`
+  const group = document.createElement('div')
+  group.className = 'govuk-form-group'
+  group.innerHTML = `<label class="govuk-label" for="${id}"></label><input class="govuk-input govuk-!-width-two-thirds" id="${id}" type="search" autocomplete="off"><p class="govuk-body-s" role="status" aria-live="polite"></p>`
+  group.querySelector('label').textContent = box.dataset.filterList
+  const input = group.querySelector('input')
+  const status = group.querySelector('p')
+  box.prepend(group)
+  input.addEventListener('input', () => {
+    const words = input.value.toLowerCase().split(/\s+/).filter(Boolean)
+    let shown = 0
+    for (const item of items) {
+      const text = item.textContent.toLowerCase()
+      const ticked = item.querySelector('input').checked
+      const match = ticked || words.every((w) => text.includes(w))
+      item.hidden = !match
+      if (match) { shown += 1 }
+    }
+    status.textContent = words.length ? `${shown} of ${items.length} sites shown` : ''
+  })
+}

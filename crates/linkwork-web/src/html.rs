@@ -5,9 +5,27 @@ use crate::session::Page;
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::London;
 use linkwork_domain::{FieldErrors, Permission};
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// A whole page: `title` becomes the `<title>` and the `<h1>`'s companion.
+/// The warning shown (by app.js) two minutes before a session ends.
+fn session_warning(p: &Page) -> Markup {
+    let minutes = (p.seconds_left + 59) / 60;
+    html! {
+        div id="session-warning" class="lw-session-warning" hidden role="alertdialog" aria-labelledby="session-warning-title" aria-describedby="session-warning-text" data-seconds-left=(p.seconds_left) data-csrf=(p.csrf) {
+            div class="govuk-width-container" {
+                h2 class="govuk-heading-m" id="session-warning-title" { "You will be signed out soon" }
+                p class="govuk-body" id="session-warning-text" { "To protect people's information, you are signed out after " (minutes.max(1)) " minutes without activity. If that happens, what you are typing is kept for you to send after signing in again." }
+                div class="govuk-button-group" {
+                    button type="button" class="govuk-button" data-stay { "Stay signed in" }
+                    form method="post" action="/sign-out" class="lw-inline-form" { (csrf(p)) button type="submit" class="govuk-button govuk-button--secondary" { "Sign out" } }
+                }
+            }
+        }
+        p id="session-warning-status" class="govuk-visually-hidden" role="status" {}
+    }
+}
+
 pub fn layout(
     title: &str,
     page: Option<&Page>,
@@ -48,7 +66,7 @@ pub fn layout(
                         }
                     }
                 }
-                @if let Some(p) = page { (nav(p)) }
+                @if let Some(p) = page { (nav(p)) (session_warning(p)) }
                 div class="govuk-width-container" {
                     main class="govuk-main-wrapper" id="main-content" {
                         @if let Some(e) = errors { (error_summary(e)) }
@@ -433,39 +451,17 @@ pub fn error_page(title: &str, body: &str) -> Markup {
     )
 }
 
-/// A line chart of values over time as SVG, with the figures in a table.
-pub fn line_chart(title: &str, points: &[(String, f64)], min: f64, max: f64) -> Markup {
-    let (w, h, left, bottom) = (560.0, 220.0, 40.0, 30.0);
-    let span = (max - min).max(1.0);
-    let n = points.len().max(2) as f64 - 1.0;
-    let xy: Vec<(f64, f64)> = points
-        .iter()
-        .enumerate()
-        .map(|(i, (_, v))| {
-            (
-                left + (w - left - 20.0) * (i as f64) / n,
-                (h - bottom) - (h - bottom - 10.0) * ((v - min) / span),
-            )
-        })
-        .collect();
-    let path: String = xy
-        .iter()
-        .enumerate()
-        .map(|(i, (x, y))| format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { " L" }))
-        .collect();
+/// A line chart of scores over time, drawn with plotters' SVG backend: the
+/// x-axis is proportional to time (a month and three years are not the same
+/// gap), labels sit inside the drawing area, and the figures are also given
+/// as a table for screen readers and anyone who prefers one.
+pub fn time_chart(title: &str, points: &[(chrono::NaiveDate, f64)], min: f64, max: f64) -> Markup {
+    let svg = plot_over_time(points, min, max).unwrap_or_default();
     html! {
         figure class="govuk-!-margin-0 govuk-!-margin-bottom-4" {
             figcaption class="govuk-heading-s" { (title) }
-            svg class="lw-chart" role="img" aria-label=(title) viewBox={ "0 0 " (w) " " (h) } width="100%" {
-                line x1=(left) y1=(h - bottom) x2=(w - 10.0) y2=(h - bottom) stroke="#505a5f" {}
-                text x="0" y=(h - bottom) { (min) }
-                text x="0" y="16" { (max) }
-                path d=(path) fill="none" stroke="#1d70b8" stroke-width="3" {}
-                @for ((x, y), (label, v)) in xy.iter().zip(points) {
-                    circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" fill="#1d70b8" {}
-                    text x=(format!("{:.1}", x - 20.0)) y=(h - 8.0) { (label) }
-                    text x=(format!("{:.1}", x + 6.0)) y=(format!("{:.1}", y - 8.0)) { (format!("{v:.2}").trim_end_matches('0').trim_end_matches('.')) }
-                }
+            div class="lw-chart" role="img" aria-label={ (title) ": " (points.len()) " measures, from " (points.first().map(|p| p.0.format("%-d %b %Y").to_string()).unwrap_or_default()) " to " (points.last().map(|p| p.0.format("%-d %b %Y").to_string()).unwrap_or_default()) } {
+                (PreEscaped(svg))
             }
             details class="govuk-details" {
                 summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Show the figures as a table" } }
@@ -473,11 +469,110 @@ pub fn line_chart(title: &str, points: &[(String, f64)], min: f64, max: f64) -> 
                     table class="govuk-table" {
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "When" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Score" } } }
                         tbody class="govuk-table__body" {
-                            @for (label, v) in points { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } td class="govuk-table__cell govuk-table__cell--numeric" { (format!("{v:.2}")) } } }
+                            @for (d, v) in points { tr class="govuk-table__row" { td class="govuk-table__cell" { (d.format("%-d %b %Y")) } td class="govuk-table__cell govuk-table__cell--numeric" { (format!("{v:.2}")) } } }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// The SVG of [`time_chart`]; `None` if plotters refuses.
+fn plot_over_time(points: &[(chrono::NaiveDate, f64)], min: f64, max: f64) -> Option<String> {
+    use plotters::prelude::*;
+    let (first, last) = (points.first()?.0, points.last()?.0);
+    // At least a month across, with a little room either side.
+    let span = (last - first).num_days().max(30) as f64;
+    let x0 = -span * 0.06;
+    let x1 = span * 1.06;
+    let day = |d: chrono::NaiveDate| (d - first).num_days() as f64;
+    let (w, h) = (640u32, 280u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let font = ("sans-serif", 14).into_font().color(&RGBColor(11, 12, 12));
+        let mut chart = ChartBuilder::on(&root)
+            .margin_left(10)
+            .margin_right(30)
+            .margin_top(16)
+            .margin_bottom(8)
+            .x_label_area_size(36)
+            .y_label_area_size(44)
+            .build_cartesian_2d(x0..x1, min..max)
+            .ok()?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(RGBColor(243, 242, 241))
+            .axis_style(RGBColor(80, 90, 95))
+            .x_labels(5)
+            .y_labels(5)
+            .label_style(font.clone())
+            .x_label_formatter(&|x: &f64| {
+                let d = first + chrono::Duration::days(x.round() as i64);
+                d.format("%b %Y").to_string()
+            })
+            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
+            .draw()
+            .ok()?;
+        let blue = RGBColor(29, 112, 184);
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|(d, v)| (day(*d), *v)),
+                ShapeStyle::from(&blue).stroke_width(3),
+            ))
+            .ok()?;
+        chart
+            .draw_series(
+                points
+                    .iter()
+                    .map(|(d, v)| Circle::new((day(*d), *v), 5, blue.filled())),
+            )
+            .ok()?;
+        root.present().ok()?;
+    }
+    // Scale with the page instead of a fixed size.
+    Some(svg.replacen(
+        &format!("width=\"{w}\" height=\"{h}\""),
+        "width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" aria-hidden=\"true\" focusable=\"false\"",
+        1,
+    ))
+}
+
+#[cfg(test)]
+mod chart_tests {
+    use super::plot_over_time;
+    use chrono::NaiveDate;
+
+    fn attr(tag: &str, name: &str) -> Option<f64> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[start..].split('"').next()?.parse().ok()
+    }
+
+    #[test]
+    fn time_is_proportional_and_labels_stay_inside() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let points = [
+            (d(2023, 1, 10), 14.0),
+            (d(2023, 2, 9), 18.0),
+            (d(2026, 1, 9), 26.0),
+        ];
+        let svg = plot_over_time(&points, 7.0, 35.0).unwrap_or_default();
+        let xs: Vec<f64> = svg
+            .split("<circle")
+            .skip(1)
+            .filter_map(|t| attr(t, "cx"))
+            .collect();
+        assert_eq!(xs.len(), 3, "{svg}");
+        let ratio = (xs[1] - xs[0]) / (xs[2] - xs[0]);
+        let days = 30.0 / (d(2026, 1, 9) - d(2023, 1, 10)).num_days() as f64;
+        assert!((ratio - days).abs() < 0.01, "{ratio} vs {days}");
+        for t in svg.split("<text").skip(1) {
+            let x = attr(t, "x").unwrap_or(0.0);
+            assert!((0.0..=640.0).contains(&x), "a label at x={x}");
+        }
+        assert!(svg.contains("width=\"100%\"") && svg.contains("Jan 2023"));
     }
 }

@@ -15,6 +15,8 @@ pub const SESSION_COOKIE_SECURE: &str = "__Host-linkwork_session";
 pub const SESSION_COOKIE_PLAIN: &str = "linkwork_session";
 pub const SIGN_IN_COOKIE_SECURE: &str = "__Host-linkwork_signin";
 pub const SIGN_IN_COOKIE_PLAIN: &str = "linkwork_signin";
+/// The secret of a form kept after its session ended (see [`Posted`]).
+pub const DRAFT_COOKIE: &str = "linkwork_draft";
 
 pub fn session_cookie_name(state: &WebState) -> &'static str {
     if state.config.secure_cookies {
@@ -85,6 +87,8 @@ pub struct Page {
     pub path: String,
     /// The session cookie value (to sign out).
     pub token: String,
+    /// Seconds until the session ends without activity (for the warning).
+    pub seconds_left: i64,
 }
 
 impl FromRequestParts<WebState> for Page {
@@ -118,6 +122,7 @@ impl FromRequestParts<WebState> for Page {
                 csrf: s.csrf_token,
                 path,
                 token,
+                seconds_left: (s.expires_at - state.app.now()).num_seconds(),
             }),
             Ok(None) => Err(to_sign_in()),
             Err(e) => Err(PageError(e).into_response()),
@@ -169,7 +174,14 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for Posted<T> {
 
     async fn from_request(req: Request, state: &WebState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let page = Page::from_request_parts(&mut parts, state).await?;
+        let page = match Page::from_request_parts(&mut parts, state).await {
+            Ok(p) => p,
+            Err(to_sign_in) => {
+                return Err(keep_as_draft(&parts, body, state)
+                    .await
+                    .unwrap_or(to_sign_in));
+            }
+        };
         check_fetch_site(&parts).map_err(IntoResponse::into_response)?;
         let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
             .await
@@ -192,6 +204,30 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for Posted<T> {
         })?;
         Ok(Posted { page, form })
     }
+}
+
+/// A form posted after its session ended: keep what was typed for the
+/// session's user and send them to sign in again, from where the form comes
+/// back ([`crate::pages::access::drafts`]). `None` when there is nothing to keep.
+async fn keep_as_draft(
+    parts: &Parts,
+    body: axum::body::Body,
+    state: &WebState,
+) -> Option<Response> {
+    let token = read_cookie(parts, session_cookie_name(state))?;
+    let path = parts.uri.path_and_query().map(|p| p.as_str().to_owned())?;
+    if matches!(parts.uri.path(), "/sign-out" | "/session/keep-alive") {
+        return None;
+    }
+    check_fetch_site(parts).ok()?;
+    let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024).await.ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let secret = state.app.keep_draft(&token, &path, text).await.ok()??;
+    let mut res = Redirect::to("/sign-in?ended=1").into_response();
+    let set = cookie(state, DRAFT_COOKIE, &secret, Some(86_400));
+    res.headers_mut()
+        .append(header::SET_COOKIE, set.parse().ok()?);
+    Some(res)
 }
 
 /// An API caller, by `Authorization: Bearer <token>`.

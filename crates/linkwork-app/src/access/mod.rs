@@ -63,6 +63,16 @@ pub struct NewSession {
     pub actor: Actor,
 }
 
+/// A user's change of their own password.
+#[derive(Debug, Clone, Default, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PasswordChange {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub current_password: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub new_password: String,
+}
+
 /// What a session cookie resolves to.
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
@@ -187,7 +197,13 @@ impl App {
         };
         let idle_deadline = s.last_seen_at + self.settings.session_idle;
         let absolute_deadline = s.created_at + self.settings.session_absolute;
-        if s.disabled_at.is_some() || now >= idle_deadline || now >= absolute_deadline {
+        if now >= idle_deadline || now >= absolute_deadline {
+            // Ended: kept until pruned, so that a form posted now can be kept
+            // as a draft for its writer ([`App::keep_draft`]).
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        if s.disabled_at.is_some() {
             tx.rollback().await?;
             let mut tx = self.db.write().await?;
             store::delete_session(&mut tx, &id_hash).await?;
@@ -216,6 +232,106 @@ impl App {
             csrf_token: s.csrf_token,
             expires_at: (now + self.settings.session_idle).min(absolute_deadline),
         }))
+    }
+
+    /// Change one's own password: the current one is required; every other
+    /// session of the user ends (`keep_session`: the cookie of the session
+    /// making the change, which stays signed in).
+    pub async fn change_own_password(
+        &self,
+        ctx: &Ctx,
+        keep_session: Option<&str>,
+        input: &PasswordChange,
+    ) -> Result<()> {
+        let me = ctx.actor.user_id;
+        let mut tx = self.db.read().await?;
+        let cred = user_rows::credentials(&mut tx, &ctx.actor.email).await?;
+        tx.rollback().await?;
+        let hash = cred.filter(|c| c.id == me).and_then(|c| c.password_hash);
+        let mut e = FieldErrors::new();
+        if input.current_password.is_empty() {
+            e.add("current_password", "Enter your current password");
+        } else if !verify_password(&input.current_password, hash).await? {
+            e.add("current_password", "Your current password is not right");
+        }
+        if let Err(m) =
+            linkwork_domain::text::check_password(&input.new_password, Some(&ctx.actor.email))
+        {
+            e.add("new_password", m);
+        } else if input.new_password == input.current_password {
+            e.add(
+                "new_password",
+                "Choose a password different from your current one",
+            );
+        }
+        let mut tx = self.db.write().await?;
+        if !e.is_empty() {
+            let mut ev = ctx.event("user.change_password", "user", me);
+            ev.outcome = "refused".into();
+            ev.detail =
+                e.0.iter()
+                    .map(|f| f.field.clone())
+                    .collect::<Vec<_>>()
+                    .join(",");
+            audit::append(&mut tx, &ev, self.now()).await?;
+            tx.commit().await?;
+            return Err(AppError::Invalid(e));
+        }
+        let new_hash = hash_password(&input.new_password).await?;
+        user_rows::set_own_password_hash(&mut tx, me, &new_hash, self.now()).await?;
+        let keep = keep_session.map(hash_secret);
+        store::delete_other_sessions(&mut tx, me, keep.as_deref()).await?;
+        let mut ev = ctx.event("user.change_password", "user", me);
+        ev.detail = "other sessions ended".into();
+        audit::append(&mut tx, &ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A form was posted with a session that has ended: keep what was typed
+    /// for the session's user, and return the draft's secret (for a cookie),
+    /// or `None` when the session is unknown. Kept for a day at most.
+    pub async fn keep_draft(
+        &self,
+        session_token: &str,
+        path: &str,
+        body: &str,
+    ) -> Result<Option<String>> {
+        let mut tx = self.db.write().await?;
+        let Some(user) = store::session_owner(&mut tx, &hash_secret(session_token)).await? else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let actor = match load_actor(&mut tx, user).await {
+            Ok(a) => a,
+            Err(_) => {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        };
+        let secret = crate::random::token_hex(16);
+        store::save_draft(&mut tx, &hash_secret(&secret), user, path, body, self.now()).await?;
+        let mut ev = Ctx::new(actor, "draft").event("draft.keep", "user", user);
+        ev.detail = path.to_owned();
+        audit::append(&mut tx, &ev, self.now()).await?;
+        tx.commit().await?;
+        Ok(Some(secret))
+    }
+
+    /// The signed-in user's draft kept by [`App::keep_draft`], as (path,
+    /// form body); taking it deletes it. Another user's draft is `None`.
+    pub async fn take_draft(&self, ctx: &Ctx, secret: &str) -> Result<Option<(String, String)>> {
+        let since = self.now() - chrono::Duration::days(1);
+        let mut tx = self.db.write().await?;
+        let found =
+            store::take_draft(&mut tx, &hash_secret(secret), ctx.actor.user_id, since).await?;
+        if let Some((path, _)) = &found {
+            let mut ev = ctx.event("draft.resume", "user", ctx.actor.user_id);
+            ev.detail = path.clone();
+            audit::append(&mut tx, &ev, self.now()).await?;
+        }
+        tx.commit().await?;
+        Ok(found)
     }
 
     pub async fn sign_out(&self, token: &str, ctx: &Ctx) -> Result<()> {
@@ -307,10 +423,12 @@ impl App {
     pub async fn prune_sessions(&self) -> Result<u64> {
         let now = self.now();
         let mut tx = self.db.write().await?;
+        // Ended sessions stay a day, for drafts of forms posted after the end.
+        let grace = chrono::Duration::days(1);
         let n = store::delete_expired_sessions(
             &mut tx,
-            now - self.settings.session_idle,
-            now - self.settings.session_absolute,
+            now - self.settings.session_idle - grace,
+            now - self.settings.session_absolute - grace,
         )
         .await?;
         tx.commit().await?;

@@ -70,6 +70,10 @@ pub struct CaseWork {
     pub measures: Vec<Measure>,
     pub consents: Vec<linkwork_store::support::Consent>,
     pub vouchers: Vec<linkwork_store::support::Voucher>,
+    /// Appointments of all the person's referrals, in time order.
+    pub appointments: Vec<linkwork_store::appointments::Appointment>,
+    /// Contact attempts of all the person's referrals, newest first.
+    pub contact_attempts: Vec<linkwork_store::referrals::ContactAttempt>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -239,6 +243,22 @@ impl App {
             measures: store::measures(tx, programme, participant_id).await?,
             consents: linkwork_store::support::consents(tx, programme, participant_id).await?,
             vouchers: linkwork_store::support::vouchers(tx, programme, participant_id).await?,
+            appointments: linkwork_store::appointments::list(
+                tx,
+                programme.scope(),
+                &linkwork_store::appointments::AppointmentFilter {
+                    participant_id: Some(participant_id),
+                    limit: 500,
+                    ..Default::default()
+                },
+            )
+            .await?,
+            contact_attempts: linkwork_store::referrals::contact_attempts_of(
+                tx,
+                programme,
+                participant_id,
+            )
+            .await?,
         })
     }
 

@@ -12,3 +12,14 @@ CREATE INDEX appointment_outcomes_appointment ON appointment_outcomes (appointme
 
 -- Whether the person agreed to be referred (NULL: not asked, older referrals).
 ALTER TABLE referrals ADD COLUMN person_agreed BOOLEAN;
+
+-- A form posted after its session ended, kept for its writer to send again
+-- after signing in (for a day at most).
+CREATE TABLE form_drafts (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);

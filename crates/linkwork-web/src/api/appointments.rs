@@ -29,6 +29,8 @@ pub fn routes() -> Router<WebState> {
 #[serde(default)]
 pub struct AppointmentQuery {
     referral_id: String,
+    /// All of one person's referrals.
+    participant_id: String,
     link_worker_id: String,
     /// RFC 3339 instant, inclusive.
     from: String,
@@ -59,6 +61,7 @@ pub async fn list_appointments(
 ) -> Result<Json<Vec<Appointment>>, ApiError> {
     let f = AppointmentFilter {
         referral_id: opt_id("referral_id", &q.referral_id)?,
+        participant_id: opt_id("participant_id", &q.participant_id)?,
         link_worker_id: opt_id("link_worker_id", &q.link_worker_id)?,
         from: instant("from", &q.from)?,
         to: instant("to", &q.to)?,

@@ -30,6 +30,7 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/me", get(me))
+        .route("/me/password", axum::routing::post(change_password))
         .merge(org::routes())
         .merge(users::routes())
         .merge(participants::routes())
@@ -63,9 +64,9 @@ impl Modify for BearerAuth {
         org::list_areas, org::create_area, org::update_area,
         org::list_clusters, org::create_cluster, org::update_cluster,
         users::list_users, users::get_user, users::create_user, users::update_user, users::disable_user, users::enable_user,
-        audit::search_audit, audit::verify_audit,
+        audit::search_audit, audit::verify_audit, change_password,
         participants::search_participants, participants::get_participant, participants::register_participant, participants::update_participant, participants::merge_participant,
-        referrals::list_referrals, referrals::get_referral, referrals::make_referral, referrals::allocate_referral,
+        referrals::list_referrals, referrals::export_referrals, referrals::get_referral, referrals::make_referral, referrals::allocate_referral,
         referrals::decline_referral, referrals::record_contact, referrals::close_referral, referrals::reopen_referral,
         participants::get_casework, participants::add_note, participants::edit_note, participants::raise_flag,
         participants::resolve_flag, participants::add_measure, participants::add_goal, participants::review_goal, participants::set_need, participants::write_safety_plan, participants::record_safeguarding,
@@ -110,6 +111,19 @@ async fn me(user: ApiUser) -> Json<Me> {
         role: a.role.code().into(),
         site_ids: a.site_ids,
     })
+}
+
+/// Change the caller's own password (`current_password`, `new_password`).
+/// Every session of the user ends; API tokens stay.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "account", request_body = linkwork_app::access::PasswordChange, responses(
+    (status = 204), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn change_password(
+    axum::extract::State(s): axum::extract::State<WebState>,
+    user: ApiUser,
+    crate::error::ApiJson(b): crate::error::ApiJson<linkwork_app::access::PasswordChange>,
+) -> Result<axum::http::StatusCode, crate::error::ApiError> {
+    s.app.change_own_password(&user.ctx, None, &b).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// A list answer: one page of items and how many there are in all.

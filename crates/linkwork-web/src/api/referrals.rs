@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use linkwork_app::AppError;
 use linkwork_app::referrals::ReferralFilter;
 use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
 use serde::Deserialize;
@@ -18,6 +19,7 @@ use utoipa::IntoParams;
 pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/referrals", get(list_referrals).post(make_referral))
+        .route("/referrals/export", get(export_referrals))
         .route("/referrals/{id}", get(get_referral))
         .route("/referrals/{id}/allocate", post(allocate_referral))
         .route("/referrals/{id}/decline", post(decline_referral))
@@ -34,8 +36,73 @@ pub struct ReferralQuery {
     status: String,
     participant_id: String,
     link_worker_id: String,
+    /// The practice (site) referred from.
+    site_id: String,
+    /// A reason code.
+    reason: String,
+    /// Received on or after this date (`2026-04-01`).
+    received_from: String,
+    /// Received on or before this date.
+    received_to: String,
+    /// Part of the person's name.
+    q: String,
     limit: String,
     offset: String,
+}
+
+fn opt_date(field: &str, raw: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            ApiError(AppError::field(
+                field,
+                format!("{field} must be a date, like 2026-04-01"),
+            ))
+        })
+}
+
+impl ReferralQuery {
+    fn filter(&self) -> Result<ReferralFilter, ApiError> {
+        let status = (!self.status.trim().is_empty()).then(|| {
+            self.status
+                .split(',')
+                .map(|x| x.trim().to_owned())
+                .collect()
+        });
+        Ok(ReferralFilter {
+            status,
+            participant_id: opt_id("participant_id", &self.participant_id)?,
+            link_worker_id: opt_id("link_worker_id", &self.link_worker_id)?,
+            site_id: opt_id("site_id", &self.site_id)?,
+            reason: Some(self.reason.trim().to_owned()).filter(|r| !r.is_empty()),
+            received_from: opt_date("received_from", &self.received_from)?,
+            received_to: opt_date("received_to", &self.received_to)?,
+            text: Some(self.q.trim().to_owned()).filter(|t| !t.is_empty()),
+            limit: 0,
+            offset: 0,
+        })
+    }
+}
+
+/// The referrals a filter finds, as CSV (managers): no names, dates of birth
+/// or numbers. The same filters as the list; paging is ignored.
+#[utoipa::path(get, path = "/api/v1/referrals/export", tag = "referrals", params(ReferralQuery), responses(
+    (status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn export_referrals(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<ReferralQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let csv = s.app.export_referrals(&u.ctx, &q.filter()?).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        csv,
+    )
+        .into_response())
 }
 
 /// Referrals the caller may follow (practice staff: their practices').
@@ -47,15 +114,9 @@ pub async fn list_referrals(
     ApiQuery(q): ApiQuery<ReferralQuery>,
 ) -> Result<Json<Listing<Referral>>, ApiError> {
     let (limit, offset) = paging(&q.limit, &q.offset)?;
-    let status = (!q.status.trim().is_empty())
-        .then(|| q.status.split(',').map(|x| x.trim().to_owned()).collect());
-    let f = ReferralFilter {
-        status,
-        participant_id: opt_id("participant_id", &q.participant_id)?,
-        link_worker_id: opt_id("link_worker_id", &q.link_worker_id)?,
-        limit,
-        offset,
-    };
+    let mut f = q.filter()?;
+    f.limit = limit;
+    f.offset = offset;
     let (items, total) = s.app.list_referrals(&u.ctx, &f).await?;
     Ok(Json(Listing {
         items: super::views::list(items),

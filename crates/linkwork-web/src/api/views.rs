@@ -132,7 +132,7 @@ view!(
 });
 
 view!(ContactAttempt from linkwork_app::referrals::ContactAttempt {
-    id: i64, at: DateTime<Utc>, method: String, outcome: String, note: Option<String>,
+    id: i64, referral_id: i64, at: DateTime<Utc>, method: String, outcome: String, note: Option<String>,
     user_name: Option<String>,
 });
 
@@ -274,6 +274,10 @@ pub struct CaseWork {
     pub measures: Vec<Measure>,
     pub consents: Vec<Consent>,
     pub vouchers: Vec<Voucher>,
+    /// Appointments of all the person's referrals, in time order.
+    pub appointments: Vec<Appointment>,
+    /// Contact attempts of all the person's referrals, newest first.
+    pub contact_attempts: Vec<ContactAttempt>,
 }
 
 impl From<linkwork_app::casework::CaseWork> for CaseWork {
@@ -289,6 +293,8 @@ impl From<linkwork_app::casework::CaseWork> for CaseWork {
             measures: list(v.measures),
             consents: list(v.consents),
             vouchers: list(v.vouchers),
+            appointments: list(v.appointments),
+            contact_attempts: list(v.contact_attempts),
         }
     }
 }

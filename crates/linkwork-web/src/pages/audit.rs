@@ -13,7 +13,7 @@ use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::London;
 use linkwork_app::audit::Filter;
 use linkwork_domain::FieldErrors;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 pub fn routes() -> Router<WebState> {
@@ -149,18 +149,17 @@ async fn search(
             caption class="govuk-table__caption govuk-visually-hidden" { "Audit records" }
             thead class="govuk-table__head" { tr class="govuk-table__row" {
                 th scope="col" class="govuk-table__header" { "When" }
-                th scope="col" class="govuk-table__header" { "Who" }
-                th scope="col" class="govuk-table__header" { "Action" }
-                th scope="col" class="govuk-table__header" { "Record" }
+                th scope="col" class="govuk-table__header" { "What happened" }
                 th scope="col" class="govuk-table__header" { "Outcome" }
             } }
             tbody class="govuk-table__body" {
                 @for e in &events {
                     tr class="govuk-table__row" {
                         td class="govuk-table__cell" { (html::date_time(e.at)) }
-                        td class="govuk-table__cell" { (e.actor) }
-                        td class="govuk-table__cell" { (e.action) @if !e.detail.is_empty() { br; span class="govuk-body-s" { (e.detail) } } }
-                        td class="govuk-table__cell" { (e.object_type) " " (e.object_id) }
+                        td class="govuk-table__cell" {
+                            (sentence(e))
+                            br; span class="govuk-body-s lw-secondary" { (e.action) @if !e.detail.is_empty() { " · " (e.detail) } }
+                        }
                         td class="govuk-table__cell" {
                             @match e.outcome.as_str() {
                                 "success" => strong class="govuk-tag govuk-tag--green" { "Success" },
@@ -184,4 +183,245 @@ async fn search(
         Html(html::layout("Audit trail", Some(&page), Some(&errors), body).into_string()),
     )
         .into_response())
+}
+
+/// What an action did, in the past tense, and as tried (for a refusal).
+const ACTIONS: [(&str, &str, &str); 58] = [
+    (
+        "participant.view",
+        "viewed the record of",
+        "view the record of",
+    ),
+    (
+        "participant.view_casework",
+        "viewed the case work of",
+        "view the case work of",
+    ),
+    (
+        "participant.search",
+        "searched people's records",
+        "search people's records",
+    ),
+    ("participant.create", "registered", "register"),
+    (
+        "participant.update",
+        "changed the details of",
+        "change the details of",
+    ),
+    (
+        "participant.merge",
+        "merged another record into",
+        "merge another record into",
+    ),
+    (
+        "participant.compare",
+        "compared records with",
+        "compare records with",
+    ),
+    ("referral.create", "made", "make"),
+    ("referral.view", "viewed", "view"),
+    (
+        "referral.match",
+        "checked likely matches for",
+        "check likely matches for",
+    ),
+    ("referral.allocate", "allocated", "allocate"),
+    ("referral.decline", "declined", "decline"),
+    ("referral.close", "closed", "close"),
+    ("referral.reopen", "reopened", "reopen"),
+    (
+        "referral.contact_attempt",
+        "recorded a contact attempt on",
+        "record a contact attempt on",
+    ),
+    ("referral.hand_over", "handed over", "hand over"),
+    (
+        "appointment.create",
+        "booked an appointment on",
+        "book an appointment on",
+    ),
+    (
+        "appointment.outcome",
+        "recorded the outcome of",
+        "record the outcome of",
+    ),
+    (
+        "risk_flag.raise",
+        "raised a risk flag on the record of",
+        "raise a risk flag on the record of",
+    ),
+    (
+        "risk_flag.resolve",
+        "resolved a risk flag on the record of",
+        "resolve a risk flag on the record of",
+    ),
+    (
+        "safety_plan.write",
+        "wrote a safety plan on the record of",
+        "write a safety plan on the record of",
+    ),
+    (
+        "safeguarding.record",
+        "recorded a safeguarding action on the record of",
+        "record a safeguarding action on the record of",
+    ),
+    (
+        "need.set",
+        "recorded a need on the record of",
+        "record a need on the record of",
+    ),
+    (
+        "goal.create",
+        "set a goal on the record of",
+        "set a goal on the record of",
+    ),
+    (
+        "goal.review",
+        "reviewed a goal on the record of",
+        "review a goal on the record of",
+    ),
+    (
+        "onward.create",
+        "added onward support on the record of",
+        "add onward support on the record of",
+    ),
+    (
+        "onward.update",
+        "updated onward support on the record of",
+        "update onward support on the record of",
+    ),
+    (
+        "note.create",
+        "wrote a note on the record of",
+        "write a note on the record of",
+    ),
+    (
+        "note.edit",
+        "edited a note on the record of",
+        "edit a note on the record of",
+    ),
+    (
+        "note.view_versions",
+        "viewed earlier versions of a note of",
+        "view earlier versions of a note of",
+    ),
+    (
+        "measure.create",
+        "recorded a wellbeing measure for",
+        "record a wellbeing measure for",
+    ),
+    ("consent.record", "recorded consent of", "record consent of"),
+    (
+        "consent.withdraw",
+        "recorded consent withdrawn by",
+        "record consent withdrawn by",
+    ),
+    ("voucher.issue", "issued a voucher to", "issue a voucher to"),
+    (
+        "handover.acknowledge",
+        "acknowledged a handover of",
+        "acknowledge a handover of",
+    ),
+    (
+        "caseload.move",
+        "moved the caseload of",
+        "move the caseload of",
+    ),
+    ("fund.create", "added", "add"),
+    ("fund.top_up", "topped up", "top up"),
+    (
+        "reason.add",
+        "added a reason for referral",
+        "add a reason for referral",
+    ),
+    (
+        "reason.change",
+        "changed a reason for referral",
+        "change a reason for referral",
+    ),
+    ("site.create", "added", "add"),
+    ("site.update", "changed", "change"),
+    ("site.import", "imported sites", "import sites"),
+    ("area.create", "added", "add"),
+    ("area.update", "changed", "change"),
+    ("cluster.create", "added", "add"),
+    ("cluster.update", "changed", "change"),
+    ("user.create", "added", "add"),
+    ("user.update", "changed", "change"),
+    ("user.view", "viewed", "view"),
+    (
+        "user.set_password",
+        "set a new password for",
+        "set a new password for",
+    ),
+    (
+        "user.change_password",
+        "changed their own password",
+        "change their own password",
+    ),
+    ("api_token.create", "made an API token", "make an API token"),
+    (
+        "api_token.revoke",
+        "revoked an API token",
+        "revoke an API token",
+    ),
+    ("session.sign_in", "signed in", "sign in"),
+    ("session.sign_out", "signed out", "sign out"),
+    (
+        "draft.keep",
+        "had a form kept after their session ended",
+        "keep a form",
+    ),
+    (
+        "draft.resume",
+        "got back a form kept after their session ended",
+        "get back a kept form",
+    ),
+];
+
+/// The record an event is about, as words and (where it has a page) a link.
+fn object(e: &linkwork_app::audit::Event) -> (String, Option<String>) {
+    let id = &e.object_id;
+    let numeric = !id.is_empty() && id.chars().all(|c| c.is_ascii_digit());
+    match (e.object_type.as_str(), numeric) {
+        ("participant", true) => (format!("person {id}"), Some(format!("/people/{id}"))),
+        ("referral", true) => (format!("referral {id}"), Some(format!("/referrals/{id}"))),
+        ("site", true) => (format!("site {id}"), Some(format!("/sites/{id}"))),
+        ("user", true) => (format!("user {id}"), Some(format!("/users/{id}"))),
+        (kind, true) => (format!("{} {id}", kind.replace('_', " ")), None),
+        _ => (String::new(), None),
+    }
+}
+
+/// An event as a sentence: "Demo link worker viewed the record of person 1098".
+fn sentence(e: &linkwork_app::audit::Event) -> Markup {
+    let who = e.actor_name.clone().unwrap_or_else(|| e.actor.clone());
+    let (done, tried) = ACTIONS
+        .iter()
+        .find(|(a, _, _)| *a == e.action)
+        .map(|(_, d, t)| (d.to_string(), t.to_string()))
+        .unwrap_or_else(|| {
+            let plain = e.action.replace(['.', '_'], " ");
+            (plain.clone(), plain)
+        });
+    let (thing, link) = object(e);
+    // Actions whose words say all there is ("signed in").
+    let standalone = e.action.starts_with("session.")
+        || e.action.starts_with("draft.")
+        || e.action.starts_with("api_token.")
+        || e.action.starts_with("reason.")
+        || matches!(
+            e.action.as_str(),
+            "participant.search" | "site.import" | "user.change_password"
+        );
+    let thing = if standalone { String::new() } else { thing };
+    html! {
+        (who) " "
+        @if e.outcome == "refused" { "tried to " (tried) } @else { (done) }
+        @if !thing.is_empty() {
+            " "
+            @if let Some(href) = link { a class="govuk-link" href=(href) { (thing) } } @else { (thing) }
+        }
+        @if e.outcome == "refused" { ", and was refused" }
+    }
 }

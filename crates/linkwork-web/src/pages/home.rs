@@ -90,7 +90,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     };
     let body = html! {
         h1 class="govuk-heading-l" { "Hello, " (a.name) }
-        p class="govuk-body-l" { "You are signed in as " (article(a.role.label())) " " (a.role.label().to_lowercase()) "." }
+        p class="govuk-body-l" { "You are signed in as " (a.role.as_person()) "." }
         @if a.can(Permission::WorkWithParticipants) {
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (to_triage) } a class="govuk-link govuk-body" href="/referrals?show=new" { "new " (plural(to_triage, "referral", "referrals")) " to triage" } } }
@@ -191,14 +191,6 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     Ok(Html(
         html::layout("Home", Some(&page), None, body).into_string(),
     ))
-}
-
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
 }
 
 fn plural(n: i64, one: &'static str, many: &'static str) -> &'static str {

@@ -19,6 +19,46 @@ pub fn routes() -> Router<WebState> {
         .route("/account", get(show))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke))
+        .route(
+            "/account/password",
+            get(password_form).post(change_password),
+        )
+}
+
+fn password_page(page: &Page, errors: &FieldErrors) -> Response {
+    let body = html! {
+        (html::back_link("/account", "Your account"))
+        div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+            h1 class="govuk-heading-l" { "Change your password" }
+            p class="govuk-body" { "You will stay signed in here. You will be signed out everywhere else (on other computers and phones)." }
+            form method="post" action="/account/password" novalidate {
+                (html::csrf(page))
+                (html::text_field("current_password", "Current password", "", errors, html::Input { kind: "password", autocomplete: Some("current-password"), ..Default::default() }))
+                (html::text_field("new_password", "New password", "", errors, html::Input { kind: "password", autocomplete: Some("new-password"), hint: Some("At least 12 characters. A few unrelated words make a strong password that is easy to remember."), ..Default::default() }))
+                (html::button("Change password"))
+            }
+        } }
+    };
+    html::form_page("Change your password", page, errors, body)
+}
+
+async fn password_form(page: Page) -> Response {
+    password_page(&page, &FieldErrors::new())
+}
+
+async fn change_password(
+    State(state): State<WebState>,
+    p: Posted<linkwork_app::access::PasswordChange>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .change_own_password(&p.page.ctx, Some(&p.page.token), &p.form)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account?saved=password").into_response()),
+        Err(AppError::Invalid(e)) => Ok(password_page(&p.page, &e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn render(
@@ -28,7 +68,7 @@ async fn render(
     errors: &FieldErrors,
     name: &str,
 ) -> Result<Response, PageError> {
-    render_full(state, page, new_token, errors, name, None).await
+    render_full(state, page, new_token, errors, name, None, None).await
 }
 
 /// The account page showing a newly made calendar feed address, once.
@@ -37,7 +77,16 @@ pub async fn render_with_feed(
     page: &Page,
     secret: &str,
 ) -> Result<Response, PageError> {
-    render_full(state, page, None, &FieldErrors::new(), "", Some(secret)).await
+    render_full(
+        state,
+        page,
+        None,
+        &FieldErrors::new(),
+        "",
+        Some(secret),
+        None,
+    )
+    .await
 }
 
 async fn render_full(
@@ -47,6 +96,7 @@ async fn render_full(
     errors: &FieldErrors,
     name: &str,
     new_feed: Option<&str>,
+    notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let tokens = state.app.list_tokens(&page.ctx).await?;
     let diary = page
@@ -57,11 +107,13 @@ async fn render_full(
     let a = &page.ctx.actor;
     let body = html! {
         h1 class="govuk-heading-l" { "Your account" }
+        @if let Some(n) = notice { (html::success_banner(n)) }
         dl class="govuk-summary-list" {
             div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Name" } dd class="govuk-summary-list__value" { (a.name) } }
             div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Email" } dd class="govuk-summary-list__value" { (a.email) } }
             div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Role" } dd class="govuk-summary-list__value" { (a.role.label()) } }
         }
+        p class="govuk-body" { a class="govuk-link" href="/account/password" { "Change your password" } }
         h2 class="govuk-heading-m" { "API tokens" }
         p class="govuk-body" { "A token lets a program use the linkwork API as you, with your permissions. Keep it secret. Send it as " code { "Authorization: Bearer <token>" } "." }
         @if let Some(t) = new_token {
@@ -139,8 +191,20 @@ async fn render_full(
         .into_response())
 }
 
-async fn show(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
-    render(&state, &page, None, &FieldErrors::new(), "").await
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AccountQ {
+    saved: String,
+}
+
+async fn show(
+    State(state): State<WebState>,
+    page: Page,
+    axum::extract::Query(q): axum::extract::Query<AccountQ>,
+) -> Result<Response, PageError> {
+    let notice = (q.saved == "password")
+        .then_some("Your password has been changed. You have been signed out everywhere else.");
+    render_full(&state, &page, None, &FieldErrors::new(), "", None, notice).await
 }
 
 #[derive(Deserialize, Default)]

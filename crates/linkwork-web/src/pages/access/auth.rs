@@ -21,6 +21,68 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/sign-in", get(show).post(submit))
         .route("/sign-out", post(sign_out))
+        .route("/session/keep-alive", post(keep_alive))
+        .route("/drafts/resume", get(resume_draft))
+}
+
+#[derive(Deserialize, Default)]
+struct Nothing {}
+
+/// "Stay signed in": any signed-in request renews the session; this one
+/// answers how long it now has.
+async fn keep_alive(p: Posted<Nothing>) -> Response {
+    axum::Json(serde_json::json!({ "seconds_left": p.page.seconds_left })).into_response()
+}
+
+/// A form kept when the session ended, shown back to its writer to send.
+async fn resume_draft(
+    State(state): State<WebState>,
+    page: Page,
+    parts: Parts,
+) -> Result<Response, PageError> {
+    let clear = cookie(&state, session::DRAFT_COOKIE, "", Some(0));
+    let Some(secret) = read_cookie(&parts, session::DRAFT_COOKIE) else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    let Some((path, body)) = state.app.take_draft(&page.ctx, &secret).await? else {
+        return Ok(([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response());
+    };
+    let fields: Vec<(String, String)> = serde_html_form::from_str(&body).unwrap_or_default();
+    let shown: Vec<&(String, String)> = fields
+        .iter()
+        .filter(|(k, v)| k != "csrf_token" && k != "version" && !v.trim().is_empty())
+        .collect();
+    let body = html! {
+        div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
+            h1 class="govuk-heading-l" { "Send what you were writing" }
+            p class="govuk-body" { "Your session ended before this was saved. Check it, then send it now, or leave this page to discard it." }
+            dl class="govuk-summary-list" {
+                @for (k, v) in &shown {
+                    div class="govuk-summary-list__row" {
+                        dt class="govuk-summary-list__key" { (k.replace(['_', '-'], " ")) }
+                        dd class="govuk-summary-list__value lw-pre" { (v) }
+                    }
+                }
+            }
+            form method="post" action=(path) {
+                (html::csrf(&page))
+                @for (k, v) in fields.iter().filter(|(k, _)| k != "csrf_token") {
+                    input type="hidden" name=(k) value=(v);
+                }
+                div class="govuk-button-group" {
+                    (html::button("Send it now"))
+                    a class="govuk-link" href="/" { "Discard it" }
+                }
+            }
+        } }
+    };
+    Ok((
+        [(header::SET_COOKIE, clear)],
+        axum::response::Html(
+            html::layout("Send what you were writing", Some(&page), None, body).into_string(),
+        ),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -28,6 +90,7 @@ pub fn routes() -> Router<WebState> {
 struct SignInQuery {
     next: String,
     signed_out: String,
+    ended: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,7 +157,13 @@ async fn show(
     if Page::from_request_parts(&mut parts, &state).await.is_ok() {
         return Redirect::to(safe_next(&q.next)).into_response();
     }
-    let notice = (!q.signed_out.is_empty()).then_some("You have signed out.");
+    let notice = if !q.ended.is_empty() {
+        Some(
+            "Your session ended because nothing had happened for a while. What you were sending has been kept: sign in again to send it.",
+        )
+    } else {
+        (!q.signed_out.is_empty()).then_some("You have signed out.")
+    };
     form(&state, "", safe_next(&q.next), &FieldErrors::new(), notice)
 }
 
@@ -124,7 +193,13 @@ async fn submit(
             let max_age = state.app.settings.session_absolute.num_seconds();
             let set = cookie(&state, session_cookie_name(&state), &s.token, Some(max_age));
             let clear = cookie(&state, sign_in_cookie_name(&state), "", Some(0));
-            let mut res = Redirect::to(safe_next(&f.next)).into_response();
+            // A form kept when the last session ended comes back first.
+            let next = if read_cookie(&parts, session::DRAFT_COOKIE).is_some() {
+                "/drafts/resume"
+            } else {
+                safe_next(&f.next)
+            };
+            let mut res = Redirect::to(next).into_response();
             for c in [set, clear] {
                 if let Ok(v) = c.parse() {
                     res.headers_mut().append(header::SET_COOKIE, v);

@@ -150,7 +150,9 @@ async fn user_form(
                 @if editing.is_none() {
                     (html::text_field("password", "Password (optional)", "", errors, Input { kind: "password", autocomplete: Some("new-password"), hint: Some("At least 12 characters; a few unusual words make a good one. Leave blank to set it later."), ..Default::default() }))
                 }
-                (html::checkboxes("site_ids", "Sites they work at", &site_opts, &ticked, errors, Some("Link workers, practice staff and partners see only their sites. Administrators and managers see the whole programme.")))
+                div data-filter-list="Find a site by typing part of its name or code" {
+                    (html::checkboxes("site_ids", "Sites they work at", &site_opts, &ticked, errors, Some("Link workers, practice staff and partners see only their sites. Administrators and managers see the whole programme.")))
+                }
                 (html::button(if editing.is_some() { "Save changes" } else { "Add user" }))
             }
         } }

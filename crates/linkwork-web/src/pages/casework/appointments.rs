@@ -98,21 +98,64 @@ async fn diary(
     let today = linkwork_domain::appointment::london_date(state.app.now());
     let day = linkwork_app::participants::parse_date(&q.from).unwrap_or(today);
     let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+    let manager = page.ctx.actor.role.sees_whole_programme();
+    // Managers pick any link worker, or the whole team.
+    let team = manager && q.worker == "team";
     let worker = q
         .worker
         .parse::<i64>()
         .ok()
-        .filter(|_| page.ctx.actor.role.sees_whole_programme())
+        .filter(|_| manager)
         .unwrap_or(page.ctx.actor.user_id);
-    let list = state.app.diary(&page.ctx, worker, monday, 7).await?;
+    let list = if team {
+        let start = linkwork_domain::appointment::london_instant(monday, chrono::NaiveTime::MIN)
+            .map_err(AppError::internal)?;
+        let f = linkwork_app::casework::appointments::AppointmentFilter {
+            from: Some(start),
+            to: Some(start + Duration::days(7)),
+            limit: 2000,
+            ..Default::default()
+        };
+        state.app.list_appointments(&page.ctx, &f).await?
+    } else {
+        state.app.diary(&page.ctx, worker, monday, 7).await?
+    };
+    let worker_key = if team {
+        "team".to_owned()
+    } else {
+        worker.to_string()
+    };
+    let worker_opts: Vec<(String, String)> = if manager {
+        let mut seen = std::collections::BTreeMap::new();
+        for c in state.app.caseloads(&page.ctx).await? {
+            seen.entry(c.link_worker_name.clone())
+                .or_insert(c.link_worker_id);
+        }
+        std::iter::once(("team".to_owned(), "The whole team".to_owned()))
+            .chain(std::iter::once((
+                page.ctx.actor.user_id.to_string(),
+                "Me".to_owned(),
+            )))
+            .chain(seen.into_iter().map(|(n, id)| (id.to_string(), n)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
     let fmt = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let body = html! {
         h1 class="govuk-heading-l" { "Diary" }
+        @if manager {
+            form method="get" action="/diary" class="govuk-!-margin-bottom-4" {
+                input type="hidden" name="from" value=(fmt(monday));
+                (html::select("worker", "Whose diary", &worker_opts, &worker_key, &FieldErrors::new(), None))
+                button type="submit" class="govuk-button govuk-button--secondary" { "Show" }
+            }
+        }
         p class="govuk-body" { "Week beginning " (monday.format("%-d %B %Y")) }
         nav class="govuk-pagination govuk-pagination--block" aria-label="Weeks" {
-            div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/diary?from=" (fmt(monday - Duration::days(7))) "&worker=" (worker) } rel="prev" { span class="govuk-pagination__link-title" { "Previous week" } } }
-            div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/diary?from=" (fmt(monday + Duration::days(7))) "&worker=" (worker) } rel="next" { span class="govuk-pagination__link-title" { "Next week" } } }
+            div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/diary?from=" (fmt(monday - Duration::days(7))) "&worker=" (worker_key) } rel="prev" { span class="govuk-pagination__link-title" { "Previous week" } } }
+            div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/diary?from=" (fmt(monday + Duration::days(7))) "&worker=" (worker_key) } rel="next" { span class="govuk-pagination__link-title" { "Next week" } } }
         }
         @for d in &days {
             @let todays: Vec<&Appointment> = list.iter().filter(|a| linkwork_domain::appointment::london_date(a.starts_at) == *d).collect();
@@ -121,7 +164,7 @@ async fn diary(
             @else {
                 ul class="govuk-list govuk-!-margin-bottom-4" {
                     @for a in todays {
-                        li { strong { (a.starts_at.with_timezone(&London).format("%H:%M")) } " " a class="govuk-link" href={ "/referrals/" (a.referral_id) "#appointments" } { (a.person_name) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (a.status.label()) }
+                        li { strong { (a.starts_at.with_timezone(&London).format("%H:%M")) } " " a class="govuk-link" href={ "/referrals/" (a.referral_id) "#appointments" } { (a.person_name) } ", " (label_of(&MODES, &a.mode).to_lowercase()) " — " (a.status.label()) @if team { @if let Some(n) = &a.link_worker_name { " (" (n) ")" } } }
                     }
                 }
             }

@@ -111,6 +111,8 @@ async fn funds_page(
     let body = html! {
         h1 class="govuk-heading-l" { "Voucher funds" }
         p class="govuk-body" { "Link workers issue food and energy vouchers from these funds. A fund can never go below zero." }
+        @if funds.is_empty() { p class="govuk-body" { "No voucher funds yet — " a class="govuk-link" href="#name" { "add one" } "." } }
+        @else {
         table class="govuk-table" {
             caption class="govuk-table__caption govuk-visually-hidden" { "Funds" }
             thead class="govuk-table__head" { tr class="govuk-table__row" {
@@ -125,6 +127,7 @@ async fn funds_page(
                     }
                 }
             }
+        }
         }
         div class="govuk-grid-row" {
             div class="govuk-grid-column-one-half" {

@@ -165,13 +165,19 @@ pub async fn render_record(
                 strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "The CHI number's date does not match the date of birth: check both." }
             }
         }
+        div class="govuk-grid-row" {
+            div class="govuk-grid-column-one-quarter lw-page-nav" {
+                (contents())
+            }
+            div class="govuk-grid-column-three-quarters" {
         span class="govuk-caption-l" { (p.site_name) }
         h1 class="govuk-heading-l" { (p.given_name) " " (p.family_name) @if let Some(n) = &p.preferred_name { " (" (n) ")" } }
-        h2 class="govuk-heading-m" { "Support" }
+        h2 class="govuk-heading-m" id="record-support" { "Support" }
         @if history.is_empty() { p class="govuk-body" { "No referrals yet." } }
         @else { (crate::pages::parts::referral_table(&history, &reasons)) }
         a class="govuk-button" href={ "/referrals/new?participant_id=" (p.id) } { "Make a referral" }
-        h2 class="govuk-heading-m" { "Details" }
+        (contact_section(&work))
+        h2 class="govuk-heading-m" id="person-details" { "Details" }
         dl class="govuk-summary-list" {
             (row("Date of birth", Some(date(p.date_of_birth))))
             (row("CHI number", p.chi_number.clone()))
@@ -198,6 +204,8 @@ pub async fn render_record(
         }
         (sections(page, p.id, &work, &reasons, errors))
         (support_sections(page, p.id, &work, &funds, errors))
+            }
+        }
     };
     Ok(html::form_page(
         &format!("{} {}", p.given_name, p.family_name),
@@ -205,6 +213,61 @@ pub async fn render_record(
         errors,
         body,
     ))
+}
+
+/// The sections of a record, for jumping between them.
+const CONTENTS: [(&str, &str); 13] = [
+    ("record-support", "Support"),
+    ("record-contact", "Appointments and contact"),
+    ("person-details", "Details"),
+    ("risk", "Risk and safety"),
+    ("safety-plan", "Safety plan"),
+    ("needs", "Needs"),
+    ("goals", "Goals"),
+    ("onward", "Onward support"),
+    ("wellbeing", "Wellbeing"),
+    ("notes", "Notes"),
+    ("consent", "Consent"),
+    ("vouchers", "Vouchers"),
+    ("main-content", "Back to top"),
+];
+
+fn contents() -> Markup {
+    html! {
+        nav class="lw-contents" aria-label="Sections of this record" {
+            h2 class="govuk-heading-s govuk-!-margin-bottom-2" { "On this page" }
+            ul class="govuk-list govuk-body-s" {
+                @for (id, label) in CONTENTS { li { a class="govuk-link" href={ "#" (id) } { (label) } } }
+            }
+        }
+    }
+}
+
+/// Appointments and contact attempts of all the person's referrals.
+fn contact_section(w: &CaseWork) -> Markup {
+    html! {
+        h2 class="govuk-heading-m" id="record-contact" { "Appointments and contact" }
+        h3 class="govuk-heading-s" { "Appointments" }
+        @if w.appointments.is_empty() { p class="govuk-body" { "No appointments yet." } }
+        @else {
+            ul class="govuk-list" {
+                @for a in w.appointments.iter().rev() {
+                    li { a class="govuk-link" href={ "/referrals/" (a.referral_id) "#appointments" } { (crate::pages::parts::when(a)) } ", " (label_of(&linkwork_domain::appointment::MODES, &a.mode).to_lowercase()) " — " (a.status.label()) @if let Some(n) = &a.link_worker_name { " (" (n) ")" } }
+                }
+            }
+        }
+        h3 class="govuk-heading-s" { "Contact attempts" }
+        @if w.contact_attempts.is_empty() { p class="govuk-body" { "None yet." } }
+        @else {
+            ul class="govuk-list" {
+                @for c in &w.contact_attempts {
+                    li { (html::date_time(c.at)) ": " (label_of(&linkwork_domain::referral::CONTACT_METHODS, &c.method)) ", " (label_of(&linkwork_domain::referral::CONTACT_OUTCOMES, &c.outcome).to_lowercase())
+                        @if let Some(n) = &c.user_name { " (" (n) ")" }
+                        @if let Some(n) = &c.note { br; span class="govuk-body-s" { (n) } } }
+                }
+            }
+        }
+    }
 }
 
 /// Consent and vouchers on the record page.

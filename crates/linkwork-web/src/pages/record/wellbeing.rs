@@ -33,23 +33,22 @@ pub(super) fn section(
     _reasons: &[Reason],
     errors: &FieldErrors,
 ) -> Markup {
-    let swemwbs: Vec<(String, f64)> = w
-        .measures
-        .iter()
-        .filter(|m| m.kind == "swemwbs")
-        .map(|m| (m.taken_on.format("%b %Y").to_string(), m.score))
-        .collect();
-    let ons4: Vec<(String, f64)> = w
-        .measures
-        .iter()
-        .filter(|m| m.kind == "ons4")
-        .map(|m| (m.taken_on.format("%b %Y").to_string(), m.score))
-        .collect();
+    let series = |kind: &str| {
+        let mut v: Vec<(chrono::NaiveDate, f64)> = w
+            .measures
+            .iter()
+            .filter(|m| m.kind == kind)
+            .map(|m| (m.taken_on, m.score))
+            .collect();
+        v.sort_by_key(|p| p.0);
+        v
+    };
+    let (swemwbs, ons4) = (series("swemwbs"), series("ons4"));
     html! {
         h2 class="govuk-heading-m" id="wellbeing" { "Wellbeing" }
         @if swemwbs.is_empty() && ons4.is_empty() { p class="govuk-body" { "No measures recorded yet." } }
-        @if !swemwbs.is_empty() { (html::line_chart("SWEMWBS (metric score, 7 to 35)", &swemwbs, 7.0, 35.0)) }
-        @if !ons4.is_empty() { (html::line_chart("Life satisfaction (ONS4, 0 to 10)", &ons4, 0.0, 10.0)) }
+        @if !swemwbs.is_empty() { (html::time_chart("SWEMWBS (metric score, 7 to 35)", &swemwbs, 7.0, 35.0)) }
+        @if !ons4.is_empty() { (html::time_chart("Life satisfaction (ONS4, 0 to 10)", &ons4, 0.0, 10.0)) }
         details class="govuk-details" {
             summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record SWEMWBS" } }
             div class="govuk-details__text" {

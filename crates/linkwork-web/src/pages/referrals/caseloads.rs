@@ -32,6 +32,7 @@ async fn list(
     Query(q): Query<ListQ>,
 ) -> Result<Response, PageError> {
     let rows = state.app.caseloads(&page.ctx).await?;
+    let rows_empty = rows.is_empty();
     let chart: Vec<(String, i64)> = {
         let mut by_worker: Vec<(String, i64)> = Vec::new();
         for r in &rows {
@@ -51,7 +52,8 @@ async fn list(
         h1 class="govuk-heading-l" { "Caseloads" }
         p class="govuk-body" { "Open referrals (allocated, contacted or engaged) held by each link worker at each practice. When someone leaves or is away for a long time, move their caseload to a colleague at the same practice: their open referrals and booked appointments go across, and each move is recorded on the referral." }
         @if !chart.is_empty() { (html::bar_chart("The largest caseloads", &chart)) }
-        table class="govuk-table" {
+        @if rows_empty { p class="govuk-body" { "No link worker holds an open referral yet. Referrals appear here once they are allocated." } }
+        table class="govuk-table" hidden[rows_empty] {
             caption class="govuk-table__caption govuk-visually-hidden" { "Caseloads by link worker and practice" }
             thead class="govuk-table__head" { tr class="govuk-table__row" {
                 th scope="col" class="govuk-table__header" { "Link worker" }

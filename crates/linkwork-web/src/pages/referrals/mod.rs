@@ -33,6 +33,7 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/referrals", get(list).post(create))
         .route("/referrals/new", get(new))
+        .route("/referrals/export.csv", get(export))
         .route("/referrals/{id}", get(show))
         .route("/referrals/{id}/allocate", post(allocate))
         .route("/referrals/{id}/decline", post(decline))
@@ -50,6 +51,69 @@ struct ListQ {
     saved: String,
     /// One link worker's referrals (from the caseloads page).
     link_worker_id: String,
+    /// Part of the person's name.
+    q: String,
+    site_id: String,
+    reason: String,
+    /// Received between (dates as typed).
+    from: String,
+    to: String,
+}
+
+impl ListQ {
+    /// The filters as a query string (for pages and the CSV export).
+    fn query(&self, show: &str) -> String {
+        let e = crate::session::urlencode;
+        format!(
+            "show={show}&q={}&site_id={}&link_worker_id={}&reason={}&from={}&to={}",
+            e(self.q.trim()),
+            e(self.site_id.trim()),
+            e(self.link_worker_id.trim()),
+            e(self.reason.trim()),
+            e(self.from.trim()),
+            e(self.to.trim())
+        )
+    }
+
+    /// The filter, and field errors for dates that are not dates.
+    fn filter(&self, errors: &mut FieldErrors) -> ReferralFilter {
+        let mut date = |field: &str, raw: &str| {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            let d = linkwork_domain::dates::parse(
+                raw,
+                linkwork_domain::dates::TwoDigitYear::ThisCentury,
+            );
+            if d.is_none() {
+                errors.add(field, "Enter a date, like 1/4/2026");
+            }
+            d
+        };
+        let received_from = date("from", &self.from);
+        let received_to = date("to", &self.to);
+        ReferralFilter {
+            site_id: self.site_id.trim().parse().ok(),
+            link_worker_id: self.link_worker_id.trim().parse().ok(),
+            reason: Some(self.reason.trim().to_owned()).filter(|r| !r.is_empty()),
+            received_from,
+            received_to,
+            text: Some(self.q.trim().to_owned()).filter(|t| !t.is_empty()),
+            ..Default::default()
+        }
+    }
+}
+
+/// The statuses a tab of the referrals list shows.
+fn tab_statuses(show: &str) -> Option<Vec<String>> {
+    let v = |l: &[&str]| Some(l.iter().map(|s| s.to_string()).collect());
+    match show {
+        "new" => v(&["received"]),
+        "open" | "mine" => v(&["allocated", "contacted", "engaged"]),
+        "closed" => v(&["closed", "declined"]),
+        _ => None,
+    }
 }
 
 async fn list(
@@ -63,38 +127,58 @@ async fn list(
     } else {
         q.show.as_str()
     };
-    let status: Option<Vec<String>> = match show {
-        "new" => Some(vec!["received".into()]),
-        "open" => Some(vec![
-            "allocated".into(),
-            "contacted".into(),
-            "engaged".into(),
-        ]),
-        "closed" => Some(vec!["closed".into(), "declined".into()]),
-        _ => None,
-    };
     let mine = show == "mine";
     let page_no = q.page.parse::<i64>().unwrap_or(1).max(1);
-    let f = ReferralFilter {
-        status: if mine {
-            Some(vec![
-                "allocated".into(),
-                "contacted".into(),
-                "engaged".into(),
-            ])
-        } else {
-            status
-        },
-        link_worker_id: if mine {
-            Some(page.ctx.actor.user_id)
-        } else {
-            q.link_worker_id.trim().parse().ok()
-        },
-        limit: 50,
-        offset: (page_no - 1) * 50,
-        ..Default::default()
-    };
+    let mut errors = FieldErrors::new();
+    let mut f = q.filter(&mut errors);
+    f.status = tab_statuses(show);
+    if mine {
+        f.link_worker_id = Some(page.ctx.actor.user_id);
+    }
+    f.limit = 50;
+    f.offset = (page_no - 1) * 50;
     let (rows, total) = state.app.list_referrals(&page.ctx, &f).await?;
+    let manager = page.ctx.actor.can(Permission::ManageCaseloads);
+    let filtered = [&q.q, &q.site_id, &q.reason, &q.from, &q.to]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+        || (!q.link_worker_id.trim().is_empty() && !mine);
+    let reasons = state.app.reasons(&page.ctx).await?;
+    let reason_opts: Vec<(String, String)> =
+        std::iter::once((String::new(), "Any reason".to_owned()))
+            .chain(reasons.iter().map(|r| (r.code.clone(), r.label.clone())))
+            .collect();
+    let (sites, _) = state
+        .app
+        .list_sites(
+            &page.ctx,
+            &SiteFilter {
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let site_opts: Vec<(String, String)> =
+        std::iter::once((String::new(), "Any practice".to_owned()))
+            .chain(
+                sites
+                    .iter()
+                    .filter(|s| s.kind.holds_people())
+                    .map(|s| (s.id.to_string(), s.name.clone())),
+            )
+            .collect();
+    let worker_opts: Vec<(String, String)> = if manager {
+        let mut seen = std::collections::BTreeMap::new();
+        for c in state.app.caseloads(&page.ctx).await? {
+            seen.entry(c.link_worker_name.clone())
+                .or_insert(c.link_worker_id);
+        }
+        std::iter::once((String::new(), "Any link worker".to_owned()))
+            .chain(seen.into_iter().map(|(n, id)| (id.to_string(), n)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let tabs: Vec<(&str, &str)> = if worker {
         vec![
             ("new", "New, to triage"),
@@ -122,9 +206,37 @@ async fn list(
                 }
             }
         }
-        p class="govuk-body" { (total) " " (if total == 1 { "referral" } else { "referrals" }) }
-        @if !rows.is_empty() { (referral_table(&rows, &state.app.reasons(&page.ctx).await?)) }
-        (html::pagination(&format!("/referrals?show={show}&link_worker_id={}", q.link_worker_id.trim()), page_no, 50, total))
+        details class="govuk-details" open[filtered] {
+            summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Filter and search" } }
+            div class="govuk-details__text" {
+                form method="get" action="/referrals" novalidate {
+                    input type="hidden" name="show" value=(show);
+                    div class="govuk-grid-row" {
+                        div class="govuk-grid-column-one-half" { (html::text_field("q", "Person's name", &q.q, &errors, Input { kind: "search", ..Default::default() })) }
+                        div class="govuk-grid-column-one-half" { (html::select("site_id", "Practice", &site_opts, &q.site_id, &errors, None)) }
+                    }
+                    div class="govuk-grid-row" {
+                        @if manager { div class="govuk-grid-column-one-half" { (html::select("link_worker_id", "Link worker", &worker_opts, &q.link_worker_id, &errors, None)) } }
+                        div class="govuk-grid-column-one-half" { (html::select("reason", "Reason", &reason_opts, &q.reason, &errors, None)) }
+                    }
+                    div class="govuk-grid-row" {
+                        div class="govuk-grid-column-one-half" { (html::text_field("from", "Received from", &q.from, &errors, Input { width: Some("10"), hint: Some("For example, 1/4/2026"), ..Default::default() })) }
+                        div class="govuk-grid-column-one-half" { (html::text_field("to", "Received to", &q.to, &errors, Input { width: Some("10"), hint: Some("For example, 30/6/2026"), ..Default::default() })) }
+                    }
+                    div class="govuk-button-group" {
+                        button type="submit" class="govuk-button govuk-button--secondary" { "Apply filters" }
+                        a class="govuk-link" href={ "/referrals?show=" (show) } { "Clear filters" }
+                    }
+                }
+            }
+        }
+        p class="govuk-body" { (total) " " (if total == 1 { "referral" } else { "referrals" })
+            @if manager && total > 0 { " · " a class="govuk-link" href={ "/referrals/export.csv?" (q.query(show)) } { "Download these as CSV" span class="govuk-visually-hidden" { " (no names or dates of birth)" } } }
+        }
+        @if rows.is_empty() {
+            p class="govuk-body" { @if filtered { "No referrals match these filters." } @else { "No referrals here yet." } }
+        } @else { (referral_table(&rows, &reasons)) }
+        (html::pagination(&format!("/referrals?{}", q.query(show)), page_no, 50, total))
     };
     Ok(Html(
         html::layout(title, Some(&page), None, body).into_string(),
@@ -211,6 +323,32 @@ async fn form(
     Ok((
         status,
         Html(html::layout("Make a referral", Some(page), Some(errors), body).into_string()),
+    )
+        .into_response())
+}
+
+/// The referrals a manager's filters find, as CSV (see [`App::export_referrals`]).
+async fn export(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ListQ>,
+) -> Result<Response, PageError> {
+    let mut errors = FieldErrors::new();
+    let mut f = q.filter(&mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors).into());
+    }
+    f.status = tab_statuses(&q.show);
+    let csv = state.app.export_referrals(&page.ctx, &f).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"referrals.csv\"",
+            ),
+        ],
+        csv,
     )
         .into_response())
 }
@@ -364,7 +502,6 @@ pub async fn render_with(
             (row("First seen", r.first_seen_at.map(|t| date(linkwork_domain::appointment::london_date(t))).unwrap_or_else(|| "Not yet".into())))
             @if let Some(x) = &r.decline_reason { (row("Declined because", x.clone())) }
             @if let Some(x) = &r.closure_reason { (row("Closed because", ClosureReason::parse(x).map(|c| c.label()).unwrap_or("Other").into())) }
-            (row("SNOMED CT", r.snomed_code.clone()))
         }
         @if worker {
             @if let Some(pid) = r.participant_id { p class="govuk-body" { a class="govuk-link" href={ "/people/" (pid) } { "Open " (r.person_name) "'s record" } } }
