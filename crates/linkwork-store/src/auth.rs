@@ -119,8 +119,8 @@ pub async fn take_draft(
     let found: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT path, body FROM form_drafts WHERE token_hash = $1 AND user_id = $2 AND created_at >= $3")
         .bind(token_hash).bind(user_id).bind(since).fetch_optional(c).await)?;
-    on_tx!(tx, c => sqlx::query("DELETE FROM form_drafts WHERE token_hash = $1 OR created_at < $2")
-        .bind(token_hash).bind(since).execute(c).await.map(|r| r.rows_affected()))?;
+    on_tx!(tx, c => sqlx::query("DELETE FROM form_drafts WHERE (token_hash = $1 AND user_id = $2) OR created_at < $3")
+        .bind(token_hash).bind(user_id).bind(since).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(found)
 }
 

@@ -210,6 +210,27 @@ impl Browser {
             .to_owned()
     }
 
+    /// Resize the window (CSS pixels), as a phone or a practice PC.
+    pub async fn window_size(&self, width: u32, height: u32) {
+        self.cmd(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// Wait (up to five seconds) until a script returns `true`.
+    pub async fn wait_for(&self, js: &str, what: &str) {
+        for _ in 0..100 {
+            if self.script(js).await == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("timed out waiting for {what}");
+    }
+
     pub async fn script(&self, js: &str) -> Value {
         self.cmd(
             reqwest::Method::POST,

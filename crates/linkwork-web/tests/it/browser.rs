@@ -579,3 +579,138 @@ async fn a_manager_shapes_reasons_merges_records_and_moves_a_caseload() {
     b.click_and_wait("main form button[type=submit]").await;
     assert!(b.text("main").await.contains("1 referral moved"));
 }
+
+/// Issue 8 in the browser: a likely match at triage, a clash warning, the
+/// session time-out warning, and lists on a phone-sized screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_to_one_safety_and_everyday_use() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn(Kind::Sqlite).await;
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let staff = t
+        .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
+        .await;
+    let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+    let api = |u, m, p: &str, body| {
+        let p = p.to_owned();
+        let t = &t;
+        async move { t.api(u, m, &p, Some(body)).await }
+    };
+    let known = api(
+        &lw,
+        reqwest::Method::POST,
+        "/api/v1/participants",
+        serde_json::json!({"site_id": org.site_a, "given_name": "Ashley", "family_name": "Fraser", "date_of_birth": "1999-04-01"}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap_or(0);
+    api(
+        &lw,
+        reqwest::Method::POST,
+        &format!("/api/v1/participants/{known}/risk-flags"),
+        serde_json::json!({"kind": "suicide_self_harm", "review_on": "2026-11-30"}),
+    )
+    .await;
+    let referral = api(
+        &staff,
+        reqwest::Method::POST,
+        "/api/v1/referrals",
+        serde_json::json!({"site_id": org.site_a, "person_name": "Ashley Frasr", "person_date_of_birth": "01/04/1999",
+            "source": "practice_staff", "reasons": ["mental_health"], "person_agreed": "yes"}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap_or(0);
+
+    // Triage shows the likely match, with its risk flag; the worker links it.
+    sign_in(&b, &t, &lw.email).await;
+    b.goto(&t.url(&format!("/referrals/{referral}"))).await;
+    let main = b.text("main").await;
+    assert!(main.contains("Is this one of these people?") && main.contains("Suicide or self-harm"));
+    b.assert_accessible("likely matches at triage").await;
+    b.click("#participant_id").await;
+    b.select("#link_worker_id", &lw.id.to_string()).await;
+    b.click_and_wait("form[action$='/allocate'] button[type=submit]")
+        .await;
+    let main = b.text("main").await;
+    assert!(main.contains("Referral updated") && main.contains("Suicide or self-harm"));
+
+    // A clash in the diary is a warning the worker can override.
+    api(
+        &lw,
+        reqwest::Method::POST,
+        "/api/v1/appointments",
+        serde_json::json!({"referral_id": referral, "date": "26/11/2026", "time": "10:00", "duration_minutes": 60, "mode": "practice"}),
+    )
+    .await;
+    b.goto(&t.url(&format!("/referrals/{referral}"))).await;
+    b.fill("#date", "26/11/2026").await;
+    b.fill("#time", "10:30").await;
+    b.click_and_wait("form[action$='/appointments'] button[type=submit]")
+        .await;
+    assert!(
+        b.text("main")
+            .await
+            .contains("already has an appointment from 10:00 to 11:00")
+    );
+    b.assert_accessible("a clash warning").await;
+    b.click("#allow_clash").await;
+    b.click_and_wait("form[action$='/appointments'] button[type=submit]")
+        .await;
+    assert!(b.text("main").await.contains("Appointment booked"));
+
+    // Two minutes before the session ends: a warning, and a way to stay.
+    b.script("window.lwSession.warnIn(0)").await;
+    b.wait_for(
+        "return !document.getElementById('session-warning').hidden",
+        "the session warning",
+    )
+    .await;
+    assert!(
+        b.text("#session-warning")
+            .await
+            .contains("You will be signed out soon")
+    );
+    b.assert_accessible("the session time-out warning").await;
+    b.click("#session-warning button[data-stay]").await;
+    b.wait_for(
+        "return document.getElementById('session-warning').hidden",
+        "the warning to close",
+    )
+    .await;
+    assert_eq!(
+        b.script("return document.getElementById('session-warning-status').textContent")
+            .await,
+        serde_json::json!("You are still signed in.")
+    );
+    sign_out(&b).await;
+
+    // On a phone: tables become cards, nothing hides off-screen.
+    sign_in(&b, &t, &manager.email).await;
+    b.window_size(400, 900).await;
+    for path in ["/caseloads", "/referrals?show=all"] {
+        b.goto(&t.url(path)).await;
+        let fits = b
+            .script("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await;
+        assert_eq!(fits, serde_json::json!(true), "{path} fits 400 px");
+        assert_eq!(
+            b.script(
+                "return document.querySelector('table.govuk-table').classList.contains('lw-cards')"
+            )
+            .await,
+            serde_json::json!(true),
+            "{path}: rows are cards"
+        );
+        b.assert_accessible(&format!("{path} at 400 px")).await;
+    }
+    b.window_size(1280, 1000).await;
+}

@@ -239,7 +239,7 @@ async fn list(
         (html::pagination(&format!("/referrals?{}", q.query(show)), page_no, 50, total))
     };
     Ok(Html(
-        html::layout(title, Some(&page), None, body).into_string(),
+        html::layout(title, Some(&page), Some(&errors), body).into_string(),
     ))
 }
 
