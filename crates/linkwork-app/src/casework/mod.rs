@@ -74,6 +74,8 @@ pub struct CaseWork {
     pub appointments: Vec<linkwork_store::appointments::Appointment>,
     /// Contact attempts of all the person's referrals, newest first.
     pub contact_attempts: Vec<linkwork_store::referrals::ContactAttempt>,
+    /// The UK day the record was read: what is overdue is judged against it.
+    pub as_of: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
@@ -221,16 +223,18 @@ impl App {
             ctx,
             participant_id,
             Access::View("participant.view"),
-            async |tx, g, p| Ok((p, Self::load_case_work(tx, g, participant_id).await?)),
+            async |tx, g, p| Ok((p, self.load_case_work(tx, g, participant_id).await?)),
         )
         .await
     }
 
     async fn load_case_work(
+        &self,
         tx: &mut Tx,
         programme: &Grant,
         participant_id: i64,
     ) -> Result<CaseWork> {
+        let as_of = linkwork_domain::appointment::london_date(self.now());
         Ok(CaseWork {
             risk_flags: store::risk_flags(tx, programme, participant_id).await?,
             safety_plans: store::safety_plans(tx, programme, participant_id).await?,
@@ -259,6 +263,7 @@ impl App {
                 participant_id,
             )
             .await?,
+            as_of,
         })
     }
 
@@ -271,7 +276,7 @@ impl App {
         participant_id: i64,
     ) -> Result<(Participant, CaseWork)> {
         self.on_record_with(ctx, participant_id, Access::Read, async |tx, g, p| {
-            Ok((p, Self::load_case_work(tx, g, participant_id).await?))
+            Ok((p, self.load_case_work(tx, g, participant_id).await?))
         })
         .await
     }
@@ -279,7 +284,7 @@ impl App {
     /// The case work again, for a form shown a second time after a failed change.
     pub async fn case_work_for_form(&self, ctx: &Ctx, participant_id: i64) -> Result<CaseWork> {
         self.on_record(ctx, participant_id, Access::Read, async |tx, g| {
-            Self::load_case_work(tx, g, participant_id).await
+            self.load_case_work(tx, g, participant_id).await
         })
         .await
     }
@@ -290,7 +295,7 @@ impl App {
             ctx,
             participant_id,
             Access::View("participant.view_casework"),
-            async |tx, g| Self::load_case_work(tx, g, participant_id).await,
+            async |tx, g| self.load_case_work(tx, g, participant_id).await,
         )
         .await
     }

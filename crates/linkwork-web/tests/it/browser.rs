@@ -713,4 +713,23 @@ async fn one_to_one_safety_and_everyday_use() {
         b.assert_accessible(&format!("{path} at 400 px")).await;
     }
     b.window_size(1280, 1000).await;
+    sign_out(&b).await;
+
+    // Adding a user: find sites by typing instead of scanning every box.
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    sign_in(&b, &t, &admin.email).await;
+    b.goto(&t.url("/users/new")).await;
+    b.fill("[data-filter-list] input[type=search]", "alpha")
+        .await;
+    b.wait_for(
+        "return [...document.querySelectorAll('[data-filter-list] .govuk-checkboxes__item')].filter(i => !i.hidden).length === 1",
+        "the site list to narrow",
+    )
+    .await;
+    assert!(
+        b.text("[data-filter-list] [role=status]")
+            .await
+            .contains("1 of 2 sites shown")
+    );
+    b.assert_accessible("adding a user, sites narrowed").await;
 }

@@ -39,6 +39,7 @@ pub(super) fn section(
                 li {
                     strong { (label_of(&RISK_KINDS, &f.kind)) }
                     @if let Some(d) = &f.details { ": " (d) }
+                    @if let (Some(r), None) = (f.review_on, f.resolved_at) { " — " (crate::pages::parts::review_by(r, w.as_of)) }
                     " — raised " (html::date_time(f.raised_at)) @if let Some(n) = &f.raised_by_name { " by " (n) }
                     @if let Some(r) = f.resolved_at { " — resolved " (html::date_time(r)) }
                     @else {
