@@ -380,9 +380,7 @@ both!(the_audit_trail_reads_as_sentences, |t| {
     );
     // The user's name, not their address, leads the sentence.
     assert!(
-        trail
-            .body
-            .contains(&format!("Test Link worker viewed the record of")),
+        trail.body.contains("Test Link worker viewed the record of"),
         "{}",
         trail.body
     );
