@@ -507,12 +507,14 @@ fn plot_over_time(points: &[(chrono::NaiveDate, f64)], min: f64, max: f64) -> Op
             .disable_x_mesh()
             .light_line_style(RGBColor(243, 242, 241))
             .axis_style(RGBColor(80, 90, 95))
-            .x_labels(5)
+            .x_labels(if span < 300.0 { 4 } else { 6 })
             .y_labels(5)
             .label_style(font.clone())
             .x_label_formatter(&|x: &f64| {
                 let d = first + chrono::Duration::days(x.round() as i64);
-                d.format("%b %Y").to_string()
+                // Days for spans under a year, months beyond.
+                d.format(if span < 300.0 { "%-d %b %Y" } else { "%b %Y" })
+                    .to_string()
             })
             .y_label_formatter(&|y: &f64| format!("{y:.0}"))
             .draw()

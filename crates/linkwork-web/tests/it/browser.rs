@@ -596,6 +596,18 @@ async fn one_to_one_safety_and_everyday_use() {
         .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
         .await;
     let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+    let shots = std::env::var("LINKWORK_SCREENSHOTS")
+        .ok()
+        .map(std::path::PathBuf::from);
+    let shot = |name: &'static str| {
+        let path = shots.as_ref().map(|d| d.join(name));
+        let b = &b;
+        async move {
+            if let Some(p) = path {
+                b.screenshot(&p).await;
+            }
+        }
+    };
     let api = |u, m, p: &str, body| {
         let p = p.to_owned();
         let t = &t;
@@ -636,6 +648,7 @@ async fn one_to_one_safety_and_everyday_use() {
     let main = b.text("main").await;
     assert!(main.contains("Is this one of these people?") && main.contains("Suicide or self-harm"));
     b.assert_accessible("likely matches at triage").await;
+    shot("triage-matches.png").await;
     b.click("#participant_id").await;
     b.select("#link_worker_id", &lw.id.to_string()).await;
     b.click_and_wait("form[action$='/allocate'] button[type=submit]")
@@ -662,6 +675,7 @@ async fn one_to_one_safety_and_everyday_use() {
             .contains("already has an appointment from 10:00 to 11:00")
     );
     b.assert_accessible("a clash warning").await;
+    shot("clash-warning.png").await;
     b.click("#allow_clash").await;
     b.click_and_wait("form[action$='/appointments'] button[type=submit]")
         .await;
@@ -680,6 +694,7 @@ async fn one_to_one_safety_and_everyday_use() {
             .contains("You will be signed out soon")
     );
     b.assert_accessible("the session time-out warning").await;
+    shot("session-warning.png").await;
     b.click("#session-warning button[data-stay]").await;
     b.wait_for(
         "return document.getElementById('session-warning').hidden",
@@ -711,6 +726,9 @@ async fn one_to_one_safety_and_everyday_use() {
             "{path}: rows are cards"
         );
         b.assert_accessible(&format!("{path} at 400 px")).await;
+        if path == "/caseloads" {
+            shot("caseloads-400.png").await;
+        }
     }
     b.window_size(1280, 1000).await;
     sign_out(&b).await;
