@@ -89,6 +89,20 @@ pub struct Page {
     pub token: String,
     /// Seconds until the session ends without activity (for the warning).
     pub seconds_left: i64,
+    /// The fields of the form just posted (not the CSRF token), so a page
+    /// shown again with errors can keep what was typed or chosen.
+    pub typed: Vec<(String, String)>,
+}
+
+impl Page {
+    /// What was posted in `name` (empty when nothing was).
+    pub fn typed(&self, name: &str) -> &str {
+        self.typed
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
 }
 
 impl FromRequestParts<WebState> for Page {
@@ -123,6 +137,7 @@ impl FromRequestParts<WebState> for Page {
                 path,
                 token,
                 seconds_left: (s.expires_at - state.app.now()).num_seconds(),
+                typed: Vec::new(),
             }),
             Ok(None) => Err(to_sign_in()),
             Err(e) => Err(PageError(e).into_response()),
@@ -174,7 +189,7 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for Posted<T> {
 
     async fn from_request(req: Request, state: &WebState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let page = match Page::from_request_parts(&mut parts, state).await {
+        let mut page = match Page::from_request_parts(&mut parts, state).await {
             Ok(p) => p,
             Err(to_sign_in) => {
                 return Err(keep_as_draft(&parts, body, state)
@@ -195,6 +210,11 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for Posted<T> {
             ))
             .into_response());
         }
+        page.typed = serde_html_form::from_bytes::<Vec<(String, String)>>(&bytes)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "csrf_token")
+            .collect();
         let form: T = serde_html_form::from_bytes(&bytes).map_err(|e| {
             PageError(AppError::field(
                 "form",

@@ -143,6 +143,12 @@ both!(notes_flags_and_measures_on_a_record, |t| {
         "{}",
         r.body
     );
+    // What was chosen is still chosen; only the missing answer is asked for.
+    assert!(
+        r.body
+            .contains("name=\"answers-0\" type=\"radio\" value=\"2\" checked"),
+        "the answers given are kept"
+    );
     let r = s
         .post(
             &format!("/people/{p}/measures"),

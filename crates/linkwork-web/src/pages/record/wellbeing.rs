@@ -49,31 +49,33 @@ pub(super) fn section(
         @if swemwbs.is_empty() && ons4.is_empty() { p class="govuk-body" { "No measures recorded yet." } }
         @if !swemwbs.is_empty() { (html::time_chart("SWEMWBS (metric score, 7 to 35)", &swemwbs, 7.0, 35.0)) }
         @if !ons4.is_empty() { (html::time_chart("Life satisfaction (ONS4, 0 to 10)", &ons4, 0.0, 10.0)) }
-        details class="govuk-details" {
+        details class="govuk-details" open[page.typed("kind") == "swemwbs"] {
             summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record SWEMWBS" } }
             div class="govuk-details__text" {
                 form method="post" action={ "/people/" (pid) "/measures" } novalidate {
                     (html::csrf(page))
                     input type="hidden" name="kind" value="swemwbs";
-                    (html::radios("stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
+                    (html::radios("stage", "Stage", &MEASURE_STAGES, if page.typed("stage").is_empty() { "baseline" } else { page.typed("stage") }, errors, true))
                     p class="govuk-body" { (SWEMWBS_INSTRUCTION) }
                     @for (i, q) in SWEMWBS_ITEMS.iter().enumerate() {
-                        (html::radios(&format!("answers-{i}"), &format!("{}. {q}", i + 1), &SWEMWBS_SCALE, "", errors, true))
+                        @let name = format!("answers-{i}");
+                        (html::radios(&name, &format!("{}. {q}", i + 1), &SWEMWBS_SCALE, page.typed(&name), errors, true))
                     }
                     (html::button("Save SWEMWBS"))
                 }
             }
         }
-        details class="govuk-details" {
+        details class="govuk-details" open[page.typed("kind") == "ons4"] {
             summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Record ONS4" } }
             div class="govuk-details__text" {
                 form method="post" action={ "/people/" (pid) "/measures" } novalidate {
                     (html::csrf(page))
                     input type="hidden" name="kind" value="ons4";
-                    (html::radios("ons_stage", "Stage", &MEASURE_STAGES, "baseline", errors, true))
+                    (html::radios("ons_stage", "Stage", &MEASURE_STAGES, if page.typed("ons_stage").is_empty() { "baseline" } else { page.typed("ons_stage") }, errors, true))
                     p class="govuk-body" { (ONS4_PREAMBLE) }
                     @for (i, q) in ONS4_QUESTIONS.iter().enumerate() {
-                        (html::text_field(&format!("ons-{i}"), &format!("{}. {q}", i + 1), "", errors, html::Input { kind: "number", width: Some("2"), hint: Some("0 to 10"), ..Default::default() }))
+                        @let name = format!("ons-{i}");
+                        (html::text_field(&name, &format!("{}. {q}", i + 1), page.typed(&name), errors, html::Input { kind: "number", width: Some("2"), hint: Some("0 to 10"), ..Default::default() }))
                     }
                     (html::button("Save ONS4"))
                 }
