@@ -150,8 +150,6 @@ impl std::fmt::Display for Postcode {
     }
 }
 
-/// A site's short code, unique within a programme: letters, digits, `-` and `_`,
-/// upper-cased. GP practices use their practice code (e.g. `S43021`).
 /// A name from a register written in capitals, as people write it:
 /// `DRS CRON,HOWAT,MCKINLAY` → `Drs Cron, Howat, McKinlay`;
 /// `BALFRON HEALTH CENTRE` → `Balfron Health Centre`.
@@ -188,6 +186,8 @@ pub fn title_case(s: &str) -> String {
         .join(" ")
 }
 
+/// A site's short code, unique within a programme: letters, digits, `-` and `_`,
+/// upper-cased. GP practices use their practice code (e.g. `S43021`).
 pub fn site_code(raw: &str) -> Result<String, String> {
     let t = raw.trim().to_uppercase();
     if t.is_empty() {

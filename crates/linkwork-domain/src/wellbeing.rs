@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 const SWEMWBS_TABLE: &str = include_str!("swemwbs_raw_to_metric.csv");
 
-/// The SWEMWBS metric score for a raw score of 7–35.
 /// The seven SWEMWBS statements, worded exactly as published (WEMWBS items
 /// 1, 2, 3, 6, 7, 9 and 11). The wording is part of the scale's validity:
 /// do not paraphrase. © NHS Health Scotland, University of Warwick and
@@ -44,6 +43,7 @@ pub const ONS4_QUESTIONS: [&str; 4] = [
 /// The ONS preamble read before the four questions.
 pub const ONS4_PREAMBLE: &str = "Next I would like to ask you four questions about your feelings on aspects of your life. There are no right or wrong answers. For each of these questions I'd like you to give an answer on a scale of nought to 10, where nought is 'not at all' and 10 is 'completely'.";
 
+/// The SWEMWBS metric score for a raw score of 7–35.
 pub fn swemwbs_metric(raw: u8) -> Option<f64> {
     SWEMWBS_TABLE
         .lines()

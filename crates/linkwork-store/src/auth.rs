@@ -85,11 +85,20 @@ pub async fn delete_other_sessions(
     Ok(())
 }
 
-/// The user of a session, even one that has ended (until it is pruned).
-pub async fn session_owner(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<i64>> {
+/// The user and CSRF token of a session, even one that has ended (until it
+/// is pruned).
+pub async fn session_owner(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<(i64, String)>> {
     Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT user_id FROM sessions WHERE id_hash = $1")
+        on_tx!(tx, c => sqlx::query_as("SELECT user_id, csrf_token FROM sessions WHERE id_hash = $1")
         .bind(id_hash).fetch_optional(c).await)?,
+    )
+}
+
+/// Remove drafts kept before `before`.
+pub async fn delete_old_drafts(tx: &mut Tx, before: DateTime<Utc>) -> crate::Result<u64> {
+    Ok(
+        on_tx!(tx, c => sqlx::query("DELETE FROM form_drafts WHERE created_at < $1")
+        .bind(before).execute(c).await.map(|r| r.rows_affected()))?,
     )
 }
 

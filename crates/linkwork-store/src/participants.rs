@@ -82,7 +82,7 @@ pub struct Search {
 }
 
 /// How many records a name search weighs before the typo-tolerant test.
-const NAME_CANDIDATES: i64 = 5000;
+const NAME_CANDIDATES: i64 = 20_000;
 
 pub async fn search(
     tx: &mut Tx,
@@ -127,7 +127,7 @@ pub async fn search(
 }
 
 /// A name search that forgives typos and titles: SQL narrows to names that
-/// hold the first two letters of any word typed, then
+/// hold the first two letters of every word typed (at most 20,000), then
 /// [`matching::search_finds`] keeps those where every word is alike a word
 /// of the name; the page's rows are read in full afterwards.
 async fn search_names(
@@ -248,7 +248,7 @@ pub async fn possible_duplicates(
         FROM participants WHERE programme_id = $1 AND id <> $5 AND merged_into IS NULL AND ( \
             (chi_number IS NOT NULL AND chi_number = $2) OR (nhs_number IS NOT NULL AND nhs_number = $3) \
             OR date_of_birth = $4) \
-        ORDER BY id LIMIT 200";
+        ORDER BY CASE WHEN chi_number = $2 THEN 0 WHEN nhs_number = $3 THEN 1 ELSE 2 END, id LIMIT 200";
     Ok(on_tx!(tx, c => sqlx::query_as(sql)
         .bind(grant.programme_id())
         .bind(f.chi_number.clone().unwrap_or_default())

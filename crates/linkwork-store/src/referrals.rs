@@ -343,18 +343,23 @@ pub async fn contact_attempts(tx: &mut Tx, referral_id: i64) -> crate::Result<Ve
         .bind(referral_id).fetch_all(c).await)?)
 }
 
-/// Every contact attempt of all of a person's referrals, newest first (the
-/// caller has checked the person's record is within its scope).
+/// Every contact attempt of a person's referrals at sites within `scope`,
+/// newest first.
 pub async fn contact_attempts_of(
     tx: &mut Tx,
-    grant: &Grant,
+    scope: SiteScope,
     participant_id: i64,
 ) -> crate::Result<Vec<ContactAttempt>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    w.and("r.participant_id = ?", [Param::I64(participant_id)]);
+    let sql = format!(
         "SELECT a.id, a.referral_id, a.at, a.method, a.outcome, a.note, u.name AS user_name FROM contact_attempts a \
-         JOIN referrals r ON r.id = a.referral_id LEFT JOIN users u ON u.id = a.user_id \
-         WHERE r.participant_id = $1 AND r.programme_id = $2 ORDER BY a.at DESC, a.id DESC LIMIT 500")
-        .bind(participant_id).bind(grant.programme_id()).fetch_all(c).await)?)
+         JOIN referrals r ON r.id = a.referral_id JOIN sites s ON s.id = r.site_id LEFT JOIN users u ON u.id = a.user_id{} \
+         ORDER BY a.at DESC, a.id DESC LIMIT 500",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
 }
 
 /// Is `user_id` an active link worker of the programme at `site_id`?
@@ -372,6 +377,14 @@ pub async fn is_link_worker_at(
 }
 
 /// Link workers at a site, for allocation: (id, name).
+/// Every active link worker of the programme, by name.
+pub async fn link_workers(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<(i64, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.id, u.name FROM users u WHERE u.programme_id = $1 AND u.role = 'link-worker' \
+         AND u.disabled_at IS NULL ORDER BY u.name, u.id")
+        .bind(grant.programme_id()).fetch_all(c).await)?)
+}
+
 pub async fn link_workers_at(
     tx: &mut Tx,
     grant: &Grant,

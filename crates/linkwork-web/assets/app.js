@@ -31,7 +31,9 @@ const warning = document.getElementById('session-warning')
 if (warning) {
   const csrf = warning.dataset.csrf
   let timer = null
+  let before = null
   const show = () => {
+    before = document.activeElement
     warning.hidden = false
     warning.querySelector('button[data-stay]').focus()
   }
@@ -47,9 +49,14 @@ if (warning) {
       const { seconds_left: left } = await r.json()
       warning.hidden = true
       document.getElementById('session-warning-status').textContent = 'You are still signed in.'
+      if (before && before.focus) { before.focus() }
       plan(left - 120)
     } else {
-      window.location.assign('/sign-in')
+      // Already ended: stay on the page, so nothing typed is lost; sending
+      // the form keeps it for after signing in again.
+      document.getElementById('session-warning-text').textContent =
+        'Your session has already ended. Send what you are writing as usual: it will be kept, and you can send it again after signing in.'
+      warning.querySelector('button[data-stay]').hidden = true
     }
   })
   window.lwSession = { warnIn: plan }
@@ -66,6 +73,7 @@ for (const box of document.querySelectorAll('[data-filter-list]')) {
   group.innerHTML = `<label class="govuk-label" for="${id}"></label><input class="govuk-input govuk-!-width-two-thirds" id="${id}" type="search" autocomplete="off"><p class="govuk-body-s" role="status" aria-live="polite"></p>`
   group.querySelector('label').textContent = box.dataset.filterList
   const input = group.querySelector('input')
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault() } })
   const status = group.querySelector('p')
   box.prepend(group)
   input.addEventListener('input', () => {

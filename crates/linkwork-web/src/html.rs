@@ -7,7 +7,6 @@ use chrono_tz::Europe::London;
 use linkwork_domain::{FieldErrors, Permission};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-/// A whole page: `title` becomes the `<title>` and the `<h1>`'s companion.
 /// The warning shown (by app.js) two minutes before a session ends.
 fn session_warning(p: &Page) -> Markup {
     let minutes = (p.seconds_left + 59) / 60;
@@ -15,7 +14,7 @@ fn session_warning(p: &Page) -> Markup {
         div id="session-warning" class="lw-session-warning" hidden role="alertdialog" aria-labelledby="session-warning-title" aria-describedby="session-warning-text" data-seconds-left=(p.seconds_left) data-csrf=(p.csrf) {
             div class="govuk-width-container" {
                 h2 class="govuk-heading-m" id="session-warning-title" { "You will be signed out soon" }
-                p class="govuk-body" id="session-warning-text" { "To protect people's information, you are signed out after " (minutes.max(1)) " minutes without activity. If that happens, what you are typing is kept for you to send after signing in again." }
+                p class="govuk-body" id="session-warning-text" { "To protect people's information, you are signed out when nothing has happened for a while: in about " (minutes.clamp(1, 2)) " minutes. If that happens, what you are typing is kept for you to send after signing in again." }
                 div class="govuk-button-group" {
                     button type="button" class="govuk-button" data-stay { "Stay signed in" }
                     form method="post" action="/sign-out" class="lw-inline-form" { (csrf(p)) button type="submit" class="govuk-button govuk-button--secondary" { "Sign out" } }
@@ -26,6 +25,7 @@ fn session_warning(p: &Page) -> Markup {
     }
 }
 
+/// A whole page: `title` becomes the `<title>` and the `<h1>`'s companion.
 pub fn layout(
     title: &str,
     page: Option<&Page>,

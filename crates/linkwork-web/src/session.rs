@@ -242,7 +242,12 @@ async fn keep_as_draft(
     check_fetch_site(parts).ok()?;
     let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024).await.ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
-    let secret = state.app.keep_draft(&token, &path, text).await.ok()??;
+    let posted: CsrfOnly = serde_html_form::from_bytes(&bytes).unwrap_or_default();
+    let secret = state
+        .app
+        .keep_draft(&token, &posted.csrf_token, &path, text)
+        .await
+        .ok()??;
     let mut res = Redirect::to("/sign-in?ended=1").into_response();
     let set = cookie(state, DRAFT_COOKIE, &secret, Some(86_400));
     res.headers_mut()

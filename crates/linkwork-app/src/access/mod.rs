@@ -291,17 +291,25 @@ impl App {
     /// A form was posted with a session that has ended: keep what was typed
     /// for the session's user, and return the draft's secret (for a cookie),
     /// or `None` when the session is unknown. Kept for a day at most.
+    /// `csrf_token` is the one the form was posted with: it must be the
+    /// ended session's, as for any form.
     pub async fn keep_draft(
         &self,
         session_token: &str,
+        csrf_token: &str,
         path: &str,
         body: &str,
     ) -> Result<Option<String>> {
         let mut tx = self.db.write().await?;
-        let Some(user) = store::session_owner(&mut tx, &hash_secret(session_token)).await? else {
+        let owner = store::session_owner(&mut tx, &hash_secret(session_token)).await?;
+        let Some((user, csrf)) = owner else {
             tx.rollback().await?;
             return Ok(None);
         };
+        if csrf.is_empty() || hash_secret(&csrf) != hash_secret(csrf_token) {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let actor = match load_actor(&mut tx, user).await {
             Ok(a) => a,
             Err(_) => {
@@ -423,8 +431,10 @@ impl App {
     pub async fn prune_sessions(&self) -> Result<u64> {
         let now = self.now();
         let mut tx = self.db.write().await?;
-        // Ended sessions stay a day, for drafts of forms posted after the end.
+        // Ended sessions stay a day, for drafts of forms posted after the end;
+        // drafts themselves are kept a day.
         let grace = chrono::Duration::days(1);
+        store::delete_old_drafts(&mut tx, now - grace).await?;
         let n = store::delete_expired_sessions(
             &mut tx,
             now - self.settings.session_idle - grace,

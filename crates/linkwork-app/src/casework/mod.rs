@@ -259,7 +259,7 @@ impl App {
             .await?,
             contact_attempts: linkwork_store::referrals::contact_attempts_of(
                 tx,
-                programme,
+                programme.scope(),
                 participant_id,
             )
             .await?,

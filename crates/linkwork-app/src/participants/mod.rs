@@ -362,7 +362,18 @@ pub(crate) async fn likely_matches(
             risk_flags,
         });
     }
+    // Those the user can link come first.
+    out.sort_by_key(|c| !c.visible);
     Ok(out)
+}
+
+/// The audit detail of likely matches shown: the ids of those described.
+pub(crate) fn candidate_detail(found: &[PossibleDuplicate]) -> String {
+    let ids: Vec<String> = found
+        .iter()
+        .map(|c| format!("{}{}", c.id, if c.visible { "" } else { " (not shown)" }))
+        .collect();
+    format!("candidates={}", ids.join(","))
 }
 
 /// What registering someone did.
@@ -513,13 +524,14 @@ impl App {
             let (fields, warnings) = input.parse(today)?;
             self.check_participant_site(tx, grant, fields.site_id)
                 .await?;
-            let matches = likely_matches(tx, grant, &Probe::of(&fields), None, today).await?;
+            let uk_today = linkwork_domain::appointment::london_date(self.now());
+            let matches = likely_matches(tx, grant, &Probe::of(&fields), None, uk_today).await?;
             let exact = matches.iter().any(|m| m.reason != "name_and_date_of_birth");
             if !matches.is_empty() && (!confirmed_new || exact) {
-                let out = matches;
-                // Nothing was written, so there is nothing to audit.
-                ev.action.clear();
-                return Ok(Registered::PossibleDuplicates(out));
+                // Nothing was written, but other people's records were shown.
+                ev.action = "participant.match".into();
+                ev.detail = candidate_detail(&matches);
+                return Ok(Registered::PossibleDuplicates(matches));
             }
             let id = store::create(tx, grant, &fields, self.now()).await?;
             ev.object_id = id.to_string();

@@ -533,7 +533,14 @@ impl App {
             chi_number: r.person_chi_number.clone(),
             nhs_number: None,
         };
-        let mut m = likely_matches(tx, grant, &probe, None, self.now().date_naive()).await?;
+        let mut m = likely_matches(
+            tx,
+            grant,
+            &probe,
+            None,
+            linkwork_domain::appointment::london_date(self.now()),
+        )
+        .await?;
         if r.person_date_of_birth.is_none() {
             m.retain(|m| m.reason != "name_and_date_of_birth");
         }
@@ -560,8 +567,7 @@ impl App {
             if m.is_empty() {
                 ev.action.clear();
             } else {
-                let ids: Vec<String> = m.iter().map(|c| c.id.to_string()).collect();
-                ev.detail = format!("candidates={}", ids.join(","));
+                ev.detail = crate::participants::candidate_detail(&m);
             }
             Ok(m)
         })
@@ -582,21 +588,40 @@ impl App {
             "referral",
             id,
         );
-        self.run(u, async |tx, g, ev| {
-            let site = store::get(tx, g.scope(), id).await?.site_id;
-            if !store::is_link_worker_at(tx, g, worker, site).await? {
-                return Err(AppError::field(
-                    "link_worker_id",
-                    "Choose a link worker at this practice",
-                ));
-            }
-            self.change_in(tx, g, ev, ctx, id, c.version, Some(c), |_, l| {
-                l.link_worker_id = Some(worker);
-                Ok(Event::Allocate)
+        let r = self
+            .run(u, async |tx, g, ev| {
+                let site = store::get(tx, g.scope(), id).await?.site_id;
+                if !store::is_link_worker_at(tx, g, worker, site).await? {
+                    return Err(AppError::field(
+                        "link_worker_id",
+                        "Choose a link worker at this practice",
+                    ));
+                }
+                self.change_in(tx, g, ev, ctx, id, c.version, Some(c), |_, l| {
+                    l.link_worker_id = Some(worker);
+                    Ok(Event::Allocate)
+                })
+                .await
             })
-            .await
-        })
-        .await
+            .await;
+        // Refused for likely matches: nothing was written, but the
+        // candidates were shown, so that view is audited on its own.
+        if let Err(AppError::LikelyMatches(found)) = &r {
+            let u = Use::view(
+                ctx,
+                Permission::WorkWithParticipants,
+                "referral.match",
+                "referral",
+                id,
+            );
+            let detail = crate::participants::candidate_detail(found);
+            self.run(u, async |_, _, ev| {
+                ev.detail = detail;
+                Ok(())
+            })
+            .await?;
+        }
+        r
     }
 
     pub async fn decline_referral(&self, ctx: &Ctx, id: i64, c: &StatusChange) -> Result<()> {
@@ -692,6 +717,13 @@ impl App {
     }
 
     /// Link workers who can take referrals at a site.
+    /// Every active link worker of the programme (for managers' pickers).
+    pub async fn link_workers(&self, ctx: &Ctx) -> Result<Vec<(i64, String)>> {
+        let u = Use::read(ctx, Permission::ManageCaseloads, "user");
+        self.read(u, async |tx, g| Ok(store::link_workers(tx, g).await?))
+            .await
+    }
+
     pub async fn link_workers_at(&self, ctx: &Ctx, site_id: i64) -> Result<Vec<(i64, String)>> {
         let u = Use::read(ctx, Permission::ViewProgramme, "site").of(site_id);
         self.read(u, async |tx, g| {

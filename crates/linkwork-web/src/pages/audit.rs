@@ -186,7 +186,7 @@ async fn search(
 }
 
 /// What an action did, in the past tense, and as tried (for a refusal).
-const ACTIONS: [(&str, &str, &str); 58] = [
+const ACTIONS: [(&str, &str, &str); 64] = [
     (
         "participant.view",
         "viewed the record of",
@@ -235,6 +235,28 @@ const ACTIONS: [(&str, &str, &str); 58] = [
         "record a contact attempt on",
     ),
     ("referral.hand_over", "handed over", "hand over"),
+    (
+        "referral.export",
+        "downloaded referrals as CSV",
+        "download referrals as CSV",
+    ),
+    (
+        "participant.match",
+        "was shown likely matches while registering a person",
+        "register a person",
+    ),
+    ("user.disable", "disabled", "disable"),
+    ("user.enable", "enabled", "enable"),
+    (
+        "calendar.create",
+        "made a calendar feed",
+        "make a calendar feed",
+    ),
+    (
+        "calendar.revoke",
+        "revoked their calendar feed",
+        "revoke their calendar feed",
+    ),
     (
         "appointment.create",
         "booked an appointment on",
@@ -410,6 +432,9 @@ fn sentence(e: &linkwork_app::audit::Event) -> Markup {
         || e.action.starts_with("draft.")
         || e.action.starts_with("api_token.")
         || e.action.starts_with("reason.")
+        || e.action.starts_with("calendar.")
+        || e.action == "referral.export"
+        || e.action == "participant.match"
         || matches!(
             e.action.as_str(),
             "participant.search" | "site.import" | "user.change_password"

@@ -75,9 +75,9 @@ pub fn likely_matches(
     let err = errors.for_field("participant_id").is_some();
     html! {
         div class={ "govuk-form-group" @if err { " govuk-form-group--error" } } {
-            fieldset class="govuk-fieldset" aria-describedby={ "participant_id-hint" @if err { " participant_id-error" } } {
+            fieldset class="govuk-fieldset" aria-describedby={ "likely-matches-hint" @if err { " participant_id-error" } } {
                 legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { h3 class="govuk-fieldset__heading" { "Is this one of these people?" } }
-                div id="participant_id-hint" class="govuk-hint" { "These records have the same CHI number, or the same date of birth and a similar name. Link the right record so that its risk flags and history stay with the person." }
+                div id="likely-matches-hint" class="govuk-hint" { "These records have the same CHI number, or the same date of birth and a similar name. Link the right record so that its risk flags and history stay with the person." }
                 @if let Some(m) = errors.for_field("participant_id") {
                     p id="participant_id-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (m) }
                 }

@@ -125,8 +125,20 @@ both!(a_form_posted_after_the_session_ended_comes_back, |t| {
     let r = s.post("/session/keep-alive", &[]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["seconds_left"], 1800);
-    // Thirty-one quiet minutes later the session has ended; the note is kept.
+    // Thirty-one quiet minutes later the session has ended; the note is kept
+    // (only when the form carries the session's own CSRF token).
     t.clock.advance(chrono::Duration::minutes(31));
+    let r = s
+        .post(
+            &format!("/people/{person}/notes"),
+            &[("body", "Forged"), ("csrf_token", "not-the-token")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        !s.cookies.iter().any(|(k, _)| k == "linkwork_draft"),
+        "no draft without the token"
+    );
     let r = s
         .post(
             &format!("/people/{person}/notes"),

@@ -94,6 +94,25 @@ both!(triage_shows_likely_matches_with_their_risk_flags, |t| {
     // The record at a practice this worker does not work at: its existence only.
     assert_eq!(candidates[1]["visible"], false);
     assert!(candidates[1]["name"].is_null() && candidates[1]["risk_flags"] == json!([]));
+    // Showing them is audited, though nothing was written.
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    let (events, _) = t
+        .app
+        .search_audit(
+            &admin.ctx,
+            &linkwork_testkit::store::audit::Filter {
+                action: Some("referral.match".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        events.iter().any(|e| e.detail.contains(&known.to_string())
+            && e.detail.contains(&format!("{elsewhere} (not shown)"))),
+        "{events:?}"
+    );
     // Nothing was written.
     let after = t
         .api(&lw, Method::GET, &format!("/api/v1/referrals/{id}"), None)

@@ -126,17 +126,19 @@ async fn diary(
         worker.to_string()
     };
     let worker_opts: Vec<(String, String)> = if manager {
-        let mut seen = std::collections::BTreeMap::new();
-        for c in state.app.caseloads(&page.ctx).await? {
-            seen.entry(c.link_worker_name.clone())
-                .or_insert(c.link_worker_id);
-        }
         std::iter::once(("team".to_owned(), "The whole team".to_owned()))
             .chain(std::iter::once((
                 page.ctx.actor.user_id.to_string(),
                 "Me".to_owned(),
             )))
-            .chain(seen.into_iter().map(|(n, id)| (id.to_string(), n)))
+            .chain(
+                state
+                    .app
+                    .link_workers(&page.ctx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, n)| (id.to_string(), n)),
+            )
             .collect()
     } else {
         Vec::new()

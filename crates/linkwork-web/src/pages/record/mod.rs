@@ -165,13 +165,13 @@ pub async fn render_record(
                 strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "The CHI number's date does not match the date of birth: check both." }
             }
         }
+        span class="govuk-caption-l" { (p.site_name) }
+        h1 class="govuk-heading-l" { (p.given_name) " " (p.family_name) @if let Some(n) = &p.preferred_name { " (" (n) ")" } }
         div class="govuk-grid-row" {
             div class="govuk-grid-column-one-quarter lw-page-nav" {
                 (contents())
             }
             div class="govuk-grid-column-three-quarters" {
-        span class="govuk-caption-l" { (p.site_name) }
-        h1 class="govuk-heading-l" { (p.given_name) " " (p.family_name) @if let Some(n) = &p.preferred_name { " (" (n) ")" } }
         h2 class="govuk-heading-m" id="record-support" { "Support" }
         @if history.is_empty() { p class="govuk-body" { "No referrals yet." } }
         @else { (crate::pages::parts::referral_table(&history, &reasons)) }

@@ -168,13 +168,15 @@ async fn list(
             )
             .collect();
     let worker_opts: Vec<(String, String)> = if manager {
-        let mut seen = std::collections::BTreeMap::new();
-        for c in state.app.caseloads(&page.ctx).await? {
-            seen.entry(c.link_worker_name.clone())
-                .or_insert(c.link_worker_id);
-        }
         std::iter::once((String::new(), "Any link worker".to_owned()))
-            .chain(seen.into_iter().map(|(n, id)| (id.to_string(), n)))
+            .chain(
+                state
+                    .app
+                    .link_workers(&page.ctx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, n)| (id.to_string(), n)),
+            )
             .collect()
     } else {
         Vec::new()
@@ -231,7 +233,7 @@ async fn list(
             }
         }
         p class="govuk-body" { (total) " " (if total == 1 { "referral" } else { "referrals" })
-            @if manager && total > 0 { " · " a class="govuk-link" href={ "/referrals/export.csv?" (q.query(show)) } { "Download these as CSV" span class="govuk-visually-hidden" { " (no names or dates of birth)" } } }
+            @if manager && total > 0 { " · " a class="govuk-link" href={ "/referrals/export.csv?" (q.query(show)) } { "Download these as CSV" } " (no names, dates of birth or numbers)" }
         }
         @if rows.is_empty() {
             p class="govuk-body" { @if filtered { "No referrals match these filters." } @else { "No referrals here yet." } }
@@ -633,7 +635,7 @@ async fn allocate(
         Err(AppError::LikelyMatches(_)) => Err(AppError::field(
             "participant_id",
             if c.new_participant {
-                "A record with the same CHI number exists: link that record"
+                "A record with the same CHI number exists: link it (if it is at a practice you do not work at, ask a manager to accept this referral)"
             } else {
                 "Choose the record of this person, or say they are a new person"
             },
