@@ -272,11 +272,12 @@ impl App {
             .await
     }
 
-    /// A link worker's appointments from `from` (UK date) for `days` days.
+    /// A link worker's appointments (`None`: everyone's the user may see)
+    /// from `from` (UK date) for `days` days.
     pub async fn diary(
         &self,
         ctx: &Ctx,
-        worker: i64,
+        worker: Option<i64>,
         from: NaiveDate,
         days: i64,
     ) -> Result<Vec<Appointment>> {
@@ -284,7 +285,7 @@ impl App {
         let end_day = from + Duration::days(days);
         let end = london_instant(end_day, NaiveTime::MIN).map_err(AppError::internal)?;
         let f = AppointmentFilter {
-            link_worker_id: Some(worker),
+            link_worker_id: worker,
             from: Some(start),
             to: Some(end),
             limit: 2000,
@@ -435,7 +436,7 @@ impl App {
         }
         let now = self.now();
         let today = linkwork_domain::appointment::london_date(now);
-        let week = self.diary(ctx, ctx.actor.user_id, today, 7).await?;
+        let week = self.diary(ctx, Some(ctx.actor.user_id), today, 7).await?;
         let (today_list, later): (Vec<_>, Vec<_>) = week
             .into_iter()
             .partition(|a| linkwork_domain::appointment::london_date(a.starts_at) == today);

@@ -280,15 +280,15 @@ pub struct Probe {
     pub nhs_number: Option<String>,
 }
 
+/// All of a person's names in one string, for the likeness test.
+fn all_names(given: &str, family: &str, preferred: Option<&str>) -> String {
+    format!("{given} {family} {}", preferred.unwrap_or(""))
+}
+
 impl Probe {
     pub fn of(f: &ParticipantFields) -> Probe {
         Probe {
-            names: format!(
-                "{} {} {}",
-                f.given_name,
-                f.family_name,
-                f.preferred_name.as_deref().unwrap_or("")
-            ),
+            names: all_names(&f.given_name, &f.family_name, f.preferred_name.as_deref()),
             date_of_birth: f.date_of_birth,
             chi_number: f.chi_number.clone(),
             nhs_number: f.nhs_number.clone(),
@@ -317,12 +317,7 @@ pub(crate) async fn likely_matches(
     let mut out = Vec::new();
     for m in store::possible_duplicates(tx, grant, &fields, except).await? {
         if m.reason == "name_and_date_of_birth" {
-            let theirs = format!(
-                "{} {} {}",
-                m.given_name,
-                m.family_name,
-                m.preferred_name.as_deref().unwrap_or("")
-            );
+            let theirs = all_names(&m.given_name, &m.family_name, m.preferred_name.as_deref());
             if !linkwork_domain::matching::names_alike(
                 &words,
                 &linkwork_domain::matching::words(&theirs),

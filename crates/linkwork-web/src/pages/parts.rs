@@ -28,14 +28,33 @@ pub fn when(a: &Appointment) -> String {
 /// A risk flag's review date: "review by 2 Dec 2026", or, once it has
 /// passed, a red "Review overdue" tag that screen readers read too.
 pub fn review_by(on: chrono::NaiveDate, today: chrono::NaiveDate) -> Markup {
+    review_tag(on, on < today)
+}
+
+/// [`review_by`] when whether it is overdue is already known.
+pub fn review_tag(on: chrono::NaiveDate, overdue: bool) -> Markup {
     html! {
-        @if on < today {
+        @if overdue {
             strong class="govuk-tag govuk-tag--red lw-overdue" { "Review overdue" }
             " (review was due " (date(on)) ")"
         } @else {
             "review by " (date(on))
         }
     }
+}
+
+/// A choice of every active link worker (managers), after `first` choices.
+pub async fn worker_options(
+    state: &crate::WebState,
+    page: &crate::session::Page,
+    first: &[(&str, &str)],
+) -> Result<Vec<(String, String)>, crate::error::PageError> {
+    let workers = state.app.link_workers(&page.ctx).await?;
+    Ok(first
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .chain(workers.into_iter().map(|(id, n)| (id.to_string(), n)))
+        .collect())
 }
 
 /// Today in the UK.

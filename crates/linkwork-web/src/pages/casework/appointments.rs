@@ -39,30 +39,26 @@ async fn book(
     p: Posted<AppointmentInput>,
 ) -> Result<Response, PageError> {
     let id = path_id(&id)?;
-    match state.app.book_appointment(&p.page.ctx, id, &p.form).await {
+    let errors = match state.app.book_appointment(&p.page.ctx, id, &p.form).await {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/referrals/{id}?saved=booked#appointments")).into_response())
+            return Ok(
+                Redirect::to(&format!("/referrals/{id}?saved=booked#appointments")).into_response(),
+            );
         }
-        Err(e @ (AppError::Invalid(_) | AppError::NeedsConfirmation { .. })) => {
-            let e = match e {
-                AppError::NeedsConfirmation { field, message } => {
-                    FieldErrors::single(field, message)
-                }
-                AppError::Invalid(e) => e,
-                _ => FieldErrors::new(),
-            };
-            crate::pages::referrals::render_with(
-                &state,
-                &p.page,
-                id,
-                "",
-                &FieldErrors::new(),
-                Some((&e, &p.form)),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        // A clash is shown like a field error, with the box to book anyway.
+        Err(AppError::NeedsConfirmation { field, message }) => FieldErrors::single(field, message),
+        Err(AppError::Invalid(e)) => e,
+        Err(e) => return Err(e.into()),
+    };
+    crate::pages::referrals::render_with(
+        &state,
+        &p.page,
+        id,
+        "",
+        &FieldErrors::new(),
+        Some((&errors, &p.form)),
+    )
+    .await
 }
 
 async fn outcome(
@@ -107,39 +103,23 @@ async fn diary(
         .ok()
         .filter(|_| manager)
         .unwrap_or(page.ctx.actor.user_id);
-    let list = if team {
-        let start = linkwork_domain::appointment::london_instant(monday, chrono::NaiveTime::MIN)
-            .map_err(AppError::internal)?;
-        let f = linkwork_app::casework::appointments::AppointmentFilter {
-            from: Some(start),
-            to: Some(start + Duration::days(7)),
-            limit: 2000,
-            ..Default::default()
-        };
-        state.app.list_appointments(&page.ctx, &f).await?
-    } else {
-        state.app.diary(&page.ctx, worker, monday, 7).await?
-    };
+    let list = state
+        .app
+        .diary(&page.ctx, (!team).then_some(worker), monday, 7)
+        .await?;
     let worker_key = if team {
         "team".to_owned()
     } else {
         worker.to_string()
     };
     let worker_opts: Vec<(String, String)> = if manager {
-        std::iter::once(("team".to_owned(), "The whole team".to_owned()))
-            .chain(std::iter::once((
-                page.ctx.actor.user_id.to_string(),
-                "Me".to_owned(),
-            )))
-            .chain(
-                state
-                    .app
-                    .link_workers(&page.ctx)
-                    .await?
-                    .into_iter()
-                    .map(|(id, n)| (id.to_string(), n)),
-            )
-            .collect()
+        let me = page.ctx.actor.user_id.to_string();
+        crate::pages::parts::worker_options(
+            &state,
+            &page,
+            &[("team", "The whole team"), (me.as_str(), "Me")],
+        )
+        .await?
     } else {
         Vec::new()
     };

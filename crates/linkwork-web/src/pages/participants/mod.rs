@@ -235,7 +235,7 @@ fn duplicates_page(page: &Page, input: &ParticipantInput, found: &[PossibleDupli
                     @if d.visible {
                         a class="govuk-link" href={ "/people/" (d.id) } { (d.name.clone().unwrap_or_default()) }
                         ", born " (d.date_of_birth.map(date).unwrap_or_default()) ", " (d.site_name.clone().unwrap_or_default())
-                        @for f in &d.risk_flags { br; strong class="govuk-tag govuk-tag--red" { "Risk" } " " (f.label) @if let Some(r) = f.review_on { " — " @if f.overdue { strong class="govuk-tag govuk-tag--red lw-overdue" { "Review overdue" } " (review was due " (date(r)) ")" } @else { "review by " (date(r)) } } }
+                        @for f in &d.risk_flags { br; strong class="govuk-tag govuk-tag--red" { "Risk" } " " (f.label) @if let Some(r) = f.review_on { " — " (crate::pages::parts::review_tag(r, f.overdue)) } }
                     } @else {
                         "a record at a practice you do not work at. Ask a manager to check it."
                     }

@@ -168,16 +168,7 @@ async fn list(
             )
             .collect();
     let worker_opts: Vec<(String, String)> = if manager {
-        std::iter::once((String::new(), "Any link worker".to_owned()))
-            .chain(
-                state
-                    .app
-                    .link_workers(&page.ctx)
-                    .await?
-                    .into_iter()
-                    .map(|(id, n)| (id.to_string(), n)),
-            )
-            .collect()
+        crate::pages::parts::worker_options(&state, &page, &[("", "Any link worker")]).await?
     } else {
         Vec::new()
     };
