@@ -165,6 +165,10 @@ pub enum Intent {
     RegisterPerson,
     FindPeople,
     SeeDiary,
+    /// Add or edit directory entries.
+    EditDirectory,
+    /// Import or export the directory, or the postcode lookup.
+    ManageDirectory,
 }
 
 impl Intent {
@@ -190,6 +194,12 @@ impl Intent {
                 "participant",
                 "search".into(),
             ),
+            EditDirectory => (
+                Permission::EditDirectory,
+                "directory_service",
+                "edit".into(),
+            ),
+            ManageDirectory => (Permission::ManageDirectory, "directory", "manage".into()),
             SeeDiary => (
                 Permission::WorkWithParticipants,
                 "appointment",

@@ -13,6 +13,7 @@
 pub mod access;
 pub mod audit;
 pub mod casework;
+pub mod directory;
 pub mod error;
 pub mod gate;
 pub mod lenient;
@@ -62,6 +63,8 @@ pub struct App {
     db: Db,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    /// This node's directory search indexes (caught up before each search).
+    indexes: Arc<directory::Indexes>,
 }
 
 /// Who is acting, and on behalf of which request.
@@ -121,6 +124,7 @@ impl App {
             db,
             clock,
             settings: Arc::new(settings),
+            indexes: Arc::default(),
         }
     }
 

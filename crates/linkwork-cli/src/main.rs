@@ -200,6 +200,9 @@ struct KeyArgs {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database_url: Option<String>,
+    /// A map tile server URL template for the directory's map.
+    map_tiles: Option<String>,
+    map_attribution: Option<String>,
     bind: Option<SocketAddr>,
     secure_cookies: Option<bool>,
     trust_forwarded_for: Option<bool>,
@@ -389,6 +392,14 @@ async fn run(cli: Cli) -> Result<()> {
                 trust_forwarded_for: trust_forwarded_for
                     .or(file.trust_forwarded_for)
                     .unwrap_or(false),
+                map_tiles: std::env::var("LINKWORK_MAP_TILES")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+                    .or(file.map_tiles.clone()),
+                map_attribution: std::env::var("LINKWORK_MAP_ATTRIBUTION")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+                    .or(file.map_attribution.clone()),
             };
             let state = linkwork_web::WebState::new(app.clone(), config);
             let pruner = app.clone();

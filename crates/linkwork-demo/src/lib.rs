@@ -4,6 +4,7 @@
 //! food banks (Give Food, public organisational data); every person is
 //! invented from name lists. Later capabilities extend this generator.
 
+pub mod directory;
 mod history;
 
 use chrono::{DateTime, Utc};
@@ -807,6 +808,23 @@ pub async fn generate(
             Scale::Programme => (10_000 / practices.len().max(1)) as u32,
             Scale::National => 12,
         };
+        // The community directory, near the practices.
+        let dgrant = ctx
+            .actor
+            .authorize(Permission::ManageDirectory)
+            .map_err(|e| AppError::Refused(e.to_string()))?;
+        let practice_postcodes: Vec<String> = gp.iter().map(|(_, pc)| pc.clone()).collect();
+        directory::postcodes(&mut tx, &dgrant, &practice_postcodes, &mut rng).await?;
+        let services = directory::generate(
+            &mut tx,
+            &dgrant,
+            &mut rng,
+            scale,
+            &practice_postcodes,
+            now,
+            progress,
+        )
+        .await?;
         let history = history::generate(
             &mut tx,
             &mut rng,
@@ -818,9 +836,10 @@ pub async fn generate(
             progress,
         )
         .await?;
+        directory::link_onward(&mut tx, &dgrant).await?;
         let mut ev = ctx.event("demo.generate", "programme", programme_id);
         ev.detail = format!(
-            "scale {scale:?}, seed {seed}, {years} years: {} sites, {} users, {} referrals",
+            "scale {scale:?}, seed {seed}, {years} years: {} sites, {} users, {} referrals, {services} directory services",
             site_ids.len(),
             people.len(),
             history.referrals

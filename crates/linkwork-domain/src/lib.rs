@@ -7,6 +7,7 @@ pub mod appointment;
 pub mod clock;
 pub mod codes;
 pub mod dates;
+pub mod directory;
 pub mod fields;
 pub mod identifiers;
 pub mod matching;

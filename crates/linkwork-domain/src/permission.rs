@@ -71,6 +71,15 @@ pub enum Permission {
     /// reasons for referral, and the list of its practices (to choose one).
     /// Every member of staff of the programme may.
     ViewProgramme,
+    /// Search and read the community asset directory, and report a problem
+    /// with an entry. Every member of staff of the programme may.
+    ViewDirectory,
+    /// Add, edit and check directory entries, record visits, resolve
+    /// reported problems: the programme's own staff keep it current together.
+    EditDirectory,
+    /// Import and export the directory, edit its taxonomy, import the
+    /// postcode lookup.
+    ManageDirectory,
 }
 
 impl Permission {
@@ -88,6 +97,9 @@ impl Permission {
             Permission::ManageReasons => "change the list of reasons for referral",
             Permission::ManageCaseloads => "merge records or move caseloads",
             Permission::ViewProgramme => "see this programme",
+            Permission::ViewDirectory => "see the community directory",
+            Permission::EditDirectory => "edit the community directory",
+            Permission::ManageDirectory => "import or export the directory and edit its taxonomy",
         }
     }
 }
@@ -170,7 +182,9 @@ impl Actor {
             MakeReferral => matches!(self.role, Manager | LinkWorker | PracticeStaff),
             ManageFunds | ManageCaseloads => self.role == Manager,
             ManageReasons => matches!(self.role, Administrator | Manager),
-            ViewProgramme | ViewSites => true,
+            ViewProgramme | ViewSites | ViewDirectory => true,
+            EditDirectory => matches!(self.role, Administrator | Manager | LinkWorker),
+            ManageDirectory => self.role == Administrator,
         }
     }
 
@@ -187,6 +201,9 @@ impl Actor {
             // Practice staff follow the referrals of their own practices.
             Permission::MakeReferral => self.own_sites_unless(Role::Manager),
             Permission::ViewProgramme
+            | Permission::ViewDirectory
+            | Permission::EditDirectory
+            | Permission::ManageDirectory
             | Permission::ManageOrganisation
             | Permission::ManageUsers
             | Permission::ViewUsers

@@ -291,6 +291,8 @@ pub struct OnwardSupport {
     #[sqlx(try_from = "String")]
     pub status: linkwork_domain::referral::OnwardStatus,
     pub outcome: Option<String>,
+    /// The directory service, when it is one.
+    pub service_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -301,7 +303,7 @@ pub async fn onward(
     participant_id: i64,
 ) -> crate::Result<Vec<OnwardSupport>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, kind, service, contact, when_and_where, status, outcome, created_at, updated_at FROM onward_support \
+        "SELECT id, kind, service, contact, when_and_where, status, outcome, service_id, created_at, updated_at FROM onward_support \
          WHERE programme_id = $1 AND participant_id = $2 ORDER BY created_at, id")
         .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
@@ -312,6 +314,7 @@ pub struct NewOnward<'a> {
     pub contact: Option<&'a str>,
     pub when_and_where: Option<&'a str>,
     pub status: &'a str,
+    pub service_id: Option<i64>,
 }
 
 pub async fn add_onward(
@@ -324,10 +327,10 @@ pub async fn add_onward(
 ) -> crate::Result<i64> {
     crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO onward_support (programme_id, participant_id, kind, service, contact, when_and_where, status, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+        "INSERT INTO onward_support (programme_id, participant_id, kind, service, contact, when_and_where, status, created_by, created_at, updated_at, service_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id")
         .bind(grant.programme_id()).bind(participant_id).bind(o.kind).bind(o.service).bind(o.contact).bind(o.when_and_where)
-        .bind(o.status).bind(by).bind(now).fetch_one(c).await)?)
+        .bind(o.status).bind(by).bind(now).bind(o.service_id).fetch_one(c).await)?)
 }
 
 pub async fn update_onward(

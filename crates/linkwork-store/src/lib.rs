@@ -13,6 +13,7 @@ pub mod caseloads;
 pub mod casework;
 pub mod db;
 pub mod dialect;
+pub mod directory;
 pub mod migrate;
 pub mod org;
 pub mod participants;

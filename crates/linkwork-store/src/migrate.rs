@@ -40,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(11, "audit guards", "0011_audit_guards"),
     migration!(12, "referral reasons", "0012_referral_reasons"),
     migration!(13, "one-to-one safety", "0013_one_to_one_safety"),
+    migration!(14, "directory", "0014_directory"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's
@@ -98,6 +99,9 @@ pub async fn run(db: &Db, now: DateTime<Utc>) -> crate::Result<Outcome> {
             .await.map(|r| r.rows_affected()))?;
         if m.version == 13 {
             mend_practice_names(&mut tx).await?;
+        }
+        if m.version == 14 {
+            crate::directory::seed_all(&mut tx, now).await?;
         }
         applied.push(m.version);
     }

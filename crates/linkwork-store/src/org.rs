@@ -100,6 +100,7 @@ pub async fn create_programme(tx: &mut Tx, name: &str, now: DateTime<Utc>) -> cr
         .await)
     .map_err(|e| StoreError::on_unique(e, "programme name"))?;
     crate::reasons::seed(tx, id).await?;
+    crate::directory::seed_programme(tx, id).await?;
     Ok(id)
 }
 

@@ -142,6 +142,12 @@ impl Drop for TestApp {
     }
 }
 
+/// Another app node on a test app's database ([`TestApp::second_node`]).
+pub struct Node {
+    pub base: String,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
 /// A user made by [`TestApp::user`].
 #[derive(Debug, Clone)]
 pub struct TestUser {
@@ -331,6 +337,49 @@ impl TestApp {
         let home = s.get("/").await;
         assert_eq!(home.status, 200, "home after sign-in");
         s
+    }
+
+    /// A second app node on the same database: its own `App` (so its own
+    /// caches and search index), its own server. Stops when dropped.
+    pub async fn second_node(&self) -> Node {
+        let app = App::new(self.db.clone(), self.clock.clone(), Settings::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let addr = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("addr: {e}"));
+        let state = linkwork_web::WebState::new(app, linkwork_web::WebConfig::default());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = linkwork_web::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Node {
+            base: format!("http://{addr}"),
+            _shutdown: tx,
+        }
+    }
+
+    /// Call the API of another node as `user`.
+    pub async fn api_on(
+        &self,
+        node: &Node,
+        user: &TestUser,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Reply {
+        let mut r = self
+            .client()
+            .request(method, format!("{}{path}", node.base))
+            .bearer_auth(&user.token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        Reply::from(r.send().await.unwrap_or_else(|e| panic!("request: {e}"))).await
     }
 
     /// Call the API as `user`.

@@ -89,3 +89,41 @@ for (const box of document.querySelectorAll('[data-filter-list]')) {
     status.textContent = words.length ? `${shown} of ${items.length} sites shown` : ''
   })
 }
+
+// The directory's map: Leaflet (vendored), loaded only on pages with a map.
+// Without a tile server configured it shows the markers on a plain ground;
+// the list beside it always has the same services.
+const mapBox = document.getElementById('lw-map')
+const mapData = document.getElementById('lw-map-data')
+if (mapBox && mapData) {
+  const css = document.createElement('link')
+  css.rel = 'stylesheet'
+  css.href = '/assets/leaflet/leaflet.css'
+  document.head.append(css)
+  const script = document.createElement('script')
+  script.src = '/assets/leaflet/leaflet.js'
+  script.onload = () => {
+    const L = window.L
+    const data = JSON.parse(mapData.textContent)
+    L.Icon.Default.imagePath = '/assets/leaflet/'
+    const map = L.map(mapBox, { scrollWheelZoom: false })
+    if (mapBox.dataset.tiles) {
+      L.tileLayer(mapBox.dataset.tiles, { maxZoom: 18, attribution: mapBox.dataset.attribution || '' }).addTo(map)
+    }
+    const points = []
+    for (const m of data.markers) {
+      const marker = L.marker([m.lat, m.lon], { title: m.name, alt: m.name }).addTo(map)
+      const link = document.createElement('a')
+      link.href = `#service-${m.id}`
+      link.textContent = m.name
+      marker.bindPopup(link)
+      points.push([m.lat, m.lon])
+    }
+    if (data.centre) {
+      L.circleMarker([data.centre.lat, data.centre.lon], { radius: 6, color: '#1d70b8' }).addTo(map).bindTooltip(data.centre.label)
+      points.push([data.centre.lat, data.centre.lon])
+    }
+    if (points.length) { map.fitBounds(points, { padding: [20, 20], maxZoom: 15 }) }
+  }
+  document.head.append(script)
+}

@@ -32,6 +32,31 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/app.js"),
     },
     Asset {
+        path: "leaflet/leaflet.js",
+        mime: "text/javascript",
+        body: include_bytes!("../assets/leaflet/leaflet.js"),
+    },
+    Asset {
+        path: "leaflet/leaflet.css",
+        mime: "text/css",
+        body: include_bytes!("../assets/leaflet/leaflet.css"),
+    },
+    Asset {
+        path: "leaflet/marker-icon.png",
+        mime: "image/png",
+        body: include_bytes!("../assets/leaflet/marker-icon.png"),
+    },
+    Asset {
+        path: "leaflet/marker-icon-2x.png",
+        mime: "image/png",
+        body: include_bytes!("../assets/leaflet/marker-icon-2x.png"),
+    },
+    Asset {
+        path: "leaflet/marker-shadow.png",
+        mime: "image/png",
+        body: include_bytes!("../assets/leaflet/marker-shadow.png"),
+    },
+    Asset {
         path: "favicon.svg",
         mime: "image/svg+xml",
         body: include_bytes!("../assets/favicon.svg"),

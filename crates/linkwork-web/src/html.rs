@@ -134,6 +134,7 @@ fn nav(p: &Page) -> Markup {
     if a.can(Permission::ManageReasons) {
         items.push(("/reasons", "Reasons"));
     }
+    items.push(("/directory", "Find support"));
     items.push(("/sites", "Sites"));
     if a.can(Permission::ViewUsers) {
         items.push(("/areas", "Areas and clusters"));

@@ -26,6 +26,11 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (behind a load balancer you trust).
     pub trust_forwarded_for: bool,
+    /// A map tile server (`https://tile.example.org/{z}/{x}/{y}.png`) for the
+    /// directory's map; without one the map shows the markers only.
+    pub map_tiles: Option<String>,
+    /// The attribution the tile server asks for.
+    pub map_attribution: Option<String>,
 }
 
 /// What every handler can reach.

@@ -145,9 +145,13 @@ pub struct GoalReviewInput {
 pub struct OnwardInput {
     #[serde(deserialize_with = "crate::lenient::string")]
     pub kind: String,
-    /// The service (free text until the directory exists).
+    /// The service in words: needed when it is not in the directory.
     #[serde(deserialize_with = "crate::lenient::string")]
     pub service: String,
+    /// The directory service's id, when it is one (its name and contact
+    /// details are then taken from the directory unless given).
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub service_id: String,
     #[serde(deserialize_with = "crate::lenient::string")]
     pub contact: String,
     #[serde(deserialize_with = "crate::lenient::string")]
@@ -640,10 +644,28 @@ impl App {
                 "Choose a referral, signposting or an accompanied visit",
             );
         }
-        let service = e.check(
-            "service",
-            text::required_text(&input.service, "the service", 300),
-        );
+        let service_id = match input.service_id.trim() {
+            "" => None,
+            raw => match raw.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    e.add("service_id", "Choose a service from the directory");
+                    None
+                }
+            },
+        };
+        let service = if service_id.is_some() {
+            e.check(
+                "service",
+                text::optional_text(&input.service, "the service", 300),
+            )
+            .flatten()
+        } else {
+            e.check(
+                "service",
+                text::required_text(&input.service, "the service", 300),
+            )
+        };
         let contact = e
             .check(
                 "contact",
@@ -667,19 +689,32 @@ impl App {
         }
         e.into_result()?;
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
-        let service = service.unwrap_or_default();
-        let o = NewOnward {
-            kind: kind.unwrap_or("signposting"),
-            service: &service,
-            contact: contact.as_deref(),
-            when_and_where: when_and_where.as_deref(),
-            status: status.unwrap_or("suggested"),
-        };
         self.on_record(
             ctx,
             participant_id,
             Access::Write("onward.create"),
-            async |tx, g| Ok(store::add_onward(tx, g, participant_id, &o, by, now).await?),
+            async |tx, g| {
+                let (mut service, mut contact) = (service.clone(), contact.clone());
+                if let Some(sid) = service_id {
+                    let s = linkwork_store::directory::service_brief(tx, g.programme_id(), sid)
+                        .await
+                        .map_err(|_| {
+                            AppError::field("service_id", "That service is not in the directory")
+                        })?;
+                    service = service.or(Some(format!("{} ({})", s.name, s.organization)));
+                    contact = contact.or(s.phone.or(s.email));
+                }
+                let service = service.unwrap_or_default();
+                let o = NewOnward {
+                    kind: kind.unwrap_or("signposting"),
+                    service: &service,
+                    contact: contact.as_deref(),
+                    when_and_where: when_and_where.as_deref(),
+                    status: status.unwrap_or("suggested"),
+                    service_id,
+                };
+                Ok(store::add_onward(tx, g, participant_id, &o, by, now).await?)
+            },
         )
         .await
     }

@@ -6,6 +6,7 @@ mod appointments;
 mod audit;
 mod caseloads;
 mod conventions;
+mod directory;
 use conventions::Conventions;
 mod org;
 mod participants;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<WebState> {
         .merge(reasons::routes())
         .merge(caseloads::routes())
         .merge(audit::routes())
+        .merge(directory::routes())
 }
 
 struct BearerAuth;
@@ -76,6 +78,8 @@ impl Modify for BearerAuth {
         caseloads::list_caseloads, caseloads::move_caseload,
         reasons::list_reasons, reasons::add_reason, reasons::change_reason,
         appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,
+        directory::search_services, directory::get_service, directory::create_service, directory::update_service,
+        directory::assure_service, directory::report_problem,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &Conventions),

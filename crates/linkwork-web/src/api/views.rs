@@ -216,7 +216,7 @@ view!(Goal from linkwork_app::casework::Goal {
 
 view!(OnwardSupport from linkwork_app::casework::OnwardSupport {
     id: i64, kind: String, service: String, contact: Option<String>, when_and_where: Option<String>,
-    status: String, outcome: Option<String>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    status: String, outcome: Option<String>, service_id: Option<i64>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
 });
 
 view!(Note from linkwork_app::casework::Note {

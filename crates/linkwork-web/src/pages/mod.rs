@@ -10,6 +10,7 @@
 pub mod access;
 pub mod audit;
 pub mod casework;
+pub mod directory;
 mod home;
 pub mod org;
 pub mod participants;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<WebState> {
         .merge(audit::routes())
         .merge(access::account::routes())
         .merge(casework::appointments::routes())
+        .merge(directory::routes())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {

@@ -11,6 +11,7 @@ mod auth;
 mod browser;
 mod caseloads;
 mod casework;
+mod directory;
 mod everyday;
 mod org;
 mod participants;

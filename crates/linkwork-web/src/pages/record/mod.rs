@@ -48,6 +48,7 @@ pub fn routes() -> Router<WebState> {
 pub fn sections(
     page: &Page,
     pid: i64,
+    postcode: Option<&str>,
     w: &CaseWork,
     reasons: &[Reason],
     errors: &FieldErrors,
@@ -57,7 +58,7 @@ pub fn sections(
         (safety::section(page, pid, w, reasons, errors))
         (needs::section(page, pid, w, reasons, errors))
         (goals::section(page, pid, w, reasons, errors))
-        (onward::section(page, pid, w, reasons, errors))
+        (onward::section(page, pid, postcode, w, errors))
         (wellbeing::section(page, pid, w, reasons, errors))
         (notes::section(page, pid, w, reasons, errors))
     }
@@ -202,7 +203,7 @@ pub async fn render_record(
                 a class="govuk-link" href={ "/people/" (p.id) "/merge" } { "Merge with another record of this person" }
             }
         }
-        (sections(page, p.id, &work, &reasons, errors))
+        (sections(page, p.id, p.postcode.as_deref(), &work, &reasons, errors))
         (support_sections(page, p.id, &work, &funds, errors))
             }
         }

@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::post;
 use linkwork_app::casework::{CaseWork, ONWARD_KINDS, OnwardInput};
-use linkwork_app::referrals::reasons::Reason;
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::{OnwardStatus, label_of};
 use maud::{Markup, html};
@@ -28,12 +27,21 @@ pub(super) fn routes() -> Router<WebState> {
 pub(super) fn section(
     page: &Page,
     pid: i64,
+    postcode: Option<&str>,
     w: &CaseWork,
-    _reasons: &[Reason],
     errors: &FieldErrors,
 ) -> Markup {
+    let open_needs: Vec<String> = w
+        .needs
+        .iter()
+        .filter(|n| !matches!(n.status, linkwork_domain::referral::NeedStatus::Resolved))
+        .map(|n| n.need.clone())
+        .collect();
     html! {
         h2 class="govuk-heading-m" id="onward" { "Onward support" }
+        p class="govuk-body" {
+            a class="govuk-button govuk-button--secondary govuk-!-margin-bottom-2" id="find-support" href=(crate::pages::directory::find_support_link(pid, postcode, &open_needs)) { "Find support in the directory" }
+        }
         @if w.onward_support.is_empty() { p class="govuk-body" { "None yet." } }
         @for o in &w.onward_support {
             div class="govuk-summary-card" {
@@ -91,6 +99,7 @@ async fn add_onward(
     let input = OnwardInput {
         kind: f.onward_kind.clone(),
         service: f.service.clone(),
+        service_id: String::new(),
         contact: f.contact.clone(),
         when_and_where: f.when_and_where.clone(),
         status: f.onward_status.clone(),

@@ -1,0 +1,1149 @@
+//! The community asset directory: search, entries, keeping them true
+//! (checks, reports, review queue, history, visits), the postcode lookup,
+//! and Open Referral UK import and export (`oruk`).
+
+pub mod index;
+pub mod oruk;
+
+use crate::gate::Use;
+use crate::{App, AppError, Ctx, Result};
+use chrono::{Datelike, NaiveDate, NaiveTime};
+use index::{Index, Query, Results};
+use linkwork_domain::dates::{self, Span};
+use linkwork_domain::directory::{
+    self as rules, Freq, ProblemKind, Reach, ReferralRoute, ServiceStatus, byday_code, parse_byday,
+    parse_weekday,
+};
+use linkwork_domain::text::{self, Postcode};
+use linkwork_domain::{FieldErrors, Grant, Permission};
+use linkwork_store::Tx;
+use linkwork_store::directory as store;
+pub use linkwork_store::directory::{
+    Due, HistoryEntry, Location, Organization, Report, ScheduleRow, ServiceIn, Term, Visit,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Every programme's search index in this node's memory.
+#[derive(Debug, Default)]
+pub struct Indexes(Mutex<HashMap<i64, Arc<RwLock<Index>>>>);
+
+impl Indexes {
+    fn of(&self, programme_id: i64) -> Arc<RwLock<Index>> {
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        m.entry(programme_id).or_default().clone()
+    }
+}
+
+/// How long after its last check an entry is due for review.
+pub const REVIEW_MONTHS: u32 = 6;
+
+/// A search as typed (a form's or the API's query parameters).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SearchInput {
+    /// Words to look for (typos forgiven, "foodbank" finds "food bank").
+    pub q: String,
+    /// A postcode (`G51 4TR`) or a postcode district (`G51`): results by distance.
+    pub postcode: String,
+    /// Instead of a postcode: latitude and longitude.
+    pub lat: String,
+    pub lon: String,
+    /// Category codes ("what"), e.g. `food-and-nutrition`; more than one means any.
+    #[serde(deserialize_with = "one_or_many")]
+    pub category: Vec<String>,
+    /// Audience codes ("who"), e.g. `women`, `older-adults`.
+    #[serde(deserialize_with = "one_or_many")]
+    pub audience: Vec<String>,
+    /// The person's age in years: services for other ages are left out.
+    pub age: String,
+    /// `MO` … `SU`: services that run on that day.
+    pub day: String,
+    /// `true`: free of charge only.
+    pub free: String,
+    /// `true`: open at this moment (or at this time of day on `on`).
+    pub open_now: String,
+    /// A date (`2027-01-15`): judge schedules, seasons and closures for it.
+    pub on: String,
+    /// Only services that serve this practice (site id), or serve all.
+    pub practice: String,
+    pub limit: String,
+    pub offset: String,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => s
+            .split(',')
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Some(OneOrMany::Many(v)) => v,
+    })
+}
+
+/// Where a search was centred, as the page says it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Place {
+    pub label: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// The postcode was not known: the middle of its district was used.
+    pub approximate: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchOutcome {
+    pub results: Results,
+    pub place: Option<Place>,
+    pub on: NaiveDate,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+fn yes(s: &str) -> bool {
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "true" | "yes" | "on" | "1"
+    )
+}
+
+impl App {
+    /// Catch this node's index of the programme up with the database, in
+    /// the caller's transaction.
+    async fn fresh_index(&self, tx: &mut Tx, g: &Grant) -> Result<Arc<RwLock<Index>>> {
+        let idx = self.indexes.of(g.programme_id());
+        let (have, rebuild) = {
+            let i = idx
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            (i.version, i.needs_rebuild())
+        };
+        let since = if rebuild { 0 } else { have };
+        let rows = store::changed_since(tx, g, since).await?;
+        if rows.version > have || rebuild {
+            let terms = store::terms(tx, g).await?;
+            let mut i = idx
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if rebuild {
+                *i = Index::default();
+            }
+            i.apply(rows, &terms);
+        }
+        Ok(idx)
+    }
+
+    /// Search the directory.
+    pub async fn search_directory(&self, ctx: &Ctx, input: &SearchInput) -> Result<SearchOutcome> {
+        let today = linkwork_domain::appointment::london_date(self.now());
+        let now_time = linkwork_domain::appointment::london_time(self.now()).time();
+        let mut e = FieldErrors::new();
+        let on = if input.on.trim().is_empty() {
+            Some(today)
+        } else {
+            e.check(
+                "on",
+                dates::required(&input.on, "the date", Span::around(today, 5, 5)),
+            )
+        };
+        let age = match input.age.trim() {
+            "" => None,
+            a => e.check(
+                "age",
+                a.parse::<i64>()
+                    .ok()
+                    .filter(|a| (0..=120).contains(a))
+                    .ok_or("Enter an age in years, from 0 to 120".to_owned()),
+            ),
+        };
+        let day = match input.day.trim() {
+            "" => None,
+            d => e.check(
+                "day",
+                parse_weekday(d).ok_or("Choose a day: MO, TU, WE, TH, FR, SA or SU".to_owned()),
+            ),
+        };
+        let number =
+            |raw: &str, field: &str, default: usize, max: usize, e: &mut FieldErrors| match raw
+                .trim()
+            {
+                "" => default,
+                n => match n.parse::<usize>() {
+                    Ok(v) if v <= max => v,
+                    _ => {
+                        e.add(field, format!("Enter a whole number from 0 to {max}"));
+                        default
+                    }
+                },
+            };
+        let limit = number(&input.limit, "limit", 20, 200, &mut e).max(1);
+        let offset = number(&input.offset, "offset", 0, 100_000, &mut e);
+        let practice = match input.practice.trim() {
+            "" => None,
+            p => e.check(
+                "practice",
+                p.parse::<i64>().map_err(|_| "Choose a practice".to_owned()),
+            ),
+        };
+        let coords = match (input.lat.trim(), input.lon.trim()) {
+            ("", "") => None,
+            (a, b) => match (a.parse::<f64>(), b.parse::<f64>()) {
+                (Ok(la), Ok(lo))
+                    if (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo) =>
+                {
+                    Some((la, lo))
+                }
+                _ => {
+                    e.add("lat", "Enter a latitude from -90 to 90 and a longitude from -180 to 180, or a postcode instead");
+                    None
+                }
+            },
+        };
+        let wanted_place = if coords.is_none() && !input.postcode.trim().is_empty() {
+            match Postcode::parse(&input.postcode) {
+                Ok(pc) => {
+                    let district = pc.as_str().split(' ').next().unwrap_or_default().to_owned();
+                    Some((Some(pc.to_string()), district))
+                }
+                Err(msg) => match rules::postcode_district(&input.postcode) {
+                    Some(d) => Some((None, d)),
+                    None => {
+                        e.add(
+                            "postcode",
+                            format!("{msg}, or a postcode district like G51"),
+                        );
+                        None
+                    }
+                },
+            }
+        } else {
+            None
+        };
+        e.into_result()?;
+        let on = on.unwrap_or(today);
+        let overdue_before = today
+            .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
+            .unwrap_or(today);
+        self.read(Use::read(ctx, Permission::ViewDirectory, "directory"), async |tx, g| {
+            let idx = self.fresh_index(tx, g).await?;
+            let place = match (coords, &wanted_place) {
+                (Some((la, lo)), _) => Some(Place { label: format!("{la:.4}, {lo:.4}"), latitude: la, longitude: lo, approximate: false }),
+                (None, Some((pc, district))) => match store::locate(tx, pc.as_deref(), district).await? {
+                    Some((la, lo, exact)) => Some(Place {
+                        label: pc.clone().unwrap_or_else(|| district.clone()),
+                        latitude: la,
+                        longitude: lo,
+                        approximate: !exact && pc.is_some(),
+                    }),
+                    None => {
+                        return Err(AppError::field(
+                            "postcode",
+                            format!("We do not know where {} is: try a nearby postcode or the district", pc.as_deref().unwrap_or(district)),
+                        ));
+                    }
+                },
+                _ => None,
+            };
+            let terms = store::terms(tx, g).await?;
+            let mut e = FieldErrors::new();
+            let (categories, bad) = index::term_ids(&terms, "what", &input.category);
+            if !bad.is_empty() {
+                e.add("category", format!("Unknown category: {}", bad.join(", ")));
+            }
+            let (audiences, bad) = index::term_ids(&terms, "who", &input.audience);
+            if !bad.is_empty() {
+                e.add("audience", format!("Unknown audience: {}", bad.join(", ")));
+            }
+            e.into_result()?;
+            let q = Query {
+                text: input.q.chars().take(200).collect(),
+                point: place.as_ref().map(|p| (p.latitude, p.longitude)),
+                categories,
+                audiences,
+                age,
+                day,
+                free: yes(&input.free),
+                open_now: yes(&input.open_now),
+                on,
+                at: now_time,
+                sites: practice.map(|p| vec![p]),
+                overdue_before,
+                limit,
+                offset,
+            };
+            let results = idx.read().unwrap_or_else(std::sync::PoisonError::into_inner).search(&q);
+            Ok(SearchOutcome { results, place, on, limit, offset })
+        })
+        .await
+    }
+
+    /// The taxonomy (categories and audiences), for filters and forms.
+    pub async fn directory_terms(&self, ctx: &Ctx) -> Result<Vec<Term>> {
+        self.read(
+            Use::read(ctx, Permission::ViewDirectory, "directory_term"),
+            async |tx, g| Ok(store::terms(tx, g).await?),
+        )
+        .await
+    }
+
+    pub async fn directory_organizations(&self, ctx: &Ctx) -> Result<Vec<Organization>> {
+        self.read(
+            Use::read(ctx, Permission::ViewDirectory, "directory_organization"),
+            async |tx, g| Ok(store::organizations(tx, g).await?),
+        )
+        .await
+    }
+
+    /// One service in full. Staff notes only for those who edit.
+    pub async fn directory_service(&self, ctx: &Ctx, id: i64) -> Result<ServicePage> {
+        let editor = ctx.actor.can(Permission::EditDirectory);
+        let today = linkwork_domain::appointment::london_date(self.now());
+        self.read(
+            Use::read(ctx, Permission::ViewDirectory, "directory_service").of(id),
+            async |tx, g| {
+                let mut s = store::service_input(tx, g, id).await?;
+                if !editor {
+                    s.staff_notes = None;
+                }
+                let org = store::organization(tx, g, s.organization_id).await?;
+                let terms = store::terms(tx, g).await?;
+                let names = |tax: &str| -> Vec<Term> {
+                    terms
+                        .iter()
+                        .filter(|t| t.taxonomy == tax && s.term_ids.contains(&t.id))
+                        .cloned()
+                        .collect()
+                };
+                let status = ServiceStatus::parse(&s.status).unwrap_or(ServiceStatus::Inactive);
+                let schedules: Vec<_> = s.schedules.iter().filter_map(index::schedule_of).collect();
+                let running = rules::running_on(status, s.closed_until, &schedules, today);
+                let due = rules::review_due(s.assured_on, REVIEW_MONTHS);
+                Ok(ServicePage {
+                    id,
+                    version: store::service_version(tx, g, id).await?,
+                    categories: names("what"),
+                    audiences: names("who"),
+                    when: schedules.iter().map(|x| x.describe()).collect(),
+                    running,
+                    review_due: due,
+                    overdue: due.is_none_or(|d| d <= today),
+                    locations: store::locations_of(tx, g, id).await?,
+                    history: store::history(tx, g, id).await?,
+                    reports: store::open_reports(tx, g, Some(id)).await?,
+                    onward: store::onward_counts(tx, g, id).await?,
+                    visits: store::visits(tx, g, s.organization_id).await?,
+                    organization: org,
+                    status,
+                    service: s,
+                })
+            },
+        )
+        .await
+    }
+
+    /// Add (no `id`) or change a service.
+    pub async fn save_directory_service(
+        &self,
+        ctx: &Ctx,
+        id: Option<i64>,
+        input: &ServiceInput,
+    ) -> Result<i64> {
+        let today = linkwork_domain::appointment::london_date(self.now());
+        let checked = parse_service(input, today)?;
+        let (by, now) = (actor_of(ctx), self.now());
+        let action = if id.is_some() {
+            "directory_service.update"
+        } else {
+            "directory_service.create"
+        };
+        self.run(
+            Use::write(ctx, Permission::EditDirectory, action, "directory_service", id.map_or("new".into(), |i| i.to_string())),
+            async |tx, g, ev| {
+                let mut s = checked.service.clone();
+                let terms = store::terms(tx, g).await?;
+                let (what, bad_what) = index::term_ids(&terms, "what", &input.categories);
+                let (who, bad_who) = index::term_ids(&terms, "who", &input.audiences);
+                let mut e = FieldErrors::new();
+                if !bad_what.is_empty() {
+                    e.add("categories", format!("Unknown category: {}", bad_what.join(", ")));
+                }
+                if !bad_who.is_empty() {
+                    e.add("audiences", format!("Unknown audience: {}", bad_who.join(", ")));
+                }
+                e.into_result()?;
+                s.term_ids = what.into_iter().chain(who).collect();
+                if s.assured_on.is_some() {
+                    s.assured_by = Some(by.1.clone());
+                }
+                let expected = match id {
+                    Some(id) => {
+                        let current = store::service_input(tx, g, id).await?;
+                        s.uuid = current.uuid;
+                        // A checked date is kept unless this edit confirms it.
+                        if s.assured_on.is_none() {
+                            s.assured_on = current.assured_on;
+                            s.assured_by = current.assured_by;
+                        }
+                        checked.version
+                    }
+                    None => {
+                        s.uuid = crate::random::uuid_v4();
+                        None
+                    }
+                };
+                s.organization_id = match (&checked.organization_id, &checked.new_organization) {
+                    (Some(o), _) => store::organization(tx, g, *o)
+                        .await
+                        .map_err(|_| AppError::field("organization_id", "Choose an organisation from the list"))?
+                        .id,
+                    (None, Some(name)) => {
+                        let o = Organization { uuid: crate::random::uuid_v4(), name: name.clone(), ..Default::default() };
+                        store::save_organization(tx, g, &o, now).await?
+                    }
+                    (None, None) => return Err(AppError::field("organization_id", "Choose the organisation that runs it, or name a new one")),
+                };
+                if let Some(l) = &checked.location {
+                    let mut l = l.clone();
+                    if let Some(pc) = &l.postcode
+                        && let Some((la, lo, _)) = store::locate(tx, Some(pc), pc.split(' ').next().unwrap_or_default()).await?
+                    {
+                        l.latitude = Some(la);
+                        l.longitude = Some(lo);
+                    }
+                    l.uuid = match id {
+                        Some(id) => store::locations_of(tx, g, id).await?.first().map(|x| x.uuid.clone()).unwrap_or_else(crate::random::uuid_v4),
+                        None => crate::random::uuid_v4(),
+                    };
+                    l.organization_id = Some(s.organization_id);
+                    s.location_ids = vec![store::save_location(tx, g, &l).await?];
+                }
+                let summary = if id.is_some() { "Details changed" } else { "Added to the directory" };
+                let saved = store::save_service(tx, g, &s, expected, (by.0, &by.1), summary, now)
+                    .await
+                    .map_err(|e| match e {
+                        linkwork_store::StoreError::StaleVersion => AppError::Conflict(
+                            "Someone else changed this entry while you were editing it. Open it again to see their change.".into(),
+                        ),
+                        e => e.into(),
+                    })?;
+                ev.object_id = saved.id().to_string();
+                ev.detail = s.name.clone();
+                Ok(saved.id())
+            },
+        )
+        .await
+    }
+
+    /// Say an entry was checked today and is right.
+    pub async fn assure_directory_service(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        let today = linkwork_domain::appointment::london_date(self.now());
+        let (by, now) = (actor_of(ctx), self.now());
+        self.run(
+            Use::write(
+                ctx,
+                Permission::EditDirectory,
+                "directory_service.assure",
+                "directory_service",
+                id,
+            ),
+            async |tx, g, _| Ok(store::assure(tx, g, id, today, (by.0, &by.1), now).await?),
+        )
+        .await
+    }
+
+    /// Anyone signed in may report a problem with an entry.
+    pub async fn report_directory_problem(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &ProblemInput,
+    ) -> Result<i64> {
+        let mut e = FieldErrors::new();
+        let kind = ProblemKind::parse(&input.kind);
+        if kind.is_none() {
+            e.add("kind", "Choose what is wrong");
+        }
+        let details = e
+            .check(
+                "details",
+                text::optional_text(&input.details, "what is wrong", 2000),
+            )
+            .flatten();
+        e.into_result()?;
+        let (by, now) = (actor_of(ctx).0, self.now());
+        let kind = kind.map_or("other", ProblemKind::code);
+        self.run(
+            Use::write(
+                ctx,
+                Permission::ViewDirectory,
+                "directory_service.report",
+                "directory_service",
+                id,
+            ),
+            async |tx, g, ev| {
+                let r = store::report_problem(tx, g, id, kind, details.as_deref(), by, now).await?;
+                ev.detail = format!("report {r}: {kind}");
+                Ok(r)
+            },
+        )
+        .await
+    }
+
+    pub async fn resolve_directory_report(
+        &self,
+        ctx: &Ctx,
+        report_id: i64,
+        resolution: &str,
+    ) -> Result<i64> {
+        let resolution = text::required_text(resolution, "what was done", 2000)
+            .map_err(|m| AppError::field("resolution", m))?;
+        let (by, now) = (actor_of(ctx).0, self.now());
+        self.run(
+            Use::write(
+                ctx,
+                Permission::EditDirectory,
+                "directory_report.resolve",
+                "directory_report",
+                report_id,
+            ),
+            async |tx, g, _| {
+                Ok(store::resolve_report(tx, g, report_id, &resolution, by, now).await?)
+            },
+        )
+        .await
+    }
+
+    /// Entries due for review (oldest check first) and open problem reports.
+    pub async fn directory_review_queue(&self, ctx: &Ctx) -> Result<ReviewQueue> {
+        let today = linkwork_domain::appointment::london_date(self.now());
+        let before = today
+            .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
+            .unwrap_or(today);
+        self.read(
+            Use::read(ctx, Permission::EditDirectory, "directory_review"),
+            async |tx, g| {
+                Ok(ReviewQueue {
+                    due: store::due_for_review(tx, g, before, 200).await?,
+                    reports: store::open_reports(tx, g, None).await?,
+                    checked_before: before,
+                })
+            },
+        )
+        .await
+    }
+
+    /// Record a visit to an organisation.
+    pub async fn record_directory_visit(
+        &self,
+        ctx: &Ctx,
+        organization_id: i64,
+        input: &VisitInput,
+    ) -> Result<i64> {
+        let today = linkwork_domain::appointment::london_date(self.now());
+        let mut e = FieldErrors::new();
+        let on = e.check(
+            "visited_on",
+            dates::required(
+                &input.visited_on,
+                "the date of the visit",
+                Span::past(today, 2),
+            ),
+        );
+        let met = e
+            .check("met", text::optional_text(&input.met, "who you met", 500))
+            .flatten();
+        let pathway = e
+            .check(
+                "pathway",
+                text::optional_text(&input.pathway, "the referral pathway agreed", 2000),
+            )
+            .flatten();
+        e.into_result()?;
+        let (by, now) = (actor_of(ctx).0, self.now());
+        let on = on.unwrap_or(today);
+        self.run(
+            Use::write(
+                ctx,
+                Permission::EditDirectory,
+                "directory_visit.create",
+                "directory_organization",
+                organization_id,
+            ),
+            async |tx, g, _| {
+                Ok(store::add_visit(
+                    tx,
+                    g,
+                    organization_id,
+                    on,
+                    met.as_deref(),
+                    pathway.as_deref(),
+                    by,
+                    now,
+                )
+                .await?)
+            },
+        )
+        .await
+    }
+
+    /// Import a postcode lookup: a CSV with ONS NSPL/ONSPD columns
+    /// (`pcds` or `postcode`, `lat`, `long`), as in the SIMD reference data.
+    pub async fn import_postcodes(&self, ctx: &Ctx, csv_text: &str) -> Result<PostcodeImport> {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(csv_text.as_bytes());
+        let headers: Vec<String> = r
+            .headers()
+            .map_err(|_| AppError::field("file", "The file is not a CSV with a header row"))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+        let (Some(pc), Some(lat), Some(lon)) = (
+            col(&["pcds", "postcode", "pcd", "pcd2"]),
+            col(&["lat", "latitude"]),
+            col(&["long", "lon", "longitude"]),
+        ) else {
+            return Err(AppError::field(
+                "file",
+                "The file needs columns for the postcode (pcds or postcode), lat and long",
+            ));
+        };
+        let term = col(&["doterm"]);
+        let mut rows = Vec::new();
+        let mut skipped = 0;
+        for rec in r.records() {
+            let Ok(rec) = rec else {
+                skipped += 1;
+                continue;
+            };
+            if term
+                .and_then(|t| rec.get(t))
+                .is_some_and(|t| !t.trim().is_empty())
+            {
+                skipped += 1; // a postcode no longer in use
+                continue;
+            }
+            let parsed = (
+                rec.get(pc).and_then(|p| Postcode::parse(p).ok()),
+                rec.get(lat).and_then(|v| v.trim().parse::<f64>().ok()),
+                rec.get(lon).and_then(|v| v.trim().parse::<f64>().ok()),
+            );
+            match parsed {
+                (Some(p), Some(a), Some(b))
+                    if (49.0..61.0).contains(&a) && (-9.0..3.0).contains(&b) =>
+                {
+                    let district = p.as_str().split(' ').next().unwrap_or_default().to_owned();
+                    rows.push((p.to_string(), district, a, b));
+                }
+                _ => skipped += 1,
+            }
+        }
+        let taken = rows.len();
+        self.run(
+            Use::write(
+                ctx,
+                Permission::ManageDirectory,
+                "postcodes.import",
+                "postcode",
+                "import",
+            ),
+            async |tx, g, ev| {
+                store::import_postcodes(tx, g, &rows).await?;
+                ev.detail = format!("{taken} postcodes, {skipped} skipped");
+                Ok(PostcodeImport { taken, skipped })
+            },
+        )
+        .await
+    }
+}
+
+/// The acting user's id (none for the operator) and name, for history.
+fn actor_of(ctx: &Ctx) -> (Option<i64>, String) {
+    (
+        Some(ctx.actor.user_id).filter(|u| *u != 0),
+        ctx.actor.name.clone(),
+    )
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServicePage {
+    pub id: i64,
+    /// Send back with an edit: a change made meanwhile is refused.
+    pub version: i64,
+    pub service: ServiceIn,
+    pub status: ServiceStatus,
+    pub organization: Organization,
+    pub categories: Vec<Term>,
+    pub audiences: Vec<Term>,
+    pub when: Vec<String>,
+    pub running: rules::Running,
+    pub review_due: Option<NaiveDate>,
+    pub overdue: bool,
+    pub locations: Vec<Location>,
+    pub history: Vec<HistoryEntry>,
+    pub reports: Vec<Report>,
+    /// Onward referrals and signposting to it, by status.
+    pub onward: Vec<(String, i64)>,
+    pub visits: Vec<Visit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewQueue {
+    pub due: Vec<Due>,
+    pub reports: Vec<Report>,
+    pub checked_before: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PostcodeImport {
+    pub taken: usize,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ProblemInput {
+    /// `unclear`, `wrong_contact`, `closed`, `wrong_area` or `other`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub kind: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub details: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct VisitInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub visited_on: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub met: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub pathway: String,
+}
+
+/// One opening, as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ScheduleInput {
+    /// Days: `MO,WE`, or with the week of the month for monthly (`1TU`).
+    #[serde(deserialize_with = "one_or_many")]
+    pub days: Vec<String>,
+    /// `weekly` (default), `fortnightly` or `monthly`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub every: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub opens_at: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub closes_at: String,
+    /// First date (for fortnightly: counts the weeks from it); season start.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub valid_from: String,
+    /// Last date of a season or term.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub valid_to: String,
+}
+
+/// A service as typed in the form or sent to the API.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ServiceInput {
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub name: String,
+    /// An existing organisation's id …
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub organization_id: String,
+    /// … or the name of a new one.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub new_organization: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub description: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub url: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub email: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub phone: String,
+    /// `active`, `temporarily_closed`, `inactive` or `defunct`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub status: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub closed_reason: String,
+    /// A temporary closure's last day.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub closed_until: String,
+    /// `local`, `regional` or `national`.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub reach: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub min_age: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub max_age: String,
+    /// `yes` when free of charge.
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
+    pub free: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub cost: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub languages: String,
+    /// How to refer: `self`, `form`, `phone`, `email`, `handover`.
+    #[serde(deserialize_with = "one_or_many")]
+    pub referral_routes: Vec<String>,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub referral_notes: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub capacity_note: String,
+    /// Seen only by programme staff.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub staff_notes: String,
+    #[serde(deserialize_with = "one_or_many")]
+    pub categories: Vec<String>,
+    #[serde(deserialize_with = "one_or_many")]
+    pub audiences: Vec<String>,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub location_name: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub address: String,
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub postcode: String,
+    pub schedules: Vec<ScheduleInput>,
+    /// `yes`: the details were checked with the organisation today.
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
+    pub checked: String,
+    /// The version the edit started from (refuses a stale edit).
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub version: String,
+}
+
+struct CheckedService {
+    service: ServiceIn,
+    organization_id: Option<i64>,
+    new_organization: Option<String>,
+    location: Option<Location>,
+    version: Option<i64>,
+}
+
+/// Check a typed service; every wrong field is named.
+fn parse_service(input: &ServiceInput, today: NaiveDate) -> Result<CheckedService> {
+    let mut e = FieldErrors::new();
+    let name = e.check(
+        "name",
+        text::required_text(&input.name, "the name of the service", 200),
+    );
+    let organization_id = match input.organization_id.trim() {
+        "" => None,
+        o => e.check(
+            "organization_id",
+            o.parse::<i64>()
+                .map_err(|_| "Choose an organisation from the list".to_owned()),
+        ),
+    };
+    let new_organization = e
+        .check(
+            "new_organization",
+            text::optional_text(&input.new_organization, "the organisation's name", 200),
+        )
+        .flatten();
+    if organization_id.is_none() && new_organization.is_none() {
+        e.add(
+            "organization_id",
+            "Choose the organisation that runs it, or name a new one",
+        );
+    }
+    let description = e
+        .check(
+            "description",
+            text::optional_text(&input.description, "the description", 5000),
+        )
+        .flatten()
+        .unwrap_or_default();
+    let url = e
+        .check(
+            "url",
+            text::optional_text(&input.url, "the web address", 500),
+        )
+        .flatten();
+    if let Some(u) = &url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        e.add("url", "Enter a web address starting with https://");
+    }
+    let email = match input.email.trim() {
+        "" => None,
+        raw => e.check(
+            "email",
+            text::Email::parse(raw).map(|m| m.as_str().to_owned()),
+        ),
+    };
+    let phone = e
+        .check(
+            "phone",
+            text::optional_text(&input.phone, "the phone number", 50),
+        )
+        .flatten();
+    let status = if input.status.trim().is_empty() {
+        Some(ServiceStatus::Active)
+    } else {
+        ServiceStatus::from_hsds(&input.status)
+    };
+    if status.is_none() {
+        e.add(
+            "status",
+            "Choose active, temporarily closed, inactive or closed for good",
+        );
+    }
+    let closed_reason = e
+        .check(
+            "closed_reason",
+            text::optional_text(&input.closed_reason, "why it is closed", 500),
+        )
+        .flatten();
+    let closed_until = e
+        .check(
+            "closed_until",
+            dates::optional(
+                &input.closed_until,
+                "the date it reopens",
+                Span::ahead(today, today, 3),
+            ),
+        )
+        .flatten();
+    if status == Some(ServiceStatus::TemporarilyClosed) && closed_reason.is_none() {
+        e.add("closed_reason", "Say why it is temporarily closed");
+    }
+    let reach = if input.reach.trim().is_empty() {
+        Some(Reach::Local)
+    } else {
+        Reach::parse(&input.reach)
+    };
+    if reach.is_none() {
+        e.add("reach", "Choose local, regional or national");
+    }
+    let age = |raw: &str, field: &str, e: &mut FieldErrors| match raw.trim() {
+        "" => None,
+        a => e.check(
+            field,
+            a.parse::<i64>()
+                .ok()
+                .filter(|a| (0..=120).contains(a))
+                .ok_or("Enter an age in years, from 0 to 120".to_owned()),
+        ),
+    };
+    let (min_age, max_age) = (
+        age(&input.min_age, "min_age", &mut e),
+        age(&input.max_age, "max_age", &mut e),
+    );
+    if let (Some(a), Some(b)) = (min_age, max_age)
+        && a > b
+    {
+        e.add("max_age", "The oldest age must not be below the youngest");
+    }
+    let free = !matches!(
+        input.free.trim().to_ascii_lowercase().as_str(),
+        "no" | "false" | "0"
+    );
+    let cost = e
+        .check("cost", text::optional_text(&input.cost, "the cost", 200))
+        .flatten();
+    let languages = e
+        .check(
+            "languages",
+            text::optional_text(&input.languages, "the languages", 300),
+        )
+        .flatten()
+        .unwrap_or_default();
+    let mut routes = Vec::new();
+    for r in &input.referral_routes {
+        match ReferralRoute::parse(r) {
+            Some(r) => routes.push(r.code()),
+            None => e.add(
+                "referral_routes",
+                format!("{r:?} is not a way to refer: use self, form, phone, email or handover"),
+            ),
+        }
+    }
+    let referral_notes = e
+        .check(
+            "referral_notes",
+            text::optional_text(&input.referral_notes, "how to refer", 2000),
+        )
+        .flatten();
+    let capacity_note = e
+        .check(
+            "capacity_note",
+            text::optional_text(&input.capacity_note, "the capacity or waiting note", 500),
+        )
+        .flatten();
+    let staff_notes = e
+        .check(
+            "staff_notes",
+            text::optional_text(&input.staff_notes, "the staff notes", 2000),
+        )
+        .flatten();
+    let mut schedules = Vec::new();
+    for (i, s) in input.schedules.iter().enumerate() {
+        let blank = s.days.iter().all(|d| d.trim().is_empty())
+            && s.opens_at.trim().is_empty()
+            && s.closes_at.trim().is_empty();
+        if blank {
+            continue;
+        }
+        let f = |name: &str| format!("schedules[{i}].{name}");
+        let (freq, interval) = match s.every.trim().to_ascii_lowercase().as_str() {
+            "" | "weekly" => (Freq::Weekly, 1),
+            "fortnightly" => (Freq::Weekly, 2),
+            "monthly" => (Freq::Monthly, 1),
+            _ => {
+                e.add(&f("every"), "Choose weekly, fortnightly or monthly");
+                (Freq::Weekly, 1)
+            }
+        };
+        let byday = e.check(&f("days"), parse_byday(&s.days.join(",")));
+        let time = |raw: &str, what: &str, e: &mut FieldErrors, field: String| match raw.trim() {
+            "" => None,
+            t => e.check(
+                &field,
+                NaiveTime::parse_from_str(t, "%H:%M")
+                    .map_err(|_| format!("Enter {what} as a 24-hour time, like 09:30")),
+            ),
+        };
+        let opens = time(&s.opens_at, "the opening time", &mut e, f("opens_at"));
+        let closes = time(&s.closes_at, "the closing time", &mut e, f("closes_at"));
+        if let (Some(o), Some(c)) = (opens, closes)
+            && c <= o
+        {
+            e.add(
+                &f("closes_at"),
+                "The closing time must be after the opening time",
+            );
+        }
+        let from = e
+            .check(
+                &f("valid_from"),
+                dates::optional(&s.valid_from, "the first date", Span::around(today, 10, 5)),
+            )
+            .flatten();
+        let to = e
+            .check(
+                &f("valid_to"),
+                dates::optional(&s.valid_to, "the last date", Span::around(today, 10, 5)),
+            )
+            .flatten();
+        if let (Some(a), Some(b)) = (from, to)
+            && b < a
+        {
+            e.add(&f("valid_to"), "The last date must not be before the first");
+        }
+        if let Some(byday) = byday {
+            if freq == Freq::Weekly && byday.iter().any(|(n, _)| *n != 0) {
+                e.add(
+                    &f("days"),
+                    "A week of the month (like 1TU) is only for monthly openings",
+                );
+            }
+            schedules.push(ScheduleRow {
+                service_id: 0,
+                freq: freq.code().into(),
+                freq_interval: interval,
+                byday: byday_code(&byday),
+                opens_at: opens.map(|t| t.format("%H:%M").to_string()),
+                closes_at: closes.map(|t| t.format("%H:%M").to_string()),
+                dtstart: from.or((interval > 1).then_some(today)),
+                valid_from: from.filter(|_| to.is_some() || interval == 1),
+                valid_to: to,
+                note: None,
+            });
+        }
+    }
+    let location = if input.postcode.trim().is_empty()
+        && input.address.trim().is_empty()
+        && input.location_name.trim().is_empty()
+    {
+        None
+    } else {
+        let postcode = match input.postcode.trim() {
+            "" => None,
+            p => e.check("postcode", Postcode::parse(p).map(|p| p.to_string())),
+        };
+        Some(Location {
+            name: e
+                .check(
+                    "location_name",
+                    text::optional_text(&input.location_name, "the place's name", 200),
+                )
+                .flatten()
+                .unwrap_or_default(),
+            address: e
+                .check(
+                    "address",
+                    text::optional_text(&input.address, "the address", 300),
+                )
+                .flatten()
+                .unwrap_or_default(),
+            postcode,
+            ..Default::default()
+        })
+    };
+    let version = match input.version.trim() {
+        "" => None,
+        v => v.parse::<i64>().ok(),
+    };
+    e.into_result()?;
+    let checked = matches!(
+        input.checked.trim().to_ascii_lowercase().as_str(),
+        "yes" | "true" | "on"
+    );
+    Ok(CheckedService {
+        service: ServiceIn {
+            uuid: String::new(),
+            organization_id: organization_id.unwrap_or(0),
+            name: name.unwrap_or_default(),
+            description,
+            url,
+            email,
+            phone,
+            status: status.unwrap_or(ServiceStatus::Active).code().into(),
+            closed_reason,
+            closed_until,
+            reach: reach.unwrap_or(Reach::Local).code().into(),
+            min_age,
+            max_age,
+            free,
+            cost,
+            languages,
+            referral_routes: routes.join("|"),
+            referral_notes,
+            capacity_note,
+            staff_notes,
+            assured_on: checked.then_some(today),
+            assured_by: None,
+            term_ids: Vec::new(),
+            location_ids: Vec::new(),
+            site_ids: Vec::new(),
+            schedules,
+        },
+        organization_id,
+        new_organization,
+        location,
+        version,
+    })
+}
+
+/// The date a service's day filter starts from, for display.
+pub fn weekday_of(d: NaiveDate) -> &'static str {
+    rules::weekday_code(d.weekday())
+}

@@ -1,0 +1,521 @@
+//! Adding and editing a directory entry, and the administrators' postcode
+//! lookup import.
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html::{self, Input};
+use crate::pages::path_id;
+use crate::session::{Page, Posted};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use linkwork_app::AppError;
+use linkwork_app::directory::{Organization, ScheduleInput, ServiceInput, Term};
+use linkwork_domain::FieldErrors;
+use linkwork_domain::directory::{DAYS, Reach, ReferralRoute, ServiceStatus};
+use maud::html;
+use serde::Deserialize;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/directory/services/new", get(new_form).post(create))
+        .route("/directory/services/{id}/edit", get(edit_form).post(update))
+        .route(
+            "/directory/postcodes",
+            get(postcodes_form).post(import_postcodes),
+        )
+}
+
+const ROWS: usize = 3;
+
+/// The form, flat (a browser cannot send nested lists).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct EditForm {
+    name: String,
+    organization_id: String,
+    new_organization: String,
+    description: String,
+    url: String,
+    email: String,
+    phone: String,
+    status: String,
+    closed_reason: String,
+    closed_until: String,
+    reach: String,
+    min_age: String,
+    max_age: String,
+    free: String,
+    cost: String,
+    languages: String,
+    referral_routes: Vec<String>,
+    referral_notes: String,
+    capacity_note: String,
+    staff_notes: String,
+    categories: Vec<String>,
+    audiences: Vec<String>,
+    location_name: String,
+    address: String,
+    postcode: String,
+    day_0: String,
+    every_0: String,
+    opens_0: String,
+    closes_0: String,
+    from_0: String,
+    to_0: String,
+    day_1: String,
+    every_1: String,
+    opens_1: String,
+    closes_1: String,
+    from_1: String,
+    to_1: String,
+    day_2: String,
+    every_2: String,
+    opens_2: String,
+    closes_2: String,
+    from_2: String,
+    to_2: String,
+    checked: String,
+    version: String,
+}
+
+impl EditForm {
+    fn rows(&self) -> [[&String; 6]; ROWS] {
+        [
+            [
+                &self.day_0,
+                &self.every_0,
+                &self.opens_0,
+                &self.closes_0,
+                &self.from_0,
+                &self.to_0,
+            ],
+            [
+                &self.day_1,
+                &self.every_1,
+                &self.opens_1,
+                &self.closes_1,
+                &self.from_1,
+                &self.to_1,
+            ],
+            [
+                &self.day_2,
+                &self.every_2,
+                &self.opens_2,
+                &self.closes_2,
+                &self.from_2,
+                &self.to_2,
+            ],
+        ]
+    }
+
+    fn input(&self) -> ServiceInput {
+        ServiceInput {
+            name: self.name.clone(),
+            organization_id: self.organization_id.clone(),
+            new_organization: self.new_organization.clone(),
+            description: self.description.clone(),
+            url: self.url.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            status: self.status.clone(),
+            closed_reason: self.closed_reason.clone(),
+            closed_until: self.closed_until.clone(),
+            reach: self.reach.clone(),
+            min_age: self.min_age.clone(),
+            max_age: self.max_age.clone(),
+            free: if self.free.is_empty() {
+                "no".into()
+            } else {
+                "yes".into()
+            },
+            cost: self.cost.clone(),
+            languages: self.languages.clone(),
+            referral_routes: self.referral_routes.clone(),
+            referral_notes: self.referral_notes.clone(),
+            capacity_note: self.capacity_note.clone(),
+            staff_notes: self.staff_notes.clone(),
+            categories: self
+                .categories
+                .iter()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect(),
+            audiences: self
+                .audiences
+                .iter()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect(),
+            location_name: self.location_name.clone(),
+            address: self.address.clone(),
+            postcode: self.postcode.clone(),
+            schedules: self
+                .rows()
+                .iter()
+                .map(|[d, e, o, c, f, t]| ScheduleInput {
+                    days: if d.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![(*d).clone()]
+                    },
+                    every: (*e).clone(),
+                    opens_at: (*o).clone(),
+                    closes_at: (*c).clone(),
+                    valid_from: (*f).clone(),
+                    valid_to: (*t).clone(),
+                })
+                .collect(),
+            checked: self.checked.clone(),
+            version: self.version.clone(),
+        }
+    }
+
+    /// The form filled from a stored entry.
+    fn of(s: &linkwork_app::directory::ServicePage) -> EditForm {
+        let v = &s.service;
+        let mut f = EditForm {
+            name: v.name.clone(),
+            organization_id: v.organization_id.to_string(),
+            description: v.description.clone(),
+            url: v.url.clone().unwrap_or_default(),
+            email: v.email.clone().unwrap_or_default(),
+            phone: v.phone.clone().unwrap_or_default(),
+            status: v.status.clone(),
+            closed_reason: v.closed_reason.clone().unwrap_or_default(),
+            closed_until: v
+                .closed_until
+                .map(|d| d.format("%-d %-m %Y").to_string())
+                .unwrap_or_default(),
+            reach: v.reach.clone(),
+            min_age: v.min_age.map(|a| a.to_string()).unwrap_or_default(),
+            max_age: v.max_age.map(|a| a.to_string()).unwrap_or_default(),
+            free: if v.free { "yes".into() } else { String::new() },
+            cost: v.cost.clone().unwrap_or_default(),
+            languages: v.languages.clone(),
+            referral_routes: v
+                .referral_routes
+                .split('|')
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            referral_notes: v.referral_notes.clone().unwrap_or_default(),
+            capacity_note: v.capacity_note.clone().unwrap_or_default(),
+            staff_notes: v.staff_notes.clone().unwrap_or_default(),
+            categories: s.categories.iter().map(|t| t.code.clone()).collect(),
+            audiences: s.audiences.iter().map(|t| t.code.clone()).collect(),
+            ..Default::default()
+        };
+        if let Some(l) = s.locations.first() {
+            f.location_name = l.name.clone();
+            f.address = l.address.clone();
+            f.postcode = l.postcode.clone().unwrap_or_default();
+        }
+        let date = |d: Option<chrono::NaiveDate>| {
+            d.map(|d| d.format("%-d %-m %Y").to_string())
+                .unwrap_or_default()
+        };
+        for (i, sc) in v.schedules.iter().take(ROWS).enumerate() {
+            let every = match (sc.freq.as_str(), sc.freq_interval) {
+                ("MONTHLY", _) => "monthly",
+                (_, 2) => "fortnightly",
+                _ => "weekly",
+            };
+            let vals = [
+                sc.byday.split(',').next().unwrap_or_default().to_owned(),
+                every.to_owned(),
+                sc.opens_at.clone().unwrap_or_default(),
+                sc.closes_at.clone().unwrap_or_default(),
+                date(sc.valid_from.or(sc.dtstart)),
+                date(sc.valid_to),
+            ];
+            let slots: [&mut String; 6] = match i {
+                0 => [
+                    &mut f.day_0,
+                    &mut f.every_0,
+                    &mut f.opens_0,
+                    &mut f.closes_0,
+                    &mut f.from_0,
+                    &mut f.to_0,
+                ],
+                1 => [
+                    &mut f.day_1,
+                    &mut f.every_1,
+                    &mut f.opens_1,
+                    &mut f.closes_1,
+                    &mut f.from_1,
+                    &mut f.to_1,
+                ],
+                _ => [
+                    &mut f.day_2,
+                    &mut f.every_2,
+                    &mut f.opens_2,
+                    &mut f.closes_2,
+                    &mut f.from_2,
+                    &mut f.to_2,
+                ],
+            };
+            for (slot, val) in slots.into_iter().zip(vals) {
+                *slot = val;
+            }
+        }
+        f.version = String::new();
+        f
+    }
+}
+
+/// Field names the app uses for schedule rows, as the form names them.
+fn rename(e: AppError) -> AppError {
+    let mut names: Vec<(String, String)> = Vec::new();
+    for i in 0..ROWS {
+        for (app, form) in [
+            ("days", "day"),
+            ("every", "every"),
+            ("opens_at", "opens"),
+            ("closes_at", "closes"),
+            ("valid_from", "from"),
+            ("valid_to", "to"),
+        ] {
+            names.push((format!("schedules[{i}].{app}"), format!("{form}_{i}")));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    crate::pages::parts::rename(e, &pairs)
+}
+
+async fn form_page(
+    state: &WebState,
+    page: &Page,
+    id: Option<i64>,
+    f: &EditForm,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let terms = state.app.directory_terms(&page.ctx).await?;
+    let orgs = state.app.directory_organizations(&page.ctx).await?;
+    let org_opts: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose an organisation".to_owned()))
+            .chain(
+                orgs.iter()
+                    .map(|o: &Organization| (o.id.to_string(), o.name.clone())),
+            )
+            .collect();
+    let statuses: Vec<(&str, &str)> = ServiceStatus::ALL
+        .iter()
+        .map(|s| (s.code(), s.label()))
+        .collect();
+    let reaches: Vec<(&str, &str)> = Reach::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    let routes: Vec<(String, String)> = ReferralRoute::ALL
+        .iter()
+        .map(|r| (r.code().to_owned(), r.label().to_owned()))
+        .collect();
+    let days: Vec<(String, String)> = std::iter::once((String::new(), "No day".to_owned()))
+        .chain(DAYS.iter().map(|(c, n)| ((*c).to_owned(), (*n).to_owned())))
+        .collect();
+    let every: Vec<(String, String)> = [
+        ("weekly", "Every week"),
+        ("fortnightly", "Every other week"),
+        ("monthly", "Once a month"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    let multi = |name: &str, label: &str, taxonomy: &str, chosen: &[String]| {
+        let mut list: Vec<&Term> = terms.iter().filter(|t| t.taxonomy == taxonomy).collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        html! {
+            div class="govuk-form-group" {
+                label class="govuk-label" for=(name) { (label) }
+                div id={ (name) "-hint" } class="govuk-hint" { "Hold Ctrl (or Cmd) to choose more than one." }
+                select class="govuk-select lw-multi" id=(name) name=(name) multiple size="8" aria-describedby={ (name) "-hint" } {
+                    @for t in list { option value=(t.code) selected[chosen.contains(&t.code)] { (t.name) } }
+                }
+            }
+        }
+    };
+    let title = if id.is_some() {
+        "Edit a directory entry"
+    } else {
+        "Add a service to the directory"
+    };
+    let action = match id {
+        Some(i) => format!("/directory/services/{i}/edit"),
+        None => "/directory/services/new".into(),
+    };
+    let rows = f.rows();
+    let body = html! {
+        (html::back_link(&id.map_or("/directory".into(), |i| format!("/directory/services/{i}")), "Back"))
+        h1 class="govuk-heading-l" { (title) }
+        form method="post" action=(action) novalidate {
+            (html::csrf(page))
+            input type="hidden" name="version" value=(f.version);
+            h2 class="govuk-heading-m" { "The service" }
+            (html::text_field("name", "Name of the service", &f.name, errors, Input::default()))
+            (html::select("organization_id", "Organisation that runs it", &org_opts, &f.organization_id, errors, None))
+            (html::text_field("new_organization", "Or a new organisation’s name", &f.new_organization, errors, Input { hint: Some("Only if it is not in the list"), ..Default::default() }))
+            (html::textarea("description", "What it offers", &f.description, errors, None))
+            (multi("categories", "Kind of support", "what", &f.categories))
+            (multi("audiences", "Who it is for (leave empty for anyone)", "who", &f.audiences))
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-half" { (html::text_field("min_age", "Youngest age (optional)", &f.min_age, errors, Input { width: Some("3"), ..Default::default() })) }
+                div class="govuk-grid-column-one-half" { (html::text_field("max_age", "Oldest age (optional)", &f.max_age, errors, Input { width: Some("3"), ..Default::default() })) }
+            }
+            (html::radios("reach", "How far it reaches", &reaches, if f.reach.is_empty() { "local" } else { &f.reach }, errors, false))
+            h2 class="govuk-heading-m" { "Where and when" }
+            (html::text_field("location_name", "Place (optional)", &f.location_name, errors, Input { hint: Some("For example: Govan Community Hall"), ..Default::default() }))
+            (html::text_field("address", "Address (optional)", &f.address, errors, Input::default()))
+            (html::text_field("postcode", "Postcode (optional)", &f.postcode, errors, Input { width: Some("10"), ..Default::default() }))
+            @for (i, r) in rows.iter().enumerate() {
+                fieldset class="govuk-fieldset lw-schedule" {
+                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Opening " (i + 1) @if i > 0 { " (optional)" } }
+                    div class="govuk-grid-row" {
+                        div class="govuk-grid-column-one-quarter" { (html::select(&format!("day_{i}"), "Day", &days, r[0], errors, None)) }
+                        div class="govuk-grid-column-one-quarter" { (html::select(&format!("every_{i}"), "How often", &every, r[1], errors, None)) }
+                        div class="govuk-grid-column-one-quarter" { (html::text_field(&format!("opens_{i}"), "Opens", r[2], errors, Input { width: Some("5"), hint: Some("Like 10:00"), ..Default::default() })) }
+                        div class="govuk-grid-column-one-quarter" { (html::text_field(&format!("closes_{i}"), "Closes", r[3], errors, Input { width: Some("5"), hint: Some("Like 12:00"), ..Default::default() })) }
+                    }
+                    div class="govuk-grid-row" {
+                        div class="govuk-grid-column-one-half" { (html::text_field(&format!("from_{i}"), "From (optional)", r[4], errors, Input { width: Some("10"), hint: Some("First date, or a season’s start"), ..Default::default() })) }
+                        div class="govuk-grid-column-one-half" { (html::text_field(&format!("to_{i}"), "Until (optional)", r[5], errors, Input { width: Some("10"), hint: Some("A season’s or term’s last date"), ..Default::default() })) }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Getting there" }
+            (html::checkboxes("referral_routes", "How to refer", &routes, &f.referral_routes, errors, None))
+            (html::textarea("referral_notes", "How to refer, in detail (optional)", &f.referral_notes, errors, Some("For example: the referral form is on their website; ask for Sam on the phone")))
+            (html::text_field("capacity_note", "Capacity or waiting (optional)", &f.capacity_note, errors, Input { hint: Some("For example: waiting list of about 6 weeks"), ..Default::default() }))
+            (html::text_field("phone", "Phone (optional)", &f.phone, errors, Input { kind: "tel", width: Some("20"), ..Default::default() }))
+            (html::text_field("email", "Email (optional)", &f.email, errors, Input { kind: "email", ..Default::default() }))
+            (html::text_field("url", "Website (optional)", &f.url, errors, Input { kind: "url", ..Default::default() }))
+            div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4" {
+                div class="govuk-checkboxes__item" {
+                    input class="govuk-checkboxes__input" id="free" name="free" type="checkbox" value="yes" checked[!f.free.is_empty()];
+                    label class="govuk-label govuk-checkboxes__label" for="free" { "Free of charge" }
+                }
+            }
+            (html::text_field("cost", "Cost, if there is one (optional)", &f.cost, errors, Input { hint: Some("For example: £5 a session"), ..Default::default() }))
+            (html::text_field("languages", "Languages (optional)", &f.languages, errors, Input { hint: Some("For example: English, Polish, BSL"), ..Default::default() }))
+            h2 class="govuk-heading-m" { "Status" }
+            (html::radios("status", "Is it running?", &statuses, if f.status.is_empty() { "active" } else { &f.status }, errors, false))
+            (html::text_field("closed_reason", "Why it is closed (if it is)", &f.closed_reason, errors, Input::default()))
+            (html::text_field("closed_until", "Closed until (optional)", &f.closed_until, errors, Input { width: Some("10"), hint: Some("The last day it is closed. For example: 31 1 2027"), ..Default::default() }))
+            (html::textarea("staff_notes", "Notes for programme staff only (optional)", &f.staff_notes, errors, Some("Never shown outside the programme, never exported.")))
+            div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-bottom-4" {
+                div class="govuk-checkboxes__item" {
+                    input class="govuk-checkboxes__input" id="checked" name="checked" type="checkbox" value="yes" checked[!f.checked.is_empty()];
+                    label class="govuk-label govuk-checkboxes__label" for="checked" { "I checked these details with the organisation today" }
+                }
+            }
+            (html::button("Save"))
+        }
+    };
+    Ok(html::form_page(title, page, errors, body).into_response())
+}
+
+async fn new_form(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
+    state
+        .app
+        .may(&page.ctx, linkwork_app::gate::Intent::EditDirectory)
+        .await?;
+    form_page(
+        &state,
+        &page,
+        None,
+        &EditForm::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+async fn create(State(state): State<WebState>, p: Posted<EditForm>) -> Result<Response, PageError> {
+    match state
+        .app
+        .save_directory_service(&p.page.ctx, None, &p.form.input())
+        .await
+        .map_err(rename)
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/directory/services/{id}?done=saved")).into_response()),
+        Err(AppError::Invalid(e)) => form_page(&state, &p.page, None, &p.form, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_form(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    state
+        .app
+        .may(&page.ctx, linkwork_app::gate::Intent::EditDirectory)
+        .await?;
+    let s = state.app.directory_service(&page.ctx, id).await?;
+    let mut f = EditForm::of(&s);
+    f.version = s.version.to_string();
+    form_page(&state, &page, Some(id), &f, &FieldErrors::new()).await
+}
+
+async fn update(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<EditForm>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    match state
+        .app
+        .save_directory_service(&p.page.ctx, Some(id), &p.form.input())
+        .await
+        .map_err(rename)
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/directory/services/{id}?done=saved")).into_response()),
+        Err(AppError::Invalid(e)) => form_page(&state, &p.page, Some(id), &p.form, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn postcodes_form(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
+    state
+        .app
+        .may(&page.ctx, linkwork_app::gate::Intent::ManageDirectory)
+        .await?;
+    postcode_page(&page, &FieldErrors::new(), None)
+}
+
+fn postcode_page(
+    page: &Page,
+    errors: &FieldErrors,
+    done: Option<(usize, usize)>,
+) -> Result<Response, PageError> {
+    let body = html! {
+        h1 class="govuk-heading-l" { "Postcode lookup" }
+        @if let Some((t, s)) = done { (html::success_banner(&format!("{t} postcodes imported, {s} left out (no longer in use, or unreadable)."))) }
+        p class="govuk-body" { "The directory measures distances from postcodes. Paste or upload a CSV with the columns of the ONS postcode directories (NSPL or ONSPD): " code { "pcds" } " (or " code { "postcode" } "), " code { "lat" } " and " code { "long" } ". Postcodes no longer in use (with a " code { "doterm" } ") are left out. An unknown postcode falls back to the middle of its district." }
+        form method="post" action="/directory/postcodes" novalidate {
+            (html::csrf(page))
+            (html::textarea("file", "CSV text", "", errors, Some("The header row first.")))
+            (html::button("Import"))
+        }
+    };
+    Ok(html::form_page("Postcode lookup", page, errors, body).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PostcodeForm {
+    file: String,
+}
+
+async fn import_postcodes(
+    State(state): State<WebState>,
+    p: Posted<PostcodeForm>,
+) -> Result<Response, PageError> {
+    match state.app.import_postcodes(&p.page.ctx, &p.form.file).await {
+        Ok(r) => postcode_page(&p.page, &FieldErrors::new(), Some((r.taken, r.skipped))),
+        Err(AppError::Invalid(e)) => postcode_page(&p.page, &e, None),
+        Err(e) => Err(e.into()),
+    }
+}

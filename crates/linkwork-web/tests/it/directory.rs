@@ -1,0 +1,613 @@
+//! The community directory (issue 9): relevance on a small fictional
+//! Glasgow set, filters, bad input, permissions, "Find support" onto a
+//! record, keeping entries true, and freshness across two nodes.
+
+use linkwork_domain::Role;
+use linkwork_testkit::{TestApp, TestOrg, TestUser, both};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const POSTCODES: &str = "pcds,lat,long,doterm\n\
+G51 4TR,55.8560,-4.3200,\n\
+G51 2AA,55.8570,-4.3180,\n\
+G15 6AA,55.9050,-4.3700,\n\
+G42 8QZ,55.8352,-4.2702,\n\
+G14 0AA,55.8780,-4.3480,\n\
+G99 9ZZ,55.0,-4.0,200001\n";
+
+/// An administrator imports the postcode lookup through the page.
+async fn postcodes(t: &TestApp, admin: &TestUser) {
+    let mut s = t.sign_in(&admin.email).await;
+    let r = s.post("/directory/postcodes", &[("file", POSTCODES)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("5 postcodes imported, 1 left out"),
+        "{}",
+        r.body
+    );
+}
+
+async fn add(t: &TestApp, lw: &TestUser, body: Value) -> i64 {
+    let r = t
+        .api(lw, Method::POST, "/api/v1/directory/services", Some(body))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_i64().unwrap_or(0)
+}
+
+struct Set {
+    bereavement: i64,
+    food_bank: i64,
+    foodbank: i64,
+    batteries: i64,
+    helpline: i64,
+    fresh: i64,
+    stale: i64,
+    walk: i64,
+    defunct: i64,
+    youth: i64,
+}
+
+/// The fictional set: Govan (G51), Drumchapel (G15, 5.6 km away),
+/// Govanhill (G42), a national helpline.
+async fn glasgow(t: &TestApp, lw: &TestUser) -> Set {
+    let org = |n: &str| json!(n);
+    Set {
+        bereavement: add(t, lw, json!({"name": "Govan Bereavement Support Group", "new_organization": org("Govan Community Trust"),
+            "description": "A small group for people who have lost someone close.", "categories": ["bereavement"], "postcode": "G51 2AA", "checked": true,
+            "schedules": [{"days": ["TU"], "every": "fortnightly", "opens_at": "18:00", "closes_at": "20:00"}]})).await,
+        food_bank: add(t, lw, json!({"name": "Drumchapel Food Bank", "new_organization": org("Drumchapel Parish Church"),
+            "description": "Emergency food parcels.", "categories": ["foodbank"], "postcode": "G15 6AA", "checked": true,
+            "referral_routes": ["form", "phone"], "schedules": [{"days": ["MO", "TH"], "opens_at": "10:00", "closes_at": "13:00"}]})).await,
+        foodbank: add(t, lw, json!({"name": "Govanhill Foodbank", "new_organization": org("Govanhill Advice Centre"),
+            "description": "Food parcels and a warm welcome.", "postcode": "G42 8QZ", "checked": true})).await,
+        batteries: add(t, lw, json!({"name": "Energy Advice Drop-in", "new_organization": org("Govan Housing Association"),
+            "description": "Help with fuel bills, prepayment meters, and free batteries and bulbs.", "categories": ["energy-advice"],
+            "postcode": "G51 4TR", "checked": true})).await,
+        helpline: add(t, lw, json!({"name": "Listening Line", "new_organization": org("Clearwater Listening Trust"),
+            "description": "A listening line for anyone struggling with their mental wellbeing.", "categories": ["mental-wellbeing"],
+            "reach": "national", "checked": true})).await,
+        fresh: add(t, lw, json!({"name": "Yoker Mental Wellbeing Group", "new_organization": org("Yoker Health Project"),
+            "description": "Peer support for low mood.", "categories": ["mental-wellbeing"], "postcode": "G51 4TR", "checked": true})).await,
+        stale: add(t, lw, json!({"name": "Ibrox Mental Wellbeing Group", "new_organization": org("Ibrox Health Project"),
+            "description": "Peer support for low mood.", "categories": ["mental-wellbeing"], "postcode": "G51 4TR"})).await,
+        walk: add(t, lw, json!({"name": "Govan Health Walk", "new_organization": org("Govan Community Trust"),
+            "description": "A gentle led walk.", "categories": ["outdoor-activity"], "postcode": "G51 4TR", "checked": true,
+            "schedules": [{"days": ["MO"], "opens_at": "10:00", "closes_at": "11:00"}]})).await,
+        defunct: add(t, lw, json!({"name": "Old Walking Club", "new_organization": org("Govan Community Trust"),
+            "description": "A walking club.", "postcode": "G51 4TR", "status": "defunct", "checked": true})).await,
+        youth: add(t, lw, json!({"name": "Govan Youth Club", "new_organization": org("Govan Community Trust"),
+            "description": "Games and sport for young people.", "min_age": 12, "max_age": 18, "postcode": "G51 4TR", "checked": true})).await,
+    }
+}
+
+async fn search(t: &TestApp, u: &TestUser, query: &str) -> Vec<i64> {
+    let r = t
+        .api(
+            u,
+            Method::GET,
+            &format!("/api/v1/directory/services?{query}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{query}: {}", r.body);
+    r.json()["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["id"].as_i64())
+        .collect()
+}
+
+async fn setup(t: &TestApp) -> (TestOrg, TestUser, Set) {
+    let org = t.organisation("Programme A").await;
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    postcodes(t, &admin).await;
+    let set = glasgow(t, &lw).await;
+    (org, lw, set)
+}
+
+both!(
+    directory_search_forgives_typos_and_understands_compounds_and_stems,
+    |t| {
+        let (_, lw, s) = setup(&t).await;
+        assert_eq!(
+            search(&t, &lw, "q=bereavment").await.first(),
+            Some(&s.bereavement),
+            "a typo"
+        );
+        assert_eq!(
+            search(&t, &lw, "q=bereaved").await.first(),
+            Some(&s.bereavement),
+            "a stem"
+        );
+        let found = search(&t, &lw, "q=foodbank").await;
+        assert!(
+            found.contains(&s.food_bank) && found.contains(&s.foodbank),
+            "foodbank finds “food bank”: {found:?}"
+        );
+        let found = search(&t, &lw, "q=food+bank").await;
+        assert!(
+            found.contains(&s.food_bank) && found.contains(&s.foodbank),
+            "food bank finds “Foodbank”: {found:?}"
+        );
+        assert_eq!(
+            search(&t, &lw, "q=batterys").await.first(),
+            Some(&s.batteries),
+            "a plural misspelt"
+        );
+        assert!(
+            !search(&t, &lw, "q=walking").await.contains(&s.defunct),
+            "defunct never shown"
+        );
+        assert!(search(&t, &lw, "q=walk").await.contains(&s.walk));
+    }
+);
+
+both!(
+    directory_search_orders_by_distance_locality_and_freshness,
+    |t| {
+        let (_, lw, s) = setup(&t).await;
+        let near_govan = search(&t, &lw, "category=foodbank&postcode=G51+4TR").await;
+        assert_eq!(near_govan, vec![s.food_bank], "the category filter");
+        // Without words, checked local services come by distance.
+        let r = t
+            .api(
+                &lw,
+                Method::GET,
+                "/api/v1/directory/services?postcode=G51+4TR&limit=50",
+                None,
+            )
+            .await;
+        let items = r.json()["items"].as_array().cloned().unwrap_or_default();
+        let km: Vec<f64> = items
+            .iter()
+            .filter(|i| i["overdue"] == false && i["reach"] == "local")
+            .filter_map(|i| i["distance_km"].as_f64())
+            .collect();
+        assert!(
+            km.len() >= 2 && km.windows(2).all(|w| w[0] <= w[1]),
+            "nearest first: {km:?}"
+        );
+        let wellbeing = search(&t, &lw, "q=mental+wellbeing&postcode=G51+4TR").await;
+        let pos = |id: i64| {
+            wellbeing
+                .iter()
+                .position(|x| *x == id)
+                .unwrap_or(usize::MAX)
+        };
+        assert!(
+            pos(s.fresh) < pos(s.stale),
+            "fresh above stale: {wellbeing:?}"
+        );
+        assert!(
+            pos(s.stale) < pos(s.helpline),
+            "local above national: {wellbeing:?}"
+        );
+        assert!(pos(s.helpline) != usize::MAX, "national kept");
+        // A district alone, and a postcode we do not know in a known district.
+        assert!(!search(&t, &lw, "q=walk&postcode=G51").await.is_empty());
+        let r = t
+            .api(
+                &lw,
+                Method::GET,
+                "/api/v1/directory/services?q=walk&postcode=G51+9XX",
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["near"], "G51 9XX");
+    }
+);
+
+both!(directory_filters_by_day_age_and_date, |t| {
+    let (_, lw, s) = setup(&t).await;
+    assert!(search(&t, &lw, "q=walk&day=MO").await.contains(&s.walk));
+    assert!(!search(&t, &lw, "q=walk&day=TU").await.contains(&s.walk));
+    assert!(search(&t, &lw, "q=youth&age=14").await.contains(&s.youth));
+    assert!(!search(&t, &lw, "q=youth&age=40").await.contains(&s.youth));
+    // Fortnightly on Tuesdays, counted from the week it was added (the
+    // test clock's 25 Nov 2026): runs 24 Nov, 8 Dec; not 1 Dec.
+    assert!(
+        search(&t, &lw, "q=bereavement&day=TU&on=2026-12-01")
+            .await
+            .contains(&s.bereavement)
+    );
+    assert!(
+        search(&t, &lw, "q=bereavement&free=true")
+            .await
+            .contains(&s.bereavement)
+    );
+});
+
+both!(directory_bad_input_names_the_field, |t| {
+    let (_, lw, _) = setup(&t).await;
+    for (query, field) in [
+        ("postcode=NOTAPOSTCODE", "postcode"),
+        ("day=XX", "day"),
+        ("age=-3", "age"),
+        ("on=31+13+2026", "on"),
+        ("category=no-such-thing", "category"),
+        ("lat=95&lon=0", "lat"),
+        ("limit=100000", "limit"),
+        ("postcode=ZE9+9ZZ", "postcode"),
+    ] {
+        let r = t
+            .api(
+                &lw,
+                Method::GET,
+                &format!("/api/v1/directory/services?{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 422, "{query}: {}", r.body);
+        assert!(
+            r.problem_fields().contains(&field.to_owned()),
+            "{query}: {}",
+            r.body
+        );
+    }
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            "/api/v1/directory/services",
+            Some(json!({"name": "", "email": "not-an-email",
+        "min_age": 30, "max_age": 10, "schedules": [{"days": ["XX"], "opens_at": "25:00"}]})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let fields = r.problem_fields();
+    for f in [
+        "name",
+        "organization_id",
+        "email",
+        "max_age",
+        "schedules[0].days",
+        "schedules[0].opens_at",
+    ] {
+        assert!(fields.contains(&f.to_owned()), "{f}: {}", r.body);
+    }
+    // The web form shows the same errors, named as the form names them.
+    let mut w = t.sign_in(&lw.email).await;
+    let r = w
+        .post(
+            "/directory/services/new",
+            &[("name", ""), ("day_0", "MO"), ("opens_0", "9am")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("href=\"#opens_0\""), "{}", r.body);
+    let r = w.get("/directory?postcode=NOTAPOSTCODE").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("href=\"#postcode\""), "{}", r.body);
+});
+
+both!(find_support_records_the_onward_referral_in_one_step, |t| {
+    let (org, lw, s) = setup(&t).await;
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            "/api/v1/referrals",
+            Some(json!({"site_id": org.site_a, "person_name": "Alex Example",
+        "person_date_of_birth": "1980-03-04", "source": "gp", "reasons": ["bereavement"]})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rid = r.json()["id"].as_i64().unwrap_or(0);
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("/api/v1/referrals/{rid}/allocate"),
+            Some(json!({"version": 1, "link_worker_id": lw.id})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let pid = r.json()["participant_id"].as_i64().unwrap_or(0);
+    let mut w = t.sign_in(&lw.email).await;
+    let record = w.get(&format!("/people/{pid}")).await;
+    assert!(
+        record.body.contains("Find support in the directory"),
+        "{}",
+        record.body
+    );
+    let page = w.get(&format!("/directory?for={pid}&q=bereavement")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Govan Bereavement Support Group") && page.body.contains("Refer"),
+        "{}",
+        page.body
+    );
+    let r = w
+        .post(
+            &format!("/people/{pid}/find-support"),
+            &[
+                ("service_id", &s.bereavement.to_string()),
+                ("choice", "referral"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let work = t
+        .api(
+            &lw,
+            Method::GET,
+            &format!("/api/v1/participants/{pid}/casework"),
+            None,
+        )
+        .await;
+    let onward = work.json()["onward_support"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(onward.len(), 1, "{}", work.body);
+    assert_eq!(onward[0]["service_id"], json!(s.bereavement));
+    assert_eq!(onward[0]["status"], "referred");
+    assert!(
+        onward[0]["service"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Govan Bereavement Support Group")
+    );
+    let service = w
+        .get(&format!("/directory/services/{}", s.bereavement))
+        .await;
+    assert!(
+        service.body.contains("Referred"),
+        "the service lists referrals to it: {}",
+        service.body
+    );
+    // Another programme's link worker cannot record onto this person, nor
+    // see this programme's directory.
+    let other = t.organisation("Programme B").await;
+    let stranger = t
+        .user(other.programme_id, Role::LinkWorker, &[other.site_a])
+        .await;
+    let mut x = t.sign_in(&stranger.email).await;
+    let r = x
+        .post(
+            &format!("/people/{pid}/find-support"),
+            &[
+                ("service_id", &s.bereavement.to_string()),
+                ("choice", "referral"),
+            ],
+        )
+        .await;
+    assert!(r.status == 404 || r.status == 403, "{}", r.status);
+    let r = t
+        .api(
+            &stranger,
+            Method::GET,
+            &format!("/api/v1/directory/services/{}", s.bereavement),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(search(&t, &stranger, "q=bereavement").await.is_empty());
+    // A service of another programme cannot be recorded either.
+    let theirs = add(
+        &t,
+        &stranger,
+        json!({"name": "Elsewhere Group", "new_organization": "Elsewhere Trust"}),
+    )
+    .await;
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("/api/v1/participants/{pid}/onward-support"),
+            Some(json!({"kind": "referral", "service_id": theirs.to_string()})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.problem_fields().contains(&"service_id".to_owned()));
+});
+
+both!(
+    directory_entries_are_kept_true_with_permissions_and_history,
+    |t| {
+        let (org, lw, s) = setup(&t).await;
+        let staff = t
+            .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
+            .await;
+        let partner = t.user(org.programme_id, Role::Partner, &[]).await;
+        // Everyone may search; practice staff and partners may not edit.
+        assert!(!search(&t, &staff, "q=walk").await.is_empty());
+        let r = t
+            .api(
+                &staff,
+                Method::POST,
+                "/api/v1/directory/services",
+                Some(json!({"name": "X", "new_organization": "Y"})),
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        let r = t
+            .api(
+                &partner,
+                Method::PUT,
+                &format!("/api/v1/directory/services/{}", s.walk),
+                Some(json!({"name": "X", "new_organization": "Y"})),
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        // Staff notes only for those who edit.
+        let r = t
+            .api(
+                &lw,
+                Method::GET,
+                &format!("/api/v1/directory/services/{}", s.walk),
+                None,
+            )
+            .await;
+        let mut body = r.json();
+        body["staff_notes"] = json!("Ask for Sam at the desk");
+        body["categories"] = json!(["outdoor-activity"]);
+        body["schedules"] = json!([{"days": ["MO"], "opens_at": "10:00", "closes_at": "11:00"}]);
+        body["postcode"] = json!("G51 4TR");
+        body["organization_id"] = json!(body["organization_id"].to_string());
+        let r = t
+            .api(
+                &lw,
+                Method::PUT,
+                &format!("/api/v1/directory/services/{}", s.walk),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = t
+            .api(
+                &lw,
+                Method::PUT,
+                &format!("/api/v1/directory/services/{}", s.walk),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, 409, "a stale version is refused: {}", r.body);
+        let r = t
+            .api(
+                &staff,
+                Method::GET,
+                &format!("/api/v1/directory/services/{}", s.walk),
+                None,
+            )
+            .await;
+        assert_eq!(r.json()["staff_notes"], Value::Null, "{}", r.body);
+        // A partner reports a problem; it is in the link workers' queue.
+        let r = t
+            .api(
+                &partner,
+                Method::POST,
+                &format!("/api/v1/directory/services/{}/problems", s.walk),
+                Some(json!({"kind": "wrong_contact", "details": "The phone number is out of use"})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let r = t
+            .api(
+                &partner,
+                Method::POST,
+                &format!("/api/v1/directory/services/{}/problems", s.walk),
+                Some(json!({"kind": "nonsense"})),
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        let mut w = t.sign_in(&lw.email).await;
+        let q = w.get("/directory/review").await;
+        assert!(
+            q.body.contains("The phone number is out of use"),
+            "{}",
+            q.body
+        );
+        assert!(
+            q.body.contains("Ibrox Mental Wellbeing Group"),
+            "never checked is due: {}",
+            q.body
+        );
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                &format!("/api/v1/directory/services/{}/assure", s.stale),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["overdue"], false);
+        let page = w.get(&format!("/directory/services/{}", s.walk)).await;
+        assert!(
+            page.body.contains("Details changed") && page.body.contains("Added to the directory"),
+            "history: {}",
+            page.body
+        );
+        let mut sw = t.sign_in(&staff.email).await;
+        assert_eq!(sw.get("/directory/review").await.status, 403);
+        // Every change is audited.
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let r = t
+            .api(
+                &admin,
+                Method::GET,
+                "/api/v1/audit?object_type=directory_service",
+                None,
+            )
+            .await;
+        let actions: Vec<String> = r.json()["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["action"].as_str().map(str::to_owned))
+            .collect();
+        for a in [
+            "directory_service.create",
+            "directory_service.update",
+            "directory_service.report",
+            "directory_service.assure",
+        ] {
+            assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");
+        }
+    }
+);
+
+both!(a_change_on_one_node_is_found_on_another, |t| {
+    let (_, lw, _) = setup(&t).await;
+    let other = t.second_node().await;
+    // The second node builds its index now …
+    let r = t
+        .api_on(
+            &other,
+            &lw,
+            Method::GET,
+            "/api/v1/directory/services?q=knitting",
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 0, "{}", r.body);
+    // … a service is added on the first node …
+    let id = add(&t, &lw, json!({"name": "Knit and Natter", "new_organization": "Govan Community Trust", "description": "Knitting and crochet."})).await;
+    // … and the second node finds it at its next search.
+    let r = t
+        .api_on(
+            &other,
+            &lw,
+            Method::GET,
+            "/api/v1/directory/services?q=knitting",
+            None,
+        )
+        .await;
+    let ids: Vec<i64> = r.json()["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["id"].as_i64())
+        .collect();
+    assert_eq!(ids, vec![id], "{}", r.body);
+    // A closure saved on the second node is seen on the first.
+    let mut body = t
+        .api(
+            &lw,
+            Method::GET,
+            &format!("/api/v1/directory/services/{id}"),
+            None,
+        )
+        .await
+        .json();
+    body["status"] = json!("defunct");
+    body["organization_id"] = json!(body["organization_id"].to_string());
+    let r = t
+        .api_on(
+            &other,
+            &lw,
+            Method::PUT,
+            &format!("/api/v1/directory/services/{id}"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(search(&t, &lw, "q=knitting").await.is_empty());
+});
