@@ -788,6 +788,7 @@ pub struct Visit {
     pub pathway: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn add_visit(
     tx: &mut Tx,
     grant: &Grant,

@@ -100,6 +100,9 @@ pub struct Index {
     term_names: HashMap<i64, String>,
 }
 
+/// A service that passed the filters: score, slot, distance, nearest place, running.
+type Scored = (f64, u32, Option<f64>, Option<usize>, Running);
+
 const NAME: f32 = 3.0;
 const TERMS: f32 = 2.0;
 const ORG: f32 = 1.5;
@@ -324,7 +327,7 @@ impl Index {
             .map(|(m, _)| m.values().copied().fold(0.0f32, f32::max))
             .unwrap_or(1.0)
             .max(f32::EPSILON);
-        let mut hits: Vec<(f64, u32, Option<f64>, Option<usize>, Running)> = Vec::new();
+        let mut hits: Vec<Scored> = Vec::new();
         let mut consider = |slot: u32, t: Option<f32>| {
             let Some(doc) = self.docs.get(slot as usize).and_then(Option::as_ref) else {
                 return;
@@ -347,10 +350,7 @@ impl Index {
         }
         let total = hits.len();
         let want = (q.offset + q.limit).min(total);
-        let cmp = |a: &(f64, u32, Option<f64>, Option<usize>, Running),
-                   b: &(f64, u32, Option<f64>, Option<usize>, Running)| {
-            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-        };
+        let cmp = |a: &Scored, b: &Scored| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if want > 0 && want < total {
             hits.select_nth_unstable_by(want - 1, cmp);
             hits.truncate(want);

@@ -44,6 +44,7 @@ pub const REVIEW_MONTHS: u32 = 6;
 
 /// A search as typed (a form's or the API's query parameters).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct SearchInput {
     /// Words to look for (typos forgiven, "foodbank" finds "food bank").

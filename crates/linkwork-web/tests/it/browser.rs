@@ -751,3 +751,92 @@ async fn one_to_one_safety_and_everyday_use() {
     );
     b.assert_accessible("adding a user, sites narrowed").await;
 }
+
+/// Issue 9 in the browser: from a person's record, "Find support", search,
+/// and refer them to a service in one step; the map and list pass axe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn find_support_from_a_record() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn(Kind::Sqlite).await;
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    let mut s = t.sign_in(&admin.email).await;
+    let r = s
+        .post(
+            "/directory/postcodes",
+            &[(
+                "file",
+                "pcds,lat,long\nG51 4TR,55.8560,-4.3200\nG51 2AA,55.8570,-4.3180\n",
+            )],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let post = |path: &'static str, body: serde_json::Value| {
+        let (t, lw) = (&t, &lw);
+        async move { t.api(lw, reqwest::Method::POST, path, Some(body)).await }
+    };
+    let r = post(
+        "/api/v1/directory/services",
+        serde_json::json!({"name": "Govan Bereavement Support Group", "new_organization": "Govan Community Trust",
+            "description": "A small group for people who have lost someone close.", "categories": ["bereavement"],
+            "postcode": "G51 2AA", "checked": true,
+            "schedules": [{"days": ["TU"], "opens_at": "18:00", "closes_at": "20:00"}]}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let person = post(
+        "/api/v1/participants",
+        serde_json::json!({"site_id": org.site_a, "given_name": "Robin", "family_name": "Example",
+            "date_of_birth": "1961-05-09", "postcode": "G51 4TR"}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap_or(0);
+    let shots = std::env::var("LINKWORK_SCREENSHOTS")
+        .ok()
+        .map(std::path::PathBuf::from);
+
+    b.goto(&t.url("/sign-in")).await;
+    b.fill("#email", &lw.email).await;
+    b.fill("#password", PASSWORD).await;
+    b.click_and_wait("form[action='/sign-in'] button[type=submit]")
+        .await;
+    b.goto(&t.url(&format!("/people/{person}"))).await;
+    b.click_and_wait("#find-support").await;
+    assert_eq!(b.text("h1").await, "Find support");
+    b.assert_accessible("the directory search").await;
+    b.fill("#q", "bereavment").await;
+    b.click_and_wait("form.lw-directory-search button[type=submit]")
+        .await;
+    let main = b.text("main").await;
+    assert!(main.contains("Govan Bereavement Support Group"), "{main}");
+    assert!(
+        main.contains("km away"),
+        "distance from their postcode: {main}"
+    );
+    b.wait_for(
+        "return document.querySelector('.leaflet-marker-icon') !== null",
+        "the map markers",
+    )
+    .await;
+    b.assert_accessible("the search results with the map").await;
+    if let Some(d) = &shots {
+        b.screenshot(&d.join("directory-results.png")).await;
+    }
+    b.click_and_wait(&format!(
+        "form[action='/people/{person}/find-support'] button[value=referral]"
+    ))
+    .await;
+    let main = b.text("main").await;
+    assert!(
+        main.contains("Govan Bereavement Support Group") && main.contains("Referred"),
+        "the onward referral is on the record: {main}"
+    );
+    b.assert_accessible("the record after referring").await;
+}

@@ -128,6 +128,7 @@ fn term_options(terms: &[Term], taxonomy: &str, any: &str) -> Vec<(String, Strin
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn search_body(
     page: &Page,
     f: &SearchForm,
