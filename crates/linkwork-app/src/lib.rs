@@ -82,6 +82,22 @@ impl Ctx {
         }
     }
 
+    /// Anyone at all, reading a programme's public directory feed
+    /// (`/openreferral` when configured public): may only read the directory.
+    pub fn public(programme_id: i64) -> Self {
+        Self {
+            actor: Actor {
+                user_id: 0,
+                programme_id,
+                role: Role::Partner,
+                name: "Public directory feed".into(),
+                email: "public".into(),
+                site_ids: Vec::new(),
+            },
+            request_id: format!("public-{}", random::token_hex(6)),
+        }
+    }
+
     /// The operator at the command line: an administrator of `programme_id`.
     pub fn operator(programme_id: i64) -> Self {
         Self {

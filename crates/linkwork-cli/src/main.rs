@@ -102,6 +102,55 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Import data (the community directory, the postcode lookup).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export data.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// Import services: Open Referral UK 3.0 / HSDS 3 JSON (a list of
+    /// services, or a data package), a CSV data package (its folder, or its
+    /// datapackage.json), or an Open Referral UK v1 feed. Importing the same
+    /// file again changes nothing.
+    Directory {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file (or a CSV package's folder).
+        file: std::path::PathBuf,
+        /// The programme (by name). Default: the only one.
+        #[arg(long)]
+        programme: Option<String>,
+    },
+    /// Import a postcode lookup (ONS NSPL/ONSPD columns: pcds, lat, long).
+    Postcodes {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        #[arg(long)]
+        programme: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// The whole directory as an HSDS 3 data package (JSON, rows inline).
+    Directory {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+        #[arg(long)]
+        programme: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -203,6 +252,8 @@ struct FileConfig {
     /// A map tile server URL template for the directory's map.
     map_tiles: Option<String>,
     map_attribution: Option<String>,
+    /// Serve /openreferral without a token for this programme (name or id).
+    openreferral_public: Option<String>,
     bind: Option<SocketAddr>,
     secure_cookies: Option<bool>,
     trust_forwarded_for: Option<bool>,
@@ -396,6 +447,10 @@ async fn run(cli: Cli) -> Result<()> {
                     .ok()
                     .filter(|s| !s.is_empty())
                     .or(file.map_tiles.clone()),
+                openreferral_public: std::env::var("LINKWORK_OPENREFERRAL_PUBLIC")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+                    .or(file.openreferral_public.clone()),
                 map_attribution: std::env::var("LINKWORK_MAP_ATTRIBUTION")
                     .ok()
                     .filter(|s| !s.is_empty())
@@ -448,6 +503,112 @@ async fn run(cli: Cli) -> Result<()> {
             })
             .await?;
             app.close().await;
+            Ok(())
+        }
+        Command::Import {
+            command:
+                ImportCommand::Directory {
+                    db,
+                    file: path,
+                    programme,
+                },
+        } => {
+            let app = open(&db, &file).await?;
+            let programme_id = app
+                .programme_for_cli(programme.as_deref(), false)
+                .await
+                .map_err(explain)?;
+            let (items, format) = read_directory_file(&path)?;
+            let bar = indicatif::ProgressBar::new(items.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:>10} [{bar:40}] {pos}/{len} {per_sec}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.set_message("services");
+            let b = bar.clone();
+            let started = std::time::Instant::now();
+            let report = app
+                .import_directory(
+                    &Ctx::operator(programme_id),
+                    items,
+                    &format,
+                    &move |done, _| b.set_position(done as u64),
+                )
+                .await
+                .map_err(explain)?;
+            bar.finish_and_clear();
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "Read {} services ({}): {} new, {} changed, {} unchanged, {} skipped, in {:.1} s ({:.0} services a second).",
+                report.read,
+                report.format,
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.skipped.len(),
+                secs,
+                report.read as f64 / secs.max(0.001)
+            );
+            for c in &report.changes {
+                println!("  changed: {c}");
+            }
+            for s in report.skipped.iter().take(50) {
+                println!("  skipped {:?} ({}): {}", s.id, s.name, s.reason);
+            }
+            if report.skipped.len() > 50 {
+                println!("  … and {} more skipped", report.skipped.len() - 50);
+            }
+            Ok(())
+        }
+        Command::Import {
+            command:
+                ImportCommand::Postcodes {
+                    db,
+                    file: path,
+                    programme,
+                },
+        } => {
+            let app = open(&db, &file).await?;
+            let programme_id = app
+                .programme_for_cli(programme.as_deref(), false)
+                .await
+                .map_err(explain)?;
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let r = app
+                .import_postcodes(&Ctx::operator(programme_id), &text)
+                .await
+                .map_err(explain)?;
+            println!("{} postcodes imported, {} left out.", r.taken, r.skipped);
+            Ok(())
+        }
+        Command::Export {
+            command:
+                ExportCommand::Directory {
+                    db,
+                    output,
+                    programme,
+                },
+        } => {
+            let app = open(&db, &file).await?;
+            let programme_id = app
+                .programme_for_cli(programme.as_deref(), false)
+                .await
+                .map_err(explain)?;
+            let pkg = app
+                .export_directory(&Ctx::operator(programme_id))
+                .await
+                .map_err(explain)?;
+            let text = serde_json::to_string_pretty(&pkg)?;
+            match output {
+                Some(p) => {
+                    std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?
+                }
+                None => println!("{text}"),
+            }
             Ok(())
         }
         Command::Migrate { db } => {
@@ -694,4 +855,53 @@ async fn fill_demo(app: &App, db: &Db, scale: Scale, seed: u64, years: u32) -> R
         }
         Err(e) => Err(explain(e)),
     }
+}
+
+/// Read a directory file: JSON (services, a page of them, a data package
+/// with its rows inline), a CSV data package's datapackage.json, or its folder.
+fn read_directory_file(path: &std::path::Path) -> Result<(Vec<serde_json::Value>, String)> {
+    use linkwork_app::directory::oruk;
+    let csv_folder = |dir: &std::path::Path| -> Result<(Vec<serde_json::Value>, String)> {
+        let mut files = std::collections::HashMap::new();
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let p = entry?.path();
+            if p.extension().is_some_and(|e| e == "csv") {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.insert(
+                    name,
+                    std::fs::read_to_string(&p)
+                        .with_context(|| format!("reading {}", p.display()))?,
+                );
+            }
+        }
+        let tables = oruk::tables_from_csv(&files).map_err(|e| anyhow::anyhow!(e))?;
+        Ok((oruk::assemble(&tables), "an HSDS 3 CSV data package".into()))
+    };
+    if path.is_dir() {
+        return csv_folder(path);
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} is not JSON (for a CSV data package, name its folder)",
+            path.display()
+        )
+    })?;
+    let csv_package = doc
+        .get("resources")
+        .and_then(|r| r.as_array())
+        .is_some_and(|r| {
+            r.iter()
+                .any(|x| x.get("path").is_some() && x.get("data").is_none())
+        });
+    if csv_package {
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        return csv_folder(dir);
+    }
+    let (items, format) = oruk::services_of(&doc).map_err(|e| anyhow::anyhow!(e))?;
+    Ok((items, format.to_owned()))
 }

@@ -29,6 +29,11 @@ pub fn uuid_for(seed: &str) -> String {
     )
 }
 
+/// The HSDS id of a service-at-location link.
+pub fn sal_uuid(service_uuid: &str, location_uuid: &str) -> String {
+    uuid_for(&format!("sal/{service_uuid}/{location_uuid}"))
+}
+
 const ALISS_TERMS: &str = include_str!("../data/aliss_terms.csv");
 
 /// Give a new programme its directory: the change counter and the ALISS
@@ -170,6 +175,19 @@ pub async fn save_organization(
 ) -> crate::Result<i64> {
     crate::require(grant, EDIT)?;
     let p = grant.programme_id();
+    let same: Option<Organization> = on_tx!(tx, c => sqlx::query_as("SELECT id, uuid, name, description, url, email, phone FROM dir_organizations WHERE programme_id = $1 AND uuid = $2")
+        .bind(p).bind(&o.uuid).fetch_optional(c).await)?;
+    if let Some(cur) = same
+        && (
+            &cur.name,
+            &cur.description,
+            &cur.url,
+            &cur.email,
+            &cur.phone,
+        ) == (&o.name, &o.description, &o.url, &o.email, &o.phone)
+    {
+        return Ok(cur.id);
+    }
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO dir_organizations (programme_id, uuid, name, description, url, email, phone, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
@@ -378,7 +396,10 @@ pub async fn save_service(
             .bind(id).bind(site).bind(p).execute(c).await.map(|r| r.rows_affected()))?;
     }
     for l in dedup(&s.location_ids) {
-        let uuid = uuid_for(&format!("linkwork-sal/{p}/{}/{l}", s.uuid));
+        let loc_uuid: Option<String> = on_tx!(tx, c => sqlx::query_scalar("SELECT uuid FROM dir_locations WHERE id = $1 AND programme_id = $2")
+            .bind(l).bind(p).fetch_optional(c).await)?;
+        let Some(loc_uuid) = loc_uuid else { continue };
+        let uuid = sal_uuid(&s.uuid, &loc_uuid);
         on_tx!(tx, c => sqlx::query("INSERT INTO dir_service_locations (programme_id, uuid, service_id, location_id) SELECT $1, $2, $3, id FROM dir_locations WHERE id = $4 AND programme_id = $1")
             .bind(p).bind(uuid).bind(id).bind(l).execute(c).await.map(|r| r.rows_affected()))?;
     }
@@ -479,6 +500,32 @@ pub async fn service_input(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result
     current_input(tx, grant.programme_id(), id)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// Every service's id, in id order (for export).
+pub async fn service_ids(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<i64>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM dir_services WHERE programme_id = $1 ORDER BY id")
+        .bind(grant.programme_id()).fetch_all(c).await)?,
+    )
+}
+
+pub async fn service_modified(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<DateTime<Utc>> {
+    on_tx!(tx, c => sqlx::query_scalar("SELECT updated_at FROM dir_services WHERE programme_id = $1 AND id = $2")
+        .bind(grant.programme_id()).bind(id).fetch_optional(c).await)?
+    .ok_or(StoreError::NotFound)
+}
+
+/// The service of a service-at-location link, by the link's HSDS id.
+pub async fn service_of_location_link(
+    tx: &mut Tx,
+    grant: &Grant,
+    uuid: &str,
+) -> crate::Result<Option<i64>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar("SELECT sl.service_id FROM dir_service_locations sl JOIN dir_services s ON s.id = sl.service_id WHERE sl.programme_id = $1 AND sl.uuid = $2 AND s.status <> 'defunct'")
+        .bind(grant.programme_id()).bind(uuid).fetch_optional(c).await)?,
+    )
 }
 
 pub async fn service_version(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<i64> {

@@ -127,3 +127,16 @@ if (mapBox && mapData) {
   }
   document.head.append(script)
 }
+
+// Long work sent by a form (an import): say so while the server works.
+for (const form of document.querySelectorAll('form[data-busy]')) {
+  form.addEventListener('submit', () => {
+    const note = document.createElement('div')
+    note.className = 'govuk-inset-text'
+    note.setAttribute('role', 'status')
+    note.innerHTML = '<p class="govuk-body"></p><progress class="lw-busy" aria-label="Working"></progress>'
+    note.querySelector('p').textContent = form.dataset.busy
+    form.after(note)
+    for (const b of form.querySelectorAll('button')) { b.disabled = true }
+  })
+}

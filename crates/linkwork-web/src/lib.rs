@@ -7,6 +7,7 @@ pub mod assets;
 pub mod error;
 pub mod html;
 pub mod middleware;
+pub mod openreferral;
 pub mod pages;
 pub mod session;
 
@@ -31,6 +32,8 @@ pub struct WebConfig {
     pub map_tiles: Option<String>,
     /// The attribution the tile server asks for.
     pub map_attribution: Option<String>,
+    /// Serve `/openreferral` without a token, for this programme (name or id).
+    pub openreferral_public: Option<String>,
 }
 
 /// What every handler can reach.
@@ -54,6 +57,7 @@ pub fn router(state: WebState) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
+        .merge(openreferral::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/assets/{*path}", get(assets::serve))

@@ -45,6 +45,8 @@ pub struct Query {
     pub at: NaiveTime,
     /// Only services that serve one of these practices (or serve all).
     pub sites: Option<Vec<i64>>,
+    /// Only services within this distance of `point` (national ones pass).
+    pub max_km: Option<f64>,
     /// Entries last checked on or before this are overdue.
     pub overdue_before: NaiveDate,
     pub limit: usize,
@@ -451,6 +453,12 @@ impl Index {
                 ),
             None => (None, (!doc.locations.is_empty()).then_some(0)),
         };
+        if let (Some(max), Some(d)) = (q.max_km, dist)
+            && d > max
+            && doc.reach != Reach::National
+        {
+            return None;
+        }
         let place = match (q.point, doc.reach, dist) {
             (None, _, _) => 1.0,
             (Some(_), Reach::National, _) => 0.2,

@@ -282,6 +282,7 @@ impl App {
                 on,
                 at: now_time,
                 sites: practice.map(|p| vec![p]),
+                max_km: None,
                 overdue_before,
                 limit,
                 offset,
@@ -674,7 +675,7 @@ impl App {
 }
 
 /// The acting user's id (none for the operator) and name, for history.
-fn actor_of(ctx: &Ctx) -> (Option<i64>, String) {
+pub(crate) fn actor_of(ctx: &Ctx) -> (Option<i64>, String) {
     (
         Some(ctx.actor.user_id).filter(|u| *u != 0),
         ctx.actor.name.clone(),

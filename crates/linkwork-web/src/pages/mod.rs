@@ -46,7 +46,7 @@ pub fn routes() -> Router<WebState> {
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {
-    if uri.path().starts_with("/api/") {
+    if uri.path().starts_with("/api/") || uri.path().starts_with("/openreferral") {
         return crate::error::ApiError(AppError::NotFound).into_response();
     }
     PageError(AppError::NotFound).into_response()

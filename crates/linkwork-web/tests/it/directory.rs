@@ -16,7 +16,7 @@ G14 0AA,55.8780,-4.3480,\n\
 G99 9ZZ,55.0,-4.0,200001\n";
 
 /// An administrator imports the postcode lookup through the page.
-async fn postcodes(t: &TestApp, admin: &TestUser) {
+pub(crate) async fn postcodes(t: &TestApp, admin: &TestUser) {
     let mut s = t.sign_in(&admin.email).await;
     let r = s.post("/directory/postcodes", &[("file", POSTCODES)]).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -27,7 +27,7 @@ async fn postcodes(t: &TestApp, admin: &TestUser) {
     );
 }
 
-async fn add(t: &TestApp, lw: &TestUser, body: Value) -> i64 {
+pub(crate) async fn add(t: &TestApp, lw: &TestUser, body: Value) -> i64 {
     let r = t
         .api(lw, Method::POST, "/api/v1/directory/services", Some(body))
         .await;
@@ -35,22 +35,22 @@ async fn add(t: &TestApp, lw: &TestUser, body: Value) -> i64 {
     r.json()["id"].as_i64().unwrap_or(0)
 }
 
-struct Set {
-    bereavement: i64,
-    food_bank: i64,
-    foodbank: i64,
-    batteries: i64,
-    helpline: i64,
-    fresh: i64,
-    stale: i64,
-    walk: i64,
-    defunct: i64,
-    youth: i64,
+pub(crate) struct Set {
+    pub bereavement: i64,
+    pub food_bank: i64,
+    pub foodbank: i64,
+    pub batteries: i64,
+    pub helpline: i64,
+    pub fresh: i64,
+    pub stale: i64,
+    pub walk: i64,
+    pub defunct: i64,
+    pub youth: i64,
 }
 
 /// The fictional set: Govan (G51), Drumchapel (G15, 5.6 km away),
 /// Govanhill (G42), a national helpline.
-async fn glasgow(t: &TestApp, lw: &TestUser) -> Set {
+pub(crate) async fn glasgow(t: &TestApp, lw: &TestUser) -> Set {
     let org = |n: &str| json!(n);
     Set {
         bereavement: add(t, lw, json!({"name": "Govan Bereavement Support Group", "new_organization": org("Govan Community Trust"),
@@ -81,7 +81,7 @@ async fn glasgow(t: &TestApp, lw: &TestUser) -> Set {
     }
 }
 
-async fn search(t: &TestApp, u: &TestUser, query: &str) -> Vec<i64> {
+pub(crate) async fn search(t: &TestApp, u: &TestUser, query: &str) -> Vec<i64> {
     let r = t
         .api(
             u,
@@ -99,7 +99,7 @@ async fn search(t: &TestApp, u: &TestUser, query: &str) -> Vec<i64> {
         .collect()
 }
 
-async fn setup(t: &TestApp) -> (TestOrg, TestUser, Set) {
+pub(crate) async fn setup(t: &TestApp) -> (TestOrg, TestUser, Set) {
     let org = t.organisation("Programme A").await;
     let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
     let lw = t

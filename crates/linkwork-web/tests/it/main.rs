@@ -13,6 +13,7 @@ mod caseloads;
 mod casework;
 mod directory;
 mod everyday;
+mod openreferral;
 mod org;
 mod participants;
 mod reasons;

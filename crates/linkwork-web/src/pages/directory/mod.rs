@@ -3,6 +3,7 @@
 //! review queue, visits, and the administrators' imports.
 
 mod edit;
+mod io;
 
 use crate::WebState;
 use crate::error::PageError;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<WebState> {
         .route("/directory/organizations/{id}/visits", post(visit))
         .route("/people/{id}/find-support", post(record_choice))
         .merge(edit::routes())
+        .merge(io::routes())
 }
 
 /// The search form's fields, plus the person it is for.

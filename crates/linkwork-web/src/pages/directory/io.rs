@@ -1,0 +1,178 @@
+//! Importing and exporting the directory (Open Referral UK / HSDS 3).
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html;
+use crate::session::{Page, same_secret};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use linkwork_app::AppError;
+use linkwork_app::directory::oruk::{self, ImportReport};
+use linkwork_domain::FieldErrors;
+use maud::html;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/directory/import",
+            get(form)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(50 * 1024 * 1024)),
+        )
+        .route("/directory/export.json", get(export))
+}
+
+fn page_of(page: &Page, errors: &FieldErrors, report: Option<&ImportReport>) -> Response {
+    let body = html! {
+        h1 class="govuk-heading-l" { "Import or export the directory" }
+        @if let Some(r) = report {
+            div class="govuk-panel govuk-panel--confirmation govuk-!-text-align-left" {
+                h2 class="govuk-panel__title govuk-!-font-size-27" { "Imported" }
+                div class="govuk-panel__body govuk-!-font-size-19" {
+                    (r.read) " services read (" (r.format) "): " (r.created) " new, " (r.updated) " changed, " (r.unchanged) " unchanged, " (r.skipped.len()) " left out."
+                }
+            }
+            @if !r.changes.is_empty() {
+                h2 class="govuk-heading-m" { "Changed on the way in" }
+                ul class="govuk-list govuk-list--bullet" { @for c in &r.changes { li { (c) } } }
+            }
+            @if !r.skipped.is_empty() {
+                h2 class="govuk-heading-m" { "Left out, and why" }
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Services left out" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Id in the file" } th scope="col" class="govuk-table__header" { "Name" } th scope="col" class="govuk-table__header" { "Why" } } }
+                    tbody class="govuk-table__body" { @for s in r.skipped.iter().take(500) { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label="Id in the file" { code { (s.id) } }
+                        td class="govuk-table__cell" data-label="Name" { @if s.name.is_empty() { "(no name)" } @else { (s.name) } }
+                        td class="govuk-table__cell" data-label="Why" { (s.reason) } } } }
+                }
+            }
+        }
+        h2 class="govuk-heading-m" { "Import" }
+        p class="govuk-body" { "Open Referral UK 3.0 or HSDS 3 JSON (a list of services, or a data package), the CSV files of a data package (choose them all at once), or an Open Referral UK v1 feed. A service already in the directory (by its id) is updated; importing the same file again changes nothing. Descriptions are kept as plain text." }
+        form method="post" action="/directory/import" enctype="multipart/form-data" novalidate data-busy="Importing: this can take a minute for a large file." {
+            (html::csrf(page))
+            div class={ "govuk-form-group" @if errors.for_field("file").is_some() { " govuk-form-group--error" } } {
+                label class="govuk-label" for="file" { "File or files" }
+                @if let Some(m) = errors.for_field("file") { p id="file-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (m) } }
+                input class="govuk-file-upload" id="file" name="file" type="file" multiple accept=".json,.csv,application/json,text/csv" aria-describedby=[errors.for_field("file").map(|_| "file-error")];
+            }
+            (html::button("Import"))
+        }
+        h2 class="govuk-heading-m" { "Export" }
+        p class="govuk-body" { a class="govuk-link" href="/directory/export.json" download { "Download the whole directory as an HSDS 3 data package (JSON)" } ". Notes for programme staff are never exported." }
+        p class="govuk-body" { a class="govuk-link" href="/directory/postcodes" { "Import the postcode lookup" } " (used to measure distances)." }
+    };
+    html::form_page("Import or export the directory", page, errors, body).into_response()
+}
+
+async fn form(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
+    state
+        .app
+        .may(&page.ctx, linkwork_app::gate::Intent::ManageDirectory)
+        .await?;
+    Ok(page_of(&page, &FieldErrors::new(), None))
+}
+
+async fn upload(
+    State(state): State<WebState>,
+    page: Page,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let mut csrf = String::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(
+                    AppError::field("file", format!("The upload could not be read: {e}")).into(),
+                );
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| AppError::field("file", format!("The upload could not be read: {e}")))?;
+        match name.as_str() {
+            "csrf_token" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" if !bytes.is_empty() => files.push((file_name, bytes.to_vec())),
+            _ => {}
+        }
+    }
+    if !same_secret(&csrf, &page.csrf) {
+        return Err(AppError::Refused(
+            "This form has expired. Go back, reload the page and try again.".into(),
+        )
+        .into());
+    }
+    let bad = |m: &str| Ok(page_of(&page, &FieldErrors::single("file", m), None));
+    if files.is_empty() {
+        return bad("Choose a JSON file, or the CSV files of a data package");
+    }
+    let texts: Vec<(String, String)> = match files
+        .into_iter()
+        .map(|(n, b)| String::from_utf8(b).map(|t| (n, t)))
+        .collect()
+    {
+        Ok(t) => t,
+        Err(_) => return bad("The file is not text (UTF-8): export it again as JSON or CSV"),
+    };
+    let all_csv = texts
+        .iter()
+        .all(|(n, _)| n.to_ascii_lowercase().ends_with(".csv"));
+    let (items, format) = if all_csv {
+        let map: HashMap<String, String> = texts.into_iter().collect();
+        match oruk::tables_from_csv(&map) {
+            Ok(t) => (oruk::assemble(&t), "an HSDS 3 CSV data package".to_owned()),
+            Err(m) => return bad(&m),
+        }
+    } else {
+        let [(_, text)] = texts.as_slice() else {
+            return bad("Choose one JSON file, or only the CSV files of one data package");
+        };
+        let doc: serde_json::Value = match serde_json::from_str(text) {
+            Ok(d) => d,
+            Err(e) => return bad(&format!("The file is not valid JSON ({e})")),
+        };
+        match oruk::services_of(&doc) {
+            Ok((items, f)) => (items, f.to_owned()),
+            Err(m) => return bad(&m),
+        }
+    };
+    match state
+        .app
+        .import_directory(&page.ctx, items, &format, &|_, _| {})
+        .await
+    {
+        Ok(r) => Ok(page_of(&page, &FieldErrors::new(), Some(&r))),
+        Err(AppError::Invalid(e)) => Ok(page_of(&page, &e, None)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn export(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
+    let pkg = state.app.export_directory(&page.ctx).await?;
+    let body = serde_json::to_string_pretty(&pkg).map_err(|_| AppError::Internal {
+        id: "export".into(),
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"directory-hsds3.json\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
