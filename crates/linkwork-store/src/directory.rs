@@ -946,6 +946,92 @@ pub async fn link_onward_by_text(
     )
 }
 
+// ---------------------------------------------------------------- asset mapping
+
+/// People with an open need, by the place their record is held: (site,
+/// need code, people). Scoped to the sites the grant reaches.
+pub async fn open_needs_by_site(
+    tx: &mut Tx,
+    grant: &Grant,
+) -> crate::Result<Vec<(i64, String, i64)>> {
+    let mut w = crate::query::Where::new();
+    crate::org::site_scope(&mut w, grant.scope());
+    w.and("n.status <> 'resolved'", []);
+    let sql = format!(
+        "SELECT p.site_id, n.need, COUNT(DISTINCT n.participant_id) FROM needs n JOIN participants p ON p.id = n.participant_id \
+         JOIN sites s ON s.id = p.site_id{} GROUP BY p.site_id, n.need",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// The practices a grant reaches, with their area, cluster and postcode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PlaceOfSite {
+    pub site_id: i64,
+    pub site: String,
+    pub cluster_id: i64,
+    pub cluster: String,
+    pub area_id: i64,
+    pub area: String,
+    pub postcode: Option<String>,
+}
+
+pub async fn practices(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<PlaceOfSite>> {
+    let mut w = crate::query::Where::new();
+    crate::org::site_scope(&mut w, grant.scope());
+    w.and("s.kind = 'gp_practice' AND s.active = TRUE", []);
+    let sql = format!(
+        "SELECT s.id AS site_id, s.name AS site, c.id AS cluster_id, c.name AS cluster, a.id AS area_id, a.name AS area, s.postcode \
+         FROM sites s JOIN clusters c ON c.id = s.cluster_id JOIN areas a ON a.id = c.area_id{} ORDER BY a.name, c.name, s.name",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// Services added, changed or closed since a moment (the practice digest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Change {
+    pub id: i64,
+    pub name: String,
+    pub organization: String,
+    pub status: String,
+    pub closed_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn changed_after(
+    tx: &mut Tx,
+    grant: &Grant,
+    since: DateTime<Utc>,
+) -> crate::Result<Vec<Change>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT s.id, s.name, o.name AS organization, s.status, s.closed_reason, s.created_at, s.updated_at FROM dir_services s \
+         JOIN dir_organizations o ON o.id = s.organization_id WHERE s.programme_id = $1 AND s.updated_at >= $2 ORDER BY s.updated_at DESC, s.id LIMIT 500")
+        .bind(grant.programme_id()).bind(since).fetch_all(c).await)?)
+}
+
+/// Coordinates of many postcodes at once (exact ones only).
+pub async fn points(tx: &mut Tx, postcodes: &[String]) -> crate::Result<Vec<(String, f64, f64)>> {
+    if postcodes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut w = crate::query::Where::new();
+    let marks = vec!["?"; postcodes.len()].join(", ");
+    w.and(
+        &format!("postcode IN ({marks})"),
+        postcodes
+            .iter()
+            .map(|p| crate::query::Param::Text(p.clone())),
+    );
+    let sql = format!(
+        "SELECT postcode, latitude, longitude FROM postcodes{}",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
 // ---------------------------------------------------------------- partner sites become organisations
 
 /// Sites of kind `partner_organisation` or `food_bank` that do not point at

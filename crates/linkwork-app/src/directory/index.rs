@@ -231,6 +231,81 @@ impl Index {
         self.docs.push(Some(doc));
     }
 
+    /// Active services carrying `term` (or a narrower one): how many have a
+    /// place within `radius_km` of one of `points` or serve one of `sites`
+    /// (local), and how many reach further (regional or national).
+    pub fn meeting(
+        &self,
+        term: i64,
+        points: &[(f64, f64)],
+        sites: &[i64],
+        radius_km: f64,
+    ) -> (usize, usize) {
+        let (mut local, mut wider) = (0, 0);
+        for doc in self.docs.iter().flatten() {
+            if doc.status != ServiceStatus::Active || doc.terms.binary_search(&term).is_err() {
+                continue;
+            }
+            if doc.reach != Reach::Local {
+                wider += 1;
+                continue;
+            }
+            let near = doc
+                .locations
+                .iter()
+                .any(|l| match (l.latitude, l.longitude) {
+                    (Some(a), Some(b)) => points
+                        .iter()
+                        .any(|p| rules::distance_km(*p, (a, b)) <= radius_km),
+                    _ => false,
+                });
+            if near || doc.sites.iter().any(|s| sites.contains(s)) {
+                local += 1;
+            }
+        }
+        (local, wider)
+    }
+
+    /// Active local services near a point (or serving a site), for a
+    /// practice's information pack.
+    pub fn near(
+        &self,
+        point: Option<(f64, f64)>,
+        site: i64,
+        radius_km: f64,
+        active_only: bool,
+    ) -> Vec<(&Doc, Option<f64>)> {
+        let mut out: Vec<(&Doc, Option<f64>)> = Vec::new();
+        for doc in self.docs.iter().flatten() {
+            if active_only && doc.status != ServiceStatus::Active {
+                continue;
+            }
+            let d = point.and_then(|p| {
+                doc.locations
+                    .iter()
+                    .filter_map(|l| Some(rules::distance_km(p, (l.latitude?, l.longitude?))))
+                    .min_by(f64::total_cmp)
+            });
+            if d.is_some_and(|d| d <= radius_km) || doc.sites.contains(&site) {
+                out.push((doc, d));
+            }
+        }
+        out.sort_by(|a, b| a.1.unwrap_or(0.0).total_cmp(&b.1.unwrap_or(0.0)));
+        out
+    }
+
+    /// The name of a term, and its top-level ancestor.
+    pub fn top_term(&self, id: i64) -> i64 {
+        let mut cur = id;
+        for _ in 0..10 {
+            match self.parents.get(&cur).copied().flatten() {
+                Some(p) => cur = p,
+                None => break,
+            }
+        }
+        cur
+    }
+
     pub fn doc(&self, service_id: i64) -> Option<&Doc> {
         self.slot_of
             .get(&service_id)

@@ -2,6 +2,7 @@
 //! (checks, reports, review queue, history, visits), the postcode lookup,
 //! and Open Referral UK import and export (`oruk`).
 
+pub mod gaps;
 pub mod index;
 pub mod oruk;
 
@@ -19,7 +20,7 @@ use linkwork_domain::{FieldErrors, Grant, Permission};
 use linkwork_store::Tx;
 use linkwork_store::directory as store;
 pub use linkwork_store::directory::{
-    Due, HistoryEntry, Location, Organization, Report, ScheduleRow, ServiceIn, Term, Visit,
+    Change, Due, HistoryEntry, Location, Organization, Report, ScheduleRow, ServiceIn, Term, Visit,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -611,3 +611,102 @@ both!(a_change_on_one_node_is_found_on_another, |t| {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(search(&t, &lw, "q=knitting").await.is_empty());
 });
+
+both!(the_gap_report_sets_needs_against_local_services, |t| {
+    let (org, lw, _) = setup(&t).await;
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    // The test practices are at G21 1AA: placed beside Govan for this test.
+    let mut a = t.sign_in(&admin.email).await;
+    let r = a
+        .post(
+            "/directory/postcodes",
+            &[("file", "pcds,lat,long\nG21 1AA,55.8561,-4.3199\n")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let person = t
+        .api(&lw, Method::POST, "/api/v1/participants", Some(json!({"site_id": org.site_a, "given_name": "Sam", "family_name": "Example", "date_of_birth": "1975-01-02"})))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap_or(0);
+    for need in ["housing", "bereavement", "fuel"] {
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                &format!("/api/v1/participants/{person}/needs"),
+                Some(json!({"need": need})),
+            )
+            .await;
+        assert!(r.status < 300, "{}", r.body);
+    }
+    let report = t
+        .app
+        .gap_report(&lw.ctx, linkwork_app::directory::gaps::GroupBy::Area)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let row = |need: &str| {
+        report
+            .rows
+            .iter()
+            .find(|r| r.need == need)
+            .map(|r| (r.people, r.local))
+    };
+    assert_eq!(row("housing"), Some((1, 0)), "{:?}", report.rows);
+    assert!(
+        row("bereavement").is_some_and(|(_, l)| l >= 1),
+        "{:?}",
+        report.rows
+    );
+    assert!(
+        row("fuel").is_some_and(|(_, l)| l >= 1),
+        "{:?}",
+        report.rows
+    );
+    assert_eq!(report.gaps().len(), 1);
+    let mut w = t.sign_in(&lw.email).await;
+    let page = w.get("/directory/gaps").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("People whose need has no local service")
+            && page.body.contains("Housing"),
+        "{}",
+        page.body
+    );
+    assert_eq!(w.get("/directory/gaps?by=cluster").await.status, 200);
+    // Practice staff read their practice's pack but not the gap report.
+    let staff = t
+        .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
+        .await;
+    let mut s = t.sign_in(&staff.email).await;
+    assert_eq!(s.get("/directory/gaps").await.status, 403);
+    let pack = s.get(&format!("/directory/packs/{}", org.site_a)).await;
+    assert_eq!(pack.status, 200, "{}", pack.body);
+    assert!(
+        pack.body.contains("Govan Bereavement Support Group")
+            && pack.body.contains("Energy Advice Drop-in"),
+        "{}",
+        pack.body
+    );
+    assert!(
+        !pack.body.contains("Drumchapel Food Bank"),
+        "6 km away is not near"
+    );
+    assert!(
+        pack.body.contains("New (2)") || pack.body.contains("New ("),
+        "the digest"
+    );
+    assert!(
+        s.get("/directory/packs")
+            .await
+            .body
+            .contains(&format!("/directory/packs/{}", org.site_a))
+    );
+    let other = t
+        .user(org.programme_id, Role::PracticeStaff, &[org.site_b])
+        .await;
+    let mut o = t.sign_in(&other.email).await;
+    let r = o.get(&format!("/directory/packs/{}", org.site_a)).await;
+    assert!(r.status == 404 || r.status == 403, "{}", r.status);
+});

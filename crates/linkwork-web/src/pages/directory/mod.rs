@@ -4,6 +4,7 @@
 
 mod edit;
 mod io;
+mod mapping;
 
 use crate::WebState;
 use crate::error::PageError;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<WebState> {
         .route("/people/{id}/find-support", post(record_choice))
         .merge(edit::routes())
         .merge(io::routes())
+        .merge(mapping::routes())
 }
 
 /// The search form's fields, plus the person it is for.
@@ -172,6 +174,10 @@ fn search_body(
                 a class="govuk-link" href="/directory/review" { "Entries to check" }
                 @if page.ctx.actor.can(Permission::ManageDirectory) { " · " a class="govuk-link" href="/directory/import" { "Import or export" } }
             }
+        }
+        p class="govuk-body" {
+            @if page.ctx.actor.can(Permission::WorkWithParticipants) { a class="govuk-link" href="/directory/gaps" { "Gaps in local support" } " · " }
+            a class="govuk-link" href="/directory/packs" { "Practice information packs" }
         }
         form method="get" action="/directory" class="lw-directory-search" novalidate {
             @if let Some(pid) = for_person { input type="hidden" name="for" value=(pid); }
