@@ -44,7 +44,7 @@ async fn gaps(
         *by_need.entry(g.need_label.clone()).or_insert(0) += g.people;
     }
     let mut chart: Vec<(String, i64)> = by_need.into_iter().collect();
-    chart.sort_by(|a, b| b.1.cmp(&a.1));
+    chart.sort_by_key(|x| std::cmp::Reverse(x.1));
     let place_word = if by == GroupBy::Cluster {
         "Cluster"
     } else {
