@@ -360,6 +360,9 @@ fn every_subcommand_has_help() {
         vec!["audit", "checkpoint", "--help"],
         vec!["audit", "new-key", "--help"],
         vec!["token", "create", "--help"],
+        vec!["import", "directory", "--help"],
+        vec!["import", "postcodes", "--help"],
+        vec!["export", "directory", "--help"],
     ] {
         let o = run("sqlite://unused.db", &args, None);
         assert!(o.status.success(), "{args:?}");
@@ -368,4 +371,136 @@ fn every_subcommand_has_help() {
             "{args:?}"
         );
     }
+}
+
+/// A free port on the loopback interface.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A `linkwork serve` process, killed when dropped.
+struct Node(std::process::Child, String);
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(url: &str) -> Node {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_linkwork"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("LINKWORK_DATABASE_URL", url)
+        .env("LINKWORK_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Node(child, base);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("linkwork serve did not start on {base}");
+}
+
+/// Two `linkwork serve` processes on one PostgreSQL database: a service
+/// added through one is found by a search on the other within 5 seconds
+/// (issue 9). On SQLite the same two processes share one file.
+fn two_nodes(url: &str) {
+    let o = run(
+        url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "lw@example.org",
+            "--name",
+            "Link Worker",
+            "--role",
+            "link-worker",
+            "--programme",
+            "Two nodes",
+            "--password-stdin",
+        ],
+        Some("a long operator passphrase\n"),
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    let o = run(url, &["token", "create", "--email", "lw@example.org"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    let token = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    let (a, b) = (serve(url), serve(url));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let c = reqwest::Client::new();
+        let search = |base: String| {
+            let (c, token) = (c.clone(), token.clone());
+            async move {
+                let r = c
+                    .get(format!("{base}/api/v1/directory/services?q=allotment"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status().as_u16(), 200);
+                let v: serde_json::Value = r.json().await.unwrap();
+                v["total"].as_u64().unwrap_or(0)
+            }
+        };
+        assert_eq!(search(b.1.clone()).await, 0, "node B has built its index");
+        let r = c
+            .post(format!("{}/api/v1/directory/services", a.1))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"name": "Springburn Allotment Society", "new_organization": "Springburn Growers"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap_or_default());
+        let saved = std::time::Instant::now();
+        loop {
+            if search(b.1.clone()).await == 1 {
+                break;
+            }
+            assert!(saved.elapsed() < std::time::Duration::from_secs(5), "not found on node B within 5 seconds");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        eprintln!("found on the other node after {:?}", saved.elapsed());
+    });
+}
+
+#[test]
+fn a_change_on_one_serve_process_is_found_by_another_on_sqlite() {
+    let (_d, url) = temp();
+    let o = run(&url, &["migrate"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    two_nodes(&url);
+}
+
+#[test]
+fn a_change_on_one_serve_process_is_found_by_another_on_postgres() {
+    let Some(base) = std::env::var("LINKWORK_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+    else {
+        return;
+    };
+    let schema = format!("n_{}", name());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(linkwork_store::dialect::ensure_pg_schema(&base, &schema))
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let o = run(&url, &["migrate"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    two_nodes(&url);
+    rt.block_on(linkwork_store::dialect::drop_pg_schema(&base, &schema))
+        .unwrap();
 }
