@@ -91,12 +91,243 @@ pub async fn version(tx: &mut Tx, programme_id: i64) -> crate::Result<i64> {
 /// Take the next change number (this also queues concurrent directory
 /// writers of one programme behind each other, so numbers commit in order).
 async fn bump(tx: &mut Tx, programme_id: i64) -> crate::Result<i64> {
-    on_tx!(tx, c => sqlx::query("INSERT INTO dir_state (programme_id, version) VALUES ($1, 0) ON CONFLICT (programme_id) DO NOTHING")
+    let v: Option<i64> = on_tx!(tx, c => sqlx::query_scalar("UPDATE dir_state SET version = version + 1 WHERE programme_id = $1 RETURNING version")
+        .bind(programme_id).fetch_optional(c).await)?;
+    if let Some(v) = v {
+        return Ok(v);
+    }
+    on_tx!(tx, c => sqlx::query("INSERT INTO dir_state (programme_id, version) VALUES ($1, 1) ON CONFLICT (programme_id) DO UPDATE SET version = dir_state.version + 1")
         .bind(programme_id).execute(c).await.map(|r| r.rows_affected()))?;
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("UPDATE dir_state SET version = version + 1 WHERE programme_id = $1 RETURNING version")
-        .bind(programme_id).fetch_one(c).await)?,
-    )
+    version(tx, programme_id).await
+}
+
+/// The ids of the services (by HSDS id) already in the directory.
+pub async fn existing_services(
+    tx: &mut Tx,
+    grant: &Grant,
+    uuids: &[String],
+) -> crate::Result<std::collections::HashMap<String, i64>> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in uuids.chunks(400) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT uuid, id FROM dir_services WHERE programme_id = $1 AND uuid IN ({})",
+            marks.join(", ")
+        );
+        let rows: Vec<(String, i64)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&sql).bind(grant.programme_id());
+            for u in chunk {
+                q = q.bind(u);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Insert or update many locations at once (by uuid): uuid → id.
+pub async fn save_locations(
+    tx: &mut Tx,
+    grant: &Grant,
+    locs: &[Location],
+) -> crate::Result<std::collections::HashMap<String, i64>> {
+    crate::require(grant, EDIT)?;
+    let p = grant.programme_id();
+    let mut out = std::collections::HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&Location> = locs
+        .iter()
+        .filter(|l| seen.insert(l.uuid.clone()))
+        .collect();
+    for chunk in unique.chunks(40) {
+        let mut sql = String::from(
+            "INSERT INTO dir_locations (programme_id, uuid, organization_id, name, address, city, postcode, latitude, longitude, accessibility) VALUES ",
+        );
+        let mut n = 1;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let m: Vec<String> = (1..=9).map(|k| format!("${}", n + k)).collect();
+            sql.push_str(&format!("($1, {})", m.join(", ")));
+            n += 9;
+        }
+        sql.push_str(
+            " ON CONFLICT (programme_id, uuid) DO UPDATE SET organization_id = excluded.organization_id, name = excluded.name, \
+            address = excluded.address, city = excluded.city, postcode = excluded.postcode, latitude = excluded.latitude, \
+            longitude = excluded.longitude, accessibility = excluded.accessibility RETURNING uuid, id",
+        );
+        let rows: Vec<(String, i64)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&sql).bind(p);
+            for l in chunk {
+                q = q.bind(&l.uuid).bind(l.organization_id).bind(&l.name).bind(&l.address).bind(&l.city).bind(&l.postcode)
+                    .bind(l.latitude).bind(l.longitude).bind(&l.accessibility);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Insert many new services at once (an import): one change number, one
+/// statement per table per chunk. Each service's `location_ids` must be set,
+/// with their HSDS ids, in the same order, beside it.
+pub async fn insert_services(
+    tx: &mut Tx,
+    grant: &Grant,
+    items: &[(ServiceIn, Vec<String>)],
+    by: (Option<i64>, &str),
+    summary: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<Vec<i64>> {
+    use crate::bulk::{self, Table};
+    crate::require(grant, EDIT)?;
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let p = grant.programme_id();
+    let seq = bump(tx, p).await?;
+    const SERVICES: Table = Table {
+        name: "dir_services",
+        columns: &[
+            "programme_id",
+            "uuid",
+            "organization_id",
+            "name",
+            "description",
+            "url",
+            "email",
+            "phone",
+            "status",
+            "closed_reason",
+            "closed_until",
+            "reach",
+            "min_age",
+            "max_age",
+            "free",
+            "cost",
+            "languages",
+            "referral_routes",
+            "referral_notes",
+            "capacity_note",
+            "staff_notes",
+            "assured_on",
+            "assured_by",
+            "change_seq",
+            "created_at",
+            "updated_at",
+        ],
+    };
+    let rows: Vec<Vec<bulk::Value>> = items
+        .iter()
+        .map(|(s, _)| {
+            crate::row![
+                p,
+                s.uuid.clone(),
+                s.organization_id,
+                s.name.clone(),
+                s.description.clone(),
+                s.url.clone(),
+                s.email.clone(),
+                s.phone.clone(),
+                s.status.clone(),
+                s.closed_reason.clone(),
+                s.closed_until,
+                s.reach.clone(),
+                s.min_age,
+                s.max_age,
+                s.free,
+                s.cost.clone(),
+                s.languages.clone(),
+                s.referral_routes.clone(),
+                s.referral_notes.clone(),
+                s.capacity_note.clone(),
+                s.staff_notes.clone(),
+                s.assured_on,
+                s.assured_by.clone(),
+                seq,
+                now,
+                now
+            ]
+        })
+        .collect();
+    let ids = bulk::insert(tx, &SERVICES, &rows).await?;
+    const SCHEDULES: Table = Table {
+        name: "dir_schedules",
+        columns: &[
+            "service_id",
+            "freq",
+            "freq_interval",
+            "byday",
+            "opens_at",
+            "closes_at",
+            "dtstart",
+            "valid_from",
+            "valid_to",
+            "note",
+        ],
+    };
+    const TERMS: Table = Table {
+        name: "dir_service_terms",
+        columns: &["service_id", "term_id"],
+    };
+    const SITES: Table = Table {
+        name: "dir_service_sites",
+        columns: &["service_id", "site_id"],
+    };
+    const LINKS: Table = Table {
+        name: "dir_service_locations",
+        columns: &["programme_id", "uuid", "service_id", "location_id"],
+    };
+    const HISTORY: Table = Table {
+        name: "dir_history",
+        columns: &[
+            "service_id",
+            "changed_by",
+            "changed_by_name",
+            "changed_at",
+            "summary",
+        ],
+    };
+    let (mut sch, mut terms, mut sites, mut links, mut hist) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ((s, loc_uuids), id) in items.iter().zip(&ids) {
+        for sc in &s.schedules {
+            sch.push(crate::row![
+                *id,
+                sc.freq.clone(),
+                sc.freq_interval,
+                sc.byday.clone(),
+                sc.opens_at.clone(),
+                sc.closes_at.clone(),
+                sc.dtstart,
+                sc.valid_from,
+                sc.valid_to,
+                sc.note.clone()
+            ]);
+        }
+        for t in dedup(&s.term_ids) {
+            terms.push(crate::row![*id, t]);
+        }
+        for site in dedup(&s.site_ids) {
+            sites.push(crate::row![*id, site]);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (l, lu) in s.location_ids.iter().zip(loc_uuids) {
+            if seen.insert(*l) {
+                links.push(crate::row![p, sal_uuid(&s.uuid, lu), *id, *l]);
+            }
+        }
+        hist.push(crate::row![*id, by.0, by.1, now, summary]);
+    }
+    bulk::insert_plain(tx, &SCHEDULES, &sch).await?;
+    bulk::insert_plain(tx, &TERMS, &terms).await?;
+    bulk::insert_plain(tx, &SITES, &sites).await?;
+    bulk::insert_plain(tx, &LINKS, &links).await?;
+    bulk::insert_plain(tx, &HISTORY, &hist).await?;
+    Ok(ids)
 }
 
 const EDIT: &[Permission] = &[Permission::EditDirectory, Permission::ManageDirectory];
@@ -177,6 +408,7 @@ pub async fn save_organization(
     let p = grant.programme_id();
     let same: Option<Organization> = on_tx!(tx, c => sqlx::query_as("SELECT id, uuid, name, description, url, email, phone FROM dir_organizations WHERE programme_id = $1 AND uuid = $2")
         .bind(p).bind(&o.uuid).fetch_optional(c).await)?;
+    let is_new = same.is_none();
     if let Some(cur) = same
         && (
             &cur.name,
@@ -195,6 +427,10 @@ pub async fn save_organization(
          url = excluded.url, email = excluded.email, phone = excluded.phone, updated_at = excluded.updated_at RETURNING id")
         .bind(p).bind(&o.uuid).bind(&o.name).bind(&o.description).bind(&o.url).bind(&o.email).bind(&o.phone).bind(now)
         .fetch_one(c).await)?;
+    if is_new {
+        // No service names it yet: nothing to re-index.
+        return Ok(id);
+    }
     let v = bump(tx, p).await?;
     on_tx!(tx, c => sqlx::query("UPDATE dir_services SET change_seq = $1 WHERE organization_id = $2")
         .bind(v).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
@@ -464,7 +700,12 @@ async fn current_input(
     let term_ids: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT term_id FROM dir_service_terms WHERE service_id = $1 ORDER BY term_id").bind(id).fetch_all(c).await)?;
     let location_ids: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT location_id FROM dir_service_locations WHERE service_id = $1 ORDER BY location_id").bind(id).fetch_all(c).await)?;
     let site_ids: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT site_id FROM dir_service_sites WHERE service_id = $1 ORDER BY site_id").bind(id).fetch_all(c).await)?;
-    let schedules = schedules_of(tx, &[id]).await?;
+    // As written: a schedule's service is the service itself.
+    let schedules: Vec<ScheduleRow> = schedules_of(tx, &[id])
+        .await?
+        .into_iter()
+        .map(|s| ScheduleRow { service_id: 0, ..s })
+        .collect();
     Ok(Some(ServiceIn {
         uuid: f.uuid,
         organization_id: f.organization_id,

@@ -100,6 +100,8 @@ pub struct Index {
     dead: usize,
     parents: HashMap<i64, Option<i64>>,
     term_names: HashMap<i64, String>,
+    /// The programme's taxonomy as of `version`.
+    pub terms: Vec<Term>,
 }
 
 /// A service that passed the filters: score, slot, distance, nearest place, running.
@@ -118,6 +120,7 @@ impl Index {
         }
         self.parents = terms.iter().map(|t| (t.id, t.parent_id)).collect();
         self.term_names = terms.iter().map(|t| (t.id, t.name.clone())).collect();
+        self.terms = terms.to_vec();
         let mut locs: HashMap<i64, Vec<IndexLocation>> = HashMap::new();
         for l in rows.locations {
             locs.entry(l.service_id).or_default().push(l);

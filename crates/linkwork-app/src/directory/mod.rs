@@ -260,15 +260,16 @@ impl App {
                 },
                 _ => None,
             };
-            let terms = store::terms(tx, g).await?;
+            let ((categories, bad_what), (audiences, bad_who)) = {
+                let i = idx.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+                (index::term_ids(&i.terms, "what", &input.category), index::term_ids(&i.terms, "who", &input.audience))
+            };
             let mut e = FieldErrors::new();
-            let (categories, bad) = index::term_ids(&terms, "what", &input.category);
-            if !bad.is_empty() {
-                e.add("category", format!("Unknown category: {}", bad.join(", ")));
+            if !bad_what.is_empty() {
+                e.add("category", format!("Unknown category: {}", bad_what.join(", ")));
             }
-            let (audiences, bad) = index::term_ids(&terms, "who", &input.audience);
-            if !bad.is_empty() {
-                e.add("audience", format!("Unknown audience: {}", bad.join(", ")));
+            if !bad_who.is_empty() {
+                e.add("audience", format!("Unknown audience: {}", bad_who.join(", ")));
             }
             e.into_result()?;
             let q = Query {

@@ -710,23 +710,23 @@ async fn import_batch(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(usize, usize, usize)> {
     let mut terms = store::terms(tx, g).await?;
+    let uuids: Vec<String> = batch.iter().map(|i| i.service.uuid.clone()).collect();
+    let existing = store::existing_services(tx, g, &uuids).await?;
+    // Organisations, once each.
     let mut orgs: HashMap<String, i64> = HashMap::new();
-    let (mut c, mut u, mut same) = (0, 0, 0);
-    for mut inc in batch {
-        let org_id = match orgs.get(&inc.org.uuid) {
-            Some(id) => *id,
-            None => {
-                let id = match store::organization_by_uuid(tx, g, &inc.org.uuid).await? {
-                    Some(id) if store::organization(tx, g, id).await?.name == inc.org.name => id,
-                    _ => store::save_organization(tx, g, &inc.org, now).await?,
-                };
-                orgs.insert(inc.org.uuid.clone(), id);
-                id
-            }
-        };
-        inc.service.organization_id = org_id;
-        for mut l in inc.locations {
-            l.organization_id = Some(org_id);
+    for inc in &batch {
+        if !orgs.contains_key(&inc.org.uuid) {
+            let id = store::save_organization(tx, g, &inc.org, now).await?;
+            orgs.insert(inc.org.uuid.clone(), id);
+        }
+    }
+    // Places, all at once (placed by their postcode when they came without
+    // coordinates).
+    let mut places: Vec<Location> = Vec::new();
+    for inc in &batch {
+        for l in &inc.locations {
+            let mut l = l.clone();
+            l.organization_id = orgs.get(&inc.org.uuid).copied();
             if l.latitude.is_none()
                 && let Some(pc) = &l.postcode
                 && let Some((a, b, _)) =
@@ -735,9 +735,23 @@ async fn import_batch(
                 l.latitude = Some(a);
                 l.longitude = Some(b);
             }
-            inc.service
-                .location_ids
-                .push(store::save_location(tx, g, &l).await?);
+            places.push(l);
+        }
+    }
+    let place_ids = store::save_locations(tx, g, &places).await?;
+    let (mut c, mut u, mut same) = (0, 0, 0);
+    let mut fresh: Vec<(ServiceIn, Vec<String>)> = Vec::new();
+    for inc in batch {
+        let mut svc = inc.service;
+        svc.organization_id = orgs.get(&inc.org.uuid).copied().unwrap_or_default();
+        let mut loc_uuids = Vec::new();
+        for l in &inc.locations {
+            if let Some(id) = place_ids.get(&l.uuid)
+                && !svc.location_ids.contains(id)
+            {
+                svc.location_ids.push(*id);
+                loc_uuids.push(l.uuid.clone());
+            }
         }
         for (taxonomy, name, code) in &inc.terms {
             let found = terms.iter().find(|t| {
@@ -776,27 +790,48 @@ async fn import_batch(
                     id
                 }
             };
-            inc.service.term_ids.push(id);
+            svc.term_ids.push(id);
         }
-        inc.service.term_ids.sort_unstable();
-        inc.service.term_ids.dedup();
-        inc.service.location_ids.sort_unstable();
-        inc.service.location_ids.dedup();
-        // Keep what only this programme knows (notes, practices served).
-        if let Some(id) = store::service_id_by_uuid(tx, g, &inc.service.uuid).await? {
-            let current = store::service_input(tx, g, id).await?;
-            inc.service.staff_notes = current.staff_notes;
-            inc.service.site_ids = current.site_ids;
-            if inc.service.referral_routes.is_empty() {
-                inc.service.referral_routes = current.referral_routes;
+        svc.term_ids.sort_unstable();
+        svc.term_ids.dedup();
+        match existing.get(&svc.uuid) {
+            None => fresh.push((svc, loc_uuids)),
+            Some(id) => {
+                // Keep what only this programme knows (notes, practices served).
+                svc.location_ids.sort_unstable();
+                let current = store::service_input(tx, g, *id).await?;
+                svc.staff_notes = current.staff_notes.clone();
+                svc.site_ids = current.site_ids.clone();
+                if svc.referral_routes.is_empty() {
+                    svc.referral_routes = current.referral_routes.clone();
+                }
+                if svc == current {
+                    same += 1;
+                    continue;
+                }
+                match store::save_service(tx, g, &svc, None, by, "Imported", now).await? {
+                    store::Saved::Created(_) => c += 1,
+                    store::Saved::Updated(_) => u += 1,
+                    store::Saved::Unchanged(_) => same += 1,
+                }
             }
         }
-        match store::save_service(tx, g, &inc.service, None, by, "Imported", now).await? {
-            store::Saved::Created(_) => c += 1,
-            store::Saved::Updated(_) => u += 1,
-            store::Saved::Unchanged(_) => same += 1,
-        }
     }
+    // The location link's ids follow location_ids' sorted order.
+    for (svc, uuids) in &mut fresh {
+        let mut pairs: Vec<(i64, String)> = svc
+            .location_ids
+            .iter()
+            .copied()
+            .zip(uuids.iter().cloned())
+            .collect();
+        pairs.sort_by_key(|p| p.0);
+        svc.location_ids = pairs.iter().map(|p| p.0).collect();
+        *uuids = pairs.into_iter().map(|p| p.1).collect();
+    }
+    c += store::insert_services(tx, g, &fresh, by, "Imported", now)
+        .await?
+        .len();
     Ok((c, u, same))
 }
 

@@ -430,10 +430,21 @@ both!(a_round_trip_keeps_schedules_places_and_terms, |t| {
     let (items, format) = linkwork_app::directory::oruk::services_of(&pkg).unwrap_or_default();
     let r = t
         .app
-        .import_directory(&admin_b.ctx, items, format, &|_, _| {})
+        .import_directory(&admin_b.ctx, items.clone(), format, &|_, _| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.skipped.len(), 0, "{:?}", r.skipped);
+    // Again, schedules and places included: nothing changes.
+    let again = t
+        .app
+        .import_directory(&admin_b.ctx, items, format, &|_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (again.created, again.updated, again.unchanged),
+        (0, 0, r.created),
+        "{again:?}"
+    );
     let a = t
         .api(
             &lw,
