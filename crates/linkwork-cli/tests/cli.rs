@@ -402,13 +402,15 @@ fn serve(url: &str) -> Node {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let node = Node(child, format!("http://127.0.0.1:{port}"));
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Node(child, base);
+            return node;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    let base = node.1.clone();
+    drop(node);
     panic!("linkwork serve did not start on {base}");
 }
 
