@@ -25,6 +25,9 @@ pub struct Doc {
     pub terms: Vec<i64>,
     pub sites: Vec<i64>,
     pub snippet: String,
+    /// Some schedule has a season or term, or the service is not simply
+    /// active: whether it runs must be worked out for the day.
+    pub seasonal: bool,
 }
 
 /// What to look for.
@@ -97,6 +100,10 @@ pub struct Index {
     docs: Vec<Option<Doc>>,
     slot_of: HashMap<i64, usize>,
     postings: HashMap<String, Vec<(u32, f32)>>,
+    /// The index's words without digits, by length: where typos are looked for.
+    by_len: Vec<Vec<String>>,
+    /// The slots carrying each term (or a narrower one), for filters alone.
+    by_term: HashMap<i64, Vec<u32>>,
     dead: usize,
     parents: HashMap<i64, Option<i64>>,
     term_names: HashMap<i64, String>,
@@ -153,8 +160,15 @@ impl Index {
                 terms: self.with_ancestors(&own_terms),
                 sites: sites.remove(&id).unwrap_or_default(),
                 snippet: snippet(&svc.description),
+                seasonal: false,
                 svc,
             };
+            let mut doc = doc;
+            doc.seasonal = doc.status != ServiceStatus::Active
+                || doc
+                    .schedules
+                    .iter()
+                    .any(|s| s.valid_from.is_some() || s.valid_to.is_some());
             self.put(doc, &own_terms);
         }
         self.version = rows.version;
@@ -205,7 +219,10 @@ impl Index {
                 let e = weights.entry(rules::stem(word)).or_insert(0.0);
                 *e = e.max(w);
                 // "food bank" is also found as "foodbank".
-                if let Some(next) = words.get(i + 1) {
+                if let Some(next) = words.get(i + 1).filter(|n| {
+                    !n.bytes().all(|b| b.is_ascii_digit())
+                        && !word.bytes().all(|b| b.is_ascii_digit())
+                }) {
                     let e = weights
                         .entry(rules::stem(&format!("{word}{next}")))
                         .or_insert(0.0);
@@ -225,12 +242,23 @@ impl Index {
         }
         add(&doc.svc.description, TEXT);
         for (term, w) in weights {
-            self.postings
-                .entry(term)
-                .or_default()
-                .push((slot as u32, w));
+            let list = self.postings.entry(term.clone()).or_default();
+            if list.is_empty() && !term.bytes().any(|b| b.is_ascii_digit()) {
+                let len = term.len().min(63);
+                if self.by_len.len() <= len {
+                    self.by_len.resize(len + 1, Vec::new());
+                }
+                self.by_len[len].push(term);
+            }
+            list.push((slot as u32, w));
+        }
+        for t in &doc.terms {
+            self.by_term.entry(*t).or_default().push(slot as u32);
         }
         self.slot_of.insert(doc.svc.id, slot);
+        // The words are in the postings now; the page shows the snippet.
+        let mut doc = doc;
+        doc.svc.description = String::new();
         self.docs.push(Some(doc));
     }
 
@@ -318,25 +346,29 @@ impl Index {
     /// Stems of the index close enough to a query word.
     fn alternatives(&self, word: &str) -> Vec<(&str, f32)> {
         let stem = rules::stem(word);
-        let mut out: Vec<(&str, f32)> = Vec::new();
         if let Some((k, _)) = self.postings.get_key_value(&stem) {
-            out.push((k.as_str(), 1.0));
+            // Known as typed: no need to guess at typos.
+            return vec![(k.as_str(), 1.0)];
         }
+        let mut out: Vec<(&str, f32)> = Vec::new();
         let allowed = rules::typos_allowed(word.chars().count());
         if allowed > 0 {
             let (s, w) = (stem.as_bytes(), word.as_bytes());
-            for k in self.postings.keys() {
-                if k.as_str() == stem {
-                    continue;
-                }
-                let kb = k.as_bytes();
-                if rules::within_edits(s, kb, allowed)
-                    || (kb.len() + 3 >= w.len() && rules::within_edits(w, kb, allowed))
-                    || (kb.len() >= 5
-                        && w.len() > kb.len()
-                        && rules::within_edits(&w[..kb.len()], kb, allowed.min(1)))
-                {
-                    out.push((k.as_str(), 0.7));
+            let lo = s.len().min(w.len()).saturating_sub(allowed).max(1);
+            let hi = (s.len().max(w.len()) + allowed).min(self.by_len.len().saturating_sub(1));
+            for len in lo..=hi {
+                for k in self.by_len.get(len).into_iter().flatten() {
+                    let kb = k.as_bytes();
+                    if rules::within_edits(s, kb, allowed)
+                        || rules::within_edits(w, kb, allowed)
+                        || (kb.len() >= 5
+                            && w.len() > kb.len()
+                            && rules::within_edits(&w[..kb.len()], kb, allowed.min(1)))
+                    {
+                        if let Some((key, _)) = self.postings.get_key_value(k) {
+                            out.push((key.as_str(), 0.7));
+                        }
+                    }
                 }
             }
         }
@@ -345,15 +377,18 @@ impl Index {
 
     /// Score by text: `None` when the query had no words; otherwise each
     /// matching slot's score, and whether every word matched.
-    fn text_scores(&self, text: &str) -> Option<(HashMap<u32, f32>, bool)> {
+    fn text_scores(&self, text: &str) -> Option<(Vec<(u32, f32)>, bool)> {
         let words = rules::words(text);
         if words.is_empty() {
             return None;
         }
         let n = self.slot_of.len().max(1) as f32;
-        let mut groups: Vec<HashMap<u32, f32>> = Vec::new();
+        let slots = self.docs.len();
+        // Dense per-word scores: a slot's best match for each word.
+        let mut groups: Vec<Vec<f32>> = Vec::with_capacity(words.len());
+        let mut touched: Vec<u32> = Vec::new();
         for w in &words {
-            let mut g: HashMap<u32, f32> = HashMap::new();
+            let mut g = vec![0.0f32; slots];
             for (term, factor) in self.alternatives(w) {
                 let Some(list) = self.postings.get(term) else {
                     continue;
@@ -361,7 +396,10 @@ impl Index {
                 let idf = (1.0 + n / list.len() as f32).ln();
                 for (slot, weight) in list {
                     let s = weight * idf * factor;
-                    let e = g.entry(*slot).or_insert(0.0);
+                    let e = &mut g[*slot as usize];
+                    if *e == 0.0 {
+                        touched.push(*slot);
+                    }
                     *e = e.max(s);
                 }
             }
@@ -374,25 +412,33 @@ impl Index {
                 let idf = (1.0 + n / list.len() as f32).ln();
                 for (slot, weight) in list {
                     for g in [i, i + 1] {
-                        let e = groups[g].entry(*slot).or_insert(0.0);
+                        let e = &mut groups[g][*slot as usize];
+                        if *e == 0.0 {
+                            touched.push(*slot);
+                        }
                         *e = e.max(weight * idf);
                     }
                 }
             }
         }
-        let mut all: HashMap<u32, f32> = HashMap::new();
-        let mut every: HashMap<u32, usize> = HashMap::new();
-        for g in &groups {
-            for (slot, s) in g {
-                *all.entry(*slot).or_insert(0.0) += s;
-                *every.entry(*slot).or_insert(0) += 1;
+        touched.sort_unstable();
+        touched.dedup();
+        let mut all = Vec::with_capacity(touched.len());
+        let mut full = Vec::new();
+        for slot in touched {
+            let (mut sum, mut hits) = (0.0f32, 0usize);
+            for g in &groups {
+                let v = g[slot as usize];
+                if v > 0.0 {
+                    sum += v;
+                    hits += 1;
+                }
             }
+            if hits == groups.len() {
+                full.push((slot, sum));
+            }
+            all.push((slot, sum));
         }
-        let full: HashMap<u32, f32> = all
-            .iter()
-            .filter(|(slot, _)| every.get(slot) == Some(&groups.len()))
-            .map(|(a, b)| (*a, *b))
-            .collect();
         if full.is_empty() {
             Some((all, false))
         } else {
@@ -404,7 +450,7 @@ impl Index {
         let text = self.text_scores(&q.text);
         let max_text = text
             .as_ref()
-            .map(|(m, _)| m.values().copied().fold(0.0f32, f32::max))
+            .map(|(m, _)| m.iter().map(|x| x.1).fold(0.0f32, f32::max))
             .unwrap_or(1.0)
             .max(f32::EPSILON);
         let mut hits: Vec<Scored> = Vec::new();
@@ -422,11 +468,32 @@ impl Index {
                     consider(*slot, Some(*s));
                 }
             }
-            None => {
-                for slot in 0..self.docs.len() {
-                    consider(slot as u32, None);
+            // Filters alone: only the slots of the narrowest filter's terms.
+            None => match q
+                .categories
+                .iter()
+                .chain(q.audiences.iter())
+                .min_by_key(|t| self.by_term.get(t).map_or(0, Vec::len))
+            {
+                Some(_) => {
+                    let mut slots: Vec<u32> = q
+                        .categories
+                        .iter()
+                        .chain(q.audiences.iter())
+                        .flat_map(|t| self.by_term.get(t).into_iter().flatten().copied())
+                        .collect();
+                    slots.sort_unstable();
+                    slots.dedup();
+                    for slot in slots {
+                        consider(slot, None);
+                    }
                 }
-            }
+                None => {
+                    for slot in 0..self.docs.len() {
+                        consider(slot as u32, None);
+                    }
+                }
+            },
         }
         let total = hits.len();
         let want = (q.offset + q.limit).min(total);
@@ -442,6 +509,11 @@ impl Index {
             .take(q.limit)
             .filter_map(|(score, slot, dist, loc, running)| {
                 let doc = self.docs.get(slot as usize)?.as_ref()?;
+                let running = if doc.seasonal {
+                    running
+                } else {
+                    rules::running_on(doc.status, doc.svc.closed_until, &doc.schedules, q.on)
+                };
                 Some(hit_of(doc, score, dist, loc, running, q))
             })
             .collect();
@@ -493,7 +565,13 @@ impl Index {
         {
             return None;
         }
-        let running = rules::running_on(doc.status, doc.svc.closed_until, &doc.schedules, q.on);
+        // For ranking only a season or a closure matters; what runs on the
+        // day itself is worked out for the services shown (and day filters).
+        let running = if doc.seasonal || q.open_now || q.day.is_some() {
+            rules::running_on(doc.status, doc.svc.closed_until, &doc.schedules, q.on)
+        } else {
+            Running::Yes
+        };
         if let Some(day) = q.day {
             if doc.schedules.is_empty() {
                 return None;
@@ -523,7 +601,7 @@ impl Index {
                 .locations
                 .iter()
                 .enumerate()
-                .filter_map(|(i, l)| Some((rules::distance_km(p, (l.latitude?, l.longitude?)), i)))
+                .filter_map(|(i, l)| Some((flat_km(p, (l.latitude?, l.longitude?)), i)))
                 .min_by(|a, b| a.0.total_cmp(&b.0))
                 .map_or(
                     (None, (!doc.locations.is_empty()).then_some(0)),
@@ -560,6 +638,16 @@ impl Index {
     }
 }
 
+/// Distance for ranking: the flat-earth approximation, good to well under
+/// 1% at the distances a local search cares about, and far cheaper than the
+/// great circle (which the results show).
+fn flat_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let k = ((a.0 + b.0) / 2.0).to_radians().cos();
+    let dy = (b.0 - a.0) * 111.195;
+    let dx = (b.1 - a.1) * 111.195 * k;
+    (dx * dx + dy * dy).sqrt()
+}
+
 trait WeekdayNum {
     fn weekday_num(&self) -> u32;
 }
@@ -592,7 +680,13 @@ fn hit_of(
         closed_until: s.closed_until,
         running,
         reach: doc.reach,
-        distance_km: dist.map(|d| (d * 10.0).round() / 10.0),
+        distance_km: match (q.point, loc.and_then(|i| doc.locations.get(i))) {
+            (Some(p), Some(l)) => l
+                .latitude
+                .zip(l.longitude)
+                .map(|b| (rules::distance_km(p, b) * 10.0).round() / 10.0),
+            _ => dist.map(|d| (d * 10.0).round() / 10.0),
+        },
         location: loc.and_then(|i| doc.locations.get(i).cloned()),
         free: s.free,
         cost: s.cost.clone(),
