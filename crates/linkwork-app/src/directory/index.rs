@@ -359,15 +359,13 @@ impl Index {
             for len in lo..=hi {
                 for k in self.by_len.get(len).into_iter().flatten() {
                     let kb = k.as_bytes();
-                    if rules::within_edits(s, kb, allowed)
+                    let close = rules::within_edits(s, kb, allowed)
                         || rules::within_edits(w, kb, allowed)
                         || (kb.len() >= 5
                             && w.len() > kb.len()
-                            && rules::within_edits(&w[..kb.len()], kb, allowed.min(1)))
-                    {
-                        if let Some((key, _)) = self.postings.get_key_value(k) {
-                            out.push((key.as_str(), 0.7));
-                        }
+                            && rules::within_edits(&w[..kb.len()], kb, allowed.min(1)));
+                    if close && let Some((key, _)) = self.postings.get_key_value(k) {
+                        out.push((key.as_str(), 0.7));
                     }
                 }
             }
