@@ -304,6 +304,91 @@ impl App {
         .await
     }
 
+    /// Add a term to a taxonomy (`what` or `who`), under a parent or at the top.
+    pub async fn add_directory_term(
+        &self,
+        ctx: &Ctx,
+        taxonomy: &str,
+        name: &str,
+        parent: &str,
+    ) -> Result<i64> {
+        let mut e = FieldErrors::new();
+        if !matches!(taxonomy, "what" | "who") {
+            e.add("taxonomy", "Choose categories (what) or audiences (who)");
+        }
+        let name = e.check("name", text::required_text(name, "the term's name", 100));
+        let parent = match parent.trim() {
+            "" => None,
+            p => e.check(
+                "parent",
+                p.parse::<i64>()
+                    .map_err(|_| "Choose a parent from the list".to_owned()),
+            ),
+        };
+        e.into_result()?;
+        let name = name.unwrap_or_default();
+        let code: String = name
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        self.run(
+            Use::write(
+                ctx,
+                Permission::ManageDirectory,
+                "directory_term.create",
+                "directory_term",
+                "new",
+            ),
+            async |tx, g, ev| {
+                if let Some(p) = parent
+                    && !store::terms(tx, g)
+                        .await?
+                        .iter()
+                        .any(|t| t.id == p && t.taxonomy == taxonomy)
+                {
+                    return Err(AppError::field(
+                        "parent",
+                        "Choose a parent from the same list",
+                    ));
+                }
+                let id = store::add_term(tx, g, taxonomy, &code, &name, parent)
+                    .await
+                    .map_err(|e| match e {
+                        linkwork_store::StoreError::Duplicate(_) => {
+                            AppError::field("name", "There is already a term with this name")
+                        }
+                        e => e.into(),
+                    })?;
+                ev.object_id = id.to_string();
+                ev.detail = name.clone();
+                Ok(id)
+            },
+        )
+        .await
+    }
+
+    /// Rename a term (services under it are found by the new name at once).
+    pub async fn rename_directory_term(&self, ctx: &Ctx, id: i64, name: &str) -> Result<()> {
+        let name = text::required_text(name, "the term's name", 100)
+            .map_err(|m| AppError::field("name", m))?;
+        self.run(
+            Use::write(
+                ctx,
+                Permission::ManageDirectory,
+                "directory_term.rename",
+                "directory_term",
+                id,
+            ),
+            async |tx, g, ev| {
+                ev.detail = name.clone();
+                Ok(store::rename_term(tx, g, id, &name).await?)
+            },
+        )
+        .await
+    }
+
     pub async fn directory_organizations(&self, ctx: &Ctx) -> Result<Vec<Organization>> {
         self.read(
             Use::read(ctx, Permission::ViewDirectory, "directory_organization"),

@@ -710,3 +710,53 @@ both!(the_gap_report_sets_needs_against_local_services, |t| {
     let r = o.get(&format!("/directory/packs/{}", org.site_a)).await;
     assert!(r.status == 404 || r.status == 403, "{}", r.status);
 });
+
+both!(administrators_edit_the_taxonomy, |t| {
+    let (org, lw, s) = setup(&t).await;
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    let mut a = t.sign_in(&admin.email).await;
+    assert_eq!(a.get("/directory/taxonomy").await.status, 200);
+    let r = a
+        .post(
+            "/directory/taxonomy",
+            &[
+                ("taxonomy", "what"),
+                ("name-what", "Seed swaps"),
+                ("parent-what", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = a
+        .post(
+            "/directory/taxonomy",
+            &[("taxonomy", "what"), ("name-what", "")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("href=\"#name-what\""), "{}", r.body);
+    // Renaming a term finds its services by the new name at once.
+    let terms = t.app.directory_terms(&admin.ctx).await.unwrap_or_default();
+    let bereavement = terms
+        .iter()
+        .find(|x| x.code == "bereavement")
+        .map(|x| x.id)
+        .unwrap_or(0);
+    let r = a
+        .post(
+            &format!("/directory/taxonomy/{bereavement}"),
+            &[("name", "Grief and loss")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(search(&t, &lw, "q=grief").await, vec![s.bereavement]);
+    let mut w = t.sign_in(&lw.email).await;
+    assert_eq!(w.get("/directory/taxonomy").await.status, 403);
+    let r = w
+        .post(
+            &format!("/directory/taxonomy/{bereavement}"),
+            &[("name", "Nope")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+});

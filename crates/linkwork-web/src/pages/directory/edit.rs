@@ -25,6 +25,8 @@ pub fn routes() -> Router<WebState> {
             "/directory/postcodes",
             get(postcodes_form).post(import_postcodes),
         )
+        .route("/directory/taxonomy", get(taxonomy).post(add_term))
+        .route("/directory/taxonomy/{id}", axum::routing::post(rename_term))
 }
 
 const ROWS: usize = 3;
@@ -516,6 +518,150 @@ async fn import_postcodes(
     match state.app.import_postcodes(&p.page.ctx, &p.form.file).await {
         Ok(r) => postcode_page(&p.page, &FieldErrors::new(), Some((r.taken, r.skipped))),
         Err(AppError::Invalid(e)) => postcode_page(&p.page, &e, None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The taxonomy, for administrators: add and rename terms.
+async fn taxonomy_page(
+    state: &WebState,
+    page: &Page,
+    errors: &FieldErrors,
+    done: bool,
+) -> Result<Response, PageError> {
+    let terms = state.app.directory_terms(&page.ctx).await?;
+    let section = |tax: &str, title: &str| {
+        let mut tops: Vec<&Term> = terms
+            .iter()
+            .filter(|t| t.taxonomy == tax && t.parent_id.is_none())
+            .collect();
+        tops.sort_by(|a, b| a.name.cmp(&b.name));
+        let parents: Vec<(String, String)> =
+            std::iter::once((String::new(), "At the top".to_owned()))
+                .chain(tops.iter().map(|t| (t.id.to_string(), t.name.clone())))
+                .collect();
+        html! {
+            h2 class="govuk-heading-m" id=(tax) { (title) }
+            details class="govuk-details" {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Show and rename the " (terms.iter().filter(|t| t.taxonomy == tax).count()) " terms" } }
+                div class="govuk-details__text" {
+                    ul class="govuk-list" {
+                        @for t in &tops {
+                            li { (rename_form(page, t))
+                                ul class="govuk-list govuk-!-margin-left-6" {
+                                    @for k in terms.iter().filter(|k| k.parent_id == Some(t.id)) { li { (rename_form(page, k)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action="/directory/taxonomy" novalidate {
+                (html::csrf(page))
+                input type="hidden" name="taxonomy" value=(tax);
+                (html::text_field(&format!("name-{tax}"), "Add a term", "", errors, Input::default()))
+                (html::select(&format!("parent-{tax}"), "Under", &parents, "", errors, None))
+                (html::button("Add"))
+            }
+        }
+    };
+    let body = html! {
+        h1 class="govuk-heading-l" { "Directory taxonomy" }
+        @if done { (html::success_banner("Saved.")) }
+        p class="govuk-body" { "The kinds of support (what) and who services are for (who), seeded from ALISS (A Local Information System for Scotland). Renaming a term changes it on every service at once." }
+        (section("what", "Kinds of support (what)"))
+        (section("who", "Who services are for (who)"))
+    };
+    Ok(html::form_page("Directory taxonomy", page, errors, body).into_response())
+}
+
+fn rename_form(page: &Page, t: &Term) -> maud::Markup {
+    html! {
+        form method="post" action={ "/directory/taxonomy/" (t.id) } class="lw-inline-form" {
+            (html::csrf(page))
+            label class="govuk-visually-hidden" for={ "term-" (t.id) } { "Name of " (t.name) }
+            input class="govuk-input govuk-input--width-20" id={ "term-" (t.id) } name="name" value=(t.name);
+            " "
+            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-1" data-module="govuk-button" { "Rename" span class="govuk-visually-hidden" { " " (t.name) } }
+        }
+    }
+}
+
+async fn taxonomy(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
+    state
+        .app
+        .may(&page.ctx, linkwork_app::gate::Intent::ManageDirectory)
+        .await?;
+    taxonomy_page(&state, &page, &FieldErrors::new(), false).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TermForm {
+    taxonomy: String,
+    #[serde(rename = "name-what")]
+    name_what: String,
+    #[serde(rename = "name-who")]
+    name_who: String,
+    #[serde(rename = "parent-what")]
+    parent_what: String,
+    #[serde(rename = "parent-who")]
+    parent_who: String,
+}
+
+async fn add_term(
+    State(state): State<WebState>,
+    p: Posted<TermForm>,
+) -> Result<Response, PageError> {
+    let f = &p.form;
+    let (name, parent) = if f.taxonomy == "who" {
+        (&f.name_who, &f.parent_who)
+    } else {
+        (&f.name_what, &f.parent_what)
+    };
+    let tax = f.taxonomy.clone();
+    match state
+        .app
+        .add_directory_term(&p.page.ctx, &tax, name, parent)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/directory/taxonomy?done=1#{tax}")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            let e = crate::pages::parts::rename(
+                AppError::Invalid(e),
+                &[
+                    ("name", &format!("name-{tax}")),
+                    ("parent", &format!("parent-{tax}")),
+                ],
+            );
+            match e {
+                AppError::Invalid(e) => taxonomy_page(&state, &p.page, &e, false).await,
+                e => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RenameForm {
+    name: String,
+}
+
+async fn rename_term(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<RenameForm>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    match state
+        .app
+        .rename_directory_term(&p.page.ctx, id, &p.form.name)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/directory/taxonomy?done=1").into_response()),
+        Err(AppError::Invalid(e)) => taxonomy_page(&state, &p.page, &e, false).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -66,7 +66,7 @@ fn page_of(page: &Page, errors: &FieldErrors, report: Option<&ImportReport>) -> 
         }
         h2 class="govuk-heading-m" { "Export" }
         p class="govuk-body" { a class="govuk-link" href="/directory/export.json" download { "Download the whole directory as an HSDS 3 data package (JSON)" } ". Notes for programme staff are never exported." }
-        p class="govuk-body" { a class="govuk-link" href="/directory/postcodes" { "Import the postcode lookup" } " (used to measure distances)." }
+        p class="govuk-body" { a class="govuk-link" href="/directory/postcodes" { "Import the postcode lookup" } " (used to measure distances) · " a class="govuk-link" href="/directory/taxonomy" { "Edit the taxonomy" } }
     };
     html::form_page("Import or export the directory", page, errors, body).into_response()
 }
