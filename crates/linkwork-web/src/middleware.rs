@@ -19,6 +19,17 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";
 
+/// The origin of a tile URL template (`https://{s}.tile.example.org/{z}/…`
+/// → `https://*.tile.example.org`), for the content security policy.
+pub fn tile_origin(template: &str) -> Option<String> {
+    let (scheme, rest) = template.split_once("://")?;
+    let host = rest.split('/').next()?.replace("{s}", "*");
+    let ok = matches!(scheme, "https" | "http")
+        && !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*' | ':'));
+    ok.then(|| format!("{scheme}://{host}"))
+}
+
 pub async fn request_context(
     State(state): State<WebState>,
     mut req: Request,
@@ -72,10 +83,13 @@ pub async fn request_context(
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert(HeaderName::from_static("x-request-id"), v);
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    let csp = match state.config.map_tiles.as_deref().and_then(tile_origin) {
+        // The directory's map may load tiles from the configured server.
+        Some(origin) => HeaderValue::from_str(&CSP.replace("img-src 'self' data:", &format!("img-src 'self' data: {origin}")))
+            .unwrap_or(HeaderValue::from_static(CSP)),
+        None => HeaderValue::from_static(CSP),
+    };
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -103,4 +117,15 @@ pub async fn request_context(
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tile_servers_become_origins() {
+        assert_eq!(super::tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png").as_deref(), Some("https://*.tile.example.org"));
+        assert_eq!(super::tile_origin("https://tiles.example.org:8443/{z}/{x}/{y}.png").as_deref(), Some("https://tiles.example.org:8443"));
+        assert_eq!(super::tile_origin("javascript:alert(1)"), None);
+        assert_eq!(super::tile_origin("https://bad host/x"), None);
+    }
 }
