@@ -437,6 +437,72 @@ pub async fn save_organization(
     Ok(id)
 }
 
+/// Insert or update many organisations at once (an import): new ones in
+/// multi-row statements, changed ones one by one (their services are
+/// re-indexed), unchanged ones left alone. Returns uuid → id.
+pub async fn save_organizations(
+    tx: &mut Tx,
+    grant: &Grant,
+    orgs: &[Organization],
+    now: DateTime<Utc>,
+) -> crate::Result<std::collections::HashMap<String, i64>> {
+    crate::require(grant, EDIT)?;
+    let p = grant.programme_id();
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<&Organization> = orgs.iter().filter(|o| seen.insert(o.uuid.clone())).collect();
+    let mut current: std::collections::HashMap<String, Organization> = std::collections::HashMap::new();
+    for chunk in unique.chunks(400) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT id, uuid, name, description, url, email, phone FROM dir_organizations WHERE programme_id = $1 AND uuid IN ({})",
+            marks.join(", ")
+        );
+        let rows: Vec<Organization> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&sql).bind(p);
+            for o in chunk {
+                q = q.bind(&o.uuid);
+            }
+            q.fetch_all(c).await
+        })?;
+        current.extend(rows.into_iter().map(|o| (o.uuid.clone(), o)));
+    }
+    let mut out = std::collections::HashMap::new();
+    let mut fresh: Vec<&Organization> = Vec::new();
+    for o in unique {
+        match current.get(&o.uuid) {
+            Some(cur) if (&cur.name, &cur.description, &cur.url, &cur.email, &cur.phone) == (&o.name, &o.description, &o.url, &o.email, &o.phone) => {
+                out.insert(o.uuid.clone(), cur.id);
+            }
+            Some(_) => {
+                out.insert(o.uuid.clone(), save_organization(tx, grant, o, now).await?);
+            }
+            None => fresh.push(o),
+        }
+    }
+    for chunk in fresh.chunks(50) {
+        let mut sql = String::from("INSERT INTO dir_organizations (programme_id, uuid, name, description, url, email, phone, created_at, updated_at) VALUES ");
+        let mut n = 3;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let m: Vec<String> = (0..6).map(|k| format!("${}", n + k)).collect();
+            sql.push_str(&format!("($1, {}, $2, $2)", m.join(", ")));
+            n += 6;
+        }
+        sql.push_str(" RETURNING uuid, id");
+        let rows: Vec<(String, i64)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&sql).bind(p).bind(now);
+            for o in chunk {
+                q = q.bind(&o.uuid).bind(&o.name).bind(&o.description).bind(&o.url).bind(&o.email).bind(&o.phone);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 pub async fn organizations(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<Organization>> {
     Ok(
         on_tx!(tx, c => sqlx::query_as("SELECT id, uuid, name, description, url, email, phone FROM dir_organizations WHERE programme_id = $1 ORDER BY name, id")

@@ -713,13 +713,8 @@ async fn import_batch(
     let uuids: Vec<String> = batch.iter().map(|i| i.service.uuid.clone()).collect();
     let existing = store::existing_services(tx, g, &uuids).await?;
     // Organisations, once each.
-    let mut orgs: HashMap<String, i64> = HashMap::new();
-    for inc in &batch {
-        if !orgs.contains_key(&inc.org.uuid) {
-            let id = store::save_organization(tx, g, &inc.org, now).await?;
-            orgs.insert(inc.org.uuid.clone(), id);
-        }
-    }
+    let all_orgs: Vec<Organization> = batch.iter().map(|i| i.org.clone()).collect();
+    let orgs: HashMap<String, i64> = store::save_organizations(tx, g, &all_orgs, now).await?;
     // Places, all at once (placed by their postcode when they came without
     // coordinates).
     let mut places: Vec<Location> = Vec::new();
