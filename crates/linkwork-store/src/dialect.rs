@@ -98,6 +98,21 @@ pub async fn after_bulk_load(db: &Db) -> crate::Result<()> {
     Ok(())
 }
 
+/// Refresh the planner's statistics of the directory's tables inside a long
+/// import (PostgreSQL: a table that grew from nothing in this import would
+/// otherwise be planned as empty, and its look-ups by id turn into scans).
+/// SQLite plans by its indexes and needs nothing.
+pub async fn analyze_directory(tx: &mut Tx) -> crate::Result<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query(
+            "ANALYZE dir_services, dir_organizations, dir_locations, dir_service_locations",
+        )
+        .execute(&mut **t)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Commands that remove the audit triggers, for tamper-detection tests and
 /// nothing else: the audit table refuses updates and deletes otherwise.
 pub async fn drop_audit_guards_for_tests(db: &Db) -> crate::Result<()> {

@@ -449,8 +449,12 @@ pub async fn save_organizations(
     crate::require(grant, EDIT)?;
     let p = grant.programme_id();
     let mut seen = std::collections::HashSet::new();
-    let unique: Vec<&Organization> = orgs.iter().filter(|o| seen.insert(o.uuid.clone())).collect();
-    let mut current: std::collections::HashMap<String, Organization> = std::collections::HashMap::new();
+    let unique: Vec<&Organization> = orgs
+        .iter()
+        .filter(|o| seen.insert(o.uuid.clone()))
+        .collect();
+    let mut current: std::collections::HashMap<String, Organization> =
+        std::collections::HashMap::new();
     for chunk in unique.chunks(400) {
         let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
@@ -470,7 +474,15 @@ pub async fn save_organizations(
     let mut fresh: Vec<&Organization> = Vec::new();
     for o in unique {
         match current.get(&o.uuid) {
-            Some(cur) if (&cur.name, &cur.description, &cur.url, &cur.email, &cur.phone) == (&o.name, &o.description, &o.url, &o.email, &o.phone) => {
+            Some(cur)
+                if (
+                    &cur.name,
+                    &cur.description,
+                    &cur.url,
+                    &cur.email,
+                    &cur.phone,
+                ) == (&o.name, &o.description, &o.url, &o.email, &o.phone) =>
+            {
                 out.insert(o.uuid.clone(), cur.id);
             }
             Some(_) => {
@@ -480,7 +492,9 @@ pub async fn save_organizations(
         }
     }
     for chunk in fresh.chunks(50) {
-        let mut sql = String::from("INSERT INTO dir_organizations (programme_id, uuid, name, description, url, email, phone, created_at, updated_at) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO dir_organizations (programme_id, uuid, name, description, url, email, phone, created_at, updated_at) VALUES ",
+        );
         let mut n = 3;
         for (i, _) in chunk.iter().enumerate() {
             if i > 0 {

@@ -26,7 +26,9 @@ pub fn tile_origin(template: &str) -> Option<String> {
     let host = rest.split('/').next()?.replace("{s}", "*");
     let ok = matches!(scheme, "https" | "http")
         && !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*' | ':'));
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*' | ':'));
     ok.then(|| format!("{scheme}://{host}"))
 }
 
@@ -85,8 +87,11 @@ pub async fn request_context(
     }
     let csp = match state.config.map_tiles.as_deref().and_then(tile_origin) {
         // The directory's map may load tiles from the configured server.
-        Some(origin) => HeaderValue::from_str(&CSP.replace("img-src 'self' data:", &format!("img-src 'self' data: {origin}")))
-            .unwrap_or(HeaderValue::from_static(CSP)),
+        Some(origin) => HeaderValue::from_str(&CSP.replace(
+            "img-src 'self' data:",
+            &format!("img-src 'self' data: {origin}"),
+        ))
+        .unwrap_or(HeaderValue::from_static(CSP)),
         None => HeaderValue::from_static(CSP),
     };
     h.insert(header::CONTENT_SECURITY_POLICY, csp);
@@ -123,8 +128,14 @@ pub async fn request_context(
 mod tests {
     #[test]
     fn tile_servers_become_origins() {
-        assert_eq!(super::tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png").as_deref(), Some("https://*.tile.example.org"));
-        assert_eq!(super::tile_origin("https://tiles.example.org:8443/{z}/{x}/{y}.png").as_deref(), Some("https://tiles.example.org:8443"));
+        assert_eq!(
+            super::tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.example.org")
+        );
+        assert_eq!(
+            super::tile_origin("https://tiles.example.org:8443/{z}/{x}/{y}.png").as_deref(),
+            Some("https://tiles.example.org:8443")
+        );
         assert_eq!(super::tile_origin("javascript:alert(1)"), None);
         assert_eq!(super::tile_origin("https://bad host/x"), None);
     }

@@ -640,8 +640,9 @@ impl App {
         while it.peek().is_some() {
             batches.push(it.by_ref().take(BATCH).collect());
         }
-        for batch in batches {
+        for (i, batch) in batches.into_iter().enumerate() {
             let n = batch.len();
+            let analyze = i > 0 && i % 20 == 0;
             let (c, u, same) = self
                 .run(
                     Use::write(
@@ -652,6 +653,9 @@ impl App {
                         "import",
                     ),
                     async |tx, g, ev| {
+                        if analyze {
+                            linkwork_store::dialect::analyze_directory(tx).await?;
+                        }
                         let out = import_batch(tx, g, batch, (by.0, &by.1), now).await?;
                         ev.detail = format!(
                             "{format}: {} new, {} changed, {} unchanged",
