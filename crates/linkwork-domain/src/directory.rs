@@ -148,8 +148,13 @@ impl Freq {
 pub fn parse_byday(s: &str) -> Result<Vec<(i8, Weekday)>, String> {
     let mut out = Vec::new();
     for part in s.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
-        let split = part.len().saturating_sub(2);
-        let (n, d) = part.split_at(split);
+        // The day is the last two letters (counted as characters: what was
+        // typed may be anything).
+        let chars: Vec<char> = part.chars().collect();
+        let split = chars.len().saturating_sub(2);
+        let n: String = chars[..split].iter().collect();
+        let d: String = chars[split..].iter().collect();
+        let (n, d) = (n.as_str(), d.as_str());
         let day =
             parse_weekday(d).ok_or_else(|| format!("{part:?} is not a day (use MO, TU … SU)"))?;
         let n: i8 = if n.is_empty() {
@@ -621,6 +626,17 @@ mod tests {
         );
         assert!(!within_edits(b"food", b"wood", 0));
         assert_eq!(words("The Food Bank & café"), ["food", "bank", "café"]);
+    }
+
+    #[test]
+    fn any_text_as_days_is_an_error_not_a_panic() {
+        for bad in ["\u{80}0", "é", "1é", "ΜΟ", "", "X", "9MO", "MOO"] {
+            assert!(parse_byday(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            parse_byday("mo, 2tu").map(|v| byday_code(&v)).as_deref(),
+            Ok("MO,2TU")
+        );
     }
 
     #[test]

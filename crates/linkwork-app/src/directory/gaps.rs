@@ -62,7 +62,10 @@ impl GapReport {
 }
 
 /// Where each practice is (exact postcode, else its district's middle).
-async fn placed(tx: &mut Tx, practices: &[PlaceOfSite]) -> Result<HashMap<i64, (f64, f64)>> {
+pub(super) async fn placed(
+    tx: &mut Tx,
+    practices: &[PlaceOfSite],
+) -> Result<HashMap<i64, (f64, f64)>> {
     let pcs: Vec<String> = practices
         .iter()
         .filter_map(|p| p.postcode.clone())

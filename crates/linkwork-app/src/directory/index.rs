@@ -30,6 +30,9 @@ pub struct Doc {
     pub seasonal: bool,
 }
 
+/// Near these points (within the distance) or serving these sites.
+pub type Near = (Vec<(f64, f64)>, Vec<i64>, f64);
+
 /// What to look for.
 #[derive(Debug, Clone, Default)]
 pub struct Query {
@@ -50,6 +53,10 @@ pub struct Query {
     pub sites: Option<Vec<i64>>,
     /// Only services within this distance of `point` (national ones pass).
     pub max_km: Option<f64>,
+    /// Only services with a place within the distance of one of these
+    /// points, or serving one of these sites (an area's or cluster's
+    /// practices); regional and national ones pass.
+    pub near: Option<Near>,
     /// Entries last checked on or before this are overdue.
     pub overdue_before: NaiveDate,
     pub limit: usize,
@@ -323,6 +330,27 @@ impl Index {
         }
         out.sort_by(|a, b| a.1.unwrap_or(0.0).total_cmp(&b.1.unwrap_or(0.0)));
         out
+    }
+
+    /// Is a service (local or not) near one of `points` or serving one of
+    /// `sites`? Services without a place, regional and national ones count
+    /// as near everyone.
+    pub fn is_near(&self, service_id: i64, points: &[(f64, f64)], sites: &[i64], km: f64) -> bool {
+        let Some(doc) = self.doc(service_id) else {
+            return false;
+        };
+        if doc.reach != Reach::Local || doc.sites.iter().any(|s| sites.contains(s)) {
+            return true;
+        }
+        let placed: Vec<(f64, f64)> = doc
+            .locations
+            .iter()
+            .filter_map(|l| l.latitude.zip(l.longitude))
+            .collect();
+        placed.is_empty()
+            || placed
+                .iter()
+                .any(|b| points.iter().any(|p| flat_km(*p, *b) <= km))
     }
 
     /// The name of a term, and its top-level ancestor.
@@ -607,6 +635,19 @@ impl Index {
                 ),
             None => (None, (!doc.locations.is_empty()).then_some(0)),
         };
+        if let Some((points, sites, km)) = &q.near
+            && doc.reach == Reach::Local
+            && !doc.sites.iter().any(|s| sites.contains(s))
+            && !doc
+                .locations
+                .iter()
+                .any(|l| match (l.latitude, l.longitude) {
+                    (Some(a), Some(b)) => points.iter().any(|p| flat_km(*p, (a, b)) <= *km),
+                    _ => false,
+                })
+        {
+            return None;
+        }
         if let (Some(max), Some(d)) = (q.max_km, dist)
             && d > max
             && doc.reach != Reach::National

@@ -73,6 +73,10 @@ pub struct SearchInput {
     pub on: String,
     /// Only services that serve this practice (site id), or serve all.
     pub practice: String,
+    /// Only services near the practices of this area (its id) …
+    pub area: String,
+    /// … or of this cluster (its id). Helplines and regional services pass.
+    pub cluster: String,
     pub limit: String,
     pub offset: String,
 }
@@ -194,6 +198,15 @@ impl App {
             };
         let limit = number(&input.limit, "limit", 20, 200, &mut e).max(1);
         let offset = number(&input.offset, "offset", 0, 100_000, &mut e);
+        let id_of = |raw: &str, field: &str, what: &str, e: &mut FieldErrors| match raw.trim() {
+            "" => None,
+            x => e.check(
+                field,
+                x.parse::<i64>().map_err(|_| format!("Choose {what}")),
+            ),
+        };
+        let area = id_of(&input.area, "area", "an area", &mut e);
+        let cluster = id_of(&input.cluster, "cluster", "a cluster", &mut e);
         let practice = match input.practice.trim() {
             "" => None,
             p => e.check(
@@ -260,6 +273,22 @@ impl App {
                 },
                 _ => None,
             };
+            let near = match (area, cluster) {
+                (None, None) => None,
+                (a, c) => {
+                    let practices: Vec<_> = store::practices(tx, g)
+                        .await?
+                        .into_iter()
+                        .filter(|p| a.is_none_or(|a| p.area_id == a) && c.is_none_or(|c| p.cluster_id == c))
+                        .collect();
+                    if practices.is_empty() {
+                        let field = if c.is_some() { "cluster" } else { "area" };
+                        return Err(AppError::field(field, "Choose an area or cluster with practices in it"));
+                    }
+                    let points = gaps::placed(tx, &practices).await?.into_values().collect();
+                    Some((points, practices.iter().map(|p| p.site_id).collect(), gaps::LOCAL_KM))
+                }
+            };
             let ((categories, bad_what), (audiences, bad_who)) = {
                 let i = idx.read().unwrap_or_else(std::sync::PoisonError::into_inner);
                 (index::term_ids(&i.terms, "what", &input.category), index::term_ids(&i.terms, "who", &input.audience))
@@ -285,6 +314,7 @@ impl App {
                 at: now_time,
                 sites: practice.map(|p| vec![p]),
                 max_km: None,
+                near,
                 overdue_before,
                 limit,
                 offset,
@@ -617,7 +647,7 @@ impl App {
     }
 
     /// Entries due for review (oldest check first) and open problem reports.
-    pub async fn directory_review_queue(&self, ctx: &Ctx) -> Result<ReviewQueue> {
+    pub async fn directory_review_queue(&self, ctx: &Ctx, mine: bool) -> Result<ReviewQueue> {
         let today = linkwork_domain::appointment::london_date(self.now());
         let before = today
             .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
@@ -625,10 +655,38 @@ impl App {
         self.read(
             Use::read(ctx, Permission::EditDirectory, "directory_review"),
             async |tx, g| {
+                let mut due =
+                    store::due_for_review(tx, g, before, if mine { 5000 } else { 200 }).await?;
+                let mut reports = store::open_reports(tx, g, None).await?;
+                let mut mine = mine;
+                if mine {
+                    // Near the practices this link worker works at (all of the
+                    // programme when none of them can be placed).
+                    let practices: Vec<_> = store::practices(tx, g)
+                        .await?
+                        .into_iter()
+                        .filter(|p| ctx.actor.site_ids.contains(&p.site_id))
+                        .collect();
+                    let points: Vec<(f64, f64)> =
+                        gaps::placed(tx, &practices).await?.into_values().collect();
+                    let sites: Vec<i64> = practices.iter().map(|p| p.site_id).collect();
+                    mine = !points.is_empty();
+                    if mine {
+                        let idx = self.fresh_index(tx, g).await?;
+                        let i = idx
+                            .read()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let near = |id: i64| i.is_near(id, &points, &sites, gaps::LOCAL_KM);
+                        due.retain(|d| near(d.id));
+                        reports.retain(|r| near(r.service_id));
+                    }
+                }
+                due.truncate(200);
                 Ok(ReviewQueue {
-                    due: store::due_for_review(tx, g, before, 200).await?,
-                    reports: store::open_reports(tx, g, None).await?,
+                    due,
+                    reports,
                     checked_before: before,
+                    mine,
                 })
             },
         )
@@ -796,6 +854,8 @@ pub struct ReviewQueue {
     pub due: Vec<Due>,
     pub reports: Vec<Report>,
     pub checked_before: NaiveDate,
+    /// Only entries near the user's own practices.
+    pub mine: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]

@@ -1312,6 +1312,7 @@ impl App {
                     on: today,
                     at,
                     sites: None,
+                    near: None,
                     max_km: proximity,
                     overdue_before: today
                         .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
@@ -1472,6 +1473,10 @@ pub fn page_of_list(items: Vec<Value>, page: &str, per_page: &str) -> Result<Oru
         ));
     }
     let total = items.len();
-    let contents: Vec<Value> = items.into_iter().skip((p - 1) * pp).take(pp).collect();
+    let contents: Vec<Value> = items
+        .into_iter()
+        .skip((p - 1).saturating_mul(pp))
+        .take(pp)
+        .collect();
     Ok(OrukPage::of(contents, total, p, pp))
 }

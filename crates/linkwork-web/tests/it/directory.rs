@@ -760,3 +760,58 @@ both!(administrators_edit_the_taxonomy, |t| {
         .await;
     assert_eq!(r.status, 403);
 });
+
+both!(searches_and_the_review_queue_keep_to_a_place, |t| {
+    let (org, lw, s) = setup(&t).await;
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    // The test practices are at G21 1AA: placed beside Govan for this test.
+    let mut a = t.sign_in(&admin.email).await;
+    let r = a
+        .post(
+            "/directory/postcodes",
+            &[("file", "pcds,lat,long\nG21 1AA,55.8561,-4.3199\n")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let in_area = search(&t, &lw, &format!("area={}&limit=50", org.area_id)).await;
+    assert!(
+        in_area.contains(&s.walk) && in_area.contains(&s.helpline),
+        "{in_area:?}"
+    );
+    assert!(
+        !in_area.contains(&s.food_bank),
+        "Drumchapel is not near: {in_area:?}"
+    );
+    let in_cluster = search(&t, &lw, &format!("cluster={}&q=food", org.cluster_id)).await;
+    assert!(!in_cluster.contains(&s.food_bank), "{in_cluster:?}");
+    let r = t
+        .api(
+            &lw,
+            Method::GET,
+            "/api/v1/directory/services?area=999999",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.problem_fields().contains(&"area".to_owned()));
+    let mut w = t.sign_in(&lw.email).await;
+    let page = w
+        .get(&format!("/directory?near=area:{}", org.area_id))
+        .await;
+    assert_eq!(page.status, 200);
+    // A never-checked entry far away is not in this link worker's queue
+    // until they ask for the whole programme.
+    let far = add(&t, &lw, json!({"name": "Drumchapel Knit and Natter", "new_organization": "Drumchapel Parish Church", "postcode": "G15 6AA"})).await;
+    let mine = w.get("/directory/review").await;
+    assert!(
+        mine.body.contains("Ibrox Mental Wellbeing Group")
+            && !mine.body.contains("Drumchapel Knit and Natter"),
+        "near only"
+    );
+    let all = w.get("/directory/review?all=1").await;
+    assert!(
+        all.body.contains("Drumchapel Knit and Natter"),
+        "the whole programme"
+    );
+    let _ = far;
+});

@@ -56,6 +56,8 @@ pub struct SearchForm {
     /// The person's record this search is for ("Find support").
     #[serde(rename = "for")]
     for_person: String,
+    /// `area:ID` or `cluster:ID`: near the practices there.
+    near: String,
 }
 
 const PER_PAGE: usize = 20;
@@ -66,6 +68,22 @@ async fn search(
     Query(f): Query<SearchForm>,
 ) -> Result<Response, PageError> {
     let terms = state.app.directory_terms(&page.ctx).await?;
+    let places: Vec<(String, String)> = {
+        let areas = state.app.list_areas(&page.ctx).await?;
+        let clusters = state.app.list_clusters(&page.ctx).await?;
+        std::iter::once((String::new(), "Anywhere".to_owned()))
+            .chain(
+                areas
+                    .iter()
+                    .map(|a| (format!("area:{}", a.id), a.name.clone())),
+            )
+            .chain(
+                clusters
+                    .iter()
+                    .map(|c| (format!("cluster:{}", c.id), format!("— {} cluster", c.name))),
+            )
+            .collect()
+    };
     let page_no = f.page.trim().parse::<usize>().unwrap_or(1).max(1);
     let input = SearchInput {
         q: f.q.clone(),
@@ -77,6 +95,12 @@ async fn search(
         free: f.free.clone(),
         open_now: f.open_now.clone(),
         on: f.on.clone(),
+        area: f.near.strip_prefix("area:").unwrap_or_default().to_owned(),
+        cluster: f
+            .near
+            .strip_prefix("cluster:")
+            .unwrap_or_default()
+            .to_owned(),
         limit: PER_PAGE.to_string(),
         offset: ((page_no - 1) * PER_PAGE).to_string(),
         ..Default::default()
@@ -91,10 +115,18 @@ async fn search(
         state.config.map_tiles.clone(),
         state.config.map_attribution.clone(),
     );
+    let errors = match crate::pages::parts::rename(
+        AppError::Invalid(errors),
+        &[("area", "near"), ("cluster", "near")],
+    ) {
+        AppError::Invalid(e) => e,
+        _ => FieldErrors::new(),
+    };
     let body = search_body(
         &page,
         &f,
         &terms,
+        &places,
         outcome.as_ref(),
         &errors,
         for_person,
@@ -137,6 +169,7 @@ fn search_body(
     page: &Page,
     f: &SearchForm,
     terms: &[Term],
+    places: &[(String, String)],
     outcome: Option<&SearchOutcome>,
     errors: &FieldErrors,
     for_person: Option<i64>,
@@ -148,7 +181,7 @@ fn search_body(
         .collect();
     let can_edit = page.ctx.actor.can(Permission::EditDirectory);
     let query_string = format!(
-        "q={}&postcode={}&category={}&audience={}&age={}&day={}&free={}&open_now={}&on={}&for={}",
+        "q={}&postcode={}&category={}&audience={}&age={}&day={}&free={}&open_now={}&on={}&near={}&for={}",
         urlencode(&f.q),
         urlencode(&f.postcode),
         urlencode(&f.category),
@@ -158,6 +191,7 @@ fn search_body(
         urlencode(&f.free),
         urlencode(&f.open_now),
         urlencode(&f.on),
+        urlencode(&f.near),
         for_person.map(|p| p.to_string()).unwrap_or_default()
     );
     html! {
@@ -189,13 +223,14 @@ fn search_body(
                     (html::text_field("postcode", "Near (postcode or district)", &f.postcode, errors, Input { hint: Some("For example: G51 4TR or G51"), width: Some("10"), autocomplete: Some("postal-code"), ..Default::default() }))
                 }
             }
-            details class="govuk-details" open[!(f.category.is_empty() && f.audience.is_empty() && f.age.is_empty() && f.day.is_empty() && f.free.is_empty() && f.open_now.is_empty() && f.on.is_empty())] {
+            details class="govuk-details" open[!(f.category.is_empty() && f.audience.is_empty() && f.age.is_empty() && f.day.is_empty() && f.free.is_empty() && f.open_now.is_empty() && f.on.is_empty() && f.near.is_empty())] {
                 summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "More filters" } }
                 div class="govuk-details__text" {
                     div class="govuk-grid-row" {
                         div class="govuk-grid-column-one-half" {
                             (html::select("category", "Kind of support", &term_options(terms, "what", "Any kind"), &f.category, errors, None))
                             (html::select("audience", "For", &term_options(terms, "who", "Anyone"), &f.audience, errors, None))
+                            (html::select("near", "Near the practices of", places, &f.near, errors, None))
                         }
                         div class="govuk-grid-column-one-half" {
                             (html::text_field("age", "Age of the person (optional)", &f.age, errors, Input { width: Some("3"), kind: "text", ..Default::default() }))
@@ -574,12 +609,28 @@ async fn visit(
     }
 }
 
-async fn review(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
-    let q = state.app.directory_review_queue(&page.ctx).await?;
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReviewQuery {
+    all: String,
+}
+
+async fn review(
+    State(state): State<WebState>,
+    page: Page,
+    Query(rq): Query<ReviewQuery>,
+) -> Result<Response, PageError> {
+    // Link workers see the entries near their own practices first.
+    let mine = page.ctx.actor.role == linkwork_domain::Role::LinkWorker && rq.all.is_empty();
+    let q = state.app.directory_review_queue(&page.ctx, mine).await?;
     let none = FieldErrors::new();
     let body = html! {
         h1 class="govuk-heading-l" { "Entries to check" }
         p class="govuk-body" { "An entry is due for a check when it was last checked on or before " (crate::pages::parts::date(q.checked_before)) ". Overdue entries are marked and come lower in searches." }
+        p class="govuk-body" {
+            @if q.mine { "Showing entries near your practices. " a class="govuk-link" href="/directory/review?all=1" { "Show the whole programme" } }
+            @else if page.ctx.actor.role == linkwork_domain::Role::LinkWorker { "Showing the whole programme. " a class="govuk-link" href="/directory/review" { "Show entries near your practices" } }
+        }
         h2 class="govuk-heading-m" { "Problems reported (" (q.reports.len()) ")" }
         @if q.reports.is_empty() { p class="govuk-body" { "None open." } }
         @for r in &q.reports {
