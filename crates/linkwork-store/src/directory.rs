@@ -530,17 +530,6 @@ pub async fn organization(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<
     .ok_or(StoreError::NotFound)
 }
 
-pub async fn organization_by_uuid(
-    tx: &mut Tx,
-    grant: &Grant,
-    uuid: &str,
-) -> crate::Result<Option<i64>> {
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM dir_organizations WHERE programme_id = $1 AND uuid = $2")
-        .bind(grant.programme_id()).bind(uuid).fetch_optional(c).await)?,
-    )
-}
-
 // ---------------------------------------------------------------- locations
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, sqlx::FromRow)]

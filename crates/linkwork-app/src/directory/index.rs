@@ -186,14 +186,6 @@ impl Index {
         self.dead > 1000 && self.dead > self.slot_of.len()
     }
 
-    pub fn len(&self) -> usize {
-        self.slot_of.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.slot_of.is_empty()
-    }
-
     fn with_ancestors(&self, ids: &[i64]) -> Vec<i64> {
         let mut out: Vec<i64> = Vec::new();
         for id in ids {

@@ -8,7 +8,7 @@ pub mod oruk;
 
 use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{NaiveDate, NaiveTime};
 use index::{Index, Query, Results};
 use linkwork_domain::dates::{self, Span};
 use linkwork_domain::directory::{
@@ -1290,9 +1290,4 @@ fn parse_service(input: &ServiceInput, today: NaiveDate) -> Result<CheckedServic
         location,
         version,
     })
-}
-
-/// The date a service's day filter starts from, for display.
-pub fn weekday_of(d: NaiveDate) -> &'static str {
-    rules::weekday_code(d.weekday())
 }

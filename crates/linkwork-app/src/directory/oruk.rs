@@ -691,7 +691,7 @@ impl App {
                     .collect();
                 let mut out = Vec::with_capacity(ids.len());
                 for id in ids {
-                    out.push(full(tx, g, id, &terms, &orgs, true).await?);
+                    out.push(full(tx, g, id, &terms, Some(&orgs), true).await?);
                 }
                 Ok(out)
             },
@@ -834,21 +834,26 @@ async fn import_batch(
     Ok((c, u, same))
 }
 
-/// One service as Open Referral UK 3.0 `service_full`. `ext` adds the
-/// programme's own shareable fields (how to refer, capacity, reach) under
-/// `x_linkwork` for a round trip; staff notes never appear.
+/// One service as Open Referral UK 3.0 `service_full`. `orgs` is every
+/// organisation by id when many services are written (an export); without
+/// it the service's own organisation is read. `ext` adds the programme's own
+/// shareable fields (how to refer, capacity, reach) under `x_linkwork` for a
+/// round trip; staff notes never appear.
 pub(crate) async fn full(
     tx: &mut Tx,
     g: &Grant,
     id: i64,
     terms: &[Term],
-    orgs: &HashMap<i64, Organization>,
+    orgs: Option<&HashMap<i64, Organization>>,
     ext: bool,
 ) -> Result<Value> {
     let s = store::service_input(tx, g, id).await?;
     let locs = store::locations_of(tx, g, id).await?;
     let modified = store::service_modified(tx, g, id).await?;
-    let org = orgs.get(&s.organization_id).cloned().unwrap_or_default();
+    let org = match orgs {
+        Some(m) => m.get(&s.organization_id).cloned().unwrap_or_default(),
+        None => store::organization(tx, g, s.organization_id).await?,
+    };
     Ok(service_json(&s, &org, &locs, terms, modified, ext))
 }
 
@@ -1324,14 +1329,9 @@ impl App {
                     .read()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .search(&query);
-                let orgs: HashMap<i64, Organization> = store::organizations(tx, g)
-                    .await?
-                    .into_iter()
-                    .map(|o| (o.id, o))
-                    .collect();
                 let mut contents = Vec::new();
                 for h in &results.items {
-                    let f = full(tx, g, h.id, &terms, &orgs, false).await?;
+                    let f = full(tx, g, h.id, &terms, None, false).await?;
                     if at_locations {
                         for sal in arr(&f, "service_at_locations") {
                             let mut x = sal.as_object().cloned().unwrap_or_default();
@@ -1361,12 +1361,7 @@ impl App {
                     return Err(crate::AppError::NotFound);
                 }
                 let terms = store::terms(tx, g).await?;
-                let orgs: HashMap<i64, Organization> = store::organizations(tx, g)
-                    .await?
-                    .into_iter()
-                    .map(|o| (o.id, o))
-                    .collect();
-                full(tx, g, id, &terms, &orgs, false).await
+                full(tx, g, id, &terms, None, false).await
             },
         )
         .await
@@ -1381,12 +1376,7 @@ impl App {
                     .await?
                     .ok_or(crate::AppError::NotFound)?;
                 let terms = store::terms(tx, g).await?;
-                let orgs: HashMap<i64, Organization> = store::organizations(tx, g)
-                    .await?
-                    .into_iter()
-                    .map(|o| (o.id, o))
-                    .collect();
-                full(tx, g, id, &terms, &orgs, false).await
+                full(tx, g, id, &terms, None, false).await
             },
         )
         .await
