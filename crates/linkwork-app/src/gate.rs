@@ -124,6 +124,9 @@ impl App {
                     audit::append(&mut tx, &event, self.now()).await?;
                 }
                 tx.commit().await?;
+                if matches!(u.access, Access::Write(_)) {
+                    self.indexes.written(grant.programme_id());
+                }
                 Ok(out)
             }
             Err(e) => {

@@ -24,12 +24,7 @@ pub struct SessionUser {
 
 impl SessionUser {
     pub fn site_id_list(&self) -> Vec<i64> {
-        self.site_ids
-            .as_deref()
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|s| s.trim().parse().ok())
-            .collect()
+        split_ids(self.site_ids.as_deref())
     }
 }
 
@@ -50,7 +45,7 @@ pub async fn insert_session(
 }
 
 pub async fn session(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<SessionUser>> {
-    let sites = crate::dialect::session_site_ids(tx);
+    let sites = crate::dialect::user_site_ids(tx, "s.user_id");
     let sql = format!(
         "SELECT s.user_id, u.programme_id, u.role, u.name, u.email, u.disabled_at, s.csrf_token, \
          s.created_at, s.last_seen_at, {sites} AS site_ids FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
@@ -167,13 +162,41 @@ pub async fn insert_token(
 }
 
 /// A live (unrevoked) token: its id, its owner, and when it was last used.
-pub async fn token_user(
-    tx: &mut Tx,
-    token_hash: &str,
-) -> crate::Result<Option<(i64, i64, Option<DateTime<Utc>>)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token_hash).fetch_optional(c).await)?)
+/// A live API token joined with its user, in one statement (it is read on
+/// every API request).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenUser {
+    pub token_id: i64,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub user_id: i64,
+    pub programme_id: i64,
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub site_ids: Option<String>,
+}
+
+impl TokenUser {
+    pub fn site_id_list(&self) -> Vec<i64> {
+        split_ids(self.site_ids.as_deref())
+    }
+}
+
+fn split_ids(ids: Option<&str>) -> Vec<i64> {
+    ids.unwrap_or("")
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+pub async fn token_user(tx: &mut Tx, token_hash: &str) -> crate::Result<Option<TokenUser>> {
+    let sites = crate::dialect::user_site_ids(tx, "t.user_id");
+    let sql = format!(
+        "SELECT t.id AS token_id, t.last_used_at, t.user_id, u.programme_id, u.role, u.name, u.email, u.disabled_at, \
+         {sites} AS site_ids FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(token_hash).fetch_optional(c).await)?)
 }
 
 pub async fn touch_token(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> crate::Result<()> {

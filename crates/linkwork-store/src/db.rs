@@ -115,6 +115,21 @@ impl Default for PoolOptions {
 /// person's terminal. Set `LINKWORK_LOG=sqlx=debug` to see them.
 const SLOW_STATEMENT: Duration = Duration::from_secs(1);
 
+/// A pooled connection is checked (one round trip) before use only when it
+/// has been idle a while: on a busy server that check would otherwise double
+/// the round trips of a page that makes one query. (sqlx also checks every
+/// connection as it goes back to the pool, off the request's path, and drops
+/// a broken one there.)
+async fn ping_if_idle<C: sqlx::Connection>(
+    c: &mut C,
+    meta: sqlx::pool::PoolConnectionMetadata,
+) -> Result<bool, sqlx::Error> {
+    if meta.idle_for >= Duration::from_secs(10) {
+        c.ping().await?;
+    }
+    Ok(true)
+}
+
 impl Db {
     pub async fn connect(url: &str) -> crate::Result<Db> {
         Self::connect_with(url, &PoolOptions::default()).await
@@ -131,11 +146,15 @@ impl Db {
                 .pragma("cache_size", "-16000")
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             let write = SqlitePoolOptions::new()
+                .test_before_acquire(false)
+                .before_acquire(|c, meta| Box::pin(ping_if_idle(c, meta)))
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(base.clone())
                 .await?;
             let read = SqlitePoolOptions::new()
+                .test_before_acquire(false)
+                .before_acquire(|c, meta| Box::pin(ping_if_idle(c, meta)))
                 .max_connections(opts.max_connections.max(2))
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(base.read_only(true))
@@ -149,6 +168,8 @@ impl Db {
                 o = o.options([("search_path", schema.as_str())]);
             }
             let pool = PgPoolOptions::new()
+                .test_before_acquire(false)
+                .before_acquire(|c, meta| Box::pin(ping_if_idle(c, meta)))
                 .max_connections(opts.max_connections)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(o)

@@ -175,13 +175,17 @@ pub(crate) fn audit_insert_sql(tx: &Tx) -> (&'static str, bool) {
     }
 }
 
-/// A subquery giving the session's user's site ids as one comma-separated
-/// string, in order (the session row is `s`).
-pub(crate) fn session_site_ids(tx: &Tx) -> &'static str {
+/// A subquery giving a user's site ids as one comma-separated string, in
+/// order; `user_id` is the column naming the user (`s.user_id` for a session).
+pub(crate) fn user_site_ids(tx: &Tx, user_id: &str) -> String {
     if is_postgres(tx) {
-        "(SELECT string_agg(us.site_id::text, ',' ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = s.user_id)"
+        format!(
+            "(SELECT string_agg(us.site_id::text, ',' ORDER BY us.site_id) FROM user_sites us WHERE us.user_id = {user_id})"
+        )
     } else {
-        "(SELECT group_concat(site_id) FROM (SELECT us.site_id FROM user_sites us WHERE us.user_id = s.user_id ORDER BY us.site_id))"
+        format!(
+            "(SELECT group_concat(site_id) FROM (SELECT us.site_id FROM user_sites us WHERE us.user_id = {user_id} ORDER BY us.site_id))"
+        )
     }
 }
 

@@ -530,6 +530,63 @@ pub async fn organization(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<
     .ok_or(StoreError::NotFound)
 }
 
+/// A service named in a list (an organisation's page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ServiceOfOrganization {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub assured_on: Option<NaiveDate>,
+}
+
+/// An organisation's services, by name.
+pub async fn services_of_organization(
+    tx: &mut Tx,
+    grant: &Grant,
+    organization_id: i64,
+) -> crate::Result<Vec<ServiceOfOrganization>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, name, status, assured_on FROM dir_services WHERE programme_id = $1 AND organization_id = $2 ORDER BY name, id")
+        .bind(grant.programme_id()).bind(organization_id).fetch_all(c).await)?)
+}
+
+/// A site of the programme, as named beside an organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct SiteOfOrganization {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub organization_id: Option<i64>,
+}
+
+/// The programme's sites that are not GP practices (food banks, partner
+/// organisations, community venues): those that can be a directory
+/// organisation's. Few in any programme.
+pub async fn organization_sites(
+    tx: &mut Tx,
+    grant: &Grant,
+) -> crate::Result<Vec<SiteOfOrganization>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, name, kind, organization_id FROM sites WHERE programme_id = $1 AND kind <> 'gp_practice' ORDER BY name, id")
+        .bind(grant.programme_id()).fetch_all(c).await)?)
+}
+
+/// Point a site at a directory organisation, or at none.
+pub async fn set_site_organization(
+    tx: &mut Tx,
+    grant: &Grant,
+    site_id: i64,
+    organization_id: Option<i64>,
+) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageOrganisation])?;
+    let n = on_tx!(tx, c => sqlx::query("UPDATE sites SET organization_id = $1 WHERE id = $2 AND programme_id = $3 AND kind <> 'gp_practice'")
+        .bind(organization_id).bind(site_id).bind(grant.programme_id()).execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------- locations
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, sqlx::FromRow)]
@@ -1041,6 +1098,43 @@ pub async fn onward_counts(
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT status, COUNT(*) FROM onward_support WHERE programme_id = $1 AND service_id = $2 GROUP BY status ORDER BY status")
         .bind(grant.programme_id()).bind(service_id).fetch_all(c).await)?)
+}
+
+/// One onward referral or signposting to a service, with its person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OnwardToService {
+    pub id: i64,
+    pub participant_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub site: String,
+    pub kind: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The latest onward referrals and signpostings to a service, of the people
+/// a grant to work with people reaches (their record's site in its scope).
+pub async fn onward_to_service(
+    tx: &mut Tx,
+    grant: &Grant,
+    service_id: i64,
+    limit: i64,
+) -> crate::Result<Vec<OnwardToService>> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
+    let mut w = crate::query::Where::new();
+    crate::org::site_scope(&mut w, grant.scope());
+    w.and("o.service_id = ?", [crate::query::Param::I64(service_id)]);
+    w.and("p.merged_into IS NULL", []);
+    let n = w.next();
+    let sql = format!(
+        "SELECT o.id, o.participant_id, p.given_name, p.family_name, s.name AS site, o.kind, o.status, o.outcome, o.updated_at \
+         FROM onward_support o JOIN participants p ON p.id = o.participant_id JOIN sites s ON s.id = p.site_id{} \
+         ORDER BY o.updated_at DESC, o.id DESC LIMIT ${n}",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
 }
 
 // ---------------------------------------------------------------- problems

@@ -41,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "referral reasons", "0012_referral_reasons"),
     migration!(13, "one-to-one safety", "0013_one_to_one_safety"),
     migration!(14, "directory", "0014_directory"),
+    migration!(15, "jobs", "0015_jobs"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -532,6 +532,33 @@ impl WebSession {
         reply
     }
 
+    /// Post files as a browser's upload form does (`multipart/form-data`,
+    /// field `file`, one part per (file name, content)), with the CSRF token
+    /// of the last page seen.
+    pub async fn post_files(&mut self, path: &str, files: &[(&str, &str)]) -> Reply {
+        let mut form = reqwest::multipart::Form::new().text("csrf_token", self.csrf.clone());
+        for (name, content) in files {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::text(content.to_string()).file_name(name.to_string()),
+            );
+        }
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        self.take_cookies(&r);
+        let reply = Reply::from(r).await;
+        if let Some(t) = find_csrf(&reply.body) {
+            self.csrf = t;
+        }
+        reply
+    }
+
     /// The sign-in form, posted as a browser would.
     pub async fn post_sign_in(&mut self, email: &str, password: &str) -> Reply {
         let page = self.get("/sign-in").await;

@@ -140,3 +140,21 @@ for (const form of document.querySelectorAll('form[data-busy]')) {
     for (const b of form.querySelectorAll('button')) { b.disabled = true }
   })
 }
+
+// Work under way (an import): fetch the page again every so often and show
+// its progress in place; once the work is done, show the finished page.
+for (const region of document.querySelectorAll('[data-poll]')) {
+  for (const el of document.querySelectorAll('[data-poll-hide]')) { el.hidden = true }
+  const every = Number(region.dataset.poll) || 1000
+  const tick = async () => {
+    try {
+      const r = await fetch(window.location.href, { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
+      const doc = new DOMParser().parseFromString(await r.text(), 'text/html')
+      const next = doc.querySelector('[data-poll]')
+      if (!next) { window.location.reload(); return }
+      region.replaceChildren(...next.childNodes)
+    } catch (e) { /* try again at the next tick */ }
+    setTimeout(tick, every)
+  }
+  setTimeout(tick, every)
+}

@@ -358,26 +358,28 @@ impl App {
     /// Resolve an API bearer token to its owner, if live and enabled.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
         let mut tx = self.db.read().await?;
-        let Some((token_id, user_id, last_used)) =
-            store::token_user(&mut tx, &hash_secret(token)).await?
-        else {
-            return Ok(None);
-        };
-        let actor = load_actor(&mut tx, user_id).await;
+        let found = store::token_user(&mut tx, &hash_secret(token)).await?;
         tx.rollback().await?;
-        let actor = match actor {
-            Ok(a) => a,
-            Err(AppError::Unauthenticated) => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(t) = found.filter(|t| t.disabled_at.is_none()) else {
+            return Ok(None);
         };
         // Like sessions, note the use at most once a minute.
         let now = self.now();
-        if last_used.is_none_or(|t| now - t >= chrono::Duration::seconds(60)) {
+        if t.last_used_at
+            .is_none_or(|u| now - u >= chrono::Duration::seconds(60))
+        {
             let mut tx = self.db.write().await?;
-            store::touch_token(&mut tx, token_id, now).await?;
+            store::touch_token(&mut tx, t.token_id, now).await?;
             tx.commit().await?;
         }
-        Ok(Some(actor))
+        Ok(Some(Actor {
+            user_id: t.user_id,
+            programme_id: t.programme_id,
+            role: Role::parse(&t.role).map_err(AppError::internal)?,
+            site_ids: t.site_id_list(),
+            name: t.name,
+            email: t.email,
+        }))
     }
 
     /// Make a personal API token for the acting user. The plain token is

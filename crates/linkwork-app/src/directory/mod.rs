@@ -4,6 +4,7 @@
 
 pub mod gaps;
 pub mod index;
+pub mod orgs;
 pub mod oruk;
 
 use crate::gate::Use;
@@ -28,15 +29,58 @@ use std::sync::{Arc, Mutex, RwLock};
 
 /// Every programme's search index in this node's memory.
 #[derive(Debug, Default)]
-pub struct Indexes(Mutex<HashMap<i64, Arc<RwLock<Index>>>>);
+pub struct Indexes(Mutex<HashMap<i64, Slot>>);
+
+#[derive(Debug, Default)]
+struct Slot {
+    index: Arc<RwLock<Index>>,
+    /// When the index was last found up to date with the database.
+    checked: Option<std::time::Instant>,
+    /// Writes committed on this node, counted so that a check that raced
+    /// with one does not mark the index fresh.
+    writes: u64,
+}
+
+/// How long an index checked against the database is trusted without
+/// another check, unless this node writes meanwhile. Another node's change
+/// is found within this (the issue asks for 5 seconds).
+const RECHECK: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Indexes {
-    fn of(&self, programme_id: i64) -> Arc<RwLock<Index>> {
+    /// The programme's index, and `None` when it needs no check against the
+    /// database (else the write count to give [`Indexes::checked`]).
+    fn of(&self, programme_id: i64) -> (Arc<RwLock<Index>>, Option<u64>) {
         let mut m = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        m.entry(programme_id).or_default().clone()
+        let slot = m.entry(programme_id).or_default();
+        let fresh = slot.checked.is_some_and(|t| t.elapsed() < RECHECK);
+        (slot.index.clone(), (!fresh).then_some(slot.writes))
+    }
+
+    fn checked(&self, programme_id: i64, writes: u64) {
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let slot = m.entry(programme_id).or_default();
+        if slot.writes == writes {
+            slot.checked = Some(std::time::Instant::now());
+        }
+    }
+
+    /// A write was committed on this node: the next search checks the
+    /// database first, so that a change is found at once where it was made.
+    pub(crate) fn written(&self, programme_id: i64) {
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(slot) = m.get_mut(&programme_id) {
+            slot.writes += 1;
+            slot.checked = None;
+        }
     }
 }
 
@@ -131,7 +175,10 @@ impl App {
     /// Catch this node's index of the programme up with the database, in
     /// the caller's transaction.
     async fn fresh_index(&self, tx: &mut Tx, g: &Grant) -> Result<Arc<RwLock<Index>>> {
-        let idx = self.indexes.of(g.programme_id());
+        let (idx, check) = self.indexes.of(g.programme_id());
+        let Some(writes) = check else {
+            return Ok(idx);
+        };
         let (have, rebuild) = {
             let i = idx
                 .read()
@@ -150,6 +197,7 @@ impl App {
             }
             i.apply(rows, &terms);
         }
+        self.indexes.checked(g.programme_id(), writes);
         Ok(idx)
     }
 
@@ -253,7 +301,7 @@ impl App {
         let overdue_before = today
             .checked_sub_months(chrono::Months::new(REVIEW_MONTHS))
             .unwrap_or(today);
-        self.read(Use::read(ctx, Permission::ViewDirectory, "directory"), async |tx, g| {
+        let (idx, q, place) = self.read(Use::read(ctx, Permission::ViewDirectory, "directory"), async |tx, g| {
             let idx = self.fresh_index(tx, g).await?;
             let place = match (coords, &wanted_place) {
                 (Some((la, lo)), _) => Some(Place { label: format!("{la:.4}, {lo:.4}"), latitude: la, longitude: lo, approximate: false }),
@@ -319,10 +367,22 @@ impl App {
                 limit,
                 offset,
             };
-            let results = idx.read().unwrap_or_else(std::sync::PoisonError::into_inner).search(&q);
-            Ok(SearchOutcome { results, place, on, limit, offset })
+            Ok((idx, q, place))
         })
-        .await
+        .await?;
+        // The search itself runs in memory, with the database connection
+        // already given back.
+        let results = idx
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .search(&q);
+        Ok(SearchOutcome {
+            results,
+            place,
+            on,
+            limit,
+            offset,
+        })
     }
 
     /// The taxonomy (categories and audiences), for filters and forms.
@@ -430,6 +490,9 @@ impl App {
     /// One service in full. Staff notes only for those who edit.
     pub async fn directory_service(&self, ctx: &Ctx, id: i64) -> Result<ServicePage> {
         let editor = ctx.actor.can(Permission::EditDirectory);
+        // Those who work with people also see whom they sent here, within
+        // the sites they may see.
+        let people = ctx.actor.authorize(Permission::WorkWithParticipants).ok();
         let today = linkwork_domain::appointment::london_date(self.now());
         self.read(
             Use::read(ctx, Permission::ViewDirectory, "directory_service").of(id),
@@ -464,6 +527,10 @@ impl App {
                     history: store::history(tx, g, id).await?,
                     reports: store::open_reports(tx, g, Some(id)).await?,
                     onward: store::onward_counts(tx, g, id).await?,
+                    people: match people {
+                        Some(pg) => Some(store::onward_to_service(tx, &pg, id, 50).await?),
+                        None => None,
+                    },
                     visits: store::visits(tx, g, s.organization_id).await?,
                     organization: org,
                     status,
@@ -846,6 +913,9 @@ pub struct ServicePage {
     pub reports: Vec<Report>,
     /// Onward referrals and signposting to it, by status.
     pub onward: Vec<(String, i64)>,
+    /// The latest of them, with their people, for those who work with
+    /// people (only people whose records they may see); `None` for others.
+    pub people: Option<Vec<store::OnwardToService>>,
     pub visits: Vec<Visit>,
 }
 
@@ -986,6 +1056,43 @@ struct CheckedService {
     version: Option<i64>,
 }
 
+/// A description and the ways to get in touch, checked (services and
+/// organisations alike); problems go to `e` under the field's name.
+fn contact_fields(
+    e: &mut FieldErrors,
+    description: &str,
+    url: &str,
+    email: &str,
+    phone: &str,
+) -> (String, Option<String>, Option<String>, Option<String>) {
+    let description = e
+        .check(
+            "description",
+            text::optional_text(description, "the description", 5000),
+        )
+        .flatten()
+        .unwrap_or_default();
+    let url = e
+        .check("url", text::optional_text(url, "the web address", 500))
+        .flatten();
+    if let Some(u) = &url
+        && !(u.starts_with("https://") || u.starts_with("http://"))
+    {
+        e.add("url", "Enter a web address starting with https://");
+    }
+    let email = match email.trim() {
+        "" => None,
+        raw => e.check(
+            "email",
+            text::Email::parse(raw).map(|m| m.as_str().to_owned()),
+        ),
+    };
+    let phone = e
+        .check("phone", text::optional_text(phone, "the phone number", 50))
+        .flatten();
+    (description, url, email, phone)
+}
+
 /// Check a typed service; every wrong field is named.
 fn parse_service(input: &ServiceInput, today: NaiveDate) -> Result<CheckedService> {
     let mut e = FieldErrors::new();
@@ -1013,37 +1120,13 @@ fn parse_service(input: &ServiceInput, today: NaiveDate) -> Result<CheckedServic
             "Choose the organisation that runs it, or name a new one",
         );
     }
-    let description = e
-        .check(
-            "description",
-            text::optional_text(&input.description, "the description", 5000),
-        )
-        .flatten()
-        .unwrap_or_default();
-    let url = e
-        .check(
-            "url",
-            text::optional_text(&input.url, "the web address", 500),
-        )
-        .flatten();
-    if let Some(u) = &url
-        && !(u.starts_with("https://") || u.starts_with("http://"))
-    {
-        e.add("url", "Enter a web address starting with https://");
-    }
-    let email = match input.email.trim() {
-        "" => None,
-        raw => e.check(
-            "email",
-            text::Email::parse(raw).map(|m| m.as_str().to_owned()),
-        ),
-    };
-    let phone = e
-        .check(
-            "phone",
-            text::optional_text(&input.phone, "the phone number", 50),
-        )
-        .flatten();
+    let (description, url, email, phone) = contact_fields(
+        &mut e,
+        &input.description,
+        &input.url,
+        &input.email,
+        &input.phone,
+    );
     let status = if input.status.trim().is_empty() {
         Some(ServiceStatus::Active)
     } else {

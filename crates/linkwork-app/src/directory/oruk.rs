@@ -14,14 +14,14 @@ use linkwork_store::Tx;
 use linkwork_store::directory::{
     self as store, Location, Organization, ScheduleRow, ServiceIn, Term, uuid_for,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 
 pub const PROFILE: &str = "https://raw.githubusercontent.com/openreferral/uk-profile/main/profile";
 
 /// What an import did, and why it left things out.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ImportReport {
     pub read: usize,
     pub created: usize,
@@ -33,7 +33,7 @@ pub struct ImportReport {
     pub format: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Skipped {
     pub id: String,
     pub name: String,

@@ -1,5 +1,6 @@
 //! The community directory over JSON: search, one service, adding and
-//! editing, checking, reporting a problem.
+//! editing, checking, reporting a problem; organisations and the sites that
+//! are them.
 
 use crate::WebState;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
@@ -10,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use linkwork_app::directory::index::Hit;
+use linkwork_app::directory::orgs::{OrganizationInput, OrganizationPage};
 use linkwork_app::directory::{ProblemInput, SearchInput, ServiceInput, ServicePage};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,6 +28,14 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/directory/services/{id}/assure", post(assure_service))
         .route("/directory/services/{id}/problems", post(report_problem))
+        .route(
+            "/directory/organizations/{id}",
+            get(get_organization).put(update_organization),
+        )
+        .route(
+            "/directory/organizations/{id}/sites/{site_id}",
+            axum::routing::put(link_site).delete(unlink_site),
+        )
 }
 
 /// One search result.
@@ -168,6 +178,29 @@ pub struct ServiceDetail {
     pub overdue: bool,
     pub postcodes: Vec<String>,
     pub open_problems: usize,
+    /// Onward referrals and signposting to it, by status.
+    pub onward_by_status: std::collections::BTreeMap<String, i64>,
+    /// The latest 50 of them with their people, for those who work with
+    /// people, and only people whose records they may see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onward: Option<Vec<OnwardToService>>,
+}
+
+/// An onward referral or signposting to a service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnwardToService {
+    /// The onward support's id (under the person's record).
+    pub id: i64,
+    pub participant_id: i64,
+    pub name: String,
+    /// Where the person's record is held.
+    pub site: String,
+    /// `referral`, `signposting` or `accompanied`.
+    pub kind: String,
+    /// `suggested`, `referred`, `accepted`, `attended`, `declined` or `no_response`.
+    pub status: String,
+    pub outcome: Option<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl From<ServicePage> for ServiceDetail {
@@ -211,6 +244,21 @@ impl From<ServicePage> for ServiceDetail {
             overdue: p.overdue,
             postcodes: p.locations.into_iter().filter_map(|l| l.postcode).collect(),
             open_problems: p.reports.len(),
+            onward_by_status: p.onward.into_iter().collect(),
+            onward: p.people.map(|list| {
+                list.into_iter()
+                    .map(|o| OnwardToService {
+                        id: o.id,
+                        participant_id: o.participant_id,
+                        name: format!("{} {}", o.given_name, o.family_name),
+                        site: o.site,
+                        kind: o.kind,
+                        status: o.status,
+                        outcome: o.outcome,
+                        updated_at: o.updated_at,
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -281,4 +329,122 @@ pub async fn report_problem(
 ) -> Result<(StatusCode, Json<ProblemReported>), ApiError> {
     let id = s.app.report_directory_problem(&u.ctx, id, &b).await?;
     Ok((StatusCode::CREATED, Json(ProblemReported { id })))
+}
+
+/// A directory organisation with its services and the programme's sites
+/// that are it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationDetail {
+    pub id: i64,
+    /// The Open Referral UK (HSDS) identifier.
+    pub uuid: String,
+    pub name: String,
+    pub description: String,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub services: Vec<OrganizationService>,
+    /// The programme's sites (food banks, partners) that are this organisation.
+    pub sites: Vec<OrganizationSite>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationService {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub last_assured: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationSite {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+}
+
+impl From<OrganizationPage> for OrganizationDetail {
+    fn from(p: OrganizationPage) -> Self {
+        let o = p.organization;
+        OrganizationDetail {
+            id: o.id,
+            uuid: o.uuid,
+            name: o.name,
+            description: o.description,
+            url: o.url,
+            email: o.email,
+            phone: o.phone,
+            services: p
+                .services
+                .into_iter()
+                .map(|s| OrganizationService {
+                    id: s.id,
+                    name: s.name,
+                    status: s.status,
+                    last_assured: s.assured_on,
+                })
+                .collect(),
+            sites: p
+                .sites
+                .into_iter()
+                .map(|s| OrganizationSite {
+                    id: s.id,
+                    name: s.name,
+                    kind: s.kind,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/directory/organizations/{id}", tag = "directory", responses(
+    (status = 200, body = OrganizationDetail), (status = 404, body = Problem)))]
+pub async fn get_organization(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<OrganizationDetail>, ApiError> {
+    Ok(Json(s.app.directory_organization(&u.ctx, id).await?.into()))
+}
+
+/// Change an organisation's details (link workers, managers and administrators).
+#[utoipa::path(put, path = "/api/v1/directory/organizations/{id}", tag = "directory", request_body = OrganizationInput, responses(
+    (status = 200, body = OrganizationDetail), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_organization(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<OrganizationInput>,
+) -> Result<Json<OrganizationDetail>, ApiError> {
+    s.app.save_directory_organization(&u.ctx, id, &b).await?;
+    Ok(Json(s.app.directory_organization(&u.ctx, id).await?.into()))
+}
+
+/// Point one of the programme's sites (not a practice) at this organisation
+/// (administrators).
+#[utoipa::path(put, path = "/api/v1/directory/organizations/{id}/sites/{site_id}", tag = "directory", responses(
+    (status = 200, body = OrganizationDetail), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn link_site(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiPath((id, site)): ApiPath<(i64, i64)>,
+) -> Result<Json<OrganizationDetail>, ApiError> {
+    s.app
+        .link_site_to_organization(&u.ctx, id, site, true)
+        .await?;
+    Ok(Json(s.app.directory_organization(&u.ctx, id).await?.into()))
+}
+
+/// The site is no longer this organisation (administrators).
+#[utoipa::path(delete, path = "/api/v1/directory/organizations/{id}/sites/{site_id}", tag = "directory", responses(
+    (status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn unlink_site(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiPath((id, site)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    s.app
+        .link_site_to_organization(&u.ctx, id, site, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -80,6 +80,7 @@ impl Modify for BearerAuth {
         appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,
         directory::search_services, directory::get_service, directory::create_service, directory::update_service,
         directory::assure_service, directory::report_problem,
+        directory::get_organization, directory::update_organization, directory::link_site, directory::unlink_site,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &Conventions),

@@ -5,9 +5,9 @@ use crate::error::PageError;
 use crate::html;
 use crate::session::{Page, same_secret};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use linkwork_app::AppError;
 use linkwork_app::directory::oruk::{self, ImportReport};
@@ -23,6 +23,7 @@ pub fn routes() -> Router<WebState> {
                 .post(upload)
                 .layer(DefaultBodyLimit::max(50 * 1024 * 1024)),
         )
+        .route("/directory/import/{id}", get(job))
         .route("/directory/export.json", get(export))
 }
 
@@ -148,14 +149,55 @@ async fn upload(
             Err(m) => return bad(&m),
         }
     };
-    match state
+    if items.is_empty() {
+        return bad("The file holds no services");
+    }
+    let job = state
         .app
-        .import_directory(&page.ctx, items, &format, &|_, _| {})
-        .await
-    {
-        Ok(r) => Ok(page_of(&page, &FieldErrors::new(), Some(&r))),
-        Err(AppError::Invalid(e)) => Ok(page_of(&page, &e, None)),
-        Err(e) => Err(e.into()),
+        .start_directory_import(&page.ctx, items, format)
+        .await?;
+    Ok(Redirect::to(&format!("/directory/import/{job}")).into_response())
+}
+
+/// An import under way (its progress, refreshed by the browser every second
+/// when JavaScript runs, by a button otherwise) or done (its report).
+async fn job(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = crate::pages::path_id(&id)?;
+    let job = state.app.job(&page.ctx, id).await?;
+    match job.state.as_str() {
+        "finished" => {
+            let report = linkwork_app::App::import_report(&job).unwrap_or_default();
+            Ok(page_of(&page, &FieldErrors::new(), Some(&report)))
+        }
+        "failed" => Ok(page_of(
+            &page,
+            &FieldErrors::single("file", job.error.as_deref().unwrap_or("The import failed")),
+            None,
+        )),
+        _ => {
+            let percent = (job.done * 100).checked_div(job.total).unwrap_or(0);
+            let body = html! {
+                h1 class="govuk-heading-l" { "Importing the directory" }
+                div data-poll="1000" role="status" {
+                    p class="govuk-body" {
+                        (job.done) " of " (job.total) " services saved (" (percent) "%)."
+                    }
+                    progress class="lw-progress" value=(job.done) max=(job.total.max(1)) aria-label="Services saved" { (percent) "%" }
+                }
+                p class="govuk-body" { "You can leave this page: the import carries on, and this page shows its report when it is done." }
+                a class="govuk-button govuk-button--secondary" href={ "/directory/import/" (id) } data-poll-hide { "Refresh" }
+            };
+            Ok(
+                Html(
+                    html::layout("Importing the directory", Some(&page), None, body).into_string(),
+                )
+                .into_response(),
+            )
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 mod edit;
 mod io;
 mod mapping;
+mod orgs;
 
 use crate::WebState;
 use crate::error::PageError;
@@ -19,7 +20,7 @@ use linkwork_app::AppError;
 use linkwork_app::directory::index::Hit;
 use linkwork_app::directory::{ProblemInput, SearchInput, SearchOutcome, Term, VisitInput};
 use linkwork_domain::directory::{DAYS, ProblemKind, ReferralRoute, Running, ServiceStatus};
-use linkwork_domain::referral::OnwardStatus;
+use linkwork_domain::referral::{OnwardStatus, label_of};
 use linkwork_domain::{FieldErrors, Permission};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<WebState> {
         .merge(edit::routes())
         .merge(io::routes())
         .merge(mapping::routes())
+        .merge(orgs::routes())
 }
 
 /// The search form's fields, plus the person it is for.
@@ -436,7 +438,7 @@ async fn service_page(
             "visit" => (html::success_banner("Visit recorded.")),
             _ => {},
         }
-        span class="govuk-caption-l" { (s.organization.name) }
+        span class="govuk-caption-l" { a class="govuk-link govuk-link--no-visited-state" href={ "/directory/organizations/" (s.organization.id) } { (s.organization.name) } }
         h1 class="govuk-heading-l" { (v.name) }
         @if s.status != ServiceStatus::Active {
             div class="govuk-warning-text" { span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
@@ -492,6 +494,27 @@ async fn service_page(
                 caption class="govuk-table__caption govuk-visually-hidden" { "Onward referrals by where they stand" }
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Where it stands" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "People" } } }
                 tbody class="govuk-table__body" { @for (st, n) in &s.onward { tr class="govuk-table__row" { td class="govuk-table__cell" { (OnwardStatus::parse(st).map_or(st.as_str(), |x| x.label())) } td class="govuk-table__cell govuk-table__cell--numeric" { (n) } } } }
+            }
+        }
+        @if let Some(people) = &s.people {
+            @if !people.is_empty() {
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "The latest, of people whose records you can see" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Person" }
+                        th scope="col" class="govuk-table__header" { "How" }
+                        th scope="col" class="govuk-table__header" { "Where it stands" }
+                        th scope="col" class="govuk-table__header" { "Outcome" }
+                        th scope="col" class="govuk-table__header" { "Last changed" }
+                    } }
+                    tbody class="govuk-table__body" { @for o in people { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label="Person" { a class="govuk-link" href={ "/people/" (o.participant_id) "#onward" } { (o.given_name) " " (o.family_name) } br; span class="govuk-hint" { (o.site) } }
+                        td class="govuk-table__cell" data-label="How" { (label_of(&linkwork_app::casework::ONWARD_KINDS, &o.kind)) }
+                        td class="govuk-table__cell" data-label="Where it stands" { (OnwardStatus::parse(&o.status).map_or(o.status.as_str(), |x| x.label())) }
+                        td class="govuk-table__cell" data-label="Outcome" { (o.outcome.as_deref().unwrap_or("")) }
+                        td class="govuk-table__cell" data-label="Last changed" { (html::date_time(o.updated_at)) }
+                    } } }
+                }
             }
         }
         @if !s.reports.is_empty() {
