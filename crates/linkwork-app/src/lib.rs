@@ -22,6 +22,7 @@ pub mod org;
 pub mod participants;
 pub mod random;
 pub mod referrals;
+pub mod reports;
 
 use linkwork_domain::{Actor, Clock, Role};
 use linkwork_store::Db;
@@ -43,6 +44,9 @@ pub struct Settings {
     /// Failed sign-ins allowed per client address within `throttle_window`.
     pub max_failures_per_address: i64,
     pub throttle_window: chrono::Duration,
+    /// Reports for sharing outside the programme show counts from 1 to
+    /// this less one as "<this" (5: "<5").
+    pub suppress_below: i64,
 }
 
 impl Default for Settings {
@@ -53,6 +57,7 @@ impl Default for Settings {
             max_failures_per_account: 5,
             max_failures_per_address: 30,
             throttle_window: chrono::Duration::minutes(15),
+            suppress_below: 5,
         }
     }
 }

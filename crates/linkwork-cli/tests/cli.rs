@@ -309,7 +309,7 @@ fn demo_migrate_and_backup() {
     );
     assert!(!text.contains("slow statement"), "{text}");
     let o = run(&url, &["migrate"], None);
-    assert!(out(&o).contains("schema version 15"), "{}", out(&o));
+    assert!(out(&o).contains("schema version 16"), "{}", out(&o));
     let copy = d.0.join("backup.db");
     let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
     assert!(o.status.success(), "{}", out(&o));

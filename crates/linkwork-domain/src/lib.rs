@@ -13,6 +13,7 @@ pub mod identifiers;
 pub mod matching;
 pub mod permission;
 pub mod referral;
+pub mod report;
 pub mod role;
 pub mod text;
 pub mod wellbeing;

@@ -80,6 +80,9 @@ pub enum Permission {
     /// Import and export the directory, edit its taxonomy, import the
     /// postcode lookup.
     ManageDirectory,
+    /// See the programme's figures: managers and administrators for the
+    /// whole programme, link workers for their own practices.
+    ViewReports,
 }
 
 impl Permission {
@@ -100,6 +103,7 @@ impl Permission {
             Permission::ViewDirectory => "see the community directory",
             Permission::EditDirectory => "edit the community directory",
             Permission::ManageDirectory => "import or export the directory and edit its taxonomy",
+            Permission::ViewReports => "see the programme's figures",
         }
     }
 }
@@ -185,6 +189,7 @@ impl Actor {
             ViewProgramme | ViewSites | ViewDirectory => true,
             EditDirectory => matches!(self.role, Administrator | Manager | LinkWorker),
             ManageDirectory => self.role == Administrator,
+            ViewReports => matches!(self.role, Administrator | Manager | LinkWorker),
         }
     }
 
@@ -200,6 +205,14 @@ impl Actor {
             Permission::WorkWithParticipants => self.own_sites_unless(Role::Manager),
             // Practice staff follow the referrals of their own practices.
             Permission::MakeReferral => self.own_sites_unless(Role::Manager),
+            // Link workers see the figures of their own practices.
+            Permission::ViewReports => {
+                if self.role.sees_whole_programme() {
+                    self.whole_programme()
+                } else {
+                    self.own_sites()
+                }
+            }
             Permission::ViewProgramme
             | Permission::ViewDirectory
             | Permission::EditDirectory

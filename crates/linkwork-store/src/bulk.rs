@@ -1,5 +1,5 @@
-//! Inserting many rows at once, for generated demo data: one multi-row
-//! `INSERT` per chunk instead of a round trip per row.
+//! Inserting many rows at once (generated demo data, directory imports):
+//! one statement per chunk instead of a round trip per row.
 
 use crate::{Tx, on_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -332,6 +332,130 @@ pub async fn insert_plain(tx: &mut Tx, table: &Table, rows: &[Vec<Value>]) -> cr
         .map(|_| ())
 }
 
+/// One column of a chunk as a PostgreSQL array, typed by its values'
+/// variants (a NULL keeps its type).
+enum Array {
+    I64(Vec<Option<i64>>),
+    F64(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+    Text(Vec<Option<String>>),
+    Time(Vec<Option<DateTime<Utc>>>),
+    Date(Vec<Option<NaiveDate>>),
+}
+
+impl Array {
+    fn of(rows: &[Vec<Value>], j: usize) -> Array {
+        let col = rows.iter().map(|r| &r[j]);
+        match rows.first().map(|r| &r[j]) {
+            Some(Value::F64(_)) => Array::F64(
+                col.map(|v| {
+                    if let Value::F64(x) = v {
+                        Some(*x)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            ),
+            Some(Value::Bool(_)) => Array::Bool(
+                col.map(|v| {
+                    if let Value::Bool(x) = v {
+                        Some(*x)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            ),
+            Some(Value::Text(_) | Value::OptText(_)) => Array::Text(
+                col.map(|v| match v {
+                    Value::Text(x) => Some(x.clone()),
+                    Value::OptText(x) => x.clone(),
+                    _ => None,
+                })
+                .collect(),
+            ),
+            Some(Value::Time(_) | Value::OptTime(_)) => Array::Time(
+                col.map(|v| match v {
+                    Value::Time(x) => Some(*x),
+                    Value::OptTime(x) => *x,
+                    _ => None,
+                })
+                .collect(),
+            ),
+            Some(Value::Date(_) | Value::OptDate(_)) => Array::Date(
+                col.map(|v| match v {
+                    Value::Date(x) => Some(*x),
+                    Value::OptDate(x) => *x,
+                    _ => None,
+                })
+                .collect(),
+            ),
+            _ => Array::I64(
+                col.map(|v| match v {
+                    Value::I64(x) => Some(*x),
+                    Value::OptI64(x) => *x,
+                    _ => None,
+                })
+                .collect(),
+            ),
+        }
+    }
+
+    fn sql_type(&self) -> &'static str {
+        match self {
+            Array::I64(_) => "bigint[]",
+            Array::F64(_) => "double precision[]",
+            Array::Bool(_) => "boolean[]",
+            Array::Text(_) => "text[]",
+            Array::Time(_) => "timestamptz[]",
+            Array::Date(_) => "date[]",
+        }
+    }
+}
+
+/// PostgreSQL: one statement per 5,000 rows, each column sent as one array
+/// (`INSERT … SELECT * FROM UNNEST(…)`): a handful of parameters however
+/// many rows, so nothing to parse or plan per row.
+async fn insert_unnest(
+    t: &mut sqlx::PgConnection,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<Value>],
+    returning: bool,
+) -> crate::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(5000) {
+        let arrays: Vec<Array> = (0..columns.len()).map(|j| Array::of(chunk, j)).collect();
+        let args: Vec<String> = arrays
+            .iter()
+            .enumerate()
+            .map(|(i, a)| format!("${}::{}", i + 1, a.sql_type()))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) SELECT * FROM UNNEST({}){}",
+            columns.join(", "),
+            args.join(", "),
+            if returning { " RETURNING id" } else { "" }
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for a in arrays {
+            q = match a {
+                Array::I64(v) => q.bind(v),
+                Array::F64(v) => q.bind(v),
+                Array::Bool(v) => q.bind(v),
+                Array::Text(v) => q.bind(v),
+                Array::Time(v) => q.bind(v),
+                Array::Date(v) => q.bind(v),
+            };
+        }
+        let mut got = q.fetch_all(&mut *t).await?;
+        got.sort_unstable();
+        ids.extend(got);
+    }
+    Ok(ids)
+}
+
 async fn insert_returning(
     tx: &mut Tx,
     table: &str,
@@ -339,6 +463,10 @@ async fn insert_returning(
     rows: &[Vec<Value>],
     returning: bool,
 ) -> crate::Result<Vec<i64>> {
+    if let Tx::Postgres(t) = tx {
+        return insert_unnest(t, table, columns, rows, returning).await;
+    }
+    let pg = crate::dialect::is_postgres(tx);
     // Small statements: binding is slow with thousands of parameters in one.
     let per_chunk = (400 / columns.len().max(1)).max(1);
     let mut ids = Vec::with_capacity(rows.len());
@@ -355,13 +483,33 @@ async fn insert_returning(
                     sql.push_str(", ");
                 }
                 n += 1;
-                sql.push('$');
-                sql.push_str(&n.to_string());
+                // SQLite: anonymous `?` (in order), as looking up a numbered
+                // parameter's name costs a walk of the statement's list for
+                // each one (quadratic in a statement of hundreds).
+                if pg {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                } else {
+                    sql.push('?');
+                }
             }
             sql.push(')');
         }
         if !returning {
             on_tx!(tx, c => bind_values!(sqlx::query(&sql), chunk).execute(c).await.map(|r| r.rows_affected()))?;
+            continue;
+        }
+        if let Tx::Sqlite(t) = tx {
+            // One statement in a write transaction: SQLite gives its new
+            // rows consecutive rowids after the largest (no AUTOINCREMENT
+            // gaps), so the last id names them all, without sending each
+            // id back from SQLite's thread one message at a time.
+            let last = bind_values!(sqlx::query(&sql), chunk)
+                .execute(&mut **t)
+                .await?
+                .last_insert_rowid();
+            let first = last - chunk.len() as i64 + 1;
+            ids.extend(first..=last);
             continue;
         }
         sql.push_str(" RETURNING id");

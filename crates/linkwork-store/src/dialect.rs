@@ -205,3 +205,18 @@ pub(crate) fn referral_reasons(tx: &Tx) -> &'static str {
 pub(crate) fn is_postgres(tx: &Tx) -> bool {
     matches!(tx, Tx::Postgres(_) | Tx::PostgresRead(_))
 }
+
+/// `count` placeholders for parameters bound in order from `$from`:
+/// numbered on PostgreSQL, anonymous `?` on SQLite (which finds its
+/// parameters much faster when hundreds are not named). On SQLite every
+/// parameter of the statement must then be a `?`, in order.
+pub(crate) fn marks(tx: &Tx, from: usize, count: usize) -> String {
+    if is_postgres(tx) {
+        (from..from + count)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        vec!["?"; count].join(", ")
+    }
+}

@@ -109,10 +109,10 @@ pub async fn existing_services(
 ) -> crate::Result<std::collections::HashMap<String, i64>> {
     let mut out = std::collections::HashMap::new();
     for chunk in uuids.chunks(400) {
-        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
-            "SELECT uuid, id FROM dir_services WHERE programme_id = $1 AND uuid IN ({})",
-            marks.join(", ")
+            "SELECT uuid, id FROM dir_services WHERE programme_id = {} AND uuid IN ({})",
+            crate::dialect::marks(tx, 1, 1),
+            crate::dialect::marks(tx, 2, chunk.len())
         );
         let rows: Vec<(String, i64)> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(&sql).bind(grant.programme_id());
@@ -456,10 +456,10 @@ pub async fn save_organizations(
     let mut current: std::collections::HashMap<String, Organization> =
         std::collections::HashMap::new();
     for chunk in unique.chunks(400) {
-        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
-            "SELECT id, uuid, name, description, url, email, phone FROM dir_organizations WHERE programme_id = $1 AND uuid IN ({})",
-            marks.join(", ")
+            "SELECT id, uuid, name, description, url, email, phone FROM dir_organizations WHERE programme_id = {} AND uuid IN ({})",
+            crate::dialect::marks(tx, 1, 1),
+            crate::dialect::marks(tx, 2, chunk.len())
         );
         let rows: Vec<Organization> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(&sql).bind(p);

@@ -21,6 +21,7 @@ pub mod participants;
 pub mod query;
 pub mod reasons;
 pub mod referrals;
+pub mod reports;
 pub mod support;
 pub mod users;
 

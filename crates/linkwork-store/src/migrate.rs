@@ -42,6 +42,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(13, "one-to-one safety", "0013_one_to_one_safety"),
     migration!(14, "directory", "0014_directory"),
     migration!(15, "jobs", "0015_jobs"),
+    migration!(
+        16,
+        "referral status changes",
+        "0016_referral_status_changes"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -302,6 +302,7 @@ pub async fn set_lifecycle(
     grant: &Grant,
     id: i64,
     version: i64,
+    from: ReferralStatus,
     l: &Lifecycle,
     now: DateTime<Utc>,
 ) -> crate::Result<()> {
@@ -314,11 +315,16 @@ pub async fn set_lifecycle(
         .bind(&l.closure_reason).bind(l.closed_on).bind(&l.snomed_code).bind(now)
         .bind(id).bind(grant.programme_id()).bind(version)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::StaleVersion)
+    if n != 1 {
+        return Err(StoreError::StaleVersion);
     }
+    if from != l.status {
+        on_tx!(tx, c => sqlx::query(
+            "INSERT INTO referral_status_changes (programme_id, referral_id, from_status, to_status, at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(grant.programme_id()).bind(id).bind(from.code()).bind(l.status.code()).bind(now)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
 }
 
 pub async fn add_contact_attempt(

@@ -134,6 +134,9 @@ fn nav(p: &Page) -> Markup {
     if a.can(Permission::ManageReasons) {
         items.push(("/reasons", "Reasons"));
     }
+    if a.can(Permission::ViewReports) {
+        items.push(("/reports", "Figures"));
+    }
     items.push(("/directory", "Find support"));
     items.push(("/sites", "Sites"));
     if a.can(Permission::ViewUsers) {
@@ -430,6 +433,63 @@ pub fn bar_chart(title: &str, rows: &[(String, i64)]) -> Markup {
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Name" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Count" } } }
                         tbody class="govuk-table__body" {
                             @for (label, n) in rows { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } td class="govuk-table__cell govuk-table__cell--numeric" { (n) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Two bars a row (this period and the one before) as SVG, with a key, and
+/// the figures in a table beside it for screen readers and anyone who
+/// prefers numbers.
+pub fn paired_bar_chart(
+    title: &str,
+    rows: &[(String, i64, i64)],
+    now: &str,
+    before: &str,
+) -> Markup {
+    let max = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(1).max(1);
+    let (bar, gap, label_w, width) = (14i64, 12i64, 210i64, 600i64);
+    let row_h = bar * 2 + gap;
+    let height = rows.len() as i64 * row_h + 34;
+    let len = |n: i64| (n * (width - label_w - 60) / max).max(1);
+    let cut = |s: &str| -> String {
+        if s.chars().count() > 30 {
+            format!("{}…", s.chars().take(29).collect::<String>())
+        } else {
+            s.to_owned()
+        }
+    };
+    html! {
+        figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" {
+            figcaption class="govuk-heading-s" { (title) }
+            svg class="lw-chart" role="img" aria-label={ (title) ": " (now) " beside " (before) } viewBox={ "0 0 " (width) " " (height) } width="100%" {
+                rect class="lw-bar" x="0" y="2" width="14" height="14" {}
+                text x="20" y="14" { (now) }
+                rect class="lw-bar lw-bar--before" x="300" y="2" width="14" height="14" {}
+                text x="320" y="14" { (before) }
+                @for (i, (label, a, b)) in rows.iter().enumerate() {
+                    @let y = i as i64 * row_h + 30;
+                    text x="0" y=(y + bar + 4) { title { (label) } (cut(label)) }
+                    rect class="lw-bar" x=(label_w) y=(y) width=(len(*a)) height=(bar) {}
+                    text x=(label_w + len(*a) + 6) y=(y + bar - 2) { (a) }
+                    rect class="lw-bar lw-bar--before" x=(label_w) y=(y + bar) width=(len(*b)) height=(bar) {}
+                    text x=(label_w + len(*b) + 6) y=(y + 2 * bar - 2) { (b) }
+                }
+            }
+            details class="govuk-details" {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Show the figures as a table" } }
+                div class="govuk-details__text" {
+                    table class="govuk-table" {
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Name" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { (now) }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { (before) }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for (label, a, b) in rows { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } td class="govuk-table__cell govuk-table__cell--numeric" { (a) } td class="govuk-table__cell govuk-table__cell--numeric" { (b) } } }
                         }
                     }
                 }

@@ -240,7 +240,7 @@ impl App {
                     && to != from
                 {
                     let l = Lifecycle::of(&r, to);
-                    referrals::set_lifecycle(tx, grant, r.id, r.version, &l, now).await?;
+                    referrals::set_lifecycle(tx, grant, r.id, r.version, from, &l, now).await?;
                 }
             }
             ev.detail = format!("{} → {}", a.status.code(), status.code());

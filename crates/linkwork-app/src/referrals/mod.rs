@@ -456,7 +456,7 @@ impl App {
             l.participant_id = Some(self.person_for(tx, grant, ctx, &r, choice).await?);
         }
         let now = self.now();
-        store::set_lifecycle(tx, grant, id, version, &l, now).await?;
+        store::set_lifecycle(tx, grant, id, version, from, &l, now).await?;
         ev.detail = format!("{} → {}", r.status.code(), l.status.code());
         Ok(())
     }
@@ -704,7 +704,7 @@ impl App {
             let next = next.map_err(|m| AppError::Conflict(format!("{m}.")))?;
             if next != status {
                 let l = Lifecycle::of(&r, next);
-                store::set_lifecycle(tx, grant, id, r.version, &l, now).await?;
+                store::set_lifecycle(tx, grant, id, r.version, status, &l, now).await?;
             }
             let user = Some(ctx.actor.user_id).filter(|u| *u != 0);
             let attempt =

@@ -12,6 +12,7 @@ mod org;
 mod participants;
 mod reasons;
 mod referrals;
+mod reports;
 mod support;
 mod users;
 pub mod views;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<WebState> {
         .merge(caseloads::routes())
         .merge(audit::routes())
         .merge(directory::routes())
+        .merge(reports::routes())
 }
 
 struct BearerAuth;
@@ -81,6 +83,7 @@ impl Modify for BearerAuth {
         directory::search_services, directory::get_service, directory::create_service, directory::update_service,
         directory::assure_service, directory::report_problem,
         directory::get_organization, directory::update_organization, directory::link_site, directory::unlink_site,
+        reports::report,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &Conventions),

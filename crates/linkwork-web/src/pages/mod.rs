@@ -17,6 +17,7 @@ pub mod participants;
 pub mod parts;
 pub mod record;
 pub mod referrals;
+pub mod reports;
 
 use crate::WebState;
 use crate::error::PageError;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<WebState> {
         .merge(access::account::routes())
         .merge(casework::appointments::routes())
         .merge(directory::routes())
+        .merge(reports::routes())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {

@@ -18,6 +18,7 @@ mod org;
 mod participants;
 mod reasons;
 mod referrals;
+mod reports;
 mod safety;
 mod support;
 mod users;

@@ -1,0 +1,902 @@
+//! Counting the figures from the rows: every definition is here, in one
+//! place, and written down in `docs/REPORTING.md` under the measure's name
+//! (the names are stable: the CSV and the API use them).
+
+use crate::Result;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use linkwork_domain::Grant;
+use linkwork_domain::appointment::{london_date, london_instant};
+use linkwork_domain::report::{Period, median, percentile};
+use linkwork_store::Tx;
+use linkwork_store::reports::{
+    self as store, AppointmentRow, CaseRow, HandoverRow, MeasureRow, PersonEventRow, ReferralRow,
+    ReopenRow, Scope,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A SWEMWBS metric score change of at least this many points counts as an
+/// improvement: Warwick Medical School's guidance on using (S)WEMWBS, after
+/// Shah et al. (2018), who put the minimal important difference for
+/// SWEMWBS at 1 to 3 points; the top of that range is the cautious choice.
+pub const SWEMWBS_IMPROVED: f64 = 3.0;
+
+/// How a figure reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    Percent,
+    Days,
+    /// A mean or other number with decimals.
+    Number,
+}
+
+/// One figure, for the period and the one before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// Stable name (CSV, API, docs).
+    pub measure: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+}
+
+/// A count split by something (reason, source, category…).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breakdown {
+    /// Stable name: rows are `{measure}.{key}` in the CSV.
+    pub measure: &'static str,
+    pub title: &'static str,
+    pub rows: Vec<BreakdownRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakdownRow {
+    pub key: String,
+    pub label: String,
+    pub value: i64,
+    pub previous: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub title: &'static str,
+    pub figures: Vec<Figure>,
+    pub breakdowns: Vec<Breakdown>,
+}
+
+/// The counts that add up across practices, for one site.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SiteCounts {
+    pub site_id: i64,
+    pub name: String,
+    pub code: String,
+    /// In the order of [`ADDITIVE`].
+    pub counts: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    pub sections: Vec<Section>,
+    /// The additive counts of the period by practice (and any other site
+    /// where something was counted): they add up to the figures above.
+    pub by_site: Vec<SiteCounts>,
+}
+
+impl Figures {
+    /// Every figure, by its measure name.
+    pub fn figure(&self, measure: &str) -> Option<&Figure> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.figures)
+            .find(|f| f.measure == measure)
+    }
+
+    pub fn breakdown(&self, measure: &str) -> Option<&Breakdown> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.breakdowns)
+            .find(|b| b.measure == measure)
+    }
+
+    /// One row per measure: (`measure`, value, previous), breakdowns as
+    /// `{measure}.{key}`.
+    pub fn rows(&self) -> Vec<(String, Option<f64>, Option<f64>)> {
+        let mut out = Vec::new();
+        for s in &self.sections {
+            for f in &s.figures {
+                out.push((f.measure.to_owned(), f.value, f.previous));
+            }
+            for b in &s.breakdowns {
+                for r in &b.rows {
+                    out.push((
+                        format!("{}.{}", b.measure, r.key),
+                        Some(r.value as f64),
+                        Some(r.previous as f64),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The measures that are counts of things each counted at one site, so
+/// that the sites' counts add up to the whole.
+pub const ADDITIVE: [(&str, &str); 17] = [
+    ("referrals_received", "Referrals received"),
+    ("new_people", "New people"),
+    ("appointments_booked", "Appointments due"),
+    ("appointments_attended", "Appointments attended"),
+    ("appointments_did_not_attend", "Did not attend"),
+    ("appointments_cancelled", "Cancelled"),
+    ("open_cases", "Open cases at the end"),
+    ("cases_closed", "Cases closed"),
+    ("cases_reopened", "Cases reopened"),
+    ("handovers", "Handovers"),
+    ("needs_identified", "Needs identified"),
+    ("onward_referrals", "Onward referrals"),
+    ("signposting", "Signposting"),
+    ("onward_taken_up", "Onward support taken up"),
+    ("goals_achieved", "Goals achieved"),
+    (
+        "referrals_from_deep_end",
+        "Referrals from Deep End practices",
+    ),
+    (
+        "swemwbs_people_paired",
+        "People with a SWEMWBS baseline and a later score",
+    ),
+];
+
+fn slot(measure: &str) -> usize {
+    ADDITIVE
+        .iter()
+        .position(|(m, _)| *m == measure)
+        .unwrap_or(0)
+}
+
+/// The rows of both periods.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    pub referrals: Vec<ReferralRow>,
+    pub appointments: Vec<AppointmentRow>,
+    pub cases: Vec<CaseRow>,
+    pub reopenings: Vec<ReopenRow>,
+    pub handovers: Vec<HandoverRow>,
+    pub needs: Vec<PersonEventRow>,
+    pub onward: Vec<PersonEventRow>,
+    pub goals: Vec<PersonEventRow>,
+    pub measures: Vec<MeasureRow>,
+    pub practices: Vec<store::PracticeRow>,
+}
+
+/// The first instant of a UK day.
+pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    // Midnight always exists in the UK (the clocks change at 1 and 2 am).
+    london_instant(d, NaiveTime::MIN).unwrap_or_else(|_| d.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// A period as instants: from its first UK midnight to the one after its
+/// last day (a day when the clocks change is 23 or 25 hours long).
+pub fn instants(p: Period) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        day_start(p.first),
+        day_start(p.last.succ_opt().unwrap_or(p.last)),
+    )
+}
+
+impl Rows {
+    pub async fn read(
+        tx: &mut Tx,
+        g: &Grant,
+        scope: Scope,
+        cur: Period,
+        prev: Period,
+    ) -> Result<Rows> {
+        let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
+        let span = Period { first, last, ..cur };
+        let (from, before) = instants(span);
+        Ok(Rows {
+            referrals: store::referrals_received(tx, g, scope, first, last).await?,
+            appointments: store::appointments(tx, g, scope, from, before).await?,
+            cases: store::cases(tx, g, scope, first, last).await?,
+            reopenings: store::reopenings(tx, g, scope, from, before).await?,
+            handovers: store::handovers(tx, g, scope, from, before).await?,
+            needs: store::person_events(tx, g, scope, "needs", from, before).await?,
+            onward: store::person_events(tx, g, scope, "onward", from, before).await?,
+            goals: store::person_events(tx, g, scope, "goals", from, before).await?,
+            measures: store::measures(tx, g, scope, first, last).await?,
+            practices: store::practices(tx, g, scope).await?,
+        })
+    }
+}
+
+/// Names for codes and ids.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub reasons: HashMap<String, String>,
+    pub sites: HashMap<i64, (String, String)>,
+    pub users: HashMap<i64, String>,
+}
+
+impl Names {
+    pub async fn read(tx: &mut Tx, g: &Grant) -> Result<Names> {
+        let reasons = linkwork_store::reasons::list(tx, g)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.label))
+            .collect();
+        let (sites, users) = store::names(tx, g).await?;
+        Ok(Names {
+            reasons,
+            sites: sites.into_iter().map(|(id, n, c)| (id, (n, c))).collect(),
+            users: users.into_iter().collect(),
+        })
+    }
+}
+
+/// Age bands for who is reached.
+const AGE_BANDS: [(&str, &str, i32); 8] = [
+    ("under_18", "Under 18", 18),
+    ("18_24", "18 to 24", 25),
+    ("25_34", "25 to 34", 35),
+    ("35_44", "35 to 44", 45),
+    ("45_54", "45 to 54", 55),
+    ("55_64", "55 to 64", 65),
+    ("65_74", "65 to 74", 75),
+    ("75_plus", "75 and over", i32::MAX),
+];
+
+fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
+    on.years_since(dob).map_or(0, |y| y as i32)
+}
+
+fn age_band(dob: Option<NaiveDate>, on: NaiveDate) -> &'static str {
+    let Some(dob) = dob else { return "unknown" };
+    let age = age_on(dob, on);
+    AGE_BANDS
+        .iter()
+        .find(|(_, _, below)| age < *below)
+        .map_or("unknown", |(k, _, _)| k)
+}
+
+fn days_between(from: NaiveDate, at: DateTime<Utc>) -> i64 {
+    (london_date(at) - from).num_days().max(0)
+}
+
+fn in_period(p: Period, at: DateTime<Utc>) -> bool {
+    p.contains(london_date(at))
+}
+
+fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+fn one_dp(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A breakdown from (key, label) counts of both periods, largest first
+/// (or in the order of `order` when given).
+fn breakdown(
+    measure: &'static str,
+    title: &'static str,
+    cur: &BTreeMap<String, i64>,
+    prev: &BTreeMap<String, i64>,
+    label: impl Fn(&str) -> String,
+    order: Option<&[&str]>,
+) -> Breakdown {
+    let mut keys: Vec<&String> = cur.keys().chain(prev.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut rows: Vec<BreakdownRow> = keys
+        .into_iter()
+        .map(|k| BreakdownRow {
+            key: k.clone(),
+            label: label(k),
+            value: cur.get(k).copied().unwrap_or(0),
+            previous: prev.get(k).copied().unwrap_or(0),
+        })
+        .collect();
+    match order {
+        Some(o) => rows.sort_by_key(|r| o.iter().position(|k| *k == r.key).unwrap_or(usize::MAX)),
+        None => rows.sort_by(|a, b| {
+            b.value
+                .cmp(&a.value)
+                .then(b.previous.cmp(&a.previous))
+                .then(a.key.cmp(&b.key))
+        }),
+    }
+    Breakdown {
+        measure,
+        title,
+        rows,
+    }
+}
+
+/// What one period counts.
+#[derive(Debug, Default)]
+struct Tally {
+    by_site: BTreeMap<i64, [i64; ADDITIVE.len()]>,
+    contact_days: Vec<i64>,
+    attended_days: Vec<i64>,
+    workers_with_cases: HashSet<i64>,
+    reasons: BTreeMap<String, i64>,
+    sources: BTreeMap<String, i64>,
+    ages: BTreeMap<String, i64>,
+    sexes: BTreeMap<String, i64>,
+    closures: BTreeMap<String, i64>,
+    caseloads: BTreeMap<String, i64>,
+    needs: BTreeMap<String, i64>,
+    onward_status: BTreeMap<String, i64>,
+    onward_category: BTreeMap<String, i64>,
+    onward_organization: BTreeMap<String, i64>,
+    swemwbs_changes: Vec<f64>,
+    ons4_changes: Vec<f64>,
+}
+
+impl Tally {
+    fn add(&mut self, site: i64, measure: &str) {
+        self.by_site.entry(site).or_insert([0; ADDITIVE.len()])[slot(measure)] += 1;
+    }
+
+    fn total(&self, measure: &str) -> i64 {
+        let i = slot(measure);
+        self.by_site.values().map(|c| c[i]).sum()
+    }
+}
+
+fn bump(map: &mut BTreeMap<String, i64>, key: &str) {
+    *map.entry(key.to_owned()).or_insert(0) += 1;
+}
+
+fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
+    let mut t = Tally::default();
+    for r in rows.referrals.iter().filter(|r| p.contains(r.received_on)) {
+        t.add(r.site_id, "referrals_received");
+        if r.first_for_person == 1 {
+            t.add(r.site_id, "new_people");
+        }
+        if r.deep_end {
+            t.add(r.site_id, "referrals_from_deep_end");
+        }
+        if let Some(at) = r.first_contact_at {
+            t.contact_days.push(days_between(r.received_on, at));
+        }
+        if let Some(at) = r.first_attended_at {
+            t.attended_days.push(days_between(r.received_on, at));
+        }
+        for reason in r.reasons.split(',').filter(|x| !x.is_empty()) {
+            bump(&mut t.reasons, reason);
+        }
+        bump(&mut t.sources, &r.source);
+        bump(&mut t.ages, age_band(r.date_of_birth, r.received_on));
+        bump(
+            &mut t.sexes,
+            r.sex
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or("not_recorded"),
+        );
+    }
+    for a in rows
+        .appointments
+        .iter()
+        .filter(|a| in_period(p, a.starts_at))
+    {
+        t.add(a.site_id, "appointments_booked");
+        match a.status.as_str() {
+            "attended" => t.add(a.site_id, "appointments_attended"),
+            "did_not_attend" => t.add(a.site_id, "appointments_did_not_attend"),
+            s if s.starts_with("cancelled") => t.add(a.site_id, "appointments_cancelled"),
+            _ => {}
+        }
+    }
+    for c in &rows.cases {
+        let open_at_end = c.received_on <= p.last
+            && c.closed_on.is_none_or(|d| d > p.last)
+            && !(c.status == "closed" && c.closed_on.is_none());
+        if open_at_end {
+            t.add(c.site_id, "open_cases");
+            if let Some(w) = c.link_worker_id {
+                t.workers_with_cases.insert(w);
+                let name = names
+                    .users
+                    .get(&w)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{w}"));
+                bump(&mut t.caseloads, &name);
+            }
+        }
+        if c.status == "closed" && c.closed_on.is_some_and(|d| p.contains(d)) {
+            t.add(c.site_id, "cases_closed");
+            bump(
+                &mut t.closures,
+                c.closure_reason.as_deref().unwrap_or("other"),
+            );
+        }
+    }
+    for r in rows.reopenings.iter().filter(|r| in_period(p, r.at)) {
+        t.add(r.site_id, "cases_reopened");
+    }
+    for h in rows.handovers.iter().filter(|h| in_period(p, h.created_at)) {
+        t.add(h.site_id, "handovers");
+    }
+    for n in rows.needs.iter().filter(|n| in_period(p, n.at)) {
+        t.add(n.site_id, "needs_identified");
+        bump(&mut t.needs, &n.what);
+    }
+    for o in rows.onward.iter().filter(|o| in_period(p, o.at)) {
+        t.add(
+            o.site_id,
+            if o.what == "signposting" {
+                "signposting"
+            } else {
+                "onward_referrals"
+            },
+        );
+        let status = o.status.as_deref().unwrap_or("suggested");
+        if matches!(status, "accepted" | "attended") {
+            t.add(o.site_id, "onward_taken_up");
+        }
+        bump(&mut t.onward_status, status);
+        bump(
+            &mut t.onward_category,
+            o.category.as_deref().unwrap_or("Not in the directory"),
+        );
+        bump(
+            &mut t.onward_organization,
+            o.organization.as_deref().unwrap_or("Not in the directory"),
+        );
+    }
+    for g in rows.goals.iter().filter(|g| in_period(p, g.at)) {
+        t.add(g.site_id, "goals_achieved");
+    }
+    // Wellbeing: each person whose latest score of a kind in the period
+    // comes after their baseline (the score marked baseline, else their
+    // first): the change from one to the other.
+    let mut by_person: BTreeMap<(i64, &str), Vec<&MeasureRow>> = BTreeMap::new();
+    for m in rows.measures.iter().filter(|m| m.taken_on <= p.last) {
+        by_person
+            .entry((m.participant_id, m.kind.as_str()))
+            .or_default()
+            .push(m);
+    }
+    for ((_, kind), list) in by_person {
+        let Some(latest) = list.iter().rev().find(|m| p.contains(m.taken_on)) else {
+            continue;
+        };
+        let baseline = list
+            .iter()
+            .find(|m| m.stage == "baseline")
+            .or(list.first())
+            .copied();
+        let Some(base) = baseline.filter(|b| b.taken_on < latest.taken_on) else {
+            continue;
+        };
+        let change = latest.score - base.score;
+        if kind == "swemwbs" {
+            t.add(latest.site_id, "swemwbs_people_paired");
+            t.swemwbs_changes.push(change);
+        } else {
+            t.ons4_changes.push(change);
+        }
+    }
+    t
+}
+
+fn mean(v: &[f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| one_dp(v.iter().sum::<f64>() / v.len() as f64))
+}
+
+/// Count every figure of `cur` beside `prev`.
+pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures {
+    let (mut a, mut b) = (tally(rows, names, cur), tally(rows, names, prev));
+    let practices = rows.practices.len() as i64;
+    let fig = |measure: &'static str,
+               label: &'static str,
+               unit: Unit,
+               f: &dyn Fn(&mut Tally, Period) -> Option<f64>,
+               a: &mut Tally,
+               b: &mut Tally| Figure {
+        measure,
+        label,
+        unit,
+        value: f(a, cur),
+        previous: f(b, prev),
+    };
+    let count = |m: &'static str| move |t: &mut Tally, _: Period| Some(t.total(m) as f64);
+    let mut activity = Vec::new();
+    for (m, l) in [
+        ("referrals_received", "Referrals received"),
+        ("new_people", "New people (their first referral)"),
+    ] {
+        activity.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
+    }
+    activity.push(fig(
+        "mean_quarterly_referrals_per_practice",
+        "Mean referrals per practice per quarter",
+        Unit::Number,
+        &|t, p| {
+            (practices > 0).then(|| {
+                one_dp(t.total("referrals_received") as f64 / practices as f64 / p.quarters())
+            })
+        },
+        &mut a,
+        &mut b,
+    ));
+    for (m, l) in [
+        ("appointments_booked", "Appointments due"),
+        ("appointments_attended", "Appointments attended"),
+        ("appointments_did_not_attend", "Appointments not attended"),
+        ("appointments_cancelled", "Appointments cancelled"),
+    ] {
+        activity.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
+    }
+    activity.push(fig(
+        "did_not_attend_rate",
+        "Did-not-attend rate (of appointments attended or missed)",
+        Unit::Percent,
+        &|t, _| {
+            let dna = t.total("appointments_did_not_attend");
+            percent(dna, dna + t.total("appointments_attended"))
+        },
+        &mut a,
+        &mut b,
+    ));
+    let timeliness = vec![
+        fig(
+            "days_to_first_contact_median",
+            "Days from referral to first contact: median",
+            Unit::Days,
+            &|t, _| median(&mut t.contact_days),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "days_to_first_contact_p90",
+            "Days from referral to first contact: 90th percentile",
+            Unit::Days,
+            &|t, _| percentile(&mut t.contact_days, 90).map(|d| d as f64),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "days_to_first_attended_median",
+            "Days from referral to first attended appointment: median",
+            Unit::Days,
+            &|t, _| median(&mut t.attended_days),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "days_to_first_attended_p90",
+            "Days from referral to first attended appointment: 90th percentile",
+            Unit::Days,
+            &|t, _| percentile(&mut t.attended_days, 90).map(|d| d as f64),
+            &mut a,
+            &mut b,
+        ),
+    ];
+    let mut caseload = vec![fig(
+        "open_cases",
+        "Open cases at the end of the period",
+        Unit::Count,
+        &count("open_cases"),
+        &mut a,
+        &mut b,
+    )];
+    caseload.push(fig(
+        "caseload_per_link_worker",
+        "Mean open cases per link worker with cases",
+        Unit::Number,
+        &|t, _| {
+            let w = t.workers_with_cases.len() as f64;
+            (w > 0.0).then(|| one_dp(t.total("open_cases") as f64 / w))
+        },
+        &mut a,
+        &mut b,
+    ));
+    for (m, l) in [
+        ("cases_closed", "Cases closed"),
+        ("cases_reopened", "Cases reopened"),
+        ("handovers", "Handovers to another practice or link worker"),
+    ] {
+        caseload.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
+    }
+    let why = vec![fig(
+        "needs_identified",
+        "Needs identified",
+        Unit::Count,
+        &count("needs_identified"),
+        &mut a,
+        &mut b,
+    )];
+    let mut onward = Vec::new();
+    for (m, l) in [
+        (
+            "onward_referrals",
+            "Onward referrals (and accompanied visits)",
+        ),
+        ("signposting", "Signposting"),
+        ("onward_taken_up", "Taken up (accepted or attended)"),
+    ] {
+        onward.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
+    }
+    onward.push(fig(
+        "onward_take_up_rate",
+        "Share taken up",
+        Unit::Percent,
+        &|t, _| {
+            percent(
+                t.total("onward_taken_up"),
+                t.total("onward_referrals") + t.total("signposting"),
+            )
+        },
+        &mut a,
+        &mut b,
+    ));
+    let outcomes = vec![
+        fig(
+            "swemwbs_people_paired",
+            "People with a SWEMWBS baseline and a later score",
+            Unit::Count,
+            &count("swemwbs_people_paired"),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "swemwbs_mean_change",
+            "SWEMWBS: mean change from baseline (metric score)",
+            Unit::Number,
+            &|t, _| mean(&t.swemwbs_changes),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "swemwbs_improved_percent",
+            "SWEMWBS: share improving by 3 or more points",
+            Unit::Percent,
+            &|t, _| {
+                percent(
+                    t.swemwbs_changes
+                        .iter()
+                        .filter(|c| **c >= SWEMWBS_IMPROVED - 1e-9)
+                        .count() as i64,
+                    t.swemwbs_changes.len() as i64,
+                )
+            },
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "ons4_people_paired",
+            "People with an ONS4 baseline and a later score",
+            Unit::Count,
+            &|t, _| Some(t.ons4_changes.len() as f64),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "ons4_life_satisfaction_mean_change",
+            "ONS4 life satisfaction: mean change from baseline (0 to 10)",
+            Unit::Number,
+            &|t, _| mean(&t.ons4_changes),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "goals_achieved",
+            "Goals achieved",
+            Unit::Count,
+            &count("goals_achieved"),
+            &mut a,
+            &mut b,
+        ),
+    ];
+    let reached = vec![
+        fig(
+            "referrals_from_deep_end",
+            "Referrals from Deep End practices",
+            Unit::Count,
+            &count("referrals_from_deep_end"),
+            &mut a,
+            &mut b,
+        ),
+        fig(
+            "referrals_from_deep_end_percent",
+            "Share of referrals from Deep End practices",
+            Unit::Percent,
+            &|t, _| {
+                percent(
+                    t.total("referrals_from_deep_end"),
+                    t.total("referrals_received"),
+                )
+            },
+            &mut a,
+            &mut b,
+        ),
+    ];
+    let reason = |k: &str| {
+        names
+            .reasons
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| k.replace('_', " "))
+    };
+    let source = |k: &str| {
+        linkwork_domain::referral::label_of(&linkwork_domain::referral::SOURCES, k).to_owned()
+    };
+    let same = |k: &str| k.to_owned();
+    let closure = |k: &str| {
+        linkwork_domain::referral::ClosureReason::parse(k)
+            .map_or(k.to_owned(), |c| c.label().to_owned())
+    };
+    let status = |k: &str| {
+        linkwork_domain::referral::OnwardStatus::parse(k)
+            .map_or(k.to_owned(), |s| s.label().to_owned())
+    };
+    let sex = |k: &str| match k {
+        "not_recorded" => "Not recorded".to_owned(),
+        k => crate::participants::SEXES
+            .iter()
+            .find(|(c, _)| *c == k)
+            .map_or(k.to_owned(), |(_, l)| (*l).to_owned()),
+    };
+    let age = |k: &str| {
+        AGE_BANDS
+            .iter()
+            .find(|(c, _, _)| *c == k)
+            .map_or("Not known".to_owned(), |(_, l, _)| (*l).to_owned())
+    };
+    let age_order: Vec<&str> = AGE_BANDS
+        .iter()
+        .map(|(k, _, _)| *k)
+        .chain(["unknown"])
+        .collect();
+    let by_site = {
+        let mut sites: Vec<i64> = rows.practices.iter().map(|p| p.id).collect();
+        for s in a.by_site.keys() {
+            if !sites.contains(s) {
+                sites.push(*s);
+            }
+        }
+        sites
+            .into_iter()
+            .map(|id| {
+                let (name, code) = names
+                    .sites
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| (format!("Site {id}"), String::new()));
+                SiteCounts {
+                    site_id: id,
+                    name,
+                    code,
+                    counts: a
+                        .by_site
+                        .get(&id)
+                        .map_or_else(|| vec![0; ADDITIVE.len()], |c| c.to_vec()),
+                }
+            })
+            .collect()
+    };
+    let sections = vec![
+        Section {
+            title: "Activity",
+            figures: activity,
+            breakdowns: vec![],
+        },
+        Section {
+            title: "How soon people are seen",
+            figures: timeliness,
+            breakdowns: vec![],
+        },
+        Section {
+            title: "Caseloads",
+            figures: caseload,
+            breakdowns: vec![
+                breakdown(
+                    "cases_closed_by_reason",
+                    "Cases closed, by reason",
+                    &a.closures,
+                    &b.closures,
+                    closure,
+                    None,
+                ),
+                breakdown(
+                    "open_cases_by_link_worker",
+                    "Open cases at the end, by link worker",
+                    &a.caseloads,
+                    &b.caseloads,
+                    same,
+                    None,
+                ),
+            ],
+        },
+        Section {
+            title: "Why people come",
+            figures: why,
+            breakdowns: vec![
+                breakdown(
+                    "referrals_by_reason",
+                    "Reasons for referral",
+                    &a.reasons,
+                    &b.reasons,
+                    reason,
+                    None,
+                ),
+                breakdown(
+                    "referrals_by_source",
+                    "Who referred",
+                    &a.sources,
+                    &b.sources,
+                    source,
+                    None,
+                ),
+                breakdown(
+                    "needs_by_kind",
+                    "Needs identified",
+                    &a.needs,
+                    &b.needs,
+                    reason,
+                    None,
+                ),
+            ],
+        },
+        Section {
+            title: "Onward support",
+            figures: onward,
+            breakdowns: vec![
+                breakdown(
+                    "onward_by_status",
+                    "Onward support, by where it stands",
+                    &a.onward_status,
+                    &b.onward_status,
+                    status,
+                    None,
+                ),
+                breakdown(
+                    "onward_by_category",
+                    "Onward support, by kind of service",
+                    &a.onward_category,
+                    &b.onward_category,
+                    same,
+                    None,
+                ),
+                breakdown(
+                    "onward_by_organization",
+                    "Onward support, by organisation",
+                    &a.onward_organization,
+                    &b.onward_organization,
+                    same,
+                    None,
+                ),
+            ],
+        },
+        Section {
+            title: "Outcomes",
+            figures: outcomes,
+            breakdowns: vec![],
+        },
+        Section {
+            title: "Who is reached",
+            figures: reached,
+            breakdowns: vec![
+                breakdown(
+                    "referrals_by_age_band",
+                    "Age when referred",
+                    &a.ages,
+                    &b.ages,
+                    age,
+                    Some(&age_order),
+                ),
+                breakdown("referrals_by_sex", "Sex", &a.sexes, &b.sexes, sex, None),
+            ],
+        },
+    ];
+    Figures { sections, by_site }
+}

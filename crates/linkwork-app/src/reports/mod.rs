@@ -1,0 +1,297 @@
+//! The programme's figures for a period and a scope, beside the period
+//! before: activity, timeliness, caseloads, why people come, onward support
+//! and its outcomes, wellbeing, who is reached. Counted in one place
+//! ([`figures`]) from the rows the store gives, so the page, the API, the
+//! CSV and the per-practice table agree, and the practices' figures add up
+//! to the programme's.
+
+pub mod figures;
+
+use crate::gate::Use;
+use crate::{App, AppError, Ctx, Result};
+use figures::Rows;
+use linkwork_domain::Permission;
+use linkwork_domain::report::{Period, PeriodKind, ScopeName};
+use linkwork_store::reports::{self as store, Scope, ScopeOption};
+use serde::{Deserialize, Serialize};
+
+pub use figures::{Breakdown, Figure, Figures, Unit};
+
+/// A report as asked for (a form's or the API's query parameters).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ReportInput {
+    /// `2024-03` (a month), `2024Q1` (January to March), `2024-25` (a
+    /// financial year, April to March), `2024-25Q1` (April to June 2024),
+    /// `2024` (a calendar year), `2024-01-01..2024-02-15`; empty: the last
+    /// full quarter.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub period: String,
+    /// `programme`, `area:NAME`, `cluster:NAME`, `practice:CODE`,
+    /// `worker:EMAIL`; empty: the programme (a link worker: their practices).
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub scope: String,
+}
+
+/// A report: the figures of a period and scope beside the period before.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub period: Period,
+    pub previous: Period,
+    /// The scope as typed back (`area:Glasgow North`) and in words.
+    pub scope: String,
+    pub scope_label: String,
+    pub figures: Figures,
+}
+
+/// What a report can be scoped to, for the form.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScopeChoices {
+    pub areas: Vec<ScopeOption>,
+    pub clusters: Vec<ScopeOption>,
+    pub practices: Vec<ScopeOption>,
+    pub workers: Vec<ScopeOption>,
+    /// Whether the whole programme may be chosen.
+    pub programme: bool,
+}
+
+impl ScopeChoices {
+    /// Every choice as (value, label), the programme first.
+    pub fn options(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.programme {
+            out.push(("programme".to_owned(), "The whole programme".to_owned()));
+        }
+        for (kind, word, list) in [
+            ("area", "Area", &self.areas),
+            ("cluster", "Cluster", &self.clusters),
+            ("practice", "Practice", &self.practices),
+            ("worker", "Link worker", &self.workers),
+        ] {
+            for o in list {
+                out.push((format!("{kind}:{}", o.key), format!("{word}: {}", o.label)));
+            }
+        }
+        out
+    }
+}
+
+/// The last full quarter before `today`.
+pub fn default_period(today: chrono::NaiveDate) -> Period {
+    Period::containing(PeriodKind::Quarter, today).previous()
+}
+
+impl App {
+    /// What the acting user may scope reports to.
+    pub async fn report_scopes(&self, ctx: &Ctx) -> Result<ScopeChoices> {
+        self.read(
+            Use::read(ctx, Permission::ViewReports, "report"),
+            async |tx, g| {
+                let [areas, clusters, practices, workers] = store::scope_options(tx, g).await?;
+                Ok(ScopeChoices {
+                    programme: g.scope().params().1,
+                    areas,
+                    clusters,
+                    practices,
+                    workers,
+                })
+            },
+        )
+        .await
+    }
+
+    /// The figures of a period and scope, beside the period before.
+    /// Audited: who ran which report, for which scope and period.
+    pub async fn report(&self, ctx: &Ctx, input: &ReportInput) -> Result<Report> {
+        let today = linkwork_domain::appointment::london_date(self.now());
+        let mut e = linkwork_domain::FieldErrors::new();
+        let period = match input.period.trim() {
+            "" => Some(default_period(today)),
+            raw => e.check("period", Period::parse(raw)),
+        };
+        let scope_name = e.check("scope", ScopeName::parse(&input.scope));
+        e.into_result()?;
+        let (period, scope_name) = (
+            period.unwrap_or_else(|| default_period(today)),
+            scope_name.unwrap_or(ScopeName::Programme),
+        );
+        let previous = period.previous();
+        let u = Use::view(
+            ctx,
+            Permission::ViewReports,
+            "report.view",
+            "report",
+            "dashboard",
+        );
+        self.run(u, async |tx, g, ev| {
+            let [areas, clusters, practices, workers] = store::scope_options(tx, g).await?;
+            let whole = g.scope().params().1;
+            let find = |list: &[ScopeOption], key: &str, what: &str| {
+                list.iter()
+                    .find(|o| o.key.eq_ignore_ascii_case(key))
+                    .map(|o| (o.id, o.label.clone()))
+                    .ok_or_else(|| {
+                        AppError::field(
+                            "scope",
+                            format!("There is no {what} {key} you can report on"),
+                        )
+                    })
+            };
+            let (scope, label, typed) = match &scope_name {
+                // A link worker's "programme" is their own practices.
+                ScopeName::Programme if whole => (
+                    Scope::Programme,
+                    "The whole programme".to_owned(),
+                    "programme".to_owned(),
+                ),
+                ScopeName::Programme => (
+                    Scope::Programme,
+                    "Your practices".to_owned(),
+                    "programme".to_owned(),
+                ),
+                ScopeName::Area(n) => {
+                    let (id, l) = find(&areas, n, "area")?;
+                    (Scope::Area(id), format!("Area: {l}"), format!("area:{l}"))
+                }
+                ScopeName::Cluster(n) => {
+                    let (id, l) = find(&clusters, n, "cluster")?;
+                    (
+                        Scope::Cluster(id),
+                        format!("Cluster: {l}"),
+                        format!("cluster:{l}"),
+                    )
+                }
+                ScopeName::Practice(n) => {
+                    let (id, l) = find(&practices, n, "practice with code")?;
+                    (
+                        Scope::Practice(id),
+                        format!("Practice: {l}"),
+                        format!("practice:{n}"),
+                    )
+                }
+                ScopeName::Worker(n) => {
+                    let (id, l) = find(&workers, n, "link worker")?;
+                    (
+                        Scope::Worker(id),
+                        format!("Link worker: {l}"),
+                        format!("worker:{n}"),
+                    )
+                }
+            };
+            ev.object_id = typed.clone();
+            ev.detail = format!("{} ({})", period.code(), period.label());
+            let rows = Rows::read(tx, g, scope, period, previous).await?;
+            let names = figures::Names::read(tx, g).await?;
+            Ok(Report {
+                figures: figures::compute(&rows, &names, period, previous),
+                period,
+                previous,
+                scope: typed,
+                scope_label: label,
+            })
+        })
+        .await
+    }
+}
+
+/// The report's rows as text (`measure`, value, previous), for a CSV or a
+/// spreadsheet. With `sharing` (a threshold), counts from 1 to threshold
+/// less one are shown as "<threshold", and in each breakdown and in each
+/// per-practice column another count is hidden ("*") where one hidden
+/// count could be worked back from the total. Figures that are not counts
+/// (rates, means, days) are left out of a shared report when any of the
+/// counts they come from is hidden.
+pub fn shared_rows(figures: &Figures, sharing: Option<i64>) -> Vec<(String, String, String)> {
+    use linkwork_domain::report::{Shown, suppress};
+    let text = |v: Option<f64>, unit: Unit| match v {
+        None => String::new(),
+        Some(x) if unit == Unit::Count => format!("{}", x.round() as i64),
+        Some(x) => format!("{x:.1}"),
+    };
+    let Some(threshold) = sharing else {
+        return figures
+            .sections
+            .iter()
+            .flat_map(|s| {
+                s.figures
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.measure.to_owned(),
+                            text(f.value, f.unit),
+                            text(f.previous, f.unit),
+                        )
+                    })
+                    .chain(s.breakdowns.iter().flat_map(|b| {
+                        b.rows.iter().map(|r| {
+                            (
+                                format!("{}.{}", b.measure, r.key),
+                                r.value.to_string(),
+                                r.previous.to_string(),
+                            )
+                        })
+                    }))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+    };
+    let one = |n: Option<f64>| -> String {
+        match n.map(|x| x.round() as i64) {
+            None => String::new(),
+            Some(n) => suppress(&[vec![n]], threshold)[0][0].text(threshold),
+        }
+    };
+    let mut out = Vec::new();
+    for s in &figures.sections {
+        // A rate or mean from a small count could give it away: shown only
+        // when every count of its section is shown in full.
+        let small = s.figures.iter().any(|f| {
+            f.unit == Unit::Count
+                && [f.value, f.previous]
+                    .iter()
+                    .flatten()
+                    .any(|x| *x >= 1.0 && (*x as i64) < threshold)
+        });
+        for f in &s.figures {
+            let (v, p) = if f.unit == Unit::Count {
+                (one(f.value), one(f.previous))
+            } else if small {
+                ("*".to_owned(), "*".to_owned())
+            } else {
+                (text(f.value, f.unit), text(f.previous, f.unit))
+            };
+            out.push((f.measure.to_owned(), v, p));
+        }
+        for b in &s.breakdowns {
+            let now: Vec<i64> = b.rows.iter().map(|r| r.value).collect();
+            let before: Vec<i64> = b.rows.iter().map(|r| r.previous).collect();
+            let (now, before) = (suppress(&[now], threshold), suppress(&[before], threshold));
+            for (i, r) in b.rows.iter().enumerate() {
+                let t = |x: &[Vec<Shown>]| x[0][i].text(threshold);
+                out.push((format!("{}.{}", b.measure, r.key), t(&now), t(&before)));
+            }
+        }
+    }
+    out
+}
+
+/// The report as CSV: one row per measure (`measure,value,previous`, then
+/// the period, the period before and the scope), the measure names stable
+/// across releases (docs/REPORTING.md). `sharing`: see [`shared_rows`].
+pub fn csv(r: &Report, sharing: Option<i64>) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "measure",
+        "value",
+        "previous",
+        "period",
+        "previous_period",
+        "scope",
+    ]);
+    let (p, pp) = (r.period.code(), r.previous.code());
+    for (m, v, prev) in shared_rows(&r.figures, sharing) {
+        let _ = w.write_record([m.as_str(), &v, &prev, &p, &pp, &r.scope]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

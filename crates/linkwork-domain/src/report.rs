@@ -1,0 +1,528 @@
+//! The rules of reporting: periods (month, quarter, financial year April to
+//! March, calendar year, custom) and the one before each; scopes; small-number
+//! suppression with secondary suppression; percentiles.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+/// A period of whole days, first and last day included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    Month,
+    /// A calendar quarter (`2024Q1`: January to March 2024).
+    Quarter,
+    /// A quarter of a financial year (`2024-25Q1`: April to June 2024).
+    FinancialQuarter,
+    /// April to March (`2024-25`).
+    FinancialYear,
+    CalendarYear,
+    Custom,
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// The last day of the month `months` after the first of (`y`, `m`).
+fn month_end(y: i32, m: u32, months: u32) -> Option<NaiveDate> {
+    let start = date(y, m, 1)?;
+    start
+        .checked_add_months(chrono::Months::new(months + 1))?
+        .pred_opt()
+}
+
+const HELP: &str = "Enter a period like 2024-03 (a month), 2024Q1 (January to March), \
+2024-25 (a financial year, April to March; FY2011-12 where it looks like a month), 2024-25Q1 (April to June 2024), 2024 (a calendar year), \
+or two dates like 2024-01-01..2024-02-15";
+
+impl Period {
+    pub fn month(y: i32, m: u32) -> Option<Period> {
+        Some(Period {
+            kind: PeriodKind::Month,
+            first: date(y, m, 1)?,
+            last: month_end(y, m, 0)?,
+        })
+    }
+
+    /// The calendar quarter `q` (1 to 4) of year `y`.
+    pub fn quarter(y: i32, q: u32) -> Option<Period> {
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        let m = (q - 1) * 3 + 1;
+        Some(Period {
+            kind: PeriodKind::Quarter,
+            first: date(y, m, 1)?,
+            last: month_end(y, m, 2)?,
+        })
+    }
+
+    /// Quarter `q` of the financial year starting in April of `y`.
+    pub fn financial_quarter(y: i32, q: u32) -> Option<Period> {
+        if !(1..=4).contains(&q) {
+            return None;
+        }
+        let (yy, m) = if q == 4 {
+            (y + 1, 1)
+        } else {
+            (y, 4 + (q - 1) * 3)
+        };
+        Some(Period {
+            kind: PeriodKind::FinancialQuarter,
+            first: date(yy, m, 1)?,
+            last: month_end(yy, m, 2)?,
+        })
+    }
+
+    /// The financial year from 1 April of `y` to 31 March of `y + 1`.
+    pub fn financial_year(y: i32) -> Option<Period> {
+        Some(Period {
+            kind: PeriodKind::FinancialYear,
+            first: date(y, 4, 1)?,
+            last: date(y + 1, 3, 31)?,
+        })
+    }
+
+    pub fn calendar_year(y: i32) -> Option<Period> {
+        Some(Period {
+            kind: PeriodKind::CalendarYear,
+            first: date(y, 1, 1)?,
+            last: date(y, 12, 31)?,
+        })
+    }
+
+    /// Any run of days (at most ten years).
+    pub fn custom(first: NaiveDate, last: NaiveDate) -> Result<Period, String> {
+        if last < first {
+            return Err("The last day must not be before the first".into());
+        }
+        if (last - first).num_days() > 3660 {
+            return Err("Choose a period of ten years or less".into());
+        }
+        Ok(Period {
+            kind: PeriodKind::Custom,
+            first,
+            last,
+        })
+    }
+
+    /// The period containing `d`, of a kind (a custom kind gives the
+    /// calendar month).
+    pub fn containing(kind: PeriodKind, d: NaiveDate) -> Period {
+        let (y, m) = (d.year(), d.month());
+        let fy = if m >= 4 { y } else { y - 1 };
+        let p = match kind {
+            PeriodKind::Month | PeriodKind::Custom => Period::month(y, m),
+            PeriodKind::Quarter => Period::quarter(y, (m - 1) / 3 + 1),
+            PeriodKind::FinancialQuarter => Period::financial_quarter(fy, ((m + 8) % 12) / 3 + 1),
+            PeriodKind::FinancialYear => Period::financial_year(fy),
+            PeriodKind::CalendarYear => Period::calendar_year(y),
+        };
+        p.unwrap_or(Period {
+            kind,
+            first: d,
+            last: d,
+        })
+    }
+
+    /// Read a period as typed: `2024-03`, `2024Q1`, `2024-25`, `2024-25Q1`,
+    /// `2024`, `2024-01-01..2024-02-15`.
+    pub fn parse(raw: &str) -> Result<Period, String> {
+        let t = raw.trim().to_ascii_uppercase().replace(' ', "");
+        let num = |s: &str| -> Option<i32> {
+            (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse().ok())
+                .flatten()
+        };
+        let year = |s: &str| num(s).filter(|y| (1900..=2200).contains(y) && s.len() == 4);
+        let found = if let Some((a, b)) = t.split_once("..") {
+            let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            match (d(a), d(b)) {
+                (Some(a), Some(b)) => return Period::custom(a, b),
+                _ => None,
+            }
+        } else if let Some((fy, q)) = t.split_once('Q') {
+            let q = num(q).map(|q| q as u32);
+            match fy.split_once('-') {
+                Some((y, next)) => year(y).and_then(|y| {
+                    (num(next) == Some((y + 1) % 100) && next.len() == 2)
+                        .then(|| Period::financial_quarter(y, q?))
+                        .flatten()
+                }),
+                None => year(fy).and_then(|y| Period::quarter(y, q?)),
+            }
+        } else if let Some((y, rest)) = t.split_once('-') {
+            // `2024-03` is a month and `2024-25` a financial year; `FY`
+            // makes a financial year of the few that look like months
+            // (`FY2011-12`).
+            let (fy_only, y) = match y.strip_prefix("FY") {
+                Some(y) => (true, y),
+                None => (false, y),
+            };
+            match (year(y), num(rest).filter(|_| rest.len() == 2)) {
+                (Some(y), Some(m)) if (1..=12).contains(&m) && !fy_only => {
+                    Period::month(y, m as u32)
+                }
+                (Some(y), Some(n)) if n == (y + 1) % 100 => Period::financial_year(y),
+                _ => None,
+            }
+        } else {
+            year(&t).and_then(Period::calendar_year)
+        };
+        found.ok_or_else(|| HELP.to_owned())
+    }
+
+    /// The period just before, of the same kind and length.
+    pub fn previous(&self) -> Period {
+        let before = self.first.pred_opt().unwrap_or(self.first);
+        match self.kind {
+            PeriodKind::Custom => {
+                let len = (self.last - self.first).num_days();
+                Period {
+                    kind: PeriodKind::Custom,
+                    first: before - Duration::days(len),
+                    last: before,
+                }
+            }
+            kind => Period::containing(kind, before),
+        }
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.first <= d && d <= self.last
+    }
+
+    pub fn days(&self) -> i64 {
+        (self.last - self.first).num_days() + 1
+    }
+
+    /// How many quarters long (for "mean quarterly referrals per practice").
+    pub fn quarters(&self) -> f64 {
+        match self.kind {
+            PeriodKind::Quarter | PeriodKind::FinancialQuarter => 1.0,
+            PeriodKind::FinancialYear | PeriodKind::CalendarYear => 4.0,
+            PeriodKind::Month => 1.0 / 3.0,
+            PeriodKind::Custom => self.days() as f64 * 4.0 / 365.25,
+        }
+    }
+
+    /// The code typed to get this period back (`2024Q1`, `2024-25`, …).
+    pub fn code(&self) -> String {
+        let (y, m) = (self.first.year(), self.first.month());
+        match self.kind {
+            PeriodKind::Month => format!("{y}-{m:02}"),
+            PeriodKind::Quarter => format!("{y}Q{}", (m - 1) / 3 + 1),
+            PeriodKind::FinancialQuarter => {
+                let fy = if m >= 4 { y } else { y - 1 };
+                format!("{fy}-{:02}Q{}", (fy + 1) % 100, ((m + 8) % 12) / 3 + 1)
+            }
+            PeriodKind::FinancialYear if (1..=12).contains(&((y + 1) % 100)) => {
+                format!("FY{y}-{:02}", (y + 1) % 100)
+            }
+            PeriodKind::FinancialYear => format!("{y}-{:02}", (y + 1) % 100),
+            PeriodKind::CalendarYear => format!("{y}"),
+            PeriodKind::Custom => format!("{}..{}", self.first, self.last),
+        }
+    }
+
+    /// In words: "March 2024", "January to March 2024", "2024 to 2025
+    /// (April to March)".
+    pub fn label(&self) -> String {
+        let y = self.first.year();
+        match self.kind {
+            PeriodKind::Month => self.first.format("%B %Y").to_string(),
+            PeriodKind::Quarter | PeriodKind::FinancialQuarter => format!(
+                "{} to {}",
+                self.first.format("%B"),
+                self.last.format("%B %Y")
+            ),
+            PeriodKind::FinancialYear => format!("April {y} to March {}", y + 1),
+            PeriodKind::CalendarYear => format!("{y}"),
+            PeriodKind::Custom => format!(
+                "{} to {}",
+                self.first.format("%-d %B %Y"),
+                self.last.format("%-d %B %Y")
+            ),
+        }
+    }
+}
+
+/// Where a report looks: the programme, or part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum ScopeName {
+    Programme,
+    Area(String),
+    Cluster(String),
+    /// A practice by its code.
+    Practice(String),
+    /// A link worker by email.
+    Worker(String),
+}
+
+impl ScopeName {
+    /// `programme`, `area:NAME`, `cluster:NAME`, `practice:CODE`, `worker:EMAIL`.
+    pub fn parse(raw: &str) -> Result<ScopeName, String> {
+        let t = raw.trim();
+        if t.eq_ignore_ascii_case("programme") || t.is_empty() {
+            return Ok(ScopeName::Programme);
+        }
+        let help =
+            "Enter a scope like programme, area:NAME, cluster:NAME, practice:CODE or worker:EMAIL";
+        let (kind, name) = t.split_once(':').ok_or(help)?;
+        let name = name.trim().to_owned();
+        if name.is_empty() {
+            return Err(help.into());
+        }
+        Ok(match kind.trim().to_ascii_lowercase().as_str() {
+            "area" => ScopeName::Area(name),
+            "cluster" => ScopeName::Cluster(name),
+            "practice" => ScopeName::Practice(name),
+            "worker" => ScopeName::Worker(name),
+            _ => return Err(help.into()),
+        })
+    }
+}
+
+/// A count as shown outside the programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Shown {
+    Count(i64),
+    /// Below the threshold (primary suppression).
+    Small,
+    /// Hidden so that a small count cannot be worked back from a total.
+    Hidden,
+}
+
+impl Shown {
+    pub fn text(self, threshold: i64) -> String {
+        match self {
+            Shown::Count(n) => n.to_string(),
+            Shown::Small => format!("<{threshold}"),
+            Shown::Hidden => "*".into(),
+        }
+    }
+}
+
+/// Suppress a table of counts whose rows and columns are published with
+/// their totals: counts from 1 to `threshold - 1` become `Small`; then,
+/// in any row or column with exactly one hidden cell, the smallest other
+/// non-zero cell is hidden too (secondary suppression), repeated until no
+/// row or column gives a hidden cell away. Totals themselves are shown.
+pub fn suppress(table: &[Vec<i64>], threshold: i64) -> Vec<Vec<Shown>> {
+    let mut out: Vec<Vec<Shown>> = table
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|&n| {
+                    if n > 0 && n < threshold {
+                        Shown::Small
+                    } else {
+                        Shown::Count(n)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let rows = out.len();
+    let cols = out.iter().map(Vec::len).max().unwrap_or(0);
+    loop {
+        let mut changed = false;
+        let lines = (0..rows)
+            .map(|r| (0..out[r].len()).map(move |c| (r, c)).collect::<Vec<_>>())
+            .chain((0..cols).map(|c| {
+                (0..rows)
+                    .filter(|&r| c < out[r].len())
+                    .map(|r| (r, c))
+                    .collect()
+            }));
+        for line in lines.collect::<Vec<_>>() {
+            if line.len() < 2 {
+                continue;
+            }
+            let hidden = line
+                .iter()
+                .filter(|&&(r, c)| !matches!(out[r][c], Shown::Count(_)))
+                .count();
+            if hidden != 1 {
+                continue;
+            }
+            // The smallest other cell, preferring one that is not zero.
+            let pick = line
+                .iter()
+                .filter_map(|&(r, c)| match out[r][c] {
+                    Shown::Count(n) => Some(((n == 0) as u8, n, r, c)),
+                    _ => None,
+                })
+                .min();
+            if let Some((_, _, r, c)) = pick {
+                out[r][c] = Shown::Hidden;
+                changed = true;
+            }
+        }
+        if !changed {
+            return out;
+        }
+    }
+}
+
+/// The `p`th percentile (0 to 100) of `values` by the nearest-rank method:
+/// a value that occurs (days are whole). `None` when there are none.
+pub fn percentile(values: &mut [i64], p: u32) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let rank = ((p.min(100) as f64 / 100.0) * values.len() as f64).ceil() as usize;
+    Some(values[rank.clamp(1, values.len()) - 1])
+}
+
+/// The median of whole days: the mean of the middle two when even.
+pub fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2] as f64
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default()
+    }
+
+    #[test]
+    fn periods_parse_and_have_a_previous() {
+        let q = Period::parse("2024Q1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((q.first, q.last), (d(2024, 1, 1), d(2024, 3, 31)));
+        assert_eq!(q.previous().code(), "2023Q4");
+        let fy = Period::parse("2024-25").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((fy.first, fy.last), (d(2024, 4, 1), d(2025, 3, 31)));
+        assert_eq!(fy.previous().code(), "2023-24");
+        assert_eq!(fy.label(), "April 2024 to March 2025");
+        let fq = Period::parse("2024-25Q4").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((fq.first, fq.last), (d(2025, 1, 1), d(2025, 3, 31)));
+        assert_eq!(fq.previous().code(), "2024-25Q3");
+        assert_eq!(fq.code(), "2024-25Q4");
+        let m = Period::parse("2024-03").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((m.first, m.last), (d(2024, 3, 1), d(2024, 3, 31)));
+        assert_eq!(Period::parse("2024-02").map(|p| p.last), Ok(d(2024, 2, 29)));
+        assert_eq!(m.previous().code(), "2024-02");
+        assert_eq!(
+            Period::parse("2024-01").map(|p| p.previous().code()),
+            Ok("2023-12".into())
+        );
+        let y = Period::parse("2024").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(y.days(), 366);
+        let c = Period::parse("2024-01-10..2024-01-19").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (c.previous().first, c.previous().last),
+            (d(2023, 12, 31), d(2024, 1, 9))
+        );
+        assert_eq!(
+            Period::parse("1999-00").map(|p| p.code()),
+            Ok("1999-00".into())
+        );
+        assert_eq!(
+            Period::parse("2011-12").map(|p| p.kind),
+            Ok(PeriodKind::Month)
+        );
+        assert_eq!(
+            Period::parse("FY2011-12").map(|p| p.code()),
+            Ok("FY2011-12".into())
+        );
+        for bad in [
+            "",
+            "2024Q5",
+            "2024-13",
+            "2024-26",
+            "24Q1",
+            "Q1",
+            "2024-01-10..2023-01-01",
+            "abc",
+        ] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scopes_parse() {
+        assert_eq!(ScopeName::parse("programme"), Ok(ScopeName::Programme));
+        assert_eq!(
+            ScopeName::parse("area:Glasgow North"),
+            Ok(ScopeName::Area("Glasgow North".into()))
+        );
+        assert_eq!(
+            ScopeName::parse("practice:43210"),
+            Ok(ScopeName::Practice("43210".into()))
+        );
+        assert!(ScopeName::parse("town:Govan").is_err());
+        assert!(ScopeName::parse("area:").is_err());
+    }
+
+    #[test]
+    fn small_counts_are_suppressed_and_cannot_be_worked_back() {
+        // One row with a total: a lone small cell takes the next smallest with it.
+        let t = suppress(&[vec![3, 10, 0, 25]], 5);
+        assert_eq!(
+            t[0],
+            vec![
+                Shown::Small,
+                Shown::Hidden,
+                Shown::Count(0),
+                Shown::Count(25)
+            ]
+        );
+        // Two small cells already protect each other.
+        let t = suppress(&[vec![3, 2, 40]], 5);
+        assert_eq!(t[0], vec![Shown::Small, Shown::Small, Shown::Count(40)]);
+        // In a grid, hiding spreads until no row or column has one hidden cell.
+        let t = suppress(&[vec![2, 10, 20], vec![30, 40, 50]], 5);
+        for line in [
+            t[0].clone(),
+            t[1].clone(),
+            t.iter().map(|r| r[0]).collect(),
+            t.iter().map(|r| r[1]).collect(),
+            t.iter().map(|r| r[2]).collect(),
+        ] {
+            let hidden = line
+                .iter()
+                .filter(|s| !matches!(s, Shown::Count(_)))
+                .count();
+            assert_ne!(hidden, 1, "{t:?}");
+        }
+        assert_eq!(t[0][0], Shown::Small);
+        assert_eq!(Shown::Small.text(5), "<5");
+        // Nothing small: nothing hidden.
+        assert_eq!(
+            suppress(&[vec![5, 0, 9]], 5)[0],
+            vec![Shown::Count(5), Shown::Count(0), Shown::Count(9)]
+        );
+    }
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let mut v = vec![15, 20, 35, 40, 50];
+        assert_eq!(percentile(&mut v, 90), Some(50));
+        assert_eq!(percentile(&mut v, 40), Some(20));
+        assert_eq!(median(&mut v), Some(35.0));
+        assert_eq!(median(&mut [1, 2, 3, 4]), Some(2.5));
+        assert_eq!(percentile(&mut [], 50), None);
+    }
+}

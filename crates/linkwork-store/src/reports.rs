@@ -1,0 +1,423 @@
+//! The rows behind the programme's figures: referrals, appointments,
+//! closures, open cases, reopenings, handovers, needs, onward support,
+//! wellbeing measures and goals, each narrowed to a scope (the programme, an
+//! area, a cluster, a practice or a link worker, within what the grant
+//! reaches) and a run of days. The figures are counted from these rows in
+//! the app, so a figure and the per-practice table beside it cannot
+//! disagree.
+
+use crate::query::{Param, Where};
+use crate::{Tx, bind_where, on_tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use linkwork_domain::{Grant, Permission};
+use serde::Serialize;
+
+/// Where figures are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Scope {
+    Programme,
+    Area(i64),
+    Cluster(i64),
+    /// A practice (site) by id.
+    Practice(i64),
+    /// A link worker (user) by id.
+    Worker(i64),
+}
+
+/// Clauses narrowing rows to a scope: `site` is the column of the row's
+/// practice, `worker` of its link worker (`None`: rows reached through
+/// `worker_exists`, a clause true when the row belongs to the worker, `?`
+/// standing for the worker's id). The query must join `sites s` on `site`
+/// and `clusters c` on `s.cluster_id`.
+fn scoped(grant: &Grant, scope: Scope, worker: &str) -> Where {
+    let mut w = Where::new();
+    crate::org::site_scope(&mut w, grant.scope());
+    match scope {
+        Scope::Programme => {}
+        Scope::Area(id) => {
+            w.and("c.area_id = ?", [Param::I64(id)]);
+        }
+        Scope::Cluster(id) => {
+            w.and("s.cluster_id = ?", [Param::I64(id)]);
+        }
+        Scope::Practice(id) => {
+            w.and("s.id = ?", [Param::I64(id)]);
+        }
+        Scope::Worker(id) => {
+            w.and(worker, [Param::I64(id)]);
+        }
+    }
+    w
+}
+
+const SITES: &str = "JOIN sites s ON s.id = {site} JOIN clusters c ON c.id = s.cluster_id";
+
+fn join_sites(site: &str) -> String {
+    SITES.replace("{site}", site)
+}
+
+/// A participant belongs to a worker when one of their referrals does.
+const PERSON_OF_WORKER: &str =
+    "EXISTS (SELECT 1 FROM referrals rw WHERE rw.participant_id = p.id AND rw.link_worker_id = ?)";
+
+/// A referral received in the days asked for.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ReferralRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub participant_id: Option<i64>,
+    pub link_worker_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub source: String,
+    pub status: String,
+    /// Reason codes, comma-separated.
+    pub reasons: String,
+    pub first_contact_at: Option<DateTime<Utc>>,
+    pub first_attended_at: Option<DateTime<Utc>>,
+    /// 1 when this is the person's first referral to the programme.
+    pub first_for_person: i64,
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: Option<String>,
+    pub deep_end: bool,
+}
+
+pub async fn referrals_received(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> crate::Result<Vec<ReferralRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+    w.and("r.received_on >= ?", [Param::Date(first)]);
+    w.and("r.received_on <= ?", [Param::Date(last)]);
+    let reasons = crate::dialect::referral_reasons(tx);
+    let sql = format!(
+        "SELECT r.id, r.site_id, r.participant_id, r.link_worker_id, r.received_on, r.source, r.status, {reasons} AS reasons, \
+         (SELECT MIN(ca.at) FROM contact_attempts ca WHERE ca.referral_id = r.id AND ca.outcome = 'reached') AS first_contact_at, \
+         (SELECT MIN(a.starts_at) FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended') AS first_attended_at, \
+         CASE WHEN r.participant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM referrals r2 WHERE r2.participant_id = r.participant_id \
+           AND (r2.received_on < r.received_on OR (r2.received_on = r.received_on AND r2.id < r.id))) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS first_for_person, \
+         COALESCE(p.date_of_birth, r.person_date_of_birth) AS date_of_birth, p.sex, s.deep_end \
+         FROM referrals r {} LEFT JOIN participants p ON p.id = r.participant_id{} ORDER BY r.id",
+        join_sites("r.site_id"),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// An appointment due in the time asked for.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AppointmentRow {
+    pub site_id: i64,
+    pub link_worker_id: Option<i64>,
+    pub starts_at: DateTime<Utc>,
+    pub status: String,
+}
+
+pub async fn appointments(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> crate::Result<Vec<AppointmentRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(grant, scope, "a.link_worker_id = ?");
+    w.and("a.starts_at >= ?", [Param::Time(from)]);
+    w.and("a.starts_at < ?", [Param::Time(before)]);
+    let sql = format!(
+        "SELECT a.site_id, a.link_worker_id, a.starts_at, a.status FROM appointments a {}{}",
+        join_sites("a.site_id"),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// A case (a referral accepted by a link worker) that was open at some
+/// point of the days asked for, or closed in them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: i64,
+    pub site_id: i64,
+    pub link_worker_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub status: String,
+    pub closed_on: Option<NaiveDate>,
+    pub closure_reason: Option<String>,
+}
+
+pub async fn cases(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> crate::Result<Vec<CaseRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+    w.and("r.link_worker_id IS NOT NULL", []);
+    w.and("r.status <> 'declined'", []);
+    w.and("r.received_on <= ?", [Param::Date(last)]);
+    w.and(
+        "(r.closed_on IS NULL OR r.closed_on >= ?)",
+        [Param::Date(first)],
+    );
+    let sql = format!(
+        "SELECT r.id, r.site_id, r.link_worker_id, r.received_on, r.status, r.closed_on, r.closure_reason FROM referrals r {}{}",
+        join_sites("r.site_id"),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// A referral reopened (from closed or declined) in the time asked for.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReopenRow {
+    pub site_id: i64,
+    pub link_worker_id: Option<i64>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn reopenings(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> crate::Result<Vec<ReopenRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+    w.and("x.programme_id = ?", [Param::I64(grant.programme_id())]);
+    w.and("x.from_status IN ('closed', 'declined')", []);
+    w.and("x.to_status NOT IN ('closed', 'declined')", []);
+    w.and("x.at >= ?", [Param::Time(from)]);
+    w.and("x.at < ?", [Param::Time(before)]);
+    let sql = format!(
+        "SELECT r.site_id, r.link_worker_id, x.at FROM referral_status_changes x JOIN referrals r ON r.id = x.referral_id {}{}",
+        join_sites("r.site_id"),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// A handover of a case from one practice or worker to another, counted at
+/// the practice it left.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HandoverRow {
+    pub site_id: i64,
+    pub to_site_id: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn handovers(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> crate::Result<Vec<HandoverRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(grant, scope, "h.from_worker_id = ?");
+    w.and("h.created_at >= ?", [Param::Time(from)]);
+    w.and("h.created_at < ?", [Param::Time(before)]);
+    let sql = format!(
+        "SELECT h.from_site_id AS site_id, h.to_site_id, h.created_at FROM handovers h {}{}",
+        join_sites("h.from_site_id"),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// Something recorded about a person (a need identified, an onward
+/// referral, a goal achieved), at the practice holding their record.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PersonEventRow {
+    pub site_id: i64,
+    pub at: DateTime<Utc>,
+    /// The need, or the onward support's kind.
+    pub what: String,
+    /// The onward support's status.
+    pub status: Option<String>,
+    /// The onward support's directory category and organisation.
+    pub category: Option<String>,
+    pub organization: Option<String>,
+}
+
+/// Needs identified (`needs`), onward referrals and signposting
+/// (`onward`), or goals achieved (`goals`) in the time asked for.
+pub async fn person_events(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    kind: &str,
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> crate::Result<Vec<PersonEventRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+    w.and("p.merged_into IS NULL", []);
+    let (columns, from_table, at) = match kind {
+        "needs" => (
+            "n.need AS what, CAST(NULL AS TEXT) AS status, CAST(NULL AS TEXT) AS category, CAST(NULL AS TEXT) AS organization",
+            "needs n JOIN participants p ON p.id = n.participant_id",
+            "n.created_at",
+        ),
+        "onward" => (
+            "o.kind AS what, o.status, \
+             (SELECT COALESCE(pt.name, t.name) FROM dir_service_terms st JOIN dir_terms t ON t.id = st.term_id \
+              LEFT JOIN dir_terms pt ON pt.id = t.parent_id WHERE st.service_id = o.service_id AND t.taxonomy = 'what' \
+              ORDER BY t.id LIMIT 1) AS category, \
+             (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = o.service_id) AS organization",
+            "onward_support o JOIN participants p ON p.id = o.participant_id",
+            "o.created_at",
+        ),
+        _ => (
+            "CAST('achieved' AS TEXT) AS what, CAST(NULL AS TEXT) AS status, CAST(NULL AS TEXT) AS category, CAST(NULL AS TEXT) AS organization",
+            "goal_reviews gr JOIN goals g ON g.id = gr.goal_id JOIN participants p ON p.id = g.participant_id",
+            "gr.reviewed_at",
+        ),
+    };
+    if kind == "goals" {
+        w.and("gr.status = 'achieved'", []);
+    }
+    w.and(&format!("{at} >= ?"), [Param::Time(from)]);
+    w.and(&format!("{at} < ?"), [Param::Time(before)]);
+    let sql = format!(
+        "SELECT p.site_id, {at} AS at, {columns} FROM {from_table} {}{}",
+        join_sites("p.site_id"),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// A wellbeing measure of a person who had one taken in the days asked
+/// for (with all their earlier ones, for the baseline).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MeasureRow {
+    pub participant_id: i64,
+    pub site_id: i64,
+    /// `swemwbs` (metric score) or `ons4` (life satisfaction, 0 to 10).
+    pub kind: String,
+    pub stage: String,
+    pub taken_on: NaiveDate,
+    pub score: f64,
+}
+
+pub async fn measures(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> crate::Result<Vec<MeasureRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+    w.and("p.merged_into IS NULL", []);
+    w.and("m.taken_on <= ?", [Param::Date(last)]);
+    w.and(
+        "m.participant_id IN (SELECT m2.participant_id FROM measures m2 WHERE m2.programme_id = ? AND m2.taken_on >= ? AND m2.taken_on <= ?)",
+        [
+            Param::I64(grant.programme_id()),
+            Param::Date(first),
+            Param::Date(last),
+        ],
+    );
+    let sql = format!(
+        "SELECT m.participant_id, p.site_id, m.kind, m.stage, m.taken_on, m.score FROM measures m \
+         JOIN participants p ON p.id = m.participant_id {}{} ORDER BY m.participant_id, m.taken_on, m.id",
+        join_sites("p.site_id"),
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// A practice of the scope, for the per-practice tables (every practice,
+/// also those with nothing to count).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PracticeRow {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+    pub deep_end: bool,
+}
+
+pub async fn practices(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+) -> crate::Result<Vec<PracticeRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = scoped(
+        grant,
+        scope,
+        "s.id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = ?)",
+    );
+    w.and("s.kind = 'gp_practice'", []);
+    let sql = format!(
+        "SELECT s.id, s.name, s.code, s.deep_end FROM sites s JOIN clusters c ON c.id = s.cluster_id{} ORDER BY s.name, s.id",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+}
+
+/// Something a report can be scoped to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ScopeOption {
+    pub id: i64,
+    /// The area's or cluster's name, the practice's code, the worker's email.
+    pub key: String,
+    pub label: String,
+}
+
+/// What a grant may scope reports to: areas, clusters, practices and link
+/// workers (for a link worker: their own practices, and themselves).
+pub async fn scope_options(tx: &mut Tx, grant: &Grant) -> crate::Result<[Vec<ScopeOption>; 4]> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut w = Where::new();
+    crate::org::site_scope(&mut w, grant.scope());
+    w.and("s.kind = 'gp_practice'", []);
+    let sites = format!("SELECT s.id FROM sites s{}", w.sql());
+    let areas = format!(
+        "SELECT DISTINCT a.id, a.name AS key, a.name AS label FROM areas a JOIN clusters c ON c.area_id = a.id \
+         JOIN sites s ON s.cluster_id = c.id WHERE s.id IN ({sites}) ORDER BY a.name"
+    );
+    let clusters = format!(
+        "SELECT DISTINCT c.id, c.name AS key, c.name AS label FROM clusters c JOIN sites s ON s.cluster_id = c.id \
+         WHERE s.id IN ({sites}) ORDER BY c.name"
+    );
+    let practices = format!(
+        "SELECT s.id, s.code AS key, s.name AS label FROM sites s WHERE s.id IN ({sites}) ORDER BY s.name"
+    );
+    let mut workers = format!(
+        "SELECT DISTINCT u.id, u.email AS key, u.name AS label FROM users u JOIN user_sites us ON us.user_id = u.id \
+         WHERE u.role = 'link-worker' AND us.site_id IN ({sites})"
+    );
+    let (_, whole, user) = grant.scope().params();
+    if !whole {
+        workers.push_str(&format!(" AND u.id = {user}"));
+    }
+    workers.push_str(" ORDER BY u.name");
+    let mut out: [Vec<ScopeOption>; 4] = Default::default();
+    for (i, sql) in [areas, clusters, practices, workers].iter().enumerate() {
+        out[i] = on_tx!(tx, c => bind_where!(sqlx::query_as(sql), w).fetch_all(c).await)?;
+    }
+    Ok(out)
+}
+
+/// The programme's sites (id, name, code) and users (id, name), to name
+/// what the figures count.
+#[allow(clippy::type_complexity)]
+pub async fn names(
+    tx: &mut Tx,
+    grant: &Grant,
+) -> crate::Result<(Vec<(i64, String, String)>, Vec<(i64, String)>)> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let p = grant.programme_id();
+    let sites = on_tx!(tx, c => sqlx::query_as("SELECT id, name, code FROM sites WHERE programme_id = $1")
+        .bind(p).fetch_all(c).await)?;
+    let users = on_tx!(tx, c => sqlx::query_as("SELECT id, name FROM users WHERE programme_id = $1")
+        .bind(p).fetch_all(c).await)?;
+    Ok((sites, users))
+}

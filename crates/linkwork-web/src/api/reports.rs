@@ -1,0 +1,95 @@
+//! The programme's figures over JSON.
+
+use crate::WebState;
+use crate::error::{ApiError, ApiQuery, Problem};
+use crate::session::ApiUser;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use linkwork_app::reports::ReportInput;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/reports", get(report))
+}
+
+/// One figure: a stable `measure` name (breakdowns are `{measure}.{key}`),
+/// its value for the period and the period before (absent: nothing to
+/// count, like a median of no days).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeasureValue {
+    pub measure: String,
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+}
+
+/// The counts that add up, for one practice (or other site).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SiteValues {
+    pub site_id: i64,
+    pub name: String,
+    pub code: String,
+    /// Measure name → count for the period.
+    pub counts: std::collections::BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportBody {
+    /// The period as typed back (`2024Q1`) and its days.
+    pub period: String,
+    pub first_day: chrono::NaiveDate,
+    pub last_day: chrono::NaiveDate,
+    pub previous_period: String,
+    pub scope: String,
+    pub scope_label: String,
+    pub measures: Vec<MeasureValue>,
+    pub by_site: Vec<SiteValues>,
+}
+
+/// The figures of a period and scope beside the period before (managers
+/// and administrators: any scope of the programme; link workers: their
+/// practices). Audited.
+#[utoipa::path(get, path = "/api/v1/reports", tag = "reports", params(ReportInput), responses(
+    (status = 200, body = ReportBody), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn report(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<ReportInput>,
+) -> Result<Json<ReportBody>, ApiError> {
+    let r = s.app.report(&u.ctx, &q).await?;
+    let names = linkwork_app::reports::figures::ADDITIVE;
+    Ok(Json(ReportBody {
+        period: r.period.code(),
+        first_day: r.period.first,
+        last_day: r.period.last,
+        previous_period: r.previous.code(),
+        measures: r
+            .figures
+            .rows()
+            .into_iter()
+            .map(|(measure, value, previous)| MeasureValue {
+                measure,
+                value,
+                previous,
+            })
+            .collect(),
+        by_site: r
+            .figures
+            .by_site
+            .into_iter()
+            .map(|x| SiteValues {
+                site_id: x.site_id,
+                name: x.name,
+                code: x.code,
+                counts: names
+                    .iter()
+                    .map(|(m, _)| (*m).to_owned())
+                    .zip(x.counts)
+                    .collect(),
+            })
+            .collect(),
+        scope: r.scope,
+        scope_label: r.scope_label,
+    }))
+}

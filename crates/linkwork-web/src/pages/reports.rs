@@ -1,0 +1,290 @@
+//! Figures: a period and a scope chosen, the figures beside the period
+//! before, charts of the breakdowns, the per-practice table, and the CSV.
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html;
+use crate::session::{Page, urlencode};
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use linkwork_app::AppError;
+use linkwork_app::reports::figures::{ADDITIVE, Figure, Unit};
+use linkwork_app::reports::{Report, ReportInput, ScopeChoices};
+use linkwork_domain::FieldErrors;
+use linkwork_domain::report::{Period, PeriodKind};
+use maud::{Markup, html};
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/reports", get(dashboard))
+        .route("/reports/figures.csv", get(csv))
+}
+
+/// A value as shown: whole numbers without decimals, others with one.
+pub fn show(v: Option<f64>, unit: Unit) -> String {
+    match v {
+        None => "–".to_owned(),
+        Some(x) => match unit {
+            Unit::Count => format!("{}", x.round() as i64),
+            Unit::Percent => format!("{x:.1}%"),
+            Unit::Days if x.fract() == 0.0 => format!("{x:.0}"),
+            Unit::Days | Unit::Number => format!("{x:.1}"),
+        },
+    }
+}
+
+fn change(f: &Figure) -> String {
+    match (f.value, f.previous) {
+        (Some(a), Some(b)) => {
+            let d = a - b;
+            let s = show(
+                Some(d.abs()),
+                if f.unit == Unit::Percent {
+                    Unit::Number
+                } else {
+                    f.unit
+                },
+            );
+            let unit = if f.unit == Unit::Percent {
+                " points"
+            } else {
+                ""
+            };
+            if d > 0.0 {
+                format!("up {s}{unit}")
+            } else if d < 0.0 {
+                format!("down {s}{unit}")
+            } else {
+                "no change".to_owned()
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// Quick choices of period around today: recent quarters, financial and
+/// calendar years, months.
+fn period_choices(today: chrono::NaiveDate) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut q = Period::containing(PeriodKind::Quarter, today);
+    for _ in 0..8 {
+        out.push((q.code(), format!("Quarter: {}", q.label())));
+        q = q.previous();
+    }
+    let mut fy = Period::containing(PeriodKind::FinancialYear, today);
+    for _ in 0..4 {
+        out.push((fy.code(), format!("Financial year: {}", fy.label())));
+        fy = fy.previous();
+    }
+    let mut y = Period::containing(PeriodKind::CalendarYear, today);
+    for _ in 0..3 {
+        out.push((y.code(), format!("Calendar year: {}", y.label())));
+        y = y.previous();
+    }
+    let mut m = Period::containing(PeriodKind::Month, today);
+    for _ in 0..12 {
+        out.push((m.code(), format!("Month: {}", m.label())));
+        m = m.previous();
+    }
+    out
+}
+
+fn form(
+    page: &Page,
+    input: &ReportInput,
+    choices: &ScopeChoices,
+    errors: &FieldErrors,
+    today: chrono::NaiveDate,
+) -> Markup {
+    let periods = period_choices(today);
+    let typed = input.period.trim();
+    let listed = periods.iter().any(|(c, _)| c == typed);
+    let _ = page;
+    html! {
+        form method="get" action="/reports" novalidate class="lw-report-form" {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" {
+                    (html::select("period", "Period", &periods, if listed { typed } else { "" }, &FieldErrors::new(), None))
+                }
+                div class="govuk-grid-column-one-third" {
+                    (html::text_field("custom", "Or type a period (optional)", if listed { "" } else { typed }, errors, html::Input { hint: Some("Like 2024-03, 2024Q1, 2024-25, or 2024-01-01..2024-02-15"), width: Some("20"), spellcheck_off: true, ..Default::default() }))
+                }
+                div class="govuk-grid-column-one-third" {
+                    (html::select("scope", "Scope", &choices.options(), input.scope.trim(), errors, None))
+                }
+            }
+            (html::button("Show the figures"))
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReportQuery {
+    period: String,
+    /// A period typed in the form (wins over the list).
+    custom: String,
+    scope: String,
+}
+
+impl ReportQuery {
+    fn input(&self) -> ReportInput {
+        ReportInput {
+            period: if self.custom.trim().is_empty() {
+                self.period.clone()
+            } else {
+                self.custom.clone()
+            },
+            scope: self.scope.clone(),
+        }
+    }
+}
+
+fn figures_table(figures: &[Figure], r: &Report) -> Markup {
+    html! {
+        table class="govuk-table" data-cards {
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Figure" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { (r.period.label()) }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { (r.previous.label()) }
+                th scope="col" class="govuk-table__header" { "Change" }
+            } }
+            tbody class="govuk-table__body" { @for f in figures { tr class="govuk-table__row" id={ "m-" (f.measure) } {
+                th scope="row" class="govuk-table__header" data-label="Figure" { (f.label) }
+                td class="govuk-table__cell govuk-table__cell--numeric" data-label=(r.period.label()) { (show(f.value, f.unit)) }
+                td class="govuk-table__cell govuk-table__cell--numeric" data-label=(r.previous.label()) { (show(f.previous, f.unit)) }
+                td class="govuk-table__cell" data-label="Change" { (change(f)) }
+            } } }
+        }
+    }
+}
+
+async fn dashboard(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let choices = state.app.report_scopes(&page.ctx).await?;
+    let today = linkwork_domain::appointment::london_date(state.app.now());
+    let input = q.input();
+    let (report, errors) = match state.app.report(&page.ctx, &input).await {
+        Ok(r) => (Some(r), FieldErrors::new()),
+        Err(AppError::Invalid(e)) => (None, e),
+        Err(e) => return Err(e.into()),
+    };
+    let errors = rename_period_error(errors);
+    let body = html! {
+        h1 class="govuk-heading-l" { "Figures" }
+        (form(&page, &input, &choices, &errors, today))
+        @if let Some(r) = &report {
+            @let query = format!("period={}&scope={}", urlencode(&r.period.code()), urlencode(&r.scope));
+            h2 class="govuk-heading-m" { (r.scope_label) ": " (r.period.label()) }
+            p class="govuk-body" { "Compared with " (r.previous.label()) ". " a class="govuk-link" href={ "/reports/figures.csv?" (query) } download { "Download as CSV" } " · " a class="govuk-link" href={ "/reports/figures.csv?" (query) "&sharing=1" } download { "CSV for sharing outside the programme (counts under 5 hidden)" } }
+            @for s in &r.figures.sections {
+                section class="govuk-!-margin-bottom-8" aria-labelledby={ "s-" (slug(s.title)) } {
+                    h3 class="govuk-heading-m" id={ "s-" (slug(s.title)) } { (s.title) }
+                    (figures_table(&s.figures, r))
+                    @for b in &s.breakdowns {
+                        @if !b.rows.is_empty() {
+                            (html::paired_bar_chart(b.title, &b.rows.iter().take(12).map(|x| (x.label.clone(), x.value, x.previous)).collect::<Vec<_>>(), &r.period.label(), &r.previous.label()))
+                        }
+                    }
+                }
+            }
+            h3 class="govuk-heading-m" id="by-practice" { "By practice" }
+            p class="govuk-body" { "These counts add up to the figures above (anything counted at another kind of site is shown too)." }
+            div class="lw-scroll" tabindex="0" role="region" aria-label="Counts by practice" {
+                table class="govuk-table lw-wide" {
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Practice" }
+                        @for (_, l) in ADDITIVE { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (l) } }
+                    } }
+                    tbody class="govuk-table__body" { @for site in &r.figures.by_site { tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { (site.name) }
+                        @for n in &site.counts { td class="govuk-table__cell govuk-table__cell--numeric" { (n) } }
+                    } } }
+                }
+            }
+        }
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Html(html::layout("Figures", Some(&page), Some(&errors), body).into_string()),
+    )
+        .into_response())
+}
+
+/// A period typed wrong is the form's `custom` field.
+fn rename_period_error(errors: FieldErrors) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for e in &errors.0 {
+        let f = if e.field == "period" {
+            "custom"
+        } else {
+            e.field.as_str()
+        };
+        out.add(f, e.message.clone());
+    }
+    out
+}
+
+fn slug(s: &str) -> String {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CsvQuery {
+    period: String,
+    custom: String,
+    scope: String,
+    sharing: String,
+}
+
+async fn csv(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<CsvQuery>,
+) -> Result<Response, PageError> {
+    let input = ReportQuery {
+        period: q.period,
+        custom: q.custom,
+        scope: q.scope,
+    }
+    .input();
+    let r = state.app.report(&page.ctx, &input).await?;
+    let sharing = (!q.sharing.is_empty()).then_some(state.app.settings.suppress_below);
+    let name = format!(
+        "linkwork-figures-{}-{}{}.csv",
+        r.period.code(),
+        slug(&r.scope),
+        if sharing.is_some() {
+            "-for-sharing"
+        } else {
+            ""
+        }
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        linkwork_app::reports::csv(&r, sharing),
+    )
+        .into_response())
+}
