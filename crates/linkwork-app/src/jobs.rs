@@ -95,19 +95,23 @@ impl App {
         Ok(id)
     }
 
-    /// One of the acting user's jobs (another user's is not found).
+    /// One of the acting user's jobs (another user's is not found). A job
+    /// left running by a node that stopped is marked failed first; reading
+    /// one that is moving writes nothing (the page asks every second).
     pub async fn job(&self, ctx: &Ctx, id: i64) -> Result<Job> {
         let now = self.now();
+        let stale = now - chrono::Duration::seconds(ABANDONED_SECS);
+        let mut tx = self.db.read().await?;
+        let job = store::of_user(&mut tx, ctx.actor.user_id, id).await?;
+        tx.rollback().await?;
+        if job.state != "running" || job.updated_at >= stale {
+            return Ok(job);
+        }
         let mut tx = self.db.write().await?;
-        store::fail_abandoned(
-            &mut tx,
-            now - chrono::Duration::seconds(ABANDONED_SECS),
-            now,
-        )
-        .await?;
-        let job = store::of_user(&mut tx, ctx.actor.user_id, id).await;
+        store::fail_abandoned(&mut tx, stale, now).await?;
+        let job = store::of_user(&mut tx, ctx.actor.user_id, id).await?;
         tx.commit().await?;
-        Ok(job?)
+        Ok(job)
     }
 
     /// A finished import's report.

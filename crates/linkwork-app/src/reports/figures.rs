@@ -101,13 +101,13 @@ impl Figures {
             .find(|b| b.measure == measure)
     }
 
-    /// One row per measure: (`measure`, value, previous), breakdowns as
-    /// `{measure}.{key}`.
-    pub fn rows(&self) -> Vec<(String, Option<f64>, Option<f64>)> {
+    /// One row per measure: (`measure`, value, previous, unit), breakdowns
+    /// as `{measure}.{key}` (counts).
+    pub fn rows(&self) -> Vec<(String, Option<f64>, Option<f64>, Unit)> {
         let mut out = Vec::new();
         for s in &self.sections {
             for f in &s.figures {
-                out.push((f.measure.to_owned(), f.value, f.previous));
+                out.push((f.measure.to_owned(), f.value, f.previous, f.unit));
             }
             for b in &s.breakdowns {
                 for r in &b.rows {
@@ -115,6 +115,7 @@ impl Figures {
                         format!("{}.{}", b.measure, r.key),
                         Some(r.value as f64),
                         Some(r.previous as f64),
+                        Unit::Count,
                     ));
                 }
             }

@@ -211,29 +211,9 @@ pub fn shared_rows(figures: &Figures, sharing: Option<i64>) -> Vec<(String, Stri
     };
     let Some(threshold) = sharing else {
         return figures
-            .sections
-            .iter()
-            .flat_map(|s| {
-                s.figures
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.measure.to_owned(),
-                            text(f.value, f.unit),
-                            text(f.previous, f.unit),
-                        )
-                    })
-                    .chain(s.breakdowns.iter().flat_map(|b| {
-                        b.rows.iter().map(|r| {
-                            (
-                                format!("{}.{}", b.measure, r.key),
-                                r.value.to_string(),
-                                r.previous.to_string(),
-                            )
-                        })
-                    }))
-                    .collect::<Vec<_>>()
-            })
+            .rows()
+            .into_iter()
+            .map(|(m, v, p, unit)| (m, text(v, unit), text(p, unit)))
             .collect();
     };
     let one = |n: Option<f64>| -> String {

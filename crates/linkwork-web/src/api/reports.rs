@@ -68,7 +68,7 @@ pub async fn report(
             .figures
             .rows()
             .into_iter()
-            .map(|(measure, value, previous)| MeasureValue {
+            .map(|(measure, value, previous, _)| MeasureValue {
                 measure,
                 value,
                 previous,

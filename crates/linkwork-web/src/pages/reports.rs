@@ -93,7 +93,6 @@ fn period_choices(today: chrono::NaiveDate) -> Vec<(String, String)> {
 }
 
 fn form(
-    page: &Page,
     input: &ReportInput,
     choices: &ScopeChoices,
     errors: &FieldErrors,
@@ -102,7 +101,6 @@ fn form(
     let periods = period_choices(today);
     let typed = input.period.trim();
     let listed = periods.iter().any(|(c, _)| c == typed);
-    let _ = page;
     html! {
         form method="get" action="/reports" novalidate class="lw-report-form" {
             div class="govuk-grid-row" {
@@ -128,6 +126,8 @@ struct ReportQuery {
     /// A period typed in the form (wins over the list).
     custom: String,
     scope: String,
+    /// The CSV for sharing outside the programme (small counts hidden).
+    sharing: String,
 }
 
 impl ReportQuery {
@@ -178,7 +178,7 @@ async fn dashboard(
     let errors = rename_period_error(errors);
     let body = html! {
         h1 class="govuk-heading-l" { "Figures" }
-        (form(&page, &input, &choices, &errors, today))
+        (form(&input, &choices, &errors, today))
         @if let Some(r) = &report {
             @let query = format!("period={}&scope={}", urlencode(&r.period.code()), urlencode(&r.scope));
             h2 class="govuk-heading-m" { (r.scope_label) ": " (r.period.label()) }
@@ -244,27 +244,12 @@ fn slug(s: &str) -> String {
         .join("-")
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-struct CsvQuery {
-    period: String,
-    custom: String,
-    scope: String,
-    sharing: String,
-}
-
 async fn csv(
     State(state): State<WebState>,
     page: Page,
-    Query(q): Query<CsvQuery>,
+    Query(q): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
-    let input = ReportQuery {
-        period: q.period,
-        custom: q.custom,
-        scope: q.scope,
-    }
-    .input();
-    let r = state.app.report(&page.ctx, &input).await?;
+    let r = state.app.report(&page.ctx, &q.input()).await?;
     let sharing = (!q.sharing.is_empty()).then_some(state.app.settings.suppress_below);
     let name = format!(
         "linkwork-figures-{}-{}{}.csv",

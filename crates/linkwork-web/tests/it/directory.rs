@@ -99,6 +99,19 @@ pub(crate) async fn search(t: &TestApp, u: &TestUser, query: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The test practices are at G21 1AA: placed beside Govan, through the
+/// administrators' postcode lookup page.
+async fn place_practices(t: &TestApp, admin: &TestUser) {
+    let mut a = t.sign_in(&admin.email).await;
+    let r = a
+        .post(
+            "/directory/postcodes",
+            &[("file", "pcds,lat,long\nG21 1AA,55.8561,-4.3199\n")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 pub(crate) async fn setup(t: &TestApp) -> (TestOrg, TestUser, Set) {
     let org = t.organisation("Programme A").await;
     let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
@@ -677,15 +690,7 @@ both!(a_change_on_one_node_is_found_on_another, |t| {
 both!(the_gap_report_sets_needs_against_local_services, |t| {
     let (org, lw, _) = setup(&t).await;
     let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
-    // The test practices are at G21 1AA: placed beside Govan for this test.
-    let mut a = t.sign_in(&admin.email).await;
-    let r = a
-        .post(
-            "/directory/postcodes",
-            &[("file", "pcds,lat,long\nG21 1AA,55.8561,-4.3199\n")],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    place_practices(&t, &admin).await;
     let person = t
         .api(&lw, Method::POST, "/api/v1/participants", Some(json!({"site_id": org.site_a, "given_name": "Sam", "family_name": "Example", "date_of_birth": "1975-01-02"})))
         .await
@@ -826,15 +831,7 @@ both!(administrators_edit_the_taxonomy, |t| {
 both!(searches_and_the_review_queue_keep_to_a_place, |t| {
     let (org, lw, s) = setup(&t).await;
     let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
-    // The test practices are at G21 1AA: placed beside Govan for this test.
-    let mut a = t.sign_in(&admin.email).await;
-    let r = a
-        .post(
-            "/directory/postcodes",
-            &[("file", "pcds,lat,long\nG21 1AA,55.8561,-4.3199\n")],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    place_practices(&t, &admin).await;
     let in_area = search(&t, &lw, &format!("area={}&limit=50", org.area_id)).await;
     assert!(
         in_area.contains(&s.walk) && in_area.contains(&s.helpline),
