@@ -1,7 +1,8 @@
 //! Inserting many rows at once (generated demo data, directory imports):
 //! one statement per chunk instead of a round trip per row.
 
-use crate::{Tx, on_tx};
+use crate::Tx;
+use crate::db::Conn;
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A value of a column, typed (PostgreSQL needs typed NULLs).
@@ -10,6 +11,7 @@ pub enum Value {
     I64(i64),
     OptI64(Option<i64>),
     F64(f64),
+    OptF64(Option<f64>),
     Bool(bool),
     Text(String),
     OptText(Option<String>),
@@ -32,6 +34,11 @@ impl From<Option<i64>> for Value {
 impl From<f64> for Value {
     fn from(v: f64) -> Self {
         Value::F64(v)
+    }
+}
+impl From<Option<f64>> for Value {
+    fn from(v: Option<f64>) -> Self {
+        Value::OptF64(v)
     }
 }
 impl From<bool> for Value {
@@ -90,6 +97,7 @@ macro_rules! bind_values {
                     Value::I64(v) => q.bind(*v),
                     Value::OptI64(v) => q.bind(*v),
                     Value::F64(v) => q.bind(*v),
+                    Value::OptF64(v) => q.bind(*v),
                     Value::Bool(v) => q.bind(*v),
                     Value::Text(v) => q.bind(v.clone()),
                     Value::OptText(v) => q.bind(v.clone()),
@@ -347,13 +355,11 @@ impl Array {
     fn of(rows: &[Vec<Value>], j: usize) -> Array {
         let col = rows.iter().map(|r| &r[j]);
         match rows.first().map(|r| &r[j]) {
-            Some(Value::F64(_)) => Array::F64(
-                col.map(|v| {
-                    if let Value::F64(x) = v {
-                        Some(*x)
-                    } else {
-                        None
-                    }
+            Some(Value::F64(_) | Value::OptF64(_)) => Array::F64(
+                col.map(|v| match v {
+                    Value::F64(x) => Some(*x),
+                    Value::OptF64(x) => *x,
+                    _ => None,
                 })
                 .collect(),
             ),
@@ -416,30 +422,43 @@ impl Array {
 
 /// PostgreSQL: one statement per 5,000 rows, each column sent as one array
 /// (`INSERT … SELECT * FROM UNNEST(…)`): a handful of parameters however
-/// many rows, so nothing to parse or plan per row.
-async fn insert_unnest(
-    t: &mut sqlx::PgConnection,
-    table: &str,
-    columns: &[&str],
-    rows: &[Vec<Value>],
-    returning: bool,
-) -> crate::Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(5000) {
-        let arrays: Vec<Array> = (0..columns.len()).map(|j| Array::of(chunk, j)).collect();
-        let args: Vec<String> = arrays
-            .iter()
-            .enumerate()
-            .map(|(i, a)| format!("${}::{}", i + 1, a.sql_type()))
-            .collect();
-        let sql = format!(
-            "INSERT INTO {table} ({}) SELECT * FROM UNNEST({}){}",
-            columns.join(", "),
-            args.join(", "),
-            if returning { " RETURNING id" } else { "" }
-        );
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        for a in arrays {
+/// many rows, so nothing to parse or plan per row. `tail` follows the rows
+/// (`ON CONFLICT …`, `RETURNING …`).
+fn unnest_sql(table: &str, columns: &[&str], arrays: &[Array], tail: &str) -> String {
+    let args: Vec<String> = arrays
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("${}::{}", i + 1, a.sql_type()))
+        .collect();
+    format!(
+        "INSERT INTO {table} ({}) SELECT * FROM UNNEST({}) {tail}",
+        columns.join(", "),
+        args.join(", "),
+    )
+}
+
+/// SQLite: a multi-row `VALUES` list of anonymous `?` (in order), as
+/// looking up a numbered parameter's name costs a walk of the statement's
+/// list for each one (quadratic in a statement of hundreds).
+fn values_sql(table: &str, columns: &[&str], rows: usize, tail: &str) -> String {
+    let one = format!("({})", vec!["?"; columns.len()].join(", "));
+    format!(
+        "INSERT INTO {table} ({}) VALUES {} {tail}",
+        columns.join(", "),
+        vec![one; rows].join(", ")
+    )
+}
+
+/// Rows a chunk of SQLite's multi-row statements: small statements, as
+/// binding is slow with thousands of parameters in one.
+fn sqlite_chunk(columns: &[&str]) -> usize {
+    (400 / columns.len().max(1)).max(1)
+}
+
+macro_rules! bind_arrays {
+    ($q:expr, $arrays:expr) => {{
+        let mut q = $q;
+        for a in $arrays {
             q = match a {
                 Array::I64(v) => q.bind(v),
                 Array::F64(v) => q.bind(v),
@@ -449,11 +468,12 @@ async fn insert_unnest(
                 Array::Date(v) => q.bind(v),
             };
         }
-        let mut got = q.fetch_all(&mut *t).await?;
-        got.sort_unstable();
-        ids.extend(got);
-    }
-    Ok(ids)
+        q
+    }};
+}
+
+fn arrays_of(columns: &[&str], chunk: &[Vec<Value>]) -> Vec<Array> {
+    (0..columns.len()).map(|j| Array::of(chunk, j)).collect()
 }
 
 async fn insert_returning(
@@ -463,60 +483,86 @@ async fn insert_returning(
     rows: &[Vec<Value>],
     returning: bool,
 ) -> crate::Result<Vec<i64>> {
-    if let Tx::Postgres(t) = tx {
-        return insert_unnest(t, table, columns, rows, returning).await;
-    }
-    let pg = crate::dialect::is_postgres(tx);
-    // Small statements: binding is slow with thousands of parameters in one.
-    let per_chunk = (400 / columns.len().max(1)).max(1);
     let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(per_chunk) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
+    match tx.conn() {
+        Conn::Postgres(t) => {
+            let tail = if returning { "RETURNING id" } else { "" };
+            for chunk in rows.chunks(5000) {
+                let arrays = arrays_of(columns, chunk);
+                let sql = unnest_sql(table, columns, &arrays, tail);
+                let mut got = bind_arrays!(sqlx::query_scalar::<_, i64>(&sql), arrays)
+                    .fetch_all(&mut *t)
+                    .await?;
+                got.sort_unstable();
+                ids.extend(got);
             }
-            sql.push('(');
-            for j in 0..columns.len() {
-                if j > 0 {
-                    sql.push_str(", ");
-                }
-                n += 1;
-                // SQLite: anonymous `?` (in order), as looking up a numbered
-                // parameter's name costs a walk of the statement's list for
-                // each one (quadratic in a statement of hundreds).
-                if pg {
-                    sql.push('$');
-                    sql.push_str(&n.to_string());
-                } else {
-                    sql.push('?');
+        }
+        Conn::Sqlite(t) => {
+            for chunk in rows.chunks(sqlite_chunk(columns)) {
+                let sql = values_sql(table, columns, chunk.len(), "");
+                // One statement in a write transaction: SQLite gives its new
+                // rows consecutive rowids after the largest (no AUTOINCREMENT
+                // gaps), so the last id names them all, without sending each
+                // id back from SQLite's thread one message at a time.
+                let last = bind_values!(sqlx::query(&sql), chunk)
+                    .execute(&mut *t)
+                    .await?
+                    .last_insert_rowid();
+                if returning {
+                    ids.extend(last - chunk.len() as i64 + 1..=last);
                 }
             }
-            sql.push(')');
         }
-        if !returning {
-            on_tx!(tx, c => bind_values!(sqlx::query(&sql), chunk).execute(c).await.map(|r| r.rows_affected()))?;
-            continue;
-        }
-        if let Tx::Sqlite(t) = tx {
-            // One statement in a write transaction: SQLite gives its new
-            // rows consecutive rowids after the largest (no AUTOINCREMENT
-            // gaps), so the last id names them all, without sending each
-            // id back from SQLite's thread one message at a time.
-            let last = bind_values!(sqlx::query(&sql), chunk)
-                .execute(&mut **t)
-                .await?
-                .last_insert_rowid();
-            let first = last - chunk.len() as i64 + 1;
-            ids.extend(first..=last);
-            continue;
-        }
-        sql.push_str(" RETURNING id");
-        let mut got: Vec<i64> =
-            on_tx!(tx, c => bind_values!(sqlx::query_scalar(&sql), chunk).fetch_all(c).await)?;
-        got.sort_unstable();
-        ids.extend(got);
     }
     Ok(ids)
+}
+
+/// Insert rows that carry a `uuid` (unique with `programme_id`) and return
+/// each one's `(uuid, id)`. With `update`, a row whose uuid is already there
+/// has those columns overwritten instead (an upsert); the rows must then
+/// name each uuid once.
+pub async fn insert_keyed(
+    tx: &mut Tx,
+    table: &Table,
+    rows: &[Vec<Value>],
+    update: &[&str],
+) -> crate::Result<Vec<(String, i64)>> {
+    let tail = if update.is_empty() {
+        "RETURNING uuid, id".to_owned()
+    } else {
+        let set: Vec<String> = update
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        format!(
+            "ON CONFLICT (programme_id, uuid) DO UPDATE SET {} RETURNING uuid, id",
+            set.join(", ")
+        )
+    };
+    let columns = table.columns;
+    let mut out = Vec::with_capacity(rows.len());
+    match tx.conn() {
+        Conn::Postgres(t) => {
+            for chunk in rows.chunks(5000) {
+                let arrays = arrays_of(columns, chunk);
+                let sql = unnest_sql(table.name, columns, &arrays, &tail);
+                out.extend(
+                    bind_arrays!(sqlx::query_as::<_, (String, i64)>(&sql), arrays)
+                        .fetch_all(&mut *t)
+                        .await?,
+                );
+            }
+        }
+        Conn::Sqlite(t) => {
+            for chunk in rows.chunks(sqlite_chunk(columns)) {
+                let sql = values_sql(table.name, columns, chunk.len(), &tail);
+                out.extend(
+                    bind_values!(sqlx::query_as::<_, (String, i64)>(&sql), chunk)
+                        .fetch_all(&mut *t)
+                        .await?,
+                );
+            }
+        }
+    }
+    Ok(out)
 }

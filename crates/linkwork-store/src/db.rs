@@ -68,6 +68,24 @@ pub enum Tx {
     PostgresRead(PoolConnection<Postgres>),
 }
 
+/// The connection a [`Tx`] holds, by backend: for code whose statements
+/// differ in shape between the two (bulk inserts).
+pub enum Conn<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::SqliteRead(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
+            Tx::PostgresRead(t) => Conn::Postgres(t),
+        }
+    }
+}
+
 /// Run the same query tokens on whichever backend a [`Tx`] holds. Inside the
 /// body, `$c` is `&mut` the backend's connection.
 #[macro_export]

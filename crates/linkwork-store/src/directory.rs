@@ -140,34 +140,39 @@ pub async fn save_locations(
         .iter()
         .filter(|l| seen.insert(l.uuid.clone()))
         .collect();
-    for chunk in unique.chunks(40) {
-        let mut sql = String::from(
-            "INSERT INTO dir_locations (programme_id, uuid, organization_id, name, address, city, postcode, latitude, longitude, accessibility) VALUES ",
-        );
-        let mut n = 1;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let m: Vec<String> = (1..=9).map(|k| format!("${}", n + k)).collect();
-            sql.push_str(&format!("($1, {})", m.join(", ")));
-            n += 9;
-        }
-        sql.push_str(
-            " ON CONFLICT (programme_id, uuid) DO UPDATE SET organization_id = excluded.organization_id, name = excluded.name, \
-            address = excluded.address, city = excluded.city, postcode = excluded.postcode, latitude = excluded.latitude, \
-            longitude = excluded.longitude, accessibility = excluded.accessibility RETURNING uuid, id",
-        );
-        let rows: Vec<(String, i64)> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(&sql).bind(p);
-            for l in chunk {
-                q = q.bind(&l.uuid).bind(l.organization_id).bind(&l.name).bind(&l.address).bind(&l.city).bind(&l.postcode)
-                    .bind(l.latitude).bind(l.longitude).bind(&l.accessibility);
-            }
-            q.fetch_all(c).await
-        })?;
-        out.extend(rows);
-    }
+    const LOCATIONS: crate::bulk::Table = crate::bulk::Table {
+        name: "dir_locations",
+        columns: &[
+            "programme_id",
+            "uuid",
+            "organization_id",
+            "name",
+            "address",
+            "city",
+            "postcode",
+            "latitude",
+            "longitude",
+            "accessibility",
+        ],
+    };
+    let rows: Vec<Vec<crate::bulk::Value>> = unique
+        .iter()
+        .map(|l| {
+            crate::row![
+                p,
+                l.uuid.clone(),
+                l.organization_id,
+                l.name.clone(),
+                l.address.clone(),
+                l.city.clone(),
+                l.postcode.clone(),
+                l.latitude,
+                l.longitude,
+                l.accessibility.clone()
+            ]
+        })
+        .collect();
+    out.extend(crate::bulk::insert_keyed(tx, &LOCATIONS, &rows, &LOCATIONS.columns[2..]).await?);
     Ok(out)
 }
 
@@ -491,29 +496,37 @@ pub async fn save_organizations(
             None => fresh.push(o),
         }
     }
-    for chunk in fresh.chunks(50) {
-        let mut sql = String::from(
-            "INSERT INTO dir_organizations (programme_id, uuid, name, description, url, email, phone, created_at, updated_at) VALUES ",
-        );
-        let mut n = 3;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let m: Vec<String> = (0..6).map(|k| format!("${}", n + k)).collect();
-            sql.push_str(&format!("($1, {}, $2, $2)", m.join(", ")));
-            n += 6;
-        }
-        sql.push_str(" RETURNING uuid, id");
-        let rows: Vec<(String, i64)> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(&sql).bind(p).bind(now);
-            for o in chunk {
-                q = q.bind(&o.uuid).bind(&o.name).bind(&o.description).bind(&o.url).bind(&o.email).bind(&o.phone);
-            }
-            q.fetch_all(c).await
-        })?;
-        out.extend(rows);
-    }
+    const ORGANIZATIONS: crate::bulk::Table = crate::bulk::Table {
+        name: "dir_organizations",
+        columns: &[
+            "programme_id",
+            "uuid",
+            "name",
+            "description",
+            "url",
+            "email",
+            "phone",
+            "created_at",
+            "updated_at",
+        ],
+    };
+    let rows: Vec<Vec<crate::bulk::Value>> = fresh
+        .iter()
+        .map(|o| {
+            crate::row![
+                p,
+                o.uuid.clone(),
+                o.name.clone(),
+                o.description.clone(),
+                o.url.clone(),
+                o.email.clone(),
+                o.phone.clone(),
+                now,
+                now
+            ]
+        })
+        .collect();
+    out.extend(crate::bulk::insert_keyed(tx, &ORGANIZATIONS, &rows, &[]).await?);
     Ok(out)
 }
 
