@@ -112,6 +112,42 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// The programme's figures.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ReportCommand {
+    /// The figures of a period (a quarter, or any period) and a scope, beside
+    /// the period before, as CSV (one row per measure), XLSX or the printable
+    /// HTML report. Recorded in the audit trail.
+    Quarterly {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 2024Q1 (January to March), 2024-25Q1 (April to June 2024),
+        /// 2024-25 (a financial year), 2024 (a calendar year), 2024-03 (a
+        /// month), 2024-01-01..2024-02-15. Default: the last full quarter.
+        #[arg(long, default_value = "")]
+        period: String,
+        /// programme, area:NAME, cluster:NAME, practice:CODE or worker:EMAIL.
+        #[arg(long, default_value = "programme")]
+        scope: String,
+        /// csv, xlsx or html.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Hide small counts (under the programme's threshold), for sharing
+        /// outside the programme.
+        #[arg(long)]
+        sharing: bool,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+        #[arg(long)]
+        programme: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -583,6 +619,52 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(explain)?;
             println!("{} postcodes imported, {} left out.", r.taken, r.skipped);
+            Ok(())
+        }
+        Command::Report {
+            command:
+                ReportCommand::Quarterly {
+                    db,
+                    period,
+                    scope,
+                    format,
+                    sharing,
+                    output,
+                    programme,
+                },
+        } => {
+            if !["csv", "xlsx", "html"].contains(&format.as_str()) {
+                anyhow::bail!("--format: choose csv, xlsx or html (not {format:?}).");
+            }
+            let app = open(&db, &file).await?;
+            let programme_id = app
+                .programme_for_cli(programme.as_deref(), false)
+                .await
+                .map_err(explain)?;
+            let ctx = Ctx::operator(programme_id);
+            let input = linkwork_app::reports::ReportInput { period, scope };
+            let r = app.report(&ctx, &input).await.map_err(explain)?;
+            let sharing = sharing.then_some(app.settings.suppress_below);
+            let bytes = match format.as_str() {
+                "xlsx" => linkwork_app::reports::export::xlsx(&r, sharing).map_err(explain)?,
+                "html" => linkwork_web::pages::reports::printable(
+                    &r,
+                    sharing,
+                    &ctx.actor.name,
+                    linkwork_domain::appointment::london_date(app.now()),
+                )
+                .into_bytes(),
+                _ => linkwork_app::reports::csv(&r, sharing).into_bytes(),
+            };
+            match output {
+                Some(p) => {
+                    std::fs::write(&p, bytes).with_context(|| format!("writing {}", p.display()))?
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
             Ok(())
         }
         Command::Export {

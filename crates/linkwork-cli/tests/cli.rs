@@ -68,6 +68,14 @@ fn user_flow(url: &str) {
     );
     assert!(o.status.success(), "{}", out(&o));
     assert!(out(&o).contains("Added user"));
+    // The figures of an empty programme, on either database.
+    let o = run(url, &["report", "quarterly", "--period", "2024Q1"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("\nreferrals_received,0,0,2024Q1,2023Q4,programme\n"),
+        "{}",
+        out(&o)
+    );
     let o = run(
         url,
         &[
@@ -310,6 +318,60 @@ fn demo_migrate_and_backup() {
     assert!(!text.contains("slow statement"), "{text}");
     let o = run(&url, &["migrate"], None);
     assert!(out(&o).contains("schema version 16"), "{}", out(&o));
+    // The figures from the command line: CSV to standard output, XLSX and
+    // the printable report to files; a wrong period is named.
+    let o = run(&url, &["report", "quarterly", "--scope", "programme"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    let csv = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        csv.starts_with("measure,value,previous,period,previous_period,scope\n"),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains("\nreferrals_received,0,"),
+        "a quarter of the demo has referrals: {csv}"
+    );
+    let xlsx = d.0.join("figures.xlsx");
+    let o = run(
+        &url,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            "2026-27",
+            "--format",
+            "xlsx",
+            "--sharing",
+            "--output",
+            &xlsx.to_string_lossy(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let o = run(
+        &url,
+        &[
+            "report",
+            "quarterly",
+            "--period",
+            "2026-10",
+            "--scope",
+            "area:North West",
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("<svg"),
+        "{}",
+        out(&o)
+    );
+    let o = run(&url, &["report", "quarterly", "--period", "2026Q5"], None);
+    assert!(!o.status.success());
+    assert!(out(&o).contains("period: Enter a period"), "{}", out(&o));
     let copy = d.0.join("backup.db");
     let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
     assert!(o.status.success(), "{}", out(&o));
@@ -363,6 +425,7 @@ fn every_subcommand_has_help() {
         vec!["import", "directory", "--help"],
         vec!["import", "postcodes", "--help"],
         vec!["export", "directory", "--help"],
+        vec!["report", "quarterly", "--help"],
     ] {
         let o = run("sqlite://unused.db", &args, None);
         assert!(o.status.success(), "{args:?}");

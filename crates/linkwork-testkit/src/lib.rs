@@ -406,18 +406,22 @@ impl TestApp {
 pub struct Reply {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
+    /// The body as text (invalid UTF-8 replaced).
     pub body: String,
+    /// The body as sent (a spreadsheet, an image).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
     pub async fn from(r: reqwest::Response) -> Reply {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
-        let body = r.text().await.unwrap_or_default();
+        let bytes = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
         Reply {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
     pub fn json(&self) -> serde_json::Value {

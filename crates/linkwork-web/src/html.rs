@@ -441,10 +441,9 @@ pub fn bar_chart(title: &str, rows: &[(String, i64)]) -> Markup {
     }
 }
 
-/// Two bars a row (this period and the one before) as SVG, with a key, and
-/// the figures in a table beside it for screen readers and anyone who
-/// prefers numbers.
-pub fn paired_bar_chart(
+/// Paired horizontal bars (the period and the one before) as SVG, with a
+/// key; its colours come from `.lw-bar` in the page's styles.
+pub fn paired_bars_svg(
     title: &str,
     rows: &[(String, i64, i64)],
     now: &str,
@@ -463,8 +462,6 @@ pub fn paired_bar_chart(
         }
     };
     html! {
-        figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" {
-            figcaption class="govuk-heading-s" { (title) }
             svg class="lw-chart" role="img" aria-label={ (title) ": " (now) " beside " (before) } viewBox={ "0 0 " (width) " " (height) } width="100%" {
                 rect class="lw-bar" x="0" y="2" width="14" height="14" {}
                 text x="20" y="14" { (now) }
@@ -479,6 +476,22 @@ pub fn paired_bar_chart(
                     text x=(label_w + len(*b) + 6) y=(y + 2 * bar - 2) { (b) }
                 }
             }
+    }
+}
+
+/// Two bars a row (this period and the one before) as SVG, with a key, and
+/// the figures in a table beside it for screen readers and anyone who
+/// prefers numbers.
+pub fn paired_bar_chart(
+    title: &str,
+    rows: &[(String, i64, i64)],
+    now: &str,
+    before: &str,
+) -> Markup {
+    html! {
+        figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" {
+            figcaption class="govuk-heading-s" { (title) }
+            (paired_bars_svg(title, rows, now, before))
             details class="govuk-details" {
                 summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Show the figures as a table" } }
                 div class="govuk-details__text" {

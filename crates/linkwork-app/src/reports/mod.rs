@@ -5,6 +5,7 @@
 //! CSV and the per-practice table agree, and the practices' figures add up
 //! to the programme's.
 
+pub mod export;
 pub mod figures;
 
 use crate::gate::Use;

@@ -84,6 +84,7 @@ impl Modify for BearerAuth {
         directory::assure_service, directory::report_problem,
         directory::get_organization, directory::update_organization, directory::link_site, directory::unlink_site,
         reports::report,
+        reports::download,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &Conventions),

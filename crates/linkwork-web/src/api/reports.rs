@@ -11,7 +11,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub fn routes() -> Router<WebState> {
-    Router::new().route("/reports", get(report))
+    Router::new()
+        .route("/reports", get(report))
+        .route("/reports/download", get(download))
 }
 
 /// One figure: a stable `measure` name (breakdowns are `{measure}.{key}`),
@@ -92,4 +94,74 @@ pub async fn report(
         scope: r.scope,
         scope_label: r.scope_label,
     }))
+}
+
+/// What to download: a period and scope as for the figures, the format,
+/// and whether to apply small-number suppression for sharing.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct DownloadQuery {
+    /// As for `GET /api/v1/reports`.
+    pub period: String,
+    /// As for `GET /api/v1/reports`.
+    pub scope: String,
+    /// `csv` (the default), `xlsx` or `html` (the printable report).
+    pub format: String,
+    /// `true`: counts under the programme's threshold hidden, for sharing
+    /// outside the programme.
+    pub sharing: Option<bool>,
+}
+
+/// The report as a file: CSV (one row per measure), XLSX (figures,
+/// breakdowns, the per-practice table) or the printable HTML report.
+/// Audited like the figures.
+#[utoipa::path(get, path = "/api/v1/reports/download", tag = "reports", params(DownloadQuery), responses(
+    (status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn download(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<DownloadQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let format = match q.format.trim() {
+        "" | "csv" => "csv",
+        "xlsx" => "xlsx",
+        "html" => "html",
+        _ => {
+            return Err(
+                linkwork_app::AppError::field("format", "Choose csv, xlsx or html.").into(),
+            );
+        }
+    };
+    let input = ReportInput {
+        period: q.period,
+        scope: q.scope,
+    };
+    let r = s.app.report(&u.ctx, &input).await?;
+    let sharing = q
+        .sharing
+        .unwrap_or(false)
+        .then_some(s.app.settings.suppress_below);
+    let (content_type, body) = match format {
+        "xlsx" => (
+            crate::pages::reports::XLSX,
+            linkwork_app::reports::export::xlsx(&r, sharing)?,
+        ),
+        "html" => (
+            "text/html; charset=utf-8",
+            crate::pages::reports::printable(
+                &r,
+                sharing,
+                &u.ctx.actor.name,
+                linkwork_domain::appointment::london_date(s.app.now()),
+            )
+            .into_bytes(),
+        ),
+        _ => (
+            "text/csv; charset=utf-8",
+            linkwork_app::reports::csv(&r, sharing).into_bytes(),
+        ),
+    };
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response())
 }

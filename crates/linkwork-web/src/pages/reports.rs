@@ -21,6 +21,8 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/reports", get(dashboard))
         .route("/reports/figures.csv", get(csv))
+        .route("/reports/figures.xlsx", get(xlsx))
+        .route("/reports/print", get(print))
 }
 
 /// A value as shown: whole numbers without decimals, others with one.
@@ -182,7 +184,12 @@ async fn dashboard(
         @if let Some(r) = &report {
             @let query = format!("period={}&scope={}", urlencode(&r.period.code()), urlencode(&r.scope));
             h2 class="govuk-heading-m" { (r.scope_label) ": " (r.period.label()) }
-            p class="govuk-body" { "Compared with " (r.previous.label()) ". " a class="govuk-link" href={ "/reports/figures.csv?" (query) } download { "Download as CSV" } " · " a class="govuk-link" href={ "/reports/figures.csv?" (query) "&sharing=1" } download { "CSV for sharing outside the programme (counts under 5 hidden)" } }
+            p class="govuk-body" { "Compared with " (r.previous.label()) "." }
+            h3 class="govuk-heading-s" { "Download or print" }
+            ul class="govuk-list govuk-list--bullet" {
+                li { "For use inside the programme: " a class="govuk-link" href={ "/reports/figures.xlsx?" (query) } download { "spreadsheet (XLSX)" } ", " a class="govuk-link" href={ "/reports/figures.csv?" (query) } download { "CSV" } ", " a class="govuk-link" href={ "/reports/print?" (query) } { "printable report" } }
+                li { "For sharing outside the programme (counts under " (state.app.settings.suppress_below) " hidden): " a class="govuk-link" href={ "/reports/figures.xlsx?" (query) "&sharing=1" } download { "spreadsheet (XLSX)" } ", " a class="govuk-link" href={ "/reports/figures.csv?" (query) "&sharing=1" } download { "CSV" } ", " a class="govuk-link" href={ "/reports/print?" (query) "&sharing=1" } { "printable report" } }
+            }
             @for s in &r.figures.sections {
                 section class="govuk-!-margin-bottom-8" aria-labelledby={ "s-" (slug(s.title)) } {
                     h3 class="govuk-heading-m" id={ "s-" (slug(s.title)) } { (s.title) }
@@ -244,15 +251,10 @@ fn slug(s: &str) -> String {
         .join("-")
 }
 
-async fn csv(
-    State(state): State<WebState>,
-    page: Page,
-    Query(q): Query<ReportQuery>,
-) -> Result<Response, PageError> {
-    let r = state.app.report(&page.ctx, &q.input()).await?;
-    let sharing = (!q.sharing.is_empty()).then_some(state.app.settings.suppress_below);
-    let name = format!(
-        "linkwork-figures-{}-{}{}.csv",
+/// The file name of a downloaded report.
+fn file_name(r: &Report, sharing: Option<i64>, ext: &str) -> String {
+    format!(
+        "linkwork-figures-{}-{}{}.{ext}",
         r.period.code(),
         slug(&r.scope),
         if sharing.is_some() {
@@ -260,16 +262,166 @@ async fn csv(
         } else {
             ""
         }
-    );
-    Ok((
+    )
+}
+
+fn download(name: String, content_type: &str, body: Vec<u8>) -> Response {
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        linkwork_app::reports::csv(&r, sharing),
+        body,
     )
-        .into_response())
+        .into_response()
+}
+
+/// The threshold of small-number suppression when the query asks for a
+/// report to share.
+fn sharing_of(state: &WebState, q: &ReportQuery) -> Option<i64> {
+    (!q.sharing.is_empty()).then_some(state.app.settings.suppress_below)
+}
+
+async fn csv(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let r = state.app.report(&page.ctx, &q.input()).await?;
+    let sharing = sharing_of(&state, &q);
+    Ok(download(
+        file_name(&r, sharing, "csv"),
+        "text/csv; charset=utf-8",
+        linkwork_app::reports::csv(&r, sharing).into_bytes(),
+    ))
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn xlsx(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let r = state.app.report(&page.ctx, &q.input()).await?;
+    let sharing = sharing_of(&state, &q);
+    Ok(download(
+        file_name(&r, sharing, "xlsx"),
+        XLSX,
+        linkwork_app::reports::export::xlsx(&r, sharing)?,
+    ))
+}
+
+async fn print(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let r = state.app.report(&page.ctx, &q.input()).await?;
+    let sharing = sharing_of(&state, &q);
+    Ok(Html(printable(
+        &r,
+        sharing,
+        &page.ctx.actor.name,
+        linkwork_domain::appointment::london_date(state.app.now()),
+    ))
+    .into_response())
+}
+
+/// The quarterly (or any period's) report for funders as one HTML document
+/// that stands alone (its styles inside it, charts as SVG), laid out for
+/// printing: the figures of each section with the period before, the
+/// breakdowns as charts with their numbers, and the per-practice table.
+/// With `sharing`, small counts are hidden as in the CSV for sharing, and a
+/// breakdown with a hidden count is shown as a table only.
+pub fn printable(r: &Report, sharing: Option<i64>, by: &str, on: chrono::NaiveDate) -> String {
+    let shown: std::collections::HashMap<String, (String, String)> =
+        linkwork_app::reports::shared_rows(&r.figures, sharing)
+            .into_iter()
+            .map(|(m, v, p)| (m, (v, p)))
+            .collect();
+    let text = |m: &str, f: Option<&Figure>| -> (String, String) {
+        match (sharing, f) {
+            (None, Some(f)) => (show(f.value, f.unit), show(f.previous, f.unit)),
+            _ => shown.get(m).cloned().unwrap_or_default(),
+        }
+    };
+    let (now, before) = (r.period.label(), r.previous.label());
+    let title = format!("{}: {}", r.scope_label, now);
+    let doc = html! {
+        (maud::DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Figures — " (title) }
+                style { (maud::PreEscaped(include_str!("../../assets/report-print.css"))) }
+            }
+            body {
+                main {
+                    p class="lw-kicker" { "Community link worker programme — figures" }
+                    h1 { (title) }
+                    p { "Compared with " (before) ". Made by " (by) " on " (on.format("%-d %B %Y")) " with linkwork." }
+                    @if let Some(t) = sharing {
+                        p class="lw-note" { "For sharing: counts from 1 to " (t - 1) " are shown as “<" (t) "”, and “*” hides another count where a hidden one could be worked back from a total." }
+                    } @else {
+                        p class="lw-note" { "Not suppressed: small numbers are shown. For use inside the programme only." }
+                    }
+                    @for s in &r.figures.sections {
+                        section {
+                            h2 { (s.title) }
+                            table {
+                                thead { tr { th scope="col" { "Figure" } th scope="col" class="n" { (now) } th scope="col" class="n" { (before) } } }
+                                tbody { @for f in &s.figures {
+                                    @let (v, p) = text(f.measure, Some(f));
+                                    tr { th scope="row" { (f.label) } td class="n" { (v) } td class="n" { (p) } }
+                                } }
+                            }
+                            @for b in &s.breakdowns {
+                                @if !b.rows.is_empty() {
+                                    @let rows: Vec<(String, String, String, i64, i64)> = b.rows.iter().map(|x| { let (v, p) = text(&format!("{}.{}", b.measure, x.key), None); (x.label.clone(), v, p, x.value, x.previous) }).collect();
+                                    @let hidden = rows.iter().any(|x| x.1 != x.3.to_string() || x.2 != x.4.to_string());
+                                    div class="lw-breakdown" {
+                                        @if !hidden {
+                                            (chart(b.title, &rows.iter().take(12).map(|x| (x.0.clone(), x.3, x.4)).collect::<Vec<_>>(), &now, &before))
+                                        } @else {
+                                            h3 { (b.title) }
+                                        }
+                                        table {
+                                            thead { tr { th scope="col" { "Name" } th scope="col" class="n" { (now) } th scope="col" class="n" { (before) } } }
+                                            tbody { @for x in &rows { tr { td { (x.0) } td class="n" { (x.1) } td class="n" { (x.2) } } } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    section class="lw-wide" {
+                        h2 { "By practice" }
+                        p { "Counts of " (now) ". They add up to the figures above." }
+                        table {
+                            thead { tr { th scope="col" { "Practice" } @for (_, l) in ADDITIVE { th scope="col" class="n" { (l) } } } }
+                            tbody { @for (name, cells) in linkwork_app::reports::export::by_site_text(r, sharing) {
+                                tr { th scope="row" { (name) } @for c in cells { td class="n" { (c) } } }
+                            } }
+                        }
+                    }
+                    p class="lw-note" { "Every figure is defined in linkwork's docs/REPORTING.md under its measure name." }
+                }
+            }
+        }
+    };
+    doc.into_string()
+}
+
+/// A chart for print: the page's paired bars without the "show as a table"
+/// control (the table follows it).
+fn chart(title: &str, rows: &[(String, i64, i64)], now: &str, before: &str) -> Markup {
+    html! {
+        h3 { (title) }
+        (html::paired_bars_svg(title, rows, now, before))
+    }
 }

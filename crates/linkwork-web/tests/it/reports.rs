@@ -249,6 +249,80 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         "{}",
         shared.body
     );
+    // The spreadsheet: figures as numbers beside their measure names, the
+    // per-practice table; for sharing, small counts as text.
+    let x = m
+        .get("/reports/figures.xlsx?period=2026-11&scope=programme")
+        .await;
+    assert_eq!(x.status, 200);
+    assert!(
+        x.headers["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .contains("spreadsheetml")
+    );
+    let (strings, figures) = (
+        xlsx_part(&x.bytes, "xl/sharedStrings.xml"),
+        xlsx_part(&x.bytes, "xl/worksheets/sheet1.xml"),
+    );
+    assert!(strings.contains("referrals_received"), "{strings}");
+    assert!(figures.contains("<v>4</v>"), "{figures}");
+    assert!(xlsx_part(&x.bytes, "xl/workbook.xml").contains("name=\"By practice\""));
+    let x = m
+        .get("/reports/figures.xlsx?period=2026-11&scope=programme&sharing=1")
+        .await;
+    assert!(xlsx_part(&x.bytes, "xl/sharedStrings.xml").contains("&lt;5"));
+    // The printable report stands alone: its styles inside, charts as SVG.
+    let p = m.get("/reports/print?period=2026-11&scope=programme").await;
+    assert_eq!(p.status, 200);
+    assert!(
+        p.body.contains("<style>") && p.body.contains("@media print") && p.body.contains("<svg"),
+        "{}",
+        p.body
+    );
+    assert!(
+        p.body.contains("The whole programme: November 2026"),
+        "{}",
+        p.body
+    );
+    // The same files over the API, with the same checks.
+    for (format, kind) in [
+        ("csv", "text/csv"),
+        ("xlsx", "spreadsheetml"),
+        ("html", "text/html"),
+    ] {
+        let r = t
+            .api(
+                &manager,
+                Method::GET,
+                &format!("/api/v1/reports/download?period=2026-11&format={format}&sharing=true"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.headers["content-type"]
+                .to_str()
+                .unwrap_or("")
+                .contains(kind)
+        );
+    }
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/reports/download?format=pdf",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.problem_fields().contains(&"format".to_owned()));
+    assert_eq!(
+        t.api(&staff, Method::GET, "/api/v1/reports/download", None)
+            .await
+            .status,
+        403
+    );
     let page = m.get("/reports?custom=2026-13").await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("Enter a period like"), "{}", page.body);
@@ -263,3 +337,15 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         .await;
     assert!(r.body.contains("report.view"), "{}", r.body);
 });
+
+/// One part of an XLSX file (a zip), as text.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .unwrap_or_else(|e| panic!("not an XLSX file: {e}"));
+    let mut f = z.by_name(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut out = String::new();
+    f.read_to_string(&mut out)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    out
+}
