@@ -399,6 +399,130 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
     })
 }
 
+/// How a wellbeing change is valued (HM Treasury Green Book supplementary
+/// guidance on wellbeing, 2021): one WELLBY is one point of life
+/// satisfaction (0 to 10) for one person for one year.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ValueSettings {
+    /// Pounds a WELLBY, in `price_year` prices (Green Book: £13,000 in
+    /// 2019 prices).
+    pub wellby_value: f64,
+    pub price_year: i32,
+    /// The range the Green Book gives around the central value.
+    pub low_value: f64,
+    pub high_value: f64,
+    /// Multiplier from `price_year` prices to the prices the report is in
+    /// (1 keeps the price year's; the GDP deflator's ratio brings it up).
+    pub uplift: f64,
+    /// Share of the change that would have happened anyway (0 to 1).
+    pub deadweight: f64,
+    /// Years a change is taken to last.
+    pub duration_years: f64,
+}
+
+impl Default for ValueSettings {
+    fn default() -> Self {
+        Self {
+            wellby_value: 13_000.0,
+            price_year: 2019,
+            low_value: 10_000.0,
+            high_value: 16_000.0,
+            uplift: 1.0,
+            deadweight: 0.0,
+            duration_years: 1.0,
+        }
+    }
+}
+
+/// Pounds as typed (`£13,000`, `250000.50`) → pence, up to `max` pounds.
+pub fn parse_pounds(raw: &str, max: i64) -> Result<i64, String> {
+    let t: String = raw
+        .trim()
+        .trim_start_matches('£')
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let bad = || format!("Enter an amount in pounds, like 13000 or 2500.50, up to £{max}");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || whole.len() > 12
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let pence = whole.parse::<i64>().map_err(|_| bad())? * 100
+        + format!("{frac:0<2}").parse::<i64>().map_err(|_| bad())?;
+    if pence > max * 100 {
+        return Err(bad());
+    }
+    Ok(pence)
+}
+
+/// A number as typed, between `min` and `max`.
+pub fn parse_number(raw: &str, min: f64, max: f64, what: &str) -> Result<f64, String> {
+    raw.trim()
+        .trim_end_matches('%')
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= min && *x <= max)
+        .ok_or_else(|| format!("Enter {what} from {min} to {max}"))
+}
+
+/// The social value of a set of life satisfaction changes, against a cost.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ValueEstimate {
+    /// People with a baseline and a later life satisfaction score.
+    pub people: usize,
+    /// WELLBYs: the sum of the changes × duration × (1 − deadweight).
+    pub wellbys: f64,
+    /// Pounds: central, low and high.
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    /// Pounds spent in the period, when entered.
+    pub cost: Option<f64>,
+    /// Pounds of value for each pound spent (central, low, high).
+    pub per_pound: Option<f64>,
+    pub per_pound_low: Option<f64>,
+    pub per_pound_high: Option<f64>,
+}
+
+/// Value life satisfaction changes (each person's latest score less their
+/// baseline, 0 to 10 scale) as WELLBYs, the Green Book way. Falls count
+/// against rises: the estimate is net.
+pub fn value_estimate(changes: &[f64], s: &ValueSettings, cost: Option<f64>) -> ValueEstimate {
+    let wellbys =
+        changes.iter().sum::<f64>() * s.duration_years * (1.0 - s.deadweight.clamp(0.0, 1.0));
+    let at = |v: f64| wellbys * v * s.uplift;
+    let per = |v: f64| cost.filter(|c| *c > 0.0).map(|c| at(v) / c);
+    ValueEstimate {
+        people: changes.len(),
+        wellbys,
+        value: at(s.wellby_value),
+        low: at(s.low_value),
+        high: at(s.high_value),
+        cost,
+        per_pound: per(s.wellby_value),
+        per_pound_low: per(s.low_value),
+        per_pound_high: per(s.high_value),
+    }
+}
+
+/// The part of a cost spread evenly over `first..=last` that falls in the
+/// period (by days).
+pub fn cost_in(first: NaiveDate, last: NaiveDate, amount: f64, p: Period) -> f64 {
+    let days = (last - first).num_days() + 1;
+    let from = first.max(p.first);
+    let to = last.min(p.last);
+    if days <= 0 || to < from {
+        return 0.0;
+    }
+    amount * ((to - from).num_days() + 1) as f64 / days as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,5 +648,46 @@ mod tests {
         assert_eq!(median(&mut v), Some(35.0));
         assert_eq!(median(&mut [1, 2, 3, 4]), Some(2.5));
         assert_eq!(percentile(&mut [], 50), None);
+    }
+
+    #[test]
+    fn a_wellby_is_a_point_of_life_satisfaction_for_a_year() {
+        let s = ValueSettings::default();
+        // Three people: +2, +3 and −1 → 4 WELLBYs → £52,000 (£40k–£64k).
+        let e = value_estimate(&[2.0, 3.0, -1.0], &s, Some(26_000.0));
+        assert_eq!(e.people, 3);
+        assert!((e.wellbys - 4.0).abs() < 1e-9);
+        assert!((e.value - 52_000.0).abs() < 1e-6);
+        assert!((e.low - 40_000.0).abs() < 1e-6 && (e.high - 64_000.0).abs() < 1e-6);
+        assert_eq!(e.per_pound, Some(2.0));
+        // A quarter would have happened anyway, lasting half a year, in
+        // prices 10% higher: 4 × 0.5 × 0.75 = 1.5 WELLBYs × £14,300.
+        let s2 = ValueSettings {
+            deadweight: 0.25,
+            duration_years: 0.5,
+            uplift: 1.1,
+            ..s
+        };
+        let e = value_estimate(&[2.0, 3.0, -1.0], &s2, None);
+        assert!((e.wellbys - 1.5).abs() < 1e-9);
+        assert!((e.value - 21_450.0).abs() < 1e-6);
+        assert_eq!(e.per_pound, None);
+        // No cost entered, or nothing spent: no ratio.
+        assert_eq!(value_estimate(&[], &s, Some(0.0)).per_pound, None);
+    }
+
+    #[test]
+    fn costs_are_spread_over_their_days() {
+        let q = Period::parse("2024Q2").unwrap_or_else(|e| panic!("{e}"));
+        // A year's cost (2024-25, 365 days) has 91 of its days in April–June.
+        let c = cost_in(d(2024, 4, 1), d(2025, 3, 31), 365_000.0, q);
+        assert!((c - 91_000.0).abs() < 1e-6, "{c}");
+        assert_eq!(cost_in(d(2023, 1, 1), d(2023, 12, 31), 1.0, q), 0.0);
+        assert_eq!(parse_pounds("£13,000", 1_000_000), Ok(1_300_000));
+        assert_eq!(parse_pounds("2500.5", 1_000_000), Ok(250_050));
+        assert!(parse_pounds("-5", 1_000_000).is_err());
+        assert!(parse_pounds("2,000,000", 1_000_000).is_err());
+        assert_eq!(parse_number("25%", 0.0, 100.0, "a share"), Ok(25.0));
+        assert!(parse_number("NaN", 0.0, 100.0, "a share").is_err());
     }
 }

@@ -24,6 +24,7 @@ pub mod referrals;
 pub mod reports;
 pub mod support;
 pub mod users;
+pub mod value;
 
 pub use db::{Backend, Db, StoreError, Tx};
 

@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = &[
         "referral status changes",
         "0016_referral_status_changes"
     ),
+    migration!(17, "social value and SIMD", "0017_social_value_and_simd"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -81,6 +81,7 @@ fn write(r: &Report, sharing: Option<i64>) -> std::result::Result<Vec<u8>, XlsxE
                     Unit::Percent => "percent",
                     Unit::Days => "days",
                     Unit::Number => "number",
+                    Unit::Pounds => "pounds",
                 },
             )?;
             row += 1;

@@ -30,6 +30,8 @@ pub enum Unit {
     Days,
     /// A mean or other number with decimals.
     Number,
+    /// Money, in pounds.
+    Pounds,
 }
 
 /// One figure, for the period and the one before.
@@ -83,6 +85,10 @@ pub struct Figures {
     /// The additive counts of the period by practice (and any other site
     /// where something was counted): they add up to the figures above.
     pub by_site: Vec<SiteCounts>,
+    /// Each paired person's ONS4 life satisfaction change, in the period
+    /// and the one before (the social value estimate's input).
+    #[serde(skip)]
+    pub life_satisfaction: [Vec<f64>; 2],
 }
 
 impl Figures {
@@ -899,5 +905,9 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             ],
         },
     ];
-    Figures { sections, by_site }
+    Figures {
+        sections,
+        by_site,
+        life_satisfaction: [a.ons4_changes.clone(), b.ons4_changes.clone()],
+    }
 }

@@ -7,12 +7,15 @@
 
 pub mod export;
 pub mod figures;
+pub mod value;
 
 use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use figures::Rows;
 use linkwork_domain::Permission;
-use linkwork_domain::report::{Period, PeriodKind, ScopeName};
+use linkwork_domain::report::{
+    Period, PeriodKind, ScopeName, ValueEstimate, ValueSettings, cost_in, value_estimate,
+};
 use linkwork_store::reports::{self as store, Scope, ScopeOption};
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +47,98 @@ pub struct Report {
     pub scope: String,
     pub scope_label: String,
     pub figures: Figures,
+    /// How the social value was estimated, and the estimate of the period
+    /// and of the one before.
+    pub value_settings: ValueSettings,
+    pub value: [ValueEstimate; 2],
+}
+
+/// Pounds as people read them: whole pounds from £100 up, pence below.
+pub fn money(x: f64) -> String {
+    let sign = if x < 0.0 { "−" } else { "" };
+    let a = x.abs();
+    if a >= 100.0 {
+        let whole = format!("{:.0}", a);
+        let mut out = String::new();
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        format!("{sign}£{out}")
+    } else {
+        format!("{sign}£{a:.2}")
+    }
+}
+
+/// The social value section: WELLBYs, their value (central, low, high),
+/// the cost and the value for each pound spent.
+fn value_section(v: &[ValueEstimate; 2]) -> figures::Section {
+    let f = |measure: &'static str,
+             label: &'static str,
+             unit: Unit,
+             get: &dyn Fn(&ValueEstimate) -> Option<f64>| Figure {
+        measure,
+        label,
+        unit,
+        value: get(&v[0]),
+        previous: get(&v[1]),
+    };
+    figures::Section {
+        title: "Social value",
+        figures: vec![
+            f(
+                "value_people",
+                "People whose life satisfaction change is valued",
+                Unit::Count,
+                &|e| Some(e.people as f64),
+            ),
+            f(
+                "value_wellbys",
+                "WELLBYs (points of life satisfaction for a year, after adjustments)",
+                Unit::Number,
+                &|e| Some(e.wellbys),
+            ),
+            f(
+                "value_central",
+                "Wellbeing value (central)",
+                Unit::Pounds,
+                &|e| Some(e.value),
+            ),
+            f("value_low", "Wellbeing value (low)", Unit::Pounds, &|e| {
+                Some(e.low)
+            }),
+            f("value_high", "Wellbeing value (high)", Unit::Pounds, &|e| {
+                Some(e.high)
+            }),
+            f(
+                "programme_cost",
+                "Programme cost in the period",
+                Unit::Pounds,
+                &|e| e.cost,
+            ),
+            f(
+                "value_per_pound",
+                "Wellbeing value for each £1 spent (central)",
+                Unit::Pounds,
+                &|e| e.per_pound,
+            ),
+            f(
+                "value_per_pound_low",
+                "Wellbeing value for each £1 spent (low)",
+                Unit::Pounds,
+                &|e| e.per_pound_low,
+            ),
+            f(
+                "value_per_pound_high",
+                "Wellbeing value for each £1 spent (high)",
+                Unit::Pounds,
+                &|e| e.per_pound_high,
+            ),
+        ],
+        breakdowns: vec![],
+    }
 }
 
 /// What a report can be scoped to, for the form.
@@ -184,12 +279,36 @@ impl App {
             ev.detail = format!("{} ({})", period.code(), period.label());
             let rows = Rows::read(tx, g, scope, period, previous).await?;
             let names = figures::Names::read(tx, g).await?;
+            let mut figures = figures::compute(&rows, &names, period, previous);
+            // The social value: the programme's costs count only when the
+            // figures are the whole programme's.
+            let (settings, _) = linkwork_store::value::settings(tx, g).await?;
+            let costs = if whole && scope == Scope::Programme {
+                Some(linkwork_store::value::costs(tx, g).await?)
+            } else {
+                None
+            };
+            let estimate = |p: Period, changes: &[f64]| {
+                let cost = costs.as_ref().filter(|c| !c.is_empty()).map(|list| {
+                    list.iter()
+                        .map(|c| cost_in(c.first_day, c.last_day, c.amount_pence as f64 / 100.0, p))
+                        .sum::<f64>()
+                });
+                value_estimate(changes, &settings, cost)
+            };
+            let value = [
+                estimate(period, &figures.life_satisfaction[0]),
+                estimate(previous, &figures.life_satisfaction[1]),
+            ];
+            figures.sections.push(value_section(&value));
             Ok(Report {
-                figures: figures::compute(&rows, &names, period, previous),
+                figures,
                 period,
                 previous,
                 scope: typed,
                 scope_label: label,
+                value_settings: settings,
+                value,
             })
         })
         .await
@@ -208,6 +327,7 @@ pub fn shared_rows(figures: &Figures, sharing: Option<i64>) -> Vec<(String, Stri
     let text = |v: Option<f64>, unit: Unit| match v {
         None => String::new(),
         Some(x) if unit == Unit::Count => format!("{}", x.round() as i64),
+        Some(x) if unit == Unit::Pounds => format!("{x:.2}"),
         Some(x) => format!("{x:.1}"),
     };
     let Some(threshold) = sharing else {

@@ -1,12 +1,14 @@
 //! The programme's figures over JSON.
 
 use crate::WebState;
-use crate::error::{ApiError, ApiQuery, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 use crate::session::ApiUser;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use linkwork_app::reports::ReportInput;
+use linkwork_app::reports::value::{CostInput, ValueInput};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -14,6 +16,12 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/reports", get(report))
         .route("/reports/download", get(download))
+        .route(
+            "/reports/social-value",
+            get(social_value).put(save_social_value),
+        )
+        .route("/reports/costs", axum::routing::post(add_cost))
+        .route("/reports/costs/{id}", axum::routing::delete(delete_cost))
 }
 
 /// One figure: a stable `measure` name (breakdowns are `{measure}.{key}`),
@@ -164,4 +172,102 @@ pub async fn download(
         ),
     };
     Ok(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response())
+}
+
+/// A cost of the programme over a run of days.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CostBody {
+    pub id: i64,
+    pub first_day: chrono::NaiveDate,
+    pub last_day: chrono::NaiveDate,
+    /// Pounds.
+    pub amount: f64,
+    pub note: String,
+}
+
+/// How the social value is estimated, and the programme's costs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SocialValueBody {
+    /// Pounds a WELLBY in `price_year` prices, and the range around it.
+    pub wellby_value: f64,
+    pub price_year: i32,
+    pub low_value: f64,
+    pub high_value: f64,
+    pub uplift: f64,
+    /// Per cent of the change that would have happened anyway.
+    pub deadweight_percent: f64,
+    pub duration_years: f64,
+    pub costs: Vec<CostBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CostCreated {
+    pub id: i64,
+}
+
+/// The social value settings and costs (anyone who sees figures).
+#[utoipa::path(get, path = "/api/v1/reports/social-value", tag = "reports", responses(
+    (status = 200, body = SocialValueBody), (status = 403, body = Problem)))]
+pub async fn social_value(
+    State(s): State<WebState>,
+    u: ApiUser,
+) -> Result<Json<SocialValueBody>, ApiError> {
+    let v = s.app.social_value(&u.ctx).await?;
+    let t = v.settings;
+    Ok(Json(SocialValueBody {
+        wellby_value: t.wellby_value,
+        price_year: t.price_year,
+        low_value: t.low_value,
+        high_value: t.high_value,
+        uplift: t.uplift,
+        deadweight_percent: t.deadweight * 100.0,
+        duration_years: t.duration_years,
+        costs: v
+            .costs
+            .into_iter()
+            .map(|c| CostBody {
+                id: c.id,
+                first_day: c.first_day,
+                last_day: c.last_day,
+                amount: c.amount_pence as f64 / 100.0,
+                note: c.note,
+            })
+            .collect(),
+    }))
+}
+
+/// Change the social value settings (administrators). Audited.
+#[utoipa::path(put, path = "/api/v1/reports/social-value", tag = "reports", request_body = ValueInput, responses(
+    (status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn save_social_value(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<ValueInput>,
+) -> Result<StatusCode, ApiError> {
+    s.app.save_value_settings(&u.ctx, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Enter a cost of the programme (administrators). Audited.
+#[utoipa::path(post, path = "/api/v1/reports/costs", tag = "reports", request_body = CostInput, responses(
+    (status = 201, body = CostCreated), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_cost(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiJson(b): ApiJson<CostInput>,
+) -> Result<(StatusCode, Json<CostCreated>), ApiError> {
+    let id = s.app.add_cost(&u.ctx, &b).await?;
+    Ok((StatusCode::CREATED, Json(CostCreated { id })))
+}
+
+/// Remove a cost (administrators). Audited.
+#[utoipa::path(delete, path = "/api/v1/reports/costs/{id}", tag = "reports", responses(
+    (status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_cost(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    s.app.delete_cost(&u.ctx, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -18,6 +18,7 @@ pub mod parts;
 pub mod record;
 pub mod referrals;
 pub mod reports;
+pub mod value;
 
 use crate::WebState;
 use crate::error::PageError;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<WebState> {
         .merge(casework::appointments::routes())
         .merge(directory::routes())
         .merge(reports::routes())
+        .merge(value::routes())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {

@@ -34,6 +34,7 @@ pub fn show(v: Option<f64>, unit: Unit) -> String {
             Unit::Percent => format!("{x:.1}%"),
             Unit::Days if x.fract() == 0.0 => format!("{x:.0}"),
             Unit::Days | Unit::Number => format!("{x:.1}"),
+            Unit::Pounds => linkwork_app::reports::money(x),
         },
     }
 }
@@ -194,6 +195,12 @@ async fn dashboard(
                 section class="govuk-!-margin-bottom-8" aria-labelledby={ "s-" (slug(s.title)) } {
                     h3 class="govuk-heading-m" id={ "s-" (slug(s.title)) } { (s.title) }
                     (figures_table(&s.figures, r))
+                    @if s.title == "Social value" {
+                        p class="govuk-body" {
+                            a class="govuk-link" href="/reports/social-value" { "How the social value is worked out, its limits, and the programme's costs" }
+                            @if r.scope != "programme" { ". The value for each £1 is shown for the whole programme only, as costs are entered for the whole programme." }
+                        }
+                    }
                     @for b in &s.breakdowns {
                         @if !b.rows.is_empty() {
                             (html::paired_bar_chart(b.title, &b.rows.iter().take(12).map(|x| (x.label.clone(), x.value, x.previous)).collect::<Vec<_>>(), &r.period.label(), &r.previous.label()))

@@ -349,3 +349,212 @@ fn xlsx_part(bytes: &[u8], name: &str) -> String {
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     out
 }
+
+async fn ons4(t: &TestApp, u: &TestUser, person: i64, stage: &str, on: &str, life: &str) {
+    let r = t
+        .api(
+            u,
+            Method::POST,
+            &format!("/api/v1/participants/{person}/measures"),
+            Some(json!({"kind": "ons4", "stage": stage, "taken_on": on, "answers": [life, "6", "6", "3"]})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
+both!(social_value_is_worked_out_the_green_book_way, |t| {
+    let org = t.organisation("Programme A").await;
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let a1 = refer(&t, &lw, org.site_a, "Ada Example", &["loneliness"]).await;
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("/api/v1/referrals/{a1}/allocate"),
+            Some(json!({"version": 1, "link_worker_id": lw.id})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let person = t
+        .api(&lw, Method::GET, &format!("/api/v1/referrals/{a1}"), None)
+        .await
+        .json()["participant_id"]
+        .as_i64()
+        .unwrap_or(0);
+    // Life satisfaction 4 in October, 7 in November: +3 points.
+    ons4(&t, &lw, person, "baseline", "2026-10-05", "4").await;
+    ons4(&t, &lw, person, "review", "2026-11-02", "7").await;
+    let get = |u: TestUser, q: &'static str| {
+        let t = &t;
+        async move {
+            t.api(&u, Method::GET, &format!("/api/v1/reports?{q}"), None)
+                .await
+                .json()
+        }
+    };
+    let body = get(manager.clone(), "period=2026-11").await;
+    assert_eq!(measure(&body, "value_people"), Some(1.0), "{body}");
+    assert_eq!(measure(&body, "value_wellbys"), Some(3.0));
+    assert_eq!(measure(&body, "value_central"), Some(39_000.0));
+    assert_eq!(measure(&body, "value_low"), Some(30_000.0));
+    assert_eq!(measure(&body, "value_high"), Some(48_000.0));
+    assert_eq!(measure(&body, "value_per_pound"), None, "no cost entered");
+    // The administrator enters November's cost: £3 of value for each £1.
+    let r = t
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/reports/costs",
+            Some(json!({"first_day": "2026-11-01", "last_day": "2026-11-30", "amount": "13,000", "note": "Link worker salaries"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let cost = r.json()["id"].as_i64().unwrap_or(0);
+    let body = get(manager.clone(), "period=2026-11").await;
+    assert_eq!(measure(&body, "programme_cost"), Some(13_000.0), "{body}");
+    assert_eq!(measure(&body, "value_per_pound"), Some(3.0));
+    // Costs are the whole programme's: a practice's figures have no ratio.
+    let body = get(manager.clone(), "period=2026-11&scope=practice:S00001").await;
+    assert_eq!(measure(&body, "value_central"), Some(39_000.0), "{body}");
+    assert_eq!(measure(&body, "value_per_pound"), None);
+    // Half would have happened anyway: 1.5 WELLBYs, £1.50 for each £1.
+    let r = t
+        .api(
+            &admin,
+            Method::PUT,
+            "/api/v1/reports/social-value",
+            Some(json!({"wellby_value": "13000", "price_year": "2019", "low_value": "10000", "high_value": "16000",
+                "uplift": "1", "deadweight_percent": "50", "duration_years": "1"})),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let body = get(manager.clone(), "period=2026-11").await;
+    assert_eq!(measure(&body, "value_wellbys"), Some(1.5), "{body}");
+    assert_eq!(measure(&body, "value_per_pound"), Some(1.5));
+    // Bad input is named, and nothing changes.
+    let r = t
+        .api(
+            &admin,
+            Method::PUT,
+            "/api/v1/reports/social-value",
+            Some(json!({"wellby_value": "lots", "price_year": "19", "low_value": "20000", "high_value": "16000",
+                "uplift": "1", "deadweight_percent": "150", "duration_years": "1"})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let fields = r.problem_fields();
+    for f in ["wellby_value", "price_year", "deadweight_percent"] {
+        assert!(fields.contains(&f.to_owned()), "{f}: {}", r.body);
+    }
+    let r = t
+        .api(
+            &admin,
+            Method::POST,
+            "/api/v1/reports/costs",
+            Some(json!({"first_day": "2026-11-30", "last_day": "2026-11-01", "amount": "0", "note": ""})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let fields = r.problem_fields();
+    for f in ["last_day", "amount", "note"] {
+        assert!(fields.contains(&f.to_owned()), "{f}: {}", r.body);
+    }
+    let v = t
+        .api(&lw, Method::GET, "/api/v1/reports/social-value", None)
+        .await;
+    assert_eq!(v.status, 200, "{}", v.body);
+    assert_eq!(v.json()["deadweight_percent"], 50.0);
+    assert_eq!(v.json()["costs"].as_array().map(Vec::len), Some(1));
+    // Only administrators change them; other programmes cannot touch them.
+    let r = t
+        .api(
+            &manager,
+            Method::PUT,
+            "/api/v1/reports/social-value",
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let other = t.organisation("Programme B").await;
+    let stranger = t.user(other.programme_id, Role::Administrator, &[]).await;
+    let r = t
+        .api(
+            &stranger,
+            Method::DELETE,
+            &format!("/api/v1/reports/costs/{cost}"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let staff = t
+        .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
+        .await;
+    assert_eq!(
+        t.api(&staff, Method::GET, "/api/v1/reports/social-value", None)
+            .await
+            .status,
+        403
+    );
+    // The page explains the method; administrators get the forms, with
+    // errors named on them.
+    let mut a = t.sign_in(&admin.email).await;
+    let page = a.get("/reports/social-value").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("WELLBY") && page.body.contains("What it does not tell you"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Link worker salaries"));
+    let r = a
+        .post(
+            "/reports/costs",
+            &[
+                ("first_day", "1/12/2026"),
+                ("last_day", "31/12/2026"),
+                ("amount", "ten"),
+                ("note", "Rent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Enter an amount in pounds"), "{}", r.body);
+    let r = a.post(&format!("/reports/costs/{cost}/delete"), &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mut m = t.sign_in(&manager.email).await;
+    let page = m.get("/reports/social-value").await;
+    assert!(
+        page.body.contains("Administrators change these") && !page.body.contains("Save settings"),
+        "{}",
+        page.body
+    );
+    let page = m.get("/reports?period=2026-11").await;
+    assert!(
+        page.body.contains("Wellbeing value (central)") && page.body.contains("£19,500"),
+        "{}",
+        page.body
+    );
+    // Every change is audited.
+    let r = t
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/audit?action=cost.delete",
+            None,
+        )
+        .await;
+    assert!(r.body.contains("Link worker salaries"), "{}", r.body);
+    let r = t
+        .api(
+            &admin,
+            Method::GET,
+            "/api/v1/audit?action=value_settings.update",
+            None,
+        )
+        .await;
+    assert!(r.body.contains("deadweight 50%"), "{}", r.body);
+});

@@ -1,0 +1,37 @@
+-- The social value estimate's settings (one row a programme; absent: the
+-- defaults) and the programme's costs, entered by administrators.
+CREATE TABLE value_settings (
+    programme_id BIGINT PRIMARY KEY REFERENCES programmes(id),
+    wellby_value REAL NOT NULL,
+    price_year INTEGER NOT NULL,
+    low_value REAL NOT NULL,
+    high_value REAL NOT NULL,
+    uplift REAL NOT NULL,
+    deadweight REAL NOT NULL,
+    duration_years REAL NOT NULL,
+    updated_by BIGINT,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE programme_costs (
+    id INTEGER PRIMARY KEY,
+    programme_id BIGINT NOT NULL REFERENCES programmes(id),
+    first_day TEXT NOT NULL,
+    last_day TEXT NOT NULL,
+    amount_pence BIGINT NOT NULL,
+    note TEXT NOT NULL,
+    created_by BIGINT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX programme_costs_days ON programme_costs (programme_id, first_day);
+
+-- Where a postcode lies: its 2011 data zone (from the same NSPL/ONSPD file
+-- as its coordinates), and each data zone's SIMD rank, decile and quintile.
+ALTER TABLE postcodes ADD COLUMN datazone TEXT;
+CREATE TABLE simd_datazones (
+    datazone TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    council TEXT NOT NULL,
+    simd_rank INTEGER NOT NULL,
+    decile INTEGER NOT NULL,
+    quintile INTEGER NOT NULL
+);
