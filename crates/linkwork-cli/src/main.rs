@@ -165,8 +165,18 @@ enum ImportCommand {
         #[arg(long)]
         programme: Option<String>,
     },
-    /// Import a postcode lookup (ONS NSPL/ONSPD columns: pcds, lat, long).
+    /// Import a postcode lookup (ONS NSPL/ONSPD columns: pcds, lat, long,
+    /// and dz11 or datazone2011_code for SIMD).
     Postcodes {
+        #[command(flatten)]
+        db: DbArgs,
+        file: std::path::PathBuf,
+        #[arg(long)]
+        programme: Option<String>,
+    },
+    /// Import the SIMD 2020v2 table by data zone (datazone2011_code,
+    /// simd2020v2_rank; deciles and quintiles are worked out from the rank).
+    Simd {
         #[command(flatten)]
         db: DbArgs,
         file: std::path::PathBuf,
@@ -619,6 +629,28 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(explain)?;
             println!("{} postcodes imported, {} left out.", r.taken, r.skipped);
+            Ok(())
+        }
+        Command::Import {
+            command:
+                ImportCommand::Simd {
+                    db,
+                    file: path,
+                    programme,
+                },
+        } => {
+            let app = open(&db, &file).await?;
+            let programme_id = app
+                .programme_for_cli(programme.as_deref(), false)
+                .await
+                .map_err(explain)?;
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let r = app
+                .import_simd(&Ctx::operator(programme_id), &text)
+                .await
+                .map_err(explain)?;
+            println!("{} data zones imported, {} left out.", r.taken, r.skipped);
             Ok(())
         }
         Command::Report {

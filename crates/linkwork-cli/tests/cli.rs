@@ -372,6 +372,19 @@ fn demo_migrate_and_backup() {
     let o = run(&url, &["report", "quarterly", "--period", "2026Q5"], None);
     assert!(!o.status.success());
     assert!(out(&o).contains("period: Enter a period"), "{}", out(&o));
+    // The SIMD table from a file.
+    let simd = d.0.join("simd.csv");
+    std::fs::write(
+        &simd,
+        "datazone2011_code,simd2020v2_rank\nS01010245,2\nS01008861,6976\nX,1\n",
+    )
+    .unwrap();
+    let o = run(&url, &["import", "simd", &simd.to_string_lossy()], None);
+    assert!(
+        out(&o).contains("2 data zones imported, 1 left out."),
+        "{}",
+        out(&o)
+    );
     let copy = d.0.join("backup.db");
     let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
     assert!(o.status.success(), "{}", out(&o));
@@ -424,6 +437,7 @@ fn every_subcommand_has_help() {
         vec!["token", "create", "--help"],
         vec!["import", "directory", "--help"],
         vec!["import", "postcodes", "--help"],
+        vec!["import", "simd", "--help"],
         vec!["export", "directory", "--help"],
         vec!["report", "quarterly", "--help"],
     ] {

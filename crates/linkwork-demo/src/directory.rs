@@ -495,7 +495,7 @@ pub async fn postcodes(
     practice_postcodes: &[String],
     rng: &mut Rng,
 ) -> linkwork_app::Result<()> {
-    let mut rows: Vec<(String, String, f64, f64)> = Vec::new();
+    let mut rows: Vec<(String, String, f64, f64, Option<String>)> = Vec::new();
     // The real G2 postcodes with their coordinates.
     let g2: serde_json::Value =
         serde_json::from_str(include_str!("../data/glasgow_g2_postcodes_latlong.json"))
@@ -508,10 +508,10 @@ pub async fn postcodes(
         ) else {
             continue;
         };
-        rows.push((pc.to_owned(), "G2".into(), lat, lon));
+        rows.push((pc.to_owned(), "G2".into(), lat, lon, None));
     }
     for (d, lat, lon) in DISTRICTS {
-        rows.push((format!("{d} 1AA"), (*d).into(), *lat, *lon));
+        rows.push((format!("{d} 1AA"), (*d).into(), *lat, *lon, None));
     }
     for pc in practice_postcodes {
         let district = pc.split(' ').next().unwrap_or_default().to_owned();
@@ -528,6 +528,7 @@ pub async fn postcodes(
                 district,
                 lat + jitter(rng, 0.25),
                 lon + jitter(rng, 0.4),
+                None,
             ));
         }
     }
@@ -867,6 +868,66 @@ fn schedules(runs: Runs, rng: &mut Rng, today: NaiveDate) -> Vec<ScheduleRow> {
 
 /// Point the demo history's onward support at directory services of the
 /// matching kind, so service pages show referrals and their outcomes.
+/// SIMD for the demo: Glasgow City's data zones with their real SIMD 2020v2
+/// ranks (the embedded subset), and each invented postcode on the demo's
+/// records placed in its district with a data zone drawn from Glasgow's at
+/// random — so the figures by decile have something to count. Real
+/// postcodes already in the lookup are left without a data zone.
+pub async fn simd(tx: &mut Tx, grant: &Grant, rng: &mut Rng) -> linkwork_app::Result<()> {
+    let mut zones = Vec::new();
+    let mut r = csv::Reader::from_reader(
+        include_str!("../data/simd2020v2_datazones_glasgow_city.csv").as_bytes(),
+    );
+    for rec in r.records().flatten() {
+        let rank: i64 = rec.get(3).and_then(|x| x.parse().ok()).unwrap_or(0);
+        if rank < 1 {
+            continue;
+        }
+        let (decile, quintile) = linkwork_app::directory::simd_bands(rank);
+        zones.push(linkwork_store::directory::SimdZone {
+            datazone: rec.get(0).unwrap_or_default().to_owned(),
+            name: rec.get(1).unwrap_or_default().to_owned(),
+            council: rec.get(2).unwrap_or_default().to_owned(),
+            rank,
+            decile,
+            quintile,
+        });
+    }
+    linkwork_store::directory::import_simd(tx, grant, &zones).await?;
+    if zones.is_empty() {
+        return Ok(());
+    }
+    let mut centres: std::collections::HashMap<String, Option<(f64, f64)>> =
+        std::collections::HashMap::new();
+    let mut rows = Vec::new();
+    for pc in linkwork_store::directory::unknown_person_postcodes(tx, grant).await? {
+        let district = pc.split(' ').next().unwrap_or_default().to_owned();
+        if !centres.contains_key(&district) {
+            let c = linkwork_store::directory::locate(tx, None, &district)
+                .await?
+                .map(|(a, b, _)| (a, b));
+            centres.insert(district.clone(), c);
+        }
+        let Some(Some((lat, lon))) = centres.get(&district).copied() else {
+            continue;
+        };
+        let zone = &zones[rng.below(zones.len() as u64) as usize];
+        rows.push(linkwork_store::row![
+            pc,
+            district,
+            lat + jitter(rng, 0.01),
+            lon + jitter(rng, 0.015),
+            zone.datazone.clone()
+        ]);
+    }
+    const POSTCODES: linkwork_store::bulk::Table = linkwork_store::bulk::Table {
+        name: "postcodes",
+        columns: &["postcode", "district", "latitude", "longitude", "datazone"],
+    };
+    linkwork_store::bulk::insert_plain(tx, &POSTCODES, &rows).await?;
+    Ok(())
+}
+
 pub async fn link_onward(tx: &mut Tx, grant: &Grant) -> linkwork_app::Result<()> {
     const KINDS: &[(&str, &str)] = &[
         ("Welfare rights advice service", "Welfare Rights Surgery"),

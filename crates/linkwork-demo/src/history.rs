@@ -719,6 +719,37 @@ fn engaged_casework(rng: &mut Rng, b: &mut Batch, e: &Engaged) {
             ));
         }
     }
+    // ONS4 beside it for many (life satisfaction, worthwhile, happy,
+    // anxious), from a random stream of its own so that adding it left the
+    // rest of the demo as it was.
+    let mut own = Rng::new(first.num_days_from_ce() as u64 * 7919 + ri as u64 + worker as u64);
+    if own.chance(0.6) {
+        let base: Vec<i64> = vec![
+            own.range(2, 7),
+            own.range(3, 8),
+            own.range(2, 7),
+            own.range(3, 9),
+        ];
+        b.measures.push((
+            ri,
+            ons4_row(programme_id, worker, "baseline", first, &base, &mut own),
+        ));
+        if let Some(end) = closed.filter(|_| attended >= 2 && own.chance(0.6)) {
+            let lift = if goals_met { 3 } else { 2 };
+            let exit: Vec<i64> = base
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let d = own.range(-1, lift);
+                    (if i == 3 { x - d } else { x + d }).clamp(0, 10)
+                })
+                .collect();
+            b.measures.push((
+                ri,
+                ons4_row(programme_id, worker, "exit", end, &exit, &mut own),
+            ));
+        }
+    }
     // A small share of risk flags.
     if rng.chance(0.04) {
         let kind = *weighted(rng, &RISKS);
@@ -848,6 +879,32 @@ fn measure_row(
         on,
         answers,
         score,
+        Some(worker),
+        at(on, rng)
+    ]
+}
+
+/// An ONS4 row: the score is life satisfaction (0 to 10).
+fn ons4_row(
+    programme_id: i64,
+    worker: i64,
+    stage: &str,
+    on: NaiveDate,
+    items: &[i64],
+    rng: &mut Rng,
+) -> Vec<Value> {
+    let answers = items
+        .iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    row![
+        programme_id,
+        "ons4",
+        stage,
+        on,
+        answers,
+        items.first().copied().unwrap_or(0) as f64,
         Some(worker),
         at(on, rng)
     ]

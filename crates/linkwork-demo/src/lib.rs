@@ -837,6 +837,36 @@ pub async fn generate(
         )
         .await?;
         directory::link_onward(&mut tx, &dgrant).await?;
+        directory::simd(&mut tx, &dgrant, &mut rng).await?;
+        // Invented yearly costs (about £38,000 a link worker, with
+        // management), so that the figures show the value for each £1.
+        let ogrant = ctx
+            .actor
+            .authorize(Permission::ManageOrganisation)
+            .map_err(|e| AppError::Refused(e.to_string()))?;
+        let today = linkwork_domain::appointment::london_date(now);
+        let this_fy = linkwork_domain::report::Period::containing(
+            linkwork_domain::report::PeriodKind::FinancialYear,
+            today,
+        );
+        let mut fy = this_fy;
+        let workers = counts
+            .iter()
+            .find(|c| c.0 == Role::LinkWorker.code())
+            .map_or(1, |c| c.1.max(1)) as i64;
+        for _ in 0..=years {
+            linkwork_store::value::add_cost(
+                &mut tx,
+                &ogrant,
+                fy.first,
+                fy.last,
+                workers * 38_000 * 100,
+                "Link workers and management (demo figure)",
+                now,
+            )
+            .await?;
+            fy = fy.previous();
+        }
         let mut ev = ctx.event("demo.generate", "programme", programme_id);
         ev.detail = format!(
             "scale {scale:?}, seed {seed}, {years} years: {} sites, {} users, {} referrals, {services} directory services",

@@ -494,8 +494,9 @@ pub struct ValueEstimate {
 /// baseline, 0 to 10 scale) as WELLBYs, the Green Book way. Falls count
 /// against rises: the estimate is net.
 pub fn value_estimate(changes: &[f64], s: &ValueSettings, cost: Option<f64>) -> ValueEstimate {
+    // `+ 0.0`: an empty sum is −0, which would print as "-0.0".
     let wellbys =
-        changes.iter().sum::<f64>() * s.duration_years * (1.0 - s.deadweight.clamp(0.0, 1.0));
+        changes.iter().sum::<f64>() * s.duration_years * (1.0 - s.deadweight.clamp(0.0, 1.0)) + 0.0;
     let at = |v: f64| wellbys * v * s.uplift;
     let per = |v: f64| cost.filter(|c| *c > 0.0).map(|c| at(v) / c);
     ValueEstimate {

@@ -1284,17 +1284,64 @@ pub async fn visits(tx: &mut Tx, grant: &Grant, organization_id: i64) -> crate::
 pub async fn import_postcodes(
     tx: &mut Tx,
     grant: &Grant,
-    rows: &[(String, String, f64, f64)],
+    rows: &[(String, String, f64, f64, Option<String>)],
 ) -> crate::Result<u64> {
     crate::require(grant, &[Permission::ManageDirectory])?;
     let mut n = 0;
-    for (pc, district, lat, lon) in rows {
+    for (pc, district, lat, lon, zone) in rows {
+        // A file without data zones leaves those already known alone.
         n += on_tx!(tx, c => sqlx::query(
-            "INSERT INTO postcodes (postcode, district, latitude, longitude) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (postcode) DO UPDATE SET district = excluded.district, latitude = excluded.latitude, longitude = excluded.longitude")
-            .bind(pc).bind(district).bind(lat).bind(lon).execute(c).await.map(|r| r.rows_affected()))?;
+            "INSERT INTO postcodes (postcode, district, latitude, longitude, datazone) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (postcode) DO UPDATE SET district = excluded.district, latitude = excluded.latitude, \
+             longitude = excluded.longitude, datazone = COALESCE(excluded.datazone, postcodes.datazone)")
+            .bind(pc).bind(district).bind(lat).bind(lon).bind(zone).execute(c).await.map(|r| r.rows_affected()))?;
     }
     Ok(n)
+}
+
+/// One data zone of the Scottish Index of Multiple Deprivation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimdZone {
+    pub datazone: String,
+    pub name: String,
+    pub council: String,
+    pub rank: i64,
+    pub decile: i64,
+    pub quintile: i64,
+}
+
+/// Add or replace data zones' SIMD ranks (reference data, shared by every
+/// programme on the database, like the postcode lookup).
+pub async fn import_simd(tx: &mut Tx, grant: &Grant, zones: &[SimdZone]) -> crate::Result<u64> {
+    crate::require(grant, &[Permission::ManageDirectory])?;
+    let mut n = 0;
+    for z in zones {
+        n += on_tx!(tx, c => sqlx::query(
+            "INSERT INTO simd_datazones (datazone, name, council, simd_rank, decile, quintile) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (datazone) DO UPDATE SET name = excluded.name, council = excluded.council, simd_rank = excluded.simd_rank, \
+             decile = excluded.decile, quintile = excluded.quintile")
+            .bind(&z.datazone).bind(&z.name).bind(&z.council).bind(z.rank as i32).bind(z.decile as i32).bind(z.quintile as i32)
+            .execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(n)
+}
+
+/// Postcodes on the programme's records that the lookup does not know (the
+/// demo generator places its invented postcodes with these).
+pub async fn unknown_person_postcodes(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<String>> {
+    crate::require(grant, &[Permission::ManageDirectory])?;
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT DISTINCT p.postcode FROM participants p WHERE p.programme_id = $1 AND p.postcode IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM postcodes pc WHERE pc.postcode = p.postcode) ORDER BY p.postcode")
+        .bind(grant.programme_id()).fetch_all(c).await)?)
+}
+
+/// How many postcodes know their data zone, and how many data zones have
+/// SIMD ranks (for the import page).
+pub async fn simd_counts(tx: &mut Tx) -> crate::Result<(i64, i64)> {
+    let a: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM postcodes WHERE datazone IS NOT NULL").fetch_one(c).await)?;
+    let b: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM simd_datazones").fetch_one(c).await)?;
+    Ok((a, b))
 }
 
 /// Where a postcode is; for an unknown postcode (or a bare district), the

@@ -79,6 +79,8 @@ pub struct ReferralRow {
     pub date_of_birth: Option<NaiveDate>,
     pub sex: Option<String>,
     pub deep_end: bool,
+    /// SIMD decile (1 most deprived) of the person's postcode's data zone.
+    pub simd_decile: Option<i64>,
 }
 
 pub async fn referrals_received(
@@ -99,8 +101,9 @@ pub async fn referrals_received(
          (SELECT MIN(a.starts_at) FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended') AS first_attended_at, \
          CASE WHEN r.participant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM referrals r2 WHERE r2.participant_id = r.participant_id \
            AND (r2.received_on < r.received_on OR (r2.received_on = r.received_on AND r2.id < r.id))) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS first_for_person, \
-         COALESCE(p.date_of_birth, r.person_date_of_birth) AS date_of_birth, p.sex, s.deep_end \
-         FROM referrals r {} LEFT JOIN participants p ON p.id = r.participant_id{} ORDER BY r.id",
+         COALESCE(p.date_of_birth, r.person_date_of_birth) AS date_of_birth, p.sex, s.deep_end, CAST(z.decile AS BIGINT) AS simd_decile \
+         FROM referrals r {} LEFT JOIN participants p ON p.id = r.participant_id \
+         LEFT JOIN postcodes pc ON pc.postcode = p.postcode LEFT JOIN simd_datazones z ON z.datazone = pc.datazone{} ORDER BY r.id",
         join_sites("r.site_id"),
         w.sql()
     );

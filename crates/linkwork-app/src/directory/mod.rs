@@ -838,6 +838,13 @@ impl App {
             ));
         };
         let term = col(&["doterm"]);
+        let zone = col(&[
+            "dz11",
+            "datazone2011_code",
+            "datazone",
+            "data_zone",
+            "dz2011",
+        ]);
         let mut rows = Vec::new();
         let mut skipped = 0;
         for rec in r.records() {
@@ -862,7 +869,11 @@ impl App {
                     if (49.0..61.0).contains(&a) && (-9.0..3.0).contains(&b) =>
                 {
                     let district = p.as_str().split(' ').next().unwrap_or_default().to_owned();
-                    rows.push((p.to_string(), district, a, b));
+                    let z = zone
+                        .and_then(|i| rec.get(i))
+                        .map(|z| z.trim().to_ascii_uppercase())
+                        .filter(|z| is_datazone(z));
+                    rows.push((p.to_string(), district, a, b, z));
                 }
                 _ => skipped += 1,
             }
@@ -881,6 +892,138 @@ impl App {
                 ev.detail = format!("{taken} postcodes, {skipped} skipped");
                 Ok(PostcodeImport { taken, skipped })
             },
+        )
+        .await
+    }
+}
+
+/// A 2011 data zone code: S01 and six digits.
+fn is_datazone(z: &str) -> bool {
+    z.len() == 9 && z.starts_with("S01") && z[3..].chars().all(|c| c.is_ascii_digit())
+}
+
+/// Data zones in SIMD 2020v2: the decile and quintile of a rank are worked
+/// out against this many.
+pub const SIMD_ZONES: i64 = 6976;
+
+/// SIMD 2020v2 decile and quintile of a rank (1 = most deprived): ceil(rank
+/// × 10 / 6976) and ceil(rank × 5 / 6976).
+pub fn simd_bands(rank: i64) -> (i64, i64) {
+    (
+        (rank * 10 + SIMD_ZONES - 1) / SIMD_ZONES,
+        (rank * 5 + SIMD_ZONES - 1) / SIMD_ZONES,
+    )
+}
+
+/// What a SIMD import took.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimdImport {
+    pub taken: usize,
+    pub skipped: usize,
+}
+
+impl App {
+    /// Import the SIMD table: a CSV with a data zone code column
+    /// (`datazone2011_code`, `datazone`, `data_zone` or `dz11`) and its overall
+    /// rank (`simd2020v2_rank`, `simd2020_rank`, `rank` or `overall_rank`), and
+    /// optionally its name and council, as in the SIMD reference data.
+    pub async fn import_simd(&self, ctx: &Ctx, csv_text: &str) -> Result<SimdImport> {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(csv_text.as_bytes());
+        let headers: Vec<String> = r
+            .headers()
+            .map_err(|_| AppError::field("file", "The file is not a CSV with a header row"))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+        let (Some(dz), Some(rank)) = (
+            col(&[
+                "datazone2011_code",
+                "datazone",
+                "data_zone",
+                "dz11",
+                "datazone2011",
+            ]),
+            col(&[
+                "simd2020v2_rank",
+                "simd2020_rank",
+                "rank",
+                "overall_rank",
+                "simd_rank",
+            ]),
+        ) else {
+            return Err(AppError::field(
+                "file",
+                "The file needs columns for the data zone (datazone2011_code) and its rank (simd2020v2_rank)",
+            ));
+        };
+        let name = col(&["datazone2011_name", "name", "datazone_name"]);
+        let council = col(&["council_area_name", "council", "council_area"]);
+        let mut zones = Vec::new();
+        let mut skipped = 0;
+        for rec in r.records() {
+            let Ok(rec) = rec else {
+                skipped += 1;
+                continue;
+            };
+            let code = rec.get(dz).unwrap_or_default().trim().to_ascii_uppercase();
+            let rank = rec
+                .get(rank)
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|r| r.fract() == 0.0 && *r >= 1.0 && *r <= SIMD_ZONES as f64)
+                .map(|r| r as i64);
+            match rank {
+                Some(rank) if is_datazone(&code) => {
+                    let (decile, quintile) = simd_bands(rank);
+                    let get = |i: Option<usize>| {
+                        i.and_then(|i| rec.get(i))
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned()
+                    };
+                    zones.push(store::SimdZone {
+                        datazone: code,
+                        name: get(name),
+                        council: get(council),
+                        rank,
+                        decile,
+                        quintile,
+                    });
+                }
+                _ => skipped += 1,
+            }
+        }
+        if zones.is_empty() {
+            return Err(AppError::field(
+                "file",
+                "No row had a data zone code (like S01010245) and a rank from 1 to 6976",
+            ));
+        }
+        let taken = zones.len();
+        self.run(
+            Use::write(
+                ctx,
+                Permission::ManageDirectory,
+                "simd.import",
+                "simd",
+                "import",
+            ),
+            async |tx, g, ev| {
+                store::import_simd(tx, g, &zones).await?;
+                ev.detail = format!("{taken} data zones, {skipped} skipped");
+                Ok(SimdImport { taken, skipped })
+            },
+        )
+        .await
+    }
+
+    /// Postcodes that know their data zone, and data zones with SIMD ranks.
+    pub async fn simd_counts(&self, ctx: &Ctx) -> Result<(i64, i64)> {
+        self.read(
+            Use::read(ctx, Permission::ManageDirectory, "simd"),
+            async |tx, _| Ok(store::simd_counts(tx).await?),
         )
         .await
     }
@@ -1373,4 +1516,23 @@ fn parse_service(input: &ServiceInput, today: NaiveDate) -> Result<CheckedServic
         location,
         version,
     })
+}
+
+#[cfg(test)]
+mod simd_tests {
+    use super::*;
+
+    #[test]
+    fn simd_deciles_and_quintiles_follow_the_ceil_rule() {
+        assert_eq!(simd_bands(1), (1, 1));
+        assert_eq!(simd_bands(697), (1, 1));
+        // One of the eight boundary ranks where rules differ (see
+        // shared/refdata/simd/README.md): ceil(6980 / 6976) = 2.
+        assert_eq!(simd_bands(698), (2, 1));
+        assert_eq!(simd_bands(1395), (2, 1));
+        assert_eq!(simd_bands(1396), (3, 2));
+        assert_eq!(simd_bands(1481), (3, 2));
+        assert_eq!(simd_bands(6976), (10, 5));
+        assert!(is_datazone("S01010245") && !is_datazone("S0100") && !is_datazone("S02001929"));
+    }
 }

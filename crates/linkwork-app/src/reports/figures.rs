@@ -324,6 +324,17 @@ fn breakdown(
     }
 }
 
+const SIMD_ORDER: [&str; 11] = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "unknown"];
+
+fn simd_label(k: &str, of: i64) -> String {
+    match k {
+        "1" => "1 (most deprived)".to_owned(),
+        "unknown" => "Not known (no postcode, or not in the lookup)".to_owned(),
+        k if k == of.to_string() => format!("{k} (least deprived)"),
+        k => k.to_owned(),
+    }
+}
+
 /// What one period counts.
 #[derive(Debug, Default)]
 struct Tally {
@@ -334,6 +345,8 @@ struct Tally {
     reasons: BTreeMap<String, i64>,
     sources: BTreeMap<String, i64>,
     ages: BTreeMap<String, i64>,
+    simd_deciles: BTreeMap<String, i64>,
+    simd_quintiles: BTreeMap<String, i64>,
     sexes: BTreeMap<String, i64>,
     closures: BTreeMap<String, i64>,
     caseloads: BTreeMap<String, i64>,
@@ -381,6 +394,16 @@ fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
         }
         bump(&mut t.sources, &r.source);
         bump(&mut t.ages, age_band(r.date_of_birth, r.received_on));
+        match r.simd_decile {
+            Some(d) => {
+                bump(&mut t.simd_deciles, &d.to_string());
+                bump(&mut t.simd_quintiles, &((d + 1) / 2).to_string());
+            }
+            None => {
+                bump(&mut t.simd_deciles, "unknown");
+                bump(&mut t.simd_quintiles, "unknown");
+            }
+        }
         bump(
             &mut t.sexes,
             r.sex
@@ -902,6 +925,22 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
                     Some(&age_order),
                 ),
                 breakdown("referrals_by_sex", "Sex", &a.sexes, &b.sexes, sex, None),
+                breakdown(
+                    "referrals_by_simd_quintile",
+                    "SIMD 2020v2 quintile of the person's postcode (1: most deprived)",
+                    &a.simd_quintiles,
+                    &b.simd_quintiles,
+                    |k| simd_label(k, 5),
+                    Some(&SIMD_ORDER),
+                ),
+                breakdown(
+                    "referrals_by_simd_decile",
+                    "SIMD 2020v2 decile of the person's postcode (1: most deprived)",
+                    &a.simd_deciles,
+                    &b.simd_deciles,
+                    |k| simd_label(k, 10),
+                    Some(&SIMD_ORDER),
+                ),
             ],
         },
     ];

@@ -36,6 +36,48 @@ pub fn routes() -> Router<WebState> {
             "/directory/organizations/{id}/sites/{site_id}",
             axum::routing::put(link_site).delete(unlink_site),
         )
+        .route("/directory/postcodes", post(import_postcodes))
+        .route("/directory/simd", post(import_simd))
+}
+
+/// What a reference-data import took and left out.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Imported {
+    pub taken: usize,
+    pub skipped: usize,
+}
+
+/// Import a postcode lookup (administrators): the request body is CSV with
+/// ONS NSPL/ONSPD columns (`pcds` or `postcode`, `lat`, `long`, and `dz11`
+/// or `datazone2011_code` for SIMD). Audited.
+#[utoipa::path(post, path = "/api/v1/directory/postcodes", tag = "directory", request_body(content = String, content_type = "text/csv"), responses(
+    (status = 200, body = Imported), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_postcodes(
+    State(s): State<WebState>,
+    u: ApiUser,
+    body: String,
+) -> Result<Json<Imported>, ApiError> {
+    let r = s.app.import_postcodes(&u.ctx, &body).await?;
+    Ok(Json(Imported {
+        taken: r.taken,
+        skipped: r.skipped,
+    }))
+}
+
+/// Import the SIMD 2020v2 table by data zone (administrators): the request
+/// body is CSV with `datazone2011_code` and `simd2020v2_rank`. Audited.
+#[utoipa::path(post, path = "/api/v1/directory/simd", tag = "directory", request_body(content = String, content_type = "text/csv"), responses(
+    (status = 200, body = Imported), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_simd(
+    State(s): State<WebState>,
+    u: ApiUser,
+    body: String,
+) -> Result<Json<Imported>, ApiError> {
+    let r = s.app.import_simd(&u.ctx, &body).await?;
+    Ok(Json(Imported {
+        taken: r.taken,
+        skipped: r.skipped,
+    }))
 }
 
 /// One search result.

@@ -85,6 +85,8 @@ impl Modify for BearerAuth {
         directory::get_organization, directory::update_organization, directory::link_site, directory::unlink_site,
         reports::report,
         reports::download,
+        directory::import_postcodes,
+        directory::import_simd,
         reports::social_value,
         reports::save_social_value,
         reports::add_cost,

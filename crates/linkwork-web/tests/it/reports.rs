@@ -558,3 +558,208 @@ both!(social_value_is_worked_out_the_green_book_way, |t| {
         .await;
     assert!(r.body.contains("deadweight 50%"), "{}", r.body);
 });
+
+/// Rows of the real reference data (ONS NSPL, OGL v3; SIMD 2020v2 ranks).
+const NSPL: &str = "postcode,postcode_pc7,dointr,doterm,usertype,council_area_code,datazone2011_code,intzone2011_code,health_board_code,lat,long,simd2020v2_rank_from_nspl\n\
+FK1 1AA,FK1 1AA,198001,,1,S12000014,S01009140,S02001713,S08000019,56.001996,-3.784777,1481\n\
+FK1 1AD,FK1 1AD,198608,199207,1,S12000014,S01009140,S02001713,S08000019,56.001996,-3.784777,1481\n";
+const SIMD: &str = "datazone2011_code,datazone2011_name,council_area_name,simd2020v2_rank\n\
+S01009140,Falkirk - Grahamston - 03,Falkirk,1481\n\
+S01010245,Carntyne West and Haghill - 04,Glasgow City,2\n\
+S01008861,Stockbridge - 05,City of Edinburgh,6976\n\
+S0100,Broken,Nowhere,12\n\
+S01010891,Greenock Town Centre and East Central - 02,Inverclyde,0\n";
+
+both!(
+    people_are_counted_by_the_simd_decile_of_their_postcode,
+    |t| {
+        let org = t.organisation("Programme A").await;
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+        let lw = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+            .await;
+        // Only administrators import reference data; a bad table is named.
+        let post_csv = |u: &TestUser, path: &str, body: &str| {
+            let (t, u, path, body) = (&t, u.clone(), path.to_owned(), body.to_owned());
+            async move {
+                let r = t
+                    .client()
+                    .post(t.url(&path))
+                    .bearer_auth(&u.token)
+                    .header("content-type", "text/csv")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                linkwork_testkit::Reply::from(r).await
+            }
+        };
+        assert_eq!(
+            post_csv(&manager, "/api/v1/directory/simd", SIMD)
+                .await
+                .status,
+            403
+        );
+        let r = post_csv(&admin, "/api/v1/directory/simd", "a,b\n1,2\n").await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.problem_fields().contains(&"file".to_owned()));
+        let r = post_csv(&admin, "/api/v1/directory/postcodes", NSPL).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["taken"], 1, "the terminated postcode is left out");
+        let r = post_csv(&admin, "/api/v1/directory/simd", SIMD).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            (r.json()["taken"].as_i64(), r.json()["skipped"].as_i64()),
+            (Some(3), Some(2))
+        );
+        // Two people: one in Falkirk's Grahamston (rank 1481 of 6976: decile
+        // 3, quintile 2), one with no postcode.
+        for (name, born, postcode) in [
+            ("Fiona", "1970-01-02", "fk1 1aa"),
+            ("Gus", "1981-07-08", ""),
+        ] {
+            let r = t
+                .api(
+                    &lw,
+                    Method::POST,
+                    "/api/v1/participants",
+                    Some(
+                        json!({"given_name": name, "family_name": "Example", "date_of_birth": born,
+                    "site_id": org.site_a, "preferred_contact": "phone", "postcode": postcode}),
+                    ),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+            let person = r.json()["id"].as_i64().unwrap_or(0);
+            let r = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(json!({"site_id": org.site_a, "participant_id": person, "source": "gp", "reasons": ["money"]})),
+            )
+            .await;
+            assert_eq!(r.status, 201, "{}", r.body);
+        }
+        let body = t
+            .api(
+                &manager,
+                Method::GET,
+                "/api/v1/reports?period=2026-11",
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(
+            measure(&body, "referrals_by_simd_decile.3"),
+            Some(1.0),
+            "{body}"
+        );
+        assert_eq!(measure(&body, "referrals_by_simd_quintile.2"), Some(1.0));
+        assert_eq!(
+            measure(&body, "referrals_by_simd_decile.unknown"),
+            Some(1.0)
+        );
+        // The page offers both imports to administrators, with the counts.
+        let mut a = t.sign_in(&admin.email).await;
+        let page = a.get("/directory/postcodes").await;
+        assert!(
+            page.body
+                .contains("1 postcodes know their data zone; 3 data zones have SIMD ranks"),
+            "{}",
+            page.body
+        );
+        let r = a
+            .post("/directory/simd", &[("simd", "nothing useful")])
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(r.body.contains("href=\"#simd\""), "{}", r.body);
+    }
+);
+
+both!(practices_add_up_to_the_programme_on_generated_data, |t| {
+    // A year of the demo's invented programme: 96 sites, thousands of
+    // referrals, every kind of event.
+    let demo = linkwork_demo::generate(
+        &t.db,
+        t.app.now(),
+        linkwork_demo::Scale::Programme,
+        5,
+        1,
+        &|_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("demo: {e}"));
+    let manager = t.user(demo.programme_id, Role::Manager, &[]).await;
+    let get = |q: String| {
+        let (t, m) = (&t, manager.clone());
+        async move {
+            let r = t
+                .api(&m, Method::GET, &format!("/api/v1/reports?{q}"), None)
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.json()
+        }
+    };
+    // Several periods (a month, a quarter, a financial year) and scopes: in
+    // each, for every count that adds up, the sites make the whole.
+    for q in [
+        "period=2026-10",
+        "period=2026Q3",
+        "period=2026-27",
+        "period=2026-27&scope=area:North West",
+    ] {
+        let body = get(q.to_owned()).await;
+        assert!(
+            measure(&body, "referrals_received").unwrap_or(0.0) > 0.0,
+            "{q}: nothing counted"
+        );
+        for (m, _) in linkwork_app::reports::figures::ADDITIVE {
+            let sum: f64 = body["by_site"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| s["counts"][m].as_f64().unwrap_or(0.0))
+                .sum();
+            assert_eq!(Some(sum), measure(&body, m).or(Some(0.0)), "{q} {m}");
+        }
+        // Breakdowns of referrals add up to the referrals too.
+        let total = measure(&body, "referrals_received").unwrap_or(0.0);
+        for b in [
+            "referrals_by_source",
+            "referrals_by_age_band",
+            "referrals_by_sex",
+            "referrals_by_simd_decile",
+        ] {
+            let sum: f64 = body["measures"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|x| {
+                    x["measure"]
+                        .as_str()
+                        .is_some_and(|n| n.starts_with(&format!("{b}.")))
+                })
+                .map(|x| x["value"].as_f64().unwrap_or(0.0))
+                .sum();
+            assert_eq!(sum, total, "{q} {b}");
+        }
+    }
+    // And the areas make the programme.
+    let whole = measure(&get("period=2026-27".into()).await, "referrals_received");
+    let mut sum = 0.0;
+    for area in [
+        "North East",
+        "North West",
+        "South Glasgow",
+        "West Dunbartonshire",
+    ] {
+        sum += measure(
+            &get(format!("period=2026-27&scope=area:{area}")).await,
+            "referrals_received",
+        )
+        .unwrap_or(0.0);
+    }
+    assert_eq!(Some(sum), whole);
+});

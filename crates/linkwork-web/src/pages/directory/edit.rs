@@ -25,6 +25,7 @@ pub fn routes() -> Router<WebState> {
             "/directory/postcodes",
             get(postcodes_form).post(import_postcodes),
         )
+        .route("/directory/simd", axum::routing::post(import_simd))
         .route("/directory/taxonomy", get(taxonomy).post(add_term))
         .route("/directory/taxonomy/{id}", axum::routing::post(rename_term))
 }
@@ -480,35 +481,43 @@ async fn update(
 }
 
 async fn postcodes_form(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
-    state
-        .app
-        .may(&page.ctx, linkwork_app::gate::Intent::ManageDirectory)
-        .await?;
-    postcode_page(&page, &FieldErrors::new(), None)
+    postcode_page(&state, &page, &FieldErrors::new(), None).await
 }
 
-fn postcode_page(
+async fn postcode_page(
+    state: &WebState,
     page: &Page,
     errors: &FieldErrors,
-    done: Option<(usize, usize)>,
+    done: Option<String>,
 ) -> Result<Response, PageError> {
+    let (zoned, zones) = state.app.simd_counts(&page.ctx).await?;
     let body = html! {
-        h1 class="govuk-heading-l" { "Postcode lookup" }
-        @if let Some((t, s)) = done { (html::success_banner(&format!("{t} postcodes imported, {s} left out (no longer in use, or unreadable)."))) }
-        p class="govuk-body" { "The directory measures distances from postcodes. Paste or upload a CSV with the columns of the ONS postcode directories (NSPL or ONSPD): " code { "pcds" } " (or " code { "postcode" } "), " code { "lat" } " and " code { "long" } ". Postcodes no longer in use (with a " code { "doterm" } ") are left out. An unknown postcode falls back to the middle of its district." }
+        h1 class="govuk-heading-l" { "Postcode lookup and SIMD" }
+        @if let Some(d) = &done { (html::success_banner(d)) }
+        p class="govuk-body" { (zoned) " postcodes know their data zone; " (zones) " data zones have SIMD ranks. Figures count people by the SIMD decile and quintile of their postcode's data zone." }
+        h2 class="govuk-heading-m" { "Postcodes" }
+        p class="govuk-body" { "The directory measures distances from postcodes. Paste a CSV with the columns of the ONS postcode directories (NSPL or ONSPD): " code { "pcds" } " (or " code { "postcode" } "), " code { "lat" } " and " code { "long" } ", and for SIMD the 2011 data zone (" code { "dz11" } " or " code { "datazone2011_code" } "). Postcodes no longer in use (with a " code { "doterm" } ") are left out. An unknown postcode falls back to the middle of its district. For large files use " code { "linkwork import postcodes FILE" } "." }
         form method="post" action="/directory/postcodes" novalidate {
             (html::csrf(page))
-            (html::textarea("file", "CSV text", "", errors, Some("The header row first.")))
-            (html::button("Import"))
+            (html::textarea("file", "Postcodes: CSV text", "", errors, Some("The header row first.")))
+            (html::button("Import postcodes"))
+        }
+        h2 class="govuk-heading-m" { "SIMD table" }
+        p class="govuk-body" { "Paste the Scottish Index of Multiple Deprivation 2020v2 table by data zone: a CSV with " code { "datazone2011_code" } " and " code { "simd2020v2_rank" } " (1 is the most deprived of 6,976), and optionally " code { "datazone2011_name" } " and " code { "council_area_name" } ". Deciles and quintiles are worked out from the rank. Or use " code { "linkwork import simd FILE" } "." }
+        form method="post" action="/directory/simd" novalidate {
+            (html::csrf(page))
+            (html::textarea("simd", "SIMD table: CSV text", "", errors, Some("The header row first.")))
+            (html::button("Import SIMD table"))
         }
     };
-    Ok(html::form_page("Postcode lookup", page, errors, body).into_response())
+    Ok(html::form_page("Postcode lookup and SIMD", page, errors, body).into_response())
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct PostcodeForm {
     file: String,
+    simd: String,
 }
 
 async fn import_postcodes(
@@ -516,8 +525,41 @@ async fn import_postcodes(
     p: Posted<PostcodeForm>,
 ) -> Result<Response, PageError> {
     match state.app.import_postcodes(&p.page.ctx, &p.form.file).await {
-        Ok(r) => postcode_page(&p.page, &FieldErrors::new(), Some((r.taken, r.skipped))),
-        Err(AppError::Invalid(e)) => postcode_page(&p.page, &e, None),
+        Ok(r) => {
+            let done = format!(
+                "{} postcodes imported, {} left out (no longer in use, or unreadable).",
+                r.taken, r.skipped
+            );
+            postcode_page(&state, &p.page, &FieldErrors::new(), Some(done)).await
+        }
+        Err(AppError::Invalid(e)) => postcode_page(&state, &p.page, &e, None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn import_simd(
+    State(state): State<WebState>,
+    p: Posted<PostcodeForm>,
+) -> Result<Response, PageError> {
+    match state.app.import_simd(&p.page.ctx, &p.form.simd).await {
+        Ok(r) => {
+            let done = format!(
+                "{} data zones imported, {} left out (no data zone code or rank).",
+                r.taken, r.skipped
+            );
+            postcode_page(&state, &p.page, &FieldErrors::new(), Some(done)).await
+        }
+        Err(AppError::Invalid(e)) => {
+            // The error is about the pasted table: name its field.
+            let mut named = FieldErrors::new();
+            for x in &e.0 {
+                named.add(
+                    if x.field == "file" { "simd" } else { &x.field },
+                    x.message.clone(),
+                );
+            }
+            postcode_page(&state, &p.page, &named, None).await
+        }
         Err(e) => Err(e.into()),
     }
 }
