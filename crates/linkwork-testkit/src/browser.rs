@@ -240,6 +240,16 @@ impl Browser {
         .await
     }
 
+    /// Run an asynchronous script: it calls its last argument with the result.
+    pub async fn script_async(&self, js: &str) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": js, "args": []})),
+        )
+        .await
+    }
+
     /// Save a PNG screenshot (for people to look at; tests do not compare them).
     pub async fn screenshot(&self, path: &std::path::Path) {
         let v = self.cmd(reqwest::Method::GET, "/screenshot", None).await;

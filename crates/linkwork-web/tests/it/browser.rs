@@ -840,3 +840,88 @@ async fn find_support_from_a_record() {
     );
     b.assert_accessible("the record after referring").await;
 }
+
+/// A manager chooses a period and a scope, reads a chart, downloads the
+/// spreadsheet, opens the printable report and the social value page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_reads_the_figures_and_downloads_them() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn(Kind::Sqlite).await;
+    let org = t.organisation("Programme A").await;
+    let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    for (name, reason) in [
+        ("Ada Example", "loneliness"),
+        ("Ben Example", "money"),
+        ("Cai Example", "loneliness"),
+    ] {
+        let r = t
+            .api(
+                &lw,
+                reqwest::Method::POST,
+                "/api/v1/referrals",
+                Some(
+                    serde_json::json!({"site_id": org.site_a, "person_name": name,
+                    "person_date_of_birth": "1960-05-06", "source": "gp", "reasons": [reason]}),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    sign_in(&b, &t, &manager.email).await;
+    b.click_and_wait("nav a[href='/reports']").await;
+    assert_eq!(b.text("h1").await, "Figures");
+    b.assert_accessible("the figures page").await;
+    b.select("#period", "2026-11").await;
+    b.select("#scope", "practice:S00001").await;
+    b.click_and_wait("form.lw-report-form button[type=submit]")
+        .await;
+    let main = b.text("main").await;
+    assert!(
+        main.contains("Practice: Alpha Medical Practice: November 2026"),
+        "{main}"
+    );
+    // The chart of reasons, and its numbers for those who prefer a table.
+    let label = b
+        .script("return document.querySelector('svg.lw-chart').getAttribute('aria-label');")
+        .await;
+    assert!(
+        label.as_str().unwrap_or("").contains("November 2026"),
+        "{label}"
+    );
+    open_all(&b).await;
+    assert!(b.text("main").await.contains("Loneliness"));
+    b.assert_accessible("the figures of a practice and a month")
+        .await;
+    // The spreadsheet, fetched as the browser would download it.
+    let got = b
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             const a = document.querySelector(\"a[href^='/reports/figures.xlsx']\");
+             fetch(a.href).then(async r => { const b = new Uint8Array(await r.arrayBuffer());
+               done([r.status, r.headers.get('content-type'), String.fromCharCode(b[0], b[1]), a.getAttribute('download') !== null]); });",
+        )
+        .await;
+    assert_eq!(got[0], 200, "{got}");
+    assert!(
+        got[1].as_str().unwrap_or("").contains("spreadsheetml"),
+        "{got}"
+    );
+    assert_eq!(got[2], "PK", "a zip file: {got}");
+    assert_eq!(got[3], true, "offered as a download");
+    // The printable report and the social value page.
+    b.click_and_wait("a[href^='/reports/print']:not([href*='sharing'])")
+        .await;
+    assert!(b.text("h1").await.contains("November 2026"));
+    b.assert_accessible("the printable report").await;
+    b.goto(&t.url("/reports/social-value")).await;
+    b.assert_accessible("the social value page").await;
+    // On a phone.
+    b.window_size(390, 844).await;
+    b.goto(&t.url("/reports?period=2026-11")).await;
+    b.assert_accessible("the figures page on a phone").await;
+}
