@@ -128,6 +128,11 @@ pub struct ReferralFilter {
     pub received_to: Option<NaiveDate>,
     /// Part of the person's name.
     pub text: Option<String>,
+    /// Practices of an area or a cluster (the figures link here).
+    pub area_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+    /// Where the referral came from (`gp`, `self`…).
+    pub source: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -194,6 +199,18 @@ fn filter_where(scope: SiteScope, f: &ReferralFilter) -> Where {
     }
     if let Some(site) = f.site_id {
         w.and("r.site_id = ?", [Param::I64(site)]);
+    }
+    if let Some(c) = f.cluster_id {
+        w.and("s.cluster_id = ?", [Param::I64(c)]);
+    }
+    if let Some(a) = f.area_id {
+        w.and(
+            "s.cluster_id IN (SELECT cl.id FROM clusters cl WHERE cl.area_id = ?)",
+            [Param::I64(a)],
+        );
+    }
+    if let Some(src) = &f.source {
+        w.and("r.source = ?", [Param::Text(src.clone())]);
     }
     if let Some(reason) = &f.reason {
         w.and(

@@ -482,11 +482,14 @@ pub fn paired_bars_svg(
 /// Two bars a row (this period and the one before) as SVG, with a key, and
 /// the figures in a table beside it for screen readers and anyone who
 /// prefers numbers.
+/// `links`: where each row's records are listed (by row; empty or `None`:
+/// no link).
 pub fn paired_bar_chart(
     title: &str,
     rows: &[(String, i64, i64)],
     now: &str,
     before: &str,
+    links: &[Option<String>],
 ) -> Markup {
     html! {
         figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" {
@@ -502,7 +505,13 @@ pub fn paired_bar_chart(
                             th scope="col" class="govuk-table__header govuk-table__header--numeric" { (before) }
                         } }
                         tbody class="govuk-table__body" {
-                            @for (label, a, b) in rows { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } td class="govuk-table__cell govuk-table__cell--numeric" { (a) } td class="govuk-table__cell govuk-table__cell--numeric" { (b) } } }
+                            @for (i, (label, a, b)) in rows.iter().enumerate() { tr class="govuk-table__row" {
+                                td class="govuk-table__cell" {
+                                    @if let Some(Some(href)) = links.get(i) { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": list the referrals" } } }
+                                    @else { (label) }
+                                }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (a) } td class="govuk-table__cell govuk-table__cell--numeric" { (b) }
+                            } }
                         }
                     }
                 }

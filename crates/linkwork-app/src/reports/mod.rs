@@ -51,6 +51,9 @@ pub struct Report {
     /// and of the one before.
     pub value_settings: ValueSettings,
     pub value: [ValueEstimate; 2],
+    /// The scope as the referrals list's filter (`site_id=3`, `area_id=2`,
+    /// …; empty for the programme), for links from figures to records.
+    pub records_filter: String,
 }
 
 /// Pounds as people read them: whole pounds from £100 up, pence below.
@@ -309,6 +312,13 @@ impl App {
                 scope_label: label,
                 value_settings: settings,
                 value,
+                records_filter: match scope {
+                    Scope::Programme => String::new(),
+                    Scope::Area(id) => format!("area_id={id}"),
+                    Scope::Cluster(id) => format!("cluster_id={id}"),
+                    Scope::Practice(id) => format!("site_id={id}"),
+                    Scope::Worker(id) => format!("link_worker_id={id}"),
+                },
             })
         })
         .await

@@ -46,6 +46,11 @@ pub struct ReferralQuery {
     received_to: String,
     /// Part of the person's name.
     q: String,
+    /// The practices of an area, or of a cluster.
+    area_id: String,
+    cluster_id: String,
+    /// Where the referral came from (`gp`, `self`…).
+    source: String,
     limit: String,
     offset: String,
 }
@@ -81,6 +86,9 @@ impl ReferralQuery {
             received_from: opt_date("received_from", &self.received_from)?,
             received_to: opt_date("received_to", &self.received_to)?,
             text: Some(self.q.trim().to_owned()).filter(|t| !t.is_empty()),
+            area_id: opt_id("area_id", &self.area_id)?,
+            cluster_id: opt_id("cluster_id", &self.cluster_id)?,
+            source: Some(self.source.trim().to_owned()).filter(|r| !r.is_empty()),
             limit: 0,
             offset: 0,
         })

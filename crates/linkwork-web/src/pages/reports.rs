@@ -13,8 +13,8 @@ use axum::routing::get;
 use linkwork_app::AppError;
 use linkwork_app::reports::figures::{ADDITIVE, Figure, Unit};
 use linkwork_app::reports::{Report, ReportInput, ScopeChoices};
-use linkwork_domain::FieldErrors;
 use linkwork_domain::report::{Period, PeriodKind};
+use linkwork_domain::{FieldErrors, Permission};
 use maud::{Markup, html};
 
 pub fn routes() -> Router<WebState> {
@@ -146,7 +146,9 @@ impl ReportQuery {
     }
 }
 
-fn figures_table(figures: &[Figure], r: &Report) -> Markup {
+/// `records`: the referrals list of the period and scope (for those who may
+/// see it); the figures counted from referrals link to it.
+fn figures_table(figures: &[Figure], r: &Report, records: Option<&str>) -> Markup {
     html! {
         table class="govuk-table" data-cards {
             thead class="govuk-table__head" { tr class="govuk-table__row" {
@@ -156,7 +158,12 @@ fn figures_table(figures: &[Figure], r: &Report) -> Markup {
                 th scope="col" class="govuk-table__header" { "Change" }
             } }
             tbody class="govuk-table__body" { @for f in figures { tr class="govuk-table__row" id={ "m-" (f.measure) } {
-                th scope="row" class="govuk-table__header" data-label="Figure" { (f.label) }
+                th scope="row" class="govuk-table__header" data-label="Figure" {
+                    @match (records, f.measure) {
+                        (Some(href), "referrals_received") => { a class="govuk-link" href=(href) { (f.label) span class="govuk-visually-hidden" { ": list them" } } }
+                        _ => { (f.label) }
+                    }
+                }
                 td class="govuk-table__cell govuk-table__cell--numeric" data-label=(r.period.label()) { (show(f.value, f.unit)) }
                 td class="govuk-table__cell govuk-table__cell--numeric" data-label=(r.previous.label()) { (show(f.previous, f.unit)) }
                 td class="govuk-table__cell" data-label="Change" { (change(f)) }
@@ -183,6 +190,14 @@ async fn dashboard(
         h1 class="govuk-heading-l" { "Figures" }
         (form(&input, &choices, &errors, today))
         @if let Some(r) = &report {
+            // The referrals behind the figures, for those who may list them.
+            @let records = page.ctx.actor.can(Permission::WorkWithParticipants).then(|| format!(
+                "/referrals?show=all&from={}&to={}{}{}",
+                r.period.first.format("%-d/%-m/%Y"),
+                r.period.last.format("%-d/%-m/%Y"),
+                if r.records_filter.is_empty() { "" } else { "&" },
+                r.records_filter
+            ));
             @let query = format!("period={}&scope={}", urlencode(&r.period.code()), urlencode(&r.scope));
             h2 class="govuk-heading-m" { (r.scope_label) ": " (r.period.label()) }
             p class="govuk-body" { "Compared with " (r.previous.label()) "." }
@@ -194,7 +209,7 @@ async fn dashboard(
             @for s in &r.figures.sections {
                 section class="govuk-!-margin-bottom-8" aria-labelledby={ "s-" (slug(s.title)) } {
                     h3 class="govuk-heading-m" id={ "s-" (slug(s.title)) } { (s.title) }
-                    (figures_table(&s.figures, r))
+                    (figures_table(&s.figures, r, records.as_deref()))
                     @if s.title == "Social value" {
                         p class="govuk-body" {
                             a class="govuk-link" href="/reports/social-value" { "How the social value is worked out, its limits, and the programme's costs" }
@@ -203,7 +218,13 @@ async fn dashboard(
                     }
                     @for b in &s.breakdowns {
                         @if !b.rows.is_empty() {
-                            (html::paired_bar_chart(b.title, &b.rows.iter().take(12).map(|x| (x.label.clone(), x.value, x.previous)).collect::<Vec<_>>(), &r.period.label(), &r.previous.label()))
+                            @let shown: Vec<_> = b.rows.iter().take(12).collect();
+                            @let links: Vec<Option<String>> = shown.iter().map(|x| records.as_ref().and_then(|base| match b.measure {
+                                "referrals_by_reason" => Some(format!("{base}&reason={}", urlencode(&x.key))),
+                                "referrals_by_source" => Some(format!("{base}&source={}", urlencode(&x.key))),
+                                _ => None,
+                            })).collect();
+                            (html::paired_bar_chart(b.title, &shown.iter().map(|x| (x.label.clone(), x.value, x.previous)).collect::<Vec<_>>(), &r.period.label(), &r.previous.label(), &links))
                         }
                     }
                 }

@@ -227,6 +227,73 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         "{}",
         page.body
     );
+    // Figures link to the referrals behind them (the period, the scope, a
+    // reason or a source), and the list finds them.
+    assert!(
+        page.body
+            .contains("href=\"/referrals?show=all&amp;from=1/11/2026&amp;to=30/11/2026\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("&amp;reason=loneliness\""),
+        "{}",
+        page.body
+    );
+    let list = m
+        .get("/referrals?show=all&from=1/11/2026&to=30/11/2026&reason=loneliness")
+        .await;
+    assert!(list.body.contains("2 referrals"), "{}", list.body);
+    let list = m
+        .get("/referrals?show=all&from=1/11/2026&to=30/11/2026&source=gp")
+        .await;
+    assert!(list.body.contains("4 referrals"), "{}", list.body);
+    let practice = m.get("/reports?period=2026-11&scope=practice:S00002").await;
+    assert!(
+        practice
+            .body
+            .contains(&format!("&amp;site_id={}", org.site_b)),
+        "{}",
+        practice.body
+    );
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            &format!(
+                "/api/v1/referrals?area_id={}&source=gp&received_from=2026-11-01",
+                org.area_id
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 4, "{}", r.body);
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            &format!(
+                "/api/v1/referrals?cluster_id={}&source=self",
+                org.cluster_id
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 0, "{}", r.body);
+    // Administrators see figures but not people: no links for them.
+    let mut adm = t
+        .sign_in(
+            &t.user(org.programme_id, Role::Administrator, &[])
+                .await
+                .email,
+        )
+        .await;
+    let page_a = adm.get("/reports?period=2026-11").await;
+    assert!(
+        !page_a.body.contains("/referrals?show=all"),
+        "{}",
+        page_a.body
+    );
     let csv = m
         .get("/reports/figures.csv?period=2026-11&scope=programme")
         .await;

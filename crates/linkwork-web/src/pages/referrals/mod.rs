@@ -58,6 +58,10 @@ struct ListQ {
     /// Received between (dates as typed).
     from: String,
     to: String,
+    /// From the figures: an area's or a cluster's practices, a source.
+    area_id: String,
+    cluster_id: String,
+    source: String,
 }
 
 impl ListQ {
@@ -65,13 +69,16 @@ impl ListQ {
     fn query(&self, show: &str) -> String {
         let e = crate::session::urlencode;
         format!(
-            "show={show}&q={}&site_id={}&link_worker_id={}&reason={}&from={}&to={}",
+            "show={show}&q={}&site_id={}&link_worker_id={}&reason={}&from={}&to={}&area_id={}&cluster_id={}&source={}",
             e(self.q.trim()),
             e(self.site_id.trim()),
             e(self.link_worker_id.trim()),
             e(self.reason.trim()),
             e(self.from.trim()),
-            e(self.to.trim())
+            e(self.to.trim()),
+            e(self.area_id.trim()),
+            e(self.cluster_id.trim()),
+            e(self.source.trim())
         )
     }
 
@@ -100,6 +107,9 @@ impl ListQ {
             received_from,
             received_to,
             text: Some(self.q.trim().to_owned()).filter(|t| !t.is_empty()),
+            area_id: self.area_id.trim().parse().ok(),
+            cluster_id: self.cluster_id.trim().parse().ok(),
+            source: Some(self.source.trim().to_owned()).filter(|r| !r.is_empty()),
             ..Default::default()
         }
     }
@@ -139,9 +149,18 @@ async fn list(
     f.offset = (page_no - 1) * 50;
     let (rows, total) = state.app.list_referrals(&page.ctx, &f).await?;
     let manager = page.ctx.actor.can(Permission::ManageCaseloads);
-    let filtered = [&q.q, &q.site_id, &q.reason, &q.from, &q.to]
-        .iter()
-        .any(|v| !v.trim().is_empty())
+    let filtered = [
+        &q.q,
+        &q.site_id,
+        &q.reason,
+        &q.from,
+        &q.to,
+        &q.area_id,
+        &q.cluster_id,
+        &q.source,
+    ]
+    .iter()
+    .any(|v| !v.trim().is_empty())
         || (!q.link_worker_id.trim().is_empty() && !mine);
     let reasons = state.app.reasons(&page.ctx).await?;
     let reason_opts: Vec<(String, String)> =
@@ -204,6 +223,9 @@ async fn list(
             div class="govuk-details__text" {
                 form method="get" action="/referrals" novalidate {
                     input type="hidden" name="show" value=(show);
+                    @for (k, v) in [("area_id", &q.area_id), ("cluster_id", &q.cluster_id), ("source", &q.source)] {
+                        @if !v.trim().is_empty() { input type="hidden" name=(k) value=(v.trim()); }
+                    }
                     div class="govuk-grid-row" {
                         div class="govuk-grid-column-one-half" { (html::text_field("q", "Person's name", &q.q, &errors, Input { kind: "search", ..Default::default() })) }
                         div class="govuk-grid-column-one-half" { (html::select("site_id", "Practice", &site_opts, &q.site_id, &errors, None)) }
