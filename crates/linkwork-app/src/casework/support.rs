@@ -297,13 +297,15 @@ impl App {
     }
 
     /// Hand a case to the link worker of the person's new practice. Access
-    /// moves with the case; the history stays whole.
+    /// moves with the case; the history stays whole. Returns the case's
+    /// handovers, read in the same transaction: afterwards the case may be
+    /// at a practice the person who handed it over cannot see.
     pub async fn hand_over(
         &self,
         ctx: &Ctx,
         referral_id: i64,
         input: &HandoverInput,
-    ) -> Result<i64> {
+    ) -> Result<Vec<Handover>> {
         let u = Use::write(
             ctx,
             Permission::WorkWithParticipants,
@@ -312,7 +314,8 @@ impl App {
             referral_id,
         );
         self.run(u, async |tx, g, ev| {
-            self.hand_over_in(tx, g, ev, referral_id, input).await
+            self.hand_over_in(tx, g, ev, referral_id, input).await?;
+            Ok(store::handovers_for_referral(tx, g, referral_id).await?)
         })
         .await
     }

@@ -115,13 +115,8 @@ pub async fn hand_over(
     ApiJson(b): ApiJson<HandoverInput>,
 ) -> Result<(StatusCode, Json<Vec<Handover>>), ApiError> {
     let id = path_id(&id)?;
-    s.app.hand_over(&u.ctx, id, &b).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(super::views::list(
-            s.app.referral_handovers(&u.ctx, id).await?,
-        )),
-    ))
+    let list = s.app.hand_over(&u.ctx, id, &b).await?;
+    Ok((StatusCode::CREATED, Json(super::views::list(list))))
 }
 
 /// Handovers waiting for the caller to acknowledge.

@@ -830,3 +830,174 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
     }
     assert_eq!(Some(sum), whole);
 });
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(y, m, d, h, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+both!(
+    figures_hold_at_year_and_clock_changes_and_through_merges,
+    |t| {
+        let org = t.organisation("Programme A").await;
+        let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+        let lw = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+            .await;
+        let lw_b = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+            .await;
+        let api = |u: &TestUser, m: Method, path: String, body: Value| {
+            let (t, u) = (&t, u.clone());
+            async move {
+                let r = t.api(&u, m, &path, Some(body)).await;
+                assert!(r.status < 300, "{path}: {} {}", r.status, r.body);
+                r.json()
+            }
+        };
+        // Tuesday 31 March 2026, the last day of the financial year 2025-26
+        // (British Summer Time began on Sunday the 29th).
+        t.clock.set(at(2026, 3, 31, 10));
+        let person = |given: &'static str| {
+            let api = &api;
+            let lw = lw.clone();
+            async move {
+                api(&lw, Method::POST, "/api/v1/participants".into(), json!({"given_name": given, "family_name": "Example",
+                "date_of_birth": "1958-02-03", "site_id": org.site_a, "preferred_contact": "phone", "confirmed_new": true}))
+                .await["id"].as_i64().unwrap_or(0)
+            }
+        };
+        let p1 = person("Ada").await;
+        let r1 = api(&lw, Method::POST, "/api/v1/referrals".into(),
+        json!({"participant_id": p1, "site_id": org.site_a, "source": "gp", "reasons": ["money"]})).await["id"].as_i64().unwrap_or(0);
+        api(
+            &lw,
+            Method::POST,
+            format!("/api/v1/referrals/{r1}/allocate"),
+            json!({"version": 1, "link_worker_id": lw.id}),
+        )
+        .await;
+        // 23:30 on 31 March and 00:30 on 1 April, UK time: the second is still
+        // 31 March in UTC, but April's.
+        let book = |date: &'static str, time: &'static str| {
+            let api = &api;
+            let lw = lw.clone();
+            async move {
+                let a = api(&lw, Method::POST, "/api/v1/appointments".into(),
+                json!({"referral_id": r1, "date": date, "time": time, "duration_minutes": 30, "mode": "phone"})).await;
+                a["id"].as_i64().unwrap_or(0)
+            }
+        };
+        let late = book("31/03/2026", "23:30").await;
+        let early = book("01/04/2026", "00:30").await;
+        // The next day: a second record of the same person, with a referral;
+        // the appointments' outcomes; the case handed to practice B.
+        t.clock.set(at(2026, 4, 1, 10));
+        let p2 = person("Ada").await;
+        api(&lw, Method::POST, "/api/v1/referrals".into(),
+        json!({"participant_id": p2, "site_id": org.site_a, "source": "self", "reasons": ["housing"]})).await;
+        api(
+            &lw,
+            Method::POST,
+            format!("/api/v1/appointments/{late}/outcome"),
+            json!({"version": 1, "status": "attended"}),
+        )
+        .await;
+        api(
+            &lw,
+            Method::POST,
+            format!("/api/v1/appointments/{early}/outcome"),
+            json!({"version": 1, "status": "did_not_attend"}),
+        )
+        .await;
+        api(
+            &lw,
+            Method::POST,
+            format!("/api/v1/referrals/{r1}/handover"),
+            json!({"site_id": org.site_b, "link_worker_id": lw_b.id, "summary": "Moved to B"}),
+        )
+        .await;
+        let get = |q: &'static str| {
+            let api = &api;
+            let m = manager.clone();
+            async move { api(&m, Method::GET, format!("/api/v1/reports?{q}"), Value::Null).await }
+        };
+        // Before the two records are merged, each referral is a new person's.
+        assert_eq!(
+            measure(&get("period=2026-27").await, "new_people"),
+            Some(1.0)
+        );
+        let ver = |id: i64| {
+            let (t, m) = (&t, manager.clone());
+            async move {
+                t.api(&m, Method::GET, &format!("/api/v1/participants/{id}"), None)
+                    .await
+                    .json()["version"]
+                    .as_i64()
+                    .unwrap_or(0)
+            }
+        };
+        let (v1, v2) = (ver(p1).await, ver(p2).await);
+        api(
+            &manager,
+            Method::POST,
+            format!("/api/v1/participants/{p1}/merge"),
+            json!({"other_id": p2, "version": v1, "other_version": v2}),
+        )
+        .await;
+        t.clock.set(at(2026, 11, 25, 9));
+
+        let fy_before = get("period=2025-26").await;
+        let fy = get("period=2026-27").await;
+        for (body, m, want) in [
+            (&fy_before, "referrals_received", 1.0),
+            (&fy_before, "new_people", 1.0),
+            (&fy_before, "appointments_attended", 1.0),
+            (&fy_before, "appointments_did_not_attend", 0.0),
+            (&fy, "referrals_received", 1.0),
+            // The merged record's first referral was in March: not new in April.
+            (&fy, "new_people", 0.0),
+            (&fy, "appointments_attended", 0.0),
+            (&fy, "appointments_did_not_attend", 1.0),
+            (&fy, "did_not_attend_rate", 100.0),
+            (&fy, "handovers", 1.0),
+        ] {
+            assert_eq!(measure(body, m), Some(want), "{m}: {body}");
+        }
+        // By month in UK time, and by calendar quarter.
+        assert_eq!(
+            measure(&get("period=2026-03").await, "appointments_attended"),
+            Some(1.0)
+        );
+        assert_eq!(
+            measure(&get("period=2026-04").await, "appointments_did_not_attend"),
+            Some(1.0)
+        );
+        assert_eq!(
+            measure(&get("period=2026-03").await, "appointments_did_not_attend"),
+            Some(0.0)
+        );
+        assert_eq!(
+            measure(&get("period=2026Q2").await, "referrals_received"),
+            Some(1.0)
+        );
+        // A handover counts where the case was handed from.
+        assert_eq!(
+            measure(
+                &get("period=2026-27&scope=practice:S00001").await,
+                "handovers"
+            ),
+            Some(1.0)
+        );
+        assert_eq!(
+            measure(
+                &get("period=2026-27&scope=practice:S00002").await,
+                "handovers"
+            ),
+            Some(0.0)
+        );
+    }
+);
