@@ -9,9 +9,5 @@ local paths = {
   "/api/v1/directory/services?q=mental+wellbeing+group&lat=56.03&lon=-3.8",
   "/api/v1/directory/services?lat=55.78&lon=-3.95&category=food-and-nutrition",
 }
-local token = os.getenv("TOKEN")
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = "Bearer " .. token })
-end
+dofile("bench/rotate.lua")
+rotate(paths)

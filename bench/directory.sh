@@ -8,20 +8,7 @@ cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
 n=${2:-100000}
 duration=${3:-15s}
-bin=target/release/linkwork
-cargo build --release -q
-work=$(mktemp -d)
-trap 'kill ${server:-0} 2>/dev/null || true; rm -rf "$work"' EXIT
-case "$backend" in
-  sqlite) url="sqlite://$work/bench.db" ;;
-  postgres)
-    base=${LINKWORK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
-    schema="bench_dir_$$"
-    psql "$base" -qc "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema"
-    url="$base?options=-c%20search_path%3D$schema" ;;
-  *) echo "sqlite or postgres" >&2; exit 2 ;;
-esac
-export LINKWORK_DATABASE_URL=$url LINKWORK_LOG=warn
+. bench/common.sh
 python3 bench/make_directory.py "$n" > "$work/directory.json"
 $bin migrate >/dev/null
 echo "a long bench passphrase" | $bin user add --email bench@example.org --name "Bench Admin" --role administrator --programme Bench --password-stdin >/dev/null
@@ -42,4 +29,3 @@ TOKEN=$token wrk -t1 -c1 -d"$duration" --latency -s bench/directory.lua "http://
 echo "== 32 searchers, $duration"
 TOKEN=$token wrk -t2 -c32 -d"$duration" --latency -s bench/directory.lua "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 echo "== resident memory of the server: $(awk '/VmHWM/ {print $2/1024 " MB (peak)"}' /proc/$server/status)"
-if [ "$backend" = postgres ]; then psql "$base" -qc "DROP SCHEMA $schema CASCADE"; fi

@@ -110,13 +110,16 @@ pub async fn referrals_received(
     Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
 }
 
-/// An appointment due in the time asked for.
+/// Appointments due in the time asked for, counted by practice and status
+/// on each side of `split` (a programme has hundreds of thousands: counted
+/// in the database, not sent row by row). `starts_at` is the earliest of
+/// the group, so it falls on the same side of `split` as all of them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AppointmentRow {
     pub site_id: i64,
-    pub link_worker_id: Option<i64>,
     pub starts_at: DateTime<Utc>,
     pub status: String,
+    pub n: i64,
 }
 
 pub async fn appointments(
@@ -125,17 +128,20 @@ pub async fn appointments(
     scope: Scope,
     from: DateTime<Utc>,
     before: DateTime<Utc>,
+    split: DateTime<Utc>,
 ) -> crate::Result<Vec<AppointmentRow>> {
     crate::require(grant, &[Permission::ViewReports])?;
     let mut w = scoped(grant, scope, "a.link_worker_id = ?");
     w.and("a.starts_at >= ?", [Param::Time(from)]);
     w.and("a.starts_at < ?", [Param::Time(before)]);
+    let n = w.next();
     let sql = format!(
-        "SELECT a.site_id, a.link_worker_id, a.starts_at, a.status FROM appointments a {}{}",
+        "SELECT a.site_id, MIN(a.starts_at) AS starts_at, a.status, CAST(COUNT(*) AS BIGINT) AS n FROM appointments a {}{} \
+         GROUP BY a.site_id, a.status, CASE WHEN a.starts_at < ${n} THEN 0 ELSE 1 END",
         join_sites("a.site_id"),
         w.sql()
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
 }
 
 /// A case (a referral accepted by a link worker) that was open at some
@@ -246,6 +252,9 @@ pub struct PersonEventRow {
     /// The onward support's directory category and organisation.
     pub category: Option<String>,
     pub organization: Option<String>,
+    /// How many such events (counted in the database, on each side of the
+    /// split; `at` is the earliest of them).
+    pub n: i64,
 }
 
 /// Needs identified (`needs`), onward referrals and signposting
@@ -257,6 +266,7 @@ pub async fn person_events(
     kind: &str,
     from: DateTime<Utc>,
     before: DateTime<Utc>,
+    split: DateTime<Utc>,
 ) -> crate::Result<Vec<PersonEventRow>> {
     crate::require(grant, &[Permission::ViewReports])?;
     let mut w = scoped(grant, scope, PERSON_OF_WORKER);
@@ -287,12 +297,14 @@ pub async fn person_events(
     }
     w.and(&format!("{at} >= ?"), [Param::Time(from)]);
     w.and(&format!("{at} < ?"), [Param::Time(before)]);
+    let n = w.next();
     let sql = format!(
-        "SELECT p.site_id, {at} AS at, {columns} FROM {from_table} {}{}",
+        "SELECT p.site_id, MIN({at}) AS at, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{} \
+         GROUP BY 1, 3, 4, 5, 6, CASE WHEN {at} < ${n} THEN 0 ELSE 1 END",
         join_sites("p.site_id"),
         w.sql()
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
 }
 
 /// A wellbeing measure of a person who had one taken in the days asked

@@ -206,15 +206,18 @@ impl Rows {
         let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
         let span = Period { first, last, ..cur };
         let (from, before) = instants(span);
+        // Events are counted in the database on each side of the current
+        // period's first instant.
+        let split = instants(cur).0;
         Ok(Rows {
             referrals: store::referrals_received(tx, g, scope, first, last).await?,
-            appointments: store::appointments(tx, g, scope, from, before).await?,
+            appointments: store::appointments(tx, g, scope, from, before, split).await?,
             cases: store::cases(tx, g, scope, first, last).await?,
             reopenings: store::reopenings(tx, g, scope, from, before).await?,
             handovers: store::handovers(tx, g, scope, from, before).await?,
-            needs: store::person_events(tx, g, scope, "needs", from, before).await?,
-            onward: store::person_events(tx, g, scope, "onward", from, before).await?,
-            goals: store::person_events(tx, g, scope, "goals", from, before).await?,
+            needs: store::person_events(tx, g, scope, "needs", from, before, split).await?,
+            onward: store::person_events(tx, g, scope, "onward", from, before, split).await?,
+            goals: store::person_events(tx, g, scope, "goals", from, before, split).await?,
             measures: store::measures(tx, g, scope, first, last).await?,
             practices: store::practices(tx, g, scope).await?,
         })
@@ -360,7 +363,11 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, site: i64, measure: &str) {
-        self.by_site.entry(site).or_insert([0; ADDITIVE.len()])[slot(measure)] += 1;
+        self.add_n(site, measure, 1);
+    }
+
+    fn add_n(&mut self, site: i64, measure: &str, n: i64) {
+        self.by_site.entry(site).or_insert([0; ADDITIVE.len()])[slot(measure)] += n;
     }
 
     fn total(&self, measure: &str) -> i64 {
@@ -370,7 +377,11 @@ impl Tally {
 }
 
 fn bump(map: &mut BTreeMap<String, i64>, key: &str) {
-    *map.entry(key.to_owned()).or_insert(0) += 1;
+    bump_n(map, key, 1);
+}
+
+fn bump_n(map: &mut BTreeMap<String, i64>, key: &str, n: i64) {
+    *map.entry(key.to_owned()).or_insert(0) += n;
 }
 
 fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
@@ -417,11 +428,11 @@ fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
         .iter()
         .filter(|a| in_period(p, a.starts_at))
     {
-        t.add(a.site_id, "appointments_booked");
+        t.add_n(a.site_id, "appointments_booked", a.n);
         match a.status.as_str() {
-            "attended" => t.add(a.site_id, "appointments_attended"),
-            "did_not_attend" => t.add(a.site_id, "appointments_did_not_attend"),
-            s if s.starts_with("cancelled") => t.add(a.site_id, "appointments_cancelled"),
+            "attended" => t.add_n(a.site_id, "appointments_attended", a.n),
+            "did_not_attend" => t.add_n(a.site_id, "appointments_did_not_attend", a.n),
+            s if s.starts_with("cancelled") => t.add_n(a.site_id, "appointments_cancelled", a.n),
             _ => {}
         }
     }
@@ -456,34 +467,37 @@ fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
         t.add(h.site_id, "handovers");
     }
     for n in rows.needs.iter().filter(|n| in_period(p, n.at)) {
-        t.add(n.site_id, "needs_identified");
-        bump(&mut t.needs, &n.what);
+        t.add_n(n.site_id, "needs_identified", n.n);
+        bump_n(&mut t.needs, &n.what, n.n);
     }
     for o in rows.onward.iter().filter(|o| in_period(p, o.at)) {
-        t.add(
+        t.add_n(
             o.site_id,
             if o.what == "signposting" {
                 "signposting"
             } else {
                 "onward_referrals"
             },
+            o.n,
         );
         let status = o.status.as_deref().unwrap_or("suggested");
         if matches!(status, "accepted" | "attended") {
-            t.add(o.site_id, "onward_taken_up");
+            t.add_n(o.site_id, "onward_taken_up", o.n);
         }
-        bump(&mut t.onward_status, status);
-        bump(
+        bump_n(&mut t.onward_status, status, o.n);
+        bump_n(
             &mut t.onward_category,
             o.category.as_deref().unwrap_or("Not in the directory"),
+            o.n,
         );
-        bump(
+        bump_n(
             &mut t.onward_organization,
             o.organization.as_deref().unwrap_or("Not in the directory"),
+            o.n,
         );
     }
     for g in rows.goals.iter().filter(|g| in_period(p, g.at)) {
-        t.add(g.site_id, "goals_achieved");
+        t.add_n(g.site_id, "goals_achieved", g.n);
     }
     // Wellbeing: each person whose latest score of a kind in the period
     // comes after their baseline (the score marked baseline, else their

@@ -35,3 +35,11 @@ CREATE TABLE simd_datazones (
     decile INTEGER NOT NULL,
     quintile INTEGER NOT NULL
 );
+
+-- The figures read each kind of event by its date: indexes for those ranges.
+CREATE INDEX referrals_received_on ON referrals (received_on);
+CREATE INDEX appointments_starts_at ON appointments (starts_at);
+CREATE INDEX needs_created_at ON needs (created_at);
+CREATE INDEX onward_support_created_at ON onward_support (created_at);
+CREATE INDEX goal_reviews_reviewed_at ON goal_reviews (reviewed_at);
+CREATE INDEX measures_taken_on ON measures (taken_on);
