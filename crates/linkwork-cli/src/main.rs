@@ -75,9 +75,11 @@ enum Command {
         /// The same seed always makes the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Years of one-to-one work to invent (0: people only, no referrals).
-        #[arg(long, default_value_t = 10)]
-        years: u32,
+        /// Years of one-to-one work to invent (0: people only, no
+        /// referrals). Default: 10 for a programme, 3 for the nation (about
+        /// 1.3 million referrals a year).
+        #[arg(long)]
+        years: Option<u32>,
     },
     /// Manage users.
     User {
@@ -740,6 +742,10 @@ async fn run(cli: Cli) -> Result<()> {
             years,
         } => {
             let scale = Scale::parse(&scale).map_err(anyhow::Error::msg)?;
+            let years = years.unwrap_or(match scale {
+                Scale::Programme => 10,
+                Scale::National => 3,
+            });
             let (app, pool) = open_with_db(&db, &file).await?;
             fill_demo(&app, &pool, scale, seed, years).await?;
             println!("Sign in with any of these demo accounts (password: {DEMO_PASSWORD}):");
@@ -933,9 +939,11 @@ fn demo_accounts() -> Vec<(&'static str, &'static str)> {
 async fn fill_demo(app: &App, db: &Db, scale: Scale, seed: u64, years: u32) -> Result<()> {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{msg:>12} [{bar:40}] {pos}/{len} ({per_sec}, {elapsed})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     let b = bar.clone();
     let progress = move |p: &linkwork_demo::Progress| {
@@ -943,9 +951,16 @@ async fn fill_demo(app: &App, db: &Db, scale: Scale, seed: u64, years: u32) -> R
         b.set_length(p.total);
         b.set_position(p.done);
     };
+    let started = std::time::Instant::now();
     match linkwork_demo::generate(db, app.now(), scale, seed, years, &progress).await {
         Ok(r) => {
             bar.finish_and_clear();
+            let secs = started.elapsed().as_secs_f64().max(0.001);
+            println!(
+                "Written in {secs:.1} s ({:.0} referrals and {:.0} appointments a second).",
+                r.referrals as f64 / secs,
+                r.appointments as f64 / secs
+            );
             println!(
                 "Demo data made: {} areas, {} clusters, {} sites, {} people supported, {} referrals, {} appointments, staff: {}.",
                 r.areas,

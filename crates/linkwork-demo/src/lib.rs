@@ -803,10 +803,12 @@ pub async fn generate(
                     .collect(),
             })
             .collect();
-        // About 10,000 referrals a year across a programme like the seed's.
+        // About 10,000 referrals a year across a programme like the seed's;
+        // at national scale about 1.3 million a year (England's published
+        // figure for social prescribing referrals).
         let per_practice_year = match scale {
             Scale::Programme => (10_000 / practices.len().max(1)) as u32,
-            Scale::National => 12,
+            Scale::National => (1_300_000 / practices.len().max(1)) as u32,
         };
         // The community directory, near the practices.
         let dgrant = ctx
