@@ -372,6 +372,21 @@ fn database_url(db: &DbArgs, file: &FileConfig) -> String {
         .unwrap_or_else(|| "sqlite://linkwork.db".into())
 }
 
+/// The app, and the operator acting as an administrator of the programme
+/// named (or the only one).
+async fn open_as_operator(
+    db: &DbArgs,
+    file: &FileConfig,
+    programme: Option<&str>,
+) -> Result<(App, Ctx)> {
+    let app = open(db, file).await?;
+    let programme_id = app
+        .programme_for_cli(programme, false)
+        .await
+        .map_err(explain)?;
+    Ok((app, Ctx::operator(programme_id)))
+}
+
 async fn open(db: &DbArgs, file: &FileConfig) -> Result<App> {
     Ok(open_with_db(db, file).await?.0)
 }
@@ -561,11 +576,7 @@ async fn run(cli: Cli) -> Result<()> {
                     programme,
                 },
         } => {
-            let app = open(&db, &file).await?;
-            let programme_id = app
-                .programme_for_cli(programme.as_deref(), false)
-                .await
-                .map_err(explain)?;
+            let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
             let (items, format) = read_directory_file(&path)?;
             let bar = indicatif::ProgressBar::new(items.len() as u64);
             bar.set_style(
@@ -579,12 +590,9 @@ async fn run(cli: Cli) -> Result<()> {
             let b = bar.clone();
             let started = std::time::Instant::now();
             let report = app
-                .import_directory(
-                    &Ctx::operator(programme_id),
-                    items,
-                    &format,
-                    &move |done, _| b.set_position(done as u64),
-                )
+                .import_directory(&ctx, items, &format, &move |done, _| {
+                    b.set_position(done as u64)
+                })
                 .await
                 .map_err(explain)?;
             bar.finish_and_clear();
@@ -619,17 +627,10 @@ async fn run(cli: Cli) -> Result<()> {
                     programme,
                 },
         } => {
-            let app = open(&db, &file).await?;
-            let programme_id = app
-                .programme_for_cli(programme.as_deref(), false)
-                .await
-                .map_err(explain)?;
+            let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            let r = app
-                .import_postcodes(&Ctx::operator(programme_id), &text)
-                .await
-                .map_err(explain)?;
+            let r = app.import_postcodes(&ctx, &text).await.map_err(explain)?;
             println!("{} postcodes imported, {} left out.", r.taken, r.skipped);
             Ok(())
         }
@@ -641,17 +642,10 @@ async fn run(cli: Cli) -> Result<()> {
                     programme,
                 },
         } => {
-            let app = open(&db, &file).await?;
-            let programme_id = app
-                .programme_for_cli(programme.as_deref(), false)
-                .await
-                .map_err(explain)?;
+            let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            let r = app
-                .import_simd(&Ctx::operator(programme_id), &text)
-                .await
-                .map_err(explain)?;
+            let r = app.import_simd(&ctx, &text).await.map_err(explain)?;
             println!("{} data zones imported, {} left out.", r.taken, r.skipped);
             Ok(())
         }
@@ -670,12 +664,7 @@ async fn run(cli: Cli) -> Result<()> {
             if !["csv", "xlsx", "html"].contains(&format.as_str()) {
                 anyhow::bail!("--format: choose csv, xlsx or html (not {format:?}).");
             }
-            let app = open(&db, &file).await?;
-            let programme_id = app
-                .programme_for_cli(programme.as_deref(), false)
-                .await
-                .map_err(explain)?;
-            let ctx = Ctx::operator(programme_id);
+            let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
             let input = linkwork_app::reports::ReportInput { period, scope };
             let r = app.report(&ctx, &input).await.map_err(explain)?;
             let sharing = sharing.then_some(app.settings.suppress_below);
@@ -709,15 +698,8 @@ async fn run(cli: Cli) -> Result<()> {
                     programme,
                 },
         } => {
-            let app = open(&db, &file).await?;
-            let programme_id = app
-                .programme_for_cli(programme.as_deref(), false)
-                .await
-                .map_err(explain)?;
-            let pkg = app
-                .export_directory(&Ctx::operator(programme_id))
-                .await
-                .map_err(explain)?;
+            let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
+            let pkg = app.export_directory(&ctx).await.map_err(explain)?;
             let text = serde_json::to_string_pretty(&pkg)?;
             match output {
                 Some(p) => {

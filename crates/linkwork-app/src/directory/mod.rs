@@ -816,16 +816,8 @@ impl App {
 
     /// Import a postcode lookup: a CSV with ONS NSPL/ONSPD columns
     /// (`pcds` or `postcode`, `lat`, `long`), as in the SIMD reference data.
-    pub async fn import_postcodes(&self, ctx: &Ctx, csv_text: &str) -> Result<PostcodeImport> {
-        let mut r = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(csv_text.as_bytes());
-        let headers: Vec<String> = r
-            .headers()
-            .map_err(|_| AppError::field("file", "The file is not a CSV with a header row"))?
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
+    pub async fn import_postcodes(&self, ctx: &Ctx, csv_text: &str) -> Result<ReferenceImport> {
+        let (mut r, headers) = csv_with_headers(csv_text)?;
         let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
         let (Some(pc), Some(lat), Some(lon)) = (
             col(&["pcds", "postcode", "pcd", "pcd2"]),
@@ -890,11 +882,25 @@ impl App {
             async |tx, g, ev| {
                 store::import_postcodes(tx, g, &rows).await?;
                 ev.detail = format!("{taken} postcodes, {skipped} skipped");
-                Ok(PostcodeImport { taken, skipped })
+                Ok(ReferenceImport { taken, skipped })
             },
         )
         .await
     }
+}
+
+/// A CSV with a header row, and its column names in lower case.
+fn csv_with_headers(text: &str) -> Result<(csv::Reader<&[u8]>, Vec<String>)> {
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = r
+        .headers()
+        .map_err(|_| AppError::field("file", "The file is not a CSV with a header row"))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    Ok((r, headers))
 }
 
 /// A 2011 data zone code: S01 and six digits.
@@ -915,28 +921,13 @@ pub fn simd_bands(rank: i64) -> (i64, i64) {
     )
 }
 
-/// What a SIMD import took.
-#[derive(Debug, Clone, Serialize)]
-pub struct SimdImport {
-    pub taken: usize,
-    pub skipped: usize,
-}
-
 impl App {
     /// Import the SIMD table: a CSV with a data zone code column
     /// (`datazone2011_code`, `datazone`, `data_zone` or `dz11`) and its overall
     /// rank (`simd2020v2_rank`, `simd2020_rank`, `rank` or `overall_rank`), and
     /// optionally its name and council, as in the SIMD reference data.
-    pub async fn import_simd(&self, ctx: &Ctx, csv_text: &str) -> Result<SimdImport> {
-        let mut r = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(csv_text.as_bytes());
-        let headers: Vec<String> = r
-            .headers()
-            .map_err(|_| AppError::field("file", "The file is not a CSV with a header row"))?
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
+    pub async fn import_simd(&self, ctx: &Ctx, csv_text: &str) -> Result<ReferenceImport> {
+        let (mut r, headers) = csv_with_headers(csv_text)?;
         let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
         let (Some(dz), Some(rank)) = (
             col(&[
@@ -1013,7 +1004,7 @@ impl App {
             async |tx, g, ev| {
                 store::import_simd(tx, g, &zones).await?;
                 ev.detail = format!("{taken} data zones, {skipped} skipped");
-                Ok(SimdImport { taken, skipped })
+                Ok(ReferenceImport { taken, skipped })
             },
         )
         .await
@@ -1071,8 +1062,10 @@ pub struct ReviewQueue {
     pub mine: bool,
 }
 
+/// What an import of reference data (postcodes, the SIMD table) took and
+/// left out.
 #[derive(Debug, Clone, Copy, Serialize)]
-pub struct PostcodeImport {
+pub struct ReferenceImport {
     pub taken: usize,
     pub skipped: usize,
 }

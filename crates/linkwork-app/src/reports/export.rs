@@ -31,6 +31,14 @@ pub fn by_site_text(r: &Report, sharing: Option<i64>) -> Vec<(String, Vec<String
     sites.iter().map(|s| s.name.clone()).zip(cells).collect()
 }
 
+/// Each measure's (value, previous) as shown: [`shared_rows`] by name.
+pub fn shown_by_measure(r: &Report, sharing: Option<i64>) -> HashMap<String, (String, String)> {
+    shared_rows(&r.figures, sharing)
+        .into_iter()
+        .map(|(m, v, p)| (m, (v, p)))
+        .collect()
+}
+
 /// A cell: a number where the text is one, otherwise the text ("<5", "*").
 fn put(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> std::result::Result<(), XlsxError> {
     match text.parse::<f64>() {
@@ -48,10 +56,7 @@ pub fn xlsx(r: &Report, sharing: Option<i64>) -> Result<Vec<u8>> {
 }
 
 fn write(r: &Report, sharing: Option<i64>) -> std::result::Result<Vec<u8>, XlsxError> {
-    let shown: HashMap<String, (String, String)> = shared_rows(&r.figures, sharing)
-        .into_iter()
-        .map(|(m, v, p)| (m, (v, p)))
-        .collect();
+    let shown = shown_by_measure(r, sharing);
     let text = |m: &str| shown.get(m).cloned().unwrap_or_default();
     let bold = Format::new().set_bold();
     let (now, before) = (r.period.label(), r.previous.label());

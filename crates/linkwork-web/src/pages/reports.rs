@@ -72,25 +72,17 @@ fn change(f: &Figure) -> String {
 /// calendar years, months.
 fn period_choices(today: chrono::NaiveDate) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut q = Period::containing(PeriodKind::Quarter, today);
-    for _ in 0..8 {
-        out.push((q.code(), format!("Quarter: {}", q.label())));
-        q = q.previous();
-    }
-    let mut fy = Period::containing(PeriodKind::FinancialYear, today);
-    for _ in 0..4 {
-        out.push((fy.code(), format!("Financial year: {}", fy.label())));
-        fy = fy.previous();
-    }
-    let mut y = Period::containing(PeriodKind::CalendarYear, today);
-    for _ in 0..3 {
-        out.push((y.code(), format!("Calendar year: {}", y.label())));
-        y = y.previous();
-    }
-    let mut m = Period::containing(PeriodKind::Month, today);
-    for _ in 0..12 {
-        out.push((m.code(), format!("Month: {}", m.label())));
-        m = m.previous();
+    for (kind, count, word) in [
+        (PeriodKind::Quarter, 8, "Quarter"),
+        (PeriodKind::FinancialYear, 4, "Financial year"),
+        (PeriodKind::CalendarYear, 3, "Calendar year"),
+        (PeriodKind::Month, 12, "Month"),
+    ] {
+        let mut p = Period::containing(kind, today);
+        for _ in 0..count {
+            out.push((p.code(), format!("{word}: {}", p.label())));
+            p = p.previous();
+        }
     }
     out
 }
@@ -366,11 +358,7 @@ async fn print(
 /// With `sharing`, small counts are hidden as in the CSV for sharing, and a
 /// breakdown with a hidden count is shown as a table only.
 pub fn printable(r: &Report, sharing: Option<i64>, by: &str, on: chrono::NaiveDate) -> String {
-    let shown: std::collections::HashMap<String, (String, String)> =
-        linkwork_app::reports::shared_rows(&r.figures, sharing)
-            .into_iter()
-            .map(|(m, v, p)| (m, (v, p)))
-            .collect();
+    let shown = linkwork_app::reports::export::shown_by_measure(r, sharing);
     let text = |m: &str, f: Option<&Figure>| -> (String, String) {
         match (sharing, f) {
             (None, Some(f)) => (show(f.value, f.unit), show(f.previous, f.unit)),

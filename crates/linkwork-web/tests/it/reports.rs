@@ -20,6 +20,20 @@ async fn refer(t: &TestApp, u: &TestUser, site: i64, name: &str, reasons: &[&str
     r.json()["id"].as_i64().unwrap_or(0)
 }
 
+/// Allocate a new referral to the link worker; the reply's body.
+async fn allocate(t: &TestApp, lw: &TestUser, id: i64) -> Value {
+    let r = t
+        .api(
+            lw,
+            Method::POST,
+            &format!("/api/v1/referrals/{id}/allocate"),
+            Some(json!({"version": 1, "link_worker_id": lw.id})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
 async fn version(t: &TestApp, u: &TestUser, id: i64) -> i64 {
     t.api(u, Method::GET, &format!("/api/v1/referrals/{id}"), None)
         .await
@@ -58,15 +72,7 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
     let _a3 = refer(&t, &lw, org.site_a, "Cai Example", &["loneliness"]).await;
     let _b1 = refer(&t, &lw_b, org.site_b, "Dee Example", &["housing"]).await;
     // One accepted (a new person, an open case), reached, closed, reopened.
-    let r = t
-        .api(
-            &lw,
-            Method::POST,
-            &format!("/api/v1/referrals/{a1}/allocate"),
-            Some(json!({"version": 1, "link_worker_id": lw.id})),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    allocate(&t, &lw, a1).await;
     let r = t
         .api(
             &lw,
@@ -437,15 +443,7 @@ both!(social_value_is_worked_out_the_green_book_way, |t| {
         .user(org.programme_id, Role::LinkWorker, &[org.site_a])
         .await;
     let a1 = refer(&t, &lw, org.site_a, "Ada Example", &["loneliness"]).await;
-    let r = t
-        .api(
-            &lw,
-            Method::POST,
-            &format!("/api/v1/referrals/{a1}/allocate"),
-            Some(json!({"version": 1, "link_worker_id": lw.id})),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    allocate(&t, &lw, a1).await;
     let person = t
         .api(&lw, Method::GET, &format!("/api/v1/referrals/{a1}"), None)
         .await
