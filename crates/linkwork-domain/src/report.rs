@@ -374,28 +374,47 @@ pub fn suppress(table: &[Vec<i64>], threshold: i64) -> Vec<Vec<Shown>> {
     }
 }
 
-/// The `p`th percentile (0 to 100) of `values` by the nearest-rank method:
-/// a value that occurs (days are whole). `None` when there are none.
-pub fn percentile(values: &mut [i64], p: u32) -> Option<i64> {
-    if values.is_empty() {
+/// Whole numbers with how many times each was seen (the figures' day
+/// counts come from the database this way, not one by one).
+pub type Counts = std::collections::BTreeMap<i64, i64>;
+
+/// The value at 1-based `rank` in the sorted values the counts stand for.
+fn at_rank(counts: &Counts, rank: i64) -> Option<i64> {
+    let mut seen = 0;
+    for (value, n) in counts {
+        seen += n.max(&0);
+        if seen >= rank {
+            return Some(*value);
+        }
+    }
+    None
+}
+
+fn total(counts: &Counts) -> i64 {
+    counts.values().map(|n| (*n).max(0)).sum()
+}
+
+/// The `p`th percentile (0 to 100) by the nearest-rank method: the
+/// smallest value with at least `p` percent of the values at or below it.
+pub fn percentile_of(counts: &Counts, p: u32) -> Option<i64> {
+    let n = total(counts);
+    if n == 0 {
         return None;
     }
-    values.sort_unstable();
-    let rank = ((p.min(100) as f64 / 100.0) * values.len() as f64).ceil() as usize;
-    Some(values[rank.clamp(1, values.len()) - 1])
+    let rank = ((p.min(100) as f64 / 100.0) * n as f64).ceil() as i64;
+    at_rank(counts, rank.clamp(1, n))
 }
 
 /// The median of whole days: the mean of the middle two when even.
-pub fn median(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
+pub fn median_of(counts: &Counts) -> Option<f64> {
+    let n = total(counts);
+    if n == 0 {
         return None;
     }
-    values.sort_unstable();
-    let n = values.len();
     Some(if n % 2 == 1 {
-        values[n / 2] as f64
+        at_rank(counts, n / 2 + 1)? as f64
     } else {
-        (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0
+        (at_rank(counts, n / 2)? + at_rank(counts, n / 2 + 1)?) as f64 / 2.0
     })
 }
 
@@ -643,12 +662,25 @@ mod tests {
 
     #[test]
     fn percentiles_by_nearest_rank() {
-        let mut v = vec![15, 20, 35, 40, 50];
-        assert_eq!(percentile(&mut v, 90), Some(50));
-        assert_eq!(percentile(&mut v, 40), Some(20));
-        assert_eq!(median(&mut v), Some(35.0));
-        assert_eq!(median(&mut [1, 2, 3, 4]), Some(2.5));
-        assert_eq!(percentile(&mut [], 50), None);
+        let counts = |v: &[i64]| {
+            let mut c = Counts::new();
+            for x in v {
+                *c.entry(*x).or_insert(0) += 1;
+            }
+            c
+        };
+        let v = counts(&[15, 20, 35, 40, 50]);
+        assert_eq!(percentile_of(&v, 90), Some(50));
+        assert_eq!(percentile_of(&v, 40), Some(20));
+        assert_eq!(percentile_of(&v, 0), Some(15));
+        assert_eq!(median_of(&v), Some(35.0));
+        assert_eq!(median_of(&counts(&[1, 2, 3, 4])), Some(2.5));
+        // Repeated values: 3 ones, 1 four: sorted 1 1 1 4.
+        assert_eq!(median_of(&counts(&[4, 1, 1, 1])), Some(1.0));
+        assert_eq!(median_of(&counts(&[4, 4, 1, 1])), Some(2.5));
+        assert_eq!(percentile_of(&counts(&[4, 1, 1, 1]), 90), Some(4));
+        assert_eq!(percentile_of(&Counts::new(), 50), None);
+        assert_eq!(median_of(&Counts::new()), None);
     }
 
     #[test]

@@ -220,3 +220,39 @@ pub(crate) fn marks(tx: &Tx, from: usize, count: usize) -> String {
         vec!["?"; count].join(", ")
     }
 }
+
+/// The UK date (Europe/London) of a stored instant `at`. SQLite keeps
+/// instants as UTC text (`2024-03-31T00:30:00+00:00`) and knows no time
+/// zones: British Summer Time runs from 01:00 UTC on the last Sunday of
+/// March to 01:00 UTC on the last Sunday of October (the rule since 1996).
+pub(crate) fn london_date(tx: &Tx, at: &str) -> String {
+    if is_postgres(tx) {
+        format!("CAST(({at}) AT TIME ZONE 'Europe/London' AS DATE)")
+    } else {
+        format!(
+            "date({at}, CASE WHEN {at} >= date(substr({at}, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' \
+             AND {at} < date(substr({at}, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN '+1 hour' ELSE '+0 hours' END)"
+        )
+    }
+}
+
+/// Whole days from date `from` to date `to`.
+pub(crate) fn days_between(tx: &Tx, from: &str, to: &str) -> String {
+    if is_postgres(tx) {
+        format!("CAST(({to}) - ({from}) AS BIGINT)")
+    } else {
+        format!("CAST(julianday({to}) - julianday({from}) AS INTEGER)")
+    }
+}
+
+/// Age in whole years on date `on` of someone born on date `born`.
+pub(crate) fn age_years(tx: &Tx, on: &str, born: &str) -> String {
+    if is_postgres(tx) {
+        format!("CAST(EXTRACT(YEAR FROM age({on}, {born})) AS BIGINT)")
+    } else {
+        format!(
+            "(CAST(strftime('%Y', {on}) AS INTEGER) - CAST(strftime('%Y', {born}) AS INTEGER) \
+             - (strftime('%m-%d', {on}) < strftime('%m-%d', {born})))"
+        )
+    }
+}

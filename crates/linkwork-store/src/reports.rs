@@ -2,9 +2,10 @@
 //! closures, open cases, reopenings, handovers, needs, onward support,
 //! wellbeing measures and goals, each narrowed to a scope (the programme, an
 //! area, a cluster, a practice or a link worker, within what the grant
-//! reaches) and a run of days. The figures are counted from these rows in
-//! the app, so a figure and the per-practice table beside it cannot
-//! disagree.
+//! reaches) and a run of days. Each is counted in the database by practice
+//! (and what else a figure splits by), so that no request moves more than a
+//! few thousand rows; the app adds the practices up, so a figure and the
+//! per-practice table beside it cannot disagree.
 
 use crate::query::{Param, Where};
 use crate::{Tx, bind_where, on_tx};
@@ -60,54 +61,76 @@ fn join_sites(site: &str) -> String {
 const PERSON_OF_WORKER: &str =
     "EXISTS (SELECT 1 FROM referrals rw WHERE rw.participant_id = p.id AND rw.link_worker_id = ?)";
 
-/// A referral received in the days asked for.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct ReferralRow {
-    pub id: i64,
+/// Referrals received, counted in the database (a programme receives tens
+/// of thousands a year; a nation over a million): one row per dimension,
+/// side of `split` (`side` 1 on or after it), site (for `site`; else 0)
+/// and key, with how many. Dimensions:
+/// - `site`: by practice; key `new` (the person's first referral to the
+///   programme) or `again`, with `:deep` when the practice is Deep End;
+/// - `source`, `sex` (empty when not recorded), `simd` (the decile of the
+///   person's postcode's data zone), `age` (whole years when referred),
+///   `reason` (each reason code of the referral);
+/// - `contact` and `attended`: days from receipt to the first contact
+///   reached and the first attended appointment (UK dates), for the
+///   medians and 90th percentiles.
+///
+/// A key is `NULL` when not known (no date of birth, postcode, contact).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CountRow {
+    pub dim: String,
+    pub side: i64,
     pub site_id: i64,
-    pub participant_id: Option<i64>,
-    pub link_worker_id: Option<i64>,
-    pub received_on: NaiveDate,
-    pub source: String,
-    pub status: String,
-    /// Reason codes, comma-separated.
-    pub reasons: String,
-    pub first_contact_at: Option<DateTime<Utc>>,
-    pub first_attended_at: Option<DateTime<Utc>>,
-    /// 1 when this is the person's first referral to the programme.
-    pub first_for_person: i64,
-    pub date_of_birth: Option<NaiveDate>,
-    pub sex: Option<String>,
-    pub deep_end: bool,
-    /// SIMD decile (1 most deprived) of the person's postcode's data zone.
-    pub simd_decile: Option<i64>,
+    pub key: Option<String>,
+    pub n: i64,
 }
 
-pub async fn referrals_received(
+pub async fn referral_counts(
     tx: &mut Tx,
     grant: &Grant,
     scope: Scope,
     first: NaiveDate,
     last: NaiveDate,
-) -> crate::Result<Vec<ReferralRow>> {
+    split: NaiveDate,
+) -> crate::Result<Vec<CountRow>> {
+    use crate::dialect::{age_years, days_between, london_date};
     crate::require(grant, &[Permission::ViewReports])?;
     let mut w = scoped(grant, scope, "r.link_worker_id = ?");
     w.and("r.received_on >= ?", [Param::Date(first)]);
     w.and("r.received_on <= ?", [Param::Date(last)]);
-    let reasons = crate::dialect::referral_reasons(tx);
+    let n = w.next();
+    let days = |at: &str| days_between(tx, "r.received_on", &london_date(tx, at));
+    let contact = days(
+        "(SELECT MIN(ca.at) FROM contact_attempts ca WHERE ca.referral_id = r.id AND ca.outcome = 'reached')",
+    );
+    let attended = days(
+        "(SELECT MIN(a.starts_at) FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended')",
+    );
+    let age = age_years(
+        tx,
+        "r.received_on",
+        "COALESCE(p.date_of_birth, r.person_date_of_birth)",
+    );
     let sql = format!(
-        "SELECT r.id, r.site_id, r.participant_id, r.link_worker_id, r.received_on, r.source, r.status, {reasons} AS reasons, \
-         (SELECT MIN(ca.at) FROM contact_attempts ca WHERE ca.referral_id = r.id AND ca.outcome = 'reached') AS first_contact_at, \
-         (SELECT MIN(a.starts_at) FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended') AS first_attended_at, \
+        "WITH f AS MATERIALIZED (SELECT r.id, r.site_id, CAST(CASE WHEN r.received_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side, r.source, \
          CASE WHEN r.participant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM referrals r2 WHERE r2.participant_id = r.participant_id \
-           AND (r2.received_on < r.received_on OR (r2.received_on = r.received_on AND r2.id < r.id))) THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END AS first_for_person, \
-         COALESCE(p.date_of_birth, r.person_date_of_birth) AS date_of_birth, p.sex, s.deep_end, CAST(z.decile AS BIGINT) AS simd_decile \
+           AND (r2.received_on < r.received_on OR (r2.received_on = r.received_on AND r2.id < r.id))) THEN 'new' ELSE 'again' END \
+           || CASE WHEN s.deep_end THEN ':deep' ELSE '' END AS kind, \
+         {age} AS age, COALESCE(p.sex, '') AS sex, z.decile, {contact} AS contact, {attended} AS attended \
          FROM referrals r {} LEFT JOIN participants p ON p.id = r.participant_id \
-         LEFT JOIN postcodes pc ON pc.postcode = p.postcode LEFT JOIN simd_datazones z ON z.datazone = pc.datazone{} ORDER BY r.id",
+         LEFT JOIN postcodes pc ON pc.postcode = p.postcode LEFT JOIN simd_datazones z ON z.datazone = pc.datazone{}) \
+         SELECT 'site' AS dim, side, site_id, kind AS key, COUNT(*) AS n FROM f GROUP BY side, site_id, kind \
+         UNION ALL SELECT 'source', side, 0, source, COUNT(*) FROM f GROUP BY side, source \
+         UNION ALL SELECT 'sex', side, 0, sex, COUNT(*) FROM f GROUP BY side, sex \
+         UNION ALL SELECT 'simd', side, 0, CAST(decile AS TEXT), COUNT(*) FROM f GROUP BY side, decile \
+         UNION ALL SELECT 'age', side, 0, CAST(age AS TEXT), COUNT(*) FROM f GROUP BY side, age \
+         UNION ALL SELECT 'contact', side, 0, CAST(contact AS TEXT), COUNT(*) FROM f WHERE contact IS NOT NULL GROUP BY side, contact \
+         UNION ALL SELECT 'attended', side, 0, CAST(attended AS TEXT), COUNT(*) FROM f WHERE attended IS NOT NULL GROUP BY side, attended \
+         UNION ALL SELECT 'reason', f.side, 0, rr.reason, COUNT(*) FROM f JOIN referral_reasons rr ON rr.referral_id = f.id GROUP BY f.side, rr.reason",
         join_sites("r.site_id"),
         w.sql()
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+    let sql = sql.replace("COUNT(*)", "CAST(COUNT(*) AS BIGINT)");
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
 }
 
 /// Appointments due in the time asked for, counted by practice and status
@@ -144,27 +167,31 @@ pub async fn appointments(
     Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
 }
 
-/// A case (a referral accepted by a link worker) that was open at some
-/// point of the days asked for, or closed in them.
+/// Cases (referrals accepted by a link worker), counted in the database
+/// by practice, worker and closure reason: how many were open at the end
+/// of each period and how many were closed in it. A period is its first
+/// and last day; `periods[0]` the current one, `periods[1]` the one before.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct CaseRow {
-    pub id: i64,
+pub struct CaseCount {
     pub site_id: i64,
     pub link_worker_id: Option<i64>,
-    pub received_on: NaiveDate,
-    pub status: String,
-    pub closed_on: Option<NaiveDate>,
     pub closure_reason: Option<String>,
+    pub open_now: i64,
+    pub open_before: i64,
+    pub closed_now: i64,
+    pub closed_before: i64,
+    pub n: i64,
 }
 
-pub async fn cases(
+pub async fn case_counts(
     tx: &mut Tx,
     grant: &Grant,
     scope: Scope,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> crate::Result<Vec<CaseRow>> {
+    periods: [(NaiveDate, NaiveDate); 2],
+) -> crate::Result<Vec<CaseCount>> {
     crate::require(grant, &[Permission::ViewReports])?;
+    let first = periods[0].0.min(periods[1].0);
+    let last = periods[0].1.max(periods[1].1);
     let mut w = scoped(grant, scope, "r.link_worker_id = ?");
     w.and("r.link_worker_id IS NOT NULL", []);
     w.and("r.status <> 'declined'", []);
@@ -173,12 +200,34 @@ pub async fn cases(
         "(r.closed_on IS NULL OR r.closed_on >= ?)",
         [Param::Date(first)],
     );
+    let n = w.next();
+    // $n, $n+1: the current period's first and last day; $n+2, $n+3 the
+    // previous one's.
+    let open = |end: usize| {
+        format!(
+            "CAST(CASE WHEN r.received_on <= ${end} AND (r.closed_on IS NULL OR r.closed_on > ${end}) \
+             AND NOT (r.status = 'closed' AND r.closed_on IS NULL) THEN 1 ELSE 0 END AS BIGINT)"
+        )
+    };
+    let closed = |from: usize| {
+        format!(
+            "CAST(CASE WHEN r.status = 'closed' AND r.closed_on >= ${from} AND r.closed_on <= ${} THEN 1 ELSE 0 END AS BIGINT)",
+            from + 1
+        )
+    };
     let sql = format!(
-        "SELECT r.id, r.site_id, r.link_worker_id, r.received_on, r.status, r.closed_on, r.closure_reason FROM referrals r {}{}",
+        "SELECT r.site_id, r.link_worker_id, r.closure_reason, {} AS open_now, {} AS open_before, {} AS closed_now, {} AS closed_before, \
+         CAST(COUNT(*) AS BIGINT) AS n FROM referrals r {}{} GROUP BY 1, 2, 3, 4, 5, 6, 7",
+        open(n + 1),
+        open(n + 3),
+        closed(n),
+        closed(n + 2),
         join_sites("r.site_id"),
         w.sql()
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
+        .bind(periods[0].0).bind(periods[0].1).bind(periods[1].0).bind(periods[1].1)
+        .fetch_all(c).await)?)
 }
 
 /// A referral reopened (from closed or declined) in the time asked for.
@@ -273,21 +322,17 @@ pub async fn person_events(
     w.and("p.merged_into IS NULL", []);
     let (columns, from_table, at) = match kind {
         "needs" => (
-            "n.need AS what, CAST(NULL AS TEXT) AS status, CAST(NULL AS TEXT) AS category, CAST(NULL AS TEXT) AS organization",
+            "n.need AS what, CAST(NULL AS TEXT) AS status, CAST(NULL AS BIGINT) AS service_id",
             "needs n JOIN participants p ON p.id = n.participant_id",
             "n.created_at",
         ),
         "onward" => (
-            "o.kind AS what, o.status, \
-             (SELECT COALESCE(pt.name, t.name) FROM dir_service_terms st JOIN dir_terms t ON t.id = st.term_id \
-              LEFT JOIN dir_terms pt ON pt.id = t.parent_id WHERE st.service_id = o.service_id AND t.taxonomy = 'what' \
-              ORDER BY t.id LIMIT 1) AS category, \
-             (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = o.service_id) AS organization",
+            "o.kind AS what, o.status, o.service_id",
             "onward_support o JOIN participants p ON p.id = o.participant_id",
             "o.created_at",
         ),
         _ => (
-            "CAST('achieved' AS TEXT) AS what, CAST(NULL AS TEXT) AS status, CAST(NULL AS TEXT) AS category, CAST(NULL AS TEXT) AS organization",
+            "CAST('achieved' AS TEXT) AS what, CAST(NULL AS TEXT) AS status, CAST(NULL AS BIGINT) AS service_id",
             "goal_reviews gr JOIN goals g ON g.id = gr.goal_id JOIN participants p ON p.id = g.participant_id",
             "gr.reviewed_at",
         ),
@@ -298,35 +343,43 @@ pub async fn person_events(
     w.and(&format!("{at} >= ?"), [Param::Time(from)]);
     w.and(&format!("{at} < ?"), [Param::Time(before)]);
     let n = w.next();
+    // Counted first, then each group's service named (its first "what"
+    // term's top-level category, and its organisation).
     let sql = format!(
-        "SELECT p.site_id, MIN({at}) AS at, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{} \
-         GROUP BY 1, 3, 4, 5, 6, CASE WHEN {at} < ${n} THEN 0 ELSE 1 END",
+        "SELECT g.site_id, g.at, g.what, g.status, \
+         (SELECT COALESCE(pt.name, t.name) FROM dir_service_terms st JOIN dir_terms t ON t.id = st.term_id \
+          LEFT JOIN dir_terms pt ON pt.id = t.parent_id WHERE st.service_id = g.service_id AND t.taxonomy = 'what' \
+          ORDER BY t.id LIMIT 1) AS category, \
+         (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = g.service_id) AS organization, \
+         g.n FROM (SELECT p.site_id, MIN({at}) AS at, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{} \
+         GROUP BY 1, 3, 4, 5, CASE WHEN {at} < ${n} THEN 0 ELSE 1 END) g",
         join_sites("p.site_id"),
         w.sql()
     );
     Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
 }
 
-/// A wellbeing measure of a person who had one taken in the days asked
-/// for (with all their earlier ones, for the baseline).
+/// Wellbeing changes in a period: for each person with a score of a kind
+/// taken in it, the change from their baseline (the score marked baseline,
+/// else their first, among those up to the period's end) to their latest
+/// score in the period, when the baseline came first; counted in the
+/// database by the person's practice, kind and change.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct MeasureRow {
-    pub participant_id: i64,
+pub struct ChangeRow {
     pub site_id: i64,
     /// `swemwbs` (metric score) or `ons4` (life satisfaction, 0 to 10).
     pub kind: String,
-    pub stage: String,
-    pub taken_on: NaiveDate,
-    pub score: f64,
+    pub change: f64,
+    pub n: i64,
 }
 
-pub async fn measures(
+pub async fn measure_changes(
     tx: &mut Tx,
     grant: &Grant,
     scope: Scope,
     first: NaiveDate,
     last: NaiveDate,
-) -> crate::Result<Vec<MeasureRow>> {
+) -> crate::Result<Vec<ChangeRow>> {
     crate::require(grant, &[Permission::ViewReports])?;
     let mut w = scoped(grant, scope, PERSON_OF_WORKER);
     w.and("p.merged_into IS NULL", []);
@@ -339,13 +392,19 @@ pub async fn measures(
             Param::Date(last),
         ],
     );
+    let n = w.next();
     let sql = format!(
-        "SELECT m.participant_id, p.site_id, m.kind, m.stage, m.taken_on, m.score FROM measures m \
-         JOIN participants p ON p.id = m.participant_id {}{} ORDER BY m.participant_id, m.taken_on, m.id",
+        "WITH m AS MATERIALIZED (SELECT m.participant_id, p.site_id, m.kind, m.taken_on, m.score, \
+           ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.stage = 'baseline' THEN 0 ELSE 1 END, m.taken_on, m.id) AS b, \
+           ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.taken_on >= ${n} THEN 0 ELSE 1 END, m.taken_on DESC, m.id DESC) AS l \
+           FROM measures m JOIN participants p ON p.id = m.participant_id {}{}) \
+         SELECT l.site_id, l.kind, l.score - b.score AS change, CAST(COUNT(*) AS BIGINT) AS n FROM m l \
+         JOIN m b ON b.participant_id = l.participant_id AND b.kind = l.kind AND b.b = 1 \
+         WHERE l.l = 1 AND l.taken_on >= ${n} AND b.taken_on < l.taken_on GROUP BY 1, 2, 3",
         join_sites("p.site_id"),
         w.sql()
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).fetch_all(c).await)?)
 }
 
 /// A practice of the scope, for the per-practice tables (every practice,

@@ -6,10 +6,10 @@ use crate::Result;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use linkwork_domain::Grant;
 use linkwork_domain::appointment::{london_date, london_instant};
-use linkwork_domain::report::{Period, median, percentile};
+use linkwork_domain::report::{Period, median_of, percentile_of};
 use linkwork_store::Tx;
 use linkwork_store::reports::{
-    self as store, AppointmentRow, CaseRow, HandoverRow, MeasureRow, PersonEventRow, ReferralRow,
+    self as store, AppointmentRow, CaseCount, ChangeRow, CountRow, HandoverRow, PersonEventRow,
     ReopenRow, Scope,
 };
 use serde::Serialize;
@@ -168,15 +168,18 @@ fn slot(measure: &str) -> usize {
 /// The rows of both periods.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
-    pub referrals: Vec<ReferralRow>,
+    /// Counted by dimension, side of the current period's start, site and
+    /// key ([`store::referral_counts`]).
+    pub referrals: Vec<CountRow>,
     pub appointments: Vec<AppointmentRow>,
-    pub cases: Vec<CaseRow>,
+    pub cases: Vec<CaseCount>,
     pub reopenings: Vec<ReopenRow>,
     pub handovers: Vec<HandoverRow>,
     pub needs: Vec<PersonEventRow>,
     pub onward: Vec<PersonEventRow>,
     pub goals: Vec<PersonEventRow>,
-    pub measures: Vec<MeasureRow>,
+    /// Wellbeing changes of the current period, and of the one before.
+    pub measures: [Vec<ChangeRow>; 2],
     pub practices: Vec<store::PracticeRow>,
 }
 
@@ -209,17 +212,55 @@ impl Rows {
         // Events are counted in the database on each side of the current
         // period's first instant.
         let split = instants(cur).0;
+        let mut clock = std::time::Instant::now();
+        let mut lap = |what: &str| {
+            tracing::debug!(
+                what,
+                ms = clock.elapsed().as_secs_f64() * 1e3,
+                "figures read"
+            );
+            clock = std::time::Instant::now();
+        };
+        let referrals = store::referral_counts(tx, g, scope, first, last, cur.first).await?;
+        lap("referrals");
+        let appointments = store::appointments(tx, g, scope, from, before, split).await?;
+        lap("appointments");
+        let cases = store::case_counts(
+            tx,
+            g,
+            scope,
+            [(cur.first, cur.last), (prev.first, prev.last)],
+        )
+        .await?;
+        lap("cases");
+        let reopenings = store::reopenings(tx, g, scope, from, before).await?;
+        lap("reopenings");
+        let handovers = store::handovers(tx, g, scope, from, before).await?;
+        lap("handovers");
+        let needs = store::person_events(tx, g, scope, "needs", from, before, split).await?;
+        lap("needs");
+        let onward = store::person_events(tx, g, scope, "onward", from, before, split).await?;
+        lap("onward");
+        let goals = store::person_events(tx, g, scope, "goals", from, before, split).await?;
+        lap("goals");
+        let measures = [
+            store::measure_changes(tx, g, scope, cur.first, cur.last).await?,
+            store::measure_changes(tx, g, scope, prev.first, prev.last).await?,
+        ];
+        lap("measures");
+        let practices = store::practices(tx, g, scope).await?;
+        lap("practices");
         Ok(Rows {
-            referrals: store::referrals_received(tx, g, scope, first, last).await?,
-            appointments: store::appointments(tx, g, scope, from, before, split).await?,
-            cases: store::cases(tx, g, scope, first, last).await?,
-            reopenings: store::reopenings(tx, g, scope, from, before).await?,
-            handovers: store::handovers(tx, g, scope, from, before).await?,
-            needs: store::person_events(tx, g, scope, "needs", from, before, split).await?,
-            onward: store::person_events(tx, g, scope, "onward", from, before, split).await?,
-            goals: store::person_events(tx, g, scope, "goals", from, before, split).await?,
-            measures: store::measures(tx, g, scope, first, last).await?,
-            practices: store::practices(tx, g, scope).await?,
+            referrals,
+            appointments,
+            cases,
+            reopenings,
+            handovers,
+            needs,
+            onward,
+            goals,
+            measures,
+            practices,
         })
     }
 }
@@ -260,21 +301,15 @@ const AGE_BANDS: [(&str, &str, i32); 8] = [
     ("75_plus", "75 and over", i32::MAX),
 ];
 
-fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
-    on.years_since(dob).map_or(0, |y| y as i32)
-}
-
-fn age_band(dob: Option<NaiveDate>, on: NaiveDate) -> &'static str {
-    let Some(dob) = dob else { return "unknown" };
-    let age = age_on(dob, on);
+/// The band of an age in whole years (counted in the database).
+fn age_band(age: Option<i64>) -> &'static str {
+    let Some(age) = age.map(|a| a.clamp(0, i32::MAX as i64) as i32) else {
+        return "unknown";
+    };
     AGE_BANDS
         .iter()
         .find(|(_, _, below)| age < *below)
         .map_or("unknown", |(k, _, _)| k)
-}
-
-fn days_between(from: NaiveDate, at: DateTime<Utc>) -> i64 {
-    (london_date(at) - from).num_days().max(0)
 }
 
 fn in_period(p: Period, at: DateTime<Utc>) -> bool {
@@ -342,8 +377,10 @@ fn simd_label(k: &str, of: i64) -> String {
 #[derive(Debug, Default)]
 struct Tally {
     by_site: BTreeMap<i64, [i64; ADDITIVE.len()]>,
-    contact_days: Vec<i64>,
-    attended_days: Vec<i64>,
+    /// Days to first contact and to first attended appointment, with how
+    /// many referrals took each.
+    contact_days: BTreeMap<i64, i64>,
+    attended_days: BTreeMap<i64, i64>,
     workers_with_cases: HashSet<i64>,
     reasons: BTreeMap<String, i64>,
     sources: BTreeMap<String, i64>,
@@ -376,52 +413,58 @@ impl Tally {
     }
 }
 
-fn bump(map: &mut BTreeMap<String, i64>, key: &str) {
-    bump_n(map, key, 1);
-}
-
 fn bump_n(map: &mut BTreeMap<String, i64>, key: &str, n: i64) {
     *map.entry(key.to_owned()).or_insert(0) += n;
 }
 
-fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
+/// What period `p` counts: the current one (`current`), or the one before.
+fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
     let mut t = Tally::default();
-    for r in rows.referrals.iter().filter(|r| p.contains(r.received_on)) {
-        t.add(r.site_id, "referrals_received");
-        if r.first_for_person == 1 {
-            t.add(r.site_id, "new_people");
-        }
-        if r.deep_end {
-            t.add(r.site_id, "referrals_from_deep_end");
-        }
-        if let Some(at) = r.first_contact_at {
-            t.contact_days.push(days_between(r.received_on, at));
-        }
-        if let Some(at) = r.first_attended_at {
-            t.attended_days.push(days_between(r.received_on, at));
-        }
-        for reason in r.reasons.split(',').filter(|x| !x.is_empty()) {
-            bump(&mut t.reasons, reason);
-        }
-        bump(&mut t.sources, &r.source);
-        bump(&mut t.ages, age_band(r.date_of_birth, r.received_on));
-        match r.simd_decile {
-            Some(d) => {
-                bump(&mut t.simd_deciles, &d.to_string());
-                bump(&mut t.simd_quintiles, &((d + 1) / 2).to_string());
+    let side = i64::from(current);
+    for r in rows.referrals.iter().filter(|r| r.side == side) {
+        let key = r.key.as_deref();
+        let number = key.and_then(|k| k.parse::<i64>().ok());
+        match r.dim.as_str() {
+            "site" => {
+                let key = key.unwrap_or("");
+                t.add_n(r.site_id, "referrals_received", r.n);
+                if key.starts_with("new") {
+                    t.add_n(r.site_id, "new_people", r.n);
+                }
+                if key.ends_with(":deep") {
+                    t.add_n(r.site_id, "referrals_from_deep_end", r.n);
+                }
             }
-            None => {
-                bump(&mut t.simd_deciles, "unknown");
-                bump(&mut t.simd_quintiles, "unknown");
+            "source" => bump_n(&mut t.sources, key.unwrap_or(""), r.n),
+            "reason" => bump_n(&mut t.reasons, key.unwrap_or(""), r.n),
+            "sex" => bump_n(
+                &mut t.sexes,
+                key.filter(|s| !s.is_empty()).unwrap_or("not_recorded"),
+                r.n,
+            ),
+            "age" => bump_n(&mut t.ages, age_band(number), r.n),
+            "simd" => match number {
+                Some(d) => {
+                    bump_n(&mut t.simd_deciles, &d.to_string(), r.n);
+                    bump_n(&mut t.simd_quintiles, &((d + 1) / 2).to_string(), r.n);
+                }
+                None => {
+                    bump_n(&mut t.simd_deciles, "unknown", r.n);
+                    bump_n(&mut t.simd_quintiles, "unknown", r.n);
+                }
+            },
+            "contact" | "attended" => {
+                if let Some(days) = number {
+                    let map = if r.dim == "contact" {
+                        &mut t.contact_days
+                    } else {
+                        &mut t.attended_days
+                    };
+                    *map.entry(days.max(0)).or_insert(0) += r.n;
+                }
             }
+            _ => {}
         }
-        bump(
-            &mut t.sexes,
-            r.sex
-                .as_deref()
-                .filter(|s| !s.is_empty())
-                .unwrap_or("not_recorded"),
-        );
     }
     for a in rows
         .appointments
@@ -437,11 +480,13 @@ fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
         }
     }
     for c in &rows.cases {
-        let open_at_end = c.received_on <= p.last
-            && c.closed_on.is_none_or(|d| d > p.last)
-            && !(c.status == "closed" && c.closed_on.is_none());
-        if open_at_end {
-            t.add(c.site_id, "open_cases");
+        let (open, closed) = if current {
+            (c.open_now, c.closed_now)
+        } else {
+            (c.open_before, c.closed_before)
+        };
+        if open == 1 {
+            t.add_n(c.site_id, "open_cases", c.n);
             if let Some(w) = c.link_worker_id {
                 t.workers_with_cases.insert(w);
                 let name = names
@@ -449,14 +494,15 @@ fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
                     .get(&w)
                     .cloned()
                     .unwrap_or_else(|| format!("#{w}"));
-                bump(&mut t.caseloads, &name);
+                bump_n(&mut t.caseloads, &name, c.n);
             }
         }
-        if c.status == "closed" && c.closed_on.is_some_and(|d| p.contains(d)) {
-            t.add(c.site_id, "cases_closed");
-            bump(
+        if closed == 1 {
+            t.add_n(c.site_id, "cases_closed", c.n);
+            bump_n(
                 &mut t.closures,
                 c.closure_reason.as_deref().unwrap_or("other"),
+                c.n,
             );
         }
     }
@@ -499,34 +545,16 @@ fn tally(rows: &Rows, names: &Names, p: Period) -> Tally {
     for g in rows.goals.iter().filter(|g| in_period(p, g.at)) {
         t.add_n(g.site_id, "goals_achieved", g.n);
     }
-    // Wellbeing: each person whose latest score of a kind in the period
-    // comes after their baseline (the score marked baseline, else their
-    // first): the change from one to the other.
-    let mut by_person: BTreeMap<(i64, &str), Vec<&MeasureRow>> = BTreeMap::new();
-    for m in rows.measures.iter().filter(|m| m.taken_on <= p.last) {
-        by_person
-            .entry((m.participant_id, m.kind.as_str()))
-            .or_default()
-            .push(m);
-    }
-    for ((_, kind), list) in by_person {
-        let Some(latest) = list.iter().rev().find(|m| p.contains(m.taken_on)) else {
-            continue;
-        };
-        let baseline = list
-            .iter()
-            .find(|m| m.stage == "baseline")
-            .or(list.first())
-            .copied();
-        let Some(base) = baseline.filter(|b| b.taken_on < latest.taken_on) else {
-            continue;
-        };
-        let change = latest.score - base.score;
-        if kind == "swemwbs" {
-            t.add(latest.site_id, "swemwbs_people_paired");
-            t.swemwbs_changes.push(change);
+    // Wellbeing: each person's change from baseline to their latest score
+    // in the period (paired in the database).
+    for m in &rows.measures[usize::from(!current)] {
+        let count = usize::try_from(m.n).unwrap_or(0);
+        if m.kind == "swemwbs" {
+            t.add_n(m.site_id, "swemwbs_people_paired", m.n);
+            t.swemwbs_changes
+                .extend(std::iter::repeat_n(m.change, count));
         } else {
-            t.ons4_changes.push(change);
+            t.ons4_changes.extend(std::iter::repeat_n(m.change, count));
         }
     }
     t
@@ -538,7 +566,10 @@ fn mean(v: &[f64]) -> Option<f64> {
 
 /// Count every figure of `cur` beside `prev`.
 pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures {
-    let (mut a, mut b) = (tally(rows, names, cur), tally(rows, names, prev));
+    let (mut a, mut b) = (
+        tally(rows, names, cur, true),
+        tally(rows, names, prev, false),
+    );
     let practices = rows.practices.len() as i64;
     let fig = |measure: &'static str,
                label: &'static str,
@@ -596,7 +627,7 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             "days_to_first_contact_median",
             "Days from referral to first contact: median",
             Unit::Days,
-            &|t, _| median(&mut t.contact_days),
+            &|t, _| median_of(&t.contact_days),
             &mut a,
             &mut b,
         ),
@@ -604,7 +635,7 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             "days_to_first_contact_p90",
             "Days from referral to first contact: 90th percentile",
             Unit::Days,
-            &|t, _| percentile(&mut t.contact_days, 90).map(|d| d as f64),
+            &|t, _| percentile_of(&t.contact_days, 90).map(|d| d as f64),
             &mut a,
             &mut b,
         ),
@@ -612,7 +643,7 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             "days_to_first_attended_median",
             "Days from referral to first attended appointment: median",
             Unit::Days,
-            &|t, _| median(&mut t.attended_days),
+            &|t, _| median_of(&t.attended_days),
             &mut a,
             &mut b,
         ),
@@ -620,7 +651,7 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             "days_to_first_attended_p90",
             "Days from referral to first attended appointment: 90th percentile",
             Unit::Days,
-            &|t, _| percentile(&mut t.attended_days, 90).map(|d| d as f64),
+            &|t, _| percentile_of(&t.attended_days, 90).map(|d| d as f64),
             &mut a,
             &mut b,
         ),

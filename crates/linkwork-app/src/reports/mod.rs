@@ -216,7 +216,7 @@ impl App {
             scope_name.unwrap_or(ScopeName::Programme),
         );
         let previous = period.previous();
-        let u = Use::view(
+        let u = Use::tally(
             ctx,
             Permission::ViewReports,
             "report.view",

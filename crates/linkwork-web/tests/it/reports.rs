@@ -891,6 +891,16 @@ both!(
         };
         let late = book("31/03/2026", "23:30").await;
         let early = book("01/04/2026", "00:30").await;
+        // Reached at 23:00 UTC on 31 March: midnight, 1 April, UK time, so
+        // a day after the referral (in UTC it would be the same day).
+        t.clock.set(at(2026, 3, 31, 23));
+        api(
+            &lw,
+            Method::POST,
+            format!("/api/v1/referrals/{r1}/contact-attempts"),
+            json!({"method": "phone", "outcome": "reached", "note": ""}),
+        )
+        .await;
         // The next day: a second record of the same person, with a referral;
         // the appointments' outcomes; the case handed to practice B.
         t.clock.set(at(2026, 4, 1, 10));
@@ -955,6 +965,8 @@ both!(
             (&fy_before, "new_people", 1.0),
             (&fy_before, "appointments_attended", 1.0),
             (&fy_before, "appointments_did_not_attend", 0.0),
+            (&fy_before, "days_to_first_contact_median", 1.0),
+            (&fy_before, "days_to_first_attended_median", 0.0),
             (&fy, "referrals_received", 1.0),
             // The merged record's first referral was in March: not new in April.
             (&fy, "new_people", 0.0),
