@@ -141,6 +141,10 @@ impl App {
             Ok(out) => {
                 // A body that found nothing to do clears the action.
                 let audited = action.is_some() && !event.action.is_empty();
+                if audited && matches!(u.access, Access::Write(_)) {
+                    linkwork_store::reports::bump_data_version(&mut tx, grant.programme_id())
+                        .await?;
+                }
                 if audited && !matches!(u.access, Access::Tally(_)) {
                     audit::append(&mut tx, &event, self.now()).await?;
                 }

@@ -47,6 +47,9 @@ pub struct Settings {
     /// Reports for sharing outside the programme show counts from 1 to
     /// this less one as "<this" (5: "<5").
     pub suppress_below: i64,
+    /// How many reports' figures a node keeps, each at the data version it
+    /// was counted at (0: none; `LINKWORK_FIGURES_CACHE`).
+    pub figures_cache: usize,
 }
 
 impl Default for Settings {
@@ -58,6 +61,7 @@ impl Default for Settings {
             max_failures_per_address: 30,
             throttle_window: chrono::Duration::minutes(15),
             suppress_below: 5,
+            figures_cache: 200,
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// This node's directory search indexes (caught up before each search).
     indexes: Arc<directory::Indexes>,
+    /// This node's counted figures (checked against the data version).
+    figures: Arc<reports::FiguresCache>,
 }
 
 /// Who is acting, and on behalf of which request.
@@ -147,6 +153,7 @@ impl App {
             clock,
             settings: Arc::new(settings),
             indexes: Arc::default(),
+            figures: Arc::default(),
         }
     }
 

@@ -409,6 +409,12 @@ async fn open_with_db(db: &DbArgs, file: &FileConfig) -> Result<(App, Db)> {
     if let Some(h) = file.session_absolute_hours {
         settings.session_absolute = chrono::Duration::hours(h.max(1));
     }
+    if let Some(n) = std::env::var("LINKWORK_FIGURES_CACHE")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        settings.figures_cache = n;
+    }
     let app = App::new(pool.clone(), Arc::new(SystemClock), settings);
     let outcome = app.migrate().await.map_err(explain)?;
     if !outcome.applied.is_empty() {

@@ -223,15 +223,18 @@ pub(crate) fn marks(tx: &Tx, from: usize, count: usize) -> String {
 
 /// The UK date (Europe/London) of a stored instant `at`. SQLite keeps
 /// instants as UTC text (`2024-03-31T00:30:00+00:00`) and knows no time
-/// zones: British Summer Time runs from 01:00 UTC on the last Sunday of
-/// March to 01:00 UTC on the last Sunday of October (the rule since 1996).
+/// zones: the UK date is the UTC date, but the next day for instants from
+/// 23:00 UTC during British Summer Time, which runs from 01:00 UTC on the
+/// last Sunday of March to 01:00 UTC on the last Sunday of October (the
+/// rule since 1996). The costly summer test runs only for those instants.
 pub(crate) fn london_date(tx: &Tx, at: &str) -> String {
     if is_postgres(tx) {
         format!("CAST(({at}) AT TIME ZONE 'Europe/London' AS DATE)")
     } else {
         format!(
-            "date({at}, CASE WHEN {at} >= date(substr({at}, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' \
-             AND {at} < date(substr({at}, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN '+1 hour' ELSE '+0 hours' END)"
+            "(SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' \
+             AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END \
+             FROM (SELECT {at} AS x))"
         )
     }
 }

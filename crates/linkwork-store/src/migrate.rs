@@ -48,6 +48,7 @@ const MIGRATIONS: &[Migration] = &[
         "0016_referral_status_changes"
     ),
     migration!(17, "social value and SIMD", "0017_social_value_and_simd"),
+    migration!(18, "data versions", "0018_data_versions"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -495,3 +495,21 @@ pub async fn names(
         .bind(p).fetch_all(c).await)?;
     Ok((sites, users))
 }
+
+/// The programme's data version (see migration 18), as the transaction
+/// sees it.
+pub async fn data_version(tx: &mut Tx, programme_id: i64) -> crate::Result<i64> {
+    let v: Option<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT version FROM data_versions WHERE programme_id = $1")
+        .bind(programme_id).fetch_optional(c).await)?;
+    Ok(v.unwrap_or(0))
+}
+
+/// One more change to the programme's data, in the change's transaction
+/// (on PostgreSQL this holds the programme's row to the commit, as the
+/// audit chain's head does).
+pub async fn bump_data_version(tx: &mut Tx, programme_id: i64) -> crate::Result<()> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO data_versions (programme_id, version) VALUES ($1, 1) \
+        ON CONFLICT (programme_id) DO UPDATE SET version = data_versions.version + 1")
+        .bind(programme_id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ use linkwork_domain::report::{
 };
 use linkwork_store::reports::{self as store, Scope, ScopeOption};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 pub use figures::{Breakdown, Figure, Figures, Unit};
 
@@ -280,9 +281,30 @@ impl App {
             };
             ev.object_id = typed.clone();
             ev.detail = format!("{} ({})", period.code(), period.label());
-            let rows = Rows::read(tx, g, scope, period, previous).await?;
-            let names = figures::Names::read(tx, g).await?;
-            let mut figures = figures::compute(&rows, &names, period, previous);
+            // Counted afresh unless this node counted the same figures at
+            // the data version this snapshot sees.
+            let version = linkwork_store::reports::data_version(tx, g.programme_id()).await?;
+            let key = format!(
+                "{:?}|{scope:?}|{}|{}",
+                g.scope().params(),
+                period.code(),
+                previous.code()
+            );
+            let mut figures = match self.figures.get(&key, version) {
+                Some(f) => (*f).clone(),
+                None => {
+                    let rows = Rows::read(tx, g, scope, period, previous).await?;
+                    let names = figures::Names::read(tx, g).await?;
+                    let f = figures::compute(&rows, &names, period, previous);
+                    self.figures.put(
+                        key,
+                        version,
+                        std::sync::Arc::new(f.clone()),
+                        self.settings.figures_cache,
+                    );
+                    f
+                }
+            };
             // The social value: the programme's costs count only when the
             // figures are the whole programme's.
             let (settings, _) = linkwork_store::value::settings(tx, g).await?;
@@ -405,4 +427,68 @@ pub fn csv(r: &Report, sharing: Option<i64>) -> String {
         let _ = w.write_record([m.as_str(), &v, &prev, &p, &pp, &r.scope]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Figures this node has counted, each with the programme's data version
+/// it was counted at: served again only while the version (read in the
+/// report's own snapshot) is unchanged, so a change made on any node is
+/// counted at once. The least recently used go first.
+#[derive(Debug, Default)]
+pub struct FiguresCache(std::sync::Mutex<(u64, HashMap<String, Cached>)>);
+
+#[derive(Debug)]
+struct Cached {
+    version: i64,
+    used: u64,
+    figures: std::sync::Arc<Figures>,
+}
+
+impl FiguresCache {
+    fn get(&self, key: &str, version: i64) -> Option<std::sync::Arc<Figures>> {
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (clock, map) = &mut *m;
+        *clock += 1;
+        let hit = map.get_mut(key).filter(|c| c.version == version)?;
+        hit.used = *clock;
+        Some(hit.figures.clone())
+    }
+
+    fn put(&self, key: String, version: i64, figures: std::sync::Arc<Figures>, room: usize) {
+        if room == 0 {
+            return;
+        }
+        let mut m = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (clock, map) = &mut *m;
+        *clock += 1;
+        // Counted at an older version than an entry already kept: keep that.
+        if map.get(&key).is_some_and(|c| c.version > version) {
+            return;
+        }
+        if !map.contains_key(&key) && map.len() >= room {
+            while map.len() >= room {
+                let Some(oldest) = map
+                    .iter()
+                    .min_by_key(|(_, c)| c.used)
+                    .map(|(k, _)| k.clone())
+                else {
+                    break;
+                };
+                map.remove(&oldest);
+            }
+        }
+        map.insert(
+            key,
+            Cached {
+                version,
+                used: *clock,
+                figures,
+            },
+        );
+    }
 }

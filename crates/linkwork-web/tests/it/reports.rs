@@ -1011,3 +1011,81 @@ both!(
         );
     }
 );
+
+both!(
+    figures_kept_by_one_node_follow_changes_made_on_another,
+    |t| {
+        let org = t.organisation("Programme A").await;
+        let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+        let lw = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+            .await;
+        let other = t.second_node().await;
+        t.clock.set(at(2026, 11, 10, 10));
+        let received = |body: &Value| measure(body, "referrals_received");
+        let on_other = || {
+            let (t, m, other) = (&t, manager.clone(), &other);
+            async move {
+                let r = t
+                    .api_on(
+                        other,
+                        &m,
+                        Method::GET,
+                        "/api/v1/reports?period=2026-11",
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                r.json()
+            }
+        };
+        let on_first = || {
+            let (t, m) = (&t, manager.clone());
+            async move {
+                t.api(&m, Method::GET, "/api/v1/reports?period=2026-11", None)
+                    .await
+                    .json()
+            }
+        };
+        // Counted, then served again from the second node's memory.
+        refer(&t, &lw, org.site_a, "Ada Example", &["money"]).await;
+        assert_eq!(received(&on_other().await), Some(1.0));
+        assert_eq!(received(&on_other().await), Some(1.0));
+        assert_eq!(received(&on_first().await), Some(1.0));
+        // A referral made through the first node is counted at once on the
+        // second (no waiting: the data version is read in the report's own
+        // snapshot), and the other way round.
+        refer(&t, &lw, org.site_a, "Bea Example", &["housing"]).await;
+        assert_eq!(received(&on_other().await), Some(2.0));
+        let r = t
+            .api_on(
+                &other,
+                &lw,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(json!({"site_id": org.site_a, "person_name": "Cal Example",
+            "person_date_of_birth": "1970-01-02", "source": "self", "reasons": ["money"]})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(received(&on_first().await), Some(3.0));
+        assert_eq!(received(&on_other().await), Some(3.0));
+        // Every run is audited, also those answered from memory.
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let r = t
+            .api(
+                &admin,
+                Method::GET,
+                "/api/v1/audit?object_type=report&limit=100",
+                None,
+            )
+            .await;
+        let runs = r.json()["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["action"] == "report.view")
+            .count();
+        assert_eq!(runs, 6, "{}", r.body);
+    }
+);
