@@ -394,13 +394,15 @@ pub async fn measure_changes(
     );
     let n = w.next();
     let sql = format!(
-        "WITH m AS MATERIALIZED (SELECT m.participant_id, p.site_id, m.kind, m.taken_on, m.score, \
-           ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.stage = 'baseline' THEN 0 ELSE 1 END, m.taken_on, m.id) AS b, \
+        // Baseline by window, not by joining the rows to themselves
+        // (PostgreSQL plans such a join of a CTE as a nested loop).
+        "SELECT x.site_id, x.kind, x.score - x.base_score AS change, CAST(COUNT(*) AS BIGINT) AS n FROM (\
+           SELECT p.site_id, m.kind, m.taken_on, m.score, \
+           FIRST_VALUE(m.score) OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.stage = 'baseline' THEN 0 ELSE 1 END, m.taken_on, m.id) AS base_score, \
+           FIRST_VALUE(m.taken_on) OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.stage = 'baseline' THEN 0 ELSE 1 END, m.taken_on, m.id) AS base_on, \
            ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.taken_on >= ${n} THEN 0 ELSE 1 END, m.taken_on DESC, m.id DESC) AS l \
-           FROM measures m JOIN participants p ON p.id = m.participant_id {}{}) \
-         SELECT l.site_id, l.kind, l.score - b.score AS change, CAST(COUNT(*) AS BIGINT) AS n FROM m l \
-         JOIN m b ON b.participant_id = l.participant_id AND b.kind = l.kind AND b.b = 1 \
-         WHERE l.l = 1 AND l.taken_on >= ${n} AND b.taken_on < l.taken_on GROUP BY 1, 2, 3",
+           FROM measures m JOIN participants p ON p.id = m.participant_id {}{}) x \
+         WHERE x.l = 1 AND x.taken_on >= ${n} AND x.base_on < x.taken_on GROUP BY 1, 2, 3",
         join_sites("p.site_id"),
         w.sql()
     );
