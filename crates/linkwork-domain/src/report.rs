@@ -406,6 +406,18 @@ pub fn percentile_of(counts: &Counts, p: u32) -> Option<i64> {
 }
 
 /// The median of whole days: the mean of the middle two when even.
+/// The days a chart over time covers for a period: the twelve months to
+/// the end of the period (the last cut at the period's last day), or the
+/// whole period when it is longer than that (its first and last months cut
+/// where it starts and ends).
+pub fn trend_span(p: Period) -> (NaiveDate, NaiveDate) {
+    let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let year_before = month_start(p.last)
+        .checked_sub_months(chrono::Months::new(11))
+        .unwrap_or(p.first);
+    (p.first.min(year_before), p.last)
+}
+
 pub fn median_of(counts: &Counts) -> Option<f64> {
     let n = total(counts);
     if n == 0 {
@@ -549,6 +561,25 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_chart_over_time_covers_a_year_or_the_whole_period() {
+        let p = |raw: &str| Period::parse(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+        // A month: the year to its end.
+        assert_eq!(trend_span(p("2025-03")), (d(2024, 4, 1), d(2025, 3, 31)));
+        // A financial year: its own twelve months.
+        assert_eq!(trend_span(p("2024-25")), (d(2024, 4, 1), d(2025, 3, 31)));
+        // A quarter: the year to its end.
+        assert_eq!(trend_span(p("2024Q1")), (d(2023, 4, 1), d(2024, 3, 31)));
+        // A run of days longer than a year: all its months, the first and
+        // last cut where the period starts and ends.
+        let long = Period {
+            kind: PeriodKind::Custom,
+            first: d(2022, 5, 17),
+            last: d(2024, 2, 10),
+        };
+        assert_eq!(trend_span(long), (d(2022, 5, 17), d(2024, 2, 10)));
     }
 
     #[test]

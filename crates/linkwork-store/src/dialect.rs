@@ -239,6 +239,15 @@ pub(crate) fn london_date(tx: &Tx, at: &str) -> String {
     }
 }
 
+/// The month (`YYYY-MM`) of date `d`.
+pub(crate) fn month_of(tx: &Tx, d: &str) -> String {
+    if is_postgres(tx) {
+        format!("to_char({d}, 'YYYY-MM')")
+    } else {
+        format!("substr({d}, 1, 7)")
+    }
+}
+
 /// Whole days from date `from` to date `to`.
 pub(crate) fn days_between(tx: &Tx, from: &str, to: &str) -> String {
     if is_postgres(tx) {

@@ -49,6 +49,7 @@ const MIGRATIONS: &[Migration] = &[
     ),
     migration!(17, "social value and SIMD", "0017_social_value_and_simd"),
     migration!(18, "data versions", "0018_data_versions"),
+    migration!(19, "closed-on index", "0019_closed_on_index"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

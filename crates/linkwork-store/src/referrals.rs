@@ -133,6 +133,11 @@ pub struct ReferralFilter {
     pub cluster_id: Option<i64>,
     /// Where the referral came from (`gp`, `self`…).
     pub source: Option<String>,
+    /// Closed (not declined) on or after, on or before, and why (the
+    /// figures' closures link here).
+    pub closed_from: Option<NaiveDate>,
+    pub closed_to: Option<NaiveDate>,
+    pub closure_reason: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -223,6 +228,18 @@ fn filter_where(scope: SiteScope, f: &ReferralFilter) -> Where {
     }
     if let Some(d) = f.received_to {
         w.and("r.received_on <= ?", [Param::Date(d)]);
+    }
+    if f.closed_from.is_some() || f.closed_to.is_some() || f.closure_reason.is_some() {
+        w.and("r.status = 'closed'", []);
+    }
+    if let Some(d) = f.closed_from {
+        w.and("r.closed_on >= ?", [Param::Date(d)]);
+    }
+    if let Some(d) = f.closed_to {
+        w.and("r.closed_on <= ?", [Param::Date(d)]);
+    }
+    if let Some(why) = &f.closure_reason {
+        w.and("r.closure_reason = ?", [Param::Text(why.clone())]);
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         w.and(

@@ -409,6 +409,78 @@ pub async fn measure_changes(
     Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).fetch_all(c).await)?)
 }
 
+/// How many of something happened in a UK month (`YYYY-MM`): `what` is
+/// `referrals` (received), `attended` (appointments) or `closed` (cases).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MonthRow {
+    pub what: String,
+    pub month: String,
+    pub n: i64,
+}
+
+/// Referrals received, appointments attended and cases closed in each UK
+/// month from `first` to `last` (`from` and `before`: the same days as
+/// instants), for the figures' chart over time.
+pub async fn by_month(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    (first, last): (NaiveDate, NaiveDate),
+    (from, before): (DateTime<Utc>, DateTime<Utc>),
+) -> crate::Result<Vec<MonthRow>> {
+    use crate::dialect::{london_date, month_of};
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut out = Vec::new();
+    for what in ["referrals", "attended", "closed"] {
+        let (table, site, worker, month) = match what {
+            "referrals" => (
+                "referrals r",
+                "r.site_id",
+                "r.link_worker_id = ?",
+                month_of(tx, "r.received_on"),
+            ),
+            "attended" => (
+                "appointments a",
+                "a.site_id",
+                "a.link_worker_id = ?",
+                month_of(tx, &london_date(tx, "a.starts_at")),
+            ),
+            _ => (
+                "referrals r",
+                "r.site_id",
+                "r.link_worker_id = ?",
+                month_of(tx, "r.closed_on"),
+            ),
+        };
+        let mut w = scoped(grant, scope, worker);
+        match what {
+            "referrals" => {
+                w.and("r.received_on >= ?", [Param::Date(first)]);
+                w.and("r.received_on <= ?", [Param::Date(last)]);
+            }
+            "attended" => {
+                w.and("a.status = 'attended'", []);
+                w.and("a.starts_at >= ?", [Param::Time(from)]);
+                w.and("a.starts_at < ?", [Param::Time(before)]);
+            }
+            _ => {
+                w.and("r.status = 'closed'", []);
+                w.and("r.closed_on >= ?", [Param::Date(first)]);
+                w.and("r.closed_on <= ?", [Param::Date(last)]);
+            }
+        }
+        let sql = format!(
+            "SELECT CAST('{what}' AS TEXT) AS what, {month} AS month, CAST(COUNT(*) AS BIGINT) AS n FROM {table} {}{} GROUP BY 2",
+            join_sites(site),
+            w.sql()
+        );
+        let rows: Vec<MonthRow> =
+            on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// A practice of the scope, for the per-practice tables (every practice,
 /// also those with nothing to count).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]

@@ -626,6 +626,170 @@ fn plot_over_time(points: &[(chrono::NaiveDate, f64)], min: f64, max: f64) -> Op
     ))
 }
 
+/// Counts month by month, several lines on one chart (drawn with plotters'
+/// SVG backend), each line with its own colour, dash and marker so that
+/// they can be told apart without colour; a key above it, and the figures
+/// as a table for screen readers and anyone who prefers one.
+pub fn monthly_chart(
+    title: &str,
+    months: &[chrono::NaiveDate],
+    series: &[(&str, Vec<i64>)],
+) -> Markup {
+    let label = |m: &chrono::NaiveDate| m.format("%b %Y").to_string();
+    html! {
+        figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" {
+            figcaption class="govuk-heading-s" { (title) }
+            (monthly_svg(title, months, series))
+            details class="govuk-details" {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Show the figures as a table" } }
+                div class="govuk-details__text lw-scroll" tabindex="0" role="region" aria-label={ (title) ": table" } {
+                    table class="govuk-table" {
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Month" }
+                            @for (name, _) in series { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (name) } }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for (i, m) in months.iter().enumerate() { tr class="govuk-table__row" {
+                                th scope="row" class="govuk-table__header" { (label(m)) }
+                                @for (_, values) in series { td class="govuk-table__cell govuk-table__cell--numeric" { (values.get(i).copied().unwrap_or(0)) } }
+                            } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The key and the drawing of [`monthly_chart`] (the printable report
+/// puts its own table beside them).
+pub fn monthly_svg(
+    title: &str,
+    months: &[chrono::NaiveDate],
+    series: &[(&str, Vec<i64>)],
+) -> Markup {
+    let svg = plot_months(months, series).unwrap_or_default();
+    let label = |m: &chrono::NaiveDate| m.format("%b %Y").to_string();
+    html! {
+        ul class="govuk-list lw-key" aria-hidden="true" {
+            @for (i, (name, _)) in series.iter().enumerate() {
+                li { span class={ "lw-key__mark lw-key__mark--" (i) } {} (name) }
+            }
+        }
+        div class="lw-chart" role="img" aria-label={ (title) ", " (months.first().map(label).unwrap_or_default()) " to " (months.last().map(label).unwrap_or_default()) ": " (series.iter().map(|s| s.0).collect::<Vec<_>>().join(", ")) } {
+            (PreEscaped(svg))
+        }
+    }
+}
+
+/// The colours of [`monthly_chart`]'s lines, in order (each at least 3:1
+/// against white): blue, red, green, as in the page's styles.
+const LINE_COLOURS: [(u8, u8, u8); 3] = [(29, 112, 184), (212, 53, 28), (0, 112, 60)];
+
+/// The SVG of [`monthly_chart`]; `None` if plotters refuses or there is
+/// nothing to draw.
+fn plot_months(months: &[chrono::NaiveDate], series: &[(&str, Vec<i64>)]) -> Option<String> {
+    use plotters::prelude::*;
+    if months.is_empty() {
+        return None;
+    }
+    let n = months.len();
+    let top = series
+        .iter()
+        .flat_map(|s| s.1.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let (w, h) = (640u32, 300u32);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let font = ("sans-serif", 14).into_font().color(&RGBColor(11, 12, 12));
+        let mut chart = ChartBuilder::on(&root)
+            .margin_left(10)
+            .margin_right(24)
+            .margin_top(16)
+            .margin_bottom(8)
+            .x_label_area_size(36)
+            .y_label_area_size(52)
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..top * 1.1)
+            .ok()?;
+        let labels = n.min(if n <= 12 { 6 } else { 8 });
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(RGBColor(243, 242, 241))
+            .axis_style(RGBColor(80, 90, 95))
+            .x_labels(labels)
+            .y_labels(5)
+            .label_style(font)
+            .x_label_formatter(&|x: &f64| {
+                let i = x.round();
+                if i < 0.0 || (x - i).abs() > 0.01 {
+                    return String::new();
+                }
+                months
+                    .get(i as usize)
+                    .map(|m| m.format("%b %y").to_string())
+                    .unwrap_or_default()
+            })
+            .y_label_formatter(&|y: &f64| format!("{y:.0}"))
+            .draw()
+            .ok()?;
+        for (k, (_, values)) in series.iter().enumerate() {
+            let (r, g, b) = LINE_COLOURS[k % LINE_COLOURS.len()];
+            let colour = RGBColor(r, g, b);
+            let points: Vec<(f64, f64)> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i as f64, *v as f64))
+                .collect();
+            let style = ShapeStyle::from(&colour).stroke_width(3);
+            match k % 3 {
+                0 => {
+                    chart
+                        .draw_series(LineSeries::new(points.clone(), style))
+                        .ok()?;
+                    chart
+                        .draw_series(points.iter().map(|p| Circle::new(*p, 4, colour.filled())))
+                        .ok()?;
+                }
+                1 => {
+                    chart
+                        .draw_series(DashedLineSeries::new(points.clone(), 10, 6, style))
+                        .ok()?;
+                    chart
+                        .draw_series(
+                            points
+                                .iter()
+                                .map(|p| TriangleMarker::new(*p, 6, colour.filled())),
+                        )
+                        .ok()?;
+                }
+                _ => {
+                    chart
+                        .draw_series(DashedLineSeries::new(points.clone(), 3, 5, style))
+                        .ok()?;
+                    chart
+                        .draw_series(
+                            points.iter().map(|p| {
+                                Cross::new(*p, 5, ShapeStyle::from(&colour).stroke_width(3))
+                            }),
+                        )
+                        .ok()?;
+                }
+            }
+        }
+        root.present().ok()?;
+    }
+    Some(svg.replacen(
+        &format!("width=\"{w}\" height=\"{h}\""),
+        "width=\"100%\" preserveAspectRatio=\"xMidYMid meet\" aria-hidden=\"true\" focusable=\"false\"",
+        1,
+    ))
+}
+
 #[cfg(test)]
 mod chart_tests {
     use super::plot_over_time;

@@ -6,11 +6,11 @@ use crate::Result;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use linkwork_domain::Grant;
 use linkwork_domain::appointment::{london_date, london_instant};
-use linkwork_domain::report::{Period, median_of, percentile_of};
+use linkwork_domain::report::{Period, median_of, percentile_of, trend_span};
 use linkwork_store::Tx;
 use linkwork_store::reports::{
-    self as store, AppointmentRow, CaseCount, ChangeRow, CountRow, HandoverRow, PersonEventRow,
-    ReopenRow, Scope,
+    self as store, AppointmentRow, CaseCount, ChangeRow, CountRow, HandoverRow, MonthRow,
+    PersonEventRow, ReopenRow, Scope,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -89,6 +89,45 @@ pub struct Figures {
     /// and the one before (the social value estimate's input).
     #[serde(skip)]
     pub life_satisfaction: [Vec<f64>; 2],
+    /// Month by month, for the chart over time (`trend_span`).
+    pub months: Vec<MonthCounts>,
+}
+
+/// What happened in one UK month of the chart over time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthCounts {
+    /// The month's first day.
+    pub month: NaiveDate,
+    pub referrals_received: i64,
+    pub appointments_attended: i64,
+    pub cases_closed: i64,
+}
+
+/// Every month of the span with its counts (zero when nothing happened).
+fn months(rows: &[MonthRow], span: (NaiveDate, NaiveDate)) -> Vec<MonthCounts> {
+    use chrono::{Datelike, Months};
+    let mut out = Vec::new();
+    let mut m = span.0.with_day(1).unwrap_or(span.0);
+    while m <= span.1 {
+        let key = m.format("%Y-%m").to_string();
+        let n = |what: &str| {
+            rows.iter()
+                .filter(|r| r.what == what && r.month == key)
+                .map(|r| r.n)
+                .sum()
+        };
+        out.push(MonthCounts {
+            month: m,
+            referrals_received: n("referrals"),
+            appointments_attended: n("attended"),
+            cases_closed: n("closed"),
+        });
+        let Some(next) = m.checked_add_months(Months::new(1)) else {
+            break;
+        };
+        m = next;
+    }
+    out
 }
 
 impl Figures {
@@ -181,6 +220,8 @@ pub struct Rows {
     /// Wellbeing changes of the current period, and of the one before.
     pub measures: [Vec<ChangeRow>; 2],
     pub practices: Vec<store::PracticeRow>,
+    /// Month by month over `trend_span` of the current period.
+    pub months: Vec<MonthRow>,
 }
 
 /// The first instant of a UK day.
@@ -250,6 +291,14 @@ impl Rows {
         lap("measures");
         let practices = store::practices(tx, g, scope).await?;
         lap("practices");
+        let trend = trend_span(cur);
+        let trend_instants = instants(Period {
+            first: trend.0,
+            last: trend.1,
+            ..cur
+        });
+        let months = store::by_month(tx, g, scope, trend, trend_instants).await?;
+        lap("months");
         Ok(Rows {
             referrals,
             appointments,
@@ -261,6 +310,7 @@ impl Rows {
             goals,
             measures,
             practices,
+            months,
         })
     }
 }
@@ -993,5 +1043,6 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
         sections,
         by_site,
         life_satisfaction: [a.ons4_changes.clone(), b.ons4_changes.clone()],
+        months: months(&rows.months, trend_span(cur)),
     }
 }

@@ -51,6 +51,11 @@ pub struct ReferralQuery {
     cluster_id: String,
     /// Where the referral came from (`gp`, `self`…).
     source: String,
+    /// Closed (not declined) on or after this date, on or before this
+    /// date, and why (`goals_met`, `disengaged`…).
+    closed_from: String,
+    closed_to: String,
+    closure_reason: String,
     limit: String,
     offset: String,
 }
@@ -89,6 +94,9 @@ impl ReferralQuery {
             area_id: opt_id("area_id", &self.area_id)?,
             cluster_id: opt_id("cluster_id", &self.cluster_id)?,
             source: Some(self.source.trim().to_owned()).filter(|r| !r.is_empty()),
+            closed_from: opt_date("closed_from", &self.closed_from)?,
+            closed_to: opt_date("closed_to", &self.closed_to)?,
+            closure_reason: Some(self.closure_reason.trim().to_owned()).filter(|r| !r.is_empty()),
             limit: 0,
             offset: 0,
         })

@@ -44,6 +44,16 @@ pub struct SiteValues {
     pub counts: std::collections::BTreeMap<String, i64>,
 }
 
+/// What happened in one UK month of the chart over time.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthValues {
+    /// `2025-04`.
+    pub month: String,
+    pub referrals_received: i64,
+    pub appointments_attended: i64,
+    pub cases_closed: i64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportBody {
     /// The period as typed back (`2024Q1`) and its days.
@@ -55,6 +65,9 @@ pub struct ReportBody {
     pub scope_label: String,
     pub measures: Vec<MeasureValue>,
     pub by_site: Vec<SiteValues>,
+    /// Month by month: the twelve months to the period's end, or the whole
+    /// period when it is longer (the first and last months cut at its days).
+    pub months: Vec<MonthValues>,
 }
 
 /// The figures of a period and scope beside the period before (managers
@@ -82,6 +95,17 @@ pub async fn report(
                 measure,
                 value,
                 previous,
+            })
+            .collect(),
+        months: r
+            .figures
+            .months
+            .iter()
+            .map(|m| MonthValues {
+                month: m.month.format("%Y-%m").to_string(),
+                referrals_received: m.referrals_received,
+                appointments_attended: m.appointments_attended,
+                cases_closed: m.cases_closed,
             })
             .collect(),
         by_site: r

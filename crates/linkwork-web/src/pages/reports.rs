@@ -138,9 +138,93 @@ impl ReportQuery {
     }
 }
 
-/// `records`: the referrals list of the period and scope (for those who may
-/// see it); the figures counted from referrals link to it.
-fn figures_table(figures: &[Figure], r: &Report, records: Option<&str>) -> Markup {
+/// The month-by-month chart's months and lines.
+fn month_series(r: &Report) -> (Vec<chrono::NaiveDate>, Vec<(&'static str, Vec<i64>)>) {
+    let m = &r.figures.months;
+    (
+        m.iter().map(|x| x.month).collect(),
+        vec![
+            (
+                "Referrals received",
+                m.iter().map(|x| x.referrals_received).collect(),
+            ),
+            (
+                "Appointments attended",
+                m.iter().map(|x| x.appointments_attended).collect(),
+            ),
+            ("Cases closed", m.iter().map(|x| x.cases_closed).collect()),
+        ],
+    )
+}
+
+/// The chart over time's title: the months it covers.
+fn month_title(r: &Report) -> String {
+    let m = &r.figures.months;
+    match (m.first(), m.last()) {
+        (Some(a), Some(b)) => format!(
+            "Month by month, {} to {}",
+            a.month.format("%B %Y"),
+            b.month.format("%B %Y")
+        ),
+        _ => "Month by month".to_owned(),
+    }
+}
+
+/// Where the records behind the figures are listed, for those who may see
+/// them: the referrals received in the period and scope, the cases closed
+/// in it, and (when the period runs to today or later) the cases open now.
+struct Records {
+    received: String,
+    closed: String,
+    open: Option<String>,
+}
+
+impl Records {
+    fn of(r: &Report, today: chrono::NaiveDate) -> Records {
+        let d = |x: chrono::NaiveDate| x.format("%-d/%-m/%Y").to_string();
+        let scope = if r.records_filter.is_empty() {
+            String::new()
+        } else {
+            format!("&{}", r.records_filter)
+        };
+        Records {
+            received: format!(
+                "/referrals?show=all&from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
+            closed: format!(
+                "/referrals?show=closed&closed_from={}&closed_to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
+            open: (r.period.last >= today).then(|| format!("/referrals?show=open{scope}")),
+        }
+    }
+
+    /// The list behind a figure, if there is one.
+    fn of_figure(&self, measure: &str) -> Option<&str> {
+        match measure {
+            "referrals_received" => Some(&self.received),
+            "cases_closed" => Some(&self.closed),
+            "open_cases" => self.open.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The list behind a row of a breakdown, if there is one.
+    fn of_row(&self, measure: &str, key: &str) -> Option<String> {
+        let (base, field) = match measure {
+            "referrals_by_reason" => (&self.received, "reason"),
+            "referrals_by_source" => (&self.received, "source"),
+            "cases_closed_by_reason" => (&self.closed, "closure_reason"),
+            _ => return None,
+        };
+        Some(format!("{base}&{field}={}", urlencode(key)))
+    }
+}
+
+fn figures_table(figures: &[Figure], r: &Report, records: Option<&Records>) -> Markup {
     html! {
         table class="govuk-table" data-cards {
             thead class="govuk-table__head" { tr class="govuk-table__row" {
@@ -151,9 +235,9 @@ fn figures_table(figures: &[Figure], r: &Report, records: Option<&str>) -> Marku
             } }
             tbody class="govuk-table__body" { @for f in figures { tr class="govuk-table__row" id={ "m-" (f.measure) } {
                 th scope="row" class="govuk-table__header" data-label="Figure" {
-                    @match (records, f.measure) {
-                        (Some(href), "referrals_received") => { a class="govuk-link" href=(href) { (f.label) span class="govuk-visually-hidden" { ": list them" } } }
-                        _ => { (f.label) }
+                    @match records.and_then(|x| x.of_figure(f.measure)) {
+                        Some(href) => { a class="govuk-link" href=(href) { (f.label) span class="govuk-visually-hidden" { ": list them" } } }
+                        None => { (f.label) }
                     }
                 }
                 td class="govuk-table__cell govuk-table__cell--numeric" data-label=(r.period.label()) { (show(f.value, f.unit)) }
@@ -183,13 +267,7 @@ async fn dashboard(
         (form(&input, &choices, &errors, today))
         @if let Some(r) = &report {
             // The referrals behind the figures, for those who may list them.
-            @let records = page.ctx.actor.can(Permission::WorkWithParticipants).then(|| format!(
-                "/referrals?show=all&from={}&to={}{}{}",
-                r.period.first.format("%-d/%-m/%Y"),
-                r.period.last.format("%-d/%-m/%Y"),
-                if r.records_filter.is_empty() { "" } else { "&" },
-                r.records_filter
-            ));
+            @let records = page.ctx.actor.can(Permission::WorkWithParticipants).then(|| Records::of(r, today));
             @let query = format!("period={}&scope={}", urlencode(&r.period.code()), urlencode(&r.scope));
             h2 class="govuk-heading-m" { (r.scope_label) ": " (r.period.label()) }
             p class="govuk-body" { "Compared with " (r.previous.label()) "." }
@@ -198,10 +276,12 @@ async fn dashboard(
                 li { "For use inside the programme: " a class="govuk-link" href={ "/reports/figures.xlsx?" (query) } download { "spreadsheet (XLSX)" } ", " a class="govuk-link" href={ "/reports/figures.csv?" (query) } download { "CSV" } ", " a class="govuk-link" href={ "/reports/print?" (query) } { "printable report" } }
                 li { "For sharing outside the programme (counts under " (state.app.settings.suppress_below) " hidden): " a class="govuk-link" href={ "/reports/figures.xlsx?" (query) "&sharing=1" } download { "spreadsheet (XLSX)" } ", " a class="govuk-link" href={ "/reports/figures.csv?" (query) "&sharing=1" } download { "CSV" } ", " a class="govuk-link" href={ "/reports/print?" (query) "&sharing=1" } { "printable report" } }
             }
+            @let (months, series) = month_series(r);
+            (html::monthly_chart(&month_title(r), &months, &series))
             @for s in &r.figures.sections {
                 section class="govuk-!-margin-bottom-8" aria-labelledby={ "s-" (slug(s.title)) } {
                     h3 class="govuk-heading-m" id={ "s-" (slug(s.title)) } { (s.title) }
-                    (figures_table(&s.figures, r, records.as_deref()))
+                    (figures_table(&s.figures, r, records.as_ref()))
                     @if s.title == "Social value" {
                         p class="govuk-body" {
                             a class="govuk-link" href="/reports/social-value" { "How the social value is worked out, its limits, and the programme's costs" }
@@ -211,11 +291,7 @@ async fn dashboard(
                     @for b in &s.breakdowns {
                         @if !b.rows.is_empty() {
                             @let shown: Vec<_> = b.rows.iter().take(12).collect();
-                            @let links: Vec<Option<String>> = shown.iter().map(|x| records.as_ref().and_then(|base| match b.measure {
-                                "referrals_by_reason" => Some(format!("{base}&reason={}", urlencode(&x.key))),
-                                "referrals_by_source" => Some(format!("{base}&source={}", urlencode(&x.key))),
-                                _ => None,
-                            })).collect();
+                            @let links: Vec<Option<String>> = shown.iter().map(|x| records.as_ref().and_then(|l| l.of_row(b.measure, &x.key))).collect();
                             (html::paired_bar_chart(b.title, &shown.iter().map(|x| (x.label.clone(), x.value, x.previous)).collect::<Vec<_>>(), &r.period.label(), &r.previous.label(), &links))
                         }
                     }
@@ -385,6 +461,24 @@ pub fn printable(r: &Report, sharing: Option<i64>, by: &str, on: chrono::NaiveDa
                         p class="lw-note" { "For sharing: counts from 1 to " (t - 1) " are shown as “<" (t) "”, and “*” hides another count where a hidden one could be worked back from a total." }
                     } @else {
                         p class="lw-note" { "Not suppressed: small numbers are shown. For use inside the programme only." }
+                    }
+                    @let (months, series) = month_series(r);
+                    // For sharing, the chart over time only when no month
+                    // has a count that would be hidden.
+                    @let small = sharing.is_some_and(|t| series.iter().any(|s| s.1.iter().any(|n| *n > 0 && *n < t)));
+                    section class="lw-breakdown" {
+                        h2 { (month_title(r)) }
+                        @if small {
+                            p class="lw-note" { "Not shown for sharing: some months have counts under " (sharing.unwrap_or(0)) "." }
+                        } @else {
+                            (html::monthly_svg(&month_title(r), &months, &series))
+                            table {
+                                thead { tr { th scope="col" { "Month" } @for (name, _) in &series { th scope="col" class="n" { (name) } } } }
+                                tbody { @for (i, m) in months.iter().enumerate() {
+                                    tr { th scope="row" { (m.format("%b %Y")) } @for (_, v) in &series { td class="n" { (v.get(i).copied().unwrap_or(0)) } } }
+                                } }
+                            }
+                        }
                     }
                     @for s in &r.figures.sections {
                         section {

@@ -68,7 +68,7 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         &["bereavement", "loneliness"],
     )
     .await;
-    let _a2 = refer(&t, &lw, org.site_a, "Ben Example", &["money"]).await;
+    let a2 = refer(&t, &lw, org.site_a, "Ben Example", &["money"]).await;
     let _a3 = refer(&t, &lw, org.site_a, "Cai Example", &["loneliness"]).await;
     let _b1 = refer(&t, &lw_b, org.site_b, "Dee Example", &["housing"]).await;
     // One accepted (a new person, an open case), reached, closed, reopened.
@@ -409,6 +409,87 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         )
         .await;
     assert!(r.body.contains("report.view"), "{}", r.body);
+    // Closures link to the cases behind them: Ben's case closed because
+    // he chose to stop.
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("/api/v1/referrals/{a2}/allocate"),
+            Some(json!({"version": 1, "link_worker_id": lw.id, "new_participant": true})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = version(&t, &lw, a2).await;
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("/api/v1/referrals/{a2}/close"),
+            Some(json!({"version": v, "reason": "chose_to_stop"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = m.get("/reports?period=2026-11").await;
+    let closed = "/referrals?show=closed&amp;closed_from=1/11/2026&amp;closed_to=30/11/2026";
+    assert!(
+        page.body.contains(&format!("href=\"{closed}\"")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!(
+            "href=\"{closed}&amp;closure_reason=chose_to_stop\""
+        )),
+        "{}",
+        page.body
+    );
+    // The month-by-month chart, with its table.
+    assert!(
+        page.body
+            .contains("Month by month, December 2025 to November 2026"),
+        "{}",
+        page.body
+    );
+    let list = m
+        .get("/referrals?show=closed&closed_from=1/11/2026&closed_to=30/11/2026&closure_reason=chose_to_stop")
+        .await;
+    assert!(
+        list.body.contains("1 referral") && list.body.contains("Ben Example"),
+        "{}",
+        list.body
+    );
+    let list = m.get("/referrals?show=closed&closed_from=31/11/2026").await;
+    assert!(list.body.contains("href=\"#closed_from\""), "{}", list.body);
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/referrals?closed_from=2026-11-01&closure_reason=goals_met",
+            None,
+        )
+        .await;
+    // Ada's case was closed for goals met, then reopened: not closed now.
+    assert_eq!(r.json()["total"], 0, "{}", r.body);
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/referrals?closed_from=2026-11-01&closed_to=2026-11-30",
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 1, "{}", r.body);
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/referrals?closed_to=30/11/2026",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.problem_fields().contains(&"closed_to".to_owned()));
 });
 
 /// One part of an XLSX file (a zip), as text.
@@ -811,6 +892,32 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
             assert_eq!(sum, total, "{q} {b}");
         }
     }
+    // A financial year's chart over time is its own twelve months, and they
+    // add up to its figures.
+    let year = get("period=2026-27".to_owned()).await;
+    let months = year["months"].as_array().cloned().unwrap_or_default();
+    assert_eq!(months.len(), 12, "{months:?}");
+    assert_eq!(months[0]["month"], "2026-04");
+    for (m, field) in [
+        ("referrals_received", "referrals_received"),
+        ("appointments_attended", "appointments_attended"),
+        ("cases_closed", "cases_closed"),
+    ] {
+        let sum: f64 = months
+            .iter()
+            .map(|x| x[field].as_f64().unwrap_or(0.0))
+            .sum();
+        assert_eq!(Some(sum), measure(&year, m).or(Some(0.0)), "months of {m}");
+    }
+    // A month's chart is the year to its end.
+    let month = get("period=2026-10".to_owned()).await;
+    let months = month["months"].as_array().cloned().unwrap_or_default();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[0]["month"], "2025-11");
+    assert_eq!(
+        months[11]["referrals_received"].as_f64(),
+        measure(&month, "referrals_received")
+    );
     // And the areas make the programme.
     let whole = measure(&get("period=2026-27".into()).await, "referrals_received");
     let mut sum = 0.0;

@@ -62,6 +62,10 @@ struct ListQ {
     area_id: String,
     cluster_id: String,
     source: String,
+    /// From the figures' closures: closed between (dates as typed), and why.
+    closed_from: String,
+    closed_to: String,
+    closure_reason: String,
 }
 
 impl ListQ {
@@ -69,7 +73,7 @@ impl ListQ {
     fn query(&self, show: &str) -> String {
         let e = crate::session::urlencode;
         format!(
-            "show={show}&q={}&site_id={}&link_worker_id={}&reason={}&from={}&to={}&area_id={}&cluster_id={}&source={}",
+            "show={show}&q={}&site_id={}&link_worker_id={}&reason={}&from={}&to={}&area_id={}&cluster_id={}&source={}&closed_from={}&closed_to={}&closure_reason={}",
             e(self.q.trim()),
             e(self.site_id.trim()),
             e(self.link_worker_id.trim()),
@@ -78,7 +82,10 @@ impl ListQ {
             e(self.to.trim()),
             e(self.area_id.trim()),
             e(self.cluster_id.trim()),
-            e(self.source.trim())
+            e(self.source.trim()),
+            e(self.closed_from.trim()),
+            e(self.closed_to.trim()),
+            e(self.closure_reason.trim())
         )
     }
 
@@ -100,6 +107,8 @@ impl ListQ {
         };
         let received_from = date("from", &self.from);
         let received_to = date("to", &self.to);
+        let closed_from = date("closed_from", &self.closed_from);
+        let closed_to = date("closed_to", &self.closed_to);
         ReferralFilter {
             site_id: self.site_id.trim().parse().ok(),
             link_worker_id: self.link_worker_id.trim().parse().ok(),
@@ -110,6 +119,9 @@ impl ListQ {
             area_id: self.area_id.trim().parse().ok(),
             cluster_id: self.cluster_id.trim().parse().ok(),
             source: Some(self.source.trim().to_owned()).filter(|r| !r.is_empty()),
+            closed_from,
+            closed_to,
+            closure_reason: Some(self.closure_reason.trim().to_owned()).filter(|r| !r.is_empty()),
             ..Default::default()
         }
     }
@@ -158,6 +170,9 @@ async fn list(
         &q.area_id,
         &q.cluster_id,
         &q.source,
+        &q.closed_from,
+        &q.closed_to,
+        &q.closure_reason,
     ]
     .iter()
     .any(|v| !v.trim().is_empty())
@@ -184,6 +199,14 @@ async fn list(
                     .iter()
                     .filter(|s| s.kind.holds_people())
                     .map(|s| (s.id.to_string(), s.name.clone())),
+            )
+            .collect();
+    let closure_opts: Vec<(String, String)> =
+        std::iter::once((String::new(), "Any reason".to_owned()))
+            .chain(
+                linkwork_domain::referral::ClosureReason::ALL
+                    .iter()
+                    .map(|c| (c.code().to_owned(), c.label().to_owned())),
             )
             .collect();
     let worker_opts: Vec<(String, String)> = if manager {
@@ -237,6 +260,11 @@ async fn list(
                     div class="govuk-grid-row" {
                         div class="govuk-grid-column-one-half" { (html::text_field("from", "Received from", &q.from, &errors, Input { width: Some("10"), hint: Some("For example, 1/4/2026"), ..Default::default() })) }
                         div class="govuk-grid-column-one-half" { (html::text_field("to", "Received to", &q.to, &errors, Input { width: Some("10"), hint: Some("For example, 30/6/2026"), ..Default::default() })) }
+                    }
+                    div class="govuk-grid-row" {
+                        div class="govuk-grid-column-one-third" { (html::text_field("closed_from", "Closed from", &q.closed_from, &errors, Input { width: Some("10"), hint: Some("For example, 1/4/2026"), ..Default::default() })) }
+                        div class="govuk-grid-column-one-third" { (html::text_field("closed_to", "Closed to", &q.closed_to, &errors, Input { width: Some("10"), hint: Some("For example, 30/6/2026"), ..Default::default() })) }
+                        div class="govuk-grid-column-one-third" { (html::select("closure_reason", "Why closed", &closure_opts, &q.closure_reason, &errors, None)) }
                     }
                     div class="govuk-button-group" {
                         button type="submit" class="govuk-button govuk-button--secondary" { "Apply filters" }
