@@ -20,6 +20,8 @@ pub mod jobs;
 pub mod lenient;
 pub mod org;
 pub mod participants;
+pub mod partner;
+pub mod practice;
 pub mod random;
 pub mod referrals;
 pub mod reports;

@@ -777,6 +777,7 @@ async fn run(cli: Cli) -> Result<()> {
                 role,
                 password: password.clone(),
                 site_ids,
+                organization_id: String::new(),
             };
             let id = app
                 .create_user(&Ctx::operator(programme_id), &input)

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod identifiers;
 pub mod matching;
 pub mod permission;
+pub mod practice;
 pub mod referral;
 pub mod report;
 pub mod role;

@@ -83,6 +83,12 @@ pub enum Permission {
     /// See the programme's figures: managers and administrators for the
     /// whole programme, link workers for their own practices.
     ViewReports,
+    /// Record practice development work and use a practice's development
+    /// fund: managers for every practice, link workers for their own.
+    DevelopPractices,
+    /// See the onward referrals sent to one's own organisation's services
+    /// and answer them: partner organisations' staff.
+    AnswerOnwardReferrals,
 }
 
 impl Permission {
@@ -104,6 +110,8 @@ impl Permission {
             Permission::EditDirectory => "edit the community directory",
             Permission::ManageDirectory => "import or export the directory and edit its taxonomy",
             Permission::ViewReports => "see the programme's figures",
+            Permission::DevelopPractices => "record practice development work",
+            Permission::AnswerOnwardReferrals => "see and answer referrals to your organisation",
         }
     }
 }
@@ -190,6 +198,8 @@ impl Actor {
             EditDirectory => matches!(self.role, Administrator | Manager | LinkWorker),
             ManageDirectory => self.role == Administrator,
             ViewReports => matches!(self.role, Administrator | Manager | LinkWorker),
+            DevelopPractices => matches!(self.role, Manager | LinkWorker),
+            AnswerOnwardReferrals => self.role == Partner,
         }
     }
 
@@ -205,6 +215,8 @@ impl Actor {
             Permission::WorkWithParticipants => self.own_sites_unless(Role::Manager),
             // Practice staff follow the referrals of their own practices.
             Permission::MakeReferral => self.own_sites_unless(Role::Manager),
+            // Link workers develop their own practices.
+            Permission::DevelopPractices => self.own_sites_unless(Role::Manager),
             // Link workers see the figures of their own practices.
             Permission::ViewReports => {
                 if self.role.sees_whole_programme() {
@@ -224,6 +236,8 @@ impl Actor {
             | Permission::ManageFunds
             | Permission::ManageReasons
             | Permission::ManageCaseloads => self.whole_programme(),
+            // The store narrows every query to the partner's organisation.
+            Permission::AnswerOnwardReferrals => self.whole_programme(),
             Permission::ViewSite(_) | Permission::ViewSites => {
                 if self.role.sees_whole_programme() {
                     self.whole_programme()

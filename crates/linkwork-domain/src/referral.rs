@@ -59,6 +59,8 @@ crate::codes!(
     Attended = "attended": "Attended",
     Declined = "declined": "Declined",
     NoResponse = "no_response": "No response",
+    SupportGiven = "support_given": "Support given",
+    Closed = "closed": "Closed by the service",
 });
 
 /// Why a referral was closed.

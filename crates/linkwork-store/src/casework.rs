@@ -287,10 +287,16 @@ pub struct OnwardSupport {
     pub contact: Option<String>,
     /// Days, times and place, in plain words.
     pub when_and_where: Option<String>,
-    /// `suggested`, `referred`, `accepted`, `attended`, `declined` or `no_response`.
+    /// `suggested`, `referred`, `accepted`, `attended`, `declined`,
+    /// `no_response`, `support_given` or `closed`.
     #[sqlx(try_from = "String")]
     pub status: linkwork_domain::referral::OnwardStatus,
     pub outcome: Option<String>,
+    /// The partner organisation's reason, when it declined.
+    pub partner_reason: Option<String>,
+    /// When the partner organisation last answered, and who did.
+    pub responded_at: Option<DateTime<Utc>>,
+    pub responded_by: Option<String>,
     /// The directory service, when it is one.
     pub service_id: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -303,8 +309,9 @@ pub async fn onward(
     participant_id: i64,
 ) -> crate::Result<Vec<OnwardSupport>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, kind, service, contact, when_and_where, status, outcome, service_id, created_at, updated_at FROM onward_support \
-         WHERE programme_id = $1 AND participant_id = $2 ORDER BY created_at, id")
+        "SELECT o.id, o.kind, o.service, o.contact, o.when_and_where, o.status, o.outcome, o.partner_reason, o.responded_at, \
+         u.name AS responded_by, o.service_id, o.created_at, o.updated_at FROM onward_support o LEFT JOIN users u ON u.id = o.responded_by \
+         WHERE o.programme_id = $1 AND o.participant_id = $2 ORDER BY o.created_at, o.id")
         .bind(grant.programme_id()).bind(participant_id).fetch_all(c).await)?)
 }
 

@@ -18,6 +18,8 @@ pub mod jobs;
 pub mod migrate;
 pub mod org;
 pub mod participants;
+pub mod partner;
+pub mod practice;
 pub mod query;
 pub mod reasons;
 pub mod referrals;

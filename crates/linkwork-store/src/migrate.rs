@@ -50,6 +50,8 @@ const MIGRATIONS: &[Migration] = &[
     migration!(17, "social value and SIMD", "0017_social_value_and_simd"),
     migration!(18, "data versions", "0018_data_versions"),
     migration!(19, "closed-on index", "0019_closed_on_index"),
+    migration!(20, "practice development", "0020_practice_development"),
+    migration!(21, "the partner's side of the loop", "0021_partner_loop"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

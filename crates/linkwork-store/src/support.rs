@@ -39,7 +39,8 @@ pub async fn add_consent(
 ) -> crate::Result<i64> {
     crate::require(grant, &[Permission::WorkWithParticipants])?;
     Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO consents (programme_id, participant_id, kind, partner, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        "INSERT INTO consents (programme_id, participant_id, kind, partner, recorded_by, recorded_at, organization_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, (SELECT MIN(d.id) FROM dir_organizations d WHERE d.programme_id = $1 AND LOWER(d.name) = LOWER($4))) RETURNING id")
         .bind(grant.programme_id()).bind(participant_id).bind(kind).bind(partner).bind(by).bind(now).fetch_one(c).await)?)
 }
 

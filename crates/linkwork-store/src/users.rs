@@ -18,6 +18,8 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
+    /// For partner users: the directory organisation they work for.
+    pub organization_id: Option<i64>,
 }
 
 /// What sign-in needs to know about a user.
@@ -46,8 +48,7 @@ pub struct UserFilter {
     pub offset: i64,
 }
 
-const USER_COLUMNS: &str =
-    "u.id, u.programme_id, u.email, u.name, u.role, u.disabled_at, u.version, u.created_at";
+const USER_COLUMNS: &str = "u.id, u.programme_id, u.email, u.name, u.role, u.disabled_at, u.version, u.created_at, u.organization_id";
 
 pub async fn count_all(tx: &mut Tx) -> crate::Result<i64> {
     Ok(on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(c).await)?)
@@ -156,6 +157,27 @@ pub async fn update(
         .bind(name).bind(role).bind(now).bind(id).bind(grant.programme_id()).bind(version)
         .execute(c).await.map(|r| r.rows_affected()))?;
     changed_or_why(tx, "users", grant.programme_id(), id, n).await
+}
+
+/// Tie a user to the directory organisation they work for (partners), or
+/// to none.
+pub async fn set_organization(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: i64,
+    organization_id: Option<i64>,
+) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ManageUsers])?;
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE users SET organization_id = $1 WHERE id = $2 AND programme_id = $3 \
+         AND ($1 IS NULL OR $1 IN (SELECT id FROM dir_organizations WHERE programme_id = $3))")
+        .bind(organization_id).bind(id).bind(grant.programme_id())
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// Disable (or enable again) a user. Disabling ends all their sessions and

@@ -282,8 +282,66 @@ impl TestApp {
         }
     }
 
-    /// A user of `role` in the programme, assigned to `sites`, with an API token.
+    /// A directory organisation of the programme, with no services (yet).
+    pub async fn partner_organisation(&self, programme_id: i64, name: &str) -> i64 {
+        let grant = Ctx::operator(programme_id)
+            .actor
+            .authorize(linkwork_domain::Permission::EditDirectory)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut tx = self.db.write().await.unwrap_or_else(|e| panic!("tx: {e}"));
+        let o = linkwork_store::directory::Organization {
+            uuid: format!("test-{}", random_name()),
+            name: name.into(),
+            ..Default::default()
+        };
+        let id = linkwork_store::directory::save_organization(
+            &mut tx,
+            &grant,
+            &o,
+            linkwork_domain::Clock::now(self.clock.as_ref()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("organisation: {e}"));
+        tx.commit().await.unwrap_or_else(|e| panic!("commit: {e}"));
+        id
+    }
+
+    /// A partner organisation's member of staff, working for `organization_id`.
+    pub async fn partner(
+        &self,
+        programme_id: i64,
+        organization_id: i64,
+        sites: &[i64],
+    ) -> TestUser {
+        self.user_with(
+            programme_id,
+            Role::Partner,
+            sites,
+            organization_id.to_string(),
+        )
+        .await
+    }
+
+    /// A user of `role` in the programme, assigned to `sites`, with an API
+    /// token (a partner works for a new organisation of their own).
     pub async fn user(&self, programme_id: i64, role: Role, sites: &[i64]) -> TestUser {
+        let org = if role == Role::Partner {
+            self.partner_organisation(programme_id, "A partner organisation")
+                .await
+                .to_string()
+        } else {
+            String::new()
+        };
+        self.user_with(programme_id, role, sites, org).await
+    }
+
+    async fn user_with(
+        &self,
+        programme_id: i64,
+        role: Role,
+        sites: &[i64],
+        organization_id: String,
+    ) -> TestUser {
         let email = format!("{}-{}@example.org", role.code(), random_name());
         let input = UserInput {
             email: email.clone(),
@@ -291,6 +349,7 @@ impl TestApp {
             role: role.code().into(),
             password: PASSWORD.into(),
             site_ids: sites.to_vec(),
+            organization_id,
         };
         let id = self
             .app

@@ -134,6 +134,9 @@ fn nav(p: &Page) -> Markup {
     if a.can(Permission::ManageReasons) {
         items.push(("/reasons", "Reasons"));
     }
+    if a.can(Permission::AnswerOnwardReferrals) {
+        items.push(("/partner", "Referrals to you"));
+    }
     if a.can(Permission::ViewReports) {
         items.push(("/reports", "Figures"));
     }

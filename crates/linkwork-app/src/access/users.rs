@@ -26,6 +26,10 @@ pub struct UserInput {
     pub password: String,
     /// Ids of the sites the user works at.
     pub site_ids: Vec<i64>,
+    /// For partner users (and needed for them): the id of the directory
+    /// organisation they work for. Ignored for other roles.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub organization_id: String,
 }
 
 /// A parsed, valid user.
@@ -36,6 +40,8 @@ pub struct ValidUser {
     pub name: String,
     pub role: Role,
     pub password: Option<String>,
+    /// Partners only: the directory organisation they work for.
+    pub organization_id: Option<i64>,
 }
 
 impl UserInput {
@@ -60,6 +66,26 @@ impl UserInput {
         } else {
             Some(None)
         };
+        let organization_id = match (role, self.organization_id.trim()) {
+            (Some(Role::Partner), "") => {
+                e.add(
+                    "organization_id",
+                    "Choose the organisation this partner works for",
+                );
+                None
+            }
+            (Some(Role::Partner), raw) => match raw.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    e.add(
+                        "organization_id",
+                        "Choose an organisation from the directory",
+                    );
+                    None
+                }
+            },
+            _ => None,
+        };
         e.into_result()?;
         match (email, name, role, password) {
             (Some(email), Some(name), Some(role), Some(password)) => Ok(ValidUser {
@@ -67,6 +93,7 @@ impl UserInput {
                 name,
                 role,
                 password,
+                organization_id,
             }),
             _ => Err(FieldErrors::single("name", "Check the user's details")),
         }
@@ -79,6 +106,8 @@ pub struct UserDetail {
     #[serde(flatten)]
     pub user: User,
     pub sites: Vec<SiteRef>,
+    /// The name of a partner's organisation.
+    pub organization: Option<String>,
 }
 
 impl App {
@@ -96,7 +125,19 @@ impl App {
         self.run(u, async |tx, g, _| {
             let user = store::get(tx, g, id).await?;
             let sites = store::sites(tx, id).await?;
-            Ok(UserDetail { user, sites })
+            let organization = match user.organization_id {
+                Some(o) => Some(
+                    linkwork_store::directory::organization(tx, g, o)
+                        .await?
+                        .name,
+                ),
+                None => None,
+            };
+            Ok(UserDetail {
+                user,
+                sites,
+                organization,
+            })
         })
         .await
     }
@@ -130,6 +171,7 @@ impl App {
             store::set_sites(tx, g, id, &input.site_ids)
                 .await
                 .map_err(sites_error)?;
+            set_organization(tx, g, id, v.organization_id).await?;
             ev.object_id = id.to_string();
             ev.detail = format!("{} as {}; sites {:?}", email, v.role.code(), input.site_ids);
             Ok(id)
@@ -152,6 +194,7 @@ impl App {
             store::set_sites(tx, g, id, &input.site_ids)
                 .await
                 .map_err(sites_error)?;
+            set_organization(tx, g, id, v.organization_id).await?;
             ev.detail = format!("role {}; sites {:?}", v.role.code(), input.site_ids);
             Ok(())
         })
@@ -310,4 +353,23 @@ fn sites_error(e: linkwork_store::StoreError) -> AppError {
         }
         e => e.into(),
     }
+}
+
+/// Tie a user to their organisation; an organisation not in the programme's
+/// directory is named as the field's error.
+async fn set_organization(
+    tx: &mut linkwork_store::Tx,
+    g: &linkwork_domain::Grant,
+    id: i64,
+    organization_id: Option<i64>,
+) -> Result<()> {
+    store::set_organization(tx, g, id, organization_id)
+        .await
+        .map_err(|e| match e {
+            linkwork_store::StoreError::NotFound if organization_id.is_some() => AppError::field(
+                "organization_id",
+                "Choose an organisation from the directory",
+            ),
+            e => e.into(),
+        })
 }

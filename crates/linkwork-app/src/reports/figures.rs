@@ -577,7 +577,7 @@ fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
             o.n,
         );
         let status = o.status.as_deref().unwrap_or("suggested");
-        if matches!(status, "accepted" | "attended") {
+        if matches!(status, "accepted" | "attended" | "support_given") {
             t.add_n(o.site_id, "onward_taken_up", o.n);
         }
         bump_n(&mut t.onward_status, status, o.n);
@@ -747,7 +747,10 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             "Onward referrals (and accompanied visits)",
         ),
         ("signposting", "Signposting"),
-        ("onward_taken_up", "Taken up (accepted or attended)"),
+        (
+            "onward_taken_up",
+            "Taken up (accepted, attended or support given)",
+        ),
     ] {
         onward.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
     }

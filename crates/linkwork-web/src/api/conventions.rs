@@ -48,7 +48,31 @@ fn closed_sets() -> Vec<(&'static str, &'static str, Vec<String>)> {
         ("Goal", "status", goal_statuses),
         ("OnwardInput", "status", onward_statuses.clone()),
         ("OnwardInput", "kind", codes(&casework::ONWARD_KINDS)),
-        ("OnwardSupport", "status", onward_statuses),
+        ("OnwardSupport", "status", onward_statuses.clone()),
+        (
+            "AnswerInput",
+            "status",
+            of(linkwork_app::partner::PARTNER_ANSWERS
+                .iter()
+                .map(|s| s.code())),
+        ),
+        ("PartnerReferralBody", "status", onward_statuses),
+        (
+            "PartnerReferralBody",
+            "kind",
+            of(["referral", "accompanied"]),
+        ),
+        (
+            "ActivityInput",
+            "kind",
+            codes(&linkwork_domain::practice::ACTIVITY_KINDS),
+        ),
+        (
+            "ActivityBody",
+            "kind",
+            codes(&linkwork_domain::practice::ACTIVITY_KINDS),
+        ),
+        ("FundLineInput", "direction", of(["allocate", "spend"])),
         ("OnwardSupport", "kind", codes(&casework::ONWARD_KINDS)),
         ("NeedInput", "status", need_statuses.clone()),
         ("Need", "status", need_statuses.clone()),

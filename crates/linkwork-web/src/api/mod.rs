@@ -10,6 +10,8 @@ mod directory;
 use conventions::Conventions;
 mod org;
 mod participants;
+mod partner;
+mod practice;
 mod reasons;
 mod referrals;
 mod reports;
@@ -45,6 +47,8 @@ pub fn routes() -> Router<WebState> {
         .merge(audit::routes())
         .merge(directory::routes())
         .merge(reports::routes())
+        .merge(practice::routes())
+        .merge(partner::routes())
 }
 
 struct BearerAuth;
@@ -91,6 +95,8 @@ impl Modify for BearerAuth {
         reports::save_social_value,
         reports::add_cost,
         reports::delete_cost,
+        practice::get_development, practice::record_activity, practice::add_fund_line,
+        partner::list_partner_referrals, partner::get_partner_referral, partner::answer_partner_referral,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &Conventions),

@@ -101,6 +101,10 @@ pub struct UserUpdate {
     pub role: String,
     #[serde(default)]
     pub site_ids: Vec<i64>,
+    /// For partner users (and needed for them): the directory organisation
+    /// they work for.
+    #[serde(default)]
+    pub organization_id: Option<i64>,
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", request_body = UserUpdate, responses(
@@ -116,6 +120,7 @@ pub async fn update_user(
         name: b.name,
         role: b.role,
         site_ids: b.site_ids,
+        organization_id: b.organization_id.map(|o| o.to_string()).unwrap_or_default(),
         ..Default::default()
     };
     s.app.update_user(&u.ctx, id, b.version, &input).await?;

@@ -56,6 +56,8 @@ view!(
     /// `administrator`, `manager`, `link-worker`, `practice-staff` or `partner`.
     role: String,
     disabled_at: Option<DateTime<Utc>>, version: i64, created_at: DateTime<Utc>,
+    /// For partner users: the directory organisation they work for.
+    organization_id: Option<i64>,
 });
 
 view!(SiteRef from linkwork_app::access::users::SiteRef { id: i64, code: String, name: String });
@@ -216,7 +218,12 @@ view!(Goal from linkwork_app::casework::Goal {
 
 view!(OnwardSupport from linkwork_app::casework::OnwardSupport {
     id: i64, kind: String, service: String, contact: Option<String>, when_and_where: Option<String>,
-    status: String, outcome: Option<String>, service_id: Option<i64>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
+    status: String, outcome: Option<String>,
+    /// The partner organisation's reason, when it declined.
+    partner_reason: Option<String>,
+    /// When the partner organisation last answered, and who answered.
+    responded_at: Option<DateTime<Utc>>, responded_by: Option<String>,
+    service_id: Option<i64>, created_at: DateTime<Utc>, updated_at: DateTime<Utc>,
 });
 
 view!(Note from linkwork_app::casework::Note {

@@ -71,6 +71,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         (Vec::new(), 0)
     };
     let prompts = app.worker_prompts(&page.ctx).await?;
+    let replies = app.partner_replies(&page.ctx).await?;
     let handovers = if a.role == Role::LinkWorker {
         app.handovers_waiting(&page.ctx).await?
     } else {
@@ -96,6 +97,24 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
                 div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (to_triage) } a class="govuk-link govuk-body" href="/referrals?show=new" { "new " (plural(to_triage, "referral", "referrals")) " to triage" } } }
                 @if a.role == Role::LinkWorker {
                     div class="govuk-grid-column-one-third" { div class="lw-stat" { span class="lw-stat__figure" { (caseload_total) } a class="govuk-link govuk-body" href="/referrals?show=mine" { "open in your caseload" } } }
+                }
+            }
+        }
+        @if a.can(Permission::AnswerOnwardReferrals) {
+            h2 class="govuk-heading-m" { "Referrals to your organisation" }
+            p class="govuk-body" { "People the programme's link workers have referred to your services: accept or decline each, and say what happened." }
+            p class="govuk-body" { a class="govuk-button govuk-!-margin-bottom-0" href="/partner" { "See referrals to you" } }
+        }
+        @if !replies.is_empty() {
+            h2 class="govuk-heading-m" { "Answers from partner organisations" }
+            ul class="govuk-list" {
+                @for r in &replies {
+                    li {
+                        a class="govuk-link" href={ "/people/" (r.participant_id) "#onward" } { (r.person_name) } ": "
+                        (r.service) " — " strong { (r.status.label()) }
+                        @if let Some(x) = &r.partner_reason { " (" (x) ")" }
+                        ", " (html::date_time(r.responded_at))
+                    }
                 }
             }
         }

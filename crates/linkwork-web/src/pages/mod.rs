@@ -14,6 +14,7 @@ pub mod directory;
 mod home;
 pub mod org;
 pub mod participants;
+pub mod partner;
 pub mod parts;
 pub mod record;
 pub mod referrals;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<WebState> {
         .merge(home::routes())
         .merge(org::sites::routes())
         .merge(org::areas::routes())
+        .merge(org::development::routes())
         .merge(access::users::routes())
         .merge(participants::routes())
         .merge(participants::merge::routes())
@@ -47,6 +49,7 @@ pub fn routes() -> Router<WebState> {
         .merge(directory::routes())
         .merge(reports::routes())
         .merge(value::routes())
+        .merge(partner::routes())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {

@@ -45,6 +45,19 @@ fn page_table(
         ("/people/new".into(), [403, 200, 200, 403, 403, 403]),
         ("/referrals".into(), [403, 200, 200, 200, 403, 403]),
         ("/referrals/new".into(), [403, 200, 200, 200, 403, 403]),
+        (
+            format!("/sites/{site_a}/development"),
+            [403, 200, 200, 403, 403, 403],
+        ),
+        (
+            format!("/sites/{site_b}/development"),
+            [403, 200, 404, 403, 403, 403],
+        ),
+        ("/partner".into(), [403, 403, 403, 403, 200, 403]),
+        (
+            "/partner/referrals/1".into(),
+            [403, 403, 403, 403, 404, 403],
+        ),
     ]
 }
 
@@ -210,6 +223,31 @@ both!(api_routes_are_refused_by_role_and_programme, |t| {
             "/api/v1/audit/verify".into(),
             None,
             [200, 403, 403, 403, 403, 200],
+        ),
+        (
+            Method::GET,
+            "/api/v1/partner/referrals".into(),
+            None,
+            [403, 403, 403, 403, 200, 403],
+        ),
+        (
+            Method::POST,
+            "/api/v1/partner/referrals/1/answer".into(),
+            Some(json!({"status": "accepted"})),
+            [403, 403, 403, 403, 404, 403],
+        ),
+        // Before the site becomes kind 'other' (which holds no people).
+        (
+            Method::GET,
+            format!("/api/v1/sites/{}/development", org.site_a),
+            None,
+            [403, 200, 200, 403, 403, 403],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/sites/{}/fund-lines", org.site_b),
+            Some(json!({"direction": "allocate", "amount": "10", "purpose": "Wellbeing walk"})),
+            [403, 201, 404, 403, 403, 403],
         ),
         (
             Method::PUT,

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 
 /// A referral of a new person at site A, allocated to `lw`: (referral, person).
-async fn allocated(
+pub(crate) async fn allocated(
     t: &TestApp,
     org: &TestOrg,
     lw: &TestUser,

@@ -16,6 +16,8 @@ mod everyday;
 mod openreferral;
 mod org;
 mod participants;
+mod partner;
+mod practice;
 mod reasons;
 mod referrals;
 mod reports;

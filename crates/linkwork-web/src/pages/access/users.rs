@@ -126,6 +126,17 @@ async fn user_form(
         })
         .collect();
     let ticked: Vec<String> = input.site_ids.iter().map(i64::to_string).collect();
+    let orgs: Vec<(String, String)> =
+        std::iter::once((String::new(), "None (not a partner)".to_owned()))
+            .chain(
+                state
+                    .app
+                    .directory_organizations(&page.ctx)
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.id.to_string(), o.name)),
+            )
+            .collect();
     let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
     let title = if editing.is_some() {
         "Edit user"
@@ -150,6 +161,7 @@ async fn user_form(
                 @if editing.is_none() {
                     (html::text_field("password", "Password (optional)", "", errors, Input { kind: "password", autocomplete: Some("new-password"), hint: Some("At least 12 characters; a few unusual words make a good one. Leave blank to set it later."), ..Default::default() }))
                 }
+                (html::select("organization_id", "Organisation (partners only)", &orgs, &input.organization_id, errors, Some("A partner sees the referrals sent to this organisation's services in the community directory, and nothing else about anyone.")))
                 div data-filter-list="Find a site by typing part of its name or code" {
                     (html::checkboxes("site_ids", "Sites they work at", &site_opts, &ticked, errors, Some("Link workers, practice staff and partners see only their sites. Administrators and managers see the whole programme.")))
                 }
@@ -236,6 +248,7 @@ async fn render_user(
         dl class="govuk-summary-list" {
             (row("Email", u.email.clone()))
             (row("Role", role_label(&u.role).into()))
+            @if let Some(o) = &d.organization { (row("Organisation", o.clone())) }
             (row("Status", match u.disabled_at { Some(t) => format!("Disabled on {}", html::date_time(t)), None => "Active".into() }))
             (row("Added", html::date_time(u.created_at)))
         }
@@ -293,6 +306,11 @@ async fn edit(
         role: d.user.role.clone(),
         password: String::new(),
         site_ids: d.sites.iter().map(|s| s.id).collect(),
+        organization_id: d
+            .user
+            .organization_id
+            .map(|o| o.to_string())
+            .unwrap_or_default(),
     };
     user_form(
         &state,
@@ -311,6 +329,7 @@ struct UserUpdate {
     name: String,
     role: String,
     site_ids: Vec<i64>,
+    organization_id: String,
 }
 
 async fn update(
@@ -324,6 +343,7 @@ async fn update(
         name: p.form.name.clone(),
         role: p.form.role.clone(),
         site_ids: p.form.site_ids.clone(),
+        organization_id: p.form.organization_id.clone(),
         ..Default::default()
     };
     match state

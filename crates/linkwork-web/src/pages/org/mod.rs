@@ -1,4 +1,5 @@
 //! The organisation of a programme: areas, clusters and sites (with imports).
 
 pub mod areas;
+pub mod development;
 pub mod sites;

@@ -332,6 +332,10 @@ async fn show(
         @if page.ctx.actor.can(Permission::ManageOrganisation) {
             a class="govuk-button govuk-button--secondary" href={ "/sites/" (site.id) "/edit" } { "Edit site" }
         }
+        @if page.ctx.actor.can(Permission::DevelopPractices) && site.kind.holds_people() {
+            h2 class="govuk-heading-m" { "Practice development" }
+            p class="govuk-body" { a class="govuk-link" href={ "/sites/" (site.id) "/development" } { "Activities with the practice team, and the practice development fund" } }
+        }
         @if page.ctx.actor.can(Permission::ViewUsers) {
             h2 class="govuk-heading-m" { "Staff at this site" }
             @if staff.is_empty() { p class="govuk-body" { "Nobody is assigned to this site yet." } }

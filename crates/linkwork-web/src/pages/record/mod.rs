@@ -312,7 +312,7 @@ fn support_sections(
                 form method="post" action={ "/people/" (pid) "/consents" } novalidate {
                     (html::csrf(page))
                     (html::radios("consent_kind", "The person agrees", &CONSENT_KINDS, "", errors, false))
-                    (html::text_field("partner", "Partner organisation (for sharing with a partner)", "", errors, Input::default()))
+                    (html::text_field("partner", "Partner organisation (for sharing with a partner)", "", errors, Input { hint: Some("Its name as in the community directory: then its staff see the person's name and contact details on the referrals you send them. Without this they see initials only."), ..Default::default() }))
                     (html::button("Record consent"))
                 }
             }

@@ -52,6 +52,10 @@ pub(super) fn section(
                 div class="govuk-summary-card__content" {
                     @if let Some(x) = &o.when_and_where { p class="govuk-body" { (x) } }
                     @if let Some(x) = &o.outcome { p class="govuk-body" { "Outcome: " (x) } }
+                    @if let Some(x) = &o.partner_reason { p class="govuk-body" { "The service's reason: " (x) } }
+                    @if let Some(t) = o.responded_at {
+                        p class="govuk-body-s lw-partner-answer" { "Answered by the service" @if let Some(b) = &o.responded_by { " (" (b) ")" } " on " (html::date_time(t)) "." }
+                    }
                     form method="post" action={ "/people/" (pid) "/onward/" (o.id) } novalidate {
                         (html::csrf(page))
                         (html::select(&format!("status-o{}", o.id), "Where does it stand?", &OnwardStatus::choices(), o.status.code(), errors, None))
