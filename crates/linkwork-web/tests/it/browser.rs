@@ -925,3 +925,94 @@ async fn a_manager_reads_the_figures_and_downloads_them() {
     b.goto(&t.url("/reports?period=2026-11")).await;
     b.assert_accessible("the figures page on a phone").await;
 }
+
+/// Issue 11: a partner organisation accepts an onward referral and records
+/// what happened; the link worker then sees the answer on their home page
+/// and on the person's record. Axe on every page on the way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_answers_a_referral_and_the_link_worker_sees_it() {
+    use reqwest::Method;
+    use serde_json::json;
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn(Kind::Sqlite).await;
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let service = crate::directory::add(
+        &t,
+        &lw,
+        json!({"name": "Food parcels", "new_organization": "Northside Food Bank", "description": "Emergency food.", "postcode": "G21 1AA"}),
+    )
+    .await;
+    let food_org = t
+        .api(
+            &lw,
+            Method::GET,
+            &format!("/api/v1/directory/services/{service}"),
+            None,
+        )
+        .await
+        .json()["organization_id"]
+        .as_i64()
+        .unwrap_or(0);
+    let staff = t.partner(org.programme_id, food_org, &[]).await;
+    let (_, person) =
+        crate::everyday::allocated(&t, &org, &lw, "Morag Example", "1961-05-02").await;
+    let r = t
+        .api(&lw, Method::POST, &format!("/api/v1/participants/{person}/onward-support"),
+            Some(json!({"kind": "referral", "service_id": service.to_string(), "status": "referred", "when_and_where": "Thursday 10am"})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    sign_in(&b, &t, &staff.email).await;
+    assert!(
+        b.text("main")
+            .await
+            .contains("Referrals to your organisation")
+    );
+    b.click_and_wait("main a[href='/partner']").await;
+    assert_eq!(b.text("h1").await, "Referrals to you");
+    assert!(
+        b.text("main").await.contains("M. E."),
+        "initials without consent"
+    );
+    b.assert_accessible("a partner's referrals").await;
+    b.click_and_wait("main table a").await;
+    assert!(b.text("h1").await.contains("M. E."));
+    b.assert_accessible("one referral, for a partner").await;
+    // Declining without a reason is refused, with the error summary.
+    b.click("#status-1").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    assert!(b.title().await.starts_with("Error:"));
+    assert!(b.text("main").await.contains("Say why you are declining"));
+    b.assert_accessible("a partner's answer with errors").await;
+    b.click("#status").await;
+    b.click_and_wait("main form button[type=submit]").await;
+    assert!(b.text("main").await.contains("Your answer has been sent"));
+    b.click("#status-3").await;
+    b.fill("#outcome", "Two food parcels and a fuel voucher")
+        .await;
+    b.click_and_wait("main form button[type=submit]").await;
+    assert!(b.text("main").await.contains("Support given"));
+    sign_out(&b).await;
+
+    sign_in(&b, &t, &lw.email).await;
+    let home = b.text("main").await;
+    assert!(
+        home.contains("Answers from partner organisations"),
+        "{home}"
+    );
+    assert!(home.contains("Support given"));
+    b.assert_accessible("the link worker's home with partners' answers")
+        .await;
+    b.click_and_wait(&format!("main a[href='/people/{person}#onward']"))
+        .await;
+    let record = b.text("main").await;
+    assert!(record.contains("Two food parcels and a fuel voucher"));
+    assert!(record.contains("Answered by the service"));
+    b.assert_accessible("the record with a partner's answer")
+        .await;
+}
