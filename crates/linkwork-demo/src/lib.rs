@@ -6,6 +6,7 @@
 
 pub mod directory;
 mod history;
+mod practice;
 
 use chrono::{DateTime, Utc};
 use linkwork_app::access::hash_password;
@@ -713,6 +714,7 @@ pub async fn generate(
             .map_err(|e| AppError::Refused(e.to_string()))?;
         let total = people.len() as u64;
         let mut link_workers: Vec<(i64, Vec<i64>)> = Vec::new();
+        let mut partner_ids: Vec<i64> = Vec::new();
         let mut counts: Vec<(String, usize)> =
             Role::ALL.iter().map(|r| (r.code().to_owned(), 0)).collect();
         for (i, (name, email, role, sites)) in people.iter().enumerate() {
@@ -726,6 +728,9 @@ pub async fn generate(
             users::set_sites(&mut tx, &ugrant, id, sites).await?;
             if *role == Role::LinkWorker {
                 link_workers.push((id, sites.clone()));
+            }
+            if *role == Role::Partner {
+                partner_ids.push(id);
             }
             if let Some(c) = counts.iter_mut().find(|c| c.0 == role.code()) {
                 c.1 += 1;
@@ -839,6 +844,53 @@ pub async fn generate(
         )
         .await?;
         directory::link_onward(&mut tx, &dgrant).await?;
+        // Two partner organisations answer the referrals sent to them: the
+        // demo partner account works for the first.
+        for (user, text, outcome) in partner_ids
+            .iter()
+            .zip([
+                (
+                    "Community food pantry",
+                    "Pantry membership and a food parcel to start",
+                ),
+                (
+                    "Citizens Advice money advice",
+                    "Benefit check done; two claims made",
+                ),
+            ])
+            .map(|(u, (t, o))| (*u, t, o))
+        {
+            linkwork_store::partner::seed_demo_answers(&mut tx, &dgrant, text, user, outcome)
+                .await?;
+        }
+        // Practice development: activities and a fund for every practice.
+        let devgrant = manager
+            .authorize(Permission::DevelopPractices)
+            .map_err(|e| AppError::Refused(e.to_string()))?;
+        let first_worker = link_workers.first().map_or(0, |w| w.0);
+        let worker_of = |site: i64| {
+            practices
+                .iter()
+                .find(|p| p.site_id == site)
+                .and_then(|p| p.workers.first().copied())
+                .unwrap_or(first_worker)
+        };
+        let practice_sites: Vec<i64> = practices.iter().map(|p| p.site_id).collect();
+        progress(&Progress {
+            stage: "practice development",
+            done: 0,
+            total: practice_sites.len() as u64,
+        });
+        practice::practice_development(
+            &mut tx,
+            &devgrant,
+            &mut rng,
+            &practice_sites,
+            &worker_of,
+            years,
+            now,
+        )
+        .await?;
         directory::simd(&mut tx, &dgrant, &mut rng).await?;
         // Invented yearly costs (about £38,000 a link worker, with
         // management), so that the figures show the value for each £1.

@@ -218,3 +218,61 @@ pub async fn replies_for_worker(
          ORDER BY o.responded_at DESC LIMIT 20")
         .bind(grant.programme_id()).bind(link_worker_id).bind(since).fetch_all(c).await)?)
 }
+
+/// Demo data only: tie a partner user to the organisation whose service the
+/// demo's onward referrals called `service_text` were linked to, and give
+/// those referrals the answers a partner would have given (support given or
+/// closed for some of the attended, a reason for the declined, who answered
+/// and when), with consent to share for about half. The organisation's id.
+pub async fn seed_demo_answers(
+    tx: &mut Tx,
+    grant: &Grant,
+    service_text: &str,
+    user_id: i64,
+    outcome: &str,
+) -> crate::Result<Option<i64>> {
+    crate::require(grant, &[Permission::ManageDirectory])?;
+    let p = grant.programme_id();
+    let org: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT MIN(s.organization_id) FROM dir_services s WHERE s.programme_id = $1 \
+         AND s.id = (SELECT MIN(o.service_id) FROM onward_support o WHERE o.programme_id = $1 AND o.service = $2)")
+        .bind(p).bind(service_text).fetch_one(c).await)?;
+    let Some(org) = org else { return Ok(None) };
+    // The organisation's sent referrals ($1: programme, $2: organisation).
+    let ours = "o.programme_id = $1 AND o.kind IN ('referral', 'accompanied') \
+        AND o.service_id IN (SELECT id FROM dir_services WHERE organization_id = $2)";
+    let update = |set: &str, cond: &str| {
+        format!(
+            "UPDATE onward_support SET {set} WHERE id IN (SELECT o.id FROM onward_support o WHERE {ours} AND {cond})"
+        )
+    };
+    on_tx!(tx, c => sqlx::query("UPDATE users SET organization_id = $1 WHERE id = $2 AND programme_id = $3")
+        .bind(org).bind(user_id).bind(p).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = update(
+        "status = 'support_given', outcome = $3",
+        "o.status = 'attended' AND o.id % 3 = 0",
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(p).bind(org).bind(outcome)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = update(
+        "status = 'closed'",
+        "o.status = 'attended' AND o.id % 3 = 1",
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(p).bind(org).execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = update("partner_reason = $3", "o.status = 'declined'");
+    on_tx!(tx, c => sqlx::query(&sql).bind(p).bind(org).bind("When we called, the person did not want to go ahead")
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = update(
+        "responded_by = $3, responded_at = updated_at",
+        "o.status IN ('accepted', 'declined', 'attended', 'support_given', 'closed')",
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(p).bind(org).bind(user_id)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    let sql = format!(
+        "INSERT INTO consents (programme_id, participant_id, kind, partner, recorded_by, recorded_at, organization_id) \
+         SELECT o.programme_id, o.participant_id, 'share_partner', d.name, o.created_by, o.created_at, d.id \
+         FROM onward_support o JOIN dir_organizations d ON d.id = $2 WHERE {ours} AND o.id % 2 = 0"
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(p).bind(org).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(Some(org))
+}
