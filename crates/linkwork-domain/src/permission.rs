@@ -58,7 +58,8 @@ pub enum Permission {
     /// Find, read and record the participants (people supported) of the
     /// actor's participant scope.
     WorkWithParticipants,
-    /// Refer someone to the programme, and follow the referral's status.
+    /// Refer someone to the programme, and follow the referral's status
+    /// (practice staff: their practices' referrals; partners: their own).
     MakeReferral,
     /// Set up voucher funds and top them up.
     ManageFunds,
@@ -162,6 +163,9 @@ pub struct SiteScope {
     programme_id: i64,
     /// `None`: every site of the programme; `Some(user)`: that user's sites.
     user_id: Option<i64>,
+    /// `Some(user)`: of referrals, only those this user made (a partner
+    /// organisation refers to any practice, and follows its own referrals).
+    made_by: Option<i64>,
 }
 
 impl SiteScope {
@@ -170,6 +174,10 @@ impl SiteScope {
     }
     /// `(programme_id, whole_programme, user_id)`, the three parameters of the
     /// scope clause the store writes into its queries.
+    /// Only the referrals made by this user, when set.
+    pub fn made_by(self) -> Option<i64> {
+        self.made_by
+    }
     pub fn params(self) -> (i64, bool, i64) {
         (
             self.programme_id,
@@ -191,7 +199,7 @@ impl Actor {
                 self.role.sees_whole_programme() || self.site_ids.contains(&site_id)
             }
             WorkWithParticipants => matches!(self.role, Manager | LinkWorker),
-            MakeReferral => matches!(self.role, Manager | LinkWorker | PracticeStaff),
+            MakeReferral => matches!(self.role, Manager | LinkWorker | PracticeStaff | Partner),
             ManageFunds | ManageCaseloads => self.role == Manager,
             ManageReasons => matches!(self.role, Administrator | Manager),
             ViewProgramme | ViewSites | ViewDirectory => true,
@@ -213,7 +221,9 @@ impl Actor {
             // registered at their sites (practice staff and partners never
             // get this permission).
             Permission::WorkWithParticipants => self.own_sites_unless(Role::Manager),
-            // Practice staff follow the referrals of their own practices.
+            // Practice staff follow the referrals of their own practices;
+            // partners refer to any practice and follow their own referrals.
+            Permission::MakeReferral if self.role == Role::Partner => self.own_referrals(),
             Permission::MakeReferral => self.own_sites_unless(Role::Manager),
             // Link workers develop their own practices.
             Permission::DevelopPractices => self.own_sites_unless(Role::Manager),
@@ -258,6 +268,7 @@ impl Actor {
         SiteScope {
             programme_id: self.programme_id,
             user_id: None,
+            made_by: None,
         }
     }
 
@@ -265,6 +276,15 @@ impl Actor {
         SiteScope {
             programme_id: self.programme_id,
             user_id: Some(self.user_id),
+            made_by: None,
+        }
+    }
+
+    /// Every practice of the programme, but only one's own referrals.
+    fn own_referrals(&self) -> SiteScope {
+        SiteScope {
+            made_by: Some(self.user_id),
+            ..self.whole_programme()
         }
     }
 
@@ -377,5 +397,16 @@ mod tests {
         assert!(g.is_ok_and(|g| !g.is_for(&[Permission::ManageOrganisation])));
         let r = actor(Role::Manager).authorize(Permission::ManageUsers);
         assert_eq!(r, Err(Refused(Permission::ManageUsers)));
+    }
+
+    #[test]
+    fn a_partner_refers_to_any_practice_and_follows_only_their_own_referrals() {
+        let g = actor(Role::Partner).authorize(Permission::MakeReferral);
+        let scope = g.map(|g| g.scope()).ok();
+        assert_eq!(scope.map(|s| s.params()), Some((1, true, 0)));
+        assert_eq!(scope.and_then(|s| s.made_by()), Some(7));
+        let staff = actor(Role::PracticeStaff).authorize(Permission::MakeReferral);
+        assert_eq!(staff.ok().and_then(|g| g.scope().made_by()), None);
+        assert!(!actor(Role::Partner).can(Permission::WorkWithParticipants));
     }
 }

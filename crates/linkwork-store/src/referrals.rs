@@ -185,10 +185,19 @@ const COLUMNS: &str = "r.id, r.site_id, s.name AS site_name, r.participant_id, r
     r.version, r.created_at, r.updated_at \
     FROM referrals r JOIN sites s ON s.id = r.site_id LEFT JOIN users u ON u.id = r.link_worker_id";
 
+/// The scope of a referral query (alias `r`, sites `s`): the sites the
+/// scope reaches, and for a partner only the referrals they made.
+fn referral_scope(w: &mut Where, scope: SiteScope) {
+    site_scope(w, scope);
+    if let Some(user) = scope.made_by() {
+        w.and("r.created_by = ?", [Param::I64(user)]);
+    }
+}
+
 /// The clauses of a referral filter (alias `r`, sites `s`).
 fn filter_where(scope: SiteScope, f: &ReferralFilter) -> Where {
     let mut w = Where::new();
-    site_scope(&mut w, scope);
+    referral_scope(&mut w, scope);
     if let Some(statuses) = &f.status {
         let marks = vec!["?"; statuses.len()].join(", ");
         w.and(
@@ -295,7 +304,7 @@ pub async fn export(
 
 pub async fn get(tx: &mut Tx, scope: SiteScope, id: i64) -> crate::Result<Referral> {
     let mut w = Where::new();
-    site_scope(&mut w, scope);
+    referral_scope(&mut w, scope);
     w.and("r.id = ?", [Param::I64(id)]);
     let sql = format!("SELECT {}{}", columns(tx), w.sql());
     on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_optional(c).await)?
@@ -391,7 +400,7 @@ pub async fn contact_attempts_of(
     participant_id: i64,
 ) -> crate::Result<Vec<ContactAttempt>> {
     let mut w = Where::new();
-    site_scope(&mut w, scope);
+    referral_scope(&mut w, scope);
     w.and("r.participant_id = ?", [Param::I64(participant_id)]);
     let sql = format!(
         "SELECT a.id, a.referral_id, a.at, a.method, a.outcome, a.note, u.name AS user_name FROM contact_attempts a \

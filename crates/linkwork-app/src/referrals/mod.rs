@@ -233,29 +233,30 @@ impl App {
         let today = self.now().date_naive();
         let mut e = FieldErrors::new();
         // From a person's record, or from the person's details.
-        let participant =
-            if input.participant_id.trim().is_empty() || ctx.actor.role == Role::PracticeStaff {
-                None
-            } else {
-                // A manager's or link worker's referral grant reaches the
-                // same records as their grant to work with people's records.
-                let pscope = scope;
-                let id = input
-                    .participant_id
-                    .trim()
-                    .parse::<i64>()
-                    .map_err(|_| AppError::field("participant_id", "Choose the person"))?;
-                let p = people::get(tx, pscope, id).await.map_err(|_| {
-                    AppError::field("participant_id", "Choose a person whose record you can see")
-                })?;
-                if p.merged_into.is_some() {
-                    return Err(AppError::field(
-                        "participant_id",
-                        "This record was merged into another: refer from that record",
-                    ));
-                }
-                Some(p)
-            };
+        let participant = if input.participant_id.trim().is_empty()
+            || !ctx.actor.can(Permission::WorkWithParticipants)
+        {
+            None
+        } else {
+            // A manager's or link worker's referral grant reaches the
+            // same records as their grant to work with people's records.
+            let pscope = scope;
+            let id = input
+                .participant_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::field("participant_id", "Choose the person"))?;
+            let p = people::get(tx, pscope, id).await.map_err(|_| {
+                AppError::field("participant_id", "Choose a person whose record you can see")
+            })?;
+            if p.merged_into.is_some() {
+                return Err(AppError::field(
+                    "participant_id",
+                    "This record was merged into another: refer from that record",
+                ));
+            }
+            Some(p)
+        };
         let (site_id, person_name, dob, chi, phone) = match &participant {
             Some(p) => (
                 Some(p.site_id),
@@ -328,7 +329,7 @@ impl App {
         let person_agreed = match input.person_agreed.trim() {
             "yes" | "true" => Some(true),
             "no" | "false" => Some(false),
-            "" if ctx.actor.role != Role::PracticeStaff => None,
+            "" if ctx.actor.can(Permission::WorkWithParticipants) => None,
             _ => {
                 e.add(
                     "person_agreed",
@@ -337,7 +338,7 @@ impl App {
                 None
             }
         };
-        if person_agreed == Some(false) && ctx.actor.role == Role::PracticeStaff {
+        if person_agreed == Some(false) && !ctx.actor.can(Permission::WorkWithParticipants) {
             e.add(
                 "person_agreed",
                 "Ask the person first: a referral needs their agreement",
@@ -379,11 +380,10 @@ impl App {
             return Err(AppError::Invalid(e));
         }
         let site_id = site_id.unwrap_or_default();
-        if linkwork_store::org::get_site(tx, scope, site_id)
-            .await
-            .is_err()
-        {
-            return Err(AppError::field("site_id", "Choose a practice you work at"));
+        match linkwork_store::org::get_site(tx, scope, site_id).await {
+            Ok(site) if site.active && site.kind.holds_people() => {}
+            Ok(_) => return Err(AppError::field("site_id", "Choose a GP practice")),
+            Err(_) => return Err(AppError::field("site_id", "Choose a practice you work at")),
         }
         let new = NewReferral {
             site_id,

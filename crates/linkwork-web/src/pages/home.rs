@@ -21,7 +21,10 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     let app = &state.app;
     let a = &page.ctx.actor;
     // Reasons label the referral tables, shown to link workers and practice staff.
-    let reasons = if matches!(a.role, Role::LinkWorker | Role::PracticeStaff) {
+    let reasons = if matches!(
+        a.role,
+        Role::LinkWorker | Role::PracticeStaff | Role::Partner
+    ) {
         app.reasons(&page.ctx).await?
     } else {
         Vec::new()
@@ -77,7 +80,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
     } else {
         Vec::new()
     };
-    let (sent, _) = if a.role == Role::PracticeStaff {
+    let (sent, _) = if matches!(a.role, Role::PracticeStaff | Role::Partner) {
         app.list_referrals(
             &page.ctx,
             &ReferralFilter {
@@ -170,8 +173,8 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
             h2 class="govuk-heading-m" { "Your caseload" }
             (crate::pages::parts::referral_table(&caseload, &reasons))
         }
-        @if a.role == Role::PracticeStaff {
-            h2 class="govuk-heading-m" { "Referrals from your practice" }
+        @if matches!(a.role, Role::PracticeStaff | Role::Partner) {
+            h2 class="govuk-heading-m" { @if a.role == Role::Partner { "Your referrals to the programme" } @else { "Referrals from your practice" } }
             a class="govuk-button" href="/referrals/new" { "Make a referral" }
             @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (crate::pages::parts::referral_table(&sent, &reasons)) }
         }

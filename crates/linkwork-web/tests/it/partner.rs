@@ -205,17 +205,21 @@ both!(
                 .await;
             assert_eq!(r.status, 403, "{role:?}");
         }
-        // Partners see no one's record, no referral list, no directory edits.
+        // Partners see no one's record.
         for path in [
             format!("/api/v1/participants/{sharer}"),
             format!("/api/v1/participants/{sharer}/casework"),
-            "/api/v1/referrals".to_owned(),
             "/api/v1/participants?q=Morag".to_owned(),
         ] {
             let r = t.api(&food_staff, Method::GET, &path, None).await;
             assert_eq!(r.status, 403, "{path}: {}", r.body);
         }
 
+        // Their referral list holds only referrals they made: none here.
+        let r = t
+            .api(&food_staff, Method::GET, "/api/v1/referrals", None)
+            .await;
+        assert_eq!(r.json()["total"], 0, "{}", r.body);
         // Bad answers name the field; nothing changes.
         let answer = |id: i64, body: serde_json::Value| {
             let (t, u) = (&t, &food_staff);
@@ -410,5 +414,172 @@ both!(
             .json();
         assert_eq!(r["person"], "M. E.");
         assert!(r["phone"].is_null());
+    }
+);
+
+both!(
+    a_partner_refers_someone_in_and_follows_only_their_own_referrals,
+    |t| {
+        let org = t.organisation("Programme A").await;
+        let other = t.organisation("Programme B").await;
+        let food_org = t
+            .partner_organisation(org.programme_id, "Northside Food Bank")
+            .await;
+        let food = t.partner(org.programme_id, food_org, &[]).await;
+        let advice_org = t
+            .partner_organisation(org.programme_id, "Eastfield Advice Centre")
+            .await;
+        let advice = t.partner(org.programme_id, advice_org, &[]).await;
+        let staff_b = t
+            .user(org.programme_id, Role::PracticeStaff, &[org.site_b])
+            .await;
+        let lw_b = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+            .await;
+        let body = |site: i64, agreed: &str| {
+            json!({"site_id": site, "person_name": "Isla Sample", "person_date_of_birth": "1990-03-14",
+            "person_phone": "07700 900456", "source": "food_bank", "referrer": "Food bank volunteer",
+            "reasons": ["money"], "person_agreed": agreed, "details": "Came in for a parcel; rent arrears"})
+        };
+        // Agreement is needed, as for practice staff; the practice must be one
+        // of this programme's.
+        let r = t
+            .api(
+                &food,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(body(org.site_b, "")),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.problem_fields(), ["person_agreed"]);
+        let r = t
+            .api(
+                &food,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(body(other.site_a, "yes")),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.problem_fields(), ["site_id"]);
+        // To a practice the partner is not assigned to: any practice will do.
+        let r = t
+            .api(
+                &food,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(body(org.site_b, "yes")),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let mine = r.json()["id"].as_i64().unwrap_or(0);
+        // A practice's own referral, and the other partner's.
+        let r = t.api(&staff_b, Method::POST, "/api/v1/referrals",
+        Some(json!({"site_id": org.site_b, "person_name": "Rory Example", "person_date_of_birth": "1950-01-01", "source": "practice_staff", "reasons": ["loneliness"], "person_agreed": "yes"}))).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let practices = r.json()["id"].as_i64().unwrap_or(0);
+        let r = t
+            .api(
+                &advice,
+                Method::POST,
+                "/api/v1/referrals",
+                Some(body(org.site_a, "yes")),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let theirs = r.json()["id"].as_i64().unwrap_or(0);
+
+        // The food bank follows its own, and nothing else.
+        let ids = |v: serde_json::Value| -> Vec<i64> {
+            v["items"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|i| i["id"].as_i64())
+                .collect()
+        };
+        let r = t.api(&food, Method::GET, "/api/v1/referrals", None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(ids(r.json()), [mine]);
+        for id in [practices, theirs] {
+            assert_eq!(
+                t.api(&food, Method::GET, &format!("/api/v1/referrals/{id}"), None)
+                    .await
+                    .status,
+                404
+            );
+        }
+        // The practice and its link worker see the partner's referral.
+        assert!(
+            ids(t
+                .api(&staff_b, Method::GET, "/api/v1/referrals", None)
+                .await
+                .json())
+            .contains(&mine)
+        );
+        let r = t
+            .api(
+                &lw_b,
+                Method::POST,
+                &format!("/api/v1/referrals/{mine}/allocate"),
+                Some(json!({"version": 1, "link_worker_id": lw_b.id})),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        // The partner follows the status, not the case work.
+        let r = t
+            .api(
+                &food,
+                Method::GET,
+                &format!("/api/v1/referrals/{mine}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json()["status"], "allocated");
+        let pid = r.json()["participant_id"].as_i64().unwrap_or(0);
+        assert_eq!(
+            t.api(
+                &food,
+                Method::GET,
+                &format!("/api/v1/participants/{pid}"),
+                None
+            )
+            .await
+            .status,
+            403
+        );
+        // A partner cannot attach someone's record to a referral by its id.
+        let mut b = body(org.site_b, "yes");
+        b["participant_id"] = json!(pid.to_string());
+        b["person_name"] = json!("");
+        let r = t
+            .api(&food, Method::POST, "/api/v1/referrals", Some(b))
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.problem_fields(), ["person_name"]);
+
+        // The pages: the referral form offers every practice; the home page
+        // and the list show only their own.
+        let mut s = t.sign_in(&food.email).await;
+        let form = s.get("/referrals/new").await;
+        assert_eq!(form.status, 200);
+        assert!(
+            form.body.contains("Alpha Medical Practice")
+                && form.body.contains("Beta Health Centre")
+        );
+        let home = s.get("/").await;
+        assert!(home.body.contains("Your referrals to the programme"));
+        assert!(home.body.contains("Isla Sample"));
+        assert!(!home.body.contains("Rory Example"));
+        let list = s.get("/referrals").await;
+        assert_eq!(list.status, 200);
+        assert!(list.body.contains("Isla Sample") && !list.body.contains("Rory Example"));
+        assert_eq!(s.get(&format!("/referrals/{practices}")).await.status, 404);
+        let one = s.get(&format!("/referrals/{mine}")).await;
+        assert_eq!(one.status, 200);
+        assert!(one.body.contains("Allocated"));
     }
 );

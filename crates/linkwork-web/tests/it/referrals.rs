@@ -304,7 +304,8 @@ both!(referrals_are_refused_outside_their_scope, |t| {
         (&staff_a, 200),
         (&staff_b, 404),
         (&admin, 403),
-        (&partner, 403),
+        // Partners follow only the referrals they made.
+        (&partner, 404),
         (&outsider, 404),
     ] {
         assert_eq!(

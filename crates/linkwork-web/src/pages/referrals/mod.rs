@@ -316,15 +316,27 @@ async fn form(
         )
         .await?;
     let mut site_opts = vec![(String::new(), "Choose a practice".to_owned())];
-    site_opts.extend(
-        sites
-            .iter()
-            .filter(|s| s.kind.holds_people())
-            .filter(|s| {
-                page.ctx.actor.role == Role::Manager || page.ctx.actor.site_ids.contains(&s.id)
-            })
-            .map(|s| (s.id.to_string(), s.name.clone())),
-    );
+    if page.ctx.actor.role == Role::Partner {
+        // A partner organisation refers to the person's own GP practice.
+        site_opts.extend(
+            state
+                .app
+                .practices(&page.ctx)
+                .await?
+                .into_iter()
+                .map(|s| (s.id.to_string(), s.name)),
+        );
+    } else {
+        site_opts.extend(
+            sites
+                .iter()
+                .filter(|s| s.kind.holds_people())
+                .filter(|s| {
+                    page.ctx.actor.role == Role::Manager || page.ctx.actor.site_ids.contains(&s.id)
+                })
+                .map(|s| (s.id.to_string(), s.name.clone())),
+        );
+    }
     let reason_opts =
         linkwork_app::referrals::reasons::choices(&state.app.reasons(&page.ctx).await?);
     let source = if input.source.is_empty() && page.ctx.actor.role == Role::PracticeStaff {
@@ -348,7 +360,7 @@ async fn form(
                     (html::text_field("person_chi_number", "CHI number (optional)", &input.person_chi_number, errors, Input { width: Some("10"), autocomplete: Some("off"), ..Default::default() }))
                     (html::text_field("person_phone", "Phone number (optional)", &input.person_phone, errors, Input { kind: "tel", width: Some("20"), autocomplete: Some("off"), ..Default::default() }))
                 }
-                (html::radios("person_agreed", if page.ctx.actor.role == Role::PracticeStaff { "Has the person agreed to be referred?" } else { "Has the person agreed to be referred? (optional)" }, &[("yes", "Yes"), ("no", "No, not yet")], &input.person_agreed, errors, true))
+                (html::radios("person_agreed", if !page.ctx.actor.can(linkwork_domain::Permission::WorkWithParticipants) { "Has the person agreed to be referred?" } else { "Has the person agreed to be referred? (optional)" }, &[("yes", "Yes"), ("no", "No, not yet")], &input.person_agreed, errors, true))
                 (html::radios("source", "Who is making the referral?", &rules::SOURCES, source, errors, false))
                 (html::text_field("referrer", "Referrer's name (optional)", &input.referrer, errors, Input::default()))
                 (html::radios("urgency", "How urgent is it?", &rules::URGENCIES, if input.urgency.is_empty() { "routine" } else { &input.urgency }, errors, false))
