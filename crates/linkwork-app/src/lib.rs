@@ -16,6 +16,7 @@ pub mod casework;
 pub mod directory;
 pub mod error;
 pub mod gate;
+pub mod groups;
 pub mod jobs;
 pub mod lenient;
 pub mod org;

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod dates;
 pub mod directory;
 pub mod fields;
+pub mod group;
 pub mod identifiers;
 pub mod matching;
 pub mod permission;

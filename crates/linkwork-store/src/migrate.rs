@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(19, "closed-on index", "0019_closed_on_index"),
     migration!(20, "practice development", "0020_practice_development"),
     migration!(21, "the partner's side of the loop", "0021_partner_loop"),
+    migration!(22, "groups, sessions and attendance", "0022_groups"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -124,6 +124,7 @@ fn nav(p: &Page) -> Markup {
     }
     if a.can(Permission::WorkWithParticipants) {
         items.push(("/diary", "Diary"));
+        items.push(("/groups", "Groups"));
     }
     if a.can(Permission::ManageFunds) {
         items.push(("/funds", "Funds"));

@@ -74,6 +74,8 @@ pub struct CaseWork {
     pub appointments: Vec<linkwork_store::appointments::Appointment>,
     /// Contact attempts of all the person's referrals, newest first.
     pub contact_attempts: Vec<linkwork_store::referrals::ContactAttempt>,
+    /// The groups the person is registered with, and how often they came.
+    pub groups: Vec<linkwork_store::groups::PersonGroup>,
     /// The UK day the record was read: what is overdue is judged against it.
     pub as_of: chrono::NaiveDate,
 }
@@ -267,6 +269,7 @@ impl App {
                 participant_id,
             )
             .await?,
+            groups: linkwork_store::groups::of_person(tx, programme, participant_id).await?,
             as_of,
         })
     }

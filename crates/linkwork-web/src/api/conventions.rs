@@ -73,6 +73,17 @@ fn closed_sets() -> Vec<(&'static str, &'static str, Vec<String>)> {
             codes(&linkwork_domain::practice::ACTIVITY_KINDS),
         ),
         ("FundLineInput", "direction", of(["allocate", "spend"])),
+        (
+            "GroupInput",
+            "kind",
+            codes(&linkwork_domain::group::GROUP_KINDS),
+        ),
+        ("Group", "kind", codes(&linkwork_domain::group::GROUP_KINDS)),
+        (
+            "PersonGroup",
+            "kind",
+            codes(&linkwork_domain::group::GROUP_KINDS),
+        ),
         ("OnwardSupport", "kind", codes(&casework::ONWARD_KINDS)),
         ("NeedInput", "status", need_statuses.clone()),
         ("Need", "status", need_statuses.clone()),

@@ -7,6 +7,7 @@ mod audit;
 mod caseloads;
 mod conventions;
 mod directory;
+mod groups;
 use conventions::Conventions;
 mod org;
 mod participants;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<WebState> {
         .merge(reports::routes())
         .merge(practice::routes())
         .merge(partner::routes())
+        .merge(groups::routes())
 }
 
 struct BearerAuth;
@@ -97,6 +99,7 @@ impl Modify for BearerAuth {
         reports::delete_cost,
         practice::get_development, practice::record_activity, practice::add_fund_line,
         partner::list_partner_referrals, partner::get_partner_referral, partner::answer_partner_referral,
+        groups::list_groups, groups::create_group, groups::get_group, groups::group_member, groups::record_session,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &Conventions),

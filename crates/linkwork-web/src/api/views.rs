@@ -285,7 +285,20 @@ pub struct CaseWork {
     pub appointments: Vec<Appointment>,
     /// Contact attempts of all the person's referrals, newest first.
     pub contact_attempts: Vec<ContactAttempt>,
+    /// The groups the person is registered with.
+    pub groups: Vec<PersonGroup>,
 }
+
+view!(
+    /// A group a person is registered with, and how often they came.
+    PersonGroup from linkwork_app::groups::PersonGroup {
+    group_id: i64, name: String,
+    /// See the `kind` of a group.
+    kind: String,
+    joined_on: NaiveDate, completed_on: Option<NaiveDate>,
+    /// Sessions they attended.
+    attended: i64, last_attended: Option<NaiveDate>,
+});
 
 impl From<linkwork_app::casework::CaseWork> for CaseWork {
     fn from(v: linkwork_app::casework::CaseWork) -> Self {
@@ -302,6 +315,43 @@ impl From<linkwork_app::casework::CaseWork> for CaseWork {
             vouchers: list(v.vouchers),
             appointments: list(v.appointments),
             contact_attempts: list(v.contact_attempts),
+            groups: list(v.groups),
         }
     }
 }
+
+view!(
+    /// A group, course or event.
+    Group from linkwork_app::groups::GroupRow {
+    id: i64, name: String,
+    /// `health_walk`, `course`, `exercise`, `peer_support`, `activity`, `event` or `other`.
+    kind: String,
+    description: Option<String>, venue: Option<String>,
+    /// Support given in kind, e.g. a hall given free.
+    in_kind: Option<String>,
+    partners: Option<String>, facilitators: Option<String>, schedule: Option<String>,
+    risk_assessment: Option<String>, active: bool,
+    /// People registered (all, counted).
+    members: i64,
+    sessions: i64, last_held_on: Option<chrono::NaiveDate>, created_at: chrono::DateTime<chrono::Utc>,
+});
+
+view!(
+    /// A registered member whose record the caller may see.
+    GroupMember from linkwork_app::groups::MemberRow {
+    participant_id: i64, name: String, joined_on: chrono::NaiveDate,
+    completed_on: Option<chrono::NaiveDate>,
+    /// Sessions of this group they came to.
+    attended: i64,
+});
+
+view!(
+    /// A session of a group.
+    GroupSession from linkwork_app::groups::SessionRow {
+    id: i64, held_on: chrono::NaiveDate,
+    /// Registered people who came (all, counted).
+    registered: i64,
+    /// Others who came.
+    others: i64,
+    feedback: Option<String>, recorded_by: Option<String>,
+});

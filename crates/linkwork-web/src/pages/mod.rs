@@ -11,6 +11,7 @@ pub mod access;
 pub mod audit;
 pub mod casework;
 pub mod directory;
+pub mod groups;
 mod home;
 pub mod org;
 pub mod participants;
@@ -50,6 +51,7 @@ pub fn routes() -> Router<WebState> {
         .merge(reports::routes())
         .merge(value::routes())
         .merge(partner::routes())
+        .merge(groups::routes())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {

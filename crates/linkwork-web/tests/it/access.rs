@@ -54,6 +54,8 @@ fn page_table(
             [403, 200, 404, 403, 403, 403],
         ),
         ("/partner".into(), [403, 403, 403, 403, 200, 403]),
+        ("/groups".into(), [403, 200, 200, 403, 403, 403]),
+        ("/groups/1".into(), [403, 404, 404, 403, 403, 403]),
         (
             "/partner/referrals/1".into(),
             [403, 403, 403, 403, 404, 403],
@@ -223,6 +225,18 @@ both!(api_routes_are_refused_by_role_and_programme, |t| {
             "/api/v1/audit/verify".into(),
             None,
             [200, 403, 403, 403, 403, 200],
+        ),
+        (
+            Method::GET,
+            "/api/v1/groups".into(),
+            None,
+            [403, 200, 200, 403, 403, 403],
+        ),
+        (
+            Method::POST,
+            "/api/v1/groups".into(),
+            Some(json!({"name": "A walk", "kind": "health_walk"})),
+            [403, 201, 422, 403, 403, 403],
         ),
         (
             Method::GET,

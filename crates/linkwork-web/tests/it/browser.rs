@@ -1016,3 +1016,67 @@ async fn a_partner_answers_a_referral_and_the_link_worker_sees_it() {
     b.assert_accessible("the record with a partner's answer")
         .await;
 }
+
+/// Issue 11: a link worker starts a group, registers someone from their
+/// record, runs a session and takes attendance. Axe on every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_worker_runs_a_group_session_and_takes_attendance() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::spawn(Kind::Sqlite).await;
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let (_, person) = crate::everyday::allocated(&t, &org, &lw, "Nora Example", "1948-06-01").await;
+
+    sign_in(&b, &t, &lw.email).await;
+    b.click_and_wait("nav a[href='/groups']").await;
+    assert_eq!(b.text("h1").await, "Groups");
+    b.assert_accessible("the groups list").await;
+    // Starting a group without a name is refused, with the error summary.
+    b.click_and_wait("form[action='/groups'] button[type=submit]")
+        .await;
+    assert!(b.title().await.starts_with("Error:"));
+    b.assert_accessible("starting a group, with errors").await;
+    b.fill("#name", "Chair yoga").await;
+    b.select("#kind", "exercise").await;
+    b.fill("#schedule", "Thursdays 14:00, weekly").await;
+    b.fill("#venue", "Possilpark Community Centre").await;
+    b.fill("#in_kind", "Room given free by the centre").await;
+    b.click_and_wait("form[action='/groups'] button[type=submit]")
+        .await;
+    assert_eq!(b.text("h1").await, "Chair yoga");
+    assert!(
+        b.text("main")
+            .await
+            .contains("Nobody you work with is registered yet")
+    );
+    b.assert_accessible("a new group").await;
+
+    // Register Nora from her record.
+    b.goto(&t.url(&format!("/people/{person}"))).await;
+    b.click("#group_id option:nth-child(2)").await;
+    b.click_and_wait("form[action='/groups/register'] button[type=submit]")
+        .await;
+    assert!(
+        b.text("#groups ~ ul").await.contains("Chair yoga")
+            || b.text("main").await.contains("came to 0 sessions")
+    );
+    b.assert_accessible("a record with a group").await;
+
+    // Run the session: tick Nora, two others came.
+    b.click_and_wait("main a[href^='/groups/']").await;
+    b.click("#attended").await;
+    b.fill("#others", "2").await;
+    b.fill("#feedback", "Everyone stayed for tea").await;
+    b.click_and_wait("form[action$='/sessions'] button[type=submit]")
+        .await;
+    let main = b.text("main").await;
+    assert!(main.contains("Session recorded"), "{main}");
+    assert!(main.contains("Everyone stayed for tea"));
+    b.assert_accessible("a group after a session").await;
+    b.goto(&t.url(&format!("/people/{person}"))).await;
+    assert!(b.text("main").await.contains("came to 1 session"));
+}

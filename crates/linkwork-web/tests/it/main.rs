@@ -13,6 +13,7 @@ mod caseloads;
 mod casework;
 mod directory;
 mod everyday;
+mod groups;
 mod openreferral;
 mod org;
 mod participants;

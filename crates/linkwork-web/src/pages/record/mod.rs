@@ -137,6 +137,7 @@ pub async fn render_record(
     }
     let funds = state.app.list_funds(&page.ctx).await?;
     let reasons = state.app.reasons(&page.ctx).await?;
+    let groups = state.app.list_groups(&page.ctx).await?;
     let filter = linkwork_app::referrals::ReferralFilter {
         participant_id: Some(id),
         limit: 100,
@@ -205,6 +206,7 @@ pub async fn render_record(
         }
         (sections(page, p.id, p.postcode.as_deref(), &work, &reasons, errors))
         (support_sections(page, p.id, &work, &funds, errors))
+        (crate::pages::groups::record_section(page, p.id, &work.groups, &groups, errors))
             }
         }
     };
@@ -217,7 +219,7 @@ pub async fn render_record(
 }
 
 /// The sections of a record, for jumping between them.
-const CONTENTS: [(&str, &str); 13] = [
+const CONTENTS: [(&str, &str); 14] = [
     ("record-support", "Support"),
     ("record-contact", "Appointments and contact"),
     ("person-details", "Details"),
@@ -230,6 +232,7 @@ const CONTENTS: [(&str, &str); 13] = [
     ("notes", "Notes"),
     ("consent", "Consent"),
     ("vouchers", "Vouchers"),
+    ("groups", "Groups"),
     ("main-content", "Back to top"),
 ];
 

@@ -1,0 +1,202 @@
+//! Groups, courses and events that link workers run or co-run (aspect 2 of
+//! the role in PRODUCT.md): a health walk, a Seasons for Growth course, chair
+//! yoga, a gardening group, a celebration walk. The rules for what may be
+//! recorded live here.
+
+use crate::dates::{self, Span};
+use crate::fields::FieldErrors;
+use crate::text::{optional_text, required_text};
+use chrono::NaiveDate;
+
+/// The kinds of group, with their labels.
+pub const GROUP_KINDS: [(&str, &str); 7] = [
+    ("health_walk", "Health walk"),
+    ("course", "Course (for example Seasons for Growth)"),
+    ("exercise", "Gentle exercise (for example chair yoga)"),
+    ("peer_support", "Peer support group"),
+    ("activity", "Activity group (for example gardening)"),
+    ("event", "Event (for example a celebration walk)"),
+    ("other", "Other"),
+];
+
+/// The label of a group kind (the code itself when unknown).
+pub fn kind_label(code: &str) -> &str {
+    GROUP_KINDS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or(code)
+}
+
+/// At most this many others (not registered) at one session.
+pub const MAX_OTHERS: i64 = 10_000;
+
+/// A group's details as checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    pub kind: &'static str,
+    pub description: Option<String>,
+    /// Where it meets, in words (a church hall, the park gates).
+    pub venue: Option<String>,
+    /// Support given in kind, e.g. a hall given free.
+    pub in_kind: Option<String>,
+    /// Partner organisations running it with the programme.
+    pub partners: Option<String>,
+    pub facilitators: Option<String>,
+    /// When it meets, in words (Tuesdays 10:30, weekly).
+    pub schedule: Option<String>,
+    /// An event's or activity's risk assessment, as structured text.
+    pub risk_assessment: Option<String>,
+}
+
+/// The fields of a group as typed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GroupFields<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub description: &'a str,
+    pub venue: &'a str,
+    pub in_kind: &'a str,
+    pub partners: &'a str,
+    pub facilitators: &'a str,
+    pub schedule: &'a str,
+    pub risk_assessment: &'a str,
+}
+
+/// Check a group as typed; errors name the field.
+pub fn group(f: GroupFields<'_>) -> Result<Group, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let name = e.check("name", required_text(f.name, "the group's name", 120));
+    let kind = GROUP_KINDS
+        .iter()
+        .find(|(c, _)| *c == f.kind.trim())
+        .map(|(c, _)| *c);
+    if kind.is_none() {
+        e.add("kind", "Choose what kind of group it is");
+    }
+    let mut text = |field: &str, raw: &str, what: &str, max: usize| {
+        e.check(field, optional_text(raw, what, max)).flatten()
+    };
+    let description = text("description", f.description, "the description", 2000);
+    let venue = text("venue", f.venue, "the venue", 300);
+    let in_kind = text("in_kind", f.in_kind, "the support in kind", 300);
+    let partners = text("partners", f.partners, "the partners", 300);
+    let facilitators = text("facilitators", f.facilitators, "the facilitators", 300);
+    let schedule = text("schedule", f.schedule, "when it meets", 300);
+    let risk_assessment = text(
+        "risk_assessment",
+        f.risk_assessment,
+        "the risk assessment",
+        8000,
+    );
+    e.into_result()?;
+    Ok(Group {
+        name: name.unwrap_or_default(),
+        kind: kind.unwrap_or("other"),
+        description,
+        venue,
+        in_kind,
+        partners,
+        facilitators,
+        schedule,
+        risk_assessment,
+    })
+}
+
+/// A session as checked: the day, how many came who are not registered,
+/// and feedback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub held_on: NaiveDate,
+    pub others: i64,
+    pub feedback: Option<String>,
+}
+
+/// Check a session as typed: the day within the last year and not after
+/// today (attendance is taken at or after the session), `others` a whole
+/// number (blank: none).
+pub fn session(
+    held_on: &str,
+    others: &str,
+    feedback: &str,
+    today: NaiveDate,
+) -> Result<Session, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let held_on = if held_on.trim().is_empty() {
+        Some(today)
+    } else {
+        e.check(
+            "held_on",
+            dates::required(held_on, "the day of the session", Span::past(today, 1)),
+        )
+    };
+    let others = match others.trim() {
+        "" => Some(0),
+        t => e.check(
+            "others",
+            t.parse::<i64>()
+                .ok()
+                .filter(|n| (0..=MAX_OTHERS).contains(n))
+                .ok_or(format!(
+                    "Enter how many others came as a whole number, from 0 to {MAX_OTHERS}"
+                )),
+        ),
+    };
+    let feedback = e
+        .check("feedback", optional_text(feedback, "the feedback", 4000))
+        .flatten();
+    e.into_result()?;
+    Ok(Session {
+        held_on: held_on.unwrap_or(today),
+        others: others.unwrap_or(0),
+        feedback,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn fields(e: FieldErrors) -> Vec<String> {
+        e.0.into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn a_group_needs_a_name_and_a_known_kind() {
+        let g = group(GroupFields {
+            name: "Tuesday health walk",
+            kind: "health_walk",
+            venue: "Springburn Park gates",
+            in_kind: "Hall given free by the parish church",
+            ..Default::default()
+        });
+        assert_eq!(g.as_ref().map(|g| g.kind), Ok("health_walk"));
+        assert_eq!(
+            g.ok().and_then(|g| g.in_kind).as_deref(),
+            Some("Hall given free by the parish church")
+        );
+        let e = group(GroupFields {
+            kind: "rave",
+            ..Default::default()
+        })
+        .err()
+        .map(fields);
+        assert_eq!(e, Some(vec!["name".to_owned(), "kind".to_owned()]));
+    }
+
+    #[test]
+    fn a_session_is_in_the_past_year_and_others_are_counted() {
+        let today = day(2026, 11, 25);
+        let s = session("", "", "", today);
+        assert_eq!(s.map(|s| (s.held_on, s.others)), Ok((today, 0)));
+        let s = session("18/11/2026", "3", "Lovely walk", today);
+        assert_eq!(s.map(|s| (s.held_on, s.others)), Ok((day(2026, 11, 18), 3)));
+        let e = session("26/11/2026", "-1", "", today).err().map(fields);
+        assert_eq!(e, Some(vec!["held_on".to_owned(), "others".to_owned()]));
+    }
+}

@@ -1,0 +1,364 @@
+//! Groups, courses and events: the list (and starting one), a group's page
+//! (recording a session and taking attendance, members, sessions), and the
+//! groups section of a person's record (registering them with a group).
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html::{self, Input};
+use crate::pages::path_id;
+use crate::session::{Page, Posted};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use linkwork_app::AppError;
+use linkwork_app::groups::{GroupInput, GroupRow, MemberInput, PersonGroup, SessionInput};
+use linkwork_domain::FieldErrors;
+use linkwork_domain::dates::show as day;
+use linkwork_domain::group::{GROUP_KINDS, kind_label};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/groups", get(list).post(create))
+        .route("/groups/{id}", get(show))
+        .route("/groups/{id}/sessions", post(record_session))
+        .route("/groups/{id}/members", post(member))
+        .route("/groups/register", post(register))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Saved {
+    saved: String,
+}
+
+fn group_form(page: &Page, input: &GroupInput, errors: &FieldErrors) -> Markup {
+    let kinds: Vec<(String, String)> = std::iter::once((String::new(), "Choose a kind".to_owned()))
+        .chain(
+            GROUP_KINDS
+                .iter()
+                .map(|(c, l)| ((*c).to_owned(), (*l).to_owned())),
+        )
+        .collect();
+    let opt = |hint: &'static str| Input {
+        hint: Some(hint),
+        ..Default::default()
+    };
+    html! {
+        form method="post" action="/groups" novalidate {
+            (html::csrf(page))
+            (html::text_field("name", "Name", &input.name, errors, opt("For example: Tuesday health walk")))
+            (html::select("kind", "What kind of group", &kinds, &input.kind, errors, None))
+            (html::textarea("description", "What it is (optional)", &input.description, errors, None))
+            (html::text_field("schedule", "When it meets (optional)", &input.schedule, errors, opt("For example: Tuesdays 10:30 to 11:30, weekly; or 8 weeks from 14 January")))
+            (html::text_field("venue", "Where it meets (optional)", &input.venue, errors, opt("For example: Springburn Parish Church hall")))
+            (html::text_field("in_kind", "Support in kind (optional)", &input.in_kind, errors, opt("For example: the hall is given free by the church")))
+            (html::text_field("partners", "Partner organisations (optional)", &input.partners, errors, Input::default()))
+            (html::text_field("facilitators", "Facilitators (optional)", &input.facilitators, errors, opt("Roles or names of staff and volunteers who run it")))
+            (html::textarea("risk_assessment", "Risk assessment (optional, for events and activities)", &input.risk_assessment, errors, Some("Hazards, who might be harmed, what is done about them, who checked it and when")))
+            (html::button("Start the group"))
+        }
+    }
+}
+
+async fn render_list(
+    state: &WebState,
+    page: &Page,
+    input: &GroupInput,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let groups = state.app.list_groups(&page.ctx).await?;
+    let body = html! {
+        h1 class="govuk-heading-l" { "Groups" }
+        p class="govuk-body" { "Groups, courses and events the programme runs or co-runs. Record each session and who came; people's records show the groups they attend." }
+        @if groups.is_empty() {
+            p class="govuk-body" { "No groups yet." }
+        } @else {
+            table class="govuk-table" data-cards {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Groups" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Group" }
+                    th scope="col" class="govuk-table__header" { "Kind" }
+                    th scope="col" class="govuk-table__header" { "When" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Registered" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Sessions" }
+                    th scope="col" class="govuk-table__header" { "Last session" }
+                } }
+                tbody class="govuk-table__body" { @for g in &groups { tr class="govuk-table__row" {
+                    td class="govuk-table__cell" data-label="Group" { a class="govuk-link" href={ "/groups/" (g.id) } { (g.name) } }
+                    td class="govuk-table__cell" data-label="Kind" { (kind_label(&g.kind)) }
+                    td class="govuk-table__cell" data-label="When" { (g.schedule.as_deref().unwrap_or("")) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Registered" { (g.members) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Sessions" { (g.sessions) }
+                    td class="govuk-table__cell" data-label="Last session" { (g.last_held_on.map(day).unwrap_or_default()) }
+                } } }
+            }
+        }
+        h2 class="govuk-heading-m" id="start" { "Start a group" }
+        (group_form(page, input, errors))
+    };
+    Ok(html::form_page("Groups", page, errors, body))
+}
+
+async fn list(State(state): State<WebState>, page: Page) -> Result<Response, PageError> {
+    render_list(&state, &page, &GroupInput::default(), &FieldErrors::new()).await
+}
+
+async fn create(
+    State(state): State<WebState>,
+    p: Posted<GroupInput>,
+) -> Result<Response, PageError> {
+    match state.app.create_group(&p.page.ctx, &p.form).await {
+        Ok(id) => Ok(Redirect::to(&format!("/groups/{id}?saved=created")).into_response()),
+        Err(AppError::Invalid(e)) => render_list(&state, &p.page, &p.form, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn render_group(
+    state: &WebState,
+    page: &Page,
+    id: i64,
+    saved: &str,
+    input: &SessionInput,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let d = state.app.group_page(&page.ctx, id).await?;
+    let g = &d.group;
+    let course = g.kind == "course";
+    let people: Vec<(String, String)> = d
+        .members
+        .iter()
+        .map(|m| (m.participant_id.to_string(), m.name.clone()))
+        .collect();
+    let ticked: Vec<String> = input.attended.iter().map(i64::to_string).collect();
+    let row = |k: &str, v: &Option<String>| {
+        html! {
+            @if let Some(v) = v { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (k) } dd class="govuk-summary-list__value" { (v) } } }
+        }
+    };
+    let body = html! {
+        (html::back_link("/groups", "Groups"))
+        @match saved {
+            "created" => (html::success_banner("Group started: register people from their records")),
+            "session" => (html::success_banner("Session recorded")),
+            "member" => (html::success_banner("Saved")),
+            _ => {}
+        }
+        span class="govuk-caption-l" { (kind_label(&g.kind)) }
+        h1 class="govuk-heading-l" { (g.name) }
+        dl class="govuk-summary-list" {
+            (row("What it is", &g.description))
+            (row("When", &g.schedule))
+            (row("Where", &g.venue))
+            (row("Support in kind", &g.in_kind))
+            (row("Partners", &g.partners))
+            (row("Facilitators", &g.facilitators))
+        }
+        @if let Some(r) = &g.risk_assessment {
+            details class="govuk-details" {
+                summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Risk assessment" } }
+                div class="govuk-details__text lw-pre" { (r) }
+            }
+        }
+
+        h2 class="govuk-heading-m" id="session" { "Record a session" }
+        form method="post" action={ "/groups/" (id) "/sessions" } novalidate {
+            (html::csrf(page))
+            (html::text_field("held_on", "Day of the session", &input.held_on, errors, Input { width: Some("10"), hint: Some("Blank for today, or for example 18/11/2026"), ..Default::default() }))
+            @if people.is_empty() {
+                p class="govuk-body" id="attended" { "Nobody you work with is registered yet: register people from their records, or count everyone below." }
+            } @else {
+                (html::checkboxes("attended", "Who came", &people, &ticked, errors, Some("People registered with the group whose records you can see")))
+            }
+            (html::text_field("others", "How many others came (optional)", &input.others, errors, Input { width: Some("4"), hint: Some("People not registered, or registered at practices you do not work at"), ..Default::default() }))
+            (html::textarea("feedback", "Feedback (optional)", &input.feedback, errors, Some("What people said, what went well, what to change")))
+            (html::button("Record session"))
+        }
+
+        h2 class="govuk-heading-m" id="members" { "Registered" }
+        @if d.members.is_empty() && d.other_members == 0 { p class="govuk-body" { "Nobody yet." } }
+        @if !d.members.is_empty() {
+            table class="govuk-table" data-cards {
+                caption class="govuk-table__caption govuk-visually-hidden" { "People registered" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Person" }
+                    th scope="col" class="govuk-table__header" { "Registered" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Sessions attended" }
+                    @if course { th scope="col" class="govuk-table__header" { "Completed" } }
+                } }
+                tbody class="govuk-table__body" { @for m in &d.members { tr class="govuk-table__row" {
+                    td class="govuk-table__cell" data-label="Person" { a class="govuk-link" href={ "/people/" (m.participant_id) "#groups" } { (m.name) } }
+                    td class="govuk-table__cell" data-label="Registered" { (day(m.joined_on)) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Sessions attended" { (m.attended) }
+                    @if course {
+                        td class="govuk-table__cell" data-label="Completed" {
+                            @if let Some(c) = m.completed_on { (day(c)) " " }
+                            form method="post" action={ "/groups/" (id) "/members" } class="lw-inline-form" {
+                                (html::csrf(page))
+                                input type="hidden" name="participant_id" value=(m.participant_id);
+                                input type="hidden" name="completed" value=(if m.completed_on.is_some() { "no" } else { "yes" });
+                                button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" {
+                                    (if m.completed_on.is_some() { "Undo completion" } else { "Mark completed" })
+                                    span class="govuk-visually-hidden" { " for " (m.name) }
+                                }
+                            }
+                        }
+                    }
+                } } }
+            }
+        }
+        @if d.other_members > 0 {
+            p class="govuk-body" { (d.other_members) " more registered from practices you do not work at." }
+        }
+
+        h2 class="govuk-heading-m" id="sessions" { "Sessions" }
+        @if d.sessions.is_empty() { p class="govuk-body" { "None recorded yet." } } @else {
+            table class="govuk-table" data-cards {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Sessions, the latest first" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Day" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Registered who came" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Others" }
+                    th scope="col" class="govuk-table__header" { "Feedback" }
+                    th scope="col" class="govuk-table__header" { "Recorded by" }
+                } }
+                tbody class="govuk-table__body" { @for s in &d.sessions { tr class="govuk-table__row" {
+                    td class="govuk-table__cell" data-label="Day" { (day(s.held_on)) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Registered who came" { (s.registered) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Others" { (s.others) }
+                    td class="govuk-table__cell" data-label="Feedback" { (s.feedback.as_deref().unwrap_or("")) }
+                    td class="govuk-table__cell" data-label="Recorded by" { (s.recorded_by.as_deref().unwrap_or("")) }
+                } } }
+            }
+        }
+    };
+    Ok(html::form_page(&g.name, page, errors, body))
+}
+
+async fn show(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+    Query(q): Query<Saved>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    render_group(
+        &state,
+        &page,
+        id,
+        &q.saved,
+        &SessionInput::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+async fn record_session(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<SessionInput>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    match state
+        .app
+        .record_group_session(&p.page.ctx, id, &p.form)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{id}?saved=session#sessions")).into_response()),
+        Err(AppError::Invalid(e)) => render_group(&state, &p.page, id, "", &p.form, &e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MemberForm {
+    participant_id: String,
+    completed: String,
+}
+
+async fn member(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<MemberForm>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let input = MemberInput {
+        participant_id: p.form.participant_id.clone(),
+        completed: p.form.completed.clone(),
+    };
+    let r = state.app.group_member(&p.page.ctx, id, &input).await;
+    r?;
+    Ok(Redirect::to(&format!("/groups/{id}?saved=member#members")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RegisterForm {
+    group_id: String,
+    participant_id: String,
+}
+
+/// Register someone with a group from their record.
+async fn register(
+    State(state): State<WebState>,
+    p: Posted<RegisterForm>,
+) -> Result<Response, PageError> {
+    let pid = path_id(&p.form.participant_id)?;
+    let r = match p.form.group_id.trim().parse::<i64>() {
+        Ok(gid) if gid > 0 => {
+            let input = MemberInput {
+                participant_id: pid.to_string(),
+                completed: String::new(),
+            };
+            state.app.group_member(&p.page.ctx, gid, &input).await
+        }
+        _ => Err(AppError::field("group_id", "Choose a group")),
+    };
+    crate::pages::record::back(&state, &p.page, pid, "groups", r).await
+}
+
+/// The groups section of a person's record: their groups, and registering
+/// them with another.
+pub(crate) fn record_section(
+    page: &Page,
+    pid: i64,
+    mine: &[PersonGroup],
+    all: &[GroupRow],
+    errors: &FieldErrors,
+) -> Markup {
+    let choices: Vec<(String, String)> =
+        std::iter::once((String::new(), "Choose a group".to_owned()))
+            .chain(
+                all.iter()
+                    .filter(|g| g.active && !mine.iter().any(|m| m.group_id == g.id))
+                    .map(|g| (g.id.to_string(), g.name.clone())),
+            )
+            .collect();
+    html! {
+        h2 class="govuk-heading-m" id="groups" { "Groups" }
+        @if mine.is_empty() { p class="govuk-body" { "Not registered with any group." } } @else {
+            ul class="govuk-list" {
+                @for g in mine {
+                    li {
+                        a class="govuk-link" href={ "/groups/" (g.group_id) } { (g.name) }
+                        ": registered " (day(g.joined_on)) ", came to " (g.attended) " " (if g.attended == 1 { "session" } else { "sessions" })
+                        @if let Some(l) = g.last_attended { ", last on " (day(l)) }
+                        @if let Some(c) = g.completed_on { "; completed " (day(c)) }
+                    }
+                }
+            }
+        }
+        @if choices.len() > 1 {
+            form method="post" action="/groups/register" novalidate class="lw-group-register" {
+                (html::csrf(page))
+                input type="hidden" name="participant_id" value=(pid);
+                (html::select("group_id", "Register with a group", &choices, "", errors, None))
+                (html::button("Register"))
+            }
+        }
+    }
+}
