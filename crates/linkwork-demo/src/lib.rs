@@ -5,6 +5,7 @@
 //! invented from name lists. Later capabilities extend this generator.
 
 pub mod directory;
+mod groups;
 mod history;
 mod practice;
 
@@ -891,6 +892,31 @@ pub async fn generate(
             now,
         )
         .await?;
+        // Groups in every area, with weekly sessions and attendance.
+        let group_areas: Vec<groups::Area> = plan
+            .areas
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let practices: Vec<i64> = site_ids
+                    .iter()
+                    .filter(|s| s.1 == i && s.2)
+                    .map(|s| s.0)
+                    .collect();
+                let worker = practices.first().map(|p| worker_of(*p)).filter(|w| *w > 0);
+                groups::Area {
+                    name: name.clone(),
+                    practices,
+                    worker,
+                }
+            })
+            .collect();
+        progress(&Progress {
+            stage: "groups",
+            done: 0,
+            total: group_areas.len() as u64,
+        });
+        groups::generate(&mut tx, &pgrant, &mut rng, &group_areas, years, now).await?;
         directory::simd(&mut tx, &dgrant, &mut rng).await?;
         // Invented yearly costs (about £38,000 a link worker, with
         // management), so that the figures show the value for each £1.

@@ -222,3 +222,16 @@ pub async fn of_person(
          WHERE m.participant_id = $1 AND g.programme_id = $2 ORDER BY m.joined_on DESC, g.name")
         .bind(participant_id).bind(grant.programme_id()).fetch_all(c).await)?)
 }
+
+/// Demo data only: up to `limit` people registered at a site.
+pub async fn people_at(
+    tx: &mut Tx,
+    grant: &Grant,
+    site_id: i64,
+    limit: i64,
+) -> crate::Result<Vec<i64>> {
+    crate::require(grant, WHO)?;
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM participants WHERE programme_id = $1 AND site_id = $2 AND merged_into IS NULL ORDER BY id LIMIT $3")
+        .bind(grant.programme_id()).bind(site_id).bind(limit).fetch_all(c).await)?)
+}
