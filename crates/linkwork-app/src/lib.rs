@@ -22,6 +22,7 @@ pub mod lenient;
 pub mod org;
 pub mod participants;
 pub mod partner;
+pub mod partnership;
 pub mod practice;
 pub mod random;
 pub mod referrals;

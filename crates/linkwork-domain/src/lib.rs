@@ -12,6 +12,7 @@ pub mod fields;
 pub mod group;
 pub mod identifiers;
 pub mod matching;
+pub mod partnership;
 pub mod permission;
 pub mod practice;
 pub mod referral;

@@ -90,6 +90,8 @@ pub enum Permission {
     /// See the onward referrals sent to one's own organisation's services
     /// and answer them: partner organisations' staff.
     AnswerOnwardReferrals,
+    /// Record the programme's agreements with partner organisations.
+    ManagePartnerships,
 }
 
 impl Permission {
@@ -113,6 +115,7 @@ impl Permission {
             Permission::ViewReports => "see the programme's figures",
             Permission::DevelopPractices => "record practice development work",
             Permission::AnswerOnwardReferrals => "see and answer referrals to your organisation",
+            Permission::ManagePartnerships => "record agreements with partners",
         }
     }
 }
@@ -208,6 +211,7 @@ impl Actor {
             ViewReports => matches!(self.role, Administrator | Manager | LinkWorker),
             DevelopPractices => matches!(self.role, Manager | LinkWorker),
             AnswerOnwardReferrals => self.role == Partner,
+            ManagePartnerships => self.role == Manager,
         }
     }
 
@@ -245,7 +249,8 @@ impl Actor {
             | Permission::ViewAudit
             | Permission::ManageFunds
             | Permission::ManageReasons
-            | Permission::ManageCaseloads => self.whole_programme(),
+            | Permission::ManageCaseloads
+            | Permission::ManagePartnerships => self.whole_programme(),
             // The store narrows every query to the partner's organisation.
             Permission::AnswerOnwardReferrals => self.whole_programme(),
             Permission::ViewSite(_) | Permission::ViewSites => {

@@ -20,6 +20,7 @@ pub mod migrate;
 pub mod org;
 pub mod participants;
 pub mod partner;
+pub mod partnership;
 pub mod practice;
 pub mod query;
 pub mod reasons;

@@ -53,6 +53,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(20, "practice development", "0020_practice_development"),
     migration!(21, "the partner's side of the loop", "0021_partner_loop"),
     migration!(22, "groups, sessions and attendance", "0022_groups"),
+    migration!(23, "partnerships", "0023_partnerships"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

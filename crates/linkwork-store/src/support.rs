@@ -90,7 +90,8 @@ pub async fn create_fund(
 ) -> crate::Result<i64> {
     crate::require(grant, &[Permission::ManageFunds])?;
     on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO funds (programme_id, name, funder, kind, balance_pence, created_at) VALUES ($1, $2, $3, $4, 0, $5) RETURNING id")
+        "INSERT INTO funds (programme_id, name, funder, kind, balance_pence, created_at, organization_id) VALUES ($1, $2, $3, $4, 0, $5, \
+         (SELECT MIN(d.id) FROM dir_organizations d WHERE d.programme_id = $1 AND LOWER(d.name) = LOWER(TRIM($3)))) RETURNING id")
         .bind(grant.programme_id()).bind(name).bind(funder).bind(kind).bind(now).fetch_one(c).await)
     .map_err(|e| StoreError::on_unique(e, "fund name"))
 }

@@ -80,6 +80,16 @@ fn closed_sets() -> Vec<(&'static str, &'static str, Vec<String>)> {
         ),
         ("Group", "kind", codes(&linkwork_domain::group::GROUP_KINDS)),
         (
+            "AgreementInput",
+            "funding",
+            codes(&linkwork_domain::partnership::FUNDING),
+        ),
+        (
+            "Agreement",
+            "funding",
+            codes(&linkwork_domain::partnership::FUNDING),
+        ),
+        (
             "PersonGroup",
             "kind",
             codes(&linkwork_domain::group::GROUP_KINDS),

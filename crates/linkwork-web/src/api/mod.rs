@@ -12,6 +12,7 @@ use conventions::Conventions;
 mod org;
 mod participants;
 mod partner;
+mod partnership;
 mod practice;
 mod reasons;
 mod referrals;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<WebState> {
         .merge(practice::routes())
         .merge(partner::routes())
         .merge(groups::routes())
+        .merge(partnership::routes())
 }
 
 struct BearerAuth;
@@ -100,6 +102,7 @@ impl Modify for BearerAuth {
         practice::get_development, practice::record_activity, practice::add_fund_line,
         partner::list_partner_referrals, partner::get_partner_referral, partner::answer_partner_referral,
         groups::list_groups, groups::create_group, groups::get_group, groups::group_member, groups::record_session,
+        partnership::get_partnership, partnership::add_agreement,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &Conventions),

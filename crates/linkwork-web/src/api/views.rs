@@ -355,3 +355,24 @@ view!(
     others: i64,
     feedback: Option<String>, recorded_by: Option<String>,
 });
+
+view!(
+    /// An agreement with a partner organisation.
+    Agreement from linkwork_app::partnership::AgreementRow {
+    id: i64, what: String, starts_on: NaiveDate, ends_on: Option<NaiveDate>,
+    /// `none`, `received` (the programme is paid) or `given` (the programme pays).
+    funding: String,
+    amount_pence: Option<i64>, notes: Option<String>, recorded_by: Option<String>, created_at: DateTime<Utc>,
+});
+
+view!(
+    /// A voucher fund a partner funds, and what it has given out.
+    PartnerFund from linkwork_app::partnership::PartnerFund {
+    fund_id: i64, name: String,
+    /// `food` or `energy`.
+    kind: String,
+    balance_pence: i64,
+    /// Vouchers issued from it.
+    vouchers: i64,
+    issued_pence: i64,
+});

@@ -18,6 +18,7 @@ mod openreferral;
 mod org;
 mod participants;
 mod partner;
+mod partnership;
 mod practice;
 mod reasons;
 mod referrals;

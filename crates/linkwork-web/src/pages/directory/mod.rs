@@ -6,6 +6,7 @@ mod edit;
 mod io;
 mod mapping;
 mod orgs;
+mod partnership;
 
 use crate::WebState;
 use crate::error::PageError;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<WebState> {
         .merge(io::routes())
         .merge(mapping::routes())
         .merge(orgs::routes())
+        .merge(partnership::routes())
 }
 
 /// The search form's fields, plus the person it is for.

@@ -78,6 +78,9 @@ async fn organization_page(
         }
         span class="govuk-caption-l" { "Organisation" }
         h1 class="govuk-heading-l" { (org.name) }
+        @if page.ctx.actor.can(Permission::ViewReports) {
+            p class="govuk-body" { a class="govuk-link" href={ "/directory/organizations/" (id) "/partnership" } { "Partnership: agreements, referrals, vouchers and groups" } }
+        }
         @if !org.description.is_empty() { p class="govuk-body lw-prose" { (org.description) } }
         dl class="govuk-summary-list" {
             @if let Some(u) = &org.url { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Website" } dd class="govuk-summary-list__value" { a class="govuk-link" href=(u) rel="noopener" { (u) } } } }
