@@ -845,6 +845,7 @@ pub async fn generate(
         )
         .await?;
         directory::link_onward(&mut tx, &dgrant).await?;
+        let mut partners: Vec<i64> = Vec::new();
         // Two partner organisations answer the referrals sent to them: the
         // demo partner account works for the first.
         for (user, text, outcome) in partner_ids
@@ -861,8 +862,13 @@ pub async fn generate(
             ])
             .map(|(u, (t, o))| (*u, t, o))
         {
-            linkwork_store::partner::seed_demo_answers(&mut tx, &dgrant, text, user, outcome)
-                .await?;
+            let org =
+                linkwork_store::partner::seed_demo_answers(&mut tx, &dgrant, text, user, outcome)
+                    .await?;
+            if let Some(org) = org.filter(|o| !partners.contains(o)) {
+                partnership(&mut tx, &manager, org, now).await?;
+                partners.push(org);
+            }
         }
         // Practice development: activities and a fund for every practice.
         let devgrant = manager
@@ -969,6 +975,69 @@ pub async fn generate(
             accounts,
         })
     }
+}
+
+/// Demo data: an agreement with a partner organisation, and a voucher fund
+/// it funds, topped up.
+async fn partnership(
+    tx: &mut linkwork_store::Tx,
+    manager: &linkwork_domain::Actor,
+    organization_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let grant = |p| {
+        manager
+            .authorize(p)
+            .map_err(|e| AppError::Refused(e.to_string()))
+    };
+    let dgrant = grant(Permission::ViewReports)?;
+    let name = linkwork_store::directory::organization(tx, &dgrant, organization_id)
+        .await?
+        .name;
+    let today = linkwork_domain::appointment::london_date(now);
+    let fy = linkwork_domain::report::Period::containing(
+        linkwork_domain::report::PeriodKind::FinancialYear,
+        today,
+    );
+    let a = linkwork_domain::partnership::Agreement {
+        what: "Referrals both ways, and vouchers for people the link workers support".into(),
+        starts_on: fy.first,
+        ends_on: Some(fy.last),
+        funding: "received",
+        amount_pence: Some(300_000),
+        notes: Some("Reviewed each quarter at the partners' meeting".into()),
+    };
+    linkwork_store::partnership::add_agreement(
+        tx,
+        &grant(Permission::ManagePartnerships)?,
+        organization_id,
+        &a,
+        None,
+        now,
+    )
+    .await?;
+    let fgrant = grant(Permission::ManageFunds)?;
+    let fund = linkwork_store::support::create_fund(
+        tx,
+        &fgrant,
+        &format!("{name} vouchers"),
+        Some(&name),
+        "food",
+        now,
+    )
+    .await?;
+    linkwork_store::support::move_money(
+        tx,
+        &fgrant,
+        fund,
+        300_000,
+        None,
+        Some("From the partnership agreement"),
+        None,
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]
