@@ -22,7 +22,7 @@ pub struct GroupInput {
     #[serde(deserialize_with = "crate::lenient::string")]
     pub name: String,
     /// `health_walk`, `course`, `exercise`, `peer_support`, `activity`,
-    /// `event` or `other`.
+    /// `event`, `hosted_service` or `other`.
     #[serde(deserialize_with = "crate::lenient::string")]
     pub kind: String,
     #[serde(deserialize_with = "crate::lenient::string")]
@@ -44,6 +44,12 @@ pub struct GroupInput {
     /// An event's risk assessment.
     #[serde(deserialize_with = "crate::lenient::string")]
     pub risk_assessment: String,
+    /// The practice hosting it (needed for `hosted_service`).
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub site_id: String,
+    /// The directory organisation running it (needed for `hosted_service`).
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub organization_id: String,
 }
 
 /// A session as typed: the day (blank: today), the registered members who
@@ -136,6 +142,8 @@ impl App {
             facilitators: &input.facilitators,
             schedule: &input.schedule,
             risk_assessment: &input.risk_assessment,
+            site_id: &input.site_id,
+            organization_id: &input.organization_id,
         })?;
         let (by, now) = (Some(ctx.actor.user_id).filter(|u| *u != 0), self.now());
         let u = Use::write(
@@ -146,6 +154,24 @@ impl App {
             "new",
         );
         self.run(u, async |tx, g, ev| {
+            if let Some(site) = checked.site_id {
+                match linkwork_store::org::get_site(tx, g.scope(), site).await {
+                    Ok(s) if s.kind.holds_people() => {}
+                    _ => {
+                        return Err(AppError::field("site_id", "Choose a practice you work at"));
+                    }
+                }
+            }
+            if let Some(o) = checked.organization_id
+                && linkwork_store::directory::organization(tx, g, o)
+                    .await
+                    .is_err()
+            {
+                return Err(AppError::field(
+                    "organization_id",
+                    "Choose an organisation from the directory",
+                ));
+            }
             let id = store::create(tx, g, &checked, by, now)
                 .await
                 .map_err(|e| match e {

@@ -317,7 +317,7 @@ fn demo_migrate_and_backup() {
     );
     assert!(!text.contains("slow statement"), "{text}");
     let o = run(&url, &["migrate"], None);
-    assert!(out(&o).contains("schema version 23"), "{}", out(&o));
+    assert!(out(&o).contains("schema version 24"), "{}", out(&o));
     // The figures from the command line: CSV to standard output, XLSX and
     // the printable report to files; a wrong period is named.
     let o = run(&url, &["report", "quarterly", "--scope", "programme"], None);

@@ -9,13 +9,17 @@ use crate::text::{optional_text, required_text};
 use chrono::NaiveDate;
 
 /// The kinds of group, with their labels.
-pub const GROUP_KINDS: [(&str, &str); 7] = [
+pub const GROUP_KINDS: [(&str, &str); 8] = [
     ("health_walk", "Health walk"),
     ("course", "Course (for example Seasons for Growth)"),
     ("exercise", "Gentle exercise (for example chair yoga)"),
     ("peer_support", "Peer support group"),
     ("activity", "Activity group (for example gardening)"),
     ("event", "Event (for example a celebration walk)"),
+    (
+        "hosted_service",
+        "Service a partner runs at a practice (for example a hearing-aid drop-in)",
+    ),
     ("other", "Other"),
 ];
 
@@ -48,6 +52,10 @@ pub struct Group {
     pub schedule: Option<String>,
     /// An event's or activity's risk assessment, as structured text.
     pub risk_assessment: Option<String>,
+    /// The practice hosting it (a partner's service held at a practice).
+    pub site_id: Option<i64>,
+    /// The directory organisation that runs it with the programme.
+    pub organization_id: Option<i64>,
 }
 
 /// The fields of a group as typed.
@@ -62,6 +70,8 @@ pub struct GroupFields<'a> {
     pub facilitators: &'a str,
     pub schedule: &'a str,
     pub risk_assessment: &'a str,
+    pub site_id: &'a str,
+    pub organization_id: &'a str,
 }
 
 /// Check a group as typed; errors name the field.
@@ -90,8 +100,41 @@ pub fn group(f: GroupFields<'_>) -> Result<Group, FieldErrors> {
         "the risk assessment",
         8000,
     );
+    let id = |e: &mut FieldErrors, field: &str, raw: &str, what: &str| match raw.trim() {
+        "" => None,
+        t => e
+            .check(
+                field,
+                t.parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map(Some)
+                    .ok_or(format!("Choose {what} from the list")),
+            )
+            .flatten(),
+    };
+    let site_id = id(&mut e, "site_id", f.site_id, "the practice");
+    let organization_id = id(
+        &mut e,
+        "organization_id",
+        f.organization_id,
+        "the organisation",
+    );
+    if kind == Some("hosted_service") {
+        if site_id.is_none() && e.for_field("site_id").is_none() {
+            e.add("site_id", "Choose the practice that hosts the service");
+        }
+        if organization_id.is_none() && e.for_field("organization_id").is_none() {
+            e.add(
+                "organization_id",
+                "Choose the organisation that runs the service",
+            );
+        }
+    }
     e.into_result()?;
     Ok(Group {
+        site_id,
+        organization_id,
         name: name.unwrap_or_default(),
         kind: kind.unwrap_or("other"),
         description,
@@ -187,6 +230,32 @@ mod tests {
         .err()
         .map(fields);
         assert_eq!(e, Some(vec!["name".to_owned(), "kind".to_owned()]));
+    }
+
+    #[test]
+    fn a_hosted_service_names_its_practice_and_partner() {
+        let e = group(GroupFields {
+            name: "Hearing-aid drop-in",
+            kind: "hosted_service",
+            ..Default::default()
+        })
+        .err()
+        .map(fields);
+        assert_eq!(
+            e,
+            Some(vec!["site_id".to_owned(), "organization_id".to_owned()])
+        );
+        let g = group(GroupFields {
+            name: "Hearing-aid drop-in",
+            kind: "hosted_service",
+            site_id: "3",
+            organization_id: "9",
+            ..Default::default()
+        });
+        assert_eq!(
+            g.map(|g| (g.site_id, g.organization_id)),
+            Ok((Some(3), Some(9)))
+        );
     }
 
     #[test]

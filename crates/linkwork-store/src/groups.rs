@@ -26,6 +26,12 @@ pub struct GroupRow {
     pub facilitators: Option<String>,
     pub schedule: Option<String>,
     pub risk_assessment: Option<String>,
+    /// The practice hosting it, for a partner's service held at a practice.
+    pub site_id: Option<i64>,
+    pub site_name: Option<String>,
+    /// The directory organisation running it with the programme.
+    pub organization_id: Option<i64>,
+    pub organization_name: Option<String>,
     pub active: bool,
     /// People registered (all of them, counted).
     pub members: i64,
@@ -35,11 +41,12 @@ pub struct GroupRow {
 }
 
 const GROUP: &str = "SELECT g.id, g.name, g.kind, g.description, g.venue, g.in_kind, g.partners, g.facilitators, \
-     g.schedule, g.risk_assessment, g.active, \
+     g.schedule, g.risk_assessment, g.site_id, st.name AS site_name, g.organization_id, d.name AS organization_name, g.active, \
      (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS members, \
      (SELECT COUNT(*) FROM group_sessions gs WHERE gs.group_id = g.id) AS sessions, \
      (SELECT MAX(gs.held_on) FROM group_sessions gs WHERE gs.group_id = g.id) AS last_held_on, \
-     g.created_at FROM community_groups g";
+     g.created_at FROM community_groups g LEFT JOIN sites st ON st.id = g.site_id \
+     LEFT JOIN dir_organizations d ON d.id = g.organization_id";
 
 /// The programme's groups, active first, by name.
 pub async fn list(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<GroupRow>> {
@@ -64,11 +71,11 @@ pub async fn create(
 ) -> crate::Result<i64> {
     crate::require(grant, WHO)?;
     on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO community_groups (programme_id, name, kind, description, venue, in_kind, partners, facilitators, schedule, risk_assessment, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
+        "INSERT INTO community_groups (programme_id, name, kind, description, venue, in_kind, partners, facilitators, schedule, risk_assessment, created_by, created_at, site_id, organization_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id")
         .bind(grant.programme_id()).bind(&g.name).bind(g.kind).bind(&g.description).bind(&g.venue)
         .bind(&g.in_kind).bind(&g.partners).bind(&g.facilitators).bind(&g.schedule).bind(&g.risk_assessment)
-        .bind(by).bind(now).fetch_one(c).await)
+        .bind(by).bind(now).bind(g.site_id).bind(g.organization_id).fetch_one(c).await)
     .map_err(|e| StoreError::on_unique(e, "group name"))
 }
 

@@ -54,6 +54,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(21, "the partner's side of the loop", "0021_partner_loop"),
     migration!(22, "groups, sessions and attendance", "0022_groups"),
     migration!(23, "partnerships", "0023_partnerships"),
+    migration!(24, "services hosted in practices", "0024_hosted_services"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -81,7 +81,8 @@ pub struct PartnerSummary {
     /// Onward referrals sent to its services, by status.
     pub referrals_by_status: Vec<(String, i64)>,
     pub funds: Vec<PartnerFund>,
-    /// Groups naming it among their partners.
+    /// Groups and hosted services run with it (or naming it among their
+    /// partners).
     pub groups: Vec<(i64, String)>,
     /// Its staff's accounts.
     pub staff_accounts: i64,
@@ -110,7 +111,8 @@ pub async fn summary(
         .bind(p).bind(organization_id).fetch_all(c).await)?;
     let groups = on_tx!(tx, c => sqlx::query_as(
         "SELECT g.id, g.name FROM community_groups g JOIN dir_organizations d ON d.id = $2 \
-         WHERE g.programme_id = $1 AND g.partners IS NOT NULL AND LOWER(g.partners) LIKE '%' || LOWER(d.name) || '%' ORDER BY g.name")
+         WHERE g.programme_id = $1 AND (g.organization_id = d.id \
+         OR (g.partners IS NOT NULL AND LOWER(g.partners) LIKE '%' || LOWER(d.name) || '%')) ORDER BY g.name")
         .bind(p).bind(organization_id).fetch_all(c).await)?;
     let staff_accounts = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM users WHERE programme_id = $1 AND organization_id = $2 AND disabled_at IS NULL")

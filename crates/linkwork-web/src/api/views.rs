@@ -324,13 +324,18 @@ view!(
     /// A group, course or event.
     Group from linkwork_app::groups::GroupRow {
     id: i64, name: String,
-    /// `health_walk`, `course`, `exercise`, `peer_support`, `activity`, `event` or `other`.
+    /// `health_walk`, `course`, `exercise`, `peer_support`, `activity`, `event`, `hosted_service` or `other`.
     kind: String,
     description: Option<String>, venue: Option<String>,
     /// Support given in kind, e.g. a hall given free.
     in_kind: Option<String>,
     partners: Option<String>, facilitators: Option<String>, schedule: Option<String>,
-    risk_assessment: Option<String>, active: bool,
+    risk_assessment: Option<String>,
+    /// The practice hosting it (a partner's service held at a practice).
+    site_id: Option<i64>, site_name: Option<String>,
+    /// The directory organisation running it.
+    organization_id: Option<i64>, organization_name: Option<String>,
+    active: bool,
     /// People registered (all, counted).
     members: i64,
     sessions: i64, last_held_on: Option<chrono::NaiveDate>, created_at: chrono::DateTime<chrono::Utc>,

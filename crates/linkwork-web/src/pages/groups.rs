@@ -34,7 +34,13 @@ struct Saved {
     saved: String,
 }
 
-fn group_form(page: &Page, input: &GroupInput, errors: &FieldErrors) -> Markup {
+fn group_form(
+    page: &Page,
+    input: &GroupInput,
+    errors: &FieldErrors,
+    practices: &[(String, String)],
+    organisations: &[(String, String)],
+) -> Markup {
     let kinds: Vec<(String, String)> = std::iter::once((String::new(), "Choose a kind".to_owned()))
         .chain(
             GROUP_KINDS
@@ -55,7 +61,9 @@ fn group_form(page: &Page, input: &GroupInput, errors: &FieldErrors) -> Markup {
             (html::text_field("schedule", "When it meets (optional)", &input.schedule, errors, opt("For example: Tuesdays 10:30 to 11:30, weekly; or 8 weeks from 14 January")))
             (html::text_field("venue", "Where it meets (optional)", &input.venue, errors, opt("For example: Springburn Parish Church hall")))
             (html::text_field("in_kind", "Support in kind (optional)", &input.in_kind, errors, opt("For example: the hall is given free by the church")))
-            (html::text_field("partners", "Partner organisations (optional)", &input.partners, errors, Input::default()))
+            (html::select("organization_id", "Partner organisation in the directory (needed for a partner's service at a practice)", organisations, &input.organization_id, errors, None))
+            (html::select("site_id", "Practice hosting it (needed for a partner's service at a practice)", practices, &input.site_id, errors, None))
+            (html::text_field("partners", "Other partners (optional)", &input.partners, errors, Input::default()))
             (html::text_field("facilitators", "Facilitators (optional)", &input.facilitators, errors, opt("Roles or names of staff and volunteers who run it")))
             (html::textarea("risk_assessment", "Risk assessment (optional, for events and activities)", &input.risk_assessment, errors, Some("Hazards, who might be harmed, what is done about them, who checked it and when")))
             (html::button("Start the group"))
@@ -70,6 +78,29 @@ async fn render_list(
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
     let groups = state.app.list_groups(&page.ctx).await?;
+    let a = &page.ctx.actor;
+    let none = |what: &str| (String::new(), what.to_owned());
+    let practices: Vec<(String, String)> = std::iter::once(none("None"))
+        .chain(
+            state
+                .app
+                .practices(&page.ctx)
+                .await?
+                .into_iter()
+                .filter(|s| a.role == linkwork_domain::Role::Manager || a.site_ids.contains(&s.id))
+                .map(|s| (s.id.to_string(), s.name)),
+        )
+        .collect();
+    let organisations: Vec<(String, String)> = std::iter::once(none("None"))
+        .chain(
+            state
+                .app
+                .directory_organizations(&page.ctx)
+                .await?
+                .into_iter()
+                .map(|o| (o.id.to_string(), o.name)),
+        )
+        .collect();
     let body = html! {
         h1 class="govuk-heading-l" { "Groups" }
         p class="govuk-body" { "Groups, courses and events the programme runs or co-runs. Record each session and who came; people's records show the groups they attend." }
@@ -97,7 +128,7 @@ async fn render_list(
             }
         }
         h2 class="govuk-heading-m" id="start" { "Start a group" }
-        (group_form(page, input, errors))
+        (group_form(page, input, errors, &practices, &organisations))
     };
     Ok(html::form_page("Groups", page, errors, body))
 }
@@ -151,6 +182,8 @@ async fn render_group(
         h1 class="govuk-heading-l" { (g.name) }
         dl class="govuk-summary-list" {
             (row("What it is", &g.description))
+            (row("Run by", &g.organization_name))
+            (row("Hosted at", &g.site_name))
             (row("When", &g.schedule))
             (row("Where", &g.venue))
             (row("Support in kind", &g.in_kind))

@@ -55,6 +55,36 @@ both!(
         assert!(r.status < 300, "{}", r.body);
         let r = t.api(&lw, Method::POST, "/api/v1/groups", Some(json!({"name": "Cooking on a budget", "kind": "course", "partners": "Northside Food Bank and the council"}))).await;
         assert_eq!(r.status, 201, "{}", r.body);
+        // A service the partner runs at a practice: the practice and the
+        // partner are needed, and the practice must be one of the worker's.
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                "/api/v1/groups",
+                Some(json!({"name": "Food advice drop-in", "kind": "hosted_service"})),
+            )
+            .await;
+        assert_eq!(r.problem_fields(), ["site_id", "organization_id"]);
+        let hosted = json!({"name": "Food advice drop-in", "kind": "hosted_service", "organization_id": oid, "site_id": org.site_b});
+        let r = t
+            .api(&lw, Method::POST, "/api/v1/groups", Some(hosted))
+            .await;
+        assert_eq!(r.problem_fields(), ["site_id"]);
+        let r = t.api(&lw, Method::POST, "/api/v1/groups", Some(json!({"name": "Food advice drop-in", "kind": "hosted_service", "organization_id": oid, "site_id": org.site_a, "schedule": "First Monday of the month"}))).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(r.json()["site_name"], "Alpha Medical Practice");
+        assert_eq!(r.json()["organization_name"], "Northside Food Bank");
+        let hosted_id = r.json()["id"].as_i64().unwrap_or(0);
+        let r = t
+            .api(
+                &lw,
+                Method::POST,
+                &format!("/api/v1/groups/{hosted_id}/sessions"),
+                Some(json!({"others": 6})),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
         let (_, pid) =
             crate::everyday::allocated(&t, &org, &lw, "Morag Example", "1961-05-02").await;
         let r = t.api(&lw, Method::POST, &format!("/api/v1/participants/{pid}/onward-support"), Some(json!({"kind": "referral", "service_id": food.to_string(), "status": "referred"}))).await;
@@ -69,7 +99,11 @@ both!(
             .await
             .json();
         assert_eq!(b["funds"][0]["name"], "Northside food vouchers");
-        assert_eq!(b["groups"][0]["name"], "Cooking on a budget");
+        let names: Vec<&str> = b["groups"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|g| g["name"].as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["Cooking on a budget", "Food advice drop-in"]);
         assert_eq!(b["referrals_by_status"][0]["status"], "referred");
         assert_eq!(b["referrals_by_status"][0]["count"], 1);
         assert!(!b.to_string().contains("Morag"), "no names: {b}");

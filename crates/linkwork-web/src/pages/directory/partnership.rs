@@ -125,7 +125,7 @@ async fn render(
             }
         }
 
-        h2 class="govuk-heading-m" { "Groups run with it" }
+        h2 class="govuk-heading-m" { "Groups and services run with it" }
         @if s.groups.is_empty() { p class="govuk-body" { "None." } } @else {
             ul class="govuk-list" { @for (gid, g) in &s.groups { li {
                 @if page.ctx.actor.can(Permission::WorkWithParticipants) { a class="govuk-link" href={ "/groups/" (gid) } { (g) } } @else { (g) }
