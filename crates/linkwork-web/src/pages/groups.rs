@@ -91,16 +91,7 @@ async fn render_list(
                 .map(|s| (s.id.to_string(), s.name)),
         )
         .collect();
-    let organisations: Vec<(String, String)> = std::iter::once(none("None"))
-        .chain(
-            state
-                .app
-                .directory_organizations(&page.ctx)
-                .await?
-                .into_iter()
-                .map(|o| (o.id.to_string(), o.name)),
-        )
-        .collect();
+    let organisations = crate::pages::parts::organisation_options(state, page, "None").await?;
     let body = html! {
         h1 class="govuk-heading-l" { "Groups" }
         p class="govuk-body" { "Groups, courses and events the programme runs or co-runs. Record each session and who came; people's records show the groups they attend." }

@@ -201,3 +201,22 @@ pub fn referral_table(rows: &[Referral], list: &[Reason]) -> Markup {
         }
     }
 }
+
+/// The directory's organisations as the options of a select, after a first
+/// option meaning "none".
+pub async fn organisation_options(
+    state: &crate::WebState,
+    page: &crate::session::Page,
+    none: &str,
+) -> Result<Vec<(String, String)>, crate::error::PageError> {
+    Ok(std::iter::once((String::new(), none.to_owned()))
+        .chain(
+            state
+                .app
+                .directory_organizations(&page.ctx)
+                .await?
+                .into_iter()
+                .map(|o| (o.id.to_string(), o.name)),
+        )
+        .collect())
+}

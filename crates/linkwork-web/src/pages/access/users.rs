@@ -126,17 +126,8 @@ async fn user_form(
         })
         .collect();
     let ticked: Vec<String> = input.site_ids.iter().map(i64::to_string).collect();
-    let orgs: Vec<(String, String)> =
-        std::iter::once((String::new(), "None (not a partner)".to_owned()))
-            .chain(
-                state
-                    .app
-                    .directory_organizations(&page.ctx)
-                    .await?
-                    .into_iter()
-                    .map(|o| (o.id.to_string(), o.name)),
-            )
-            .collect();
+    let orgs =
+        crate::pages::parts::organisation_options(state, page, "None (not a partner)").await?;
     let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.code(), r.label())).collect();
     let title = if editing.is_some() {
         "Edit user"
