@@ -217,6 +217,10 @@ enum UserCommand {
         /// Code of a site the user works at (repeat for several).
         #[arg(long = "site")]
         sites: Vec<String>,
+        /// For a partner: the name (or id) of their organisation in the
+        /// community directory.
+        #[arg(long)]
+        organization: Option<String>,
         /// Read the password from standard input (one line).
         #[arg(long)]
         password_stdin: bool,
@@ -750,6 +754,7 @@ async fn run(cli: Cli) -> Result<()> {
                     name,
                     role,
                     sites,
+                    organization,
                     password_stdin,
                     programme,
                     create_programme,
@@ -771,13 +776,30 @@ async fn run(cli: Cli) -> Result<()> {
                 .site_ids_for_codes(programme_id, &sites)
                 .await
                 .map_err(explain)?;
+            let organization_id = match organization.as_deref().map(str::trim) {
+                None | Some("") => String::new(),
+                Some(wanted) => {
+                    let orgs = app
+                        .directory_organizations(&Ctx::operator(programme_id))
+                        .await
+                        .map_err(explain)?;
+                    match orgs.iter().find(|o| {
+                        o.id.to_string() == wanted || o.name.trim().eq_ignore_ascii_case(wanted)
+                    }) {
+                        Some(o) => o.id.to_string(),
+                        None => bail!(
+                            "There is no organisation called {wanted} in the community directory: add it there first (Directory, Organisations)"
+                        ),
+                    }
+                }
+            };
             let input = UserInput {
                 email: email.clone(),
                 name,
                 role,
                 password: password.clone(),
                 site_ids,
-                organization_id: String::new(),
+                organization_id,
             };
             let id = app
                 .create_user(&Ctx::operator(programme_id), &input)

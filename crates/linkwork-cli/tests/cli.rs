@@ -317,7 +317,39 @@ fn demo_migrate_and_backup() {
     );
     assert!(!text.contains("slow statement"), "{text}");
     let o = run(&url, &["migrate"], None);
-    assert!(out(&o).contains("schema version 24"), "{}", out(&o));
+    assert!(out(&o).contains("schema version 25"), "{}", out(&o));
+    // A partner's account names their organisation in the directory (by
+    // name or id); an unknown one is named.
+    let partner = |org: &str| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--email",
+            "volunteer@foodbank.example",
+            "--name",
+            "Food bank volunteer",
+            "--role",
+            "partner",
+        ];
+        if !org.is_empty() {
+            args.extend(["--organization", org]);
+        }
+        run(&url, &args, None)
+    };
+    let o = partner("No Such Organisation");
+    assert!(
+        !o.status.success() && out(&o).contains("no organisation called No Such Organisation"),
+        "{}",
+        out(&o)
+    );
+    let o = partner("");
+    assert!(
+        !o.status.success() && out(&o).contains("organisation"),
+        "{}",
+        out(&o)
+    );
+    let o = partner("1");
+    assert!(o.status.success(), "{}", out(&o));
     // The figures from the command line: CSV to standard output, XLSX and
     // the printable report to files; a wrong period is named.
     let o = run(&url, &["report", "quarterly", "--scope", "programme"], None);

@@ -25,6 +25,13 @@ const FEEDBACK: &[&str] = &[
     "People asked for a longer walk next time",
 ];
 
+const COURSE_FEEDBACK: &[&str] = &[
+    "I understand my feelings about the changes in my life better now",
+    "It helped to meet others going through the same",
+    "I would like a follow-on group",
+    "The weeks went too fast",
+];
+
 /// Make the groups; returns how many sessions were recorded.
 pub async fn generate(
     tx: &mut Tx,
@@ -75,6 +82,7 @@ pub async fn generate(
                     .chance(0.5)
                     .then(|| "Room given free by the centre".to_owned()),
                 facilitators: Some("Link worker and a volunteer".to_owned()),
+                active: true,
                 risk_assessment: (kind == "health_walk").then(|| {
                     "Hazards: uneven paths, traffic at crossings, weather. Walk leader checks the route the day before, carries a phone and first aid kit; walkers told of the route's length.".to_owned()
                 }),
@@ -129,6 +137,30 @@ pub async fn generate(
                 sessions += 1;
             }
             if kind == "course" {
+                // Feedback on each run of the course as a whole, given at
+                // its last session.
+                let mut year = start
+                    .format("%Y")
+                    .to_string()
+                    .parse::<i32>()
+                    .unwrap_or(2020);
+                while let Some(last) =
+                    NaiveDate::from_ymd_opt(year, 1, 15).map(|d| d + Duration::weeks(7))
+                {
+                    if last >= today {
+                        break;
+                    }
+                    if last >= start {
+                        for _ in 0..rng.range(1, 3) {
+                            let f = linkwork_domain::group::Feedback {
+                                given_on: last,
+                                feedback: (*rng.pick(COURSE_FEEDBACK)).to_owned(),
+                            };
+                            store::add_feedback(tx, grant, id, &f, area.worker, now).await?;
+                        }
+                    }
+                    year += 1;
+                }
                 for &p in members.iter().filter(|_| rng.chance(0.7)) {
                     store::set_completed(
                         tx,

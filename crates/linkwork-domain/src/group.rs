@@ -56,6 +56,10 @@ pub struct Group {
     pub site_id: Option<i64>,
     /// The directory organisation that runs it with the programme.
     pub organization_id: Option<i64>,
+    /// Where it meets, as a directory location.
+    pub location_id: Option<i64>,
+    /// Still meeting (a group that has ended is kept, marked inactive).
+    pub active: bool,
 }
 
 /// The fields of a group as typed.
@@ -72,6 +76,9 @@ pub struct GroupFields<'a> {
     pub risk_assessment: &'a str,
     pub site_id: &'a str,
     pub organization_id: &'a str,
+    pub location_id: &'a str,
+    /// `no` when the group has ended; blank or `yes`: still meeting.
+    pub active: &'a str,
 }
 
 /// Check a group as typed; errors name the field.
@@ -120,6 +127,12 @@ pub fn group(f: GroupFields<'_>) -> Result<Group, FieldErrors> {
         f.organization_id,
         "the organisation",
     );
+    let location_id = id(&mut e, "location_id", f.location_id, "the venue");
+    let active = match f.active.trim() {
+        "" | "yes" | "true" => Some(true),
+        "no" | "false" => Some(false),
+        _ => e.check("active", Err("Say yes or no".to_owned())),
+    };
     if kind == Some("hosted_service") {
         if site_id.is_none() && e.for_field("site_id").is_none() {
             e.add("site_id", "Choose the practice that hosts the service");
@@ -135,6 +148,8 @@ pub fn group(f: GroupFields<'_>) -> Result<Group, FieldErrors> {
     Ok(Group {
         site_id,
         organization_id,
+        location_id,
+        active: active.unwrap_or(true),
         name: name.unwrap_or_default(),
         kind: kind.unwrap_or("other"),
         description,
@@ -197,6 +212,123 @@ pub fn session(
     })
 }
 
+/// Feedback on a course or group as a whole, as checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    pub given_on: NaiveDate,
+    pub feedback: String,
+}
+
+/// Check feedback on a course or group: the day (blank: today; within the
+/// last year, not in the future) and what was said.
+pub fn feedback(given_on: &str, feedback: &str, today: NaiveDate) -> Result<Feedback, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let given_on = if given_on.trim().is_empty() {
+        Some(today)
+    } else {
+        e.check(
+            "given_on",
+            dates::required(given_on, "the day it was given", Span::past(today, 1)),
+        )
+    };
+    let feedback = e.check("feedback", required_text(feedback, "the feedback", 4000));
+    e.into_result()?;
+    Ok(Feedback {
+        given_on: given_on.unwrap_or(today),
+        feedback: feedback.unwrap_or_default(),
+    })
+}
+
+/// The largest risk assessment file kept: 5 MB.
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+
+/// The kinds of file a risk assessment may be: extension, content type,
+/// and how its first bytes begin (the content is checked, never the
+/// browser's word for it).
+const FILE_KINDS: [(&str, &str, &[u8]); 9] = [
+    ("pdf", "application/pdf", b"%PDF-"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b"PK\x03\x04",
+    ),
+    (
+        "odt",
+        "application/vnd.oasis.opendocument.text",
+        b"PK\x03\x04",
+    ),
+    (
+        "ods",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        b"PK\x03\x04",
+    ),
+    ("png", "image/png", b"\x89PNG\r\n\x1a\n"),
+    ("jpg", "image/jpeg", b"\xff\xd8\xff"),
+    ("jpeg", "image/jpeg", b"\xff\xd8\xff"),
+    ("txt", "text/plain; charset=utf-8", b""),
+];
+
+/// A file as checked: its name (made safe to show and to send back), its
+/// content type, and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub content: Vec<u8>,
+}
+
+/// Check a risk assessment file: not empty, at most [`MAX_FILE_BYTES`], a
+/// PDF, Word, spreadsheet, OpenDocument, PNG, JPEG or plain text file whose
+/// content is what its name says. Errors name the field `file`.
+pub fn file(name: &str, content: Vec<u8>) -> Result<File, FieldErrors> {
+    let fail = |m: String| Err(FieldErrors::single("file", m));
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let safe: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | ';'))
+        .take(120)
+        .collect();
+    let safe = safe.trim().to_owned();
+    if content.is_empty() {
+        return fail("Choose a file to upload".into());
+    }
+    if content.len() > MAX_FILE_BYTES {
+        return fail(format!(
+            "The file must be smaller than {} MB",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    let ext = safe
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let Some((_, content_type, magic)) = FILE_KINDS.iter().find(|(e, _, _)| *e == ext) else {
+        return fail(
+            "The file must be a PDF, Word (.docx), spreadsheet (.xlsx or .ods), OpenDocument text (.odt), PNG, JPEG or plain text (.txt) file".into(),
+        );
+    };
+    let fits = if ext == "txt" {
+        std::str::from_utf8(&content).is_ok_and(|t| !t.contains('\0'))
+    } else {
+        content.starts_with(magic)
+    };
+    if !fits {
+        return fail(format!(
+            "The file's content is not a .{ext} file: check you chose the right one"
+        ));
+    }
+    Ok(File {
+        file_name: safe,
+        content_type,
+        content,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +388,59 @@ mod tests {
             g.map(|g| (g.site_id, g.organization_id)),
             Ok((Some(3), Some(9)))
         );
+    }
+
+    #[test]
+    fn a_group_may_end_and_meet_at_a_directory_location() {
+        let g = group(GroupFields {
+            name: "Gardening group",
+            kind: "activity",
+            location_id: "12",
+            active: "no",
+            ..Default::default()
+        });
+        assert_eq!(g.map(|g| (g.location_id, g.active)), Ok((Some(12), false)));
+        let e = group(GroupFields {
+            name: "Gardening group",
+            kind: "activity",
+            location_id: "x",
+            active: "maybe",
+            ..Default::default()
+        })
+        .err()
+        .map(fields);
+        assert_eq!(e, Some(vec!["location_id".to_owned(), "active".to_owned()]));
+    }
+
+    #[test]
+    fn a_risk_assessment_file_is_checked_by_its_content_and_size() {
+        let pdf = b"%PDF-1.7 rest".to_vec();
+        let f = file("C:\\Users\\walk \"risk\".pdf", pdf.clone());
+        assert_eq!(
+            f.map(|f| (f.file_name, f.content_type)),
+            Ok(("walk risk.pdf".to_owned(), "application/pdf"))
+        );
+        // A PNG named as a PDF, an executable, an empty file, too big.
+        assert!(file("risk.pdf", b"\x89PNG\r\n\x1a\nxx".to_vec()).is_err());
+        assert!(file("risk.exe", b"MZ".to_vec()).is_err());
+        assert!(file("risk.pdf", Vec::new()).is_err());
+        let mut big = pdf;
+        big.resize(MAX_FILE_BYTES + 1, b' ');
+        assert_eq!(
+            file("risk.pdf", big).err().map(fields),
+            Some(vec!["file".to_owned()])
+        );
+        assert!(file("notes.TXT", b"Hazards: uneven path".to_vec()).is_ok());
+        assert!(file("notes.txt", vec![0, 1, 2]).is_err());
+    }
+
+    #[test]
+    fn feedback_needs_words_and_a_day_not_in_the_future() {
+        let today = day(2026, 11, 25);
+        let f = feedback("", "I feel less alone", today);
+        assert_eq!(f.map(|f| f.given_on), Ok(today));
+        let e = feedback("26/11/2026", " ", today).err().map(fields);
+        assert_eq!(e, Some(vec!["given_on".to_owned(), "feedback".to_owned()]));
     }
 
     #[test]

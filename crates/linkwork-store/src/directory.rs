@@ -1096,6 +1096,13 @@ pub async fn locations_of(
         .bind(grant.programme_id()).bind(service_id).fetch_all(c).await)?)
 }
 
+/// Whether a location is the programme's.
+pub async fn location_exists(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<bool> {
+    let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM dir_locations WHERE programme_id = $1 AND id = $2")
+        .bind(grant.programme_id()).bind(id).fetch_one(c).await)?;
+    Ok(n > 0)
+}
+
 pub async fn locations(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<Location>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT id, uuid, organization_id, name, address, city, postcode, latitude, longitude, accessibility FROM dir_locations WHERE programme_id = $1 ORDER BY id")

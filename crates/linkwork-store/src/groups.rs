@@ -12,6 +12,9 @@ use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
 const WHO: &[Permission] = &[Permission::WorkWithParticipants];
+/// A group's details name nobody: those who list it in the directory read
+/// them too.
+const DETAILS: &[Permission] = &[Permission::WorkWithParticipants, Permission::EditDirectory];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct GroupRow {
@@ -32,6 +35,15 @@ pub struct GroupRow {
     /// The directory organisation running it with the programme.
     pub organization_id: Option<i64>,
     pub organization_name: Option<String>,
+    /// Where it meets, as a directory location.
+    pub location_id: Option<i64>,
+    /// The location's name, address and postcode, in one line.
+    pub location: Option<String>,
+    /// The directory service listing it (other link workers refer to it
+    /// there).
+    pub service_id: Option<i64>,
+    /// The risk assessment file's name, when one is kept.
+    pub file_name: Option<String>,
     pub active: bool,
     /// People registered (all of them, counted).
     pub members: i64,
@@ -41,12 +53,15 @@ pub struct GroupRow {
 }
 
 const GROUP: &str = "SELECT g.id, g.name, g.kind, g.description, g.venue, g.in_kind, g.partners, g.facilitators, \
-     g.schedule, g.risk_assessment, g.site_id, st.name AS site_name, g.organization_id, d.name AS organization_name, g.active, \
+     g.schedule, g.risk_assessment, g.site_id, st.name AS site_name, g.organization_id, d.name AS organization_name, \
+     g.location_id, CASE WHEN l.id IS NULL THEN NULL ELSE l.name || ', ' || l.address || COALESCE(', ' || l.postcode, '') END AS location, \
+     g.service_id, f.file_name, g.active, \
      (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS members, \
      (SELECT COUNT(*) FROM group_sessions gs WHERE gs.group_id = g.id) AS sessions, \
      (SELECT MAX(gs.held_on) FROM group_sessions gs WHERE gs.group_id = g.id) AS last_held_on, \
      g.created_at FROM community_groups g LEFT JOIN sites st ON st.id = g.site_id \
-     LEFT JOIN dir_organizations d ON d.id = g.organization_id";
+     LEFT JOIN dir_organizations d ON d.id = g.organization_id LEFT JOIN dir_locations l ON l.id = g.location_id \
+     LEFT JOIN group_files f ON f.group_id = g.id";
 
 /// The programme's groups, active first, by name.
 pub async fn list(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<GroupRow>> {
@@ -56,7 +71,7 @@ pub async fn list(tx: &mut Tx, grant: &Grant) -> crate::Result<Vec<GroupRow>> {
 }
 
 pub async fn get(tx: &mut Tx, grant: &Grant, id: i64) -> crate::Result<GroupRow> {
-    crate::require(grant, WHO)?;
+    crate::require(grant, DETAILS)?;
     let sql = format!("{GROUP} WHERE g.programme_id = $1 AND g.id = $2");
     on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(id).fetch_optional(c).await)?
         .ok_or(StoreError::NotFound)
@@ -71,12 +86,135 @@ pub async fn create(
 ) -> crate::Result<i64> {
     crate::require(grant, WHO)?;
     on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO community_groups (programme_id, name, kind, description, venue, in_kind, partners, facilitators, schedule, risk_assessment, created_by, created_at, site_id, organization_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id")
+        "INSERT INTO community_groups (programme_id, name, kind, description, venue, in_kind, partners, facilitators, schedule, risk_assessment, created_by, created_at, site_id, organization_id, location_id, active) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
         .bind(grant.programme_id()).bind(&g.name).bind(g.kind).bind(&g.description).bind(&g.venue)
         .bind(&g.in_kind).bind(&g.partners).bind(&g.facilitators).bind(&g.schedule).bind(&g.risk_assessment)
-        .bind(by).bind(now).bind(g.site_id).bind(g.organization_id).fetch_one(c).await)
+        .bind(by).bind(now).bind(g.site_id).bind(g.organization_id).bind(g.location_id).bind(g.active).fetch_one(c).await)
     .map_err(|e| StoreError::on_unique(e, "group name"))
+}
+
+/// Change a group's details (all of them, as checked).
+pub async fn update(tx: &mut Tx, grant: &Grant, id: i64, g: &Group) -> crate::Result<()> {
+    crate::require(grant, WHO)?;
+    let n = on_tx!(tx, c => sqlx::query(
+        "UPDATE community_groups SET name = $1, kind = $2, description = $3, venue = $4, in_kind = $5, partners = $6, \
+         facilitators = $7, schedule = $8, risk_assessment = $9, site_id = $10, organization_id = $11, location_id = $12, active = $13 \
+         WHERE programme_id = $14 AND id = $15")
+        .bind(&g.name).bind(g.kind).bind(&g.description).bind(&g.venue).bind(&g.in_kind).bind(&g.partners)
+        .bind(&g.facilitators).bind(&g.schedule).bind(&g.risk_assessment).bind(g.site_id).bind(g.organization_id)
+        .bind(g.location_id).bind(g.active).bind(grant.programme_id()).bind(id).execute(c).await.map(|r| r.rows_affected()))
+    .map_err(|e| StoreError::on_unique(e, "group name"))?;
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Note the directory service that lists the group.
+pub async fn set_service(
+    tx: &mut Tx,
+    grant: &Grant,
+    id: i64,
+    service_id: i64,
+) -> crate::Result<()> {
+    crate::require(grant, DETAILS)?;
+    on_tx!(tx, c => sqlx::query("UPDATE community_groups SET service_id = $1 WHERE programme_id = $2 AND id = $3")
+        .bind(service_id).bind(grant.programme_id()).bind(id).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The group a directory service lists, if any: its id and name.
+pub async fn of_service(
+    tx: &mut Tx,
+    grant: &Grant,
+    service_id: i64,
+) -> crate::Result<Option<(i64, String)>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as("SELECT id, name FROM community_groups WHERE programme_id = $1 AND service_id = $2 ORDER BY id LIMIT 1")
+        .bind(grant.programme_id()).bind(service_id).fetch_optional(c).await)?,
+    )
+}
+
+/// A risk assessment file as kept.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// Keep a group's risk assessment file (replacing the one before).
+pub async fn put_file(
+    tx: &mut Tx,
+    grant: &Grant,
+    group_id: i64,
+    f: &linkwork_domain::group::File,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<()> {
+    crate::require(grant, WHO)?;
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO group_files (group_id, file_name, content_type, size, content, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (group_id) DO UPDATE SET file_name = excluded.file_name, content_type = excluded.content_type, size = excluded.size, \
+         content = excluded.content, uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at")
+        .bind(group_id).bind(&f.file_name).bind(f.content_type).bind(f.content.len() as i64).bind(&f.content)
+        .bind(by).bind(now).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A group's risk assessment file (the caller has checked the group is the
+/// programme's).
+pub async fn file(tx: &mut Tx, grant: &Grant, group_id: i64) -> crate::Result<StoredFile> {
+    crate::require(grant, WHO)?;
+    on_tx!(tx, c => sqlx::query_as("SELECT file_name, content_type, content FROM group_files WHERE group_id = $1")
+        .bind(group_id).fetch_optional(c).await)?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Remove a group's risk assessment file; whether there was one.
+pub async fn remove_file(tx: &mut Tx, grant: &Grant, group_id: i64) -> crate::Result<bool> {
+    crate::require(grant, WHO)?;
+    let n = on_tx!(tx, c => sqlx::query("DELETE FROM group_files WHERE group_id = $1")
+        .bind(group_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Feedback on a course or group as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct FeedbackRow {
+    pub id: i64,
+    pub given_on: NaiveDate,
+    pub feedback: String,
+    pub recorded_by: Option<String>,
+}
+
+pub async fn add_feedback(
+    tx: &mut Tx,
+    grant: &Grant,
+    group_id: i64,
+    f: &linkwork_domain::group::Feedback,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> crate::Result<i64> {
+    crate::require(grant, WHO)?;
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO group_feedback (group_id, given_on, feedback, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(group_id).bind(f.given_on).bind(&f.feedback).bind(by).bind(now).fetch_one(c).await)?)
+}
+
+/// A group's feedback as a whole, the latest first.
+pub async fn feedback(
+    tx: &mut Tx,
+    grant: &Grant,
+    group_id: i64,
+) -> crate::Result<Vec<FeedbackRow>> {
+    crate::require(grant, WHO)?;
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT f.id, f.given_on, f.feedback, u.name AS recorded_by FROM group_feedback f LEFT JOIN users u ON u.id = f.created_by \
+         WHERE f.group_id = $1 ORDER BY f.given_on DESC, f.id DESC LIMIT 500")
+        .bind(group_id).fetch_all(c).await)?)
 }
 
 /// A registered member whose record the grant reaches.

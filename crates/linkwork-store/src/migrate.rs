@@ -55,6 +55,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(22, "groups, sessions and attendance", "0022_groups"),
     migration!(23, "partnerships", "0023_partnerships"),
     migration!(24, "services hosted in practices", "0024_hosted_services"),
+    migration!(
+        25,
+        "group venues, files and feedback",
+        "0025_group_venues_files_feedback"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

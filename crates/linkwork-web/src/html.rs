@@ -353,6 +353,25 @@ pub fn checkboxes(
     }
 }
 
+/// A file upload field (the form needs `enctype="multipart/form-data"`).
+pub fn file_field(
+    name: &str,
+    label: &str,
+    accept: &str,
+    errors: &FieldErrors,
+    hint: Option<&str>,
+) -> Markup {
+    let err = errors.for_field(name).is_some();
+    html! {
+        div class={ "govuk-form-group" @if err { " govuk-form-group--error" } } {
+            label class="govuk-label" for=(name) { (label) }
+            @if let Some(h) = hint { div id={ (name) "-hint" } class="govuk-hint" { (h) } }
+            (field_error(name, errors))
+            input class={ "govuk-file-upload" @if err { " govuk-file-upload--error" } } id=(name) name=(name) type="file" accept=(accept) aria-describedby=[described_by(name, hint, errors)];
+        }
+    }
+}
+
 pub fn button(text: &str) -> Markup {
     html! { button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { (text) } }
 }

@@ -524,6 +524,7 @@ impl App {
                     review_due: due,
                     overdue: due.is_none_or(|d| d <= today),
                     locations: store::locations_of(tx, g, id).await?,
+                    group: linkwork_store::groups::of_service(tx, g, id).await?,
                     history: store::history(tx, g, id).await?,
                     reports: store::open_reports(tx, g, Some(id)).await?,
                     onward: store::onward_counts(tx, g, id).await?,
@@ -1043,6 +1044,8 @@ pub struct ServicePage {
     pub review_due: Option<NaiveDate>,
     pub overdue: bool,
     pub locations: Vec<Location>,
+    /// The programme's group this entry lists (id and name), if any.
+    pub group: Option<(i64, String)>,
     pub history: Vec<HistoryEntry>,
     pub reports: Vec<Report>,
     /// Onward referrals and signposting to it, by status.

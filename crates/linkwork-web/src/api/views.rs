@@ -335,10 +335,23 @@ view!(
     site_id: Option<i64>, site_name: Option<String>,
     /// The directory organisation running it.
     organization_id: Option<i64>, organization_name: Option<String>,
+    /// Where it meets, as a directory location, and that place in words.
+    location_id: Option<i64>, location: Option<String>,
+    /// The directory service listing it, once listed.
+    service_id: Option<i64>,
+    /// The risk assessment file's name, when one is kept.
+    file_name: Option<String>,
+    /// `false` once the group has ended.
     active: bool,
     /// People registered (all, counted).
     members: i64,
     sessions: i64, last_held_on: Option<chrono::NaiveDate>, created_at: chrono::DateTime<chrono::Utc>,
+});
+
+view!(
+    /// Feedback on a course or group as a whole.
+    GroupFeedback from linkwork_app::groups::FeedbackRow {
+    id: i64, given_on: chrono::NaiveDate, feedback: String, recorded_by: Option<String>,
 });
 
 view!(

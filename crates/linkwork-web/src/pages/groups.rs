@@ -8,11 +8,14 @@ use crate::html::{self, Input};
 use crate::pages::path_id;
 use crate::session::{Page, Posted};
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
-use linkwork_app::groups::{GroupInput, GroupRow, MemberInput, PersonGroup, SessionInput};
+use linkwork_app::groups::{
+    FeedbackInput, GroupInput, GroupRow, ListingInput, MemberInput, PersonGroup, SessionInput,
+};
 use linkwork_domain::FieldErrors;
 use linkwork_domain::dates::show as day;
 use linkwork_domain::group::{GROUP_KINDS, kind_label};
@@ -23,6 +26,18 @@ pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/groups", get(list).post(create))
         .route("/groups/{id}", get(show))
+        .route("/groups/{id}/edit", get(edit_form).post(edit))
+        .route(
+            "/groups/{id}/risk-assessment",
+            get(download_file)
+                .post(upload_file)
+                .layer(DefaultBodyLimit::max(
+                    linkwork_domain::group::MAX_FILE_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/groups/{id}/risk-assessment/remove", post(remove_file))
+        .route("/groups/{id}/feedback", post(add_feedback))
+        .route("/groups/{id}/directory", post(list_in_directory))
         .route("/groups/{id}/sessions", post(record_session))
         .route("/groups/{id}/members", post(member))
         .route("/groups/register", post(register))
@@ -34,12 +49,53 @@ struct Saved {
     saved: String,
 }
 
+/// The choices a group's form offers: practices, directory organisations,
+/// directory locations.
+struct Choices {
+    practices: Vec<(String, String)>,
+    organisations: Vec<(String, String)>,
+    venues: Vec<(String, String)>,
+}
+
+async fn choices(state: &WebState, page: &Page, venue: &str) -> Result<Choices, PageError> {
+    let a = &page.ctx.actor;
+    let none = |what: &str| (String::new(), what.to_owned());
+    let practices = std::iter::once(none("None"))
+        .chain(
+            state
+                .app
+                .practices(&page.ctx)
+                .await?
+                .into_iter()
+                .filter(|s| a.role == linkwork_domain::Role::Manager || a.site_ids.contains(&s.id))
+                .map(|s| (s.id.to_string(), s.name)),
+        )
+        .collect();
+    let organisations = crate::pages::parts::organisation_options(state, page, "None").await?;
+    let venues = std::iter::once(none("Not in the directory (say where below)"))
+        .chain(
+            state
+                .app
+                .venue_choices(&page.ctx, venue.trim().parse().ok())
+                .await?
+                .into_iter()
+                .map(|(id, label)| (id.to_string(), label)),
+        )
+        .collect();
+    Ok(Choices {
+        practices,
+        organisations,
+        venues,
+    })
+}
+
+/// Starting a group (`editing` none) or changing one.
 fn group_form(
     page: &Page,
     input: &GroupInput,
     errors: &FieldErrors,
-    practices: &[(String, String)],
-    organisations: &[(String, String)],
+    c: &Choices,
+    editing: Option<i64>,
 ) -> Markup {
     let kinds: Vec<(String, String)> = std::iter::once((String::new(), "Choose a kind".to_owned()))
         .chain(
@@ -52,21 +108,31 @@ fn group_form(
         hint: Some(hint),
         ..Default::default()
     };
+    let action = match editing {
+        Some(id) => format!("/groups/{id}/edit"),
+        None => "/groups".to_owned(),
+    };
     html! {
-        form method="post" action="/groups" novalidate {
+        form method="post" action=(action) novalidate {
             (html::csrf(page))
             (html::text_field("name", "Name", &input.name, errors, opt("For example: Tuesday health walk")))
             (html::select("kind", "What kind of group", &kinds, &input.kind, errors, None))
             (html::textarea("description", "What it is (optional)", &input.description, errors, None))
             (html::text_field("schedule", "When it meets (optional)", &input.schedule, errors, opt("For example: Tuesdays 10:30 to 11:30, weekly; or 8 weeks from 14 January")))
-            (html::text_field("venue", "Where it meets (optional)", &input.venue, errors, opt("For example: Springburn Parish Church hall")))
+            (html::select("location_id", "Venue in the directory (optional)", &c.venues, &input.location_id, errors, Some("A place listed in the community directory")))
+            (html::text_field("venue", "Where it meets, in words (optional)", &input.venue, errors, opt("For example: the church hall, meet at the park gates")))
             (html::text_field("in_kind", "Support in kind (optional)", &input.in_kind, errors, opt("For example: the hall is given free by the church")))
-            (html::select("organization_id", "Partner organisation in the directory (needed for a partner's service at a practice)", organisations, &input.organization_id, errors, None))
-            (html::select("site_id", "Practice hosting it (needed for a partner's service at a practice)", practices, &input.site_id, errors, None))
+            (html::select("organization_id", "Partner organisation in the directory (needed for a partner's service at a practice)", &c.organisations, &input.organization_id, errors, None))
+            (html::select("site_id", "Practice hosting it (needed for a partner's service at a practice)", &c.practices, &input.site_id, errors, None))
             (html::text_field("partners", "Other partners (optional)", &input.partners, errors, Input::default()))
             (html::text_field("facilitators", "Facilitators (optional)", &input.facilitators, errors, opt("Roles or names of staff and volunteers who run it")))
-            (html::textarea("risk_assessment", "Risk assessment (optional, for events and activities)", &input.risk_assessment, errors, Some("Hazards, who might be harmed, what is done about them, who checked it and when")))
-            (html::button("Start the group"))
+            (html::textarea("risk_assessment", "Risk assessment (optional, for events and activities)", &input.risk_assessment, errors, Some("Hazards, who might be harmed, what is done about them, who checked it and when. A file can be attached on the group's page.")))
+            @if editing.is_some() {
+                (html::radios("active", "Is the group still meeting?", &[("yes", "Yes"), ("no", "No, it has ended")], if input.active == "no" { "no" } else { "yes" }, errors, true))
+                (html::button("Save changes"))
+            } @else {
+                (html::button("Start the group"))
+            }
         }
     }
 }
@@ -78,20 +144,7 @@ async fn render_list(
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
     let groups = state.app.list_groups(&page.ctx).await?;
-    let a = &page.ctx.actor;
-    let none = |what: &str| (String::new(), what.to_owned());
-    let practices: Vec<(String, String)> = std::iter::once(none("None"))
-        .chain(
-            state
-                .app
-                .practices(&page.ctx)
-                .await?
-                .into_iter()
-                .filter(|s| a.role == linkwork_domain::Role::Manager || a.site_ids.contains(&s.id))
-                .map(|s| (s.id.to_string(), s.name)),
-        )
-        .collect();
-    let organisations = crate::pages::parts::organisation_options(state, page, "None").await?;
+    let c = choices(state, page, &input.location_id).await?;
     let body = html! {
         h1 class="govuk-heading-l" { "Groups" }
         p class="govuk-body" { "Groups, courses and events the programme runs or co-runs. Record each session and who came; people's records show the groups they attend." }
@@ -109,7 +162,10 @@ async fn render_list(
                     th scope="col" class="govuk-table__header" { "Last session" }
                 } }
                 tbody class="govuk-table__body" { @for g in &groups { tr class="govuk-table__row" {
-                    td class="govuk-table__cell" data-label="Group" { a class="govuk-link" href={ "/groups/" (g.id) } { (g.name) } }
+                    td class="govuk-table__cell" data-label="Group" {
+                        a class="govuk-link" href={ "/groups/" (g.id) } { (g.name) }
+                        @if !g.active { " " strong class="govuk-tag govuk-tag--grey" { "Ended" } }
+                    }
                     td class="govuk-table__cell" data-label="Kind" { (kind_label(&g.kind)) }
                     td class="govuk-table__cell" data-label="When" { (g.schedule.as_deref().unwrap_or("")) }
                     td class="govuk-table__cell govuk-table__cell--numeric" data-label="Registered" { (g.members) }
@@ -119,7 +175,7 @@ async fn render_list(
             }
         }
         h2 class="govuk-heading-m" id="start" { "Start a group" }
-        (group_form(page, input, errors, &practices, &organisations))
+        (group_form(page, input, errors, &c, None))
     };
     Ok(html::form_page("Groups", page, errors, body))
 }
@@ -139,15 +195,33 @@ async fn create(
     }
 }
 
+/// What was typed into the forms of a group's page (kept when one is sent
+/// back with errors).
+#[derive(Default)]
+struct Forms {
+    session: SessionInput,
+    feedback: FeedbackInput,
+}
+
 async fn render_group(
     state: &WebState,
     page: &Page,
     id: i64,
     saved: &str,
-    input: &SessionInput,
+    forms: &Forms,
     errors: &FieldErrors,
 ) -> Result<Response, PageError> {
+    let input = &forms.session;
     let d = state.app.group_page(&page.ctx, id).await?;
+    let can_list = page
+        .ctx
+        .actor
+        .can(linkwork_domain::Permission::EditDirectory);
+    let organisations = if can_list && d.group.service_id.is_none() {
+        crate::pages::parts::organisation_options(state, page, "Choose an organisation").await?
+    } else {
+        Vec::new()
+    };
     let g = &d.group;
     let course = g.kind == "course";
     let people: Vec<(String, String)> = d
@@ -166,16 +240,22 @@ async fn render_group(
         @match saved {
             "created" => (html::success_banner("Group started: register people from their records")),
             "session" => (html::success_banner("Session recorded")),
-            "member" => (html::success_banner("Saved")),
+            "member" | "changed" => (html::success_banner("Saved")),
+            "file" => (html::success_banner("Risk assessment file kept")),
+            "file_removed" => (html::success_banner("Risk assessment file removed")),
+            "feedback" => (html::success_banner("Feedback recorded")),
+            "listed" => (html::success_banner("Listed in the directory: other link workers can now find it and refer people to it")),
             _ => {}
         }
-        span class="govuk-caption-l" { (kind_label(&g.kind)) }
+        span class="govuk-caption-l" { (kind_label(&g.kind)) @if !g.active { " (ended)" } }
         h1 class="govuk-heading-l" { (g.name) }
+        p class="govuk-body" { a class="govuk-link" href={ "/groups/" (id) "/edit" } { "Change the group's details" span class="govuk-visually-hidden" { " (" (g.name) ")" } } }
         dl class="govuk-summary-list" {
             (row("What it is", &g.description))
             (row("Run by", &g.organization_name))
             (row("Hosted at", &g.site_name))
             (row("When", &g.schedule))
+            (row("Venue", &g.location))
             (row("Where", &g.venue))
             (row("Support in kind", &g.in_kind))
             (row("Partners", &g.partners))
@@ -186,6 +266,37 @@ async fn render_group(
                 summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Risk assessment" } }
                 div class="govuk-details__text lw-pre" { (r) }
             }
+        }
+        h2 class="govuk-heading-m" id="risk" { "Risk assessment file" }
+        @if let Some(f) = &g.file_name {
+            p class="govuk-body" {
+                a class="govuk-link" href={ "/groups/" (id) "/risk-assessment" } download { "Download " (f) }
+            }
+            form method="post" action={ "/groups/" (id) "/risk-assessment/remove" } class="lw-inline-form" {
+                (html::csrf(page))
+                button type="submit" class="govuk-button govuk-button--warning" { "Remove the file" }
+            }
+        } @else {
+            p class="govuk-body" { "No file kept." }
+        }
+        form method="post" action={ "/groups/" (id) "/risk-assessment" } enctype="multipart/form-data" novalidate {
+            (html::csrf(page))
+            (html::file_field("file", if g.file_name.is_some() { "Replace it with another file" } else { "Attach a file" }, ".pdf,.docx,.xlsx,.odt,.ods,.png,.jpg,.jpeg,.txt", errors, Some("PDF, Word, spreadsheet, OpenDocument, PNG, JPEG or plain text, up to 5 MB")))
+            (html::button("Upload"))
+        }
+
+        h2 class="govuk-heading-m" id="directory" { "In the community directory" }
+        @if let Some(sid) = g.service_id {
+            p class="govuk-body" { "Listed: " a class="govuk-link" href={ "/directory/services/" (sid) } { "see its entry" } ". Other link workers find it there and refer people to it." }
+        } @else if can_list {
+            p class="govuk-body" { "Not listed. Listing it lets other link workers find it in the directory and refer people to it; the entry takes the group's name, description, times and venue." }
+            form method="post" action={ "/groups/" (id) "/directory" } novalidate {
+                (html::csrf(page))
+                (html::select("listing_organization_id", "Organisation the entry comes under", &organisations, &g.organization_id.map(|o| o.to_string()).unwrap_or_default(), errors, Some("The partner running it, or the programme's own organisation in the directory")))
+                (html::button("List in the directory"))
+            }
+        } @else {
+            p class="govuk-body" { "Not listed." }
         }
 
         h2 class="govuk-heading-m" id="session" { "Record a session" }
@@ -238,6 +349,22 @@ async fn render_group(
             p class="govuk-body" { (d.other_members) " more registered from practices you do not work at." }
         }
 
+        h2 class="govuk-heading-m" id="whole-feedback" { (if course { "Feedback on the course" } else { "Feedback on the group" }) }
+        @if d.feedback.is_empty() { p class="govuk-body" { "None recorded yet." } } @else {
+            ul class="govuk-list" {
+                @for f in &d.feedback {
+                    li { strong { (day(f.given_on)) } ": " span class="lw-pre" { (f.feedback) }
+                        @if let Some(b) = &f.recorded_by { span class="govuk-hint" { " (recorded by " (b) ")" } } }
+                }
+            }
+        }
+        form method="post" action={ "/groups/" (id) "/feedback" } novalidate {
+            (html::csrf(page))
+            (html::text_field("given_on", "Day it was given", &forms.feedback.given_on, errors, Input { width: Some("10"), hint: Some("Blank for today, or for example 18/11/2026"), ..Default::default() }))
+            (html::textarea("whole_feedback", "Feedback", &forms.feedback.feedback, errors, Some("What people said about it as a whole, for example at the end of a course")))
+            (html::button("Record feedback"))
+        }
+
         h2 class="govuk-heading-m" id="sessions" { "Sessions" }
         @if d.sessions.is_empty() { p class="govuk-body" { "None recorded yet." } } @else {
             table class="govuk-table" data-cards {
@@ -274,7 +401,7 @@ async fn show(
         &page,
         id,
         &q.saved,
-        &SessionInput::default(),
+        &Forms::default(),
         &FieldErrors::new(),
     )
     .await
@@ -292,8 +419,209 @@ async fn record_session(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/groups/{id}?saved=session#sessions")).into_response()),
-        Err(AppError::Invalid(e)) => render_group(&state, &p.page, id, "", &p.form, &e).await,
+        Err(AppError::Invalid(e)) => {
+            let forms = Forms {
+                session: p.form.clone(),
+                ..Default::default()
+            };
+            render_group(&state, &p.page, id, "", &forms, &e).await
+        }
         Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_form(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let d = state.app.group_page(&page.ctx, id).await?;
+    render_edit(
+        &state,
+        &page,
+        id,
+        &d.group.name,
+        &GroupInput::of(&d.group),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+async fn render_edit(
+    state: &WebState,
+    page: &Page,
+    id: i64,
+    name: &str,
+    input: &GroupInput,
+    errors: &FieldErrors,
+) -> Result<Response, PageError> {
+    let c = choices(state, page, &input.location_id).await?;
+    let body = html! {
+        (html::back_link(&format!("/groups/{id}"), name))
+        h1 class="govuk-heading-l" { "Change " (name) }
+        (group_form(page, input, errors, &c, Some(id)))
+    };
+    Ok(html::form_page(
+        &format!("Change {name}"),
+        page,
+        errors,
+        body,
+    ))
+}
+
+async fn edit(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<GroupInput>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    match state.app.update_group(&p.page.ctx, id, &p.form).await {
+        Ok(()) => Ok(Redirect::to(&format!("/groups/{id}?saved=changed")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            let d = state.app.group_page(&p.page.ctx, id).await?;
+            render_edit(&state, &p.page, id, &d.group.name, &p.form, &e).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn upload_file(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let parts = crate::pages::parts::multipart_form(&page, multipart).await?;
+    let (name, bytes) = parts
+        .into_iter()
+        .find(|(n, _)| n == "file")
+        .map(|(_, p)| (p.file_name, p.bytes))
+        .unwrap_or_default();
+    match state.app.put_group_file(&page.ctx, id, &name, bytes).await {
+        Ok(()) => Ok(Redirect::to(&format!("/groups/{id}?saved=file#risk")).into_response()),
+        Err(AppError::Invalid(e)) => {
+            render_group(&state, &page, id, "", &Forms::default(), &e).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The risk assessment file, as an attachment (never shown inline, and its
+/// type never guessed by the browser).
+async fn download_file(
+    State(state): State<WebState>,
+    page: Page,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let f = state.app.group_file(&page.ctx, id).await?;
+    Ok(file_response(f))
+}
+
+/// A kept file as a download; shared with the API.
+pub(crate) fn file_response(f: linkwork_app::groups::StoredFile) -> Response {
+    let ascii: String = f
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        f.content,
+    )
+        .into_response()
+}
+
+async fn remove_file(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<Saved>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    state.app.remove_group_file(&p.page.ctx, id).await?;
+    Ok(Redirect::to(&format!("/groups/{id}?saved=file_removed#risk")).into_response())
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct FeedbackForm {
+    given_on: String,
+    whole_feedback: String,
+}
+
+async fn add_feedback(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<FeedbackForm>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let input = FeedbackInput {
+        given_on: p.form.given_on.clone(),
+        feedback: p.form.whole_feedback.clone(),
+    };
+    match state.app.add_group_feedback(&p.page.ctx, id, &input).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/groups/{id}?saved=feedback#whole-feedback")).into_response(),
+        ),
+        Err(e) => match crate::pages::parts::rename(e, &[("feedback", "whole_feedback")]) {
+            AppError::Invalid(e) => {
+                let forms = Forms {
+                    feedback: input,
+                    ..Default::default()
+                };
+                render_group(&state, &p.page, id, "", &forms, &e).await
+            }
+            e => Err(e.into()),
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListingForm {
+    listing_organization_id: String,
+}
+
+async fn list_in_directory(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<ListingForm>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let input = ListingInput {
+        organization_id: p.form.listing_organization_id.clone(),
+    };
+    match state
+        .app
+        .list_group_in_directory(&p.page.ctx, id, &input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{id}?saved=listed#directory")).into_response()),
+        Err(e) => {
+            match crate::pages::parts::rename(e, &[("organization_id", "listing_organization_id")])
+            {
+                AppError::Invalid(e) => {
+                    render_group(&state, &p.page, id, "", &Forms::default(), &e).await
+                }
+                e => Err(e.into()),
+            }
+        }
     }
 }
 

@@ -220,3 +220,51 @@ pub async fn organisation_options(
         )
         .collect())
 }
+
+/// One part of a posted multipart form: the file name the browser gave (for
+/// file fields) and the bytes.
+pub struct Part {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Read a multipart form (a file upload): every part by field name, in
+/// order (a field sent more than once keeps each). The form's token is
+/// checked as [`crate::session::Posted`] checks an ordinary form's; a part
+/// that cannot be read is an error on `file`.
+pub async fn multipart_form(
+    page: &crate::session::Page,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Vec<(String, Part)>, crate::error::PageError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        AppError::field("file", format!("The upload could not be read: {e}"))
+    };
+    let mut parts = Vec::new();
+    let mut csrf = String::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or("").to_owned();
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        let bytes = field.bytes().await.map_err(unreadable)?.to_vec();
+        if name == "csrf_token" {
+            csrf = String::from_utf8_lossy(&bytes).into_owned();
+        } else {
+            parts.push((name, Part { file_name, bytes }));
+        }
+    }
+    if !crate::session::same_secret(&csrf, &page.csrf) {
+        return Err(AppError::Refused(
+            "This form has expired. Go back, reload the page and try again.".into(),
+        )
+        .into());
+    }
+    Ok(parts)
+}
+
+/// The text of a multipart form's field (blank when not sent).
+pub fn part_text(parts: &[(String, Part)], name: &str) -> String {
+    parts
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, p)| String::from_utf8_lossy(&p.bytes).into_owned())
+        .unwrap_or_default()
+}

@@ -56,6 +56,11 @@ fn page_table(
         ("/partner".into(), [403, 403, 403, 403, 200, 403]),
         ("/groups".into(), [403, 200, 200, 403, 403, 403]),
         ("/groups/1".into(), [403, 404, 404, 403, 403, 403]),
+        ("/groups/1/edit".into(), [403, 404, 404, 403, 403, 403]),
+        (
+            "/groups/1/risk-assessment".into(),
+            [403, 404, 404, 403, 403, 403],
+        ),
         (
             "/partner/referrals/1".into(),
             [403, 403, 403, 403, 404, 403],
@@ -237,6 +242,30 @@ both!(api_routes_are_refused_by_role_and_programme, |t| {
             "/api/v1/groups".into(),
             Some(json!({"name": "A walk", "kind": "health_walk"})),
             [403, 201, 422, 403, 403, 403],
+        ),
+        (
+            Method::PUT,
+            "/api/v1/groups/999999".into(),
+            Some(json!({"name": "A walk", "kind": "health_walk"})),
+            [403, 404, 404, 403, 403, 403],
+        ),
+        (
+            Method::GET,
+            "/api/v1/groups/999999/risk-assessment".into(),
+            None,
+            [403, 404, 404, 403, 403, 403],
+        ),
+        (
+            Method::POST,
+            "/api/v1/groups/999999/feedback".into(),
+            Some(json!({"feedback": "Good"})),
+            [403, 404, 404, 403, 403, 403],
+        ),
+        (
+            Method::POST,
+            "/api/v1/groups/999999/directory".into(),
+            Some(json!({})),
+            [404, 404, 404, 403, 403, 404],
         ),
         (
             Method::GET,

@@ -3,7 +3,7 @@
 use crate::WebState;
 use crate::error::PageError;
 use crate::html;
-use crate::session::{Page, same_secret};
+use crate::session::Page;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
@@ -83,38 +83,14 @@ async fn form(State(state): State<WebState>, page: Page) -> Result<Response, Pag
 async fn upload(
     State(state): State<WebState>,
     page: Page,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut csrf = String::new();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(
-                    AppError::field("file", format!("The upload could not be read: {e}")).into(),
-                );
-            }
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        let file_name = field.file_name().unwrap_or("").to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| AppError::field("file", format!("The upload could not be read: {e}")))?;
-        match name.as_str() {
-            "csrf_token" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "file" if !bytes.is_empty() => files.push((file_name, bytes.to_vec())),
-            _ => {}
-        }
-    }
-    if !same_secret(&csrf, &page.csrf) {
-        return Err(AppError::Refused(
-            "This form has expired. Go back, reload the page and try again.".into(),
-        )
-        .into());
-    }
+    let files: Vec<(String, Vec<u8>)> = crate::pages::parts::multipart_form(&page, multipart)
+        .await?
+        .into_iter()
+        .filter(|(n, p)| n == "file" && !p.bytes.is_empty())
+        .map(|(_, p)| (p.file_name, p.bytes))
+        .collect();
     let bad = |m: &str| Ok(page_of(&page, &FieldErrors::single("file", m), None));
     if files.is_empty() {
         return bad("Choose a JSON file, or the CSV files of a data package");

@@ -450,6 +450,9 @@ async fn service_page(
         }
         @if s.overdue { p class="govuk-body" { strong class="govuk-tag govuk-tag--yellow" { "Due for a check" } } }
         @for para in v.description.lines() { p class="govuk-body" { (para) } }
+        @if let Some((gid, gname)) = &s.group && page.ctx.actor.can(linkwork_domain::Permission::WorkWithParticipants) {
+            div class="govuk-inset-text" { "A group the programme runs: " a class="govuk-link" href={ "/groups/" (gid) } { (gname) } ". Register people with it from their records." }
+        }
         @if let Some(pid) = for_person {
             form method="post" action={ "/people/" (pid) "/find-support" } class="govuk-!-margin-bottom-6" {
                 (html::csrf(page))

@@ -4,7 +4,7 @@ use crate::WebState;
 use crate::error::PageError;
 use crate::html::{self, Input};
 use crate::pages::{ListQuery, path_id};
-use crate::session::{Page, Posted, same_secret};
+use crate::session::{Page, Posted};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -482,41 +482,16 @@ async fn import_form(State(state): State<WebState>, page: Page) -> Result<Respon
 async fn import(
     State(state): State<WebState>,
     page: Page,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let mut csrf = String::new();
-    let mut cluster = String::new();
-    let mut dry_run = false;
-    let mut data: Vec<u8> = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(
-                    AppError::field("file", format!("The upload could not be read: {e}")).into(),
-                );
-            }
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| AppError::field("file", format!("The upload could not be read: {e}")))?;
-        match name.as_str() {
-            "csrf_token" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "cluster_id" => cluster = String::from_utf8_lossy(&bytes).into_owned(),
-            "dry_run" => dry_run = !bytes.is_empty(),
-            "file" => data = bytes.to_vec(),
-            _ => {}
-        }
-    }
-    if !same_secret(&csrf, &page.csrf) {
-        return Err(AppError::Refused(
-            "This form has expired. Go back, reload the page and try again.".into(),
-        )
-        .into());
-    }
+    let parts = crate::pages::parts::multipart_form(&page, multipart).await?;
+    let cluster = crate::pages::parts::part_text(&parts, "cluster_id");
+    let dry_run = !crate::pages::parts::part_text(&parts, "dry_run").is_empty();
+    let data: Vec<u8> = parts
+        .into_iter()
+        .find(|(n, _)| n == "file")
+        .map(|(_, p)| p.bytes)
+        .unwrap_or_default();
     if data.is_empty() {
         return import_page(
             &state,
