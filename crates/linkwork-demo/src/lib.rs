@@ -846,6 +846,12 @@ pub async fn generate(
         .await?;
         directory::link_onward(&mut tx, &dgrant).await?;
         let mut partners: Vec<i64> = Vec::new();
+        // People who get the partners' vouchers.
+        let mut voucher_people = Vec::new();
+        for p in practices.iter().take(12) {
+            voucher_people
+                .extend(linkwork_store::groups::people_at(&mut tx, &pgrant, p.site_id, 5).await?);
+        }
         // Two partner organisations answer the referrals sent to them: the
         // demo partner account works for the first.
         for (user, text, outcome) in partner_ids
@@ -866,7 +872,7 @@ pub async fn generate(
                 linkwork_store::partner::seed_demo_answers(&mut tx, &dgrant, text, user, outcome)
                     .await?;
             if let Some(org) = org.filter(|o| !partners.contains(o)) {
-                partnership(&mut tx, &manager, org, now).await?;
+                partnership(&mut tx, &manager, org, (&mut rng, &voucher_people), now).await?;
                 partners.push(org);
             }
         }
@@ -978,11 +984,13 @@ pub async fn generate(
 }
 
 /// Demo data: an agreement with a partner organisation, and a voucher fund
-/// it funds, topped up.
+/// it funds, topped up, with vouchers issued from it to `people` over the
+/// past year.
 async fn partnership(
     tx: &mut linkwork_store::Tx,
     manager: &linkwork_domain::Actor,
     organization_id: i64,
+    (rng, people): (&mut Rng, &[i64]),
     now: DateTime<Utc>,
 ) -> Result<()> {
     let grant = |p| {
@@ -1037,6 +1045,24 @@ async fn partnership(
         now,
     )
     .await?;
+    if !people.is_empty() {
+        for _ in 0..60 {
+            let person = *rng.pick(people);
+            let pence = rng.range(10, 31) * 100;
+            let at = now - chrono::Duration::days(rng.range(1, 365));
+            linkwork_store::support::move_money(
+                tx,
+                &fgrant,
+                fund,
+                -pence,
+                Some(person),
+                Some("Food voucher"),
+                None,
+                at,
+            )
+            .await?;
+        }
+    }
     Ok(())
 }
 

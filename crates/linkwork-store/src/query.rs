@@ -24,6 +24,8 @@ pub fn known_total(rows: usize, limit: i64, offset: i64) -> Option<i64> {
 #[derive(Debug, Clone, Default)]
 pub struct Where {
     clauses: Vec<String>,
+    /// The clauses as given, with their `?` marks (to nest in another).
+    marked: Vec<String>,
     pub params: Vec<Param>,
 }
 
@@ -46,8 +48,16 @@ impl Where {
             }
         }
         self.clauses.push(sql);
+        self.marked.push(clause.to_owned());
         self.params.extend(params);
         self
+    }
+
+    /// The clauses joined by `AND` with their `?` marks, and their
+    /// parameters: to nest this filter inside a clause of another (a
+    /// subquery), passed to that one's [`Where::and`].
+    pub fn nested(&self) -> (String, Vec<Param>) {
+        (self.marked.join(" AND "), self.params.clone())
     }
 
     /// ` WHERE a AND b` (or nothing).

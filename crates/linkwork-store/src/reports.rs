@@ -587,3 +587,143 @@ pub async fn bump_data_version(tx: &mut Tx, programme_id: i64) -> crate::Result<
         .bind(programme_id).execute(c).await.map(|_| ()))?;
     Ok(())
 }
+
+/// The work beyond one-to-one (issue 11), counted in the database in the
+/// shape of [`CountRow`] (dimension, side of the split, site, key, how
+/// many):
+/// - `group_attendance` (key: the group's kind) and `group_people`
+///   (distinct people), at the practice holding each registered person's
+///   record; `course_completed`, likewise;
+/// - `group_sessions` and `group_others` (key: kind; site 0): sessions
+///   held, and others who came to them — the whole programme's for the
+///   programme seen whole, else those a person of the scope came to;
+/// - `practice_activity` (key: kind) and `practice_attending` (people
+///   attending them), at their practice (a worker: those they recorded);
+/// - `vouchers` and `voucher_pence` (key: the fund's name), at the
+///   person's practice;
+/// - `partner_answers` (key: the status a partner's staff gave) at the
+///   person's practice, by the day they answered;
+/// - `partner_referrals` (key: the partner's organisation), referrals
+///   made by partners' staff, at the practice referred to.
+///
+/// Days (`first`, `last`, `split_day`) bound what is dated by the day;
+/// instants (`from`, `before`, `split`) what is stamped with a time.
+#[allow(clippy::too_many_arguments)]
+pub async fn wider_work(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    (first, last, split_day): (NaiveDate, NaiveDate, NaiveDate),
+    (from, before, split): (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
+) -> crate::Result<Vec<CountRow>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let mut out = Vec::new();
+    let days = |w: &mut Where, col: &str| {
+        w.and(&format!("{col} >= ?"), [Param::Date(first)]);
+        w.and(&format!("{col} <= ?"), [Param::Date(last)]);
+    };
+    let count = "CAST(COUNT(*) AS BIGINT)";
+    // Registered people at sessions, distinct people, completions.
+    let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+    days(&mut w, "gs.held_on");
+    let n = w.next();
+    let sql = format!(
+        "WITH f AS MATERIALIZED (SELECT a.participant_id, p.site_id, g.kind, \
+         CAST(CASE WHEN gs.held_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side \
+         FROM group_attendance a JOIN group_sessions gs ON gs.id = a.session_id JOIN community_groups g ON g.id = gs.group_id \
+         JOIN participants p ON p.id = a.participant_id {}{}) \
+         SELECT 'group_attendance' AS dim, side, site_id, kind AS key, {count} AS n FROM f GROUP BY side, site_id, kind \
+         UNION ALL SELECT 'group_people', side, site_id, NULL, CAST(COUNT(DISTINCT participant_id) AS BIGINT) FROM f GROUP BY side, site_id",
+        join_sites("p.site_id"),
+        w.sql()
+    );
+    out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split_day).fetch_all(c).await)?);
+    let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+    days(&mut w, "m.completed_on");
+    let n = w.next();
+    let sql = format!(
+        "SELECT 'course_completed' AS dim, CAST(CASE WHEN m.completed_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side, p.site_id, \
+         CAST(NULL AS TEXT) AS key, {count} AS n FROM group_members m JOIN participants p ON p.id = m.participant_id {}{} GROUP BY 2, 3",
+        join_sites("p.site_id"),
+        w.sql()
+    );
+    out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split_day).fetch_all(c).await)?);
+    // Sessions held and others at them.
+    let whole = scope == Scope::Programme && grant.scope().params().1;
+    let mut w = Where::new();
+    w.and("g.programme_id = ?", [Param::I64(grant.programme_id())]);
+    days(&mut w, "gs.held_on");
+    if !whole {
+        let (inner, params) = scoped(grant, scope, PERSON_OF_WORKER).nested();
+        let clause = format!(
+            "EXISTS (SELECT 1 FROM group_attendance a JOIN participants p ON p.id = a.participant_id {} WHERE {inner} AND a.session_id = gs.id)",
+            join_sites("p.site_id"),
+        );
+        w.and(&clause, params);
+    }
+    let n = w.next();
+    let sql = format!(
+        "WITH f AS MATERIALIZED (SELECT g.kind, gs.others, CAST(CASE WHEN gs.held_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side \
+         FROM group_sessions gs JOIN community_groups g ON g.id = gs.group_id{}) \
+         SELECT 'group_sessions' AS dim, side, CAST(0 AS BIGINT) AS site_id, kind AS key, {count} AS n FROM f GROUP BY side, kind \
+         UNION ALL SELECT 'group_others', side, 0, kind, CAST(SUM(others) AS BIGINT) FROM f GROUP BY side, kind",
+        w.sql()
+    );
+    out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split_day).fetch_all(c).await)?);
+    // Practice development.
+    let mut w = scoped(grant, scope, "pa.user_id = ?");
+    days(&mut w, "pa.held_on");
+    let n = w.next();
+    let sql = format!(
+        "WITH f AS MATERIALIZED (SELECT pa.site_id, pa.kind, COALESCE(pa.attending, 0) AS attending, \
+         CAST(CASE WHEN pa.held_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side FROM practice_activities pa {}{}) \
+         SELECT 'practice_activity' AS dim, side, site_id, kind AS key, {count} AS n FROM f GROUP BY side, site_id, kind \
+         UNION ALL SELECT 'practice_attending', side, site_id, kind, CAST(SUM(attending) AS BIGINT) FROM f GROUP BY side, site_id, kind",
+        join_sites("pa.site_id"),
+        w.sql()
+    );
+    out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split_day).fetch_all(c).await)?);
+    // Vouchers by fund.
+    let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+    w.and("m.at >= ?", [Param::Time(from)]);
+    w.and("m.at < ?", [Param::Time(before)]);
+    let n = w.next();
+    let sql = format!(
+        "WITH f AS MATERIALIZED (SELECT p.site_id, fu.name, -m.amount_pence AS pence, \
+         CAST(CASE WHEN m.at >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side \
+         FROM fund_movements m JOIN funds fu ON fu.id = m.fund_id JOIN participants p ON p.id = m.participant_id {}{}) \
+         SELECT 'vouchers' AS dim, side, site_id, name AS key, {count} AS n FROM f GROUP BY side, site_id, name \
+         UNION ALL SELECT 'voucher_pence', side, site_id, name, CAST(SUM(pence) AS BIGINT) FROM f GROUP BY side, site_id, name",
+        join_sites("p.site_id"),
+        w.sql()
+    );
+    out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split).fetch_all(c).await)?);
+    // Partners' answers to onward referrals.
+    let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+    w.and("u.role = 'partner'", []);
+    w.and("o.responded_at >= ?", [Param::Time(from)]);
+    w.and("o.responded_at < ?", [Param::Time(before)]);
+    let n = w.next();
+    let sql = format!(
+        "SELECT 'partner_answers' AS dim, CAST(CASE WHEN o.responded_at >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side, p.site_id, \
+         o.status AS key, {count} AS n FROM onward_support o JOIN participants p ON p.id = o.participant_id \
+         JOIN users u ON u.id = o.responded_by {}{} GROUP BY 2, 3, 4",
+        join_sites("p.site_id"),
+        w.sql()
+    );
+    out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split).fetch_all(c).await)?);
+    // Referrals made by partners' staff.
+    let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+    w.and("u.role = 'partner'", []);
+    days(&mut w, "r.received_on");
+    let n = w.next();
+    let sql = format!(
+        "SELECT 'partner_referrals' AS dim, CAST(CASE WHEN r.received_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side, r.site_id, \
+         d.name AS key, {count} AS n FROM referrals r JOIN users u ON u.id = r.created_by \
+         LEFT JOIN dir_organizations d ON d.id = u.organization_id {}{} GROUP BY 2, 3, 4",
+        join_sites("r.site_id"),
+        w.sql()
+    );
+    out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split_day).fetch_all(c).await)?);
+    Ok(out)
+}

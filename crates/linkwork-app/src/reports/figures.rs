@@ -171,7 +171,7 @@ impl Figures {
 
 /// The measures that are counts of things each counted at one site, so
 /// that the sites' counts add up to the whole.
-pub const ADDITIVE: [(&str, &str); 17] = [
+pub const ADDITIVE: [(&str, &str); 25] = [
     ("referrals_received", "Referrals received"),
     ("new_people", "New people"),
     ("appointments_booked", "Appointments due"),
@@ -195,6 +195,23 @@ pub const ADDITIVE: [(&str, &str); 17] = [
         "swemwbs_people_paired",
         "People with a SWEMWBS baseline and a later score",
     ),
+    ("group_attendances", "Attendances at groups"),
+    ("group_people", "People who came to a group"),
+    ("courses_completed", "Courses completed"),
+    ("practice_activities", "Practice development activities"),
+    (
+        "practice_activity_attendance",
+        "Staff at practice development activities",
+    ),
+    ("vouchers_issued", "Vouchers issued"),
+    (
+        "onward_answered_by_partners",
+        "Onward referrals answered by partners",
+    ),
+    (
+        "referrals_from_partners",
+        "Referrals from partner organisations",
+    ),
 ];
 
 fn slot(measure: &str) -> usize {
@@ -217,6 +234,9 @@ pub struct Rows {
     pub needs: Vec<PersonEventRow>,
     pub onward: Vec<PersonEventRow>,
     pub goals: Vec<PersonEventRow>,
+    /// Groups, practice development, vouchers and partners
+    /// ([`store::wider_work`]).
+    pub wider: Vec<CountRow>,
     /// Wellbeing changes of the current period, and of the one before.
     pub measures: [Vec<ChangeRow>; 2],
     pub practices: Vec<store::PracticeRow>,
@@ -284,6 +304,15 @@ impl Rows {
         lap("onward");
         let goals = store::person_events(tx, g, scope, "goals", from, before, split).await?;
         lap("goals");
+        let wider = store::wider_work(
+            tx,
+            g,
+            scope,
+            (first, last, cur.first),
+            (from, before, split),
+        )
+        .await?;
+        lap("wider work");
         let measures = [
             store::measure_changes(tx, g, scope, cur.first, cur.last).await?,
             store::measure_changes(tx, g, scope, prev.first, prev.last).await?,
@@ -308,6 +337,7 @@ impl Rows {
             needs,
             onward,
             goals,
+            wider,
             measures,
             practices,
             months,
@@ -446,6 +476,14 @@ struct Tally {
     onward_organization: BTreeMap<String, i64>,
     swemwbs_changes: Vec<f64>,
     ons4_changes: Vec<f64>,
+    group_sessions: BTreeMap<String, i64>,
+    group_others: i64,
+    group_attendances: BTreeMap<String, i64>,
+    practice_activities: BTreeMap<String, i64>,
+    vouchers: BTreeMap<String, i64>,
+    voucher_pence: i64,
+    partner_answers: BTreeMap<String, i64>,
+    partner_referrals: BTreeMap<String, i64>,
 }
 
 impl Tally {
@@ -594,6 +632,42 @@ fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
     }
     for g in rows.goals.iter().filter(|g| in_period(p, g.at)) {
         t.add_n(g.site_id, "goals_achieved", g.n);
+    }
+    for r in rows.wider.iter().filter(|r| r.side == side) {
+        let key = r.key.as_deref().unwrap_or("");
+        match r.dim.as_str() {
+            "group_attendance" => {
+                t.add_n(r.site_id, "group_attendances", r.n);
+                bump_n(&mut t.group_attendances, key, r.n);
+            }
+            "group_people" => t.add_n(r.site_id, "group_people", r.n),
+            "course_completed" => t.add_n(r.site_id, "courses_completed", r.n),
+            "group_sessions" => bump_n(&mut t.group_sessions, key, r.n),
+            "group_others" => t.group_others += r.n,
+            "practice_activity" => {
+                t.add_n(r.site_id, "practice_activities", r.n);
+                bump_n(&mut t.practice_activities, key, r.n);
+            }
+            "practice_attending" => t.add_n(r.site_id, "practice_activity_attendance", r.n),
+            "vouchers" => {
+                t.add_n(r.site_id, "vouchers_issued", r.n);
+                bump_n(&mut t.vouchers, key, r.n);
+            }
+            "voucher_pence" => t.voucher_pence += r.n,
+            "partner_answers" => {
+                t.add_n(r.site_id, "onward_answered_by_partners", r.n);
+                bump_n(&mut t.partner_answers, key, r.n);
+            }
+            "partner_referrals" => {
+                t.add_n(r.site_id, "referrals_from_partners", r.n);
+                bump_n(
+                    &mut t.partner_referrals,
+                    r.key.as_deref().unwrap_or("Not named"),
+                    r.n,
+                );
+            }
+            _ => {}
+        }
     }
     // Wellbeing: each person's change from baseline to their latest score
     // in the period (paired in the database).
@@ -848,6 +922,64 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             &mut b,
         ),
     ];
+    let mut wider = vec![fig(
+        "group_sessions",
+        "Group sessions held",
+        Unit::Count,
+        &|t, _| Some(t.group_sessions.values().sum::<i64>() as f64),
+        &mut a,
+        &mut b,
+    )];
+    for (m, l) in [
+        (
+            "group_attendances",
+            "Attendances at group sessions (registered people)",
+        ),
+        ("group_people", "People who came to a group"),
+    ] {
+        wider.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
+    }
+    wider.push(fig(
+        "group_others",
+        "Others who came to group sessions (not registered, or not in this scope)",
+        Unit::Count,
+        &|t, _| Some(t.group_others as f64),
+        &mut a,
+        &mut b,
+    ));
+    for (m, l) in [
+        ("courses_completed", "Courses completed"),
+        ("practice_activities", "Practice development activities"),
+        (
+            "practice_activity_attendance",
+            "Staff attending practice development activities",
+        ),
+        ("vouchers_issued", "Vouchers issued"),
+    ] {
+        wider.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
+    }
+    wider.push(fig(
+        "vouchers_value",
+        "Value of vouchers issued",
+        Unit::Pounds,
+        &|t, _| Some(t.voucher_pence as f64 / 100.0),
+        &mut a,
+        &mut b,
+    ));
+    for (m, l) in [
+        (
+            "onward_answered_by_partners",
+            "Onward referrals answered by partners' staff",
+        ),
+        (
+            "referrals_from_partners",
+            "Referrals made by partner organisations",
+        ),
+    ] {
+        wider.push(fig(m, l, Unit::Count, &count(m), &mut a, &mut b));
+    }
+    let group_kind = |k: &str| linkwork_domain::group::kind_label(k).to_owned();
+    let activity_kind = |k: &str| linkwork_domain::practice::activity_label(k).to_owned();
     let reason = |k: &str| {
         names
             .reasons
@@ -1009,6 +1141,60 @@ pub fn compute(rows: &Rows, names: &Names, cur: Period, prev: Period) -> Figures
             title: "Outcomes",
             figures: outcomes,
             breakdowns: vec![],
+        },
+        Section {
+            title: "Groups, practices and partners",
+            figures: wider,
+            breakdowns: vec![
+                breakdown(
+                    "group_sessions_by_kind",
+                    "Group sessions, by kind of group",
+                    &a.group_sessions,
+                    &b.group_sessions,
+                    group_kind,
+                    None,
+                ),
+                breakdown(
+                    "group_attendances_by_kind",
+                    "Attendances, by kind of group",
+                    &a.group_attendances,
+                    &b.group_attendances,
+                    group_kind,
+                    None,
+                ),
+                breakdown(
+                    "practice_activities_by_kind",
+                    "Practice development activities, by kind",
+                    &a.practice_activities,
+                    &b.practice_activities,
+                    activity_kind,
+                    None,
+                ),
+                breakdown(
+                    "vouchers_by_fund",
+                    "Vouchers issued, by fund",
+                    &a.vouchers,
+                    &b.vouchers,
+                    same,
+                    None,
+                ),
+                breakdown(
+                    "partner_answers_by_status",
+                    "Partners' answers to onward referrals",
+                    &a.partner_answers,
+                    &b.partner_answers,
+                    status,
+                    None,
+                ),
+                breakdown(
+                    "referrals_from_partners_by_organization",
+                    "Referrals from partner organisations, by organisation",
+                    &a.partner_referrals,
+                    &b.partner_referrals,
+                    same,
+                    None,
+                ),
+            ],
         },
         Section {
             title: "Who is reached",

@@ -208,6 +208,9 @@ impl Records {
             "referrals_received" => Some(&self.received),
             "cases_closed" => Some(&self.closed),
             "open_cases" => self.open.as_deref(),
+            // Each group's page lists its sessions and who came.
+            "group_sessions" | "group_attendances" | "group_people" | "group_others"
+            | "courses_completed" => Some("/groups"),
             _ => None,
         }
     }

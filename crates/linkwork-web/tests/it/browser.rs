@@ -1078,15 +1078,25 @@ async fn a_link_worker_runs_a_group_session_and_takes_attendance() {
     assert!(main.contains("Everyone stayed for tea"));
     b.assert_accessible("a group after a session").await;
     // Feedback on the group as a whole, and changing its details.
-    b.fill("#whole_feedback", "I look forward to Thursdays now").await;
+    b.fill("#whole_feedback", "I look forward to Thursdays now")
+        .await;
     b.click_and_wait("form[action$='/feedback'] button[type=submit]")
         .await;
-    assert!(b.text("main").await.contains("I look forward to Thursdays now"));
+    assert!(
+        b.text("main")
+            .await
+            .contains("I look forward to Thursdays now")
+    );
     b.click_and_wait("main a[href$='/edit']").await;
     b.assert_accessible("changing a group").await;
-    b.fill("#facilitators", "Link worker and a yoga teacher").await;
+    b.fill("#facilitators", "Link worker and a yoga teacher")
+        .await;
     b.click_and_wait("main form button[type=submit]").await;
-    assert!(b.text("main").await.contains("Link worker and a yoga teacher"));
+    assert!(
+        b.text("main")
+            .await
+            .contains("Link worker and a yoga teacher")
+    );
     b.goto(&t.url(&format!("/people/{person}"))).await;
     assert!(b.text("main").await.contains("came to 1 session"));
 }

@@ -870,14 +870,19 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
                 .sum();
             assert_eq!(Some(sum), measure(&body, m).or(Some(0.0)), "{q} {m}");
         }
-        // Breakdowns of referrals add up to the referrals too.
-        let total = measure(&body, "referrals_received").unwrap_or(0.0);
-        for b in [
-            "referrals_by_source",
-            "referrals_by_age_band",
-            "referrals_by_sex",
-            "referrals_by_simd_decile",
+        // Breakdowns add up to their figures too.
+        for (b, whole) in [
+            ("referrals_by_source", "referrals_received"),
+            ("referrals_by_age_band", "referrals_received"),
+            ("referrals_by_sex", "referrals_received"),
+            ("referrals_by_simd_decile", "referrals_received"),
+            ("group_sessions_by_kind", "group_sessions"),
+            ("group_attendances_by_kind", "group_attendances"),
+            ("practice_activities_by_kind", "practice_activities"),
+            ("vouchers_by_fund", "vouchers_issued"),
+            ("partner_answers_by_status", "onward_answered_by_partners"),
         ] {
+            let total = measure(&body, whole).unwrap_or(0.0);
             let sum: f64 = body["measures"]
                 .as_array()
                 .into_iter()
@@ -891,6 +896,18 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
                 .sum();
             assert_eq!(sum, total, "{q} {b}");
         }
+    }
+    // The demo's year has groups, practice development, vouchers and
+    // partners' answers, so the sums above were of something.
+    let year = get("period=2026-27".to_owned()).await;
+    for m in [
+        "group_sessions",
+        "group_attendances",
+        "practice_activities",
+        "vouchers_issued",
+        "onward_answered_by_partners",
+    ] {
+        assert!(measure(&year, m).unwrap_or(0.0) > 0.0, "{m}");
     }
     // A financial year's chart over time is its own twelve months, and they
     // add up to its figures.
@@ -1194,5 +1211,272 @@ both!(
             .filter(|e| e["action"] == "report.view")
             .count();
         assert_eq!(runs, 6, "{}", r.body);
+    }
+);
+
+fn previous(body: &Value, name: &str) -> Option<f64> {
+    body["measures"]
+        .as_array()?
+        .iter()
+        .find(|m| m["measure"] == name)?["previous"]
+        .as_f64()
+}
+
+both!(
+    groups_practice_work_vouchers_and_partners_are_counted_by_hand,
+    |t| {
+        let org = t.organisation("Programme A").await;
+        let mgr = t.user(org.programme_id, Role::Manager, &[]).await;
+        let lw_a = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+            .await;
+        let lw_b = t
+            .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+            .await;
+        let (_, nora) =
+            crate::everyday::allocated(&t, &org, &lw_a, "Nora Example", "1948-06-01").await;
+        let bill_referral = refer(&t, &lw_b, org.site_b, "Bill Sample", &["loneliness"]).await;
+        let bill = allocate(&t, &lw_b, bill_referral).await["participant_id"]
+            .as_i64()
+            .unwrap_or(0);
+        let code = |site: i64| {
+            let t = &t;
+            let mgr = &mgr;
+            async move {
+                t.api(mgr, Method::GET, &format!("/api/v1/sites/{site}"), None)
+                    .await
+                    .json()["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            }
+        };
+        let (code_a, code_b) = (code(org.site_a).await, code(org.site_b).await);
+        let post = |u: &TestUser, path: String, body: Value| {
+            let (t, u) = (&t, u.clone());
+            async move {
+                let r = t.api(&u, Method::POST, &path, Some(body)).await;
+                assert!(r.status == 200 || r.status == 201, "{path}: {}", r.body);
+                r.json()
+            }
+        };
+
+        // A walk: 10 November, Nora, Bill and two others; 17 November, Nora;
+        // 20 October (the month before), Bill and one other.
+        let walk = post(
+            &lw_a,
+            "/api/v1/groups".into(),
+            json!({"name": "Walk", "kind": "health_walk"}),
+        )
+        .await["id"]
+            .as_i64()
+            .unwrap_or(0);
+        post(
+            &lw_a,
+            format!("/api/v1/groups/{walk}/members"),
+            json!({"participant_id": nora}),
+        )
+        .await;
+        post(
+            &lw_b,
+            format!("/api/v1/groups/{walk}/members"),
+            json!({"participant_id": bill}),
+        )
+        .await;
+        let sessions = format!("/api/v1/groups/{walk}/sessions");
+        post(
+            &mgr,
+            sessions.clone(),
+            json!({"held_on": "10/11/2026", "attended": [nora, bill], "others": 2}),
+        )
+        .await;
+        post(
+            &lw_a,
+            sessions.clone(),
+            json!({"held_on": "17/11/2026", "attended": [nora]}),
+        )
+        .await;
+        post(
+            &lw_b,
+            sessions.clone(),
+            json!({"held_on": "20/10/2026", "attended": [bill], "others": 1}),
+        )
+        .await;
+        // A course Nora completes (today, 25 November).
+        let course = post(
+            &lw_a,
+            "/api/v1/groups".into(),
+            json!({"name": "Seasons for Growth", "kind": "course"}),
+        )
+        .await["id"]
+            .as_i64()
+            .unwrap_or(0);
+        post(
+            &lw_a,
+            format!("/api/v1/groups/{course}/members"),
+            json!({"participant_id": nora}),
+        )
+        .await;
+        post(
+            &lw_a,
+            format!("/api/v1/groups/{course}/members"),
+            json!({"participant_id": nora, "completed": "yes"}),
+        )
+        .await;
+        // Practice development: a talk at A (12 staff), a stall at B (5).
+        post(
+            &lw_a,
+            format!("/api/v1/sites/{}/activities", org.site_a),
+            json!({"kind": "team_meeting", "held_on": "2026-11-05", "attending": 12}),
+        )
+        .await;
+        post(
+            &lw_b,
+            format!("/api/v1/sites/{}/activities", org.site_b),
+            json!({"kind": "information_stall", "held_on": "2026-11-06", "attending": 5}),
+        )
+        .await;
+        // A £10 voucher for Nora from the partner-funded fund.
+        let funds = post(
+            &mgr,
+            "/api/v1/funds".into(),
+            json!({"name": "Warm homes fund", "funder": "Northside Food Bank", "kind": "energy"}),
+        )
+        .await;
+        let fund = funds[0]["id"].as_i64().unwrap_or(0);
+        post(
+            &mgr,
+            "/api/v1/funds/top-ups".into(),
+            json!({"fund_id": fund, "amount": "50"}),
+        )
+        .await;
+        post(
+            &lw_a,
+            format!("/api/v1/participants/{nora}/vouchers"),
+            json!({"fund_id": fund, "amount": "10"}),
+        )
+        .await;
+        // A food bank: Nora is referred to it and its staff accept; it refers
+        // someone to practice B.
+        let food = crate::directory::add(&t, &lw_a, json!({"name": "Food parcels", "new_organization": "Northside Food Bank", "description": "Help."})).await;
+        let food_org = t
+            .api(
+                &lw_a,
+                Method::GET,
+                &format!("/api/v1/directory/services/{food}"),
+                None,
+            )
+            .await
+            .json()["organization_id"]
+            .as_i64()
+            .unwrap_or(0);
+        let staff = t.partner(org.programme_id, food_org, &[]).await;
+        let w = post(
+            &lw_a,
+            format!("/api/v1/participants/{nora}/onward-support"),
+            json!({"kind": "referral", "service_id": food.to_string(), "status": "referred"}),
+        )
+        .await;
+        let onward = w["onward_support"]
+            .as_array()
+            .and_then(|a| a.iter().filter_map(|o| o["id"].as_i64()).max())
+            .unwrap_or(0);
+        post(
+            &staff,
+            format!("/api/v1/partner/referrals/{onward}/answer"),
+            json!({"status": "accepted"}),
+        )
+        .await;
+        post(&staff, "/api/v1/referrals".into(), json!({"site_id": org.site_b, "person_name": "Isla Sample", "person_date_of_birth": "1990-03-14",
+        "source": "food_bank", "reasons": ["money"], "person_agreed": "yes"})).await;
+
+        let report = |q: String| {
+            let (t, m) = (&t, mgr.clone());
+            async move {
+                let r = t
+                    .api(
+                        &m,
+                        Method::GET,
+                        &format!("/api/v1/reports?period=2026-11{q}"),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                r.json()
+            }
+        };
+        let body = report(String::new()).await;
+        let want = [
+            ("group_sessions", 2.0, 1.0),
+            ("group_attendances", 3.0, 1.0),
+            ("group_people", 2.0, 1.0),
+            ("group_others", 2.0, 1.0),
+            ("courses_completed", 1.0, 0.0),
+            ("practice_activities", 2.0, 0.0),
+            ("practice_activity_attendance", 17.0, 0.0),
+            ("vouchers_issued", 1.0, 0.0),
+            ("vouchers_value", 10.0, 0.0),
+            ("onward_answered_by_partners", 1.0, 0.0),
+            ("referrals_from_partners", 1.0, 0.0),
+            ("group_sessions_by_kind.health_walk", 2.0, 1.0),
+            ("practice_activities_by_kind.information_stall", 1.0, 0.0),
+            ("vouchers_by_fund.Warm homes fund", 1.0, 0.0),
+            ("partner_answers_by_status.accepted", 1.0, 0.0),
+            (
+                "referrals_from_partners_by_organization.Northside Food Bank",
+                1.0,
+                0.0,
+            ),
+        ];
+        for (m, now, before) in want {
+            assert_eq!(measure(&body, m), Some(now), "{m}");
+            assert_eq!(previous(&body, m).unwrap_or(0.0), before, "{m} before");
+        }
+        // Each practice: its people's attendances and completions, its own
+        // activities; sessions where one of its people came, and the others
+        // at those.
+        let a = report(format!("&scope=practice:{code_a}")).await;
+        for (m, v) in [
+            ("group_sessions", 2.0),
+            ("group_attendances", 2.0),
+            ("group_people", 1.0),
+            ("group_others", 2.0),
+            ("courses_completed", 1.0),
+            ("practice_activity_attendance", 12.0),
+            ("vouchers_issued", 1.0),
+            ("onward_answered_by_partners", 1.0),
+            ("referrals_from_partners", 0.0),
+        ] {
+            assert_eq!(measure(&a, m).unwrap_or(0.0), v, "practice A {m}");
+        }
+        let b = report(format!("&scope=practice:{code_b}")).await;
+        for (m, v) in [
+            ("group_sessions", 1.0),
+            ("group_attendances", 1.0),
+            ("group_others", 2.0),
+            ("practice_activities", 1.0),
+            ("referrals_from_partners", 1.0),
+        ] {
+            assert_eq!(measure(&b, m).unwrap_or(0.0), v, "practice B {m}");
+        }
+        // Bill's worker: Bill's attendance only.
+        let w = report(format!("&scope=worker:{}", lw_b.email)).await;
+        assert_eq!(measure(&w, "group_attendances"), Some(1.0));
+        assert_eq!(
+            measure(&w, "practice_activities"),
+            Some(1.0),
+            "the stall lw_b recorded"
+        );
+        // The printable report and the CSV carry them too.
+        let r = t
+            .api(
+                &mgr,
+                Method::GET,
+                "/api/v1/reports/download?period=2026-11&format=csv",
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("\ngroup_sessions,2,1,"), "{}", r.body);
     }
 );
