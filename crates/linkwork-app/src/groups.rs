@@ -13,7 +13,7 @@ use linkwork_domain::group::{self as rules, GroupFields};
 use linkwork_store::StoreError;
 use linkwork_store::groups as store;
 pub use linkwork_store::groups::{
-    FeedbackRow, GroupRow, MemberRow, PersonGroup, SessionRow, StoredFile,
+    FeedbackRow, GroupRow, MemberRow, PartnerOrg, PersonGroup, SessionRow, StoredFile,
 };
 use serde::Deserialize;
 
@@ -161,6 +161,21 @@ pub struct GroupPage {
     pub sessions: Vec<SessionRow>,
     /// Feedback on the course or group as a whole.
     pub feedback: Vec<FeedbackRow>,
+    /// The directory organisations it is run with (besides the one running
+    /// it).
+    pub partners: Vec<PartnerOrg>,
+}
+
+/// A partner organisation to add to a group, or remove from it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PartnerInput {
+    /// The directory organisation's id.
+    #[serde(deserialize_with = "crate::lenient::string")]
+    pub organization_id: String,
+    /// `yes` (or blank) to add it, `no` to remove it.
+    #[serde(deserialize_with = "crate::lenient::yes_no")]
+    pub add: String,
 }
 
 fn duplicate_name(e: StoreError) -> AppError {
@@ -236,7 +251,9 @@ impl App {
             let (members, other_members) = store::members(tx, g, id).await?;
             let sessions = store::sessions(tx, g, id).await?;
             let feedback = store::feedback(tx, g, id).await?;
+            let partners = store::partners(tx, g, id).await?;
             Ok(GroupPage {
+                partners,
                 group,
                 members,
                 other_members,
@@ -395,6 +412,62 @@ impl App {
             if !store::remove_file(tx, g, group_id).await? {
                 ev.action.clear(); // nothing was kept
             }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Add a directory organisation the group is run with, or remove one
+    /// (audited); it then shows on the organisation's partner page.
+    pub async fn group_partner(
+        &self,
+        ctx: &Ctx,
+        group_id: i64,
+        input: &PartnerInput,
+    ) -> Result<()> {
+        let org = input
+            .organization_id
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                AppError::field(
+                    "organization_id",
+                    "Choose an organisation from the directory",
+                )
+            })?;
+        let add = match input.add.trim() {
+            "" | "yes" => true,
+            "no" => false,
+            _ => return Err(AppError::field("add", "Say yes or no")),
+        };
+        let action = if add {
+            "group.partner_add"
+        } else {
+            "group.partner_remove"
+        };
+        let u = Use::write(
+            ctx,
+            Permission::WorkWithParticipants,
+            action,
+            "group",
+            group_id,
+        );
+        self.run(u, async |tx, g, ev| {
+            store::get(tx, g, group_id).await?;
+            let o = linkwork_store::directory::organization(tx, g, org)
+                .await
+                .map_err(|_| {
+                    AppError::field(
+                        "organization_id",
+                        "Choose an organisation from the directory",
+                    )
+                })?;
+            if !store::set_partner(tx, g, group_id, org, add).await? {
+                ev.action.clear(); // already so
+            }
+            ev.detail = format!("{} (organisation {org})", o.name);
             Ok(())
         })
         .await

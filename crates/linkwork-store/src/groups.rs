@@ -380,3 +380,38 @@ pub async fn people_at(
         "SELECT id FROM participants WHERE programme_id = $1 AND site_id = $2 AND merged_into IS NULL ORDER BY id LIMIT $3")
         .bind(grant.programme_id()).bind(site_id).bind(limit).fetch_all(c).await)?)
 }
+
+/// A directory organisation a group is run with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PartnerOrg {
+    pub organization_id: i64,
+    pub name: String,
+}
+
+/// The organisations a group is run with, by name.
+pub async fn partners(tx: &mut Tx, grant: &Grant, group_id: i64) -> crate::Result<Vec<PartnerOrg>> {
+    crate::require(grant, DETAILS)?;
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT gp.organization_id, d.name FROM group_partners gp JOIN dir_organizations d ON d.id = gp.organization_id \
+         WHERE gp.group_id = $1 ORDER BY d.name, d.id")
+        .bind(group_id).fetch_all(c).await)?)
+}
+
+/// Add (`true`) or remove a partner organisation; whether anything changed.
+/// The caller has checked both are the programme's.
+pub async fn set_partner(
+    tx: &mut Tx,
+    grant: &Grant,
+    group_id: i64,
+    organization_id: i64,
+    add: bool,
+) -> crate::Result<bool> {
+    crate::require(grant, WHO)?;
+    let sql = if add {
+        "INSERT INTO group_partners (group_id, organization_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM group_partners WHERE group_id = $1 AND organization_id = $2"
+    };
+    let n = on_tx!(tx, c => sqlx::query(sql).bind(group_id).bind(organization_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

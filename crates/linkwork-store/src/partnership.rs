@@ -112,6 +112,7 @@ pub async fn summary(
     let groups = on_tx!(tx, c => sqlx::query_as(
         "SELECT g.id, g.name FROM community_groups g JOIN dir_organizations d ON d.id = $2 \
          WHERE g.programme_id = $1 AND (g.organization_id = d.id \
+         OR EXISTS (SELECT 1 FROM group_partners gp WHERE gp.group_id = g.id AND gp.organization_id = d.id) \
          OR (g.partners IS NOT NULL AND LOWER(g.partners) LIKE '%' || LOWER(d.name) || '%')) ORDER BY g.name")
         .bind(p).bind(organization_id).fetch_all(c).await)?;
     let staff_accounts = on_tx!(tx, c => sqlx::query_scalar(

@@ -15,12 +15,12 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_app::groups::{
-    FeedbackInput, GroupInput, GroupPage, ListingInput, MemberInput, SessionInput,
+    FeedbackInput, GroupInput, GroupPage, ListingInput, MemberInput, PartnerInput, SessionInput,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::views::{Group, GroupFeedback, GroupMember, GroupSession};
+use super::views::{Group, GroupFeedback, GroupMember, GroupPartner, GroupSession};
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -37,6 +37,7 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/groups/{id}/feedback", post(add_feedback))
         .route("/groups/{id}/directory", post(list_in_directory))
+        .route("/groups/{id}/partners", post(group_partner))
         .route("/groups/{id}/members", post(group_member))
         .route("/groups/{id}/sessions", post(record_session))
 }
@@ -53,6 +54,8 @@ pub struct GroupDetail {
     pub session_list: Vec<GroupSession>,
     /// Feedback on the course or group as a whole, the latest first.
     pub feedback: Vec<GroupFeedback>,
+    /// Directory organisations it is run with (besides `organization_id`).
+    pub partner_organizations: Vec<GroupPartner>,
 }
 
 impl From<GroupPage> for GroupDetail {
@@ -63,6 +66,7 @@ impl From<GroupPage> for GroupDetail {
             other_members: d.other_members,
             session_list: super::views::list(d.sessions),
             feedback: super::views::list(d.feedback),
+            partner_organizations: super::views::list(d.partners),
         }
     }
 }
@@ -246,4 +250,19 @@ pub async fn delete_file(
     let id = path_id(&id)?;
     s.app.remove_group_file(&u.ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Add a directory organisation the group is run with (`add` blank or
+/// `yes`), or remove one (`add` `no`). Audited.
+#[utoipa::path(post, path = "/api/v1/groups/{id}/partners", tag = "groups", request_body = PartnerInput, responses(
+    (status = 200, body = GroupDetail), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn group_partner(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<PartnerInput>,
+) -> Result<Json<GroupDetail>, ApiError> {
+    let id = path_id(&id)?;
+    s.app.group_partner(&u.ctx, id, &b).await?;
+    Ok(Json(s.app.group_page(&u.ctx, id).await?.into()))
 }

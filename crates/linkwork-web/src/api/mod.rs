@@ -102,7 +102,7 @@ impl Modify for BearerAuth {
         practice::get_development, practice::record_activity, practice::add_fund_line,
         partner::list_partner_referrals, partner::get_partner_referral, partner::answer_partner_referral,
         groups::list_groups, groups::create_group, groups::get_group, groups::group_member, groups::record_session,
-        groups::update_group, groups::add_feedback, groups::list_in_directory, groups::put_file, groups::get_file, groups::delete_file,
+        groups::update_group, groups::add_feedback, groups::list_in_directory, groups::put_file, groups::get_file, groups::delete_file, groups::group_partner,
         partnership::get_partnership, partnership::add_agreement,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),

@@ -349,6 +349,12 @@ view!(
 });
 
 view!(
+    /// A directory organisation a group is run with.
+    GroupPartner from linkwork_app::groups::PartnerOrg {
+    organization_id: i64, name: String,
+});
+
+view!(
     /// Feedback on a course or group as a whole.
     GroupFeedback from linkwork_app::groups::FeedbackRow {
     id: i64, given_on: chrono::NaiveDate, feedback: String, recorded_by: Option<String>,

@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linkwork_app::AppError;
 use linkwork_app::groups::{
-    FeedbackInput, GroupInput, GroupRow, ListingInput, MemberInput, PersonGroup, SessionInput,
+    FeedbackInput, GroupInput, GroupRow, ListingInput, MemberInput, PartnerInput, PersonGroup,
+    SessionInput,
 };
 use linkwork_domain::FieldErrors;
 use linkwork_domain::dates::show as day;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<WebState> {
         .route("/groups/{id}/risk-assessment/remove", post(remove_file))
         .route("/groups/{id}/feedback", post(add_feedback))
         .route("/groups/{id}/directory", post(list_in_directory))
+        .route("/groups/{id}/partners", post(partner))
         .route("/groups/{id}/sessions", post(record_session))
         .route("/groups/{id}/members", post(member))
         .route("/groups/register", post(register))
@@ -217,11 +219,18 @@ async fn render_group(
         .ctx
         .actor
         .can(linkwork_domain::Permission::EditDirectory);
-    let organisations = if can_list && d.group.service_id.is_none() {
-        crate::pages::parts::organisation_options(state, page, "Choose an organisation").await?
-    } else {
-        Vec::new()
-    };
+    let organisations =
+        crate::pages::parts::organisation_options(state, page, "Choose an organisation").await?;
+    let more_partners: Vec<(String, String)> = organisations
+        .iter()
+        .filter(|(id, _)| {
+            !d.partners
+                .iter()
+                .any(|p| p.organization_id.to_string() == *id)
+                && Some(id.as_str()) != d.group.organization_id.map(|o| o.to_string()).as_deref()
+        })
+        .cloned()
+        .collect();
     let g = &d.group;
     let course = g.kind == "course";
     let people: Vec<(String, String)> = d
@@ -244,6 +253,7 @@ async fn render_group(
             "file" => (html::success_banner("Risk assessment file kept")),
             "file_removed" => (html::success_banner("Risk assessment file removed")),
             "feedback" => (html::success_banner("Feedback recorded")),
+            "partner" => (html::success_banner("Partner organisations saved")),
             "listed" => (html::success_banner("Listed in the directory: other link workers can now find it and refer people to it")),
             _ => {}
         }
@@ -267,6 +277,31 @@ async fn render_group(
                 div class="govuk-details__text lw-pre" { (r) }
             }
         }
+        h2 class="govuk-heading-m" id="partners" { "Partner organisations" }
+        @if d.partners.is_empty() {
+            p class="govuk-body" { "No partner organisations from the directory" @if g.organization_id.is_some() { " besides the one running it" } "." }
+        } @else {
+            ul class="govuk-list" {
+                @for o in &d.partners {
+                    li {
+                        a class="govuk-link" href={ "/directory/organizations/" (o.organization_id) } { (o.name) }
+                        " "
+                        form method="post" action={ "/groups/" (id) "/partners" } class="lw-inline-form" {
+                            (html::csrf(page))
+                            input type="hidden" name="partner_organization_id" value=(o.organization_id);
+                            input type="hidden" name="add" value="no";
+                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" { "Remove" span class="govuk-visually-hidden" { " " (o.name) } }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action={ "/groups/" (id) "/partners" } novalidate {
+            (html::csrf(page))
+            (html::select("partner_organization_id", "Add a partner organisation from the directory", &more_partners, "", errors, Some("The group then shows on the organisation's partner page")))
+            (html::button("Add partner"))
+        }
+
         h2 class="govuk-heading-m" id="risk" { "Risk assessment file" }
         @if let Some(f) = &g.file_name {
             p class="govuk-body" {
@@ -589,6 +624,37 @@ async fn add_feedback(
             }
             e => Err(e.into()),
         },
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PartnerForm {
+    partner_organization_id: String,
+    add: String,
+}
+
+async fn partner(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    p: Posted<PartnerForm>,
+) -> Result<Response, PageError> {
+    let id = path_id(&id)?;
+    let input = PartnerInput {
+        organization_id: p.form.partner_organization_id.clone(),
+        add: p.form.add.clone(),
+    };
+    match state.app.group_partner(&p.page.ctx, id, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/groups/{id}?saved=partner#partners")).into_response()),
+        Err(e) => {
+            match crate::pages::parts::rename(e, &[("organization_id", "partner_organization_id")])
+            {
+                AppError::Invalid(e) => {
+                    render_group(&state, &p.page, id, "", &Forms::default(), &e).await
+                }
+                e => Err(e.into()),
+            }
+        }
     }
 }
 

@@ -263,6 +263,12 @@ both!(api_routes_are_refused_by_role_and_programme, |t| {
         ),
         (
             Method::POST,
+            "/api/v1/groups/999999/partners".into(),
+            Some(json!({"organization_id": 1})),
+            [403, 404, 404, 403, 403, 403],
+        ),
+        (
+            Method::POST,
             "/api/v1/groups/999999/directory".into(),
             Some(json!({})),
             [404, 404, 404, 403, 403, 404],

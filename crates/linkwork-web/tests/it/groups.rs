@@ -620,6 +620,73 @@ both!(
             404
         );
 
+        // Partner organisations from the directory: added once, shown on the
+        // organisation's partner page, removed; an unknown one is named.
+        let partners = format!("/api/v1/groups/{g}/partners");
+        let r = t
+            .api(
+                &lw_a,
+                Method::POST,
+                &partners,
+                Some(json!({"organization_id": 999_999})),
+            )
+            .await;
+        assert_eq!(r.problem_fields(), ["organization_id"], "{}", r.body);
+        for _ in 0..2 {
+            let r = t
+                .api(
+                    &lw_a,
+                    Method::POST,
+                    &partners,
+                    Some(json!({"organization_id": church_org})),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            assert_eq!(
+                r.json()["partner_organizations"][0]["name"],
+                "Springburn Parish Church"
+            );
+        }
+        let mgr = t.user(org.programme_id, Role::Manager, &[]).await;
+        let pp = t
+            .api(
+                &mgr,
+                Method::GET,
+                &format!("/api/v1/directory/organizations/{church_org}/partnership"),
+                None,
+            )
+            .await;
+        assert!(pp.body.contains("Seasons for Growth"), "{}", pp.body);
+        let r = s
+            .post(
+                &format!("/groups/{g}/partners"),
+                &[
+                    ("partner_organization_id", &church_org.to_string()),
+                    ("add", "no"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        let page = s.get(&format!("/groups/{g}")).await;
+        assert!(
+            page.body
+                .contains("No partner organisations from the directory"),
+            "{}",
+            page.body
+        );
+        let r = s
+            .post(
+                &format!("/groups/{g}/partners"),
+                &[("partner_organization_id", "")],
+            )
+            .await;
+        assert_eq!(r.status, 422);
+        assert!(
+            r.body.contains("href=\"#partner_organization_id\""),
+            "{}",
+            r.body
+        );
+
         // Nobody else: practice staff, partners, another programme.
         let outsider = t
             .user(other.programme_id, Role::LinkWorker, &[other.site_a])
@@ -695,5 +762,7 @@ both!(
         assert_eq!(count("group.file_put"), 2);
         assert_eq!(count("group.file_remove"), 1);
         assert_eq!(count("group.list_in_directory"), 1);
+        assert_eq!(count("group.partner_add"), 1);
+        assert_eq!(count("group.partner_remove"), 1);
     }
 );
