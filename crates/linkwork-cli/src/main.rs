@@ -571,10 +571,7 @@ async fn run(cli: Cli) -> Result<()> {
                     println!("  {role:<15} {email}");
                 }
             }
-            linkwork_web::serve(listener, state, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            linkwork_web::serve(listener, state, stop_signal()).await?;
             app.close().await;
             Ok(())
         }
@@ -1044,4 +1041,28 @@ fn read_directory_file(path: &std::path::Path) -> Result<(Vec<serde_json::Value>
     }
     let (items, format) = oruk::services_of(&doc).map_err(|e| anyhow::anyhow!(e))?;
     Ok((items, format.to_owned()))
+}
+
+/// Ctrl-C, or SIGTERM (systemd's and a container's "stop"): requests in
+/// flight are finished, then the server stops.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

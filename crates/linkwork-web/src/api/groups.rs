@@ -226,7 +226,8 @@ pub async fn put_file(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A group's risk assessment file, as an attachment.
+/// A group's risk assessment file, as an attachment (its name in
+/// `Content-Disposition`).
 #[utoipa::path(get, path = "/api/v1/groups/{id}/risk-assessment", tag = "groups", responses(
     (status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_file(
@@ -236,7 +237,7 @@ pub async fn get_file(
 ) -> Result<Response, ApiError> {
     let id = path_id(&id)?;
     let f = s.app.group_file(&u.ctx, id).await?;
-    Ok(crate::pages::groups::file_response(f))
+    Ok(crate::pages::groups::file_response(f, true))
 }
 
 /// Remove a group's risk assessment file. Audited.

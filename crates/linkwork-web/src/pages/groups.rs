@@ -552,11 +552,12 @@ async fn download_file(
 ) -> Result<Response, PageError> {
     let id = path_id(&id)?;
     let f = state.app.group_file(&page.ctx, id).await?;
-    Ok(file_response(f))
+    Ok(file_response(f, false))
 }
 
-/// A kept file as a download; shared with the API.
-pub(crate) fn file_response(f: linkwork_app::groups::StoredFile) -> Response {
+/// A kept file as a download; shared with the API, which always says
+/// `application/octet-stream` (`octets`), as its document does.
+pub(crate) fn file_response(f: linkwork_app::groups::StoredFile, octets: bool) -> Response {
     let ascii: String = f
         .file_name
         .chars()
@@ -570,7 +571,14 @@ pub(crate) fn file_response(f: linkwork_app::groups::StoredFile) -> Response {
         .collect();
     (
         [
-            (header::CONTENT_TYPE, f.content_type),
+            (
+                header::CONTENT_TYPE,
+                if octets {
+                    "application/octet-stream".to_owned()
+                } else {
+                    f.content_type
+                },
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{ascii}\""),

@@ -459,7 +459,7 @@ both!(
         assert_eq!(r.bytes, b"%PDF-1.4 hazards");
         assert_eq!(
             r.headers.get("content-type").and_then(|v| v.to_str().ok()),
-            Some("application/pdf")
+            Some("application/octet-stream")
         );
         assert!(
             r.headers
@@ -571,6 +571,11 @@ both!(
         assert_eq!(r.status, 303, "{}", r.body);
         let r = s.get(&format!("/groups/{g}/risk-assessment")).await;
         assert_eq!(r.body, "Route walked on Monday: fine.");
+        assert_eq!(
+            r.headers.get("content-type").and_then(|v| v.to_str().ok()),
+            Some("text/plain; charset=utf-8"),
+            "the page sends the file's own type"
+        );
         s.get(&format!("/groups/{g}")).await;
         let r = s
             .post(
