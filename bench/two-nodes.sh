@@ -21,8 +21,8 @@ lb=127.0.0.1:18100; a=127.0.0.1:18101; b=127.0.0.1:18102; stats=127.0.0.1:18109
 
 psql "$server/postgres" -qc "DROP DATABASE IF EXISTS lw_two" -c "CREATE DATABASE lw_two" >/dev/null
 "$bin" demo --scale programme --seed 1 --years "${BENCH_YEARS:-1}" | grep "Demo data made" || true
-"$bin" serve --bind "$a" >"$work/a.log" 2>&1 & pid_a=$!; pids+=($pid_a)
-"$bin" serve --bind "$b" >"$work/b.log" 2>&1 & pid_b=$!; pids+=($pid_b)
+"$bin" serve --bind "$a" --trust-forwarded-for true >"$work/a.log" 2>&1 & pid_a=$!; pids+=($pid_a)
+"$bin" serve --bind "$b" --trust-forwarded-for true >"$work/b.log" 2>&1 & pid_b=$!; pids+=($pid_b)
 for n in $a $b; do until curl -fs "http://$n/healthz" >/dev/null; do sleep 0.05; done; done
 LB_BIND=$lb NODE_A=$a NODE_B=$b STATS_BIND=$stats haproxy -db -f deploy/haproxy.cfg >"$work/lb.log" 2>&1 & pids+=($!)
 until curl -fs "http://$lb/healthz" >/dev/null; do sleep 0.05; done
@@ -41,13 +41,15 @@ echo "## two nodes behind HAProxy, PostgreSQL, $(nproc) cores: wrk -t2 -c$conns 
 wrk -t2 -c"$conns" -d"${dur}s" --latency -H "Cookie: $cookie" "http://$lb/" >"$work/wrk.txt" &
 wrk_pid=$!
 sleep "$kill_at"
-kill -9 "$pid_a"
-echo "killed node a at ${kill_at}s"
+kill -9 "$pid_a" 2>/dev/null
+wait "$pid_a" 2>/dev/null || true
+echo "killed node a (kill -9) at ${kill_at}s"
 # The session signed in before the kill, asked again: the other node answers.
 sleep 1
 code=$(curl -s -o "$work/after.html" -w '%{http_code}' -H "Cookie: $cookie" "http://$lb/")
 wait "$wrk_pid" || true
 grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors|requests in" "$work/wrk.txt"
+grep -qE "Non-2xx|Socket errors" "$work/wrk.txt" || echo "errors seen by wrk: none (every answer 2xx, no socket errors)"
 echo
 echo "## served by each node (HAProxy's counts)"
 curl -fs "http://$stats/stats;csv" | awk -F, 'NR==1 {for (i=1;i<=NF;i++) h[$i]=i} $1=="nodes" && $2!="BACKEND" {
