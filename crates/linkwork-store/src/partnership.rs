@@ -82,10 +82,27 @@ pub struct PartnerSummary {
     pub referrals_by_status: Vec<(String, i64)>,
     pub funds: Vec<PartnerFund>,
     /// Groups and hosted services run with it (or naming it among their
-    /// partners).
-    pub groups: Vec<(i64, String)>,
+    /// partners), with their sessions and attendance.
+    pub groups: Vec<PartnerGroup>,
     /// Its staff's accounts.
     pub staff_accounts: i64,
+}
+
+/// A group or hosted service run with a partner: counts only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct PartnerGroup {
+    pub id: i64,
+    pub name: String,
+    /// See `linkwork_domain::group::GROUP_KINDS`.
+    pub kind: String,
+    /// The practice hosting it (a partner's service at a practice).
+    pub site_name: Option<String>,
+    pub sessions: i64,
+    /// Registered people who came, summed over its sessions.
+    pub attended: i64,
+    /// Others who came, summed over its sessions.
+    pub others: i64,
+    pub last_held_on: Option<chrono::NaiveDate>,
 }
 
 pub async fn summary(
@@ -110,7 +127,12 @@ pub async fn summary(
          FROM funds f WHERE f.programme_id = $1 AND f.organization_id = $2 ORDER BY f.name")
         .bind(p).bind(organization_id).fetch_all(c).await)?;
     let groups = on_tx!(tx, c => sqlx::query_as(
-        "SELECT g.id, g.name FROM community_groups g JOIN dir_organizations d ON d.id = $2 \
+        "SELECT g.id, g.name, g.kind, st.name AS site_name, \
+         (SELECT COUNT(*) FROM group_sessions gs WHERE gs.group_id = g.id) AS sessions, \
+         (SELECT COUNT(*) FROM group_attendance a JOIN group_sessions gs ON gs.id = a.session_id WHERE gs.group_id = g.id) AS attended, \
+         CAST(COALESCE((SELECT SUM(gs.others) FROM group_sessions gs WHERE gs.group_id = g.id), 0) AS BIGINT) AS others, \
+         (SELECT MAX(gs.held_on) FROM group_sessions gs WHERE gs.group_id = g.id) AS last_held_on \
+         FROM community_groups g JOIN dir_organizations d ON d.id = $2 LEFT JOIN sites st ON st.id = g.site_id \
          WHERE g.programme_id = $1 AND (g.organization_id = d.id \
          OR EXISTS (SELECT 1 FROM group_partners gp WHERE gp.group_id = g.id AND gp.organization_id = d.id) \
          OR (g.partners IS NOT NULL AND LOWER(g.partners) LIKE '%' || LOWER(d.name) || '%')) ORDER BY g.name")

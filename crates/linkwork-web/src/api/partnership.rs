@@ -40,6 +40,17 @@ pub struct StatusCount {
 pub struct GroupRef {
     pub id: i64,
     pub name: String,
+    /// See the `kind` of a group (`hosted_service`: a service it runs at a
+    /// practice).
+    pub kind: String,
+    /// The practice hosting it, for a service held at a practice.
+    pub site_name: Option<String>,
+    pub sessions: i64,
+    /// Registered people who came, over all its sessions.
+    pub attended: i64,
+    /// Others who came, over all its sessions.
+    pub others: i64,
+    pub last_held_on: Option<chrono::NaiveDate>,
 }
 
 /// A partner's agreements and what the programme has to do with it.
@@ -71,7 +82,16 @@ impl From<Partnership> for PartnershipBody {
                 .summary
                 .groups
                 .into_iter()
-                .map(|(id, name)| GroupRef { id, name })
+                .map(|g| GroupRef {
+                    id: g.id,
+                    name: g.name,
+                    kind: g.kind,
+                    site_name: g.site_name,
+                    sessions: g.sessions,
+                    attended: g.attended,
+                    others: g.others,
+                    last_held_on: g.last_held_on,
+                })
                 .collect(),
             staff_accounts: p.summary.staff_accounts,
         }

@@ -104,6 +104,19 @@ both!(
             .map(|a| a.iter().filter_map(|g| g["name"].as_str()).collect())
             .unwrap_or_default();
         assert_eq!(names, ["Cooking on a budget", "Food advice drop-in"]);
+        // The hosted service's sessions and who came, in counts.
+        let hosted = &b["groups"][1];
+        assert_eq!(
+            (
+                hosted["sessions"].as_i64(),
+                hosted["others"].as_i64(),
+                hosted["attended"].as_i64()
+            ),
+            (Some(1), Some(6), Some(0)),
+            "{hosted}"
+        );
+        assert_eq!(hosted["site_name"], "Alpha Medical Practice");
+        assert_eq!(hosted["last_held_on"], "2026-11-25");
         assert_eq!(b["referrals_by_status"][0]["status"], "referred");
         assert_eq!(b["referrals_by_status"][0]["count"], 1);
         assert!(!b.to_string().contains("Morag"), "no names: {b}");

@@ -127,9 +127,28 @@ async fn render(
 
         h2 class="govuk-heading-m" { "Groups and services run with it" }
         @if s.groups.is_empty() { p class="govuk-body" { "None." } } @else {
-            ul class="govuk-list" { @for (gid, g) in &s.groups { li {
-                @if page.ctx.actor.can(Permission::WorkWithParticipants) { a class="govuk-link" href={ "/groups/" (gid) } { (g) } } @else { (g) }
-            } } }
+            table class="govuk-table" data-cards {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Groups and services run with it, with their sessions" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Group or service" }
+                    th scope="col" class="govuk-table__header" { "Kind" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Sessions" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Registered who came" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Others who came" }
+                    th scope="col" class="govuk-table__header" { "Last session" }
+                } }
+                tbody class="govuk-table__body" { @for g in &s.groups { tr class="govuk-table__row" {
+                    td class="govuk-table__cell" data-label="Group or service" {
+                        @if page.ctx.actor.can(Permission::WorkWithParticipants) { a class="govuk-link" href={ "/groups/" (g.id) } { (g.name) } } @else { (g.name) }
+                        @if let Some(site) = &g.site_name { br; span class="govuk-body-s" { "at " (site) } }
+                    }
+                    td class="govuk-table__cell" data-label="Kind" { (linkwork_domain::group::kind_label(&g.kind)) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Sessions" { (g.sessions) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Registered who came" { (g.attended) }
+                    td class="govuk-table__cell govuk-table__cell--numeric" data-label="Others who came" { (g.others) }
+                    td class="govuk-table__cell" data-label="Last session" { (g.last_held_on.map(linkwork_domain::dates::show).unwrap_or_default()) }
+                } } }
+            }
         }
 
         h2 class="govuk-heading-m" { "Its staff" }
