@@ -49,6 +49,12 @@ pub struct AppointmentFilter {
     pub link_worker_id: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// An appointment status; `cancelled` for either kind of cancellation.
+    pub status: Option<String>,
+    /// The appointment's site, or every site of a cluster or an area.
+    pub site_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+    pub area_id: Option<i64>,
     pub limit: i64,
 }
 
@@ -78,6 +84,33 @@ pub async fn list(
     }
     if let Some(t) = f.to {
         w.and("a.starts_at < ?", [Param::Time(t)]);
+    }
+    match f.status.as_deref() {
+        None => {}
+        Some("cancelled") => {
+            w.and(
+                "a.status IN ('cancelled_by_participant', 'cancelled_by_service')",
+                [],
+            );
+        }
+        Some(st) => {
+            w.and("a.status = ?", [Param::Text(st.to_owned())]);
+        }
+    }
+    if let Some(id) = f.site_id {
+        w.and("a.site_id = ?", [Param::I64(id)]);
+    }
+    if let Some(id) = f.cluster_id {
+        w.and(
+            "a.site_id IN (SELECT sc.id FROM sites sc WHERE sc.cluster_id = ?)",
+            [Param::I64(id)],
+        );
+    }
+    if let Some(id) = f.area_id {
+        w.and(
+            "a.site_id IN (SELECT sa.id FROM sites sa JOIN clusters ca ON ca.id = sa.cluster_id WHERE ca.area_id = ?)",
+            [Param::I64(id)],
+        );
     }
     let n = w.next();
     let sql = format!(

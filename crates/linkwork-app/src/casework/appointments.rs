@@ -272,6 +272,56 @@ impl App {
             .await
     }
 
+    /// Appointments across people for a run of UK days (`from` and `to`
+    /// inclusive, as typed: `1/11/2026` or `2026-11-01`), narrowed by
+    /// status (`cancelled`: either kind) and place or link worker: the list
+    /// behind the figures' appointment counts. At most 500, earliest first;
+    /// errors name the field.
+    pub async fn appointments_between(
+        &self,
+        ctx: &Ctx,
+        from: &str,
+        to: &str,
+        status: &str,
+        mut f: AppointmentFilter,
+    ) -> Result<Vec<Appointment>> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let mut day = |field: &str, raw: &str| match raw.trim() {
+            "" => None,
+            t => match crate::participants::parse_date(t) {
+                Some(d) => Some(d),
+                None => {
+                    e.add(field, "Enter a date, like 1/11/2026");
+                    None
+                }
+            },
+        };
+        let (first, last) = (day("from", from), day("to", to));
+        let status = match status.trim() {
+            "" => None,
+            "cancelled" => Some("cancelled".to_owned()),
+            t => match linkwork_domain::appointment::AppointmentStatus::parse(t) {
+                Some(s) => Some(s.code().to_owned()),
+                None => {
+                    e.add("status", "Choose a status from the list");
+                    None
+                }
+            },
+        };
+        if let (Some(a), Some(b)) = (first, last)
+            && b < a
+        {
+            e.add("to", "The last day must not be before the first");
+        }
+        e.into_result()?;
+        let at = |d: NaiveDate| london_instant(d, NaiveTime::MIN).map_err(AppError::internal);
+        f.from = first.map(at).transpose()?;
+        f.to = last.map(|d| at(d + Duration::days(1))).transpose()?;
+        f.status = status;
+        f.limit = 500;
+        self.list_appointments(ctx, &f).await
+    }
+
     /// A link worker's appointments (`None`: everyone's the user may see)
     /// from `from` (UK date) for `days` days.
     pub async fn diary(

@@ -36,6 +36,13 @@ pub struct AppointmentQuery {
     from: String,
     /// RFC 3339 instant, exclusive.
     to: String,
+    /// `booked`, `attended`, `did_not_attend`, `cancelled_by_participant`,
+    /// `cancelled_by_service`, or `cancelled` (either).
+    status: String,
+    /// The appointment's practice, or every practice of a cluster or area.
+    site_id: String,
+    cluster_id: String,
+    area_id: String,
 }
 
 fn instant(field: &str, raw: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
@@ -65,6 +72,19 @@ pub async fn list_appointments(
         link_worker_id: opt_id("link_worker_id", &q.link_worker_id)?,
         from: instant("from", &q.from)?,
         to: instant("to", &q.to)?,
+        status: match q.status.trim() {
+            "" => None,
+            "cancelled" => Some("cancelled".to_owned()),
+            t => Some(
+                linkwork_domain::appointment::AppointmentStatus::parse(t)
+                    .ok_or_else(|| ApiError(AppError::field("status", "Unknown status")))?
+                    .code()
+                    .to_owned(),
+            ),
+        },
+        site_id: opt_id("site_id", &q.site_id)?,
+        cluster_id: opt_id("cluster_id", &q.cluster_id)?,
+        area_id: opt_id("area_id", &q.area_id)?,
         limit: 2000,
     };
     Ok(Json(super::views::list(

@@ -172,6 +172,15 @@ fn query_schema(path: &str, name: &str) -> Option<Object> {
         "offset" => int(0, None),
         n if n.ends_with("_id") && n != "object_id" => int(1, None),
         "from" | "to" if path.ends_with("/appointments") => text(KnownFormat::DateTime),
+        "status" if path.ends_with("/appointments") => ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(
+                linkwork_domain::appointment::AppointmentStatus::ALL
+                    .iter()
+                    .map(|s| s.code())
+                    .chain(["cancelled"]),
+            ))
+            .build(),
         "from" | "to" => text(KnownFormat::Date),
         "dry_run" => ObjectBuilder::new().schema_type(Type::Boolean).build(),
         "role" => ObjectBuilder::new()

@@ -177,6 +177,8 @@ struct Records {
     received: String,
     closed: String,
     open: Option<String>,
+    /// The appointments due in the period.
+    appointments: String,
 }
 
 impl Records {
@@ -199,18 +201,28 @@ impl Records {
                 d(r.period.last)
             ),
             open: (r.period.last >= today).then(|| format!("/referrals?show=open{scope}")),
+            appointments: format!(
+                "/appointments?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
         }
     }
 
     /// The list behind a figure, if there is one.
-    fn of_figure(&self, measure: &str) -> Option<&str> {
+    fn of_figure(&self, measure: &str) -> Option<String> {
+        let status = |s: &str| Some(format!("{}&status={s}", self.appointments));
         match measure {
-            "referrals_received" => Some(&self.received),
-            "cases_closed" => Some(&self.closed),
-            "open_cases" => self.open.as_deref(),
+            "appointments_booked" => Some(self.appointments.clone()),
+            "appointments_attended" => status("attended"),
+            "appointments_did_not_attend" => status("did_not_attend"),
+            "appointments_cancelled" => status("cancelled"),
+            "referrals_received" => Some(self.received.clone()),
+            "cases_closed" => Some(self.closed.clone()),
+            "open_cases" => self.open.clone(),
             // Each group's page lists its sessions and who came.
             "group_sessions" | "group_attendances" | "group_people" | "group_others"
-            | "courses_completed" => Some("/groups"),
+            | "courses_completed" => Some("/groups".to_owned()),
             _ => None,
         }
     }

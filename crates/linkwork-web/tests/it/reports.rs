@@ -262,6 +262,79 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         "{}",
         practice.body
     );
+    // Appointment figures link to the appointments behind them, by status
+    // and scope, and the list holds as many as the figure counts.
+    let nov = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/reports?period=2026-11",
+            None,
+        )
+        .await
+        .json();
+    for (m_name, status) in [
+        ("appointments_booked", ""),
+        ("appointments_attended", "&status=attended"),
+        ("appointments_did_not_attend", "&status=did_not_attend"),
+        ("appointments_cancelled", "&status=cancelled"),
+    ] {
+        let href = format!("/appointments?from=1/11/2026&to=30/11/2026{status}");
+        assert!(
+            page.body
+                .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+            "{href}"
+        );
+        let n = measure(&nov, m_name).unwrap_or(0.0) as usize;
+        let list = m.get(&href).await;
+        assert_eq!(list.status, 200);
+        let want = format!(
+            "{n} {}",
+            if n == 1 {
+                "appointment"
+            } else {
+                "appointments"
+            }
+        );
+        assert!(list.body.contains(&want), "{m_name}: {want}\n{}", list.body);
+    }
+    assert!(
+        practice.body.contains(&format!(
+            "href=\"/appointments?from=1/11/2026&amp;to=30/11/2026&amp;site_id={}&amp;status=attended\"",
+            org.site_b
+        )),
+        "{}",
+        practice.body
+    );
+    // The same through the API, narrowed to the area.
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            &format!(
+                "/api/v1/appointments?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z&status=did_not_attend&area_id={}",
+                org.area_id
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json().as_array().map(|a| a.len() as f64),
+        measure(&nov, "appointments_did_not_attend")
+    );
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/appointments?status=maybe",
+            None,
+        )
+        .await;
+    assert_eq!(r.problem_fields(), ["status"]);
+    let bad = m.get("/appointments?from=31/2/2026&status=maybe").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("href=\"#from\"") && bad.body.contains("href=\"#status\""));
     let r = t
         .api(
             &manager,

@@ -28,6 +28,7 @@ pub fn routes() -> Router<WebState> {
         .route("/referrals/{id}/appointments", post(book))
         .route("/appointments/{id}/outcome", post(outcome))
         .route("/diary", get(diary))
+        .route("/appointments", get(list))
         .route("/calendar/{file}", get(calendar))
         .route("/account/calendar", post(make_feed))
         .route("/account/calendar/revoke", post(revoke_feed))
@@ -134,7 +135,7 @@ async fn diary(
                 button type="submit" class="govuk-button govuk-button--secondary" { "Show" }
             }
         }
-        p class="govuk-body" { "Week beginning " (monday.format("%-d %B %Y")) }
+        p class="govuk-body" { "Week beginning " (monday.format("%-d %B %Y")) ". " a class="govuk-link" href="/appointments" { "All appointments over any run of days" } }
         nav class="govuk-pagination govuk-pagination--block" aria-label="Weeks" {
             div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href={ "/diary?from=" (fmt(monday - Duration::days(7))) "&worker=" (worker_key) } rel="prev" { span class="govuk-pagination__link-title" { "Previous week" } } }
             div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href={ "/diary?from=" (fmt(monday + Duration::days(7))) "&worker=" (worker_key) } rel="next" { span class="govuk-pagination__link-title" { "Next week" } } }
@@ -184,4 +185,100 @@ async fn revoke_feed(
 ) -> Result<Response, PageError> {
     state.app.revoke_calendar_feed(&p.page.ctx).await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQ {
+    from: String,
+    to: String,
+    status: String,
+    site_id: String,
+    cluster_id: String,
+    area_id: String,
+    link_worker_id: String,
+}
+
+/// Appointments across people for a run of days, by status and place or
+/// link worker: the list behind the figures' appointment counts.
+async fn list(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ListQ>,
+) -> Result<Response, PageError> {
+    let id = |raw: &str| raw.trim().parse::<i64>().ok().filter(|n| *n > 0);
+    let f = linkwork_app::casework::appointments::AppointmentFilter {
+        site_id: id(&q.site_id),
+        cluster_id: id(&q.cluster_id),
+        area_id: id(&q.area_id),
+        link_worker_id: id(&q.link_worker_id),
+        ..Default::default()
+    };
+    let (rows, errors) = match state
+        .app
+        .appointments_between(&page.ctx, &q.from, &q.to, &q.status, f)
+        .await
+    {
+        Ok(rows) => (rows, FieldErrors::new()),
+        Err(AppError::Invalid(e)) => (Vec::new(), e),
+        Err(e) => return Err(e.into()),
+    };
+    let statuses: Vec<(String, String)> = [("", "Any"), ("cancelled", "Cancelled (either)")]
+        .iter()
+        .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+        .chain(linkwork_domain::appointment::AppointmentStatus::choices())
+        .collect();
+    let narrowed = [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id]
+        .iter()
+        .any(|v| !v.trim().is_empty());
+    let body = html! {
+        h1 class="govuk-heading-l" { "Appointments" }
+        form method="get" action="/appointments" novalidate class="govuk-!-margin-bottom-6" {
+            @for (k, v) in [("site_id", &q.site_id), ("cluster_id", &q.cluster_id), ("area_id", &q.area_id), ("link_worker_id", &q.link_worker_id)] {
+                @if !v.trim().is_empty() { input type="hidden" name=(k) value=(v); }
+            }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-third" { (html::select("status", "What became of it", &statuses, &q.status, &errors, None)) }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" { "Show" }
+            @if narrowed { " " a class="govuk-link" href="/appointments" { "All practices you can see" } }
+        }
+        @if errors.0.is_empty() {
+            p class="govuk-body" {
+                (rows.len()) " " (if rows.len() == 1 { "appointment" } else { "appointments" })
+                @if rows.len() >= 500 { " (the first 500: choose fewer days to see the rest)" }
+                @if narrowed { ", for the part of the programme chosen in the figures" }
+                "."
+            }
+            @if !rows.is_empty() {
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Appointments, earliest first" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "When" }
+                        th scope="col" class="govuk-table__header" { "Person" }
+                        th scope="col" class="govuk-table__header" { "Practice" }
+                        th scope="col" class="govuk-table__header" { "Link worker" }
+                        th scope="col" class="govuk-table__header" { "What became of it" }
+                    } }
+                    tbody class="govuk-table__body" { @for a in &rows { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label="When" { (crate::pages::parts::when(a)) }
+                        td class="govuk-table__cell" data-label="Person" {
+                            @match a.participant_id {
+                                Some(pid) => a class="govuk-link" href={ "/people/" (pid) } { (a.person_name) },
+                                None => (a.person_name),
+                            }
+                        }
+                        td class="govuk-table__cell" data-label="Practice" { (a.site_name) }
+                        td class="govuk-table__cell" data-label="Link worker" { (a.link_worker_name.as_deref().unwrap_or("")) }
+                        td class="govuk-table__cell" data-label="What became of it" {
+                            (a.status.label())
+                        }
+                    } } }
+                }
+            }
+        }
+    };
+    Ok(html::form_page("Appointments", &page, &errors, body))
 }
