@@ -524,3 +524,101 @@ pub async fn add_safeguarding_action(
         .bind(grant.programme_id()).bind(participant_id).bind(kind).bind(taken_on).bind(agency).bind(note).bind(by).bind(now)
         .fetch_one(c).await)?)
 }
+
+/// Onward support recorded across people: the list behind the figures'
+/// onward counts.
+#[derive(Debug, Clone, Default)]
+pub struct OnwardFilter {
+    pub from: Option<DateTime<Utc>>,
+    pub before: Option<DateTime<Utc>>,
+    /// `signposting`, or `referral` for referrals and accompanied visits.
+    pub kind: Option<&'static str>,
+    /// One status, or (`taken_up`) accepted, attended or support given.
+    pub statuses: Vec<String>,
+    /// The person's practice, or every practice of a cluster or area.
+    pub site_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+    pub area_id: Option<i64>,
+    /// People with a referral of this link worker's.
+    pub link_worker_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OnwardRow {
+    pub id: i64,
+    pub participant_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub site: String,
+    pub kind: String,
+    /// The service as recorded (its name, or the text typed).
+    pub service: String,
+    pub organization: Option<String>,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Onward support of the people the grant reaches (their record's practice
+/// in its scope), earliest first, at most `limit`.
+pub async fn onward_between(
+    tx: &mut Tx,
+    grant: &Grant,
+    f: &OnwardFilter,
+    limit: i64,
+) -> crate::Result<Vec<OnwardRow>> {
+    use crate::query::{Param, Where};
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
+    let mut w = Where::new();
+    crate::org::site_scope(&mut w, grant.scope());
+    w.and("p.merged_into IS NULL", []);
+    if let Some(t) = f.from {
+        w.and("o.created_at >= ?", [Param::Time(t)]);
+    }
+    if let Some(t) = f.before {
+        w.and("o.created_at < ?", [Param::Time(t)]);
+    }
+    match f.kind {
+        Some("signposting") => {
+            w.and("o.kind = 'signposting'", []);
+        }
+        Some(_) => {
+            w.and("o.kind <> 'signposting'", []);
+        }
+        None => {}
+    }
+    if !f.statuses.is_empty() {
+        let marks = vec!["?"; f.statuses.len()].join(", ");
+        w.and(
+            &format!("o.status IN ({marks})"),
+            f.statuses.iter().map(|s| Param::Text(s.clone())),
+        );
+    }
+    if let Some(id) = f.site_id {
+        w.and("s.id = ?", [Param::I64(id)]);
+    }
+    if let Some(id) = f.cluster_id {
+        w.and("s.cluster_id = ?", [Param::I64(id)]);
+    }
+    if let Some(id) = f.area_id {
+        w.and(
+            "s.cluster_id IN (SELECT c.id FROM clusters c WHERE c.area_id = ?)",
+            [Param::I64(id)],
+        );
+    }
+    if let Some(id) = f.link_worker_id {
+        w.and(
+            "EXISTS (SELECT 1 FROM referrals rw WHERE rw.participant_id = p.id AND rw.link_worker_id = ?)",
+            [Param::I64(id)],
+        );
+    }
+    let n = w.next();
+    let sql = format!(
+        "SELECT o.id, o.participant_id, p.given_name, p.family_name, s.name AS site, o.kind, \
+         COALESCE(ds.name, o.service) AS service, org.name AS organization, o.status, o.created_at \
+         FROM onward_support o JOIN participants p ON p.id = o.participant_id JOIN sites s ON s.id = p.site_id \
+         LEFT JOIN dir_services ds ON ds.id = o.service_id LEFT JOIN dir_organizations org ON org.id = ds.organization_id{} \
+         ORDER BY o.created_at, o.id LIMIT ${n}",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
+}

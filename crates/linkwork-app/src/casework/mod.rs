@@ -872,3 +872,72 @@ impl App {
         .await
     }
 }
+
+pub use linkwork_store::casework::{OnwardFilter, OnwardRow};
+
+impl App {
+    /// Onward support recorded over a run of UK days (`from`, `to`
+    /// inclusive, as typed), by kind (`referral` — referrals and
+    /// accompanied visits — or `signposting`), status (`taken_up`:
+    /// accepted, attended or support given) and place or link worker: the
+    /// list behind the figures' onward counts. At most 500, earliest first;
+    /// errors name the field.
+    pub async fn onward_between(
+        &self,
+        ctx: &Ctx,
+        from: &str,
+        to: &str,
+        kind: &str,
+        status: &str,
+        mut f: OnwardFilter,
+    ) -> Result<Vec<OnwardRow>> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let mut day = |field: &str, raw: &str| match raw.trim() {
+            "" => None,
+            t => match crate::participants::parse_date(t) {
+                Some(d) => Some(d),
+                None => {
+                    e.add(field, "Enter a date, like 1/11/2026");
+                    None
+                }
+            },
+        };
+        let (first, last) = (day("from", from), day("to", to));
+        f.kind = match kind.trim() {
+            "" => None,
+            "referral" => Some("referral"),
+            "signposting" => Some("signposting"),
+            _ => {
+                e.add("kind", "Choose referrals or signposting");
+                None
+            }
+        };
+        f.statuses = match status.trim() {
+            "" => Vec::new(),
+            "taken_up" => ["accepted", "attended", "support_given"]
+                .map(str::to_owned)
+                .to_vec(),
+            t => match OnwardStatus::parse(t) {
+                Some(s) => vec![s.code().to_owned()],
+                None => {
+                    e.add("status", "Choose a status from the list");
+                    Vec::new()
+                }
+            },
+        };
+        e.into_result()?;
+        let at = |d: chrono::NaiveDate| {
+            linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN)
+                .map_err(AppError::internal)
+        };
+        f.from = first.map(at).transpose()?;
+        f.before = last
+            .map(|d| at(d + chrono::Duration::days(1)))
+            .transpose()?;
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "onward_support");
+        self.read(u, async |tx, g| {
+            Ok(linkwork_store::casework::onward_between(tx, g, &f, 500).await?)
+        })
+        .await
+    }
+}

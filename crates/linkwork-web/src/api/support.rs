@@ -24,6 +24,7 @@ pub fn routes() -> Router<WebState> {
         .route("/funds/top-ups", post(top_up_fund))
         .route("/referrals/{id}/handover", post(hand_over))
         .route("/handovers", get(handovers_waiting))
+        .route("/onward-support", get(list_onward))
         .route("/handovers/{id}/acknowledge", post(acknowledge_handover))
 }
 
@@ -139,4 +140,48 @@ pub async fn acknowledge_handover(
 ) -> Result<StatusCode, ApiError> {
     s.app.acknowledge_handover(&u.ctx, path_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct OnwardQuery {
+    /// The first UK day (`2026-11-01` or `1/11/2026`).
+    from: String,
+    /// The last UK day.
+    to: String,
+    /// `referral` (referrals and accompanied visits) or `signposting`.
+    kind: String,
+    /// An onward support status, or `taken_up` (accepted, attended or
+    /// support given).
+    status: String,
+    /// The person's practice, or every practice of a cluster or area.
+    site_id: String,
+    cluster_id: String,
+    area_id: String,
+    /// People with a referral of this link worker's.
+    link_worker_id: String,
+}
+
+/// Onward support recorded across the people the caller may see, over a
+/// run of days (at most 500, earliest first): the list behind the figures.
+#[utoipa::path(get, path = "/api/v1/onward-support", tag = "casework", params(OnwardQuery), responses(
+    (status = 200, body = Vec<super::views::OnwardListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_onward(
+    State(s): State<WebState>,
+    u: ApiUser,
+    crate::error::ApiQuery(q): crate::error::ApiQuery<OnwardQuery>,
+) -> Result<Json<Vec<super::views::OnwardListed>>, ApiError> {
+    let f = linkwork_app::casework::OnwardFilter {
+        site_id: super::opt_id("site_id", &q.site_id)?,
+        cluster_id: super::opt_id("cluster_id", &q.cluster_id)?,
+        area_id: super::opt_id("area_id", &q.area_id)?,
+        link_worker_id: super::opt_id("link_worker_id", &q.link_worker_id)?,
+        ..Default::default()
+    };
+    let rows = s
+        .app
+        .onward_between(&u.ctx, &q.from, &q.to, &q.kind, &q.status, f)
+        .await?;
+    Ok(Json(super::views::list(rows)))
 }

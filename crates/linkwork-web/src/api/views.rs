@@ -290,6 +290,17 @@ pub struct CaseWork {
 }
 
 view!(
+    /// Onward support in a list across people.
+    OnwardListed from linkwork_app::casework::OnwardRow {
+    id: i64, participant_id: i64, given_name: String, family_name: String,
+    /// The practice holding the person's record.
+    site: String,
+    /// `referral`, `accompanied` or `signposting`.
+    kind: String,
+    service: String, organization: Option<String>, status: String, created_at: DateTime<Utc>,
+});
+
+view!(
     /// A group a person is registered with, and how often they came.
     PersonGroup from linkwork_app::groups::PersonGroup {
     group_id: i64, name: String,

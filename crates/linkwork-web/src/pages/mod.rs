@@ -47,6 +47,7 @@ pub fn routes() -> Router<WebState> {
         .merge(audit::routes())
         .merge(access::account::routes())
         .merge(casework::appointments::routes())
+        .merge(casework::onward::routes())
         .merge(directory::routes())
         .merge(reports::routes())
         .merge(value::routes())

@@ -179,6 +179,8 @@ struct Records {
     open: Option<String>,
     /// The appointments due in the period.
     appointments: String,
+    /// The onward support recorded in the period.
+    onward: String,
 }
 
 impl Records {
@@ -206,6 +208,11 @@ impl Records {
                 d(r.period.first),
                 d(r.period.last)
             ),
+            onward: format!(
+                "/onward?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
         }
     }
 
@@ -217,6 +224,9 @@ impl Records {
             "appointments_attended" => status("attended"),
             "appointments_did_not_attend" => status("did_not_attend"),
             "appointments_cancelled" => status("cancelled"),
+            "onward_referrals" => Some(format!("{}&kind=referral", self.onward)),
+            "signposting" => Some(format!("{}&kind=signposting", self.onward)),
+            "onward_taken_up" => Some(format!("{}&status=taken_up", self.onward)),
             "referrals_received" => Some(self.received.clone()),
             "cases_closed" => Some(self.closed.clone()),
             "open_cases" => self.open.clone(),
@@ -233,6 +243,7 @@ impl Records {
             "referrals_by_reason" => (&self.received, "reason"),
             "referrals_by_source" => (&self.received, "source"),
             "cases_closed_by_reason" => (&self.closed, "closure_reason"),
+            "onward_by_status" => (&self.onward, "status"),
             _ => return None,
         };
         Some(format!("{base}&{field}={}", urlencode(key)))

@@ -306,6 +306,49 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         "{}",
         practice.body
     );
+    // Onward support links the same way.
+    for (m_name, filter) in [
+        ("onward_referrals", "&kind=referral"),
+        ("signposting", "&kind=signposting"),
+        ("onward_taken_up", "&status=taken_up"),
+    ] {
+        let href = format!("/onward?from=1/11/2026&to=30/11/2026{filter}");
+        assert!(
+            page.body
+                .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+            "{href}"
+        );
+        let n = measure(&nov, m_name).unwrap_or(0.0) as usize;
+        let list = m.get(&href).await;
+        assert_eq!(list.status, 200);
+        assert!(
+            list.body.contains(&format!("{n} recorded")),
+            "{m_name}: {n}\n{}",
+            list.body
+        );
+    }
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/onward-support?from=2026-11-01&to=2026-11-30&kind=referral",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json().as_array().map(|a| a.len() as f64),
+        Some(measure(&nov, "onward_referrals").unwrap_or(0.0))
+    );
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/onward-support?kind=other&from=x",
+            None,
+        )
+        .await;
+    assert_eq!(r.problem_fields(), ["from", "kind"]);
     // The same through the API, narrowed to the area.
     let r = t
         .api(
@@ -1539,6 +1582,39 @@ both!(
             measure(&w, "practice_activities"),
             Some(1.0),
             "the stall lw_b recorded"
+        );
+        // The onward referral behind the figures, in the list.
+        let r = t
+            .api(
+                &mgr,
+                Method::GET,
+                "/api/v1/onward-support?from=2026-11-01&to=2026-11-30&status=taken_up",
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let rows = r.json();
+        assert_eq!(rows.as_array().map(|a| a.len()), Some(1), "{rows}");
+        assert_eq!(
+            (
+                rows[0]["service"].as_str(),
+                rows[0]["organization"].as_str(),
+                rows[0]["given_name"].as_str()
+            ),
+            (
+                Some("Food parcels"),
+                Some("Northside Food Bank"),
+                Some("Nora")
+            )
+        );
+        let mut page = t.sign_in(&lw_b.email).await;
+        let list = page
+            .get("/onward?from=1/11/2026&to=30/11/2026&status=taken_up")
+            .await;
+        assert!(
+            list.body.contains("0 recorded"),
+            "Nora is not at lw_b's practice: {}",
+            list.body
         );
         // The printable report and the CSV carry them too.
         let r = t

@@ -2,4 +2,5 @@
 //! vouchers and funds, handing a case over.
 
 pub mod appointments;
+pub mod onward;
 pub mod support;

@@ -1,0 +1,125 @@
+//! Onward support across people over a run of days: the list behind the
+//! figures' onward referral, signposting and take-up counts.
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html;
+use crate::session::Page;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use linkwork_app::AppError;
+use linkwork_app::casework::OnwardFilter;
+use linkwork_domain::FieldErrors;
+use linkwork_domain::referral::OnwardStatus;
+use maud::html;
+use serde::Deserialize;
+
+pub fn routes() -> Router<WebState> {
+    Router::new().route("/onward", get(list))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQ {
+    from: String,
+    to: String,
+    kind: String,
+    status: String,
+    site_id: String,
+    cluster_id: String,
+    area_id: String,
+    link_worker_id: String,
+}
+
+async fn list(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ListQ>,
+) -> Result<Response, PageError> {
+    let id = |raw: &str| raw.trim().parse::<i64>().ok().filter(|n| *n > 0);
+    let f = OnwardFilter {
+        site_id: id(&q.site_id),
+        cluster_id: id(&q.cluster_id),
+        area_id: id(&q.area_id),
+        link_worker_id: id(&q.link_worker_id),
+        ..Default::default()
+    };
+    let (rows, errors) = match state
+        .app
+        .onward_between(&page.ctx, &q.from, &q.to, &q.kind, &q.status, f)
+        .await
+    {
+        Ok(rows) => (rows, FieldErrors::new()),
+        Err(AppError::Invalid(e)) => (Vec::new(), e),
+        Err(e) => return Err(e.into()),
+    };
+    let kinds: Vec<(String, String)> = [
+        ("", "Both"),
+        ("referral", "Onward referrals (and accompanied visits)"),
+        ("signposting", "Signposting"),
+    ]
+    .iter()
+    .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+    .collect();
+    let statuses: Vec<(String, String)> = [
+        ("", "Any"),
+        ("taken_up", "Taken up (accepted, attended or support given)"),
+    ]
+    .iter()
+    .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+    .chain(OnwardStatus::choices())
+    .collect();
+    let scoped = [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id];
+    let narrowed = scoped.iter().any(|v| !v.trim().is_empty());
+    let body = html! {
+        h1 class="govuk-heading-l" { "Onward support" }
+        form method="get" action="/onward" novalidate class="govuk-!-margin-bottom-6" {
+            @for (k, v) in [("site_id", &q.site_id), ("cluster_id", &q.cluster_id), ("area_id", &q.area_id), ("link_worker_id", &q.link_worker_id)] {
+                @if !v.trim().is_empty() { input type="hidden" name=(k) value=(v); }
+            }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-quarter" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-quarter" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-quarter" { (html::select("kind", "Kind", &kinds, &q.kind, &errors, None)) }
+                div class="govuk-grid-column-one-quarter" { (html::select("status", "Where it stands", &statuses, &q.status, &errors, None)) }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" { "Show" }
+            @if narrowed { " " a class="govuk-link" href="/onward" { "All practices you can see" } }
+        }
+        @if errors.0.is_empty() {
+            p class="govuk-body" {
+                (rows.len()) " recorded"
+                @if rows.len() >= 500 { " (the first 500: choose fewer days to see the rest)" }
+                @if narrowed { ", for the part of the programme chosen in the figures" }
+                "."
+            }
+            @if !rows.is_empty() {
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Onward support, earliest first" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Recorded" }
+                        th scope="col" class="govuk-table__header" { "Person" }
+                        th scope="col" class="govuk-table__header" { "Practice" }
+                        th scope="col" class="govuk-table__header" { "Service" }
+                        th scope="col" class="govuk-table__header" { "Kind" }
+                        th scope="col" class="govuk-table__header" { "Where it stands" }
+                    } }
+                    tbody class="govuk-table__body" { @for o in &rows { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label="Recorded" { (crate::pages::parts::date(linkwork_domain::appointment::london_date(o.created_at))) }
+                        td class="govuk-table__cell" data-label="Person" { a class="govuk-link" href={ "/people/" (o.participant_id) "#onward" } { (o.given_name) " " (o.family_name) } }
+                        td class="govuk-table__cell" data-label="Practice" { (o.site) }
+                        td class="govuk-table__cell" data-label="Service" {
+                            (o.service)
+                            @if let Some(org) = &o.organization { br; span class="govuk-body-s" { (org) } }
+                        }
+                        td class="govuk-table__cell" data-label="Kind" { (if o.kind == "signposting" { "Signposting" } else if o.kind == "accompanied" { "Accompanied visit" } else { "Referral" }) }
+                        td class="govuk-table__cell" data-label="Where it stands" { (OnwardStatus::parse(&o.status).map_or(o.status.as_str(), |s| s.label())) }
+                    } } }
+                }
+            }
+        }
+    };
+    Ok(html::form_page("Onward support", &page, &errors, body))
+}
