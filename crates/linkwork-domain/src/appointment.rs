@@ -31,6 +31,17 @@ impl AppointmentStatus {
     }
 }
 
+/// A status to narrow a list of appointments by, as typed: blank for any,
+/// `cancelled` for either kind of cancellation, or one status's code.
+/// `None` when it is none of those.
+pub fn status_filter(raw: &str) -> Option<Option<&'static str>> {
+    match raw.trim() {
+        "" => Some(None),
+        "cancelled" => Some(Some("cancelled")),
+        t => AppointmentStatus::parse(t).map(|s| Some(s.code())),
+    }
+}
+
 /// The instant of a UK wall-clock time. A time skipped when the clocks go
 /// forward is refused; a time that happens twice when they go back is the
 /// first of the two.

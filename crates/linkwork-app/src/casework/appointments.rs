@@ -286,38 +286,13 @@ impl App {
         mut f: AppointmentFilter,
     ) -> Result<Vec<Appointment>> {
         let mut e = linkwork_domain::FieldErrors::new();
-        let mut day = |field: &str, raw: &str| match raw.trim() {
-            "" => None,
-            t => match crate::participants::parse_date(t) {
-                Some(d) => Some(d),
-                None => {
-                    e.add(field, "Enter a date, like 1/11/2026");
-                    None
-                }
-            },
-        };
-        let (first, last) = (day("from", from), day("to", to));
-        let status = match status.trim() {
-            "" => None,
-            "cancelled" => Some("cancelled".to_owned()),
-            t => match linkwork_domain::appointment::AppointmentStatus::parse(t) {
-                Some(s) => Some(s.code().to_owned()),
-                None => {
-                    e.add("status", "Choose a status from the list");
-                    None
-                }
-            },
-        };
-        if let (Some(a), Some(b)) = (first, last)
-            && b < a
-        {
-            e.add("to", "The last day must not be before the first");
-        }
+        (f.from, f.to) = crate::participants::uk_days(&mut e, from, to)?;
+        let status = linkwork_domain::appointment::status_filter(status).unwrap_or_else(|| {
+            e.add("status", "Choose a status from the list");
+            None
+        });
         e.into_result()?;
-        let at = |d: NaiveDate| london_instant(d, NaiveTime::MIN).map_err(AppError::internal);
-        f.from = first.map(at).transpose()?;
-        f.to = last.map(|d| at(d + Duration::days(1))).transpose()?;
-        f.status = status;
+        f.status = status.map(str::to_owned);
         f.limit = 500;
         self.list_appointments(ctx, &f).await
     }

@@ -892,17 +892,7 @@ impl App {
         mut f: OnwardFilter,
     ) -> Result<Vec<OnwardRow>> {
         let mut e = linkwork_domain::FieldErrors::new();
-        let mut day = |field: &str, raw: &str| match raw.trim() {
-            "" => None,
-            t => match crate::participants::parse_date(t) {
-                Some(d) => Some(d),
-                None => {
-                    e.add(field, "Enter a date, like 1/11/2026");
-                    None
-                }
-            },
-        };
-        let (first, last) = (day("from", from), day("to", to));
+        (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
         f.kind = match kind.trim() {
             "" => None,
             "referral" => Some("referral"),
@@ -926,14 +916,6 @@ impl App {
             },
         };
         e.into_result()?;
-        let at = |d: chrono::NaiveDate| {
-            linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN)
-                .map_err(AppError::internal)
-        };
-        f.from = first.map(at).transpose()?;
-        f.before = last
-            .map(|d| at(d + chrono::Duration::days(1)))
-            .transpose()?;
         let u = Use::read(ctx, Permission::WorkWithParticipants, "onward_support");
         self.read(u, async |tx, g| {
             Ok(linkwork_store::casework::onward_between(tx, g, &f, 500).await?)

@@ -76,6 +76,44 @@ pub const SEXES: [(&str, &str); 4] = [
 
 /// A date typed in any of the ways [`dates::parse`] reads, two-digit years
 /// as 20yy (for dates ahead, such as the diary's day).
+type Instant = chrono::DateTime<chrono::Utc>;
+
+/// A run of UK days as typed in a list's filter (`from`, `to` inclusive,
+/// either blank), as instants: the first day's midnight and the midnight
+/// after the last. A date that cannot be read, or a last day before the
+/// first, is added to `e` under its field.
+pub(crate) fn uk_days(
+    e: &mut linkwork_domain::FieldErrors,
+    from: &str,
+    to: &str,
+) -> crate::Result<(Option<Instant>, Option<Instant>)> {
+    let mut day = |field: &str, raw: &str| match raw.trim() {
+        "" => None,
+        t => {
+            let d = parse_date(t);
+            if d.is_none() {
+                e.add(field, "Enter a date, like 1/11/2026");
+            }
+            d
+        }
+    };
+    let (first, last) = (day("from", from), day("to", to));
+    if let (Some(a), Some(b)) = (first, last)
+        && b < a
+    {
+        e.add("to", "The last day must not be before the first");
+    }
+    let at = |d: NaiveDate| {
+        linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN)
+            .map_err(crate::AppError::internal)
+    };
+    Ok((
+        first.map(at).transpose()?,
+        last.map(|d| at(d + chrono::Duration::days(1)))
+            .transpose()?,
+    ))
+}
+
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     dates::parse(raw, TwoDigitYear::ThisCentury)
 }

@@ -72,16 +72,9 @@ pub async fn list_appointments(
         link_worker_id: opt_id("link_worker_id", &q.link_worker_id)?,
         from: instant("from", &q.from)?,
         to: instant("to", &q.to)?,
-        status: match q.status.trim() {
-            "" => None,
-            "cancelled" => Some("cancelled".to_owned()),
-            t => Some(
-                linkwork_domain::appointment::AppointmentStatus::parse(t)
-                    .ok_or_else(|| ApiError(AppError::field("status", "Unknown status")))?
-                    .code()
-                    .to_owned(),
-            ),
-        },
+        status: linkwork_domain::appointment::status_filter(&q.status)
+            .ok_or_else(|| ApiError(AppError::field("status", "Unknown status")))?
+            .map(str::to_owned),
         site_id: opt_id("site_id", &q.site_id)?,
         cluster_id: opt_id("cluster_id", &q.cluster_id)?,
         area_id: opt_id("area_id", &q.area_id)?,

@@ -268,3 +268,57 @@ pub fn part_text(parts: &[(String, Part)], name: &str) -> String {
         .map(|(_, p)| String::from_utf8_lossy(&p.bytes).into_owned())
         .unwrap_or_default()
 }
+
+/// The part of the programme a list behind the figures is narrowed to, as
+/// the figures' links give it (`site_id`, `cluster_id`, `area_id` or
+/// `link_worker_id`); read beside a list's own query.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ScopeQ {
+    pub site_id: String,
+    pub cluster_id: String,
+    pub area_id: String,
+    pub link_worker_id: String,
+}
+
+impl ScopeQ {
+    fn fields(&self) -> [(&'static str, &str); 4] {
+        [
+            ("site_id", &self.site_id),
+            ("cluster_id", &self.cluster_id),
+            ("area_id", &self.area_id),
+            ("link_worker_id", &self.link_worker_id),
+        ]
+    }
+
+    /// One of them as an id (anything else: not narrowed by it).
+    pub fn id(raw: &str) -> Option<i64> {
+        raw.trim().parse::<i64>().ok().filter(|n| *n > 0)
+    }
+
+    /// Whether the list is narrowed at all.
+    pub fn narrowed(&self) -> bool {
+        self.fields().iter().any(|(_, v)| !v.trim().is_empty())
+    }
+
+    /// Hidden fields keeping the narrowing when the list's own filters are
+    /// changed, and a link back to everything the user may see at `path`.
+    pub fn keep(&self, path: &str) -> Markup {
+        html! {
+            @for (k, v) in self.fields() {
+                @if !v.trim().is_empty() { input type="hidden" name=(k) value=(v); }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" { "Show" }
+            @if self.narrowed() { " " a class="govuk-link" href=(path) { "All practices you can see" } }
+        }
+    }
+
+    /// The words saying so after a list's count.
+    pub fn note(&self) -> &'static str {
+        if self.narrowed() {
+            ", for the part of the programme chosen in the figures"
+        } else {
+            ""
+        }
+    }
+}

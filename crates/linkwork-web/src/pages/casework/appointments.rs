@@ -193,10 +193,6 @@ struct ListQ {
     from: String,
     to: String,
     status: String,
-    site_id: String,
-    cluster_id: String,
-    area_id: String,
-    link_worker_id: String,
 }
 
 /// Appointments across people for a run of days, by status and place or
@@ -205,13 +201,14 @@ async fn list(
     State(state): State<WebState>,
     page: Page,
     Query(q): Query<ListQ>,
+    Query(scope): Query<crate::pages::parts::ScopeQ>,
 ) -> Result<Response, PageError> {
-    let id = |raw: &str| raw.trim().parse::<i64>().ok().filter(|n| *n > 0);
+    let id = crate::pages::parts::ScopeQ::id;
     let f = linkwork_app::casework::appointments::AppointmentFilter {
-        site_id: id(&q.site_id),
-        cluster_id: id(&q.cluster_id),
-        area_id: id(&q.area_id),
-        link_worker_id: id(&q.link_worker_id),
+        site_id: id(&scope.site_id),
+        cluster_id: id(&scope.cluster_id),
+        area_id: id(&scope.area_id),
+        link_worker_id: id(&scope.link_worker_id),
         ..Default::default()
     };
     let (rows, errors) = match state
@@ -228,28 +225,21 @@ async fn list(
         .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
         .chain(linkwork_domain::appointment::AppointmentStatus::choices())
         .collect();
-    let narrowed = [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id]
-        .iter()
-        .any(|v| !v.trim().is_empty());
     let body = html! {
         h1 class="govuk-heading-l" { "Appointments" }
         form method="get" action="/appointments" novalidate class="govuk-!-margin-bottom-6" {
-            @for (k, v) in [("site_id", &q.site_id), ("cluster_id", &q.cluster_id), ("area_id", &q.area_id), ("link_worker_id", &q.link_worker_id)] {
-                @if !v.trim().is_empty() { input type="hidden" name=(k) value=(v); }
-            }
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
                 div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
                 div class="govuk-grid-column-one-third" { (html::select("status", "What became of it", &statuses, &q.status, &errors, None)) }
             }
-            button type="submit" class="govuk-button govuk-button--secondary" { "Show" }
-            @if narrowed { " " a class="govuk-link" href="/appointments" { "All practices you can see" } }
+            (scope.keep("/appointments"))
         }
         @if errors.0.is_empty() {
             p class="govuk-body" {
                 (rows.len()) " " (if rows.len() == 1 { "appointment" } else { "appointments" })
                 @if rows.len() >= 500 { " (the first 500: choose fewer days to see the rest)" }
-                @if narrowed { ", for the part of the programme chosen in the figures" }
+                (scope.note())
                 "."
             }
             @if !rows.is_empty() {
