@@ -22,7 +22,8 @@ pub(crate) enum Access {
     Read,
     /// As `Read`, but every query sees one snapshot (e.g. verifying a chain).
     Snapshot,
-    /// A read of personal data, audited as this action.
+    /// A read of personal data, audited as this action (read in a
+    /// snapshot; the event is committed before the data is returned).
     View(&'static str),
     /// A change, audited as this action in its own transaction.
     Write(&'static str),
@@ -131,8 +132,11 @@ impl App {
         let (mut tx, action) = match u.access {
             Access::Read => (self.db.read().await?, None),
             Access::Snapshot => (self.db.snapshot().await?, None),
-            Access::Tally(a) => (self.db.snapshot().await?, Some(a)),
-            Access::View(a) | Access::Write(a) => (self.db.write().await?, Some(a)),
+            // A view reads in a snapshot; its event is appended after,
+            // grouped with others (see `App::append_alone`), before the
+            // data is given to anyone.
+            Access::Tally(a) | Access::View(a) => (self.db.snapshot().await?, Some(a)),
+            Access::Write(a) => (self.db.write().await?, Some(a)),
         };
         let mut event = u
             .ctx
@@ -145,14 +149,13 @@ impl App {
                     linkwork_store::reports::bump_data_version(&mut tx, grant.programme_id())
                         .await?;
                 }
-                if audited && !matches!(u.access, Access::Tally(_)) {
+                let alone = matches!(u.access, Access::Tally(_) | Access::View(_));
+                if audited && !alone {
                     audit::append(&mut tx, &event, self.now()).await?;
                 }
                 tx.commit().await?;
-                if audited && matches!(u.access, Access::Tally(_)) {
-                    let mut w = self.db.write().await?;
-                    audit::append(&mut w, &event, self.now()).await?;
-                    w.commit().await?;
+                if audited && alone {
+                    self.append_alone(event).await?;
                 }
                 if matches!(u.access, Access::Write(_)) {
                     self.indexes.written(grant.programme_id());

@@ -17,7 +17,9 @@ pub mod directory;
 pub mod error;
 pub mod gate;
 pub mod groups;
+pub mod home;
 pub mod jobs;
+pub mod kept;
 pub mod lenient;
 pub mod org;
 pub mod participants;
@@ -54,6 +56,9 @@ pub struct Settings {
     /// How many reports' figures a node keeps, each at the data version it
     /// was counted at (0: none; `LINKWORK_FIGURES_CACHE`).
     pub figures_cache: usize,
+    /// How many home pages, and how many record pages, a node keeps, each
+    /// at the stamp of what it shows (0: none; `LINKWORK_PAGES_KEPT`).
+    pub pages_kept: usize,
 }
 
 impl Default for Settings {
@@ -66,6 +71,7 @@ impl Default for Settings {
             throttle_window: chrono::Duration::minutes(15),
             suppress_below: 5,
             figures_cache: 200,
+            pages_kept: 2_000,
         }
     }
 }
@@ -81,6 +87,12 @@ pub struct App {
     indexes: Arc<directory::Indexes>,
     /// This node's counted figures (checked against the data version).
     figures: Arc<reports::FiguresCache>,
+    /// This node's home pages (checked against the user's stamp).
+    pages: Arc<kept::Kept<home::Home>>,
+    /// This node's record pages (checked against the record's stamp).
+    records: Arc<kept::Kept<casework::RecordPage>>,
+    /// Stand-alone audit events (views, refusals, reports), appended in groups.
+    queue: Arc<audit::queue::Queue>,
 }
 
 /// Who is acting, and on behalf of which request.
@@ -88,6 +100,11 @@ pub struct App {
 pub struct Ctx {
     pub actor: Actor,
     pub request_id: String,
+    /// The stamp of what this user sees, read with their session before
+    /// anything else (see `linkwork_store::auth::SessionUser::stamp`): a page
+    /// kept in memory at this stamp is as new as the data. `None` (API
+    /// tokens, the command line): nothing kept is used.
+    pub stamp: Option<i64>,
 }
 
 impl Ctx {
@@ -95,7 +112,14 @@ impl Ctx {
         Self {
             actor,
             request_id: request_id.into(),
+            stamp: None,
         }
+    }
+
+    /// This request's [`Ctx::stamp`].
+    pub fn with_stamp(mut self, stamp: i64) -> Self {
+        self.stamp = Some(stamp);
+        self
     }
 
     /// Anyone at all, reading a programme's public directory feed
@@ -111,6 +135,7 @@ impl Ctx {
                 site_ids: Vec::new(),
             },
             request_id: format!("public-{}", random::token_hex(6)),
+            stamp: None,
         }
     }
 
@@ -126,6 +151,7 @@ impl Ctx {
                 site_ids: Vec::new(),
             },
             request_id: format!("cli-{}", random::token_hex(6)),
+            stamp: None,
         }
     }
 
@@ -158,6 +184,9 @@ impl App {
             settings: Arc::new(settings),
             indexes: Arc::default(),
             figures: Arc::default(),
+            pages: Arc::default(),
+            records: Arc::default(),
+            queue: Arc::default(),
         }
     }
 
@@ -224,9 +253,13 @@ impl App {
         let mut e = ctx.event("access", object_type, object_id);
         e.outcome = "refused".into();
         e.detail = "not found within what this user may see".into();
-        let mut tx = self.db.write().await?;
-        linkwork_store::audit::append(&mut tx, &e, self.now()).await?;
-        tx.commit().await?;
-        Ok(())
+        self.append_alone(e).await
+    }
+
+    /// Append an event that stands alone (no change goes with it), in a
+    /// group with others waiting (see [`audit::queue`]); returns once it
+    /// is committed.
+    pub(crate) async fn append_alone(&self, e: linkwork_store::audit::NewEvent) -> Result<()> {
+        self.queue.append(&self.db, &self.clock, e).await
     }
 }

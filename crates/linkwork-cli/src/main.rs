@@ -419,6 +419,12 @@ async fn open_with_db(db: &DbArgs, file: &FileConfig) -> Result<(App, Db)> {
     {
         settings.figures_cache = n;
     }
+    if let Some(n) = std::env::var("LINKWORK_PAGES_KEPT")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        settings.pages_kept = n;
+    }
     let app = App::new(pool.clone(), Arc::new(SystemClock), settings);
     let outcome = app.migrate().await.map_err(explain)?;
     if !outcome.applied.is_empty() {

@@ -126,6 +126,74 @@ pub async fn append(tx: &mut Tx, e: &NewEvent, at: DateTime<Utc>) -> crate::Resu
     write_event(tx, chain_id, head, e, at).await
 }
 
+/// Append several events in the transaction: per chain, the head is moved
+/// on once for all of them (one statement), their hashes are chained here,
+/// they are inserted by one statement, and the head's hash set by another —
+/// three statements for any number of events. A chain without a head row
+/// goes the way of [`append`] (which repairs it).
+pub async fn append_many(tx: &mut Tx, events: &[NewEvent], at: DateTime<Utc>) -> crate::Result<()> {
+    let mut chains: Vec<i64> = events.iter().map(|e| e.programme_id.unwrap_or(0)).collect();
+    chains.sort_unstable();
+    chains.dedup();
+    for chain_id in chains {
+        let mine: Vec<&NewEvent> = events
+            .iter()
+            .filter(|e| e.programme_id.unwrap_or(0) == chain_id)
+            .collect();
+        let n = i64::try_from(mine.len()).unwrap_or(i64::MAX);
+        let head: Option<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
+            "UPDATE audit_heads SET seq = seq + $2 WHERE chain_id = $1 RETURNING seq, hash")
+            .bind(chain_id).bind(n).fetch_optional(c).await)?;
+        let Some((last, head_hash)) = head else {
+            for e in mine {
+                append(tx, e, at).await?;
+            }
+            continue;
+        };
+        // The head said `last` after moving on by n: the events take the
+        // n numbers before it, and the hash it held was the previous one's.
+        let mut prev = head_hash;
+        let mut rows = Vec::with_capacity(mine.len());
+        for (i, e) in mine.iter().enumerate() {
+            let seq = last - n + 1 + i64::try_from(i).unwrap_or(0);
+            let hash = event_hash(&prev, chain_id, seq, at, e);
+            rows.push((seq, prev, hash.clone()));
+            prev = hash;
+        }
+        let mut sql = String::from(
+            "INSERT INTO audit_events (chain_id, seq, at, programme_id, actor_user_id, actor, action, \
+             object_type, object_id, request_id, outcome, detail, prev_hash, hash) VALUES ",
+        );
+        for i in 0..rows.len() {
+            let b = i * 14;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for k in 1..=14 {
+                if k > 1 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&(b + k).to_string());
+            }
+            sql.push(')');
+        }
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(&sql);
+            for (e, (seq, prev, hash)) in mine.iter().zip(&rows) {
+                q = q.bind(chain_id).bind(*seq).bind(at).bind(e.programme_id).bind(e.actor_user_id)
+                    .bind(&e.actor).bind(&e.action).bind(&e.object_type).bind(&e.object_id)
+                    .bind(&e.request_id).bind(&e.outcome).bind(&e.detail).bind(prev).bind(hash);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+        on_tx!(tx, c => sqlx::query("UPDATE audit_heads SET hash = $1 WHERE chain_id = $2")
+            .bind(&prev).bind(chain_id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
 /// Move the chain's head one on and lock it: the new sequence number and the
 /// previous hash, or `None` when the chain has no head row.
 async fn advance_head(tx: &mut Tx, chain_id: i64) -> crate::Result<Option<(i64, String)>> {

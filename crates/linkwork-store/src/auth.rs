@@ -20,6 +20,10 @@ pub struct SessionUser {
     /// The user's sites, comma-separated in id order (read with the session,
     /// to save a round trip on every request).
     pub site_ids: Option<String>,
+    /// The sum of the stamps of the user's practices and of the programme's
+    /// reference data, read with the session (before any page data): what
+    /// a page kept in memory for this user must have been read at.
+    pub stamp: i64,
 }
 
 impl SessionUser {
@@ -44,11 +48,19 @@ pub async fn insert_session(
     Ok(())
 }
 
+/// The stamp of a user `u`'s view (see [`SessionUser::stamp`]): the stamps
+/// of their practices and of their programme's reference data, summed. Each
+/// only ever grows, so any change to either moves the sum.
+const STAMP_SQL: &str = "CAST(COALESCE((SELECT SUM(st.version) FROM stamps st WHERE st.kind = 1 AND st.id IN \
+     (SELECT us.site_id FROM user_sites us WHERE us.user_id = u.id)), 0) \
+     + COALESCE((SELECT st.version FROM stamps st WHERE st.kind = 3 AND st.id = u.programme_id), 0) AS BIGINT)";
+
 pub async fn session(tx: &mut Tx, id_hash: &str) -> crate::Result<Option<SessionUser>> {
     let sites = crate::dialect::user_site_ids(tx, "s.user_id");
     let sql = format!(
         "SELECT s.user_id, u.programme_id, u.role, u.name, u.email, u.disabled_at, s.csrf_token, \
-         s.created_at, s.last_seen_at, {sites} AS site_ids FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
+         s.created_at, s.last_seen_at, {sites} AS site_ids, {STAMP_SQL} AS stamp \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1"
     );
     Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(id_hash).fetch_optional(c).await)?)
 }

@@ -60,6 +60,7 @@ const MIGRATIONS: &[Migration] = &[
         "group venues, files and feedback",
         "0025_group_venues_files_feedback"
     ),
+    migration!(26, "stamps for pages kept in memory", "0026_stamps"),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

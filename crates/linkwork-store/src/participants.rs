@@ -371,3 +371,18 @@ pub async fn merge(
     }
     Ok(())
 }
+
+/// The stamp of a person's record as a page shows it: the record's own
+/// stamp (moved by every change to the person or their case work) plus
+/// the programme's reference stamp (names of staff, practices, funds,
+/// groups, services), both moved by triggers (migration 26).
+pub async fn record_stamp(
+    tx: &mut Tx,
+    participant_id: i64,
+    programme_id: i64,
+) -> crate::Result<i64> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT CAST(COALESCE((SELECT version FROM stamps WHERE kind = 2 AND id = $1), 0) \
+         + COALESCE((SELECT version FROM stamps WHERE kind = 3 AND id = $2), 0) AS BIGINT)")
+        .bind(participant_id).bind(programme_id).fetch_one(c).await)?)
+}

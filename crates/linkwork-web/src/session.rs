@@ -132,7 +132,7 @@ impl FromRequestParts<WebState> for Page {
         };
         match state.app.session(&token).await {
             Ok(Some(s)) => Ok(Page {
-                ctx: Ctx::new(s.actor, m.id),
+                ctx: Ctx::new(s.actor, m.id).with_stamp(s.stamp),
                 csrf: s.csrf_token,
                 path,
                 token,

@@ -79,6 +79,8 @@ pub struct SessionInfo {
     pub actor: Actor,
     pub csrf_token: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// See `Ctx::stamp`.
+    pub stamp: i64,
 }
 
 impl App {
@@ -230,6 +232,7 @@ impl App {
                 site_ids,
             },
             csrf_token: s.csrf_token,
+            stamp: s.stamp,
             expires_at: (now + self.settings.session_idle).min(absolute_deadline),
         }))
     }

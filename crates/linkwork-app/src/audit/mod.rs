@@ -8,6 +8,8 @@
 //! the database agrees with itself; they cannot make an older checkpoint agree,
 //! nor forge a newer one without the key.
 
+pub mod queue;
+
 use crate::gate::Use;
 use crate::{App, AppError, Ctx, Result};
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -473,7 +473,14 @@ impl App {
         let u = Use::read(ctx, Permission::WorkWithParticipants, "referral");
         let (not_seen, flags_due) = self
             .read(u, async |tx, g| {
-                let since = now - Duration::weeks(NOT_SEEN_WEEKS);
+                // Counted in whole days (from midnight, UK time), so the
+                // prompts stay the same all day (the home page is kept
+                // for the day while nothing changes).
+                let since = linkwork_domain::appointment::london_instant(
+                    today - Duration::weeks(NOT_SEEN_WEEKS),
+                    chrono::NaiveTime::MIN,
+                )
+                .unwrap_or(now - Duration::weeks(NOT_SEEN_WEEKS));
                 let not_seen = store::not_seen_since(tx, g, g.user_id(), since).await?;
                 let flags_due = store::flags_due(tx, g, g.user_id(), today).await?;
                 Ok((not_seen, flags_due))

@@ -18,6 +18,7 @@ pub use linkwork_store::casework::{
 use linkwork_store::participants::Participant;
 use linkwork_store::{Tx, participants};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(default)]
@@ -54,6 +55,18 @@ pub struct MeasureInput {
     pub taken_on: String,
     /// SWEMWBS: seven answers 1–5. ONS4: life satisfaction, worthwhile, happiness, anxiety, 0–10.
     pub answers: Vec<String>,
+}
+
+/// A record page: the case work, the person's referrals, and the lists its
+/// forms choose from.
+#[derive(Debug)]
+pub struct RecordPage {
+    pub work: CaseWork,
+    pub funds: Vec<linkwork_store::support::Fund>,
+    pub reasons: Vec<linkwork_store::reasons::Reason>,
+    pub groups: Vec<crate::groups::GroupRow>,
+    /// The person's referrals (the first hundred).
+    pub history: Vec<linkwork_store::referrals::Referral>,
 }
 
 /// Everything recorded on a person's record.
@@ -232,6 +245,78 @@ impl App {
             async |tx, g, p| Ok((p, self.load_case_work(tx, g, participant_id).await?)),
         )
         .await
+    }
+
+    /// Everything on a person's record page, read as one view (audited).
+    /// What the page shows beyond the person's own row is kept in memory at
+    /// the record's stamp (read in the view's snapshot, after the scope
+    /// check): seen again while nothing on the record changed, it is not
+    /// read again; every view is audited all the same.
+    pub async fn record_page(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<(Participant, Arc<RecordPage>)> {
+        self.record_page_with(ctx, participant_id, true).await
+    }
+
+    /// The record page again, for a form shown a second time after a change
+    /// with invalid fields: the person saw it when the form was first shown
+    /// (audited then), so this read is not audited as a second view.
+    pub async fn record_page_for_form(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<(Participant, Arc<RecordPage>)> {
+        self.record_page_with(ctx, participant_id, false).await
+    }
+
+    async fn record_page_with(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        view: bool,
+    ) -> Result<(Participant, Arc<RecordPage>)> {
+        let a = &ctx.actor;
+        let today = linkwork_domain::appointment::london_date(self.now());
+        let key = format!(
+            "{}|{:?}|{:?}|{participant_id}|{today}",
+            a.user_id, a.role, a.site_ids
+        );
+        let access = if view {
+            Access::View("participant.view")
+        } else {
+            Access::Read
+        };
+        let (p, kept, work, stamp) = self
+            .on_record_with(ctx, participant_id, access, async |tx, g, p| {
+                let stamp =
+                    participants::record_stamp(tx, participant_id, g.programme_id()).await?;
+                if let Some(k) = self.records.get(&key, stamp) {
+                    return Ok((p, Some(k), None, stamp));
+                }
+                let work = self.load_case_work(tx, g, participant_id).await?;
+                Ok((p, None, Some(work), stamp))
+            })
+            .await?;
+        if let Some(k) = kept {
+            return Ok((p, k));
+        }
+        let filter = crate::referrals::ReferralFilter {
+            participant_id: Some(participant_id),
+            limit: 100,
+            ..Default::default()
+        };
+        let page = Arc::new(RecordPage {
+            work: work.ok_or(AppError::NotFound)?,
+            funds: self.list_funds(ctx).await?,
+            reasons: self.reasons(ctx).await?,
+            groups: self.list_groups(ctx).await?,
+            history: self.list_referrals(ctx, &filter).await?.0,
+        });
+        self.records
+            .put(key, stamp, page.clone(), self.settings.pages_kept);
+        Ok((p, page))
     }
 
     async fn load_case_work(

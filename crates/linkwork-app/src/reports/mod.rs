@@ -18,7 +18,6 @@ use linkwork_domain::report::{
 };
 use linkwork_store::reports::{self as store, Scope, ScopeOption};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 pub use figures::{Breakdown, Figure, Figures, Unit};
 
@@ -430,65 +429,5 @@ pub fn csv(r: &Report, sharing: Option<i64>) -> String {
 }
 
 /// Figures this node has counted, each with the programme's data version
-/// it was counted at: served again only while the version (read in the
-/// report's own snapshot) is unchanged, so a change made on any node is
-/// counted at once. The least recently used go first.
-#[derive(Debug, Default)]
-pub struct FiguresCache(std::sync::Mutex<(u64, HashMap<String, Cached>)>);
-
-#[derive(Debug)]
-struct Cached {
-    version: i64,
-    used: u64,
-    figures: std::sync::Arc<Figures>,
-}
-
-impl FiguresCache {
-    fn get(&self, key: &str, version: i64) -> Option<std::sync::Arc<Figures>> {
-        let mut m = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (clock, map) = &mut *m;
-        *clock += 1;
-        let hit = map.get_mut(key).filter(|c| c.version == version)?;
-        hit.used = *clock;
-        Some(hit.figures.clone())
-    }
-
-    fn put(&self, key: String, version: i64, figures: std::sync::Arc<Figures>, room: usize) {
-        if room == 0 {
-            return;
-        }
-        let mut m = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (clock, map) = &mut *m;
-        *clock += 1;
-        // Counted at an older version than an entry already kept: keep that.
-        if map.get(&key).is_some_and(|c| c.version > version) {
-            return;
-        }
-        if !map.contains_key(&key) && map.len() >= room {
-            while map.len() >= room {
-                let Some(oldest) = map
-                    .iter()
-                    .min_by_key(|(_, c)| c.used)
-                    .map(|(k, _)| k.clone())
-                else {
-                    break;
-                };
-                map.remove(&oldest);
-            }
-        }
-        map.insert(
-            key,
-            Cached {
-                version,
-                used: *clock,
-                figures,
-            },
-        );
-    }
-}
+/// it was counted at (read in the report's own snapshot).
+pub type FiguresCache = crate::kept::Kept<Figures>;

@@ -8,8 +8,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use linkwork_app::org::SiteFilter;
-use linkwork_app::referrals::ReferralFilter;
 use linkwork_domain::{Permission, Role};
 use maud::html;
 
@@ -18,80 +16,11 @@ pub fn routes() -> Router<WebState> {
 }
 
 async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>, PageError> {
-    let app = &state.app;
     let a = &page.ctx.actor;
-    // Reasons label the referral tables, shown to link workers and practice staff.
-    let reasons = if matches!(
-        a.role,
-        Role::LinkWorker | Role::PracticeStaff | Role::Partner
-    ) {
-        app.reasons(&page.ctx).await?
-    } else {
-        Vec::new()
-    };
-    let (my_sites, _) = app
-        .list_sites(
-            &page.ctx,
-            &SiteFilter {
-                limit: 20,
-                ..Default::default()
-            },
-        )
-        .await?;
-    let mine: Vec<_> = my_sites
-        .iter()
-        .filter(|s| a.site_ids.contains(&s.id))
-        .collect();
-    let areas = if a.can(Permission::ViewUsers) {
-        app.list_areas(&page.ctx).await?
-    } else {
-        Vec::new()
-    };
-    let open = vec![
-        "allocated".to_owned(),
-        "contacted".to_owned(),
-        "engaged".to_owned(),
-    ];
-    let (caseload, caseload_total) = if a.role == Role::LinkWorker {
-        let f = ReferralFilter {
-            status: Some(open),
-            link_worker_id: Some(a.user_id),
-            limit: 10,
-            ..Default::default()
-        };
-        app.list_referrals(&page.ctx, &f).await?
-    } else {
-        (Vec::new(), 0)
-    };
-    let (_, to_triage) = if a.can(Permission::WorkWithParticipants) {
-        let f = ReferralFilter {
-            status: Some(vec!["received".into()]),
-            limit: 1,
-            ..Default::default()
-        };
-        app.list_referrals(&page.ctx, &f).await?
-    } else {
-        (Vec::new(), 0)
-    };
-    let prompts = app.worker_prompts(&page.ctx).await?;
-    let replies = app.partner_replies(&page.ctx).await?;
-    let handovers = if a.role == Role::LinkWorker {
-        app.handovers_waiting(&page.ctx).await?
-    } else {
-        Vec::new()
-    };
-    let (sent, _) = if matches!(a.role, Role::PracticeStaff | Role::Partner) {
-        app.list_referrals(
-            &page.ctx,
-            &ReferralFilter {
-                limit: 10,
-                ..Default::default()
-            },
-        )
-        .await?
-    } else {
-        (Vec::new(), 0)
-    };
+    let h = state.app.home(&page.ctx).await?;
+    let (reasons, mine, areas, prompts) = (&h.reasons, &h.my_sites, &h.areas, &h.prompts);
+    let (caseload, caseload_total, to_triage) = (&h.caseload, h.caseload_total, h.to_triage);
+    let (replies, handovers, sent) = (&h.replies, &h.handovers, &h.sent);
     let body = html! {
         h1 class="govuk-heading-l" { "Hello, " (a.name) }
         p class="govuk-body-l" { "You are signed in as " (a.role.as_person()) "." }
@@ -111,7 +40,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         @if !replies.is_empty() {
             h2 class="govuk-heading-m" { "Answers from partner organisations" }
             ul class="govuk-list" {
-                @for r in &replies {
+                @for r in replies {
                     li {
                         a class="govuk-link" href={ "/people/" (r.participant_id) "#onward" } { (r.person_name) } ": "
                         (r.service) " — " strong { (r.status.label()) }
@@ -123,7 +52,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         }
         @if !handovers.is_empty() {
             h2 class="govuk-heading-m" { "Handed over to you" }
-            @for h in &handovers {
+            @for h in handovers {
                 div class="govuk-inset-text" {
                     p class="govuk-body" { a class="govuk-link" href={ "/referrals/" (h.referral_id) } { (h.person_name) } " has moved from " (h.from_site_name) " to " (h.to_site_name) "." }
                     p class="govuk-body" { (h.summary) }
@@ -171,12 +100,12 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         }
         @if !caseload.is_empty() {
             h2 class="govuk-heading-m" { "Your caseload" }
-            (crate::pages::parts::referral_table(&caseload, &reasons))
+            (crate::pages::parts::referral_table(caseload, reasons))
         }
         @if matches!(a.role, Role::PracticeStaff | Role::Partner) {
             h2 class="govuk-heading-m" { @if a.role == Role::Partner { "Your referrals to the programme" } @else { "Referrals from your practice" } }
             a class="govuk-button" href="/referrals/new" { "Make a referral" }
-            @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (crate::pages::parts::referral_table(&sent, &reasons)) }
+            @if sent.is_empty() { p class="govuk-body" { "None yet." } } @else { (crate::pages::parts::referral_table(sent, reasons)) }
         }
         @if !areas.is_empty() {
             div class="govuk-grid-row" {
@@ -191,7 +120,7 @@ async fn home(State(state): State<WebState>, page: Page) -> Result<Html<String>,
         @if !mine.is_empty() {
             h2 class="govuk-heading-m" { "Where you work" }
             ul class="govuk-list" {
-                @for s in &mine { li { a class="govuk-link" href={ "/sites/" (s.id) } { (s.name) } " (" (s.code) ")" } }
+                @for s in mine { li { a class="govuk-link" href={ "/sites/" (s.id) } { (s.name) } " (" (s.code) ")" } }
             }
         } @else if !a.role.sees_whole_programme() {
             div class="govuk-inset-text" { "You are not assigned to any site yet. Ask your programme's administrator to add you to the sites you work at." }

@@ -14,6 +14,7 @@ mod casework;
 mod directory;
 mod everyday;
 mod groups;
+mod kept;
 mod openreferral;
 mod org;
 mod participants;

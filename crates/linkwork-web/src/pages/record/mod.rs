@@ -125,25 +125,23 @@ pub async fn render_record(
     // Shown again after a change with invalid fields: the person saw this
     // record when the form was first shown (audited then), so this read is
     // not audited as a second view.
-    let (p, work) = if errors.is_empty() {
-        state.app.participant_record(&page.ctx, id).await?
+    let (p, kept) = if errors.is_empty() {
+        state.app.record_page(&page.ctx, id).await?
     } else {
-        state.app.participant_record_for_form(&page.ctx, id).await?
+        state.app.record_page_for_form(&page.ctx, id).await?
     };
     if let Some(into) = p.merged_into {
         return Ok(crate::pages::participants::merge::merged_page(
             page, &p, into,
         ));
     }
-    let funds = state.app.list_funds(&page.ctx).await?;
-    let reasons = state.app.reasons(&page.ctx).await?;
-    let groups = state.app.list_groups(&page.ctx).await?;
-    let filter = linkwork_app::referrals::ReferralFilter {
-        participant_id: Some(id),
-        limit: 100,
-        ..Default::default()
-    };
-    let (history, _) = state.app.list_referrals(&page.ctx, &filter).await?;
+    let (work, funds, reasons, groups, history) = (
+        &kept.work,
+        &kept.funds,
+        &kept.reasons,
+        &kept.groups,
+        &kept.history,
+    );
     let row = |k: &str, v: Option<String>| html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (k) } dd class="govuk-summary-list__value" { (v.unwrap_or_else(|| "Not recorded".into())) } } };
     let label = |opts: &[(&str, &str)], v: &Option<String>| {
         v.as_deref().and_then(|v| {
@@ -176,9 +174,9 @@ pub async fn render_record(
             div class="govuk-grid-column-three-quarters" {
         h2 class="govuk-heading-m" id="record-support" { "Support" }
         @if history.is_empty() { p class="govuk-body" { "No referrals yet." } }
-        @else { (crate::pages::parts::referral_table(&history, &reasons)) }
+        @else { (crate::pages::parts::referral_table(history, reasons)) }
         a class="govuk-button" href={ "/referrals/new?participant_id=" (p.id) } { "Make a referral" }
-        (contact_section(&work))
+        (contact_section(work))
         h2 class="govuk-heading-m" id="person-details" { "Details" }
         dl class="govuk-summary-list" {
             (row("Date of birth", Some(date(p.date_of_birth))))
@@ -204,9 +202,9 @@ pub async fn render_record(
                 a class="govuk-link" href={ "/people/" (p.id) "/merge" } { "Merge with another record of this person" }
             }
         }
-        (sections(page, p.id, p.postcode.as_deref(), &work, &reasons, errors))
-        (support_sections(page, p.id, &work, &funds, errors))
-        (crate::pages::groups::record_section(page, p.id, &work.groups, &groups, errors))
+        (sections(page, p.id, p.postcode.as_deref(), work, reasons, errors))
+        (support_sections(page, p.id, work, funds, errors))
+        (crate::pages::groups::record_section(page, p.id, &work.groups, groups, errors))
             }
         }
     };
