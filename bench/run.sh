@@ -82,7 +82,7 @@ cat >"$work/book.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
-wrk.body = '{"referral_id": $referral, "date": "2027-01-05", "time": "10:00", "duration_minutes": "45", "mode": "practice"}'
+wrk.body = '{"referral_id": $referral, "date": "2027-01-05", "time": "10:00", "duration_minutes": "45", "mode": "practice", "allow_clash": true}'
 LUA
 echo
 echo "## POST /api/v1/appointments (book, with audit) as the demo link worker: wrk -t2 -c$conns -d$duration --latency"

@@ -3,7 +3,8 @@
 # ../shared/bench/side-by-side.sh (same wrk settings, one after the other):
 # the link worker's home page, the audited record page and booking an
 # appointment through the API at 64 connections; the two pages again at 200
-# connections; the server's resident memory at the end (peak).
+# connections; the server's resident memory at the end (peak). Booking goes
+# last: it adds appointments to the record the pages show.
 # Usage (release binary built): bench/under-load.sh [sqlite|postgres] [DURATION]
 # Needs: wrk, curl, python3; psql for postgres (database lw_load, recreated).
 set -euo pipefail
@@ -57,14 +58,14 @@ cat >"$work/book.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
-wrk.body = '{"referral_id": $referral, "date": "2027-01-05", "time": "10:00", "duration_minutes": "45", "mode": "practice"}'
+wrk.body = '{"referral_id": $referral, "date": "2027-01-05", "time": "10:00", "duration_minutes": "45", "mode": "practice", "allow_clash": true}'
 LUA
 echo "## $db, $(nproc) cores, wrk -t2 -d$dur, home page $size bytes, record of person $person (the demo link worker's)"
 load "bare axum, same-size page from memory" 64 "http://127.0.0.1:$((port + 1))/"
 load "GET / (link worker's home)" 64 "http://127.0.0.1:$port/" -H "Cookie: $lw"
 load "GET /people/$person (record, audited)" 64 "http://127.0.0.1:$port/people/$person" -H "Cookie: $lw"
-load "POST /api/v1/appointments (book, audited)" 64 "http://127.0.0.1:$port/api/v1/appointments" -s "$work/book.lua"
 load "GET / (link worker's home)" 200 "http://127.0.0.1:$port/" -H "Cookie: $lw"
 load "GET /people/$person (record, audited)" 200 "http://127.0.0.1:$port/people/$person" -H "Cookie: $lw"
+load "POST /api/v1/appointments (book, audited)" 64 "http://127.0.0.1:$port/api/v1/appointments" -s "$work/book.lua"
 load "bare axum again" 64 "http://127.0.0.1:$((port + 1))/"
 echo "linkwork resident memory: now $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$serve/status), peak $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$serve/status)"

@@ -25,6 +25,9 @@ pub(crate) enum Access {
     /// A read of personal data, audited as this action (read in a
     /// snapshot; the event is committed before the data is returned).
     View(&'static str),
+    /// As `View`, for a body of one statement: on a plain connection, no
+    /// transaction (a kept page checked against its stamp).
+    Glance(&'static str),
     /// A change, audited as this action in its own transaction.
     Write(&'static str),
     /// A long read of counts, not of anyone's record (the figures): read
@@ -136,6 +139,7 @@ impl App {
             // grouped with others (see `App::append_alone`), before the
             // data is given to anyone.
             Access::Tally(a) | Access::View(a) => (self.db.snapshot().await?, Some(a)),
+            Access::Glance(a) => (self.db.read().await?, Some(a)),
             Access::Write(a) => (self.db.write().await?, Some(a)),
         };
         let mut event = u
@@ -149,7 +153,10 @@ impl App {
                     linkwork_store::reports::bump_data_version(&mut tx, grant.programme_id())
                         .await?;
                 }
-                let alone = matches!(u.access, Access::Tally(_) | Access::View(_));
+                let alone = matches!(
+                    u.access,
+                    Access::Tally(_) | Access::View(_) | Access::Glance(_)
+                );
                 if audited && !alone {
                     audit::append(&mut tx, &event, self.now()).await?;
                 }

@@ -56,6 +56,17 @@ impl App {
         {
             return Ok(h);
         }
+        // Many requests for the same page at once: one reads it.
+        let _reading = match stamp {
+            Some(s) => {
+                let r = self.pages.reading(&key).await;
+                if let Some(h) = self.pages.get(&key, s) {
+                    return Ok(h);
+                }
+                Some(r)
+            }
+            None => None,
+        };
         let home = Arc::new(self.read_home(ctx).await?);
         if let Some(s) = stamp {
             self.pages

@@ -8,7 +8,30 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 #[derive(Debug)]
-pub struct Kept<T>(Mutex<(u64, HashMap<String, Entry<T>>)>);
+pub struct Kept<T>(
+    Mutex<(u64, HashMap<String, Entry<T>>)>,
+    /// Keys being read now: those who miss the same key at once wait for
+    /// the first to read it, instead of all reading it together.
+    Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+);
+
+/// Held while one request reads what is to be kept under a key.
+pub struct Reading {
+    key: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    readers: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        let mut m = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+        // The map's, this one's and its guard's: nobody else is waiting.
+        if Arc::strong_count(&self.lock) <= 3 {
+            m.remove(&self.key);
+        }
+    }
+}
 
 #[derive(Debug)]
 struct Entry<T> {
@@ -19,11 +42,27 @@ struct Entry<T> {
 
 impl<T> Default for Kept<T> {
     fn default() -> Self {
-        Self(Mutex::new((0, HashMap::new())))
+        Self(Mutex::new((0, HashMap::new())), Arc::default())
     }
 }
 
 impl<T> Kept<T> {
+    /// Wait until no other request is reading what is to be kept under
+    /// `key`; then look again (with [`Kept::get`]) before reading it.
+    pub async fn reading(&self, key: &str) -> Reading {
+        let lock = {
+            let mut m = self.1.lock().unwrap_or_else(PoisonError::into_inner);
+            m.entry(key.to_owned()).or_default().clone()
+        };
+        let guard = lock.clone().lock_owned().await;
+        Reading {
+            key: key.to_owned(),
+            lock,
+            readers: self.1.clone(),
+            _guard: guard,
+        }
+    }
+
     /// The value kept under `key` if it was read at exactly `version`.
     pub fn get(&self, key: &str, version: i64) -> Option<Arc<T>> {
         let mut m = self.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -102,5 +141,27 @@ mod tests {
         assert!(k.get("b", 1).is_none(), "the least recently used went");
         k.put("d".into(), 1, Arc::new("d"), 0);
         assert!(k.get("d", 1).is_none(), "no room: nothing kept");
+    }
+
+    #[tokio::test]
+    async fn one_reads_while_the_others_wait() {
+        let k: Arc<Kept<&str>> = Arc::default();
+        let first = k.reading("a").await;
+        let k2 = k.clone();
+        let second = tokio::spawn(async move {
+            let _r = k2.reading("a").await;
+            k2.get("a", 1).is_some()
+        });
+        tokio::task::yield_now().await;
+        assert!(!second.is_finished(), "waits for the first reader");
+        k.put("a".into(), 1, Arc::new("read"), 10);
+        drop(first);
+        assert_eq!(second.await.ok(), Some(true), "then finds it kept");
+        assert!(
+            k.1.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_empty()
+        );
+        let _other_key = k.reading("b").await;
     }
 }

@@ -212,6 +212,7 @@ impl App {
 
     /// Close the database's connections (at shutdown).
     pub async fn close(&self) {
+        self.queue.stop();
         self.db.close().await;
     }
 

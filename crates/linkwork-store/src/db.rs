@@ -230,6 +230,18 @@ impl Db {
         })
     }
 
+    /// A connection kept by one long-lived writer that must not queue
+    /// behind requests for the pool (the audit queue): on PostgreSQL one
+    /// of the pool's connections, to be used with [`Tx::begin_held`] and
+    /// kept between transactions; on SQLite `None` (writes have a pool of
+    /// their own, [`Db::write`]).
+    pub async fn hold(&self) -> crate::Result<Option<Tx>> {
+        Ok(match self {
+            Db::Sqlite { .. } => None,
+            Db::Postgres(p) => Some(Tx::PostgresRead(p.acquire().await?)),
+        })
+    }
+
     /// Is the database reachable?
     pub async fn ping(&self) -> crate::Result<()> {
         match self {
@@ -251,6 +263,22 @@ impl Db {
 }
 
 impl Tx {
+    /// On a connection from [`Db::hold`]: start, commit or roll back a
+    /// transaction by statement, keeping the connection.
+    pub async fn begin_held(&mut self) -> crate::Result<()> {
+        self.held("BEGIN").await
+    }
+    pub async fn commit_held(&mut self) -> crate::Result<()> {
+        self.held("COMMIT").await
+    }
+    pub async fn rollback_held(&mut self) -> crate::Result<()> {
+        self.held("ROLLBACK").await
+    }
+    async fn held(&mut self, sql: &'static str) -> crate::Result<()> {
+        on_tx!(self, c => sqlx::query(sql).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn commit(self) -> crate::Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,

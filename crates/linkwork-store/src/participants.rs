@@ -376,13 +376,30 @@ pub async fn merge(
 /// stamp (moved by every change to the person or their case work) plus
 /// the programme's reference stamp (names of staff, practices, funds,
 /// groups, services), both moved by triggers (migration 26).
-pub async fn record_stamp(
+const RECORD_STAMP: &str = "CAST(COALESCE((SELECT st.version FROM stamps st WHERE st.kind = 2 AND st.id = p.id), 0) \
+     + COALESCE((SELECT st.version FROM stamps st WHERE st.kind = 3 AND st.id = s.programme_id), 0) AS BIGINT)";
+
+#[derive(Debug, sqlx::FromRow)]
+struct Stamped {
+    #[sqlx(flatten)]
+    participant: Participant,
+    stamp: i64,
+}
+
+/// A person's record within the scope ([`get`]) with its stamp, in one
+/// statement.
+pub async fn get_with_stamp(
     tx: &mut Tx,
-    participant_id: i64,
-    programme_id: i64,
-) -> crate::Result<i64> {
-    Ok(on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT CAST(COALESCE((SELECT version FROM stamps WHERE kind = 2 AND id = $1), 0) \
-         + COALESCE((SELECT version FROM stamps WHERE kind = 3 AND id = $2), 0) AS BIGINT)")
-        .bind(participant_id).bind(programme_id).fetch_one(c).await)?)
+    scope: SiteScope,
+    id: i64,
+) -> crate::Result<(Participant, i64)> {
+    let mut w = Where::new();
+    site_scope(&mut w, scope);
+    w.and("p.id = ?", [Param::I64(id)]);
+    let columns = COLUMNS.replacen(" FROM ", &format!(", {RECORD_STAMP} AS stamp FROM "), 1);
+    let sql = format!("SELECT {columns}{}", w.sql());
+    let row: Stamped =
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_optional(c).await)?
+            .ok_or(StoreError::NotFound)?;
+    Ok((row.participant, row.stamp))
 }

@@ -283,32 +283,72 @@ impl App {
             "{}|{:?}|{:?}|{participant_id}|{today}",
             a.user_id, a.role, a.site_ids
         );
+        // First the kept page, if its stamp still holds: one statement
+        // (the scope check and the stamp), audited as the view; when it
+        // does not, this glance records nothing and the view below reads
+        // the record in one snapshot (audited).
+        let glance = || Use {
+            ctx,
+            permission: Permission::WorkWithParticipants,
+            access: if view {
+                Access::Glance("participant.view")
+            } else {
+                Access::Read
+            },
+            object_type: "participant",
+            object_id: participant_id.to_string(),
+        };
+        let look = async || {
+            self.run(glance(), async |tx, g, event| {
+                let (p, stamp) =
+                    participants::get_with_stamp(tx, g.scope(), participant_id).await?;
+                Ok(match self.records.get(&key, stamp) {
+                    Some(k) => (Some((p, k)), stamp),
+                    None => {
+                        event.action.clear();
+                        (None, stamp)
+                    }
+                })
+            })
+            .await
+        };
+        let (kept, stamp) = look().await?;
+        if let Some(hit) = kept {
+            return Ok(hit);
+        }
+        // Many requests for the same record at once: one reads it; the
+        // others wait, then look again (audited as their view) and find it
+        // kept — without holding up one another.
+        let reading = self.records.reading(&key).await;
+        let stamp = if self.records.get(&key, stamp).is_some() {
+            drop(reading);
+            let (kept, stamp) = look().await?;
+            if let Some(hit) = kept {
+                return Ok(hit);
+            }
+            stamp
+        } else {
+            stamp
+        };
+        // Read after the stamp, so never older than it: kept at that stamp,
+        // it is read again as soon as anything moves the stamp.
         let access = if view {
             Access::View("participant.view")
         } else {
             Access::Read
         };
-        let (p, kept, work, stamp) = self
+        let (p, work) = self
             .on_record_with(ctx, participant_id, access, async |tx, g, p| {
-                let stamp =
-                    participants::record_stamp(tx, participant_id, g.programme_id()).await?;
-                if let Some(k) = self.records.get(&key, stamp) {
-                    return Ok((p, Some(k), None, stamp));
-                }
-                let work = self.load_case_work(tx, g, participant_id).await?;
-                Ok((p, None, Some(work), stamp))
+                Ok((p, self.load_case_work(tx, g, participant_id).await?))
             })
             .await?;
-        if let Some(k) = kept {
-            return Ok((p, k));
-        }
         let filter = crate::referrals::ReferralFilter {
             participant_id: Some(participant_id),
             limit: 100,
             ..Default::default()
         };
         let page = Arc::new(RecordPage {
-            work: work.ok_or(AppError::NotFound)?,
+            work,
             funds: self.list_funds(ctx).await?,
             reasons: self.reasons(ctx).await?,
             groups: self.list_groups(ctx).await?,
