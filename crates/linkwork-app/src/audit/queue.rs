@@ -16,6 +16,10 @@ use tokio::sync::{mpsc, oneshot};
 /// The most events put in one transaction.
 const MOST_AT_ONCE: usize = 256;
 
+/// The most events waiting: beyond this a request waits for room (so a
+/// flood slows requests down instead of filling memory).
+const MOST_WAITING: usize = 8_192;
+
 type Waiting = (NewEvent, oneshot::Sender<std::result::Result<(), String>>);
 
 /// The writer of stand-alone events (started on first use, stopped by
@@ -27,7 +31,7 @@ pub struct Queue(Mutex<State>);
 enum State {
     #[default]
     NotStarted,
-    Running(mpsc::UnboundedSender<Waiting>),
+    Running(mpsc::Sender<Waiting>),
     Stopped,
 }
 
@@ -46,7 +50,7 @@ impl Queue {
         };
         let (reply, answer) = oneshot::channel();
         let unsent = match sender {
-            Some(s) => s.send((event, reply)).err().map(|e| e.0.0),
+            Some(s) => s.send((event, reply)).await.err().map(|e| e.0.0),
             None => Some(event),
         };
         if let Some(event) = unsent {
@@ -68,8 +72,8 @@ impl Queue {
     }
 }
 
-fn start(db: Db, clock: Arc<dyn Clock>) -> mpsc::UnboundedSender<Waiting> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Waiting>();
+fn start(db: Db, clock: Arc<dyn Clock>) -> mpsc::Sender<Waiting> {
+    let (tx, mut rx) = mpsc::channel::<Waiting>(MOST_WAITING);
     tokio::spawn(async move {
         let mut batch: Vec<Waiting> = Vec::with_capacity(MOST_AT_ONCE);
         // On PostgreSQL the writer keeps a connection of its own, so that it
