@@ -293,7 +293,7 @@ impl App {
         });
         e.into_result()?;
         f.status = status.map(str::to_owned);
-        f.limit = 500;
+        f.limit = super::MOST_LISTED as i64;
         self.list_appointments(ctx, &f).await
     }
 

@@ -57,6 +57,10 @@ pub struct MeasureInput {
     pub answers: Vec<String>,
 }
 
+/// The most rows a list behind the figures shows (appointments, onward
+/// support over a run of days), earliest first.
+pub const MOST_LISTED: usize = 500;
+
 /// A record page: the case work, the person's referrals, and the lists its
 /// forms choose from.
 #[derive(Debug)]
@@ -1043,7 +1047,7 @@ impl App {
         e.into_result()?;
         let u = Use::read(ctx, Permission::WorkWithParticipants, "onward_support");
         self.read(u, async |tx, g| {
-            Ok(linkwork_store::casework::onward_between(tx, g, &f, 500).await?)
+            Ok(linkwork_store::casework::onward_between(tx, g, &f, MOST_LISTED as i64).await?)
         })
         .await
     }

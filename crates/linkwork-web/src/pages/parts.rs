@@ -313,8 +313,22 @@ impl ScopeQ {
         }
     }
 
+    /// The line above a list behind the figures: how many (`words` after
+    /// the number), whether the list stopped at its most, and the narrowing.
+    pub fn count(&self, n: usize, words: &str) -> Markup {
+        let most = linkwork_app::casework::MOST_LISTED;
+        html! {
+            p class="govuk-body" {
+                (n) " " (words)
+                @if n >= most { " (the first " (most) ": choose fewer days to see the rest)" }
+                (self.note())
+                "."
+            }
+        }
+    }
+
     /// The words saying so after a list's count.
-    pub fn note(&self) -> &'static str {
+    fn note(&self) -> &'static str {
         if self.narrowed() {
             ", for the part of the programme chosen in the figures"
         } else {

@@ -38,48 +38,19 @@ both!(
         assert_eq!(s.get("/").await.body, home.body, "kept, and the same");
 
         // A referral made through the first node shows at once.
-        let r = t
-            .api(
-                &lw,
-                Method::POST,
-                "/api/v1/referrals",
-                Some(json!({"site_id": org.site_a,
-            "person_name": "Ada Example", "person_date_of_birth": "1970-01-02", "source": "self",
-            "reasons": ["money"]})),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.body);
-        let id = r.json()["id"].as_i64().unwrap_or(0);
+        let id = crate::reports::refer(&t, &lw, org.site_a, "Ada Example", &["money"]).await;
         assert_eq!(to_triage(&s.get("/").await.body).as_deref(), Some("1"));
 
         // One at a practice the link worker does not work at changes nothing
         // they see.
-        let r = t
-            .api(
-                &manager,
-                Method::POST,
-                "/api/v1/referrals",
-                Some(json!({"site_id": org.site_b,
-            "person_name": "Bea Example", "person_date_of_birth": "1970-01-03", "source": "self",
-            "reasons": ["money"]})),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.body);
+        crate::reports::refer(&t, &manager, org.site_b, "Bea Example", &["money"]).await;
         let page = s.get("/").await.body;
         assert_eq!(to_triage(&page).as_deref(), Some("1"));
         assert!(!page.contains("Bea Example"));
 
         // Allocated, and an appointment booked for today: the caseload and
         // "Today" show them.
-        let r = t
-            .api(
-                &lw,
-                Method::POST,
-                &format!("/api/v1/referrals/{id}/allocate"),
-                Some(json!({"version": 1, "link_worker_id": lw.id})),
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        crate::reports::allocate(&t, &lw, id).await;
         let page = s.get("/").await.body;
         assert_eq!(to_triage(&page).as_deref(), Some("0"));
         assert!(

@@ -6,7 +6,13 @@ use linkwork_testkit::{TestApp, TestUser, both};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn refer(t: &TestApp, u: &TestUser, site: i64, name: &str, reasons: &[&str]) -> i64 {
+pub(crate) async fn refer(
+    t: &TestApp,
+    u: &TestUser,
+    site: i64,
+    name: &str,
+    reasons: &[&str],
+) -> i64 {
     let r = t
         .api(
             u,
@@ -21,7 +27,7 @@ async fn refer(t: &TestApp, u: &TestUser, site: i64, name: &str, reasons: &[&str
 }
 
 /// Allocate a new referral to the link worker; the reply's body.
-async fn allocate(t: &TestApp, lw: &TestUser, id: i64) -> Value {
+pub(crate) async fn allocate(t: &TestApp, lw: &TestUser, id: i64) -> Value {
     let r = t
         .api(
             lw,

@@ -236,12 +236,7 @@ async fn list(
             (scope.keep("/appointments"))
         }
         @if errors.0.is_empty() {
-            p class="govuk-body" {
-                (rows.len()) " " (if rows.len() == 1 { "appointment" } else { "appointments" })
-                @if rows.len() >= 500 { " (the first 500: choose fewer days to see the rest)" }
-                (scope.note())
-                "."
-            }
+            (scope.count(rows.len(), if rows.len() == 1 { "appointment" } else { "appointments" }))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { "Appointments, earliest first" }

@@ -80,12 +80,7 @@ async fn list(
             (scope.keep("/onward"))
         }
         @if errors.0.is_empty() {
-            p class="govuk-body" {
-                (rows.len()) " recorded"
-                @if rows.len() >= 500 { " (the first 500: choose fewer days to see the rest)" }
-                (scope.note())
-                "."
-            }
+            (scope.count(rows.len(), "recorded"))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { "Onward support, earliest first" }
