@@ -149,18 +149,18 @@ impl App {
             Ok(out) => {
                 // A body that found nothing to do clears the action.
                 let audited = action.is_some() && !event.action.is_empty();
-                if audited && matches!(u.access, Access::Write(_)) {
-                    linkwork_store::reports::bump_data_version(&mut tx, grant.programme_id())
-                        .await?;
-                }
                 let alone = matches!(
                     u.access,
                     Access::Tally(_) | Access::View(_) | Access::Glance(_)
                 );
                 if audited && !alone {
-                    audit::append(&mut tx, &event, self.now()).await?;
+                    // A change: its event and the mark that the programme's
+                    // figures are out of date, committed with it.
+                    let figures = Some(grant.programme_id());
+                    audit::commit_change(tx, &event, figures, self.now()).await?;
+                } else {
+                    tx.commit().await?;
                 }
-                tx.commit().await?;
                 if audited && alone {
                     self.append_alone(event).await?;
                 }

@@ -126,6 +126,44 @@ pub async fn append(tx: &mut Tx, e: &NewEvent, at: DateTime<Utc>) -> crate::Resu
     write_event(tx, chain_id, head, e, at).await
 }
 
+/// Commit a change with its audit event, marking the figures of
+/// `programme` (when given) out of date. On SQLite's grouped writer both are
+/// done once for the whole group just before its commit
+/// ([`crate::group`]); elsewhere here, in the change's transaction.
+pub async fn commit_change(
+    tx: Tx,
+    event: &NewEvent,
+    programme: Option<i64>,
+    at: DateTime<Utc>,
+) -> crate::Result<()> {
+    match tx {
+        Tx::SqliteGrouped(seat) => seat.commit(Some((event, at)), programme).await,
+        mut tx => {
+            if let Some(p) = programme {
+                crate::reports::bump_data_version(&mut tx, p).await?;
+            }
+            append(&mut tx, event, at).await?;
+            tx.commit().await
+        }
+    }
+}
+
+/// A group's work before its commit: the figures marks and the events.
+pub(crate) async fn for_group(
+    tx: &mut Tx,
+    events: &[NewEvent],
+    programmes: &[i64],
+    at: Option<DateTime<Utc>>,
+) -> crate::Result<()> {
+    for p in programmes {
+        crate::reports::bump_data_version(tx, *p).await?;
+    }
+    if let Some(at) = at {
+        append_many(tx, events, at).await?;
+    }
+    Ok(())
+}
+
 /// Append several events in the transaction: per chain, the head is moved
 /// on once for all of them (one statement), their hashes are chained here,
 /// they are inserted by one statement, and the head's hash set by another —
@@ -180,7 +218,10 @@ pub async fn append_many(tx: &mut Tx, events: &[NewEvent], at: DateTime<Utc>) ->
             sql.push(')');
         }
         on_tx!(tx, c => {
-            let mut q = sqlx::query(&sql);
+            // Its shape changes with the number of events: not kept among
+            // the connection's prepared statements, where one per group
+            // size would push out the statements every request uses.
+            let mut q = sqlx::query(&sql).persistent(rows.len() == 1);
             for (e, (seq, prev, hash)) in mine.iter().zip(&rows) {
                 q = q.bind(chain_id).bind(*seq).bind(at).bind(e.programme_id).bind(e.actor_user_id)
                     .bind(&e.actor).bind(&e.action).bind(&e.object_type).bind(&e.object_id)

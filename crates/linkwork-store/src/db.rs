@@ -31,6 +31,10 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
+    /// A change grouped with others in one commit (SQLite) that was not
+    /// saved: the commit failed, or the group was given up.
+    #[error("database error: {0}")]
+    Group(String),
 }
 
 impl StoreError {
@@ -50,11 +54,15 @@ pub enum Backend {
 }
 
 /// A connection pool to either backend. SQLite gets one writer connection (so
-/// writers queue in-process instead of failing with SQLITE_BUSY) and several
-/// readers (WAL lets them read while the writer writes).
+/// writers queue in-process instead of failing with SQLITE_BUSY), whose
+/// changes are committed in groups ([`crate::group`]), and several readers
+/// (WAL lets them read while the writer writes).
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: crate::group::Group,
+    },
     Postgres(PgPool),
 }
 
@@ -63,6 +71,10 @@ pub enum Db {
 /// autocommit mode, which saves the BEGIN/ROLLBACK round trips.
 pub enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
+    /// A change on SQLite's one writer, in a savepoint of a transaction it
+    /// may share with other changes ([`crate::group`]); its commit returns
+    /// once the group's commit is on disk.
+    SqliteGrouped(crate::group::Seat),
     Postgres(Transaction<'static, Postgres>),
     SqliteRead(PoolConnection<Sqlite>),
     PostgresRead(PoolConnection<Postgres>),
@@ -79,6 +91,7 @@ impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
             Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::SqliteGrouped(s) => Conn::Sqlite(s.conn()),
             Tx::SqliteRead(t) => Conn::Sqlite(t),
             Tx::Postgres(t) => Conn::Postgres(t),
             Tx::PostgresRead(t) => Conn::Postgres(t),
@@ -94,6 +107,10 @@ macro_rules! on_tx {
         match $tx {
             $crate::Tx::Sqlite(t) => {
                 let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::SqliteGrouped(s) => {
+                let $c = s.conn();
                 $body
             }
             $crate::Tx::Postgres(t) => {
@@ -163,13 +180,8 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10))
                 .pragma("cache_size", "-16000")
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
-            let write = SqlitePoolOptions::new()
-                .test_before_acquire(false)
-                .before_acquire(|c, meta| Box::pin(ping_if_idle(c, meta)))
-                .max_connections(1)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(base.clone())
-                .await?;
+            // The one writer (made first: it creates the file and sets WAL).
+            let write = crate::group::connect(&base).await?;
             let read = SqlitePoolOptions::new()
                 .test_before_acquire(false)
                 .before_acquire(|c, meta| Box::pin(ping_if_idle(c, meta)))
@@ -205,10 +217,12 @@ impl Db {
         }
     }
 
-    /// A transaction that may write.
+    /// A transaction that may write. On SQLite it may be shared with other
+    /// writers' changes and committed with them ([`crate::group`]): its
+    /// commit returns once all of them are on disk.
     pub async fn write(&self) -> crate::Result<Tx> {
         Ok(match self {
-            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Db::Sqlite { write, .. } => Tx::SqliteGrouped(crate::group::join(write).await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -254,8 +268,10 @@ impl Db {
     pub async fn close(&self) {
         match self {
             Db::Sqlite { read, write } => {
+                // Commit any open group; the writer connection closes with
+                // the last handle.
+                drop(crate::group::alone(write).await);
                 read.close().await;
-                write.close().await;
             }
             Db::Postgres(p) => p.close().await,
         }
@@ -282,6 +298,7 @@ impl Tx {
     pub async fn commit(self) -> crate::Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,
+            Tx::SqliteGrouped(seat) => seat.commit(None, None).await?,
             Tx::Postgres(t) => t.commit().await?,
             Tx::SqliteRead(_) | Tx::PostgresRead(_) => {}
         }
@@ -290,6 +307,7 @@ impl Tx {
     pub async fn rollback(self) -> crate::Result<()> {
         match self {
             Tx::Sqlite(t) => t.rollback().await?,
+            Tx::SqliteGrouped(seat) => seat.rollback().await?,
             Tx::Postgres(t) => t.rollback().await?,
             Tx::SqliteRead(_) | Tx::PostgresRead(_) => {}
         }

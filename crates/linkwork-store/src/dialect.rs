@@ -65,9 +65,10 @@ pub async fn migrations_table_exists(tx: &mut Tx) -> crate::Result<bool> {
 pub async fn backup_to(db: &Db, path: &str) -> crate::Result<bool> {
     match db {
         Db::Sqlite { write, .. } => {
+            let mut w = crate::group::alone(write).await;
             sqlx::query("VACUUM INTO $1")
                 .bind(path)
-                .execute(write)
+                .execute(&mut **w)
                 .await?;
             Ok(true)
         }
@@ -81,8 +82,9 @@ pub async fn backup_to(db: &Db, path: &str) -> crate::Result<bool> {
 pub async fn after_bulk_load(db: &Db) -> crate::Result<()> {
     match db {
         Db::Sqlite { write, .. } => {
+            let mut w = crate::group::alone(write).await;
             sqlx::raw_sql("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")
-                .execute(write)
+                .execute(&mut **w)
                 .await?;
         }
         Db::Postgres(p) => {
@@ -122,7 +124,7 @@ pub async fn drop_audit_guards_for_tests(db: &Db) -> crate::Result<()> {
                 "DROP TRIGGER IF EXISTS audit_events_no_update; DROP TRIGGER IF EXISTS audit_events_no_delete; \
                  DROP TRIGGER IF EXISTS audit_heads_no_delete; DROP TRIGGER IF EXISTS audit_heads_forward_only;",
             )
-            .execute(write)
+            .execute(&mut **crate::group::alone(write).await)
             .await?;
         }
         Db::Postgres(p) => {
@@ -140,7 +142,10 @@ pub async fn drop_audit_guards_for_tests(db: &Db) -> crate::Result<()> {
 /// Run a statement outside the normal API (tests only: simulating tampering).
 pub async fn execute_raw_for_tests(db: &Db, sql: &str) -> crate::Result<()> {
     match db {
-        Db::Sqlite { write, .. } => sqlx::raw_sql(sql).execute(write).await.map(|_| ())?,
+        Db::Sqlite { write, .. } => sqlx::raw_sql(sql)
+            .execute(&mut **crate::group::alone(write).await)
+            .await
+            .map(|_| ())?,
         Db::Postgres(p) => sqlx::raw_sql(sql).execute(p).await.map(|_| ())?,
     }
     Ok(())

@@ -14,6 +14,7 @@ pub mod casework;
 pub mod db;
 pub mod dialect;
 pub mod directory;
+pub mod group;
 pub mod groups;
 pub mod jobs;
 pub mod migrate;
