@@ -146,6 +146,31 @@ pub async fn create(
         .fetch_one(c).await)?)
 }
 
+/// [`create`], only if the referral is still at `referral_version` and the
+/// link worker (if any) still works at the practice as a link worker — the
+/// checks a booking made before taking the writer, made again in the insert
+/// itself. `None` when either has changed.
+pub async fn create_unchanged(
+    tx: &mut Tx,
+    grant: &Grant,
+    a: &NewAppointment,
+    referral_version: i64,
+    now: DateTime<Utc>,
+) -> crate::Result<Option<i64>> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO appointments (programme_id, referral_id, site_id, link_worker_id, starts_at, duration_minutes, mode, \
+         status, notes, created_at, updated_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, 'booked', $8, $9, $9 \
+         WHERE EXISTS (SELECT 1 FROM referrals WHERE id = $2 AND programme_id = $1 AND site_id = $3 AND version = $10) \
+         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM users u JOIN user_sites us ON us.user_id = u.id \
+              WHERE u.id = $4 AND u.programme_id = $1 AND u.role = 'link-worker' AND u.disabled_at IS NULL AND us.site_id = $3)) \
+         RETURNING id")
+        .bind(grant.programme_id()).bind(a.referral_id).bind(a.site_id).bind(a.link_worker_id).bind(a.starts_at)
+        .bind(a.duration_minutes).bind(&a.mode).bind(&a.notes).bind(now).bind(referral_version)
+        .fetch_optional(c).await)?)
+}
+
 /// Record an outcome if the version still matches, keeping the outcome it
 /// replaces (a correction) as history.
 pub async fn set_status(

@@ -61,6 +61,11 @@ const MIGRATIONS: &[Migration] = &[
         "0025_group_venues_files_feedback"
     ),
     migration!(26, "stamps for pages kept in memory", "0026_stamps"),
+    migration!(
+        27,
+        "a referral's first attended appointment by index",
+        "0027_appointment_outcome_index"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -418,11 +418,21 @@ pub async fn is_link_worker_at(
     user_id: i64,
     site_id: i64,
 ) -> crate::Result<bool> {
-    let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users u JOIN user_sites us ON us.user_id = u.id \
+    Ok(link_worker_at(tx, grant, user_id, site_id).await?.is_some())
+}
+
+/// The name of an active link worker at a site, or `None` if the user is
+/// not one there.
+pub async fn link_worker_at(
+    tx: &mut Tx,
+    grant: &Grant,
+    user_id: i64,
+    site_id: i64,
+) -> crate::Result<Option<String>> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT u.name FROM users u JOIN user_sites us ON us.user_id = u.id \
          WHERE u.id = $1 AND u.programme_id = $2 AND u.role = 'link-worker' AND u.disabled_at IS NULL AND us.site_id = $3")
-        .bind(user_id).bind(grant.programme_id()).bind(site_id).fetch_one(c).await)?;
-    Ok(n > 0)
+        .bind(user_id).bind(grant.programme_id()).bind(site_id).fetch_optional(c).await)?)
 }
 
 /// Link workers at a site, for allocation: (id, name).

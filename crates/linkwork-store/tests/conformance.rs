@@ -359,6 +359,183 @@ both!(concurrent_audit_appends_keep_one_chain, |db| {
     assert!(total >= 11, "worker1 and worker10..worker19");
 });
 
+// Many writers at once (on SQLite they share commits, see
+// `linkwork_store::group`): each change is kept or undone on its own — one
+// rolled back, or dropped half way by an early return, takes nothing of the
+// others with it — events appended in the change or with its commit both
+// chain, and the writer is free afterwards.
+both!(concurrent_writes_are_kept_or_undone_alone, |db| {
+    let (p, _, _) = programme(&db, "P", 0).await;
+    let mut tasks = Vec::new();
+    for i in 0..48 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = db.write().await.unwrap();
+            let e = NewEvent {
+                programme_id: Some(p),
+                actor: format!("writer{i}"),
+                action: "test.append".into(),
+                object_type: "test".into(),
+                object_id: i.to_string(),
+                request_id: "r".into(),
+                outcome: "success".into(),
+                ..Default::default()
+            };
+            if i % 6 != 0 {
+                audit::append(&mut tx, &e, now()).await.unwrap();
+            }
+            // Hold the writer a moment, so that others queue and join.
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            match i % 6 {
+                0 => audit::commit_change(tx, &e, Some(p), now()).await.unwrap(),
+                3 => tx.commit().await.unwrap(),
+                1 | 4 => tx.rollback().await.unwrap(),
+                _ => drop(tx),
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // The writer is free: one more change commits at once.
+    let mut tx = db.write().await.unwrap();
+    let e = NewEvent {
+        programme_id: Some(p),
+        actor: "last".into(),
+        action: "test.append".into(),
+        object_type: "test".into(),
+        object_id: "last".into(),
+        request_id: "r".into(),
+        outcome: "success".into(),
+        ..Default::default()
+    };
+    audit::append(&mut tx, &e, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.read().await.unwrap();
+    let v = audit::verify(&mut tx, Some(p)).await.unwrap();
+    assert!(v.ok(), "{:?}", v.problems);
+    assert_eq!(v.events, 17, "the sixteen kept and the last");
+    let (events, _) = audit::search(
+        &mut tx,
+        &admin(p).authorize(Permission::ViewAudit).unwrap(),
+        &audit::Filter {
+            action: Some("test.append".into()),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut kept: Vec<String> = events.iter().map(|e| e.object_id.clone()).collect();
+    kept.sort();
+    let mut expected: Vec<String> = (0..48).step_by(3).map(|i: i32| i.to_string()).collect();
+    expected.push("last".into());
+    expected.sort();
+    assert_eq!(kept, expected);
+});
+
+// A booking checked before the writer was taken is inserted only if the
+// referral is unchanged and its link worker still works at the practice.
+both!(
+    an_appointment_is_inserted_only_if_its_checks_still_hold,
+    |db| {
+        use linkwork_store::appointments::{NewAppointment, create_unchanged};
+        let (p, _, sites) = programme(&db, "P", 2).await;
+        let mut tx = db.write().await.unwrap();
+        let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
+        let worker = users::create(
+            &mut tx,
+            &ug,
+            &NewUser {
+                email: "w@example.org",
+                name: "W",
+                role: "link-worker",
+                password_hash: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        users::set_sites(&mut tx, &ug, worker, &[sites[0]])
+            .await
+            .unwrap();
+        let g = actor(p, worker, Role::LinkWorker)
+            .authorize(Permission::WorkWithParticipants)
+            .unwrap();
+        let received_on = now().date_naive();
+        let r = linkwork_store::referrals::NewReferral {
+            site_id: sites[0],
+            person_name: "A Person".into(),
+            source: "gp".into(),
+            received_on,
+            urgency: "routine".into(),
+            ..Default::default()
+        };
+        let referral = linkwork_store::referrals::create(&mut tx, &g, &r, now())
+            .await
+            .unwrap();
+        let new = |site_id, link_worker_id| NewAppointment {
+            referral_id: referral,
+            site_id,
+            link_worker_id,
+            starts_at: now(),
+            duration_minutes: 30,
+            mode: "phone".into(),
+            notes: None,
+        };
+        assert!(
+            create_unchanged(&mut tx, &g, &new(sites[0], Some(worker)), 1, now())
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            create_unchanged(&mut tx, &g, &new(sites[0], None), 1, now())
+                .await
+                .unwrap()
+                .is_some()
+        );
+        // The referral has moved on since it was checked.
+        assert_eq!(
+            create_unchanged(&mut tx, &g, &new(sites[0], Some(worker)), 2, now())
+                .await
+                .unwrap(),
+            None
+        );
+        // The referral is not at that practice.
+        assert_eq!(
+            create_unchanged(&mut tx, &g, &new(sites[1], Some(worker)), 1, now())
+                .await
+                .unwrap(),
+            None
+        );
+        // A user who is not a link worker at the practice.
+        let manager = users::create(
+            &mut tx,
+            &ug,
+            &NewUser {
+                email: "m@example.org",
+                name: "M",
+                role: "manager",
+                password_hash: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        users::set_sites(&mut tx, &ug, manager, &[sites[0]])
+            .await
+            .unwrap();
+        assert_eq!(
+            create_unchanged(&mut tx, &g, &new(sites[0], Some(manager)), 1, now())
+                .await
+                .unwrap(),
+            None
+        );
+        tx.commit().await.unwrap();
+    }
+);
+
 both!(online_backup_copies_a_live_database, |db| {
     let (p, _, _) = programme(&db, "P", 3).await;
     let dir = std::env::temp_dir().join(format!("linkwork-backup-{}", name()));

@@ -12,7 +12,6 @@ use linkwork_domain::{FieldErrors, Grant, Permission, text};
 use linkwork_store::Tx;
 use linkwork_store::appointments::{self as store, NewAppointment};
 pub use linkwork_store::appointments::{Appointment, AppointmentFilter, OutcomeChange};
-use linkwork_store::audit::NewEvent;
 use linkwork_store::referrals::{self as referrals, Lifecycle};
 use serde::Deserialize;
 
@@ -49,34 +48,71 @@ pub struct OutcomeInput {
     pub status: String,
 }
 
+/// A booking checked and ready to insert.
+struct Planned {
+    new: NewAppointment,
+    /// The referral's version when it was checked.
+    version: i64,
+    shown: Appointment,
+}
+
 impl App {
+    /// Book an appointment. Everything that can be checked before taking
+    /// the database's writer is checked first, on a reader: the referral,
+    /// the fields, the link worker, a clash. The writer then only checks
+    /// that none of it has changed — the referral's version and the link
+    /// worker's place at the practice in the insert itself, a clash again —
+    /// and inserts; if the referral changed meanwhile, the whole booking is
+    /// checked again with the writer held. (On SQLite's one writer, where
+    /// changes queue, this keeps each booking's turn short.)
     pub async fn book_appointment(
         &self,
         ctx: &Ctx,
         referral_id: i64,
         input: &AppointmentInput,
     ) -> Result<Appointment> {
-        let u = Use::write(
-            ctx,
-            Permission::WorkWithParticipants,
-            "appointment.create",
-            "referral",
-            referral_id,
-        );
+        let perm = Permission::WorkWithParticipants;
+        let checked = Use::read(ctx, perm, "referral").of(referral_id);
+        let quick =
+            async |tx: &mut Tx, g: &Grant| self.plan_booking(tx, g, referral_id, input, true).await;
+        let plan = self.read(checked, quick).await?;
+        let u = Use::write(ctx, perm, "appointment.create", "referral", referral_id);
         self.run(u, async |tx, g, ev| {
-            self.book_in(tx, g, ev, referral_id, input).await
+            self.check_clash(tx, g, &plan.new, input).await?;
+            let now = self.now();
+            let booked = match store::create_unchanged(tx, g, &plan.new, plan.version, now).await? {
+                Some(id) => Appointment {
+                    id,
+                    ..plan.shown.clone()
+                },
+                None => {
+                    // Changed meanwhile: check it all again, here.
+                    let plan = self.plan_booking(tx, g, referral_id, input, false).await?;
+                    let id = store::create(tx, g, &plan.new, now).await?;
+                    store::get(tx, g.scope(), id).await?
+                }
+            };
+            ev.object_type = "appointment".into();
+            ev.object_id = booked.id.to_string();
+            ev.detail = format!("referral {referral_id}");
+            Ok(booked)
         })
         .await
     }
 
-    async fn book_in(
+    /// A booking's checks: the new appointment, the version of the referral
+    /// they were made against, and the appointment as it will be shown.
+    /// `quick` (before taking the writer) leaves out checking that the
+    /// referral's own link worker is still at the practice: the insert
+    /// checks that ([`store::create_unchanged`]).
+    async fn plan_booking(
         &self,
         tx: &mut Tx,
         grant: &Grant,
-        ev: &mut NewEvent,
         referral_id: i64,
         input: &AppointmentInput,
-    ) -> Result<Appointment> {
+        quick: bool,
+    ) -> Result<Planned> {
         let scope = grant.scope();
         let r = referrals::get(tx, scope, referral_id).await?;
         let today = linkwork_domain::appointment::london_date(self.now());
@@ -144,16 +180,62 @@ impl App {
         let worker = worker
             .or(r.link_worker_id)
             .or(Some(grant.user_id()).filter(|u| *u != 0));
-        if let Some(w) = worker
-            && !referrals::is_link_worker_at(tx, grant, w, r.site_id).await?
-        {
-            return Err(AppError::field(
-                "link_worker_id",
-                "Choose a link worker at this practice",
-            ));
-        }
+        let worker_name = match worker {
+            Some(w) if quick && Some(w) == r.link_worker_id => r.link_worker_name.clone(),
+            Some(w) => Some(
+                referrals::link_worker_at(tx, grant, w, r.site_id)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::field("link_worker_id", "Choose a link worker at this practice")
+                    })?,
+            ),
+            None => None,
+        };
         let (starts_at, duration) = (starts_at.unwrap_or_default(), duration.unwrap_or(30));
-        if let Some(w) = worker
+        let new = NewAppointment {
+            referral_id,
+            site_id: r.site_id,
+            link_worker_id: worker,
+            starts_at,
+            duration_minutes: duration,
+            mode: mode.unwrap_or_default(),
+            notes,
+        };
+        self.check_clash(tx, grant, &new, input).await?;
+        let shown = Appointment {
+            id: 0,
+            referral_id,
+            participant_id: r.participant_id,
+            person_name: r.person_name,
+            site_id: r.site_id,
+            site_name: r.site_name,
+            link_worker_id: worker,
+            link_worker_name: worker_name,
+            starts_at,
+            duration_minutes: duration,
+            mode: new.mode.clone(),
+            status: AppointmentStatus::Booked,
+            notes: new.notes.clone(),
+            version: 1,
+        };
+        Ok(Planned {
+            new,
+            version: r.version,
+            shown,
+        })
+    }
+
+    /// Refuse a booking that clashes with another of the link worker's
+    /// appointments, unless the person said to book anyway.
+    async fn check_clash(
+        &self,
+        tx: &mut Tx,
+        grant: &Grant,
+        new: &NewAppointment,
+        input: &AppointmentInput,
+    ) -> Result<()> {
+        let (starts_at, duration) = (new.starts_at, new.duration_minutes);
+        if let Some(w) = new.link_worker_id
             && !matches!(input.allow_clash.trim(), "yes" | "true")
         {
             let ends_at = starts_at + Duration::minutes(duration);
@@ -174,21 +256,7 @@ impl App {
                 });
             }
         }
-        let now = self.now();
-        let new = NewAppointment {
-            referral_id,
-            site_id: r.site_id,
-            link_worker_id: worker,
-            starts_at,
-            duration_minutes: duration,
-            mode: mode.unwrap_or_default(),
-            notes,
-        };
-        let id = store::create(tx, grant, &new, now).await?;
-        ev.object_type = "appointment".into();
-        ev.object_id = id.to_string();
-        ev.detail = format!("referral {referral_id}");
-        Ok(store::get(tx, scope, id).await?)
+        Ok(())
     }
 
     /// Record what happened. The first attended appointment makes the referral

@@ -338,3 +338,47 @@ both!(the_home_page_prompts_without_closing_anything, |t| {
         "still open"
     );
 });
+
+both!(a_booking_answers_with_the_appointment_as_stored, |t| {
+    // Bookings are checked before the writer is taken, and the answer is
+    // made from those checks: it must match what was stored.
+    let org = t.organisation("Programme A").await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let colleague = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let elsewhere = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+        .await;
+    let referral = allocated(&t, &org, &lw).await;
+    let stored = async |id: i64| {
+        let all = t
+            .api(
+                &lw,
+                Method::GET,
+                &format!("/api/v1/appointments?referral_id={referral}"),
+                None,
+            )
+            .await
+            .json();
+        all.as_array()
+            .and_then(|a| a.iter().find(|x| x["id"] == id).cloned())
+            .unwrap_or_default()
+    };
+    for (worker, notes) in [
+        (String::new(), "with the referral's link worker"),
+        (colleague.id.to_string(), "with a colleague at the practice"),
+    ] {
+        let r = t.api(&lw, Method::POST, "/api/v1/appointments", Some(json!({"referral_id": referral, "date": "2027-07-01", "time": "10:00", "duration_minutes": 45, "mode": "practice", "link_worker_id": worker, "notes": notes, "allow_clash": true}))).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let answer = r.json();
+        assert_eq!(answer, stored(answer["id"].as_i64().unwrap_or(0)).await);
+        assert!(answer["link_worker_name"].is_string(), "{answer}");
+    }
+    // A link worker of another practice is refused, naming the field.
+    let r = t.api(&lw, Method::POST, "/api/v1/appointments", Some(json!({"referral_id": referral, "date": "2027-07-02", "time": "10:00", "duration_minutes": 45, "mode": "practice", "link_worker_id": elsewhere.id}))).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.problem_fields(), vec!["link_worker_id".to_string()]);
+});
