@@ -120,15 +120,17 @@ impl Writer {
     }
 
     /// Give up the open group: nothing in it is written, and each writer
-    /// waiting on it is told so.
+    /// waiting on it is told so. The state is reset before the statement
+    /// is sent (it runs even if this is cancelled), and the ROLLBACK is
+    /// sent whether or not a transaction is thought to be open, so that a
+    /// connection left in one by accident is set right.
     async fn abort(&mut self, why: &str) {
-        if self.open {
-            let _ = self.run("ROLLBACK").await;
-        }
         self.open = false;
         self.savepoint = Savepoint::None;
         self.later = Later::default();
-        for w in self.waiting.drain(..) {
+        let waiting = std::mem::take(&mut self.waiting);
+        let _ = self.run("ROLLBACK").await;
+        for w in waiting {
             let _ = w.send(Err(format!("the change was not saved: {why}")));
         }
     }
@@ -158,8 +160,18 @@ impl Writer {
 }
 
 /// Commit the open group, if any, and tell each writer in it; the seat is
-/// handed back.
-async fn commit(mut w: OwnedMutexGuard<Writer>) -> OwnedMutexGuard<Writer> {
+/// handed back. The commit runs in a task of its own, so that it is seen
+/// through even if the request that started it is cancelled half way.
+async fn commit(w: OwnedMutexGuard<Writer>) -> OwnedMutexGuard<Writer> {
+    let group = OwnedMutexGuard::mutex(&w).clone();
+    match tokio::spawn(commit_now(w)).await {
+        Ok(w) => w,
+        // Not reached (the task does not panic): take the seat afresh.
+        Err(_) => group.lock_owned().await,
+    }
+}
+
+async fn commit_now(mut w: OwnedMutexGuard<Writer>) -> OwnedMutexGuard<Writer> {
     w.tidy().await;
     if !w.open {
         return w;
@@ -219,16 +231,22 @@ pub async fn join(group: &Group) -> crate::Result<Seat> {
         (true, Savepoint::Kept) => "RELEASE SAVEPOINT linkwork_change; SAVEPOINT linkwork_change",
         (true, _) => "SAVEPOINT linkwork_change",
     };
-    if let Err(e) = w.run(sql).await {
-        w.abort("the database refused a savepoint").await;
-        return Err(e.into());
-    }
+    // The state the statement makes, set before it is sent: if this
+    // request is cancelled while it runs, the guard below undoes it.
     w.open = true;
     w.savepoint = Savepoint::Running;
-    Ok(Seat {
+    let mut seat = Seat {
         unfinished: Unfinished(Some(OwnedMutexGuard::mutex(&w).clone())),
         writer: w,
-    })
+    };
+    if let Err(e) = seat.writer.run(sql).await {
+        seat.unfinished.0 = None;
+        seat.writer
+            .abort("the database refused to begin a change")
+            .await;
+        return Err(e.into());
+    }
+    Ok(seat)
 }
 
 /// Take the seat with no group open (committing any that is), for a

@@ -434,6 +434,129 @@ both!(concurrent_writes_are_kept_or_undone_alone, |db| {
     assert_eq!(kept, expected);
 });
 
+// Writers cancelled at any point (a request whose client went away): each
+// change is kept whole or not at all, the writer goes on working, and every
+// change reported saved is there. SQLite's only: the grouped writer is
+// SQLite's (PostgreSQL's transactions are sqlx's own).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_writers_leave_the_writer_sound() {
+    let t = sqlite().await;
+    let db = t.db.clone();
+    let (p, _, _) = programme(&db, "P", 0).await;
+    let saved = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let event = move |id: String| NewEvent {
+        programme_id: Some(p),
+        actor: "writer".into(),
+        action: "test.append".into(),
+        object_type: "test".into(),
+        object_id: id,
+        request_id: "r".into(),
+        outcome: "success".into(),
+        ..Default::default()
+    };
+    let mut tasks = Vec::new();
+    for i in 0..60u64 {
+        let (db, saved) = (db.clone(), saved.clone());
+        let task = tokio::spawn(async move {
+            let mut tx = db.write().await.unwrap();
+            audit::append(&mut tx, &event(format!("{i}-a")), now())
+                .await
+                .unwrap();
+            tokio::task::yield_now().await;
+            audit::commit_change(tx, &event(format!("{i}-b")), Some(p), now())
+                .await
+                .unwrap();
+            saved.lock().unwrap().push(i);
+        });
+        let stop = tokio::spawn(async move {
+            for _ in 0..(i % 7) * 3 {
+                tokio::task::yield_now().await;
+            }
+            task.abort();
+        });
+        tasks.push(stop);
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // Give the writer's own tasks (undoing, committing) their turn.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut tx = db.write().await.unwrap();
+    audit::append(&mut tx, &event("last".into()), now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.read().await.unwrap();
+    let v = audit::verify(&mut tx, Some(p)).await.unwrap();
+    assert!(v.ok(), "{:?}", v.problems);
+    let (events, _) = audit::search(
+        &mut tx,
+        &admin(p).authorize(Permission::ViewAudit).unwrap(),
+        &audit::Filter {
+            action: Some("test.append".into()),
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let ids: std::collections::HashSet<String> =
+        events.iter().map(|e| e.object_id.clone()).collect();
+    assert!(ids.contains("last"));
+    for i in 0..60u64 {
+        let (a, b) = (
+            ids.contains(&format!("{i}-a")),
+            ids.contains(&format!("{i}-b")),
+        );
+        assert_eq!(a, b, "change {i} kept whole or not at all");
+    }
+    for i in saved.lock().unwrap().iter() {
+        assert!(
+            ids.contains(&format!("{i}-b")),
+            "change {i} was reported saved"
+        );
+    }
+}
+
+// A snapshot a request left open (it ended before its commit) is ended by
+// the next to borrow that connection: every reader sees what is committed.
+both!(a_snapshot_left_open_does_not_hide_later_changes, |db| {
+    let (p, _, _) = programme(&db, "P", 0).await;
+    let count = async |tx: &mut linkwork_store::Tx| -> i64 {
+        linkwork_store::on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
+            .fetch_one(c).await)
+        .unwrap()
+    };
+    let before = count(&mut db.read().await.unwrap()).await;
+    let mut left = Vec::new();
+    for _ in 0..8 {
+        let mut tx = db.snapshot().await.unwrap();
+        count(&mut tx).await;
+        left.push(tx);
+    }
+    drop(left);
+    let mut tx = db.write().await.unwrap();
+    let e = NewEvent {
+        programme_id: Some(p),
+        actor: "op".into(),
+        action: "test.append".into(),
+        object_type: "test".into(),
+        object_id: "1".into(),
+        request_id: "r".into(),
+        outcome: "success".into(),
+        ..Default::default()
+    };
+    audit::append(&mut tx, &e, now()).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut all = Vec::new();
+    for _ in 0..8 {
+        all.push(db.read().await.unwrap());
+    }
+    for tx in &mut all {
+        assert_eq!(count(tx).await, before + 1);
+    }
+});
+
 // A booking checked before the writer was taken is inserted only if the
 // referral is unchanged and its link worker still works at the practice.
 both!(
