@@ -2,8 +2,8 @@
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, PgPool, Postgres, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ pub enum Backend {
 #[derive(Debug, Clone)]
 pub enum Db {
     Sqlite {
-        read: SqlitePool,
+        read: crate::readers::Readers,
         write: crate::group::Group,
     },
     Postgres(PgPool),
@@ -70,13 +70,14 @@ pub enum Db {
 /// reads that need a snapshot) or, for plain reads, a pooled connection in
 /// autocommit mode, which saves the BEGIN/ROLLBACK round trips.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
     /// A change on SQLite's one writer, in a savepoint of a transaction it
     /// may share with other changes ([`crate::group`]); its commit returns
     /// once the group's commit is on disk.
     SqliteGrouped(crate::group::Seat),
     Postgres(Transaction<'static, Postgres>),
-    SqliteRead(PoolConnection<Sqlite>),
+    /// A SQLite reader, in autocommit mode or with a snapshot open
+    /// ([`crate::readers`]).
+    SqliteRead(crate::readers::Reader),
     PostgresRead(PoolConnection<Postgres>),
 }
 
@@ -90,7 +91,6 @@ pub enum Conn<'a> {
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
         match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
             Tx::SqliteGrouped(s) => Conn::Sqlite(s.conn()),
             Tx::SqliteRead(t) => Conn::Sqlite(t),
             Tx::Postgres(t) => Conn::Postgres(t),
@@ -105,10 +105,6 @@ impl Tx {
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
         match $tx {
-            $crate::Tx::Sqlite(t) => {
-                let $c = &mut **t;
-                $body
-            }
             $crate::Tx::SqliteGrouped(s) => {
                 let $c = s.conn();
                 $body
@@ -182,13 +178,11 @@ impl Db {
                 .log_slow_statements(log::LevelFilter::Debug, SLOW_STATEMENT);
             // The one writer (made first: it creates the file and sets WAL).
             let write = crate::group::connect(&base).await?;
-            let read = SqlitePoolOptions::new()
-                .test_before_acquire(false)
-                .before_acquire(|c, meta| Box::pin(ping_if_idle(c, meta)))
-                .max_connections(opts.max_connections.max(2))
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(base.read_only(true))
-                .await?;
+            let read = crate::readers::Readers::open(
+                &base.read_only(true),
+                opts.max_connections.max(2) as usize,
+            )
+            .await?;
             Ok(Db::Sqlite { read, write })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut o = PgConnectOptions::from_str(url)?
@@ -239,7 +233,7 @@ impl Db {
     /// A read-only transaction: a consistent snapshot for several reads.
     pub async fn snapshot(&self) -> crate::Result<Tx> {
         Ok(match self {
-            Db::Sqlite { read, .. } => Tx::Sqlite(read.begin().await?),
+            Db::Sqlite { read, .. } => Tx::SqliteRead(read.begin().await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -259,7 +253,10 @@ impl Db {
     /// Is the database reachable?
     pub async fn ping(&self) -> crate::Result<()> {
         match self {
-            Db::Sqlite { read, .. } => sqlx::query("SELECT 1").execute(read).await.map(|_| ()),
+            Db::Sqlite { read, .. } => {
+                let mut r = read.acquire().await?;
+                sqlx::query("SELECT 1").execute(&mut *r).await.map(|_| ())
+            }
             Db::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ()),
         }
         .map_err(Into::into)
@@ -271,7 +268,7 @@ impl Db {
                 // Commit any open group; the writer connection closes with
                 // the last handle.
                 drop(crate::group::alone(write).await);
-                read.close().await;
+                read.close();
             }
             Db::Postgres(p) => p.close().await,
         }
@@ -297,19 +294,19 @@ impl Tx {
 
     pub async fn commit(self) -> crate::Result<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
+            Tx::SqliteRead(mut r) => r.end("COMMIT").await?,
             Tx::SqliteGrouped(seat) => seat.commit(None, None).await?,
             Tx::Postgres(t) => t.commit().await?,
-            Tx::SqliteRead(_) | Tx::PostgresRead(_) => {}
+            Tx::PostgresRead(_) => {}
         }
         Ok(())
     }
     pub async fn rollback(self) -> crate::Result<()> {
         match self {
-            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::SqliteRead(mut r) => r.end("ROLLBACK").await?,
             Tx::SqliteGrouped(seat) => seat.rollback().await?,
             Tx::Postgres(t) => t.rollback().await?,
-            Tx::SqliteRead(_) | Tx::PostgresRead(_) => {}
+            Tx::PostgresRead(_) => {}
         }
         Ok(())
     }

@@ -24,6 +24,7 @@ pub mod partner;
 pub mod partnership;
 pub mod practice;
 pub mod query;
+pub mod readers;
 pub mod reasons;
 pub mod referrals;
 pub mod reports;
