@@ -122,6 +122,28 @@ impl<T> Kept<T> {
     }
 }
 
+/// A page's rendering of kept data, kept beside the data — so it goes when
+/// the data does — for one variant of the page (say, one session's form
+/// token): rendering a long page again for every request costs more than
+/// reading it.
+#[derive(Debug, Default)]
+pub struct Rendered(Mutex<Option<(String, Arc<str>)>>);
+
+impl Rendered {
+    /// The rendering kept for `variant`, if it is the one kept.
+    pub fn get(&self, variant: &str) -> Option<Arc<str>> {
+        let m = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        m.as_ref()
+            .filter(|(v, _)| v == variant)
+            .map(|(_, html)| html.clone())
+    }
+
+    /// Keep `html` as the rendering for `variant` (in place of any other).
+    pub fn put(&self, variant: String, html: Arc<str>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((variant, html));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +185,19 @@ mod tests {
                 .is_empty()
         );
         let _other_key = k.reading("b").await;
+    }
+
+    #[test]
+    fn a_rendering_is_kept_for_one_variant() {
+        let r = Rendered::default();
+        assert!(r.get("session a").is_none());
+        r.put("session a".into(), Arc::from("<p>a</p>"));
+        assert_eq!(r.get("session a").as_deref(), Some("<p>a</p>"));
+        assert!(
+            r.get("session b").is_none(),
+            "another variant is not served"
+        );
+        r.put("session b".into(), Arc::from("<p>b</p>"));
+        assert!(r.get("session a").is_none(), "one variant at a time");
     }
 }

@@ -71,6 +71,9 @@ pub struct RecordPage {
     pub groups: Vec<crate::groups::GroupRow>,
     /// The person's referrals (the first hundred).
     pub history: Vec<linkwork_store::referrals::Referral>,
+    /// The web page's rendering of this, kept with it: gone when anything
+    /// on the record changes, since that makes a new `RecordPage`.
+    pub rendered: crate::kept::Rendered,
 }
 
 /// Everything recorded on a person's record.
@@ -357,6 +360,7 @@ impl App {
             reasons: self.reasons(ctx).await?,
             groups: self.list_groups(ctx).await?,
             history: self.list_referrals(ctx, &filter).await?.0,
+            rendered: Default::default(),
         });
         self.records
             .put(key, stamp, page.clone(), self.settings.pages_kept);

@@ -147,6 +147,20 @@ both!(
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Dee Example") || page.body.contains("Dee"));
         assert_eq!(s.get(&path).await.body, page.body, "kept, and the same");
+        // The page is kept as rendered for one session: another session of
+        // the same person gets its own form token, not the first's.
+        let second = t.sign_in(&lw.email).await;
+        assert_ne!(second.csrf, first.csrf);
+        let mut s2 = WebSession {
+            base: other.base.clone(),
+            client: second.client.clone(),
+            cookies: second.cookies.clone(),
+            csrf: second.csrf.clone(),
+        };
+        let body = s2.get(&path).await.body;
+        assert!(body.contains(&second.csrf) && !body.contains(&first.csrf));
+        let body = s.get(&path).await.body;
+        assert!(body.contains(&first.csrf) && !body.contains(&second.csrf));
         // A note written through the first node shows at once on the second.
         let r = t
             .api(&lw, Method::POST, &format!("/api/v1/participants/{person}/notes"),
@@ -205,9 +219,10 @@ both!(
             .await
             .json();
         assert_eq!(v["problems"].as_array().map(Vec::len), Some(0), "{v}");
-        // Every view is audited, those answered from memory as well: 24
-        // of the page, and two through the API (the read before the change,
-        // and the record the change answers with).
+        // Every view is audited, those answered from memory as well: 26
+        // of the page (two of them by a second session), and two through
+        // the API (the read before the change, and the record the change
+        // answers with).
         let r = t
             .api(
                 &admin,
@@ -222,6 +237,6 @@ both!(
             .flatten()
             .filter(|e| e["action"] == "participant.view" && e["actor_user_id"] == lw.id)
             .count();
-        assert_eq!(views, 26, "{}", r.body);
+        assert_eq!(views, 28, "{}", r.body);
     }
 );

@@ -135,6 +135,21 @@ pub async fn render_record(
             page, &p, into,
         ));
     }
+    // Rendered once for this session while the record stays as it is (the
+    // kept page is made anew when anything on it changes); shown with a
+    // message or errors, it is rendered each time.
+    let title = format!("{} {}", p.given_name, p.family_name);
+    let plain = errors.is_empty() && s.saved.is_empty() && s.warning.is_empty();
+    let variant = format!(
+        "{}|{}|{}",
+        page.csrf,
+        p.version,
+        crate::pages::parts::today(state)
+    );
+    if plain && let Some(body) = kept.rendered.get(&variant) {
+        let body = maud::PreEscaped(body.to_string());
+        return Ok(html::form_page(&title, page, errors, body));
+    }
     let (work, funds, reasons, groups, history) = (
         &kept.work,
         &kept.funds,
@@ -208,12 +223,11 @@ pub async fn render_record(
             }
         }
     };
-    Ok(html::form_page(
-        &format!("{} {}", p.given_name, p.family_name),
-        page,
-        errors,
-        body,
-    ))
+    if plain {
+        kept.rendered
+            .put(variant, std::sync::Arc::from(body.0.as_str()));
+    }
+    Ok(html::form_page(&title, page, errors, body))
 }
 
 /// The sections of a record, for jumping between them.
