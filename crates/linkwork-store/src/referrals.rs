@@ -138,6 +138,19 @@ pub struct ReferralFilter {
     pub closed_from: Option<NaiveDate>,
     pub closed_to: Option<NaiveDate>,
     pub closure_reason: Option<String>,
+    /// Who is reached (the figures link here): the person's sex as
+    /// recorded (`""`: not recorded), their age in whole years when
+    /// referred (`Some((from, below))`; `None`: not known), the SIMD deciles
+    /// of their postcode (empty: not known), the person's first referral to
+    /// the programme, a Deep End practice.
+    pub sex: Option<String>,
+    pub age: Option<Option<(i64, i64)>>,
+    pub simd_deciles: Option<Vec<i64>>,
+    pub new_person: bool,
+    pub deep_end: bool,
+    /// Reopened (from closed or declined) at or after the first instant,
+    /// before the second.
+    pub reopened: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -194,8 +207,10 @@ fn referral_scope(w: &mut Where, scope: SiteScope) {
     }
 }
 
-/// The clauses of a referral filter (alias `r`, sites `s`).
-fn filter_where(scope: SiteScope, f: &ReferralFilter) -> Where {
+/// The clauses of a referral filter (alias `r`, sites `s`). Each clause of
+/// who is reached is written as [`crate::reports::referral_counts`] counts
+/// it, so that a figure and its list agree.
+fn filter_where(tx: &Tx, scope: SiteScope, f: &ReferralFilter) -> Where {
     let mut w = Where::new();
     referral_scope(&mut w, scope);
     if let Some(statuses) = &f.status {
@@ -250,6 +265,57 @@ fn filter_where(scope: SiteScope, f: &ReferralFilter) -> Where {
     if let Some(why) = &f.closure_reason {
         w.and("r.closure_reason = ?", [Param::Text(why.clone())]);
     }
+    if let Some(sex) = &f.sex {
+        w.and(
+            "COALESCE((SELECT p.sex FROM participants p WHERE p.id = r.participant_id), '') = ?",
+            [Param::Text(sex.clone())],
+        );
+    }
+    if let Some(age) = f.age {
+        let years = crate::dialect::age_years(
+            tx,
+            "r.received_on",
+            "COALESCE((SELECT p.date_of_birth FROM participants p WHERE p.id = r.participant_id), r.person_date_of_birth)",
+        );
+        match age {
+            Some((from, below)) => w.and(
+                &format!("{years} >= ? AND {years} < ?"),
+                [Param::I64(from), Param::I64(below)],
+            ),
+            None => w.and(&format!("{years} IS NULL"), []),
+        };
+    }
+    if let Some(deciles) = &f.simd_deciles {
+        let decile = "(SELECT z.decile FROM participants p JOIN postcodes pc ON pc.postcode = p.postcode \
+             JOIN simd_datazones z ON z.datazone = pc.datazone WHERE p.id = r.participant_id)";
+        if deciles.is_empty() {
+            w.and(&format!("{decile} IS NULL"), []);
+        } else {
+            let marks = vec!["?"; deciles.len()].join(", ");
+            w.and(
+                &format!("{decile} IN ({marks})"),
+                deciles.iter().map(|d| Param::I64(*d)),
+            );
+        }
+    }
+    if f.new_person {
+        w.and(
+            "r.participant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM referrals r2 WHERE r2.participant_id = r.participant_id \
+             AND (r2.received_on < r.received_on OR (r2.received_on = r.received_on AND r2.id < r.id)))",
+            [],
+        );
+    }
+    if f.deep_end {
+        w.and("s.deep_end", []);
+    }
+    if let Some((from, before)) = f.reopened {
+        w.and(
+            "EXISTS (SELECT 1 FROM referral_status_changes x WHERE x.referral_id = r.id \
+             AND x.from_status IN ('closed', 'declined') AND x.to_status NOT IN ('closed', 'declined') \
+             AND x.at >= ? AND x.at < ?)",
+            [Param::Time(from), Param::Time(before)],
+        );
+    }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         w.and(
             "LOWER(r.person_name) LIKE ?",
@@ -264,7 +330,7 @@ pub async fn list(
     scope: SiteScope,
     f: &ReferralFilter,
 ) -> crate::Result<(Vec<Referral>, i64)> {
-    let w = filter_where(scope, f);
+    let w = filter_where(tx, scope, f);
     let n = w.next();
     let sql = format!(
         "SELECT {}{} ORDER BY r.received_on DESC, r.id DESC LIMIT ${n} OFFSET ${}",
@@ -292,7 +358,7 @@ pub async fn export(
     f: &ReferralFilter,
     max: i64,
 ) -> crate::Result<Vec<Referral>> {
-    let w = filter_where(scope, f);
+    let w = filter_where(tx, scope, f);
     let n = w.next();
     let sql = format!(
         "SELECT {}{} ORDER BY r.received_on, r.id LIMIT ${n}",

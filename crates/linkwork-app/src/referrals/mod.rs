@@ -3,6 +3,7 @@
 //! closed and — the door is always open — reopened.
 
 pub mod caseloads;
+pub mod reached;
 pub mod reasons;
 
 use crate::gate::Use;

@@ -370,7 +370,7 @@ impl Names {
 }
 
 /// Age bands for who is reached.
-const AGE_BANDS: [(&str, &str, i32); 8] = [
+pub(crate) const AGE_BANDS: [(&str, &str, i32); 8] = [
     ("under_18", "Under 18", 18),
     ("18_24", "18 to 24", 25),
     ("25_34", "25 to 34", 35),

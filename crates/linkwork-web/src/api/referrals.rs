@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_app::AppError;
 use linkwork_app::referrals::ReferralFilter;
+use linkwork_app::referrals::reached::ReachedFilter;
 use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -56,6 +57,24 @@ pub struct ReferralQuery {
     closed_from: String,
     closed_to: String,
     closure_reason: String,
+    /// Who is reached, as the figures break it down: `female`, `male`,
+    /// `other`, `not_said` or `not_recorded`.
+    sex: String,
+    /// Age when referred: `under_18`, `18_24`, `25_34`, `35_44`, `45_54`,
+    /// `55_64`, `65_74`, `75_plus` or `unknown`.
+    age_band: String,
+    /// SIMD 2020v2 decile (1–10) or quintile (1–5) of the person's
+    /// postcode, or `unknown`.
+    simd_decile: String,
+    simd_quintile: String,
+    /// `yes`: only each person's first referral to the programme.
+    new_person: String,
+    /// `yes`: only referrals at Deep End practices.
+    deep_end: String,
+    /// Reopened (from closed or declined) on or after this UK day, on or
+    /// before this one (`2026-04-01`).
+    reopened_from: String,
+    reopened_to: String,
     limit: String,
     offset: String,
 }
@@ -82,7 +101,7 @@ impl ReferralQuery {
                 .map(|x| x.trim().to_owned())
                 .collect()
         });
-        Ok(ReferralFilter {
+        let mut f = ReferralFilter {
             status,
             participant_id: opt_id("participant_id", &self.participant_id)?,
             link_worker_id: opt_id("link_worker_id", &self.link_worker_id)?,
@@ -97,9 +116,23 @@ impl ReferralQuery {
             closed_from: opt_date("closed_from", &self.closed_from)?,
             closed_to: opt_date("closed_to", &self.closed_to)?,
             closure_reason: Some(self.closure_reason.trim().to_owned()).filter(|r| !r.is_empty()),
-            limit: 0,
-            offset: 0,
-        })
+            ..Default::default()
+        };
+        let reached = ReachedFilter {
+            sex: self.sex.clone(),
+            age_band: self.age_band.clone(),
+            simd_decile: self.simd_decile.clone(),
+            simd_quintile: self.simd_quintile.clone(),
+            new_person: self.new_person.clone(),
+            deep_end: self.deep_end.clone(),
+            reopened_from: self.reopened_from.clone(),
+            reopened_to: self.reopened_to.clone(),
+        };
+        let mut e = linkwork_domain::FieldErrors::new();
+        reached.apply(&mut f, &mut e);
+        e.into_result()
+            .map_err(|e| ApiError(AppError::Invalid(e)))?;
+        Ok(f)
     }
 }
 

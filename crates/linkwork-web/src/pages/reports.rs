@@ -181,6 +181,8 @@ struct Records {
     appointments: String,
     /// The onward support recorded in the period.
     onward: String,
+    /// The cases reopened in the period.
+    reopened: String,
 }
 
 impl Records {
@@ -213,6 +215,11 @@ impl Records {
                 d(r.period.first),
                 d(r.period.last)
             ),
+            reopened: format!(
+                "/referrals?show=all&reopened_from={}&reopened_to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
         }
     }
 
@@ -228,6 +235,9 @@ impl Records {
             "signposting" => Some(format!("{}&kind=signposting", self.onward)),
             "onward_taken_up" => Some(format!("{}&status=taken_up", self.onward)),
             "referrals_received" => Some(self.received.clone()),
+            "new_people" => Some(format!("{}&new_person=yes", self.received)),
+            "referrals_from_deep_end" => Some(format!("{}&deep_end=yes", self.received)),
+            "cases_reopened" => Some(self.reopened.clone()),
             "cases_closed" => Some(self.closed.clone()),
             "open_cases" => self.open.clone(),
             // Each group's page lists its sessions and who came.
@@ -242,6 +252,10 @@ impl Records {
         let (base, field) = match measure {
             "referrals_by_reason" => (&self.received, "reason"),
             "referrals_by_source" => (&self.received, "source"),
+            "referrals_by_sex" => (&self.received, "sex"),
+            "referrals_by_age_band" => (&self.received, "age_band"),
+            "referrals_by_simd_decile" => (&self.received, "simd_decile"),
+            "referrals_by_simd_quintile" => (&self.received, "simd_quintile"),
             "cases_closed_by_reason" => (&self.closed, "closure_reason"),
             "onward_by_status" => (&self.onward, "status"),
             _ => return None,

@@ -260,6 +260,53 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         .get("/referrals?show=all&from=1/11/2026&to=30/11/2026&source=gp")
         .await;
     assert!(list.body.contains("4 referrals"), "{}", list.body);
+    // Cases reopened, new people and who is reached link to their lists
+    // too, which say what they were narrowed to.
+    for (href, n) in [
+        (
+            "/referrals?show=all&reopened_from=1/11/2026&reopened_to=30/11/2026",
+            "1 referral",
+        ),
+        (
+            "/referrals?show=all&from=1/11/2026&to=30/11/2026&new_person=yes",
+            "1 referral",
+        ),
+        (
+            "/referrals?show=all&from=1/11/2026&to=30/11/2026&age_band=65_74",
+            "4 referrals",
+        ),
+    ] {
+        assert!(
+            page.body
+                .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+            "{href}"
+        );
+        let list = m.get(href).await;
+        assert!(list.body.contains(n), "{href}: {}", list.body);
+        assert!(
+            list.body.contains("From the figures, only:"),
+            "{}",
+            list.body
+        );
+    }
+    let list = m
+        .get("/referrals?show=all&reopened_from=1/12/2026&age_band=18_24")
+        .await;
+    assert!(list.body.contains("0 referrals"), "{}", list.body);
+    // A value that is not a key is named, on the page and in the API.
+    let bad = m.get("/referrals?show=all&age_band=30_40&sex=x").await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("Age band must be one of"), "{}", bad.body);
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/referrals?simd_quintile=6&reopened_to=soon",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.problem_fields(), ["simd_quintile", "reopened_to"]);
     let practice = m.get("/reports?period=2026-11&scope=practice:S00002").await;
     assert!(
         practice
@@ -583,6 +630,7 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
     );
     let list = m.get("/referrals?show=closed&closed_from=31/11/2026").await;
     assert!(list.body.contains("href=\"#closed_from\""), "{}", list.body);
+    assert_eq!(list.status, 422);
     let r = t
         .api(
             &manager,
@@ -1018,6 +1066,53 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
                 .sum();
             assert_eq!(sum, total, "{q} {b}");
         }
+    }
+    // Who is reached: each row of the breakdowns, and the figures for new
+    // people and Deep End practices, link to a list of as many referrals.
+    let quarter = get("period=2026Q3".to_owned()).await;
+    let listed = |q: String| {
+        let (t, m) = (&t, manager.clone());
+        async move {
+            let r = t
+                .api(
+                    &m,
+                    Method::GET,
+                    &format!(
+                        "/api/v1/referrals?received_from=2026-07-01&received_to=2026-09-30&limit=1&{q}"
+                    ),
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, 200, "{q}: {}", r.body);
+            r.json()["total"].as_f64()
+        }
+    };
+    let mut rows = 0;
+    for (b, field) in [
+        ("referrals_by_sex", "sex"),
+        ("referrals_by_age_band", "age_band"),
+        ("referrals_by_simd_decile", "simd_decile"),
+        ("referrals_by_simd_quintile", "simd_quintile"),
+    ] {
+        for x in quarter["measures"].as_array().into_iter().flatten() {
+            let Some(key) = x["measure"]
+                .as_str()
+                .and_then(|n| n.strip_prefix(&format!("{b}.")))
+            else {
+                continue;
+            };
+            let q = format!("{field}={key}");
+            assert_eq!(listed(q.clone()).await, x["value"].as_f64(), "{q}");
+            rows += 1;
+        }
+    }
+    assert!(rows > 20, "{rows} rows of who is reached");
+    for (m, q) in [
+        ("new_people", "new_person=yes"),
+        ("referrals_from_deep_end", "deep_end=yes"),
+    ] {
+        assert!(measure(&quarter, m).unwrap_or(0.0) > 0.0, "{m}");
+        assert_eq!(listed(q.to_owned()).await, measure(&quarter, m), "{m}");
     }
     // The demo's year has groups, practice development, vouchers and
     // partners' answers, so the sums above were of something.

@@ -22,6 +22,7 @@ use linkwork_app::casework::appointments::{Appointment, AppointmentInput, Outcom
 use linkwork_app::gate::Intent;
 use linkwork_app::org::SiteFilter;
 use linkwork_app::referrals::ReferralFilter;
+use linkwork_app::referrals::reached::ReachedFilter;
 use linkwork_app::referrals::{ContactInput, ReferralInput, StatusChange};
 use linkwork_domain::appointment::{AppointmentStatus, MODES};
 use linkwork_domain::referral::{self as rules, ClosureReason, ReferralStatus, label_of};
@@ -66,6 +67,9 @@ struct ListQ {
     closed_from: String,
     closed_to: String,
     closure_reason: String,
+    /// From the figures: who is reached, and cases reopened.
+    #[serde(flatten)]
+    reached: ReachedFilter,
 }
 
 impl ListQ {
@@ -86,7 +90,12 @@ impl ListQ {
             e(self.closed_from.trim()),
             e(self.closed_to.trim()),
             e(self.closure_reason.trim())
-        )
+        ) + &self
+            .reached
+            .pairs()
+            .iter()
+            .map(|(k, v)| format!("&{k}={}", e(v)))
+            .collect::<String>()
     }
 
     /// The filter, and field errors for dates that are not dates.
@@ -109,7 +118,7 @@ impl ListQ {
         let received_to = date("to", &self.to);
         let closed_from = date("closed_from", &self.closed_from);
         let closed_to = date("closed_to", &self.closed_to);
-        ReferralFilter {
+        let mut f = ReferralFilter {
             site_id: self.site_id.trim().parse().ok(),
             link_worker_id: self.link_worker_id.trim().parse().ok(),
             reason: Some(self.reason.trim().to_owned()).filter(|r| !r.is_empty()),
@@ -123,7 +132,9 @@ impl ListQ {
             closed_to,
             closure_reason: Some(self.closure_reason.trim().to_owned()).filter(|r| !r.is_empty()),
             ..Default::default()
-        }
+        };
+        self.reached.apply(&mut f, errors);
+        f
     }
 }
 
@@ -142,7 +153,7 @@ async fn list(
     State(state): State<WebState>,
     page: Page,
     Query(q): Query<ListQ>,
-) -> Result<Html<String>, PageError> {
+) -> Result<Response, PageError> {
     let worker = page.ctx.actor.can(Permission::WorkWithParticipants);
     let show = if q.show.is_empty() {
         if worker { "new" } else { "all" }
@@ -176,7 +187,8 @@ async fn list(
     ]
     .iter()
     .any(|v| !v.trim().is_empty())
-        || (!q.link_worker_id.trim().is_empty() && !mine);
+        || (!q.link_worker_id.trim().is_empty() && !mine)
+        || !q.reached.is_empty();
     let reasons = state.app.reasons(&page.ctx).await?;
     let reason_opts: Vec<(String, String)> =
         std::iter::once((String::new(), "Any reason".to_owned()))
@@ -249,6 +261,7 @@ async fn list(
                     @for (k, v) in [("area_id", &q.area_id), ("cluster_id", &q.cluster_id), ("source", &q.source)] {
                         @if !v.trim().is_empty() { input type="hidden" name=(k) value=(v.trim()); }
                     }
+                    @for (k, v) in q.reached.pairs() { input type="hidden" name=(k) value=(v); }
                     div class="govuk-grid-row" {
                         div class="govuk-grid-column-one-half" { (html::text_field("q", "Person's name", &q.q, &errors, Input { kind: "search", ..Default::default() })) }
                         div class="govuk-grid-column-one-half" { (html::select("site_id", "Practice", &site_opts, &q.site_id, &errors, None)) }
@@ -273,6 +286,11 @@ async fn list(
                 }
             }
         }
+        @let narrowed = q.reached.describe();
+        @if !narrowed.is_empty() {
+            p class="govuk-body govuk-!-margin-bottom-1" { "From the figures, only:" }
+            ul class="govuk-list govuk-list--bullet" { @for d in &narrowed { li { (d) } } }
+        }
         p class="govuk-body" { (total) " " (if total == 1 { "referral" } else { "referrals" })
             @if manager && total > 0 { " · " a class="govuk-link" href={ "/referrals/export.csv?" (q.query(show)) } { "Download these as CSV" } " (no names, dates of birth or numbers)" }
         }
@@ -281,9 +299,16 @@ async fn list(
         } @else { (referral_table(&rows, &reasons)) }
         (html::pagination(&format!("/referrals?{}", q.query(show)), page_no, 50, total))
     };
-    Ok(Html(
-        html::layout(title, Some(&page), Some(&errors), body).into_string(),
-    ))
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Html(html::layout(title, Some(&page), Some(&errors), body).into_string()),
+    )
+        .into_response())
 }
 
 async fn form(
