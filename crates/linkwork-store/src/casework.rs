@@ -526,7 +526,8 @@ pub async fn add_safeguarding_action(
 }
 
 /// Onward support recorded across people: the list behind the figures'
-/// onward counts.
+/// onward counts. Its run of time and its place or link worker narrow the
+/// lists of needs and goals too ([`recorded_between`]).
 #[derive(Debug, Clone, Default)]
 pub struct OnwardFilter {
     pub from: Option<DateTime<Utc>>,
@@ -558,40 +559,20 @@ pub struct OnwardRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// Onward support of the people the grant reaches (their record's practice
-/// in its scope), earliest first, at most `limit`.
-pub async fn onward_between(
-    tx: &mut Tx,
-    grant: &Grant,
-    f: &OnwardFilter,
-    limit: i64,
-) -> crate::Result<Vec<OnwardRow>> {
+/// The people a list across people may name (their record's practice in
+/// the grant's scope, not merged away), narrowed by the filter's place or
+/// link worker and by the run of time of column `at` (alias `p` for the
+/// person, `s` for their practice).
+fn people_where(grant: &Grant, f: &OnwardFilter, at: &str) -> crate::query::Where {
     use crate::query::{Param, Where};
-    crate::require(grant, &[Permission::WorkWithParticipants])?;
     let mut w = Where::new();
     crate::org::site_scope(&mut w, grant.scope());
     w.and("p.merged_into IS NULL", []);
     if let Some(t) = f.from {
-        w.and("o.created_at >= ?", [Param::Time(t)]);
+        w.and(&format!("{at} >= ?"), [Param::Time(t)]);
     }
     if let Some(t) = f.before {
-        w.and("o.created_at < ?", [Param::Time(t)]);
-    }
-    match f.kind {
-        Some("signposting") => {
-            w.and("o.kind = 'signposting'", []);
-        }
-        Some(_) => {
-            w.and("o.kind <> 'signposting'", []);
-        }
-        None => {}
-    }
-    if !f.statuses.is_empty() {
-        let marks = vec!["?"; f.statuses.len()].join(", ");
-        w.and(
-            &format!("o.status IN ({marks})"),
-            f.statuses.iter().map(|s| Param::Text(s.clone())),
-        );
+        w.and(&format!("{at} < ?"), [Param::Time(t)]);
     }
     if let Some(id) = f.site_id {
         w.and("s.id = ?", [Param::I64(id)]);
@@ -611,6 +592,36 @@ pub async fn onward_between(
             [Param::I64(id)],
         );
     }
+    w
+}
+
+/// Onward support of the people the grant reaches (their record's practice
+/// in its scope), earliest first, at most `limit`.
+pub async fn onward_between(
+    tx: &mut Tx,
+    grant: &Grant,
+    f: &OnwardFilter,
+    limit: i64,
+) -> crate::Result<Vec<OnwardRow>> {
+    use crate::query::Param;
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
+    let mut w = people_where(grant, f, "o.created_at");
+    match f.kind {
+        Some("signposting") => {
+            w.and("o.kind = 'signposting'", []);
+        }
+        Some(_) => {
+            w.and("o.kind <> 'signposting'", []);
+        }
+        None => {}
+    }
+    if !f.statuses.is_empty() {
+        let marks = vec!["?"; f.statuses.len()].join(", ");
+        w.and(
+            &format!("o.status IN ({marks})"),
+            f.statuses.iter().map(|s| Param::Text(s.clone())),
+        );
+    }
     let n = w.next();
     let sql = format!(
         "SELECT o.id, o.participant_id, p.given_name, p.family_name, s.name AS site, o.kind, \
@@ -618,6 +629,73 @@ pub async fn onward_between(
          FROM onward_support o JOIN participants p ON p.id = o.participant_id JOIN sites s ON s.id = p.site_id \
          LEFT JOIN dir_services ds ON ds.id = o.service_id LEFT JOIN dir_organizations org ON org.id = ds.organization_id{} \
          ORDER BY o.created_at, o.id LIMIT ${n}",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
+}
+
+/// What a list across people holds besides onward support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// Needs identified (one row a need, when it was first recorded).
+    Needs,
+    /// Goals achieved (one row a review that marked a goal achieved).
+    Goals,
+}
+
+/// A need identified or a goal achieved, with whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct RecordedRow {
+    /// The need's id, or the goal's.
+    pub id: i64,
+    pub participant_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub site: String,
+    /// The need's code, or the goal in the person's words.
+    pub what: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Needs identified (of one kind, if `need` is given) or goals achieved
+/// by the people the grant reaches, earliest first, at most `limit`: the
+/// lists behind those figures, counted as the figures count them.
+pub async fn recorded_between(
+    tx: &mut Tx,
+    grant: &Grant,
+    what: Recorded,
+    need: Option<&str>,
+    f: &OnwardFilter,
+    limit: i64,
+) -> crate::Result<Vec<RecordedRow>> {
+    use crate::query::Param;
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
+    let (columns, from, at) = match what {
+        Recorded::Needs => (
+            "n.id, n.participant_id, n.need AS what",
+            "needs n JOIN participants p ON p.id = n.participant_id",
+            "n.created_at",
+        ),
+        Recorded::Goals => (
+            "g.id, g.participant_id, g.words AS what",
+            "goal_reviews gr JOIN goals g ON g.id = gr.goal_id JOIN participants p ON p.id = g.participant_id",
+            "gr.reviewed_at",
+        ),
+    };
+    let mut w = people_where(grant, f, at);
+    match (what, need) {
+        (Recorded::Needs, Some(need)) => {
+            w.and("n.need = ?", [Param::Text(need.to_owned())]);
+        }
+        (Recorded::Goals, _) => {
+            w.and("gr.status = 'achieved'", []);
+        }
+        _ => {}
+    }
+    let n = w.next();
+    let sql = format!(
+        "SELECT {columns}, p.given_name, p.family_name, s.name AS site, {at} AS at \
+         FROM {from} JOIN sites s ON s.id = p.site_id{} ORDER BY {at}, 1 LIMIT ${n}",
         w.sql()
     );
     Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)

@@ -1006,7 +1006,7 @@ impl App {
     }
 }
 
-pub use linkwork_store::casework::{OnwardFilter, OnwardRow};
+pub use linkwork_store::casework::{OnwardFilter, OnwardRow, Recorded, RecordedRow};
 
 impl App {
     /// Onward support recorded over a run of UK days (`from`, `to`
@@ -1052,6 +1052,46 @@ impl App {
         let u = Use::read(ctx, Permission::WorkWithParticipants, "onward_support");
         self.read(u, async |tx, g| {
             Ok(linkwork_store::casework::onward_between(tx, g, &f, MOST_LISTED as i64).await?)
+        })
+        .await
+    }
+
+    /// Needs identified (of one kind, `need`, if given) or goals achieved
+    /// over a run of UK days (`from`, `to` inclusive, as typed) by the
+    /// people the caller may see, narrowed by place or link worker: the
+    /// lists behind those figures. At most 500, earliest first; errors
+    /// name the field.
+    pub async fn recorded_between(
+        &self,
+        ctx: &Ctx,
+        what: Recorded,
+        from: &str,
+        to: &str,
+        need: &str,
+        mut f: OnwardFilter,
+    ) -> Result<Vec<RecordedRow>> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
+        let need = Some(need.trim()).filter(|n| !n.is_empty());
+        if need.is_some_and(|n| n.len() > 100) {
+            e.add("need", "The need's code must be 100 characters or fewer");
+        }
+        e.into_result()?;
+        let object = match what {
+            Recorded::Needs => "need",
+            Recorded::Goals => "goal",
+        };
+        let u = Use::read(ctx, Permission::WorkWithParticipants, object);
+        self.read(u, async |tx, g| {
+            Ok(linkwork_store::casework::recorded_between(
+                tx,
+                g,
+                what,
+                need,
+                &f,
+                MOST_LISTED as i64,
+            )
+            .await?)
         })
         .await
     }

@@ -4,13 +4,14 @@ use super::path_id;
 use super::views::CaseWork;
 use super::views::{Fund, Handover};
 use crate::WebState;
-use crate::error::{ApiError, ApiJson, ApiPath, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, Problem};
 use crate::session::ApiUser;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_app::casework::support::{ConsentInput, FundInput, HandoverInput, MoneyInput};
+use linkwork_app::casework::{OnwardFilter, Recorded};
 
 pub fn routes() -> Router<WebState> {
     Router::new()
@@ -25,6 +26,8 @@ pub fn routes() -> Router<WebState> {
         .route("/referrals/{id}/handover", post(hand_over))
         .route("/handovers", get(handovers_waiting))
         .route("/onward-support", get(list_onward))
+        .route("/needs-identified", get(list_needs_identified))
+        .route("/goals-achieved", get(list_goals_achieved))
         .route("/handovers/{id}/acknowledge", post(acknowledge_handover))
 }
 
@@ -170,18 +173,87 @@ pub struct OnwardQuery {
 pub async fn list_onward(
     State(s): State<WebState>,
     u: ApiUser,
-    crate::error::ApiQuery(q): crate::error::ApiQuery<OnwardQuery>,
+    ApiQuery(q): ApiQuery<OnwardQuery>,
 ) -> Result<Json<Vec<super::views::OnwardListed>>, ApiError> {
-    let f = linkwork_app::casework::OnwardFilter {
-        site_id: super::opt_id("site_id", &q.site_id)?,
-        cluster_id: super::opt_id("cluster_id", &q.cluster_id)?,
-        area_id: super::opt_id("area_id", &q.area_id)?,
-        link_worker_id: super::opt_id("link_worker_id", &q.link_worker_id)?,
-        ..Default::default()
-    };
+    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
     let rows = s
         .app
         .onward_between(&u.ctx, &q.from, &q.to, &q.kind, &q.status, f)
+        .await?;
+    Ok(Json(super::views::list(rows)))
+}
+
+/// The place or link worker a list across people is narrowed to
+/// (`site_id`, `cluster_id`, `area_id`, `link_worker_id`, as given).
+fn people_filter(ids: [&str; 4]) -> Result<OnwardFilter, ApiError> {
+    let [site, cluster, area, worker] = ids;
+    Ok(OnwardFilter {
+        site_id: super::opt_id("site_id", site)?,
+        cluster_id: super::opt_id("cluster_id", cluster)?,
+        area_id: super::opt_id("area_id", area)?,
+        link_worker_id: super::opt_id("link_worker_id", worker)?,
+        ..Default::default()
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct RecordedQuery {
+    /// The first UK day (`2026-11-01` or `1/11/2026`).
+    from: String,
+    /// The last UK day.
+    to: String,
+    /// Needs only: one need's code (a reason code of the programme).
+    need: String,
+    /// The person's practice, or every practice of a cluster or area.
+    site_id: String,
+    cluster_id: String,
+    area_id: String,
+    /// People with a referral of this link worker's.
+    link_worker_id: String,
+}
+
+/// Needs identified across the people the caller may see, over a run of
+/// days (at most 500, earliest first): the list behind the figures' needs.
+#[utoipa::path(get, path = "/api/v1/needs-identified", tag = "casework", params(RecordedQuery), responses(
+    (status = 200, body = Vec<super::views::RecordedListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_needs_identified(
+    s: State<WebState>,
+    u: ApiUser,
+    q: ApiQuery<RecordedQuery>,
+) -> Result<Json<Vec<super::views::RecordedListed>>, ApiError> {
+    list_recorded(s, u, q, Recorded::Needs).await
+}
+
+/// Goals achieved across the people the caller may see, over a run of
+/// days (one row a review marking a goal achieved; at most 500, earliest
+/// first): the list behind the figures' goals achieved.
+#[utoipa::path(get, path = "/api/v1/goals-achieved", tag = "casework", params(RecordedQuery), responses(
+    (status = 200, body = Vec<super::views::RecordedListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_goals_achieved(
+    s: State<WebState>,
+    u: ApiUser,
+    q: ApiQuery<RecordedQuery>,
+) -> Result<Json<Vec<super::views::RecordedListed>>, ApiError> {
+    list_recorded(s, u, q, Recorded::Goals).await
+}
+
+async fn list_recorded(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<RecordedQuery>,
+    what: Recorded,
+) -> Result<Json<Vec<super::views::RecordedListed>>, ApiError> {
+    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let need = if what == Recorded::Needs {
+        q.need.as_str()
+    } else {
+        ""
+    };
+    let rows = s
+        .app
+        .recorded_between(&u.ctx, what, &q.from, &q.to, need, f)
         .await?;
     Ok(Json(super::views::list(rows)))
 }

@@ -301,6 +301,19 @@ view!(
 });
 
 view!(
+    /// A need identified or a goal achieved, in a list across people.
+    RecordedListed from linkwork_app::casework::RecordedRow {
+    /// The need's id, or the goal's.
+    id: i64, participant_id: i64, given_name: String, family_name: String,
+    /// The practice holding the person's record.
+    site: String,
+    /// The need's code, or the goal in the person's words.
+    what: String,
+    /// When the need was recorded, or the goal reviewed as achieved.
+    at: DateTime<Utc>,
+});
+
+view!(
     /// A group a person is registered with, and how often they came.
     PersonGroup from linkwork_app::groups::PersonGroup {
     group_id: i64, name: String,

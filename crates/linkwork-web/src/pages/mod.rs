@@ -48,6 +48,7 @@ pub fn routes() -> Router<WebState> {
         .merge(access::account::routes())
         .merge(casework::appointments::routes())
         .merge(casework::onward::routes())
+        .merge(casework::recorded::routes())
         .merge(directory::routes())
         .merge(reports::routes())
         .merge(value::routes())

@@ -183,6 +183,9 @@ struct Records {
     onward: String,
     /// The cases reopened in the period.
     reopened: String,
+    /// The needs identified, and goals achieved, in the period.
+    needs: String,
+    goals: String,
 }
 
 impl Records {
@@ -215,6 +218,16 @@ impl Records {
                 d(r.period.first),
                 d(r.period.last)
             ),
+            needs: format!(
+                "/needs?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
+            goals: format!(
+                "/goals?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
             reopened: format!(
                 "/referrals?show=all&reopened_from={}&reopened_to={}{scope}",
                 d(r.period.first),
@@ -238,6 +251,8 @@ impl Records {
             "new_people" => Some(format!("{}&new_person=yes", self.received)),
             "referrals_from_deep_end" => Some(format!("{}&deep_end=yes", self.received)),
             "cases_reopened" => Some(self.reopened.clone()),
+            "needs_identified" => Some(self.needs.clone()),
+            "goals_achieved" => Some(self.goals.clone()),
             "cases_closed" => Some(self.closed.clone()),
             "open_cases" => self.open.clone(),
             // Each group's page lists its sessions and who came.
@@ -258,6 +273,7 @@ impl Records {
             "referrals_by_simd_quintile" => (&self.received, "simd_quintile"),
             "cases_closed_by_reason" => (&self.closed, "closure_reason"),
             "onward_by_status" => (&self.onward, "status"),
+            "needs_by_kind" => (&self.needs, "need"),
             _ => return None,
         };
         Some(format!("{base}&{field}={}", urlencode(key)))

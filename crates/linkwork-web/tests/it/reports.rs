@@ -1114,6 +1114,38 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
         assert!(measure(&quarter, m).unwrap_or(0.0) > 0.0, "{m}");
         assert_eq!(listed(q.to_owned()).await, measure(&quarter, m), "{m}");
     }
+    // Needs identified, by kind, and goals achieved in a month: their lists
+    // hold as many.
+    let month = get("period=2026-10".to_owned()).await;
+    let needs_of = |q: String| {
+        let (t, m) = (&t, manager.clone());
+        async move {
+            let r = t.api(&m, Method::GET, &q, None).await;
+            assert_eq!(r.status, 200, "{q}: {}", r.body);
+            r.json().as_array().map(|a| a.len() as f64)
+        }
+    };
+    let mut kinds = 0;
+    for x in month["measures"].as_array().into_iter().flatten() {
+        let Some(need) = x["measure"]
+            .as_str()
+            .and_then(|n| n.strip_prefix("needs_by_kind."))
+        else {
+            continue;
+        };
+        if x["value"].as_f64().unwrap_or(0.0) < 500.0 {
+            let q = format!("/api/v1/needs-identified?from=2026-10-01&to=2026-10-31&need={need}");
+            assert_eq!(needs_of(q.clone()).await, x["value"].as_f64(), "{q}");
+            kinds += 1;
+        }
+    }
+    assert!(kinds > 0, "no needs in the month");
+    let goals = measure(&month, "goals_achieved").unwrap_or(0.0);
+    assert!(goals > 0.0 && goals < 500.0, "{goals} goals");
+    assert_eq!(
+        needs_of("/api/v1/goals-achieved?from=2026-10-01&to=2026-10-31".into()).await,
+        Some(goals)
+    );
     // The demo's year has groups, practice development, vouchers and
     // partners' answers, so the sums above were of something.
     let year = get("period=2026-27".to_owned()).await;
@@ -1730,3 +1762,123 @@ both!(
         assert!(r.body.contains("\ngroup_sessions,2,1,"), "{}", r.body);
     }
 );
+
+both!(needs_and_goals_link_to_the_people_behind_them, |t| {
+    let org = t.organisation("Programme A").await;
+    let manager = t.user(org.programme_id, Role::Manager, &[]).await;
+    let lw = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_a])
+        .await;
+    let lw_b = t
+        .user(org.programme_id, Role::LinkWorker, &[org.site_b])
+        .await;
+    let staff = t
+        .user(org.programme_id, Role::PracticeStaff, &[org.site_a])
+        .await;
+    let other = t.organisation("Programme B").await;
+    let stranger = t.user(other.programme_id, Role::Manager, &[]).await;
+    let a1 = refer(&t, &lw, org.site_a, "Ada Example", &["loneliness"]).await;
+    let person = allocate(&t, &lw, a1).await["participant_id"]
+        .as_i64()
+        .unwrap_or(0);
+    let base = format!("/api/v1/participants/{person}");
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/needs"),
+            Some(json!({"need": "housing"})),
+        )
+        .await;
+    assert!(r.status < 300, "{}", r.body);
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/goals"),
+            Some(json!({"words": "Walk to the shops"})),
+        )
+        .await;
+    assert!(r.status < 300, "{}", r.body);
+    let work = t
+        .api(&lw, Method::GET, &format!("{base}/casework"), None)
+        .await
+        .json();
+    let goal = work["goals"][0]["id"].as_i64().unwrap_or(0);
+    let r = t
+        .api(
+            &lw,
+            Method::POST,
+            &format!("{base}/goals/{goal}/reviews"),
+            Some(json!({"status": "achieved", "comment": "Every day now"})),
+        )
+        .await;
+    assert!(r.status < 300, "{}", r.body);
+    let figures = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/reports?period=2026-11",
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(measure(&figures, "needs_identified"), Some(1.0));
+    assert_eq!(measure(&figures, "goals_achieved"), Some(1.0));
+    // The figures link to both lists, and a need's row to its kind.
+    let mut m = t.sign_in(&manager.email).await;
+    let page = m.get("/reports?period=2026-11").await;
+    for href in [
+        "/needs?from=1/11/2026&to=30/11/2026",
+        "/needs?from=1/11/2026&to=30/11/2026&need=housing",
+        "/goals?from=1/11/2026&to=30/11/2026",
+    ] {
+        assert!(
+            page.body
+                .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+            "{href}"
+        );
+        let list = m.get(href).await;
+        assert_eq!(list.status, 200, "{href}");
+        assert!(
+            list.body.contains("Ada Example") && list.body.contains(&format!("/people/{person}#")),
+            "{href}: {}",
+            list.body
+        );
+    }
+    assert!(
+        m.get("/needs?from=1/11/2026&to=30/11/2026&need=money")
+            .await
+            .body
+            .contains("0 identified")
+    );
+    // The API lists as many as the figures count, for those who may see them.
+    let listed = |u: &TestUser, path: &str| {
+        let (t, u, path) = (&t, u.clone(), path.to_owned());
+        async move { t.api(&u, Method::GET, &path, None).await }
+    };
+    for path in [
+        "/api/v1/needs-identified?from=2026-11-01&to=2026-11-30",
+        "/api/v1/goals-achieved?from=2026-11-01&to=2026-11-30",
+    ] {
+        for (u, n) in [(&manager, 1), (&lw, 1), (&lw_b, 0), (&stranger, 0)] {
+            let r = listed(u, path).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            assert_eq!(
+                r.json().as_array().map(Vec::len),
+                Some(n),
+                "{} {path}",
+                u.email
+            );
+        }
+        assert_eq!(listed(&staff, path).await.status, 403, "{path}");
+    }
+    let r = listed(&lw, "/api/v1/goals-achieved?from=2026-11-01&to=2026-11-30").await;
+    assert_eq!(r.json()[0]["what"], "Walk to the shops");
+    assert_eq!(r.json()[0]["participant_id"], person);
+    let r = listed(&lw, "/api/v1/needs-identified?from=31/2/2026&site_id=x").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let bad = m.get("/goals?from=1/12/2026&to=1/11/2026").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("href=\"#to\""), "{}", bad.body);
+});

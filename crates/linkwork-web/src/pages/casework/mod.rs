@@ -3,4 +3,5 @@
 
 pub mod appointments;
 pub mod onward;
+pub mod recorded;
 pub mod support;

@@ -1,0 +1,140 @@
+//! Needs identified and goals achieved across people over a run of days:
+//! the lists behind those figures (one handler, two lists).
+
+use crate::WebState;
+use crate::error::PageError;
+use crate::html;
+use crate::pages::parts::ScopeQ;
+use crate::session::Page;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use linkwork_app::AppError;
+use linkwork_app::casework::{OnwardFilter, Recorded};
+use linkwork_domain::FieldErrors;
+use maud::html;
+use serde::Deserialize;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route(
+            "/needs",
+            get(
+                async |s: State<WebState>, p: Page, q: Query<ListQ>, sc: Query<ScopeQ>| {
+                    list(s, p, q, sc, Recorded::Needs).await
+                },
+            ),
+        )
+        .route(
+            "/goals",
+            get(
+                async |s: State<WebState>, p: Page, q: Query<ListQ>, sc: Query<ScopeQ>| {
+                    list(s, p, q, sc, Recorded::Goals).await
+                },
+            ),
+        )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQ {
+    from: String,
+    to: String,
+    /// A need's code (needs only).
+    need: String,
+}
+
+async fn list(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ListQ>,
+    Query(scope): Query<ScopeQ>,
+    what: Recorded,
+) -> Result<Response, PageError> {
+    let id = ScopeQ::id;
+    let f = OnwardFilter {
+        site_id: id(&scope.site_id),
+        cluster_id: id(&scope.cluster_id),
+        area_id: id(&scope.area_id),
+        link_worker_id: id(&scope.link_worker_id),
+        ..Default::default()
+    };
+    let needs = what == Recorded::Needs;
+    let need = if needs { q.need.as_str() } else { "" };
+    let (rows, errors) = match state
+        .app
+        .recorded_between(&page.ctx, what, &q.from, &q.to, need, f)
+        .await
+    {
+        Ok(rows) => (rows, FieldErrors::new()),
+        Err(AppError::Invalid(e)) => (Vec::new(), e),
+        Err(e) => return Err(e.into()),
+    };
+    // Needs are named by the programme's list of reasons.
+    let reasons = if needs {
+        state.app.reasons(&page.ctx).await?
+    } else {
+        Vec::new()
+    };
+    let label = |code: &str| {
+        reasons
+            .iter()
+            .find(|r| r.code == code)
+            .map_or(code.to_owned(), |r| r.label.clone())
+    };
+    let need_opts: Vec<(String, String)> = std::iter::once((String::new(), "Any".to_owned()))
+        .chain(reasons.iter().map(|r| (r.code.clone(), r.label.clone())))
+        .collect();
+    let (title, path, when, column, anchor, words) = if needs {
+        (
+            "Needs identified",
+            "/needs",
+            "Identified",
+            "Need",
+            "needs",
+            "identified",
+        )
+    } else {
+        (
+            "Goals achieved",
+            "/goals",
+            "Achieved",
+            "Goal",
+            "goals",
+            "achieved",
+        )
+    };
+    let body = html! {
+        h1 class="govuk-heading-l" { (title) }
+        form method="get" action=(path) novalidate class="govuk-!-margin-bottom-6" {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                @if needs { div class="govuk-grid-column-one-third" { (html::select("need", "Need", &need_opts, &q.need, &errors, None)) } }
+            }
+            (scope.keep(path))
+        }
+        @if errors.0.is_empty() {
+            (scope.count(rows.len(), words))
+            @if !rows.is_empty() {
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-visually-hidden" { (title) ", earliest first" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { (when) }
+                        th scope="col" class="govuk-table__header" { "Person" }
+                        th scope="col" class="govuk-table__header" { "Practice" }
+                        th scope="col" class="govuk-table__header" { (column) }
+                    } }
+                    tbody class="govuk-table__body" { @for r in &rows { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label=(when) { (crate::pages::parts::date(linkwork_domain::appointment::london_date(r.at))) }
+                        td class="govuk-table__cell" data-label="Person" { a class="govuk-link" href={ "/people/" (r.participant_id) "#" (anchor) } { (r.given_name) " " (r.family_name) } }
+                        td class="govuk-table__cell" data-label="Practice" { (r.site) }
+                        td class="govuk-table__cell" data-label=(column) { (if needs { label(&r.what) } else { r.what.clone() }) }
+                    } } }
+                }
+            }
+        }
+    };
+    Ok(html::form_page(title, &page, &errors, body))
+}
