@@ -700,3 +700,56 @@ pub async fn recorded_between(
     );
     Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
 }
+
+/// A person's change of one kind of wellbeing score in a period: the list
+/// behind the figures' outcomes.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct ChangedRow {
+    pub participant_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub site: String,
+    /// `swemwbs` (metric score) or `ons4` (life satisfaction).
+    pub kind: String,
+    pub base_score: f64,
+    pub base_on: NaiveDate,
+    pub score: f64,
+    pub taken_on: NaiveDate,
+}
+
+/// The people the grant reaches (narrowed by the filter's place or link
+/// worker; its times are not used) with a score of `kind` taken from
+/// `first` to `last`, each with their baseline and latest score, paired as
+/// the figures pair them, and changed by at least `at_least` if given:
+/// greatest change first, at most `limit`.
+pub async fn wellbeing_changes(
+    tx: &mut Tx,
+    grant: &Grant,
+    kind: &str,
+    (first, last): (NaiveDate, NaiveDate),
+    at_least: Option<f64>,
+    f: &OnwardFilter,
+    limit: i64,
+) -> crate::Result<Vec<ChangedRow>> {
+    use crate::query::Param;
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
+    let f = OnwardFilter {
+        from: None,
+        before: None,
+        ..f.clone()
+    };
+    let mut w = people_where(grant, &f, "m.taken_on");
+    w.and("m.kind = ?", [Param::Text(kind.to_owned())]);
+    crate::reports::scored_in(&mut w, grant, first, last);
+    let n = w.next();
+    let sql = format!(
+        "SELECT y.participant_id, p.given_name, p.family_name, s.name AS site, y.kind, y.base_score, y.base_on, y.score, y.taken_on \
+         FROM ({}) y JOIN participants p ON p.id = y.participant_id JOIN sites s ON s.id = p.site_id \
+         WHERE y.score - y.base_score >= ${} ORDER BY y.score - y.base_score DESC, p.family_name, p.given_name, y.participant_id LIMIT ${}",
+        crate::reports::paired_scores("JOIN sites s ON s.id = p.site_id", &w.sql(), n),
+        n + 1,
+        n + 2
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w)
+        .bind(first).bind(at_least.unwrap_or(f64::MIN)).bind(limit).fetch_all(c).await)?)
+}

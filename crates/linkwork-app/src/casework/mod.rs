@@ -1006,7 +1006,7 @@ impl App {
     }
 }
 
-pub use linkwork_store::casework::{OnwardFilter, OnwardRow, Recorded, RecordedRow};
+pub use linkwork_store::casework::{ChangedRow, OnwardFilter, OnwardRow, Recorded, RecordedRow};
 
 impl App {
     /// Onward support recorded over a run of UK days (`from`, `to`
@@ -1052,6 +1052,74 @@ impl App {
         let u = Use::read(ctx, Permission::WorkWithParticipants, "onward_support");
         self.read(u, async |tx, g| {
             Ok(linkwork_store::casework::onward_between(tx, g, &f, MOST_LISTED as i64).await?)
+        })
+        .await
+    }
+
+    /// People scored in a run of UK days (`from`, `to` inclusive, as
+    /// typed; both needed) on `kind` (`swemwbs` or `ons4`), each with their
+    /// baseline and latest score paired as the figures pair them; with
+    /// `improved` (`yes`), only those whose SWEMWBS rose by the figures'
+    /// threshold ([`crate::reports::figures::SWEMWBS_IMPROVED`]): the list
+    /// behind the outcome figures. At most 500, greatest change first.
+    pub async fn wellbeing_changes(
+        &self,
+        ctx: &Ctx,
+        kind: &str,
+        (from, to): (&str, &str),
+        improved: &str,
+        f: OnwardFilter,
+    ) -> Result<Vec<ChangedRow>> {
+        use linkwork_domain::dates::{TwoDigitYear, parse};
+        let mut e = linkwork_domain::FieldErrors::new();
+        let mut day = |field: &str, raw: &str| {
+            let d = parse(raw, TwoDigitYear::ThisCentury);
+            if d.is_none() {
+                e.add(field, "Enter a date, like 1/11/2026");
+            }
+            d
+        };
+        let (first, last) = (day("from", from), day("to", to));
+        if let (Some(a), Some(b)) = (first, last)
+            && b < a
+        {
+            e.add("to", "The last day must not be before the first");
+        }
+        let kind = match kind.trim() {
+            k @ ("swemwbs" | "ons4") => k,
+            _ => {
+                e.add("kind", "Choose SWEMWBS or ONS4 life satisfaction");
+                "swemwbs"
+            }
+        };
+        let at_least = match improved.trim() {
+            "" | "no" => None,
+            "yes" if kind == "swemwbs" => Some(crate::reports::figures::SWEMWBS_IMPROVED),
+            "yes" => {
+                e.add("improved", "Improved is counted for SWEMWBS only");
+                None
+            }
+            _ => {
+                e.add("improved", "Improved must be yes or no");
+                None
+            }
+        };
+        e.into_result()?;
+        let days = first
+            .zip(last)
+            .ok_or_else(|| AppError::internal("days checked above"))?;
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "measure");
+        self.read(u, async |tx, g| {
+            Ok(linkwork_store::casework::wellbeing_changes(
+                tx,
+                g,
+                kind,
+                days,
+                at_least,
+                &f,
+                MOST_LISTED as i64,
+            )
+            .await?)
         })
         .await
     }

@@ -28,6 +28,7 @@ pub fn routes() -> Router<WebState> {
         .route("/onward-support", get(list_onward))
         .route("/needs-identified", get(list_needs_identified))
         .route("/goals-achieved", get(list_goals_achieved))
+        .route("/wellbeing-changes", get(list_wellbeing_changes))
         .route("/handovers/{id}/acknowledge", post(acknowledge_handover))
 }
 
@@ -254,6 +255,51 @@ async fn list_recorded(
     let rows = s
         .app
         .recorded_between(&u.ctx, what, &q.from, &q.to, need, f)
+        .await?;
+    Ok(Json(super::views::list(rows)))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ChangesQuery {
+    /// The first UK day (`2026-11-01` or `1/11/2026`); needed.
+    from: String,
+    /// The last UK day; needed.
+    to: String,
+    /// `swemwbs` (the default) or `ons4`.
+    kind: String,
+    /// `yes`: only those whose SWEMWBS rose by 3 points or more (the
+    /// figures' threshold).
+    improved: String,
+    /// The person's practice, or every practice of a cluster or area.
+    site_id: String,
+    cluster_id: String,
+    area_id: String,
+    /// People with a referral of this link worker's.
+    link_worker_id: String,
+}
+
+/// People the caller may see with a wellbeing score taken in a run of
+/// days, each with their baseline and latest score paired as the figures
+/// pair them (at most 500, greatest change first): the list behind the
+/// outcome figures.
+#[utoipa::path(get, path = "/api/v1/wellbeing-changes", tag = "casework", params(ChangesQuery), responses(
+    (status = 200, body = Vec<super::views::WellbeingChange>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_wellbeing_changes(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<ChangesQuery>,
+) -> Result<Json<Vec<super::views::WellbeingChange>>, ApiError> {
+    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let kind = if q.kind.trim().is_empty() {
+        "swemwbs"
+    } else {
+        q.kind.as_str()
+    };
+    let rows = s
+        .app
+        .wellbeing_changes(&u.ctx, kind, (&q.from, &q.to), &q.improved, f)
         .await?;
     Ok(Json(super::views::list(rows)))
 }

@@ -314,6 +314,17 @@ view!(
 });
 
 view!(
+    /// A person's baseline and latest wellbeing score of one kind.
+    WellbeingChange from linkwork_app::casework::ChangedRow {
+    participant_id: i64, given_name: String, family_name: String,
+    /// The practice holding the person's record.
+    site: String,
+    /// `swemwbs` (metric score) or `ons4` (life satisfaction).
+    kind: String,
+    base_score: f64, base_on: NaiveDate, score: f64, taken_on: NaiveDate,
+});
+
+view!(
     /// A group a person is registered with, and how often they came.
     PersonGroup from linkwork_app::groups::PersonGroup {
     group_id: i64, name: String,

@@ -296,6 +296,17 @@ impl ScopeQ {
         raw.trim().parse::<i64>().ok().filter(|n| *n > 0)
     }
 
+    /// The narrowing as the lists across people take it.
+    pub fn filter(&self) -> linkwork_app::casework::OnwardFilter {
+        linkwork_app::casework::OnwardFilter {
+            site_id: Self::id(&self.site_id),
+            cluster_id: Self::id(&self.cluster_id),
+            area_id: Self::id(&self.area_id),
+            link_worker_id: Self::id(&self.link_worker_id),
+            ..Default::default()
+        }
+    }
+
     /// Whether the list is narrowed at all.
     pub fn narrowed(&self) -> bool {
         self.fields().iter().any(|(_, v)| !v.trim().is_empty())

@@ -186,6 +186,8 @@ struct Records {
     /// The needs identified, and goals achieved, in the period.
     needs: String,
     goals: String,
+    /// The people scored in the period, with their baseline and latest.
+    wellbeing: String,
 }
 
 impl Records {
@@ -228,6 +230,11 @@ impl Records {
                 d(r.period.first),
                 d(r.period.last)
             ),
+            wellbeing: format!(
+                "/wellbeing?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
             reopened: format!(
                 "/referrals?show=all&reopened_from={}&reopened_to={}{scope}",
                 d(r.period.first),
@@ -253,6 +260,15 @@ impl Records {
             "cases_reopened" => Some(self.reopened.clone()),
             "needs_identified" => Some(self.needs.clone()),
             "goals_achieved" => Some(self.goals.clone()),
+            "swemwbs_people_paired" | "swemwbs_mean_change" => {
+                Some(format!("{}&kind=swemwbs", self.wellbeing))
+            }
+            "swemwbs_improved_percent" => {
+                Some(format!("{}&kind=swemwbs&improved=yes", self.wellbeing))
+            }
+            "ons4_people_paired" | "ons4_life_satisfaction_mean_change" => {
+                Some(format!("{}&kind=ons4", self.wellbeing))
+            }
             "cases_closed" => Some(self.closed.clone()),
             "open_cases" => self.open.clone(),
             // Each group's page lists its sessions and who came.

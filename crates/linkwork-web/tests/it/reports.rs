@@ -1146,6 +1146,23 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
         needs_of("/api/v1/goals-achieved?from=2026-10-01&to=2026-10-31".into()).await,
         Some(goals)
     );
+    // Wellbeing in the month: as many people paired as listed, and the
+    // share improving is that of the list of those improved.
+    let paired = measure(&month, "swemwbs_people_paired").unwrap_or(0.0);
+    assert!(paired > 0.0 && paired < 500.0, "{paired} paired");
+    let wb = "/api/v1/wellbeing-changes?from=2026-10-01&to=2026-10-31";
+    assert_eq!(needs_of(format!("{wb}&kind=swemwbs")).await, Some(paired));
+    let improved = needs_of(format!("{wb}&kind=swemwbs&improved=yes"))
+        .await
+        .unwrap_or(0.0);
+    assert_eq!(
+        measure(&month, "swemwbs_improved_percent"),
+        Some((improved * 1000.0 / paired).round() / 10.0)
+    );
+    assert_eq!(
+        needs_of(format!("{wb}&kind=ons4")).await,
+        measure(&month, "ons4_people_paired")
+    );
     // The demo's year has groups, practice development, vouchers and
     // partners' answers, so the sums above were of something.
     let year = get("period=2026-27".to_owned()).await;
@@ -1876,6 +1893,44 @@ both!(needs_and_goals_link_to_the_people_behind_them, |t| {
     let r = listed(&lw, "/api/v1/goals-achieved?from=2026-11-01&to=2026-11-30").await;
     assert_eq!(r.json()[0]["what"], "Walk to the shops");
     assert_eq!(r.json()[0]["participant_id"], person);
+    // Wellbeing: life satisfaction 4 in October, 7 in November, listed as
+    // paired in November (+3), for those who may see Ada only.
+    ons4(&t, &lw, person, "baseline", "2026-10-05", "4").await;
+    ons4(&t, &lw, person, "review", "2026-11-02", "7").await;
+    let wb = "/api/v1/wellbeing-changes?from=2026-11-01&to=2026-11-30&kind=ons4";
+    for (u, n) in [(&manager, 1), (&lw, 1), (&lw_b, 0), (&stranger, 0)] {
+        let r = listed(u, wb).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.json().as_array().map(Vec::len), Some(n), "{}", u.email);
+    }
+    assert_eq!(listed(&staff, wb).await.status, 403);
+    let r = listed(&lw, wb).await.json();
+    assert_eq!(
+        (r[0]["base_score"].as_f64(), r[0]["score"].as_f64()),
+        (Some(4.0), Some(7.0))
+    );
+    let href = "/wellbeing?from=1/11/2026&to=30/11/2026&kind=ons4";
+    let page = m.get("/reports?period=2026-11").await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+        "{href}"
+    );
+    let list = m.get(href).await;
+    assert!(
+        list.body.contains("Ada Example") && list.body.contains("+3.0"),
+        "{}",
+        list.body
+    );
+    let bad = m
+        .get("/wellbeing?from=1/11/2026&to=&kind=ons4&improved=yes")
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("href=\"#to\"") && bad.body.contains("href=\"#improved\""),
+        "{}",
+        bad.body
+    );
     let r = listed(&lw, "/api/v1/needs-identified?from=31/2/2026&site_id=x").await;
     assert_eq!(r.status, 422, "{}", r.body);
     let bad = m.get("/goals?from=1/12/2026&to=1/11/2026").await;

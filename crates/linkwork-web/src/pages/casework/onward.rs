@@ -10,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use linkwork_app::AppError;
-use linkwork_app::casework::OnwardFilter;
 use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::OnwardStatus;
 use maud::html;
@@ -35,14 +34,7 @@ async fn list(
     Query(q): Query<ListQ>,
     Query(scope): Query<crate::pages::parts::ScopeQ>,
 ) -> Result<Response, PageError> {
-    let id = crate::pages::parts::ScopeQ::id;
-    let f = OnwardFilter {
-        site_id: id(&scope.site_id),
-        cluster_id: id(&scope.cluster_id),
-        area_id: id(&scope.area_id),
-        link_worker_id: id(&scope.link_worker_id),
-        ..Default::default()
-    };
+    let f = scope.filter();
     let (rows, errors) = match state
         .app
         .onward_between(&page.ctx, &q.from, &q.to, &q.kind, &q.status, f)

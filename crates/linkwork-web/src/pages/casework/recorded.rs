@@ -1,5 +1,5 @@
-//! Needs identified and goals achieved across people over a run of days:
-//! the lists behind those figures (one handler, two lists).
+//! Needs identified, goals achieved and wellbeing scores across people over
+//! a run of days: the lists behind those figures.
 
 use crate::WebState;
 use crate::error::PageError;
@@ -11,7 +11,8 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use linkwork_app::AppError;
-use linkwork_app::casework::{OnwardFilter, Recorded};
+use linkwork_app::casework::Recorded;
+use linkwork_app::reports::figures::SWEMWBS_IMPROVED;
 use linkwork_domain::FieldErrors;
 use maud::html;
 use serde::Deserialize;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<WebState> {
                 },
             ),
         )
+        .route("/wellbeing", get(changes))
 }
 
 #[derive(Deserialize, Default)]
@@ -52,14 +54,7 @@ async fn list(
     Query(scope): Query<ScopeQ>,
     what: Recorded,
 ) -> Result<Response, PageError> {
-    let id = ScopeQ::id;
-    let f = OnwardFilter {
-        site_id: id(&scope.site_id),
-        cluster_id: id(&scope.cluster_id),
-        area_id: id(&scope.area_id),
-        link_worker_id: id(&scope.link_worker_id),
-        ..Default::default()
-    };
+    let f = scope.filter();
     let needs = what == Recorded::Needs;
     let need = if needs { q.need.as_str() } else { "" };
     let (rows, errors) = match state
@@ -137,4 +132,90 @@ async fn list(
         }
     };
     Ok(html::form_page(title, &page, &errors, body))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ChangesQ {
+    from: String,
+    to: String,
+    kind: String,
+    improved: String,
+}
+
+/// People scored in the days, with their baseline and latest score.
+async fn changes(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<ChangesQ>,
+    Query(scope): Query<ScopeQ>,
+) -> Result<Response, PageError> {
+    let kind = if q.kind.trim().is_empty() {
+        "swemwbs"
+    } else {
+        q.kind.as_str()
+    };
+    let (rows, errors) = match state
+        .app
+        .wellbeing_changes(
+            &page.ctx,
+            kind,
+            (&q.from, &q.to),
+            &q.improved,
+            scope.filter(),
+        )
+        .await
+    {
+        Ok(rows) => (rows, FieldErrors::new()),
+        Err(AppError::Invalid(e)) => (Vec::new(), e),
+        Err(e) => return Err(e.into()),
+    };
+    let opts = |l: &[(&str, &str)]| -> Vec<(String, String)> {
+        l.iter()
+            .map(|(c, t)| ((*c).to_owned(), (*t).to_owned()))
+            .collect()
+    };
+    let kinds = opts(&[
+        ("swemwbs", "SWEMWBS (metric score, 7 to 35)"),
+        ("ons4", "ONS4 life satisfaction (0 to 10)"),
+    ]);
+    let improved_label = format!("Improved by {SWEMWBS_IMPROVED} points or more (SWEMWBS)");
+    let improved = opts(&[("", "Everyone scored"), ("yes", &improved_label)]);
+    let score = |x: f64| format!("{x:.1}");
+    let body = html! {
+        h1 class="govuk-heading-l" { "Wellbeing scores" }
+        p class="govuk-body" { "People with a score taken in these days: their baseline (the score marked baseline, or else their first) and their latest, as the figures pair them." }
+        form method="get" action="/wellbeing" novalidate class="govuk-!-margin-bottom-6" {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-quarter" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-quarter" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-quarter" { (html::select("kind", "Score", &kinds, kind, &errors, None)) }
+                div class="govuk-grid-column-one-quarter" { (html::select("improved", "Who", &improved, &q.improved, &errors, None)) }
+            }
+            (scope.keep("/wellbeing"))
+        }
+        @if errors.0.is_empty() {
+            (scope.count(rows.len(), if rows.len() == 1 { "person" } else { "people" }))
+            @if !rows.is_empty() {
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Wellbeing scores, greatest change first" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Person" }
+                        th scope="col" class="govuk-table__header" { "Practice" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Baseline" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Latest" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Change" }
+                    } }
+                    tbody class="govuk-table__body" { @for r in &rows { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label="Person" { a class="govuk-link" href={ "/people/" (r.participant_id) "#wellbeing" } { (r.given_name) " " (r.family_name) } }
+                        td class="govuk-table__cell" data-label="Practice" { (r.site) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" data-label="Baseline" { (score(r.base_score)) " on " (crate::pages::parts::date(r.base_on)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" data-label="Latest" { (score(r.score)) " on " (crate::pages::parts::date(r.taken_on)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" data-label="Change" { @if r.score >= r.base_score { "+" } (score(r.score - r.base_score)) }
+                    } } }
+                }
+            }
+        }
+    };
+    Ok(html::form_page("Wellbeing scores", &page, &errors, body))
 }
