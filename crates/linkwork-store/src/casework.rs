@@ -559,15 +559,27 @@ pub struct OnwardRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// A person belongs to a link worker when one of their referrals does.
+const PERSON_OF_WORKER: &str =
+    "EXISTS (SELECT 1 FROM referrals rw WHERE rw.participant_id = p.id AND rw.link_worker_id = ?)";
+
 /// The people a list across people may name (their record's practice in
 /// the grant's scope, not merged away), narrowed by the filter's place or
 /// link worker and by the run of time of column `at` (alias `p` for the
 /// person, `s` for their practice).
 fn people_where(grant: &Grant, f: &OnwardFilter, at: &str) -> crate::query::Where {
+    let mut w = place_where(grant, f, at, PERSON_OF_WORKER);
+    w.and("p.merged_into IS NULL", []);
+    w
+}
+
+/// The rows of practices (alias `s`) in the grant's scope, narrowed by the
+/// filter's place, by its link worker (`worker`, with one `?`), and by the
+/// run of time of column `at`.
+fn place_where(grant: &Grant, f: &OnwardFilter, at: &str, worker: &str) -> crate::query::Where {
     use crate::query::{Param, Where};
     let mut w = Where::new();
     crate::org::site_scope(&mut w, grant.scope());
-    w.and("p.merged_into IS NULL", []);
     if let Some(t) = f.from {
         w.and(&format!("{at} >= ?"), [Param::Time(t)]);
     }
@@ -587,12 +599,55 @@ fn people_where(grant: &Grant, f: &OnwardFilter, at: &str) -> crate::query::Wher
         );
     }
     if let Some(id) = f.link_worker_id {
-        w.and(
-            "EXISTS (SELECT 1 FROM referrals rw WHERE rw.participant_id = p.id AND rw.link_worker_id = ?)",
-            [Param::I64(id)],
-        );
+        w.and(worker, [Param::I64(id)]);
     }
     w
+}
+
+/// A case handed from one practice or link worker to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct HandedRow {
+    pub id: i64,
+    pub referral_id: i64,
+    pub person_name: String,
+    pub from_site: String,
+    pub to_site: String,
+    pub from_worker: Option<String>,
+    pub to_worker: String,
+    pub created_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// The case is at a practice the grant reaches now (it may be opened).
+    pub open_here: bool,
+}
+
+/// Handovers made in the filter's run of time from the practices the grant
+/// reaches (narrowed by place, or by the link worker who handed over),
+/// earliest first, at most `limit`: the list behind the figures'
+/// handovers, which count them at the practice the case left.
+pub async fn handovers_between(
+    tx: &mut Tx,
+    grant: &Grant,
+    f: &OnwardFilter,
+    limit: i64,
+) -> crate::Result<Vec<HandedRow>> {
+    crate::require(grant, &[Permission::WorkWithParticipants])?;
+    let w = place_where(grant, f, "h.created_at", "h.from_worker_id = ?");
+    let n = w.next();
+    let (_, whole, user) = grant.scope().params();
+    let sql = format!(
+        "SELECT h.id, h.referral_id, r.person_name, s.name AS from_site, ts.name AS to_site, fu.name AS from_worker, \
+         tu.name AS to_worker, h.created_at, h.acknowledged_at, \
+         (CASE WHEN ${} THEN TRUE WHEN r.site_id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = ${}) THEN TRUE ELSE FALSE END) AS open_here \
+         FROM handovers h JOIN referrals r ON r.id = h.referral_id JOIN sites s ON s.id = h.from_site_id \
+         JOIN sites ts ON ts.id = h.to_site_id LEFT JOIN users fu ON fu.id = h.from_worker_id JOIN users tu ON tu.id = h.to_worker_id{} \
+         ORDER BY h.created_at, h.id LIMIT ${n}",
+        n + 1,
+        n + 2,
+        w.sql()
+    );
+    Ok(
+        on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).bind(whole).bind(user).fetch_all(c).await)?,
+    )
 }
 
 /// Onward support of the people the grant reaches (their record's practice

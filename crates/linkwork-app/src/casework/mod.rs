@@ -1006,7 +1006,9 @@ impl App {
     }
 }
 
-pub use linkwork_store::casework::{ChangedRow, OnwardFilter, OnwardRow, Recorded, RecordedRow};
+pub use linkwork_store::casework::{
+    ChangedRow, HandedRow, OnwardFilter, OnwardRow, Recorded, RecordedRow,
+};
 
 impl App {
     /// Onward support recorded over a run of UK days (`from`, `to`
@@ -1052,6 +1054,27 @@ impl App {
         let u = Use::read(ctx, Permission::WorkWithParticipants, "onward_support");
         self.read(u, async |tx, g| {
             Ok(linkwork_store::casework::onward_between(tx, g, &f, MOST_LISTED as i64).await?)
+        })
+        .await
+    }
+
+    /// Handovers made over a run of UK days (`from`, `to` inclusive, as
+    /// typed) from the practices the caller may see, narrowed by place or
+    /// by the link worker who handed over: the list behind the figures'
+    /// handovers. At most 500, earliest first; errors name the field.
+    pub async fn handovers_between(
+        &self,
+        ctx: &Ctx,
+        from: &str,
+        to: &str,
+        mut f: OnwardFilter,
+    ) -> Result<Vec<HandedRow>> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
+        e.into_result()?;
+        let u = Use::read(ctx, Permission::WorkWithParticipants, "handover");
+        self.read(u, async |tx, g| {
+            Ok(linkwork_store::casework::handovers_between(tx, g, &f, MOST_LISTED as i64).await?)
         })
         .await
     }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<WebState> {
         .route("/needs-identified", get(list_needs_identified))
         .route("/goals-achieved", get(list_goals_achieved))
         .route("/wellbeing-changes", get(list_wellbeing_changes))
+        .route("/handovers/made", get(list_handovers_made))
         .route("/handovers/{id}/acknowledge", post(acknowledge_handover))
 }
 
@@ -301,5 +302,22 @@ pub async fn list_wellbeing_changes(
         .app
         .wellbeing_changes(&u.ctx, kind, (&q.from, &q.to), &q.improved, f)
         .await?;
+    Ok(Json(super::views::list(rows)))
+}
+
+/// Handovers made over a run of days from the practices the caller may see
+/// (at most 500, earliest first; `link_worker_id`: the one who handed
+/// over): the list behind the figures' handovers, counted at the practice
+/// the case left. `open_here`: the case is at a practice the caller may
+/// see now.
+#[utoipa::path(get, path = "/api/v1/handovers/made", tag = "referrals", params(RecordedQuery), responses(
+    (status = 200, body = Vec<super::views::HandoverMade>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_handovers_made(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<RecordedQuery>,
+) -> Result<Json<Vec<super::views::HandoverMade>>, ApiError> {
+    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let rows = s.app.handovers_between(&u.ctx, &q.from, &q.to, f).await?;
     Ok(Json(super::views::list(rows)))
 }

@@ -325,6 +325,16 @@ view!(
 });
 
 view!(
+    /// A case handed from one practice or link worker to another.
+    HandoverMade from linkwork_app::casework::HandedRow {
+    id: i64, referral_id: i64, person_name: String, from_site: String, to_site: String,
+    from_worker: Option<String>, to_worker: String, created_at: DateTime<Utc>,
+    acknowledged_at: Option<DateTime<Utc>>,
+    /// The case is at a practice the caller may see now.
+    open_here: bool,
+});
+
+view!(
     /// A group a person is registered with, and how often they came.
     PersonGroup from linkwork_app::groups::PersonGroup {
     group_id: i64, name: String,

@@ -281,6 +281,18 @@ pub struct ScopeQ {
     pub link_worker_id: String,
 }
 
+/// A list behind the figures, or the field errors of its filters (shown in
+/// its form; anything else is the page's error).
+pub fn listed<T>(
+    r: Result<Vec<T>, linkwork_app::AppError>,
+) -> Result<(Vec<T>, linkwork_domain::FieldErrors), crate::error::PageError> {
+    match r {
+        Ok(rows) => Ok((rows, linkwork_domain::FieldErrors::new())),
+        Err(linkwork_app::AppError::Invalid(e)) => Ok((Vec::new(), e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl ScopeQ {
     fn fields(&self) -> [(&'static str, &str); 4] {
         [

@@ -188,6 +188,8 @@ struct Records {
     goals: String,
     /// The people scored in the period, with their baseline and latest.
     wellbeing: String,
+    /// The handovers made in the period.
+    handovers: String,
 }
 
 impl Records {
@@ -235,6 +237,11 @@ impl Records {
                 d(r.period.first),
                 d(r.period.last)
             ),
+            handovers: format!(
+                "/handovers?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
             reopened: format!(
                 "/referrals?show=all&reopened_from={}&reopened_to={}{scope}",
                 d(r.period.first),
@@ -258,6 +265,7 @@ impl Records {
             "new_people" => Some(format!("{}&new_person=yes", self.received)),
             "referrals_from_deep_end" => Some(format!("{}&deep_end=yes", self.received)),
             "cases_reopened" => Some(self.reopened.clone()),
+            "handovers" => Some(self.handovers.clone()),
             "needs_identified" => Some(self.needs.clone()),
             "goals_achieved" => Some(self.goals.clone()),
             "swemwbs_people_paired" | "swemwbs_mean_change" => {

@@ -1399,6 +1399,61 @@ both!(
             ),
             Some(0.0)
         );
+        // Its list: made from A (the link worker who handed over sees it,
+        // but can no longer open the case), none from B.
+        let made = |u: &TestUser, q: String| {
+            let (t, u) = (&t, u.clone());
+            async move {
+                let r = t
+                    .api(
+                        &u,
+                        Method::GET,
+                        &format!("/api/v1/handovers/made?from=2026-04-01&to=2027-03-31{q}"),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                r.json()
+            }
+        };
+        let from_a = made(&manager, format!("&site_id={}", org.site_a)).await;
+        assert_eq!(from_a.as_array().map(Vec::len), Some(1), "{from_a}");
+        assert_eq!(from_a[0]["open_here"], true);
+        let from_b = made(&manager, format!("&site_id={}", org.site_b)).await;
+        assert_eq!(from_b.as_array().map(Vec::len), Some(0));
+        let by_lw = made(&lw, String::new()).await;
+        assert_eq!(by_lw[0]["referral_id"], r1);
+        assert_eq!(by_lw[0]["open_here"], false);
+        assert_eq!(
+            made(&lw_b, String::new()).await.as_array().map(Vec::len),
+            Some(0)
+        );
+        let mut m = t.sign_in(&manager.email).await;
+        let page = m.get("/reports?period=2026-27&scope=practice:S00001").await;
+        let href = format!(
+            "/handovers?from=1/4/2026&to=31/3/2027&site_id={}",
+            org.site_a
+        );
+        assert!(
+            page.body
+                .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+            "{}",
+            page.body
+        );
+        let list = m.get(&href).await;
+        assert!(
+            list.body.contains("1 made") && list.body.contains(&format!("/referrals/{r1}")),
+            "{}",
+            list.body
+        );
+        let mut w = t.sign_in(&lw.email).await;
+        let list = w.get("/handovers?from=1/4/2026&to=31/3/2027").await;
+        assert!(
+            list.body.contains("1 made") && !list.body.contains(&format!("/referrals/{r1}\"")),
+            "{}",
+            list.body
+        );
+        assert_eq!(w.get("/handovers?from=soon").await.status, 422);
     }
 );
 

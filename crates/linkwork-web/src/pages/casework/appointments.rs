@@ -211,15 +211,12 @@ async fn list(
         link_worker_id: id(&scope.link_worker_id),
         ..Default::default()
     };
-    let (rows, errors) = match state
-        .app
-        .appointments_between(&page.ctx, &q.from, &q.to, &q.status, f)
-        .await
-    {
-        Ok(rows) => (rows, FieldErrors::new()),
-        Err(AppError::Invalid(e)) => (Vec::new(), e),
-        Err(e) => return Err(e.into()),
-    };
+    let (rows, errors) = crate::pages::parts::listed(
+        state
+            .app
+            .appointments_between(&page.ctx, &q.from, &q.to, &q.status, f)
+            .await,
+    )?;
     let statuses: Vec<(String, String)> = [("", "Any"), ("cancelled", "Cancelled (either)")]
         .iter()
         .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))

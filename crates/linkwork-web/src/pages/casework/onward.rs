@@ -9,8 +9,6 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use linkwork_app::AppError;
-use linkwork_domain::FieldErrors;
 use linkwork_domain::referral::OnwardStatus;
 use maud::html;
 use serde::Deserialize;
@@ -35,15 +33,12 @@ async fn list(
     Query(scope): Query<crate::pages::parts::ScopeQ>,
 ) -> Result<Response, PageError> {
     let f = scope.filter();
-    let (rows, errors) = match state
-        .app
-        .onward_between(&page.ctx, &q.from, &q.to, &q.kind, &q.status, f)
-        .await
-    {
-        Ok(rows) => (rows, FieldErrors::new()),
-        Err(AppError::Invalid(e)) => (Vec::new(), e),
-        Err(e) => return Err(e.into()),
-    };
+    let (rows, errors) = crate::pages::parts::listed(
+        state
+            .app
+            .onward_between(&page.ctx, &q.from, &q.to, &q.kind, &q.status, f)
+            .await,
+    )?;
     let kinds: Vec<(String, String)> = [
         ("", "Both"),
         ("referral", "Onward referrals (and accompanied visits)"),

@@ -1,5 +1,5 @@
-//! Needs identified, goals achieved and wellbeing scores across people over
-//! a run of days: the lists behind those figures.
+//! Needs identified, goals achieved, wellbeing scores and handovers across
+//! people over a run of days: the lists behind those figures.
 
 use crate::WebState;
 use crate::error::PageError;
@@ -10,10 +10,8 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use linkwork_app::AppError;
 use linkwork_app::casework::Recorded;
 use linkwork_app::reports::figures::SWEMWBS_IMPROVED;
-use linkwork_domain::FieldErrors;
 use maud::html;
 use serde::Deserialize;
 
@@ -36,6 +34,7 @@ pub fn routes() -> Router<WebState> {
             ),
         )
         .route("/wellbeing", get(changes))
+        .route("/handovers", get(handovers))
 }
 
 #[derive(Deserialize, Default)]
@@ -57,15 +56,12 @@ async fn list(
     let f = scope.filter();
     let needs = what == Recorded::Needs;
     let need = if needs { q.need.as_str() } else { "" };
-    let (rows, errors) = match state
-        .app
-        .recorded_between(&page.ctx, what, &q.from, &q.to, need, f)
-        .await
-    {
-        Ok(rows) => (rows, FieldErrors::new()),
-        Err(AppError::Invalid(e)) => (Vec::new(), e),
-        Err(e) => return Err(e.into()),
-    };
+    let (rows, errors) = crate::pages::parts::listed(
+        state
+            .app
+            .recorded_between(&page.ctx, what, &q.from, &q.to, need, f)
+            .await,
+    )?;
     // Needs are named by the programme's list of reasons.
     let reasons = if needs {
         state.app.reasons(&page.ctx).await?
@@ -155,21 +151,18 @@ async fn changes(
     } else {
         q.kind.as_str()
     };
-    let (rows, errors) = match state
-        .app
-        .wellbeing_changes(
-            &page.ctx,
-            kind,
-            (&q.from, &q.to),
-            &q.improved,
-            scope.filter(),
-        )
-        .await
-    {
-        Ok(rows) => (rows, FieldErrors::new()),
-        Err(AppError::Invalid(e)) => (Vec::new(), e),
-        Err(e) => return Err(e.into()),
-    };
+    let (rows, errors) = crate::pages::parts::listed(
+        state
+            .app
+            .wellbeing_changes(
+                &page.ctx,
+                kind,
+                (&q.from, &q.to),
+                &q.improved,
+                scope.filter(),
+            )
+            .await,
+    )?;
     let opts = |l: &[(&str, &str)]| -> Vec<(String, String)> {
         l.iter()
             .map(|(c, t)| ((*c).to_owned(), (*t).to_owned()))
@@ -218,4 +211,65 @@ async fn changes(
         }
     };
     Ok(html::form_page("Wellbeing scores", &page, &errors, body))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DaysQ {
+    from: String,
+    to: String,
+}
+
+/// Handovers made in the days from the practices the user may see.
+async fn handovers(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<DaysQ>,
+    Query(scope): Query<ScopeQ>,
+) -> Result<Response, PageError> {
+    let (rows, errors) = crate::pages::parts::listed(
+        state
+            .app
+            .handovers_between(&page.ctx, &q.from, &q.to, scope.filter())
+            .await,
+    )?;
+    let day = |t| crate::pages::parts::date(linkwork_domain::appointment::london_date(t));
+    let body = html! {
+        h1 class="govuk-heading-l" { "Handovers" }
+        p class="govuk-body" { "Cases handed to another practice or link worker, counted at the practice they left." }
+        form method="get" action="/handovers" novalidate class="govuk-!-margin-bottom-6" {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-half" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-half" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+            }
+            (scope.keep("/handovers"))
+        }
+        @if errors.0.is_empty() {
+            (scope.count(rows.len(), "made"))
+            @if !rows.is_empty() {
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Handovers, earliest first" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Handed over" }
+                        th scope="col" class="govuk-table__header" { "Person" }
+                        th scope="col" class="govuk-table__header" { "From" }
+                        th scope="col" class="govuk-table__header" { "To" }
+                        th scope="col" class="govuk-table__header" { "Acknowledged" }
+                    } }
+                    tbody class="govuk-table__body" { @for h in &rows { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label="Handed over" { (day(h.created_at)) }
+                        td class="govuk-table__cell" data-label="Person" {
+                            // Only a case at a practice the user may see now can be opened.
+                            @if h.open_here { a class="govuk-link" href={ "/referrals/" (h.referral_id) } { (h.person_name) } }
+                            @else { (h.person_name) }
+                        }
+                        td class="govuk-table__cell" data-label="From" { (h.from_site) @if let Some(w) = &h.from_worker { br; span class="govuk-body-s" { (w) } } }
+                        td class="govuk-table__cell" data-label="To" { (h.to_site) br; span class="govuk-body-s" { (h.to_worker) } }
+                        td class="govuk-table__cell" data-label="Acknowledged" { @match h.acknowledged_at { Some(t) => { (day(t)) } None => { "Not yet" } } }
+                    } } }
+                }
+            }
+        }
+    };
+    Ok(html::form_page("Handovers", &page, &errors, body))
 }
