@@ -530,7 +530,7 @@ pub fn paired_bar_chart(
                         tbody class="govuk-table__body" {
                             @for (i, (label, a, b)) in rows.iter().enumerate() { tr class="govuk-table__row" {
                                 td class="govuk-table__cell" {
-                                    @if let Some(Some(href)) = links.get(i) { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": list the referrals" } } }
+                                    @if let Some(Some(href)) = links.get(i) { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": list them" } } }
                                     @else { (label) }
                                 }
                                 td class="govuk-table__cell govuk-table__cell--numeric" { (a) } td class="govuk-table__cell govuk-table__cell--numeric" { (b) }

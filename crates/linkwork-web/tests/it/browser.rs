@@ -920,6 +920,40 @@ async fn a_manager_reads_the_figures_and_downloads_them() {
     b.assert_accessible("the printable report").await;
     b.goto(&t.url("/reports/social-value")).await;
     b.assert_accessible("the social value page").await;
+    // From a row of who is reached to the referrals behind it, and the
+    // other lists behind the figures.
+    b.goto(&t.url("/reports?period=2026-11&scope=practice:S00001"))
+        .await;
+    open_all(&b).await;
+    b.click_and_wait("table a[href*='age_band=65_74']").await;
+    let main = b.text("main").await;
+    assert!(
+        main.contains("From the figures, only:")
+            && main.contains("Age when referred: 65 to 74")
+            && main.contains("3 referrals"),
+        "{main}"
+    );
+    b.assert_accessible("the referrals behind a row of who is reached")
+        .await;
+    for (path, what) in [
+        ("/needs", "the needs identified"),
+        ("/goals", "the goals achieved"),
+        ("/wellbeing", "the wellbeing scores"),
+        ("/handovers", "the handovers"),
+    ] {
+        b.goto(&t.url(&format!(
+            "{path}?from=1/11/2026&to=30/11/2026&site_id={}",
+            org.site_a
+        )))
+        .await;
+        assert!(
+            b.text("main")
+                .await
+                .contains("for the part of the programme chosen"),
+            "{path}"
+        );
+        b.assert_accessible(what).await;
+    }
     // On a phone.
     b.window_size(390, 844).await;
     b.goto(&t.url("/reports?period=2026-11")).await;
