@@ -536,6 +536,9 @@ pub struct OnwardFilter {
     pub kind: Option<&'static str>,
     /// One status, or (`taken_up`) accepted, attended or support given.
     pub statuses: Vec<String>,
+    /// Answered by a partner organisation's staff in the run of time
+    /// (instead of recorded in it).
+    pub answered_by_partners: bool,
     /// The person's practice, or every practice of a cluster or area.
     pub site_id: Option<i64>,
     pub cluster_id: Option<i64>,
@@ -660,7 +663,18 @@ pub async fn onward_between(
 ) -> crate::Result<Vec<OnwardRow>> {
     use crate::query::Param;
     crate::require(grant, &[Permission::WorkWithParticipants])?;
-    let mut w = people_where(grant, f, "o.created_at");
+    let at = if f.answered_by_partners {
+        "o.responded_at"
+    } else {
+        "o.created_at"
+    };
+    let mut w = people_where(grant, f, at);
+    if f.answered_by_partners {
+        w.and(
+            "EXISTS (SELECT 1 FROM users u WHERE u.id = o.responded_by AND u.role = 'partner')",
+            [],
+        );
+    }
     match f.kind {
         Some("signposting") => {
             w.and("o.kind = 'signposting'", []);

@@ -148,6 +148,9 @@ pub struct ReferralFilter {
     pub simd_deciles: Option<Vec<i64>>,
     pub new_person: bool,
     pub deep_end: bool,
+    /// Made by a partner organisation's staff (`Some("")`: any
+    /// organisation; else the organisation's name).
+    pub partner: Option<String>,
     /// Reopened (from closed or declined) at or after the first instant,
     /// before the second.
     pub reopened: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -307,6 +310,18 @@ fn filter_where(tx: &Tx, scope: SiteScope, f: &ReferralFilter) -> Where {
     }
     if f.deep_end {
         w.and("s.deep_end", []);
+    }
+    if let Some(org) = &f.partner {
+        let made = "EXISTS (SELECT 1 FROM users pu LEFT JOIN dir_organizations pd ON pd.id = pu.organization_id \
+             WHERE pu.id = r.created_by AND pu.role = 'partner'";
+        if org.is_empty() {
+            w.and(&format!("{made})"), []);
+        } else {
+            w.and(
+                &format!("{made} AND pd.name = ?)"),
+                [Param::Text(org.clone())],
+            );
+        }
     }
     if let Some((from, before)) = f.reopened {
         w.and(

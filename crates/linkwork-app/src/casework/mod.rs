@@ -1015,19 +1015,29 @@ impl App {
     /// inclusive, as typed), by kind (`referral` — referrals and
     /// accompanied visits — or `signposting`), status (`taken_up`:
     /// accepted, attended or support given) and place or link worker: the
-    /// list behind the figures' onward counts. At most 500, earliest first;
+    /// list behind the figures' onward counts. With `answered`
+    /// (`partners`), those a partner organisation's staff answered in the
+    /// days instead of those recorded in them. At most 500, earliest first;
     /// errors name the field.
     pub async fn onward_between(
         &self,
         ctx: &Ctx,
-        from: &str,
-        to: &str,
+        (from, to): (&str, &str),
         kind: &str,
         status: &str,
+        answered: &str,
         mut f: OnwardFilter,
     ) -> Result<Vec<OnwardRow>> {
         let mut e = linkwork_domain::FieldErrors::new();
         (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
+        f.answered_by_partners = match answered.trim() {
+            "" => false,
+            "partners" => true,
+            _ => {
+                e.add("answered", "Answered must be partners, or left out");
+                false
+            }
+        };
         f.kind = match kind.trim() {
             "" => None,
             "referral" => Some("referral"),

@@ -29,24 +29,30 @@ pub struct ReachedFilter {
     pub new_person: String,
     /// `yes`: only referrals at Deep End practices.
     pub deep_end: String,
+    /// `yes`: only referrals made by partner organisations' staff.
+    pub from_partners: String,
+    /// Only referrals made by this partner organisation's staff (its name).
+    pub partner_organization: String,
     /// Reopened on or after this UK day, on or before this one.
     pub reopened_from: String,
     pub reopened_to: String,
 }
 
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 10] = [
     "sex",
     "age_band",
     "simd_decile",
     "simd_quintile",
     "new_person",
     "deep_end",
+    "from_partners",
+    "partner_organization",
     "reopened_from",
     "reopened_to",
 ];
 
 impl ReachedFilter {
-    fn values(&self) -> [&str; 8] {
+    fn values(&self) -> [&str; 10] {
         [
             &self.sex,
             &self.age_band,
@@ -54,6 +60,8 @@ impl ReachedFilter {
             &self.simd_quintile,
             &self.new_person,
             &self.deep_end,
+            &self.from_partners,
+            &self.partner_organization,
             &self.reopened_from,
             &self.reopened_to,
         ]
@@ -77,7 +85,24 @@ impl ReachedFilter {
     /// Check what was given and add it to `f`; a field error names each
     /// value that is not one of the keys.
     pub fn apply(&self, f: &mut ReferralFilter, e: &mut FieldErrors) {
-        let [sex, age, decile, quintile, new_person, deep_end, from, to] = self.values();
+        let [
+            sex,
+            age,
+            decile,
+            quintile,
+            new_person,
+            deep_end,
+            partners,
+            organization,
+            from,
+            to,
+        ] = self.values();
+        if yes(e, "from_partners", partners) {
+            f.partner = Some(String::new());
+        }
+        if !organization.is_empty() {
+            f.partner = Some(organization.to_owned());
+        }
         match sex {
             "" => {}
             "not_recorded" => f.sex = Some(String::new()),
@@ -151,8 +176,24 @@ impl ReachedFilter {
 
     /// What the filters ask for, in words (shown above the list).
     pub fn describe(&self) -> Vec<String> {
-        let [sex, age, decile, quintile, new_person, deep_end, from, to] = self.values();
+        let [
+            sex,
+            age,
+            decile,
+            quintile,
+            new_person,
+            deep_end,
+            partners,
+            organization,
+            from,
+            to,
+        ] = self.values();
         let mut out = Vec::new();
+        if !organization.is_empty() {
+            out.push(format!("Made by staff of {organization}"));
+        } else if !partners.is_empty() {
+            out.push("Made by partner organisations".to_owned());
+        }
         if let Some(l) = SEXES.iter().find(|(c, _)| *c == sex).map(|(_, l)| *l) {
             out.push(format!("Sex: {l}"));
         } else if sex == "not_recorded" {

@@ -71,6 +71,10 @@ pub struct ReferralQuery {
     new_person: String,
     /// `yes`: only referrals at Deep End practices.
     deep_end: String,
+    /// `yes`: only referrals made by partner organisations' staff; or only
+    /// those of one partner organisation (its name).
+    from_partners: String,
+    partner_organization: String,
     /// Reopened (from closed or declined) on or after this UK day, on or
     /// before this one (`2026-04-01`).
     reopened_from: String,
@@ -125,6 +129,8 @@ impl ReferralQuery {
             simd_quintile: self.simd_quintile.clone(),
             new_person: self.new_person.clone(),
             deep_end: self.deep_end.clone(),
+            from_partners: self.from_partners.clone(),
+            partner_organization: self.partner_organization.clone(),
             reopened_from: self.reopened_from.clone(),
             reopened_to: self.reopened_to.clone(),
         };

@@ -160,6 +160,9 @@ pub struct OnwardQuery {
     /// An onward support status, or `taken_up` (accepted, attended or
     /// support given).
     status: String,
+    /// `partners`: those a partner organisation's staff answered in the
+    /// days, instead of those recorded in them.
+    answered: String,
     /// The person's practice, or every practice of a cluster or area.
     site_id: String,
     cluster_id: String,
@@ -180,7 +183,7 @@ pub async fn list_onward(
     let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
     let rows = s
         .app
-        .onward_between(&u.ctx, &q.from, &q.to, &q.kind, &q.status, f)
+        .onward_between(&u.ctx, (&q.from, &q.to), &q.kind, &q.status, &q.answered, f)
         .await?;
     Ok(Json(super::views::list(rows)))
 }

@@ -266,6 +266,8 @@ impl Records {
             "referrals_from_deep_end" => Some(format!("{}&deep_end=yes", self.received)),
             "cases_reopened" => Some(self.reopened.clone()),
             "handovers" => Some(self.handovers.clone()),
+            "referrals_from_partners" => Some(format!("{}&from_partners=yes", self.received)),
+            "onward_answered_by_partners" => Some(format!("{}&answered=partners", self.onward)),
             "needs_identified" => Some(self.needs.clone()),
             "goals_achieved" => Some(self.goals.clone()),
             "swemwbs_people_paired" | "swemwbs_mean_change" => {
@@ -298,6 +300,17 @@ impl Records {
             "cases_closed_by_reason" => (&self.closed, "closure_reason"),
             "onward_by_status" => (&self.onward, "status"),
             "needs_by_kind" => (&self.needs, "need"),
+            // Partners' staff without an organisation are "Not named": no list.
+            "referrals_from_partners_by_organization" if key != "Not named" => {
+                (&self.received, "partner_organization")
+            }
+            "partner_answers_by_status" => {
+                return Some(format!(
+                    "{}&answered=partners&status={}",
+                    self.onward,
+                    urlencode(key)
+                ));
+            }
             _ => return None,
         };
         Some(format!("{base}&{field}={}", urlencode(key)))

@@ -1821,6 +1821,62 @@ both!(
             "Nora is not at lw_b's practice: {}",
             list.body
         );
+        // Partners' answers and referrals, in their lists.
+        let r = t
+            .api(
+                &mgr,
+                Method::GET,
+                "/api/v1/onward-support?from=2026-11-01&to=2026-11-30&answered=partners&status=accepted",
+                None,
+            )
+            .await;
+        assert_eq!(r.json().as_array().map(Vec::len), Some(1), "{}", r.body);
+        let r = t
+            .api(
+                &mgr,
+                Method::GET,
+                "/api/v1/onward-support?answered=everyone",
+                None,
+            )
+            .await;
+        assert_eq!(r.problem_fields(), ["answered"]);
+        for (q, n) in [
+            ("from_partners=yes", 1),
+            ("partner_organization=Northside%20Food%20Bank", 1),
+            ("partner_organization=Elsewhere", 0),
+        ] {
+            let r = t
+                .api(
+                    &mgr,
+                    Method::GET,
+                    &format!(
+                        "/api/v1/referrals?received_from=2026-11-01&received_to=2026-11-30&{q}"
+                    ),
+                    None,
+                )
+                .await;
+            assert_eq!(r.json()["total"], n, "{q}: {}", r.body);
+        }
+        let mut m = t.sign_in(&mgr.email).await;
+        let figures = m.get("/reports?period=2026-11").await;
+        for href in [
+            "/onward?from=1/11/2026&to=30/11/2026&answered=partners",
+            "/referrals?show=all&from=1/11/2026&to=30/11/2026&partner_organization=Northside%20Food%20Bank",
+        ] {
+            assert!(
+                figures
+                    .body
+                    .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+                "{href}"
+            );
+            let list = m.get(href).await;
+            assert_eq!(list.status, 200);
+            assert!(
+                list.body.contains("1 recorded") || list.body.contains("1 referral"),
+                "{href}: {}",
+                list.body
+            );
+        }
         // The printable report and the CSV carry them too.
         let r = t
             .api(

@@ -24,6 +24,8 @@ struct ListQ {
     to: String,
     kind: String,
     status: String,
+    /// `partners`: answered by a partner organisation in the days.
+    answered: String,
 }
 
 async fn list(
@@ -36,7 +38,14 @@ async fn list(
     let (rows, errors) = crate::pages::parts::listed(
         state
             .app
-            .onward_between(&page.ctx, &q.from, &q.to, &q.kind, &q.status, f)
+            .onward_between(
+                &page.ctx,
+                (&q.from, &q.to),
+                &q.kind,
+                &q.status,
+                &q.answered,
+                f,
+            )
             .await,
     )?;
     let kinds: Vec<(String, String)> = [
@@ -55,6 +64,16 @@ async fn list(
     .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
     .chain(OnwardStatus::choices())
     .collect();
+    let answered: Vec<(String, String)> = [
+        ("", "Recorded in these days"),
+        (
+            "partners",
+            "Answered by a partner organisation in these days",
+        ),
+    ]
+    .iter()
+    .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
+    .collect();
     let body = html! {
         h1 class="govuk-heading-l" { "Onward support" }
         form method="get" action="/onward" novalidate class="govuk-!-margin-bottom-6" {
@@ -63,6 +82,9 @@ async fn list(
                 div class="govuk-grid-column-one-quarter" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
                 div class="govuk-grid-column-one-quarter" { (html::select("kind", "Kind", &kinds, &q.kind, &errors, None)) }
                 div class="govuk-grid-column-one-quarter" { (html::select("status", "Where it stands", &statuses, &q.status, &errors, None)) }
+            }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-half" { (html::select("answered", "Which days", &answered, &q.answered, &errors, None)) }
             }
             (scope.keep("/onward"))
         }
