@@ -710,24 +710,29 @@ pub enum Recorded {
     Needs,
     /// Goals achieved (one row a review that marked a goal achieved).
     Goals,
+    /// Vouchers issued (one row a voucher, with its fund and amount).
+    Vouchers,
 }
 
 /// A need identified or a goal achieved, with whose it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct RecordedRow {
-    /// The need's id, or the goal's.
+    /// The need's id, the goal's, or the voucher's.
     pub id: i64,
     pub participant_id: i64,
     pub given_name: String,
     pub family_name: String,
     pub site: String,
-    /// The need's code, or the goal in the person's words.
+    /// The need's code, the goal in the person's words, or the fund.
     pub what: String,
     pub at: DateTime<Utc>,
+    /// A voucher's value.
+    pub amount_pence: Option<i64>,
 }
 
-/// Needs identified (of one kind, if `need` is given) or goals achieved
-/// by the people the grant reaches, earliest first, at most `limit`: the
+/// Needs identified (of one kind, if `need` is given), goals achieved or
+/// vouchers issued (from one fund, by name, if `need` is given) to the
+/// people the grant reaches, earliest first, at most `limit`: the
 /// lists behind those figures, counted as the figures count them.
 pub async fn recorded_between(
     tx: &mut Tx,
@@ -741,14 +746,19 @@ pub async fn recorded_between(
     crate::require(grant, &[Permission::WorkWithParticipants])?;
     let (columns, from, at) = match what {
         Recorded::Needs => (
-            "n.id, n.participant_id, n.need AS what",
+            "n.id, n.participant_id, n.need AS what, CAST(NULL AS BIGINT) AS amount_pence",
             "needs n JOIN participants p ON p.id = n.participant_id",
             "n.created_at",
         ),
         Recorded::Goals => (
-            "g.id, g.participant_id, g.words AS what",
+            "g.id, g.participant_id, g.words AS what, CAST(NULL AS BIGINT) AS amount_pence",
             "goal_reviews gr JOIN goals g ON g.id = gr.goal_id JOIN participants p ON p.id = g.participant_id",
             "gr.reviewed_at",
+        ),
+        Recorded::Vouchers => (
+            "m.id, m.participant_id, fu.name AS what, -m.amount_pence AS amount_pence",
+            "fund_movements m JOIN funds fu ON fu.id = m.fund_id JOIN participants p ON p.id = m.participant_id",
+            "m.at",
         ),
     };
     let mut w = people_where(grant, f, at);
@@ -758,6 +768,9 @@ pub async fn recorded_between(
         }
         (Recorded::Goals, _) => {
             w.and("gr.status = 'achieved'", []);
+        }
+        (Recorded::Vouchers, Some(fund)) => {
+            w.and("fu.name = ?", [Param::Text(fund.to_owned())]);
         }
         _ => {}
     }

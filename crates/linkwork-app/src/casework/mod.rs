@@ -1157,42 +1157,48 @@ impl App {
         .await
     }
 
-    /// Needs identified (of one kind, `need`, if given) or goals achieved
-    /// over a run of UK days (`from`, `to` inclusive, as typed) by the
-    /// people the caller may see, narrowed by place or link worker: the
+    /// Needs identified (of one kind, `key`: its code, if given), goals
+    /// achieved, or vouchers issued (from one fund, `key`: its name, if
+    /// given) over a run of UK days (`from`, `to` inclusive, as typed) to
+    /// the people the caller may see, narrowed by place or link worker: the
     /// lists behind those figures. At most 500, earliest first; errors
-    /// name the field.
+    /// name the field (`need` or `fund` for the key).
     pub async fn recorded_between(
         &self,
         ctx: &Ctx,
         what: Recorded,
-        from: &str,
-        to: &str,
-        need: &str,
+        (from, to): (&str, &str),
+        key: &str,
         mut f: OnwardFilter,
     ) -> Result<Vec<RecordedRow>> {
         let mut e = linkwork_domain::FieldErrors::new();
         (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
-        let need = Some(need.trim()).filter(|n| !n.is_empty());
-        if need.is_some_and(|n| n.len() > 100) {
-            e.add("need", "The need's code must be 100 characters or fewer");
+        let (object, field) = match what {
+            Recorded::Needs => ("need", "need"),
+            Recorded::Goals => ("goal", "goal"),
+            Recorded::Vouchers => ("fund_movement", "fund"),
+        };
+        let key = Some(key.trim()).filter(|n| !n.is_empty() && what != Recorded::Goals);
+        if key.is_some_and(|n| n.chars().count() > 200) {
+            e.add(
+                field,
+                format!("The {field} must be 200 characters or fewer"),
+            );
         }
         e.into_result()?;
-        let object = match what {
-            Recorded::Needs => "need",
-            Recorded::Goals => "goal",
-        };
         let u = Use::read(ctx, Permission::WorkWithParticipants, object);
         self.read(u, async |tx, g| {
-            Ok(linkwork_store::casework::recorded_between(
-                tx,
-                g,
-                what,
-                need,
-                &f,
-                MOST_LISTED as i64,
+            Ok(
+                linkwork_store::casework::recorded_between(
+                    tx,
+                    g,
+                    what,
+                    key,
+                    &f,
+                    MOST_LISTED as i64,
+                )
+                .await?,
             )
-            .await?)
         })
         .await
     }

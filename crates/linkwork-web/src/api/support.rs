@@ -28,6 +28,7 @@ pub fn routes() -> Router<WebState> {
         .route("/onward-support", get(list_onward))
         .route("/needs-identified", get(list_needs_identified))
         .route("/goals-achieved", get(list_goals_achieved))
+        .route("/vouchers-issued", get(list_vouchers_issued))
         .route("/wellbeing-changes", get(list_wellbeing_changes))
         .route("/handovers/made", get(list_handovers_made))
         .route("/handovers/{id}/acknowledge", post(acknowledge_handover))
@@ -211,6 +212,8 @@ pub struct RecordedQuery {
     to: String,
     /// Needs only: one need's code (a reason code of the programme).
     need: String,
+    /// Vouchers only: one fund's name.
+    fund: String,
     /// The person's practice, or every practice of a cluster or area.
     site_id: String,
     cluster_id: String,
@@ -244,6 +247,19 @@ pub async fn list_goals_achieved(
     list_recorded(s, u, q, Recorded::Goals).await
 }
 
+/// Vouchers issued to the people the caller may see, over a run of days
+/// (`what`: the fund; `amount_pence`: its value; at most 500, earliest
+/// first): the list behind the figures' vouchers.
+#[utoipa::path(get, path = "/api/v1/vouchers-issued", tag = "casework", params(RecordedQuery), responses(
+    (status = 200, body = Vec<super::views::RecordedListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_vouchers_issued(
+    s: State<WebState>,
+    u: ApiUser,
+    q: ApiQuery<RecordedQuery>,
+) -> Result<Json<Vec<super::views::RecordedListed>>, ApiError> {
+    list_recorded(s, u, q, Recorded::Vouchers).await
+}
+
 async fn list_recorded(
     State(s): State<WebState>,
     u: ApiUser,
@@ -251,14 +267,14 @@ async fn list_recorded(
     what: Recorded,
 ) -> Result<Json<Vec<super::views::RecordedListed>>, ApiError> {
     let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
-    let need = if what == Recorded::Needs {
-        q.need.as_str()
-    } else {
-        ""
+    let key = match what {
+        Recorded::Needs => q.need.as_str(),
+        Recorded::Vouchers => q.fund.as_str(),
+        Recorded::Goals => "",
     };
     let rows = s
         .app
-        .recorded_between(&u.ctx, what, &q.from, &q.to, need, f)
+        .recorded_between(&u.ctx, what, (&q.from, &q.to), key, f)
         .await?;
     Ok(Json(super::views::list(rows)))
 }

@@ -301,16 +301,19 @@ view!(
 });
 
 view!(
-    /// A need identified or a goal achieved, in a list across people.
+    /// A need identified, a goal achieved or a voucher issued, in a list across people.
     RecordedListed from linkwork_app::casework::RecordedRow {
-    /// The need's id, or the goal's.
+    /// The need's id, the goal's, or the voucher's.
     id: i64, participant_id: i64, given_name: String, family_name: String,
     /// The practice holding the person's record.
     site: String,
-    /// The need's code, or the goal in the person's words.
+    /// The need's code, the goal in the person's words, or the fund.
     what: String,
-    /// When the need was recorded, or the goal reviewed as achieved.
+    /// When the need was recorded, the goal reviewed as achieved, or the
+    /// voucher issued.
     at: DateTime<Utc>,
+    /// A voucher's value.
+    amount_pence: Option<i64>,
 });
 
 view!(

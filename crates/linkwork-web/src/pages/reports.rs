@@ -186,6 +186,8 @@ struct Records {
     /// The needs identified, and goals achieved, in the period.
     needs: String,
     goals: String,
+    /// The vouchers issued in the period.
+    vouchers: String,
     /// The people scored in the period, with their baseline and latest.
     wellbeing: String,
     /// The handovers made in the period.
@@ -232,6 +234,11 @@ impl Records {
                 d(r.period.first),
                 d(r.period.last)
             ),
+            vouchers: format!(
+                "/vouchers?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
             wellbeing: format!(
                 "/wellbeing?from={}&to={}{scope}",
                 d(r.period.first),
@@ -270,6 +277,7 @@ impl Records {
             "onward_answered_by_partners" => Some(format!("{}&answered=partners", self.onward)),
             "needs_identified" => Some(self.needs.clone()),
             "goals_achieved" => Some(self.goals.clone()),
+            "vouchers_issued" | "vouchers_value" => Some(self.vouchers.clone()),
             "swemwbs_people_paired" | "swemwbs_mean_change" => {
                 Some(format!("{}&kind=swemwbs", self.wellbeing))
             }
@@ -300,6 +308,7 @@ impl Records {
             "cases_closed_by_reason" => (&self.closed, "closure_reason"),
             "onward_by_status" => (&self.onward, "status"),
             "needs_by_kind" => (&self.needs, "need"),
+            "vouchers_by_fund" => (&self.vouchers, "fund"),
             // Partners' staff without an organisation are "Not named": no list.
             "referrals_from_partners_by_organization" if key != "Not named" => {
                 (&self.received, "partner_organization")

@@ -1857,8 +1857,50 @@ both!(
                 .await;
             assert_eq!(r.json()["total"], n, "{q}: {}", r.body);
         }
+        for (q, n) in [
+            ("", 1),
+            ("&fund=Warm%20homes%20fund", 1),
+            ("&fund=Other", 0),
+        ] {
+            let r = t
+                .api(
+                    &mgr,
+                    Method::GET,
+                    &format!("/api/v1/vouchers-issued?from=2026-11-01&to=2026-11-30{q}"),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                r.json().as_array().map(Vec::len),
+                Some(n),
+                "{q}: {}",
+                r.body
+            );
+            if n == 1 {
+                assert_eq!(
+                    (
+                        r.json()[0]["what"].as_str(),
+                        r.json()[0]["amount_pence"].as_i64()
+                    ),
+                    (Some("Warm homes fund"), Some(1000))
+                );
+            }
+        }
         let mut m = t.sign_in(&mgr.email).await;
         let figures = m.get("/reports?period=2026-11").await;
+        let href = "/vouchers?from=1/11/2026&to=30/11/2026&fund=Warm%20homes%20fund";
+        assert!(
+            figures
+                .body
+                .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+            "{href}"
+        );
+        let list = m.get(href).await;
+        assert!(
+            list.body.contains("1 issued") && list.body.contains("£10.00"),
+            "{}",
+            list.body
+        );
         for href in [
             "/onward?from=1/11/2026&to=30/11/2026&answered=partners",
             "/referrals?show=all&from=1/11/2026&to=30/11/2026&partner_organization=Northside%20Food%20Bank",

@@ -1,5 +1,6 @@
-//! Needs identified, goals achieved, wellbeing scores and handovers across
-//! people over a run of days: the lists behind those figures.
+//! Needs identified, goals achieved, vouchers issued, wellbeing scores and
+//! handovers across people over a run of days: the lists behind those
+//! figures.
 
 use crate::WebState;
 use crate::error::PageError;
@@ -33,6 +34,14 @@ pub fn routes() -> Router<WebState> {
                 },
             ),
         )
+        .route(
+            "/vouchers",
+            get(
+                async |s: State<WebState>, p: Page, q: Query<ListQ>, sc: Query<ScopeQ>| {
+                    list(s, p, q, sc, Recorded::Vouchers).await
+                },
+            ),
+        )
         .route("/wellbeing", get(changes))
         .route("/handovers", get(handovers))
 }
@@ -44,6 +53,54 @@ struct ListQ {
     to: String,
     /// A need's code (needs only).
     need: String,
+    /// A fund's name (vouchers only).
+    fund: String,
+}
+
+/// What differs between the lists of needs, goals and vouchers.
+struct Kind {
+    title: &'static str,
+    path: &'static str,
+    /// The date column's heading, and the word after the count.
+    when: &'static str,
+    words: &'static str,
+    /// The column of what it is, and the record page's section.
+    column: &'static str,
+    anchor: &'static str,
+    /// The query field narrowing it to one kind, if any.
+    key: Option<&'static str>,
+}
+
+fn kind(what: Recorded) -> Kind {
+    match what {
+        Recorded::Needs => Kind {
+            title: "Needs identified",
+            path: "/needs",
+            when: "Identified",
+            words: "identified",
+            column: "Need",
+            anchor: "needs",
+            key: Some("need"),
+        },
+        Recorded::Goals => Kind {
+            title: "Goals achieved",
+            path: "/goals",
+            when: "Achieved",
+            words: "achieved",
+            column: "Goal",
+            anchor: "goals",
+            key: None,
+        },
+        Recorded::Vouchers => Kind {
+            title: "Vouchers issued",
+            path: "/vouchers",
+            when: "Issued",
+            words: "issued",
+            column: "Fund",
+            anchor: "vouchers",
+            key: Some("fund"),
+        },
+    }
 }
 
 async fn list(
@@ -53,81 +110,81 @@ async fn list(
     Query(scope): Query<ScopeQ>,
     what: Recorded,
 ) -> Result<Response, PageError> {
-    let f = scope.filter();
-    let needs = what == Recorded::Needs;
-    let need = if needs { q.need.as_str() } else { "" };
+    let k = kind(what);
+    let key = match k.key {
+        Some("need") => q.need.as_str(),
+        Some(_) => q.fund.as_str(),
+        None => "",
+    };
     let (rows, errors) = crate::pages::parts::listed(
         state
             .app
-            .recorded_between(&page.ctx, what, &q.from, &q.to, need, f)
+            .recorded_between(&page.ctx, what, (&q.from, &q.to), key, scope.filter())
             .await,
     )?;
-    // Needs are named by the programme's list of reasons.
-    let reasons = if needs {
-        state.app.reasons(&page.ctx).await?
-    } else {
-        Vec::new()
+    // The choices of the narrowing field: needs are named by the
+    // programme's list of reasons, vouchers by their fund.
+    let choices: Vec<(String, String)> = match what {
+        Recorded::Needs => state
+            .app
+            .reasons(&page.ctx)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.label))
+            .collect(),
+        Recorded::Vouchers => state
+            .app
+            .list_funds(&page.ctx)
+            .await?
+            .into_iter()
+            .map(|f| (f.name.clone(), f.name))
+            .collect(),
+        Recorded::Goals => Vec::new(),
     };
     let label = |code: &str| {
-        reasons
+        choices
             .iter()
-            .find(|r| r.code == code)
-            .map_or(code.to_owned(), |r| r.label.clone())
+            .find(|(c, _)| c == code)
+            .map_or(code.to_owned(), |(_, l)| l.clone())
     };
-    let need_opts: Vec<(String, String)> = std::iter::once((String::new(), "Any".to_owned()))
-        .chain(reasons.iter().map(|r| (r.code.clone(), r.label.clone())))
+    let options: Vec<(String, String)> = std::iter::once((String::new(), "Any".to_owned()))
+        .chain(choices.iter().cloned())
         .collect();
-    let (title, path, when, column, anchor, words) = if needs {
-        (
-            "Needs identified",
-            "/needs",
-            "Identified",
-            "Need",
-            "needs",
-            "identified",
-        )
-    } else {
-        (
-            "Goals achieved",
-            "/goals",
-            "Achieved",
-            "Goal",
-            "goals",
-            "achieved",
-        )
-    };
+    let vouchers = what == Recorded::Vouchers;
     let body = html! {
-        h1 class="govuk-heading-l" { (title) }
-        form method="get" action=(path) novalidate class="govuk-!-margin-bottom-6" {
+        h1 class="govuk-heading-l" { (k.title) }
+        form method="get" action=(k.path) novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
                 div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
-                @if needs { div class="govuk-grid-column-one-third" { (html::select("need", "Need", &need_opts, &q.need, &errors, None)) } }
+                @if let Some(field) = k.key { div class="govuk-grid-column-one-third" { (html::select(field, k.column, &options, key, &errors, None)) } }
             }
-            (scope.keep(path))
+            (scope.keep(k.path))
         }
         @if errors.0.is_empty() {
-            (scope.count(rows.len(), words))
+            (scope.count(rows.len(), k.words))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
-                    caption class="govuk-table__caption govuk-visually-hidden" { (title) ", earliest first" }
+                    caption class="govuk-table__caption govuk-visually-hidden" { (k.title) ", earliest first" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { (when) }
+                        th scope="col" class="govuk-table__header" { (k.when) }
                         th scope="col" class="govuk-table__header" { "Person" }
                         th scope="col" class="govuk-table__header" { "Practice" }
-                        th scope="col" class="govuk-table__header" { (column) }
+                        th scope="col" class="govuk-table__header" { (k.column) }
+                        @if vouchers { th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } }
                     } }
                     tbody class="govuk-table__body" { @for r in &rows { tr class="govuk-table__row" {
-                        td class="govuk-table__cell" data-label=(when) { (crate::pages::parts::date(linkwork_domain::appointment::london_date(r.at))) }
-                        td class="govuk-table__cell" data-label="Person" { a class="govuk-link" href={ "/people/" (r.participant_id) "#" (anchor) } { (r.given_name) " " (r.family_name) } }
+                        td class="govuk-table__cell" data-label=(k.when) { (crate::pages::parts::date(linkwork_domain::appointment::london_date(r.at))) }
+                        td class="govuk-table__cell" data-label="Person" { a class="govuk-link" href={ "/people/" (r.participant_id) "#" (k.anchor) } { (r.given_name) " " (r.family_name) } }
                         td class="govuk-table__cell" data-label="Practice" { (r.site) }
-                        td class="govuk-table__cell" data-label=(column) { (if needs { label(&r.what) } else { r.what.clone() }) }
+                        td class="govuk-table__cell" data-label=(k.column) { (label(&r.what)) }
+                        @if vouchers { td class="govuk-table__cell govuk-table__cell--numeric" data-label="Value" { (format!("£{:.2}", r.amount_pence.unwrap_or(0) as f64 / 100.0)) } }
                     } } }
                 }
             }
         }
     };
-    Ok(html::form_page(title, &page, &errors, body))
+    Ok(html::form_page(k.title, &page, &errors, body))
 }
 
 #[derive(Deserialize, Default)]
