@@ -9,7 +9,7 @@ use linkwork_domain::Permission;
 use linkwork_domain::appointment::london_date;
 use linkwork_store::org::Site;
 use linkwork_store::practice as store;
-pub use linkwork_store::practice::{ActivityRow, FundLineRow};
+pub use linkwork_store::practice::{ActivityListed, ActivityRow, FundLineRow};
 use serde::Deserialize;
 
 /// An activity as typed (form or JSON).
@@ -77,6 +77,49 @@ impl App {
                 balance_pence,
                 lines,
             })
+        })
+        .await
+    }
+
+    /// Practice development activities held over a run of UK days (`from`,
+    /// `to` inclusive, as typed) at the practices the caller may see,
+    /// narrowed by place, by the link worker who recorded them, or to one
+    /// `kind`: the list behind the figures' activities. At most 500,
+    /// earliest first; errors name the field.
+    pub async fn practice_activities_between(
+        &self,
+        ctx: &Ctx,
+        (from, to): (&str, &str),
+        kind: &str,
+        f: crate::casework::OnwardFilter,
+    ) -> Result<Vec<store::ActivityListed>> {
+        let mut e = linkwork_domain::FieldErrors::new();
+        let days = crate::participants::uk_dates(&mut e, from, to);
+        let kind = match kind.trim() {
+            "" => None,
+            k if linkwork_domain::practice::ACTIVITY_KINDS
+                .iter()
+                .any(|(c, _)| *c == k) =>
+            {
+                Some(k)
+            }
+            _ => {
+                e.add("kind", "Choose a kind of activity from the list");
+                None
+            }
+        };
+        e.into_result()?;
+        let u = Use::read(ctx, Permission::DevelopPractices, "practice_development");
+        self.read(u, async |tx, g| {
+            Ok(store::activities_between(
+                tx,
+                g,
+                days,
+                kind,
+                &f,
+                crate::casework::MOST_LISTED as i64,
+            )
+            .await?)
         })
         .await
     }

@@ -579,7 +579,12 @@ fn people_where(grant: &Grant, f: &OnwardFilter, at: &str) -> crate::query::Wher
 /// The rows of practices (alias `s`) in the grant's scope, narrowed by the
 /// filter's place, by its link worker (`worker`, with one `?`), and by the
 /// run of time of column `at`.
-fn place_where(grant: &Grant, f: &OnwardFilter, at: &str, worker: &str) -> crate::query::Where {
+pub(crate) fn place_where(
+    grant: &Grant,
+    f: &OnwardFilter,
+    at: &str,
+    worker: &str,
+) -> crate::query::Where {
     use crate::query::{Param, Where};
     let mut w = Where::new();
     crate::org::site_scope(&mut w, grant.scope());

@@ -128,3 +128,58 @@ pub async fn add_fund_line(
         .fetch_one(c).await)?;
     Ok(Some(id))
 }
+
+/// A practice development activity in a list across practices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ActivityListed {
+    pub id: i64,
+    pub site_id: i64,
+    pub site: String,
+    /// See [`ActivityRow::kind`].
+    pub kind: String,
+    pub held_on: NaiveDate,
+    pub staff: Option<String>,
+    pub attending: Option<i64>,
+    /// Who recorded it.
+    pub recorded_by: Option<String>,
+}
+
+/// Practice development activities held from `first` to `last` at the
+/// practices the grant reaches (narrowed by the filter's place, or by the
+/// link worker who recorded them; of one `kind` if given), earliest first,
+/// at most `limit`: the list behind the figures' activities, counted at
+/// the practice they were held for.
+pub async fn activities_between(
+    tx: &mut Tx,
+    grant: &Grant,
+    (first, last): (Option<NaiveDate>, Option<NaiveDate>),
+    kind: Option<&str>,
+    f: &crate::casework::OnwardFilter,
+    limit: i64,
+) -> crate::Result<Vec<ActivityListed>> {
+    use crate::query::Param;
+    crate::require(grant, &[Permission::DevelopPractices])?;
+    let places = crate::casework::OnwardFilter {
+        from: None,
+        before: None,
+        ..f.clone()
+    };
+    let mut w = crate::casework::place_where(grant, &places, "a.held_on", "a.user_id = ?");
+    if let Some(d) = first {
+        w.and("a.held_on >= ?", [Param::Date(d)]);
+    }
+    if let Some(d) = last {
+        w.and("a.held_on <= ?", [Param::Date(d)]);
+    }
+    if let Some(k) = kind {
+        w.and("a.kind = ?", [Param::Text(k.to_owned())]);
+    }
+    let n = w.next();
+    let sql = format!(
+        "SELECT a.id, a.site_id, s.name AS site, a.kind, a.held_on, a.staff, a.attending, u.name AS recorded_by \
+         FROM practice_activities a JOIN sites s ON s.id = a.site_id LEFT JOIN users u ON u.id = a.user_id{} \
+         ORDER BY a.held_on, a.id LIMIT ${n}",
+        w.sql()
+    );
+    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
+}

@@ -1103,20 +1103,13 @@ impl App {
         improved: &str,
         f: OnwardFilter,
     ) -> Result<Vec<ChangedRow>> {
-        use linkwork_domain::dates::{TwoDigitYear, parse};
         let mut e = linkwork_domain::FieldErrors::new();
-        let mut day = |field: &str, raw: &str| {
-            let d = parse(raw, TwoDigitYear::ThisCentury);
-            if d.is_none() {
+        let (first, last) = crate::participants::uk_dates(&mut e, from, to);
+        // Both days are needed: a person's scores are paired within them.
+        for (field, day) in [("from", first), ("to", last)] {
+            if day.is_none() && e.for_field(field).is_none() {
                 e.add(field, "Enter a date, like 1/11/2026");
             }
-            d
-        };
-        let (first, last) = (day("from", from), day("to", to));
-        if let (Some(a), Some(b)) = (first, last)
-            && b < a
-        {
-            e.add("to", "The last day must not be before the first");
         }
         let kind = match kind.trim() {
             k @ ("swemwbs" | "ons4") => k,

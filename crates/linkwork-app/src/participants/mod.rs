@@ -87,6 +87,25 @@ pub(crate) fn uk_days(
     from: &str,
     to: &str,
 ) -> crate::Result<(Option<Instant>, Option<Instant>)> {
+    let (first, last) = uk_dates(e, from, to);
+    let at = |d: NaiveDate| {
+        linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN)
+            .map_err(crate::AppError::internal)
+    };
+    Ok((
+        first.map(at).transpose()?,
+        last.map(|d| at(d + chrono::Duration::days(1)))
+            .transpose()?,
+    ))
+}
+
+/// A run of UK days as typed in a list's filter (`from`, `to` inclusive,
+/// either blank), as dates; errors as [`uk_days`].
+pub(crate) fn uk_dates(
+    e: &mut linkwork_domain::FieldErrors,
+    from: &str,
+    to: &str,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let mut day = |field: &str, raw: &str| match raw.trim() {
         "" => None,
         t => {
@@ -103,15 +122,7 @@ pub(crate) fn uk_days(
     {
         e.add("to", "The last day must not be before the first");
     }
-    let at = |d: NaiveDate| {
-        linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN)
-            .map_err(crate::AppError::internal)
-    };
-    Ok((
-        first.map(at).transpose()?,
-        last.map(|d| at(d + chrono::Duration::days(1)))
-            .transpose()?,
-    ))
+    (first, last)
 }
 
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {

@@ -84,7 +84,7 @@ impl Modify for BearerAuth {
         participants::resolve_flag, participants::add_measure, participants::add_goal, participants::review_goal, participants::set_need, participants::write_safety_plan, participants::record_safeguarding,
         participants::add_onward, participants::update_onward,
         support::record_consent, support::withdraw_consent, support::issue_voucher, support::list_funds, support::create_fund,
-        support::top_up_fund, support::hand_over, support::handovers_waiting, support::acknowledge_handover, support::list_onward, support::list_needs_identified, support::list_goals_achieved, support::list_vouchers_issued, support::list_wellbeing_changes, support::list_handovers_made,
+        support::top_up_fund, support::hand_over, support::handovers_waiting, support::acknowledge_handover, support::list_onward, support::list_needs_identified, support::list_goals_achieved, support::list_vouchers_issued, support::list_practice_activities, support::list_wellbeing_changes, support::list_handovers_made,
         caseloads::list_caseloads, caseloads::move_caseload,
         reasons::list_reasons, reasons::add_reason, reasons::change_reason,
         appointments::list_appointments, appointments::book_appointment, appointments::record_outcome,

@@ -29,6 +29,7 @@ pub fn routes() -> Router<WebState> {
         .route("/needs-identified", get(list_needs_identified))
         .route("/goals-achieved", get(list_goals_achieved))
         .route("/vouchers-issued", get(list_vouchers_issued))
+        .route("/practice-activities", get(list_practice_activities))
         .route("/wellbeing-changes", get(list_wellbeing_changes))
         .route("/handovers/made", get(list_handovers_made))
         .route("/handovers/{id}/acknowledge", post(acknowledge_handover))
@@ -338,5 +339,43 @@ pub async fn list_handovers_made(
 ) -> Result<Json<Vec<super::views::HandoverMade>>, ApiError> {
     let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
     let rows = s.app.handovers_between(&u.ctx, &q.from, &q.to, f).await?;
+    Ok(Json(super::views::list(rows)))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ActivitiesQuery {
+    /// The first UK day (`2026-11-01` or `1/11/2026`).
+    from: String,
+    /// The last UK day.
+    to: String,
+    /// One kind of activity (`protected_learning`, `team_meeting`,
+    /// `newsletter`, `information_stall`, `team_visit`, `staff_wellbeing`,
+    /// `other`).
+    kind: String,
+    /// The practice, or every practice of a cluster or area.
+    site_id: String,
+    cluster_id: String,
+    area_id: String,
+    /// Those this link worker recorded.
+    link_worker_id: String,
+}
+
+/// Practice development activities held over a run of days at the
+/// practices the caller may see (at most 500, earliest first): the list
+/// behind the figures' practice development counts.
+#[utoipa::path(get, path = "/api/v1/practice-activities", tag = "practice development", params(ActivitiesQuery), responses(
+    (status = 200, body = Vec<super::views::PracticeActivityListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_practice_activities(
+    State(s): State<WebState>,
+    u: ApiUser,
+    ApiQuery(q): ApiQuery<ActivitiesQuery>,
+) -> Result<Json<Vec<super::views::PracticeActivityListed>>, ApiError> {
+    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let rows = s
+        .app
+        .practice_activities_between(&u.ctx, (&q.from, &q.to), &q.kind, f)
+        .await?;
     Ok(Json(super::views::list(rows)))
 }

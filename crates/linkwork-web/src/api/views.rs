@@ -338,6 +338,19 @@ view!(
 });
 
 view!(
+    /// A practice development activity in a list across practices.
+    PracticeActivityListed from linkwork_app::practice::ActivityListed {
+    id: i64, site_id: i64,
+    /// The practice's name.
+    site: String,
+    /// See the `kind` of an activity.
+    kind: String,
+    held_on: NaiveDate, staff: Option<String>, attending: Option<i64>,
+    /// Who recorded it.
+    recorded_by: Option<String>,
+});
+
+view!(
     /// A group a person is registered with, and how often they came.
     PersonGroup from linkwork_app::groups::PersonGroup {
     group_id: i64, name: String,

@@ -188,6 +188,8 @@ struct Records {
     goals: String,
     /// The vouchers issued in the period.
     vouchers: String,
+    /// The practice development activities held in the period.
+    activities: String,
     /// The people scored in the period, with their baseline and latest.
     wellbeing: String,
     /// The handovers made in the period.
@@ -231,6 +233,11 @@ impl Records {
             ),
             goals: format!(
                 "/goals?from={}&to={}{scope}",
+                d(r.period.first),
+                d(r.period.last)
+            ),
+            activities: format!(
+                "/practice-activities?from={}&to={}{scope}",
                 d(r.period.first),
                 d(r.period.last)
             ),
@@ -278,6 +285,7 @@ impl Records {
             "needs_identified" => Some(self.needs.clone()),
             "goals_achieved" => Some(self.goals.clone()),
             "vouchers_issued" | "vouchers_value" => Some(self.vouchers.clone()),
+            "practice_activities" | "practice_activity_attendance" => Some(self.activities.clone()),
             "swemwbs_people_paired" | "swemwbs_mean_change" => {
                 Some(format!("{}&kind=swemwbs", self.wellbeing))
             }
@@ -309,6 +317,7 @@ impl Records {
             "onward_by_status" => (&self.onward, "status"),
             "needs_by_kind" => (&self.needs, "need"),
             "vouchers_by_fund" => (&self.vouchers, "fund"),
+            "practice_activities_by_kind" => (&self.activities, "kind"),
             // Partners' staff without an organisation are "Not named": no list.
             "referrals_from_partners_by_organization" if key != "Not named" => {
                 (&self.received, "partner_organization")

@@ -1886,8 +1886,60 @@ both!(
                 );
             }
         }
+        // Practice development: two activities, one an information stall
+        // (lw_b's, at practice B).
+        let acts = |q: String| {
+            let (t, m) = (&t, mgr.clone());
+            async move {
+                let r = t
+                    .api(
+                        &m,
+                        Method::GET,
+                        &format!("/api/v1/practice-activities?from=2026-11-01&to=2026-11-30{q}"),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                r.json().as_array().map(Vec::len)
+            }
+        };
+        assert_eq!(acts(String::new()).await, Some(2));
+        assert_eq!(acts("&kind=information_stall".into()).await, Some(1));
+        assert_eq!(acts(format!("&link_worker_id={}", lw_b.id)).await, Some(1));
+        assert_eq!(acts(format!("&site_id={}", org.site_b)).await, Some(1));
+        let r = t
+            .api(
+                &mgr,
+                Method::GET,
+                "/api/v1/practice-activities?kind=party",
+                None,
+            )
+            .await;
+        assert_eq!(r.problem_fields(), ["kind"]);
+        let r = t
+            .api(&staff, Method::GET, "/api/v1/practice-activities", None)
+            .await;
+        assert_eq!(r.status, 403);
         let mut m = t.sign_in(&mgr.email).await;
         let figures = m.get("/reports?period=2026-11").await;
+        for (href, n) in [
+            (
+                "/practice-activities?from=1/11/2026&to=30/11/2026",
+                "2 held",
+            ),
+            (
+                "/practice-activities?from=1/11/2026&to=30/11/2026&kind=information_stall",
+                "1 held",
+            ),
+        ] {
+            assert!(
+                figures
+                    .body
+                    .contains(&format!("href=\"{}\"", href.replace('&', "&amp;"))),
+                "{href}"
+            );
+            assert!(m.get(href).await.body.contains(n), "{href}");
+        }
         let href = "/vouchers?from=1/11/2026&to=30/11/2026&fund=Warm%20homes%20fund";
         assert!(
             figures

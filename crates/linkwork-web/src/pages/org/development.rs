@@ -24,6 +24,77 @@ pub fn routes() -> Router<WebState> {
         .route("/sites/{id}/development", get(show))
         .route("/sites/{id}/development/activities", post(add_activity))
         .route("/sites/{id}/development/fund", post(add_fund_line))
+        .route("/practice-activities", get(across))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AcrossQ {
+    from: String,
+    to: String,
+    kind: String,
+}
+
+/// Activities across the practices the user may see, over a run of days:
+/// the list behind the figures' practice development counts.
+async fn across(
+    State(state): State<WebState>,
+    page: Page,
+    Query(q): Query<AcrossQ>,
+    Query(scope): Query<crate::pages::parts::ScopeQ>,
+) -> Result<Response, PageError> {
+    let (rows, errors) = crate::pages::parts::listed(
+        state
+            .app
+            .practice_activities_between(&page.ctx, (&q.from, &q.to), &q.kind, scope.filter())
+            .await,
+    )?;
+    let kinds: Vec<(String, String)> = std::iter::once((String::new(), "Any".to_owned()))
+        .chain(
+            ACTIVITY_KINDS
+                .iter()
+                .map(|(c, l)| ((*c).to_owned(), (*l).to_owned())),
+        )
+        .collect();
+    let body = html! {
+        h1 class="govuk-heading-l" { "Practice development activities" }
+        form method="get" action="/practice-activities" novalidate class="govuk-!-margin-bottom-6" {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                div class="govuk-grid-column-one-third" { (html::select("kind", "Kind", &kinds, &q.kind, &errors, None)) }
+            }
+            (scope.keep("/practice-activities"))
+        }
+        @if errors.0.is_empty() {
+            (scope.count(rows.len(), "held"))
+            @if !rows.is_empty() {
+                table class="govuk-table" data-cards {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Practice development activities, earliest first" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Held" }
+                        th scope="col" class="govuk-table__header" { "Practice" }
+                        th scope="col" class="govuk-table__header" { "Kind" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Attending" }
+                        th scope="col" class="govuk-table__header" { "Recorded by" }
+                    } }
+                    tbody class="govuk-table__body" { @for a in &rows { tr class="govuk-table__row" {
+                        td class="govuk-table__cell" data-label="Held" { (crate::pages::parts::date(a.held_on)) }
+                        td class="govuk-table__cell" data-label="Practice" { a class="govuk-link" href={ "/sites/" (a.site_id) "/development" } { (a.site) } }
+                        td class="govuk-table__cell" data-label="Kind" { (activity_label(&a.kind)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" data-label="Attending" { @if let Some(n) = a.attending { (n) } }
+                        td class="govuk-table__cell" data-label="Recorded by" { @if let Some(w) = &a.recorded_by { (w) } }
+                    } } }
+                }
+            }
+        }
+    };
+    Ok(html::form_page(
+        "Practice development activities",
+        &page,
+        &errors,
+        body,
+    ))
 }
 
 #[derive(Deserialize, Default)]
