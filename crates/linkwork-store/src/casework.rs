@@ -539,6 +539,10 @@ pub struct OnwardFilter {
     /// Answered by a partner organisation's staff in the run of time
     /// (instead of recorded in it).
     pub answered_by_partners: bool,
+    /// The directory service's category (the top-level category of its
+    /// first "what" term, as the figures name it) or organisation.
+    pub category: Option<String>,
+    pub organization: Option<String>,
     /// The person's practice, or every practice of a cluster or area.
     pub site_id: Option<i64>,
     pub cluster_id: Option<i64>,
@@ -688,6 +692,15 @@ pub async fn onward_between(
             w.and("o.kind <> 'signposting'", []);
         }
         None => {}
+    }
+    if let Some(c) = &f.category {
+        w.and(
+            &format!("{} = ?", crate::reports::service_category("o.service_id")),
+            [Param::Text(c.clone())],
+        );
+    }
+    if let Some(org) = &f.organization {
+        w.and("org.name = ?", [Param::Text(org.clone())]);
     }
     if !f.statuses.is_empty() {
         let marks = vec!["?"; f.statuses.len()].join(", ");

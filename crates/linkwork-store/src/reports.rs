@@ -306,6 +306,16 @@ pub struct PersonEventRow {
     pub n: i64,
 }
 
+/// The category a directory service is counted under: the top-level
+/// category of its first "what" term (its own name when it has no parent).
+pub(crate) fn service_category(service_id: &str) -> String {
+    format!(
+        "(SELECT COALESCE(pt.name, t.name) FROM dir_service_terms st JOIN dir_terms t ON t.id = st.term_id \
+         LEFT JOIN dir_terms pt ON pt.id = t.parent_id WHERE st.service_id = {service_id} AND t.taxonomy = 'what' \
+         ORDER BY t.id LIMIT 1)"
+    )
+}
+
 /// Needs identified (`needs`), onward referrals and signposting
 /// (`onward`), or goals achieved (`goals`) in the time asked for.
 pub async fn person_events(
@@ -346,13 +356,11 @@ pub async fn person_events(
     // Counted first, then each group's service named (its first "what"
     // term's top-level category, and its organisation).
     let sql = format!(
-        "SELECT g.site_id, g.at, g.what, g.status, \
-         (SELECT COALESCE(pt.name, t.name) FROM dir_service_terms st JOIN dir_terms t ON t.id = st.term_id \
-          LEFT JOIN dir_terms pt ON pt.id = t.parent_id WHERE st.service_id = g.service_id AND t.taxonomy = 'what' \
-          ORDER BY t.id LIMIT 1) AS category, \
+        "SELECT g.site_id, g.at, g.what, g.status, {} AS category, \
          (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = g.service_id) AS organization, \
          g.n FROM (SELECT p.site_id, MIN({at}) AS at, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{} \
          GROUP BY 1, 3, 4, 5, CASE WHEN {at} < ${n} THEN 0 ELSE 1 END) g",
+        service_category("g.service_id"),
         join_sites("p.site_id"),
         w.sql()
     );

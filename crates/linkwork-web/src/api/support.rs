@@ -165,6 +165,10 @@ pub struct OnwardQuery {
     /// `partners`: those a partner organisation's staff answered in the
     /// days, instead of those recorded in them.
     answered: String,
+    /// The directory service's category (its first "what" term's top-level
+    /// category) or organisation, by name, as the figures break them down.
+    category: String,
+    organization: String,
     /// The person's practice, or every practice of a cluster or area.
     site_id: String,
     cluster_id: String,
@@ -182,7 +186,12 @@ pub async fn list_onward(
     u: ApiUser,
     ApiQuery(q): ApiQuery<OnwardQuery>,
 ) -> Result<Json<Vec<super::views::OnwardListed>>, ApiError> {
-    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let f = OnwardFilter {
+        category: text(&q.category),
+        organization: text(&q.organization),
+        ..people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?
+    };
     let rows = s
         .app
         .onward_between(&u.ctx, (&q.from, &q.to), &q.kind, &q.status, &q.answered, f)

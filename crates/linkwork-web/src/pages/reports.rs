@@ -317,6 +317,12 @@ impl Records {
             "onward_by_status" => (&self.onward, "status"),
             "needs_by_kind" => (&self.needs, "need"),
             "vouchers_by_fund" => (&self.vouchers, "fund"),
+            // Onward support without a directory service has no category
+            // or organisation to list it by.
+            "onward_by_category" if key != "Not in the directory" => (&self.onward, "category"),
+            "onward_by_organization" if key != "Not in the directory" => {
+                (&self.onward, "organization")
+            }
             "practice_activities_by_kind" => (&self.activities, "kind"),
             // Partners' staff without an organisation are "Not named": no list.
             "referrals_from_partners_by_organization" if key != "Not named" => {

@@ -1140,6 +1140,30 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
         }
     }
     assert!(kinds > 0, "no needs in the month");
+    // Onward support by category and organisation of its directory
+    // service: each row's list holds as many.
+    let mut rows = 0;
+    for x in month["measures"].as_array().into_iter().flatten() {
+        let name = x["measure"].as_str().unwrap_or("");
+        let (field, key) = match (
+            name.strip_prefix("onward_by_category."),
+            name.strip_prefix("onward_by_organization."),
+        ) {
+            (Some(k), _) => ("category", k),
+            (_, Some(k)) => ("organization", k),
+            _ => continue,
+        };
+        if key == "Not in the directory" || x["value"].as_f64().unwrap_or(0.0) >= 500.0 {
+            continue;
+        }
+        let q = format!(
+            "/api/v1/onward-support?from=2026-10-01&to=2026-10-31&{field}={}",
+            key.replace(' ', "%20").replace('&', "%26")
+        );
+        assert_eq!(needs_of(q.clone()).await, x["value"].as_f64(), "{q}");
+        rows += 1;
+    }
+    assert!(rows > 1, "{rows} onward rows checked");
     let goals = measure(&month, "goals_achieved").unwrap_or(0.0);
     assert!(goals > 0.0 && goals < 500.0, "{goals} goals");
     assert_eq!(

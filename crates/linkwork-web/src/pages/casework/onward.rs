@@ -26,6 +26,9 @@ struct ListQ {
     status: String,
     /// `partners`: answered by a partner organisation in the days.
     answered: String,
+    /// From the figures: a directory category or organisation.
+    category: String,
+    organization: String,
 }
 
 async fn list(
@@ -34,7 +37,12 @@ async fn list(
     Query(q): Query<ListQ>,
     Query(scope): Query<crate::pages::parts::ScopeQ>,
 ) -> Result<Response, PageError> {
-    let f = scope.filter();
+    let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let f = linkwork_app::casework::OnwardFilter {
+        category: text(&q.category),
+        organization: text(&q.organization),
+        ..scope.filter()
+    };
     let (rows, errors) = crate::pages::parts::listed(
         state
             .app
@@ -44,7 +52,7 @@ async fn list(
                 &q.kind,
                 &q.status,
                 &q.answered,
-                f,
+                f.clone(),
             )
             .await,
     )?;
@@ -76,6 +84,8 @@ async fn list(
     .collect();
     let body = html! {
         h1 class="govuk-heading-l" { "Onward support" }
+        @if let Some(c) = &f.category { p class="govuk-body" { "From the figures, only services in the category " strong { (c) } "." } }
+        @if let Some(o) = &f.organization { p class="govuk-body" { "From the figures, only services of " strong { (o) } "." } }
         form method="get" action="/onward" novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-one-quarter" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
@@ -85,6 +95,9 @@ async fn list(
             }
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-one-half" { (html::select("answered", "Which days", &answered, &q.answered, &errors, None)) }
+            }
+            @for (k, v) in [("category", &f.category), ("organization", &f.organization)] {
+                @if let Some(v) = v { input type="hidden" name=(k) value=(v); }
             }
             (scope.keep("/onward"))
         }
