@@ -217,7 +217,7 @@ impl Db {
     pub async fn write(&self) -> crate::Result<Tx> {
         Ok(match self {
             Db::Sqlite { write, .. } => Tx::SqliteGrouped(crate::group::join(write).await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(begin_whole(p).await?),
         })
     }
 
@@ -234,7 +234,7 @@ impl Db {
     pub async fn snapshot(&self) -> crate::Result<Tx> {
         Ok(match self {
             Db::Sqlite { read, .. } => Tx::SqliteRead(read.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(begin_whole(p).await?),
         })
     }
 
@@ -273,6 +273,21 @@ impl Db {
             Db::Postgres(p) => p.close().await,
         }
     }
+}
+
+/// Begin a PostgreSQL transaction in a task of its own, so that a request
+/// cancelled while its BEGIN is in flight (its client went away) cannot
+/// leave the pooled connection inside a transaction: sqlx 0.8 would hand
+/// such a connection back to the pool as it is, "idle in transaction",
+/// holding whatever it had locked until it was next used. Here the
+/// transaction is always made whole; if nobody is left to take it, it is
+/// dropped, which rolls it back before the connection returns to the pool.
+async fn begin_whole(p: &PgPool) -> crate::Result<Transaction<'static, Postgres>> {
+    let p = p.clone();
+    tokio::spawn(async move { p.begin().await })
+        .await
+        .map_err(|e| StoreError::Group(format!("beginning a transaction: {e}")))?
+        .map_err(Into::into)
 }
 
 impl Tx {

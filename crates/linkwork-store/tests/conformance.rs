@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use linkwork_domain::{Actor, Grant, Permission, Role, SiteScope};
 use linkwork_store::audit::{self, NewEvent};
-use linkwork_store::db::PoolOptions;
+use linkwork_store::db::{Conn, PoolOptions};
 use linkwork_store::org::{self, SiteFields, SiteFilter};
 use linkwork_store::users::{self, NewUser};
 use linkwork_store::{Db, StoreError, dialect, migrate};
@@ -436,12 +436,11 @@ both!(concurrent_writes_are_kept_or_undone_alone, |db| {
 
 // Writers cancelled at any point (a request whose client went away): each
 // change is kept whole or not at all, the writer goes on working, and every
-// change reported saved is there. SQLite's only: the grouped writer is
-// SQLite's (PostgreSQL's transactions are sqlx's own).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cancelled_writers_leave_the_writer_sound() {
-    let t = sqlite().await;
-    let db = t.db.clone();
+// change reported saved is there. On PostgreSQL, no pooled connection is
+// left inside a transaction (a BEGIN cancelled in flight once left one
+// "idle in transaction", holding its locks until the connection was next
+// used).
+both!(cancelled_writers_leave_the_writer_sound, |db| {
     let (p, _, _) = programme(&db, "P", 0).await;
     let saved = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let event = move |id: String| NewEvent {
@@ -516,7 +515,19 @@ async fn cancelled_writers_leave_the_writer_sound() {
             "change {i} was reported saved"
         );
     }
-}
+    drop(tx);
+    // Every connection the pool lends is outside any transaction (where a
+    // savepoint is refused).
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut tx = db.read().await.unwrap();
+        if let Conn::Postgres(c) = tx.conn() {
+            let in_one = sqlx::query("SAVEPOINT lw_probe").execute(c).await.is_ok();
+            assert!(!in_one, "a pooled connection was left in a transaction");
+        }
+        held.push(tx);
+    }
+});
 
 // A snapshot a request left open (it ended before its commit) is ended by
 // the next to borrow that connection: every reader sees what is committed.
