@@ -152,11 +152,15 @@ pub struct ReferralFilter {
     /// organisation; else the organisation's name).
     pub partner: Option<String>,
     /// Reopened (from closed or declined) at or after the first instant,
-    /// before the second.
-    pub reopened: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// if given, and before the second, if given.
+    pub reopened: Option<Between>,
     pub limit: i64,
     pub offset: i64,
 }
+
+/// A run of time: at or after the first instant, if given, and before the
+/// second, if given.
+pub type Between = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// Codes aggregated into one column by a query, split again when read.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -324,12 +328,18 @@ fn filter_where(tx: &Tx, scope: SiteScope, f: &ReferralFilter) -> Where {
         }
     }
     if let Some((from, before)) = f.reopened {
-        w.and(
-            "EXISTS (SELECT 1 FROM referral_status_changes x WHERE x.referral_id = r.id \
-             AND x.from_status IN ('closed', 'declined') AND x.to_status NOT IN ('closed', 'declined') \
-             AND x.at >= ? AND x.at < ?)",
-            [Param::Time(from), Param::Time(before)],
-        );
+        let mut sql = "EXISTS (SELECT 1 FROM referral_status_changes x WHERE x.referral_id = r.id \
+             AND x.from_status IN ('closed', 'declined') AND x.to_status NOT IN ('closed', 'declined')"
+            .to_owned();
+        let mut params = Vec::new();
+        for (t, clause) in [(from, " AND x.at >= ?"), (before, " AND x.at < ?")] {
+            if let Some(t) = t {
+                sql.push_str(clause);
+                params.push(Param::Time(t));
+            }
+        }
+        sql.push(')');
+        w.and(&sql, params);
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         w.and(

@@ -157,20 +157,23 @@ impl ReachedFilter {
             }
         };
         let (first, last) = (day("reopened_from", from), day("reopened_to", to));
-        if first.is_some() || last.is_some() {
-            let first = first.unwrap_or(chrono::NaiveDate::MIN);
-            let last = last.unwrap_or(chrono::NaiveDate::MAX);
-            let start = |d: chrono::NaiveDate| {
-                london_instant(d, chrono::NaiveTime::MIN)
-                    .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
-            };
-            let end = last
-                .succ_opt()
-                .map_or(chrono::DateTime::<chrono::Utc>::MAX_UTC, start);
-            if last < first {
-                e.add("reopened_to", "The last day must not be before the first");
+        if let (Some(a), Some(b)) = (first, last)
+            && b < a
+        {
+            e.add("reopened_to", "The last day must not be before the first");
+        }
+        // UK midnights: the first day's, and the one after the last day.
+        let mut start = |field: &str, d: Option<chrono::NaiveDate>| {
+            let t = d.map(|d| london_instant(d, chrono::NaiveTime::MIN));
+            if let Some(Err(_)) = t {
+                e.add(field, "Enter a date, like 1/4/2026 or 2026-04-01");
             }
-            f.reopened = Some((start(first), end));
+            t.and_then(Result::ok)
+        };
+        let begin = start("reopened_from", first);
+        let end = start("reopened_to", last.and_then(|d| d.succ_opt()));
+        if first.is_some() || last.is_some() {
+            f.reopened = Some((begin, end));
         }
     }
 
@@ -326,7 +329,20 @@ mod tests {
         });
         assert!(e.is_empty());
         let (a, b) = f.reopened.expect("reopened");
-        assert_eq!(a.to_rfc3339(), "2026-06-30T23:00:00+00:00");
-        assert_eq!(b.to_rfc3339(), "2026-07-31T23:00:00+00:00");
+        assert_eq!(
+            a.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-06-30T23:00:00+00:00")
+        );
+        assert_eq!(
+            b.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-07-31T23:00:00+00:00")
+        );
+        // One end alone: the other is open.
+        let (f, e) = applied(ReachedFilter {
+            reopened_to: "2026-07-31".into(),
+            ..Default::default()
+        });
+        assert!(e.is_empty());
+        assert!(matches!(f.reopened, Some((None, Some(_)))));
     }
 }

@@ -293,6 +293,19 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         .get("/referrals?show=all&reopened_from=1/12/2026&age_band=18_24")
         .await;
     assert!(list.body.contains("0 referrals"), "{}", list.body);
+    // One end of the run alone leaves the other open.
+    for q in ["reopened_to=2026-11-30", "reopened_from=2026-11-01"] {
+        let r = t
+            .api(
+                &manager,
+                Method::GET,
+                &format!("/api/v1/referrals?{q}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        assert_eq!(r.json()["total"], 1, "{q}");
+    }
     // A value that is not a key is named, on the page and in the API.
     let bad = m.get("/referrals?show=all&age_band=30_40&sex=x").await;
     assert_eq!(bad.status, 422, "{}", bad.body);
