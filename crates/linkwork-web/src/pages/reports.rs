@@ -177,164 +177,106 @@ struct Records {
     received: String,
     closed: String,
     open: Option<String>,
-    /// The appointments due in the period.
-    appointments: String,
-    /// The onward support recorded in the period.
-    onward: String,
     /// The cases reopened in the period.
     reopened: String,
-    /// The needs identified, and goals achieved, in the period.
-    needs: String,
-    goals: String,
-    /// The vouchers issued in the period.
-    vouchers: String,
-    /// The practice development activities held in the period.
-    activities: String,
-    /// The people scored in the period, with their baseline and latest.
-    wellbeing: String,
-    /// The handovers made in the period.
-    handovers: String,
+    /// The period's days and the scope, as the other lists take them
+    /// (`from=…&to=…&site_id=…`).
+    days: String,
 }
 
 impl Records {
     fn of(r: &Report, today: chrono::NaiveDate) -> Records {
         let d = |x: chrono::NaiveDate| x.format("%-d/%-m/%Y").to_string();
+        let (first, last) = (d(r.period.first), d(r.period.last));
         let scope = if r.records_filter.is_empty() {
             String::new()
         } else {
             format!("&{}", r.records_filter)
         };
         Records {
-            received: format!(
-                "/referrals?show=all&from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            closed: format!(
-                "/referrals?show=closed&closed_from={}&closed_to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
+            received: format!("/referrals?show=all&from={first}&to={last}{scope}"),
+            closed: format!("/referrals?show=closed&closed_from={first}&closed_to={last}{scope}"),
             open: (r.period.last >= today).then(|| format!("/referrals?show=open{scope}")),
-            appointments: format!(
-                "/appointments?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            onward: format!(
-                "/onward?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            needs: format!(
-                "/needs?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            goals: format!(
-                "/goals?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            activities: format!(
-                "/practice-activities?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            vouchers: format!(
-                "/vouchers?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            wellbeing: format!(
-                "/wellbeing?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
-            handovers: format!(
-                "/handovers?from={}&to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
-            ),
             reopened: format!(
-                "/referrals?show=all&reopened_from={}&reopened_to={}{scope}",
-                d(r.period.first),
-                d(r.period.last)
+                "/referrals?show=all&reopened_from={first}&reopened_to={last}{scope}"
             ),
+            days: format!("from={first}&to={last}{scope}"),
         }
+    }
+
+    /// The list at `path` of the period and scope, narrowed by `more`
+    /// (`&kind=…`, or nothing).
+    fn list(&self, path: &str, more: &str) -> String {
+        format!("{path}?{}{more}", self.days)
     }
 
     /// The list behind a figure, if there is one.
     fn of_figure(&self, measure: &str) -> Option<String> {
-        let status = |s: &str| Some(format!("{}&status={s}", self.appointments));
-        match measure {
-            "appointments_booked" => Some(self.appointments.clone()),
-            "appointments_attended" => status("attended"),
-            "appointments_did_not_attend" => status("did_not_attend"),
-            "appointments_cancelled" => status("cancelled"),
-            "onward_referrals" => Some(format!("{}&kind=referral", self.onward)),
-            "signposting" => Some(format!("{}&kind=signposting", self.onward)),
-            "onward_taken_up" => Some(format!("{}&status=taken_up", self.onward)),
-            "referrals_received" => Some(self.received.clone()),
-            "new_people" => Some(format!("{}&new_person=yes", self.received)),
-            "referrals_from_deep_end" => Some(format!("{}&deep_end=yes", self.received)),
-            "cases_reopened" => Some(self.reopened.clone()),
-            "handovers" => Some(self.handovers.clone()),
-            "referrals_from_partners" => Some(format!("{}&from_partners=yes", self.received)),
-            "onward_answered_by_partners" => Some(format!("{}&answered=partners", self.onward)),
-            "needs_identified" => Some(self.needs.clone()),
-            "goals_achieved" => Some(self.goals.clone()),
-            "vouchers_issued" | "vouchers_value" => Some(self.vouchers.clone()),
-            "practice_activities" | "practice_activity_attendance" => Some(self.activities.clone()),
+        let received = |more: &str| format!("{}{more}", self.received);
+        Some(match measure {
+            "appointments_booked" => self.list("/appointments", ""),
+            "appointments_attended" => self.list("/appointments", "&status=attended"),
+            "appointments_did_not_attend" => self.list("/appointments", "&status=did_not_attend"),
+            "appointments_cancelled" => self.list("/appointments", "&status=cancelled"),
+            "onward_referrals" => self.list("/onward", "&kind=referral"),
+            "signposting" => self.list("/onward", "&kind=signposting"),
+            "onward_taken_up" => self.list("/onward", "&status=taken_up"),
+            "onward_answered_by_partners" => self.list("/onward", "&answered=partners"),
+            "referrals_received" => received(""),
+            "new_people" => received("&new_person=yes"),
+            "referrals_from_deep_end" => received("&deep_end=yes"),
+            "referrals_from_partners" => received("&from_partners=yes"),
+            "cases_reopened" => self.reopened.clone(),
+            "cases_closed" => self.closed.clone(),
+            "open_cases" => self.open.clone()?,
+            "handovers" => self.list("/handovers", ""),
+            "needs_identified" => self.list("/needs", ""),
+            "goals_achieved" => self.list("/goals", ""),
+            "vouchers_issued" | "vouchers_value" => self.list("/vouchers", ""),
+            "practice_activities" | "practice_activity_attendance" => {
+                self.list("/practice-activities", "")
+            }
             "swemwbs_people_paired" | "swemwbs_mean_change" => {
-                Some(format!("{}&kind=swemwbs", self.wellbeing))
+                self.list("/wellbeing", "&kind=swemwbs")
             }
-            "swemwbs_improved_percent" => {
-                Some(format!("{}&kind=swemwbs&improved=yes", self.wellbeing))
-            }
+            "swemwbs_improved_percent" => self.list("/wellbeing", "&kind=swemwbs&improved=yes"),
             "ons4_people_paired" | "ons4_life_satisfaction_mean_change" => {
-                Some(format!("{}&kind=ons4", self.wellbeing))
+                self.list("/wellbeing", "&kind=ons4")
             }
-            "cases_closed" => Some(self.closed.clone()),
-            "open_cases" => self.open.clone(),
             // Each group's page lists its sessions and who came.
             "group_sessions" | "group_attendances" | "group_people" | "group_others"
-            | "courses_completed" => Some("/groups".to_owned()),
-            _ => None,
-        }
+            | "courses_completed" => "/groups".to_owned(),
+            _ => return None,
+        })
     }
 
     /// The list behind a row of a breakdown, if there is one.
     fn of_row(&self, measure: &str, key: &str) -> Option<String> {
         let (base, field) = match measure {
-            "referrals_by_reason" => (&self.received, "reason"),
-            "referrals_by_source" => (&self.received, "source"),
-            "referrals_by_sex" => (&self.received, "sex"),
-            "referrals_by_age_band" => (&self.received, "age_band"),
-            "referrals_by_simd_decile" => (&self.received, "simd_decile"),
-            "referrals_by_simd_quintile" => (&self.received, "simd_quintile"),
-            "cases_closed_by_reason" => (&self.closed, "closure_reason"),
-            "onward_by_status" => (&self.onward, "status"),
-            "needs_by_kind" => (&self.needs, "need"),
-            "vouchers_by_fund" => (&self.vouchers, "fund"),
-            // Onward support without a directory service has no category
-            // or organisation to list it by.
-            "onward_by_category" if key != "Not in the directory" => (&self.onward, "category"),
-            "onward_by_organization" if key != "Not in the directory" => {
-                (&self.onward, "organization")
-            }
-            "practice_activities_by_kind" => (&self.activities, "kind"),
+            "referrals_by_reason" => (self.received.clone(), "reason"),
+            "referrals_by_source" => (self.received.clone(), "source"),
+            "referrals_by_sex" => (self.received.clone(), "sex"),
+            "referrals_by_age_band" => (self.received.clone(), "age_band"),
+            "referrals_by_simd_decile" => (self.received.clone(), "simd_decile"),
+            "referrals_by_simd_quintile" => (self.received.clone(), "simd_quintile"),
             // Partners' staff without an organisation are "Not named": no list.
             "referrals_from_partners_by_organization" if key != "Not named" => {
-                (&self.received, "partner_organization")
+                (self.received.clone(), "partner_organization")
             }
-            "partner_answers_by_status" => {
-                return Some(format!(
-                    "{}&answered=partners&status={}",
-                    self.onward,
-                    urlencode(key)
-                ));
+            "cases_closed_by_reason" => (self.closed.clone(), "closure_reason"),
+            "onward_by_status" => (self.list("/onward", ""), "status"),
+            "partner_answers_by_status" => (self.list("/onward", "&answered=partners"), "status"),
+            // Onward support without a directory service has no category
+            // or organisation to list it by.
+            "onward_by_category" if key != "Not in the directory" => {
+                (self.list("/onward", ""), "category")
             }
+            "onward_by_organization" if key != "Not in the directory" => {
+                (self.list("/onward", ""), "organization")
+            }
+            "needs_by_kind" => (self.list("/needs", ""), "need"),
+            "vouchers_by_fund" => (self.list("/vouchers", ""), "fund"),
+            "practice_activities_by_kind" => (self.list("/practice-activities", ""), "kind"),
             _ => return None,
         };
         Some(format!("{base}&{field}={}", urlencode(key)))

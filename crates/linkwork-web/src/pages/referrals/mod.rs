@@ -299,16 +299,7 @@ async fn list(
         } @else { (referral_table(&rows, &reasons)) }
         (html::pagination(&format!("/referrals?{}", q.query(show)), page_no, 50, total))
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        status,
-        Html(html::layout(title, Some(&page), Some(&errors), body).into_string()),
-    )
-        .into_response())
+    Ok(html::form_page(title, &page, &errors, body))
 }
 
 async fn form(
