@@ -2,9 +2,9 @@
 # root): builds the release binary ($bin), makes a scratch folder ($work)
 # and a database of the backend ($url; for PostgreSQL its own schema in
 # LINKWORK_TEST_POSTGRES_URL's database, dropped at the end), and stops
-# $server on exit.
-bin=target/release/linkwork
-cargo build --release -q
+# $server on exit. LINKWORK_BIN names another build to measure (not rebuilt).
+bin=${LINKWORK_BIN:-target/release/linkwork}
+[ -n "${LINKWORK_BIN:-}" ] || cargo build --release -q
 work=$(mktemp -d)
 schema=""
 cleanup() {

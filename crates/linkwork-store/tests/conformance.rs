@@ -716,3 +716,33 @@ both!(the_reasons_migration_carries_old_referrals_across, |db| {
     let reasons: Vec<String> = rows.into_iter().map(|r| r.0).collect();
     assert_eq!(reasons, vec!["housing", "loneliness", "money"]);
 });
+
+// SQLite is compiled as .cargo/config.toml says: without STAT4, whose
+// per-value samples make SQLite prepare a statement again every time new
+// parameters are bound (it more than halved the bookings a second), and
+// without memory statistics (a process-wide lock on every allocation).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_is_built_to_keep_prepared_statements() {
+    let t = sqlite().await;
+    let mut tx = t.db.read().await.unwrap();
+    let options: Vec<String> = linkwork_store::on_tx!(&mut tx, c =>
+        sqlx::query_scalar("PRAGMA compile_options").fetch_all(c).await)
+    .unwrap();
+    assert!(
+        !options.iter().any(|o| o.starts_with("ENABLE_STAT")),
+        "{options:?}"
+    );
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+    drop(tx);
+    dialect::execute_raw_for_tests(&t.db, "ANALYZE")
+        .await
+        .unwrap();
+    let mut tx = t.db.read().await.unwrap();
+    let samples: i64 = linkwork_store::on_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'").fetch_one(c).await)
+    .unwrap();
+    assert_eq!(samples, 0);
+}
