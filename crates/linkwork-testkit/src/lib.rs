@@ -458,6 +458,13 @@ impl TestApp {
         }
         Reply::from(r.send().await.unwrap_or_else(|e| panic!("request: {e}"))).await
     }
+
+    /// GET an API path as `user`, which must answer 200: its JSON.
+    pub async fn api_json(&self, user: &TestUser, path: &str) -> serde_json::Value {
+        let r = self.api(user, reqwest::Method::GET, path, None).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        r.json()
+    }
 }
 
 /// A response, read whole.

@@ -1021,16 +1021,7 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
     .await
     .unwrap_or_else(|e| panic!("demo: {e}"));
     let manager = t.user(demo.programme_id, Role::Manager, &[]).await;
-    let get = |q: String| {
-        let (t, m) = (&t, manager.clone());
-        async move {
-            let r = t
-                .api(&m, Method::GET, &format!("/api/v1/reports?{q}"), None)
-                .await;
-            assert_eq!(r.status, 200, "{}", r.body);
-            r.json()
-        }
-    };
+    let get = async |q: String| t.api_json(&manager, &format!("/api/v1/reports?{q}")).await;
     // Several periods (a month, a quarter, a financial year) and scopes: in
     // each, for every count that adds up, the sites make the whole.
     for q in [
@@ -1083,22 +1074,11 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
     // Who is reached: each row of the breakdowns, and the figures for new
     // people and Deep End practices, link to a list of as many referrals.
     let quarter = get("period=2026Q3".to_owned()).await;
-    let listed = |q: String| {
-        let (t, m) = (&t, manager.clone());
-        async move {
-            let r = t
-                .api(
-                    &m,
-                    Method::GET,
-                    &format!(
-                        "/api/v1/referrals?received_from=2026-07-01&received_to=2026-09-30&limit=1&{q}"
-                    ),
-                    None,
-                )
-                .await;
-            assert_eq!(r.status, 200, "{q}: {}", r.body);
-            r.json()["total"].as_f64()
-        }
+    let listed = async |q: String| {
+        let path = format!(
+            "/api/v1/referrals?received_from=2026-07-01&received_to=2026-09-30&limit=1&{q}"
+        );
+        t.api_json(&manager, &path).await["total"].as_f64()
     };
     let mut rows = 0;
     for (b, field) in [
@@ -1130,13 +1110,11 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
     // Needs identified, by kind, and goals achieved in a month: their lists
     // hold as many.
     let month = get("period=2026-10".to_owned()).await;
-    let needs_of = |q: String| {
-        let (t, m) = (&t, manager.clone());
-        async move {
-            let r = t.api(&m, Method::GET, &q, None).await;
-            assert_eq!(r.status, 200, "{q}: {}", r.body);
-            r.json().as_array().map(|a| a.len() as f64)
-        }
+    let needs_of = async |q: String| {
+        t.api_json(&manager, &q)
+            .await
+            .as_array()
+            .map(|a| a.len() as f64)
     };
     let mut kinds = 0;
     for x in month["measures"].as_array().into_iter().flatten() {
@@ -1438,20 +1416,9 @@ both!(
         );
         // Its list: made from A (the link worker who handed over sees it,
         // but can no longer open the case), none from B.
-        let made = |u: &TestUser, q: String| {
-            let (t, u) = (&t, u.clone());
-            async move {
-                let r = t
-                    .api(
-                        &u,
-                        Method::GET,
-                        &format!("/api/v1/handovers/made?from=2026-04-01&to=2027-03-31{q}"),
-                        None,
-                    )
-                    .await;
-                assert_eq!(r.status, 200, "{}", r.body);
-                r.json()
-            }
+        let made = async |u: &TestUser, q: String| {
+            let path = format!("/api/v1/handovers/made?from=2026-04-01&to=2027-03-31{q}");
+            t.api_json(u, &path).await
         };
         let from_a = made(&manager, format!("&site_id={}", org.site_a)).await;
         assert_eq!(from_a.as_array().map(Vec::len), Some(1), "{from_a}");
@@ -1748,20 +1715,9 @@ both!(
         post(&staff, "/api/v1/referrals".into(), json!({"site_id": org.site_b, "person_name": "Isla Sample", "person_date_of_birth": "1990-03-14",
         "source": "food_bank", "reasons": ["money"], "person_agreed": "yes"})).await;
 
-        let report = |q: String| {
-            let (t, m) = (&t, mgr.clone());
-            async move {
-                let r = t
-                    .api(
-                        &m,
-                        Method::GET,
-                        &format!("/api/v1/reports?period=2026-11{q}"),
-                        None,
-                    )
-                    .await;
-                assert_eq!(r.status, 200, "{}", r.body);
-                r.json()
-            }
+        let report = async |q: String| {
+            t.api_json(&mgr, &format!("/api/v1/reports?period=2026-11{q}"))
+                .await
         };
         let body = report(String::new()).await;
         let want = [
@@ -1925,20 +1881,9 @@ both!(
         }
         // Practice development: two activities, one an information stall
         // (lw_b's, at practice B).
-        let acts = |q: String| {
-            let (t, m) = (&t, mgr.clone());
-            async move {
-                let r = t
-                    .api(
-                        &m,
-                        Method::GET,
-                        &format!("/api/v1/practice-activities?from=2026-11-01&to=2026-11-30{q}"),
-                        None,
-                    )
-                    .await;
-                assert_eq!(r.status, 200, "{}", r.body);
-                r.json().as_array().map(Vec::len)
-            }
+        let acts = async |q: String| {
+            let path = format!("/api/v1/practice-activities?from=2026-11-01&to=2026-11-30{q}");
+            t.api_json(&mgr, &path).await.as_array().map(Vec::len)
         };
         assert_eq!(acts(String::new()).await, Some(2));
         assert_eq!(acts("&kind=information_stall".into()).await, Some(1));
@@ -2112,10 +2057,7 @@ both!(needs_and_goals_link_to_the_people_behind_them, |t| {
             .contains("0 identified")
     );
     // The API lists as many as the figures count, for those who may see them.
-    let listed = |u: &TestUser, path: &str| {
-        let (t, u, path) = (&t, u.clone(), path.to_owned());
-        async move { t.api(&u, Method::GET, &path, None).await }
-    };
+    let listed = async |u: &TestUser, path: &str| t.api(u, Method::GET, path, None).await;
     for path in [
         "/api/v1/needs-identified?from=2026-11-01&to=2026-11-30",
         "/api/v1/goals-achieved?from=2026-11-01&to=2026-11-30",
