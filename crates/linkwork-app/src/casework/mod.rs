@@ -1010,7 +1010,113 @@ pub use linkwork_store::casework::{
     ChangedRow, HandedRow, OnwardFilter, OnwardRow, Recorded, RecordedRow,
 };
 
+/// A list naming people, behind one of the figures, as its audit event
+/// will describe it.
+struct Listed {
+    /// The kind of record listed (`need`, `handover`…) and the event's
+    /// action (`need.list`…).
+    object: &'static str,
+    action: &'static str,
+    /// What was asked for, as given.
+    asked: String,
+    /// What the ids shown are of: `people`, or `referrals`.
+    of: &'static str,
+}
+
+impl Listed {
+    fn people(
+        (object, action): (&'static str, &'static str),
+        (from, to): (&str, &str),
+        more: String,
+        f: &OnwardFilter,
+    ) -> Self {
+        let mut asked = format!("from={:?} to={:?}", from.trim(), to.trim());
+        for (name, v) in [
+            ("site_id", f.site_id),
+            ("cluster_id", f.cluster_id),
+            ("area_id", f.area_id),
+            ("link_worker_id", f.link_worker_id),
+        ] {
+            if let Some(v) = v {
+                asked.push_str(&format!(" {name}={v}"));
+            }
+        }
+        for (name, v) in [("category", &f.category), ("organization", &f.organization)] {
+            if let Some(v) = v {
+                asked.push_str(&format!(" {name}={v:?}"));
+            }
+        }
+        if !more.is_empty() {
+            asked.push(' ');
+            asked.push_str(&more);
+        }
+        Listed {
+            object,
+            action,
+            asked,
+            of: "people",
+        }
+    }
+}
+
+/// A row of a list naming people: whose record (or case) it shows.
+trait Names {
+    fn shown(&self) -> i64;
+}
+
+impl Names for OnwardRow {
+    fn shown(&self) -> i64 {
+        self.participant_id
+    }
+}
+impl Names for RecordedRow {
+    fn shown(&self) -> i64 {
+        self.participant_id
+    }
+}
+impl Names for ChangedRow {
+    fn shown(&self) -> i64 {
+        self.participant_id
+    }
+}
+impl Names for HandedRow {
+    fn shown(&self) -> i64 {
+        self.referral_id
+    }
+}
+
 impl App {
+    /// Read a list naming people within the caller's scope, audited as a
+    /// search of their records is (`participant.search`): who looked, what
+    /// they asked for, how many were listed and whose (docs/DECISIONS.md).
+    async fn list_people<R: Names>(
+        &self,
+        ctx: &Ctx,
+        listed: Listed,
+        f: impl AsyncFnOnce(&mut Tx, &Grant) -> Result<Vec<R>>,
+    ) -> Result<Vec<R>> {
+        let u = Use::view(
+            ctx,
+            Permission::WorkWithParticipants,
+            listed.action,
+            listed.object,
+            "list",
+        );
+        self.run(u, async |tx, g, ev| {
+            let rows = f(tx, g).await?;
+            let ids: Vec<String> = rows.iter().map(|r| r.shown().to_string()).collect();
+            ev.detail = format!(
+                "{} results={} {}={}",
+                listed.asked,
+                rows.len(),
+                listed.of,
+                ids.join(",")
+            );
+            Ok(rows)
+        })
+        .await
+    }
+
     /// Onward support recorded over a run of UK days (`from`, `to`
     /// inclusive, as typed), by kind (`referral` — referrals and
     /// accompanied visits — or `signposting`), status (`taken_up`:
@@ -1061,8 +1167,14 @@ impl App {
             },
         };
         e.into_result()?;
-        let u = Use::read(ctx, Permission::WorkWithParticipants, "onward_support");
-        self.read(u, async |tx, g| {
+        let asked = format!("kind={kind:?} status={status:?} answered={answered:?}");
+        let listed = Listed::people(
+            ("onward_support", "onward_support.list"),
+            (from, to),
+            asked,
+            &f,
+        );
+        self.list_people(ctx, listed, async |tx, g| {
             Ok(linkwork_store::casework::onward_between(tx, g, &f, MOST_LISTED as i64).await?)
         })
         .await
@@ -1082,8 +1194,10 @@ impl App {
         let mut e = linkwork_domain::FieldErrors::new();
         (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
         e.into_result()?;
-        let u = Use::read(ctx, Permission::WorkWithParticipants, "handover");
-        self.read(u, async |tx, g| {
+        let mut listed =
+            Listed::people(("handover", "handover.list"), (from, to), String::new(), &f);
+        listed.of = "referrals";
+        self.list_people(ctx, listed, async |tx, g| {
             Ok(linkwork_store::casework::handovers_between(tx, g, &f, MOST_LISTED as i64).await?)
         })
         .await
@@ -1134,8 +1248,9 @@ impl App {
         let days = first
             .zip(last)
             .ok_or_else(|| AppError::internal("days checked above"))?;
-        let u = Use::read(ctx, Permission::WorkWithParticipants, "measure");
-        self.read(u, async |tx, g| {
+        let asked = format!("kind={kind:?} improved={improved:?}");
+        let listed = Listed::people(("measure", "measure.list"), (from, to), asked, &f);
+        self.list_people(ctx, listed, async |tx, g| {
             Ok(linkwork_store::casework::wellbeing_changes(
                 tx,
                 g,
@@ -1167,9 +1282,9 @@ impl App {
         let mut e = linkwork_domain::FieldErrors::new();
         (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
         let (object, field) = match what {
-            Recorded::Needs => ("need", "need"),
-            Recorded::Goals => ("goal", "goal"),
-            Recorded::Vouchers => ("fund_movement", "fund"),
+            Recorded::Needs => (("need", "need.list"), "need"),
+            Recorded::Goals => (("goal", "goal.list"), "goal"),
+            Recorded::Vouchers => (("fund_movement", "fund_movement.list"), "fund"),
         };
         let key = Some(key.trim()).filter(|n| !n.is_empty() && what != Recorded::Goals);
         if key.is_some_and(|n| n.chars().count() > 200) {
@@ -1179,8 +1294,9 @@ impl App {
             );
         }
         e.into_result()?;
-        let u = Use::read(ctx, Permission::WorkWithParticipants, object);
-        self.read(u, async |tx, g| {
+        let asked = key.map(|k| format!("{field}={k:?}")).unwrap_or_default();
+        let listed = Listed::people(object, (from, to), asked, &f);
+        self.list_people(ctx, listed, async |tx, g| {
             Ok(
                 linkwork_store::casework::recorded_between(
                     tx,

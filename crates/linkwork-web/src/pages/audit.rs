@@ -186,7 +186,37 @@ async fn search(
 }
 
 /// What an action did, in the past tense, and as tried (for a refusal).
-const ACTIONS: [(&str, &str, &str); 64] = [
+const ACTIONS: [(&str, &str, &str); 70] = [
+    (
+        "need.list",
+        "listed people's needs identified",
+        "list people's needs identified",
+    ),
+    (
+        "goal.list",
+        "listed people's goals achieved",
+        "list people's goals achieved",
+    ),
+    (
+        "fund_movement.list",
+        "listed vouchers issued to people",
+        "list vouchers issued to people",
+    ),
+    (
+        "measure.list",
+        "listed people's wellbeing scores",
+        "list people's wellbeing scores",
+    ),
+    (
+        "onward_support.list",
+        "listed people's onward support",
+        "list people's onward support",
+    ),
+    (
+        "handover.list",
+        "listed cases handed over",
+        "list cases handed over",
+    ),
     (
         "participant.view",
         "viewed the record of",
@@ -435,6 +465,7 @@ fn sentence(e: &linkwork_app::audit::Event) -> Markup {
         || e.action.starts_with("calendar.")
         || e.action == "referral.export"
         || e.action == "participant.match"
+        || e.action.ends_with(".list")
         || matches!(
             e.action.as_str(),
             "participant.search" | "site.import" | "user.change_password"

@@ -2077,6 +2077,44 @@ both!(needs_and_goals_link_to_the_people_behind_them, |t| {
     let r = listed(&lw, "/api/v1/goals-achieved?from=2026-11-01&to=2026-11-30").await;
     assert_eq!(r.json()[0]["what"], "Walk to the shops");
     assert_eq!(r.json()[0]["participant_id"], person);
+    // Each list naming people is audited as a search of their records is:
+    // who, what was asked for, how many and whose; a refusal is audited too.
+    let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+    for (object, action) in [("goal", "goal.list"), ("need", "need.list")] {
+        let events = t
+            .api_json(
+                &admin,
+                &format!("/api/v1/audit?object_type={object}&limit=100"),
+            )
+            .await;
+        let items = events["items"].as_array().cloned().unwrap_or_default();
+        let by = |u: &TestUser| {
+            items
+                .iter()
+                .filter(|e| e["actor"] == u.email.as_str() && e["action"] == action)
+                .filter_map(|e| e["detail"].as_str())
+                .collect::<Vec<_>>()
+        };
+        let days = "from=\"2026-11-01\" to=\"2026-11-30\"";
+        let seen = format!("{days} results=1 people={person}");
+        let lw_saw = if object == "goal" {
+            vec![seen.clone(), seen.clone()]
+        } else {
+            vec![seen.clone()]
+        };
+        assert_eq!(by(&lw), lw_saw, "{events}");
+        assert_eq!(
+            by(&lw_b),
+            vec![format!("{days} results=0 people=")],
+            "{events}"
+        );
+        assert!(
+            items.iter().any(|e| e["actor"] == staff.email.as_str()
+                && e["action"] == "access"
+                && e["outcome"] == "refused"),
+            "{events}"
+        );
+    }
     // Wellbeing: life satisfaction 4 in October, 7 in November, listed as
     // paired in November (+3), for those who may see Ada only.
     ons4(&t, &lw, person, "baseline", "2026-10-05", "4").await;
@@ -2092,6 +2130,20 @@ both!(needs_and_goals_link_to_the_people_behind_them, |t| {
     assert_eq!(
         (r[0]["base_score"].as_f64(), r[0]["score"].as_f64()),
         (Some(4.0), Some(7.0))
+    );
+    let events = t
+        .api_json(&admin, "/api/v1/audit?action=measure.list&limit=100")
+        .await;
+    let mine = format!(
+        "from=\"2026-11-01\" to=\"2026-11-30\" kind=\"ons4\" improved=\"\" results=1 people={person}"
+    );
+    let found = events["items"].as_array().into_iter().flatten();
+    assert_eq!(
+        found
+            .filter(|e| e["actor"] == lw.email.as_str() && e["detail"] == mine.as_str())
+            .count(),
+        2,
+        "{events}"
     );
     let href = "/wellbeing?from=1/11/2026&to=30/11/2026&kind=ons4";
     let page = m.get("/reports?period=2026-11").await;
