@@ -281,6 +281,25 @@ pub struct ScopeQ {
     pub link_worker_id: String,
 }
 
+/// The first and last day of a list's run of days, each in a grid column
+/// of the class given (`govuk-grid-column-one-third`…).
+pub fn day_fields(
+    from: &str,
+    to: &str,
+    errors: &linkwork_domain::FieldErrors,
+    column: &str,
+) -> Markup {
+    let day = |example| crate::html::Input {
+        width: Some("10"),
+        hint: Some(example),
+        ..Default::default()
+    };
+    html! {
+        div class=(column) { (crate::html::text_field("from", "From (first day)", from, errors, day("For example 1/11/2026"))) }
+        div class=(column) { (crate::html::text_field("to", "To (last day)", to, errors, day("For example 30/11/2026"))) }
+    }
+}
+
 /// A list behind the figures, or the field errors of its filters (shown in
 /// its form; anything else is the page's error).
 pub fn listed<T>(

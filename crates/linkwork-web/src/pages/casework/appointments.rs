@@ -226,8 +226,7 @@ async fn list(
         h1 class="govuk-heading-l" { "Appointments" }
         form method="get" action="/appointments" novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
-                div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                (crate::pages::parts::day_fields(&q.from, &q.to, &errors, "govuk-grid-column-one-third"))
                 div class="govuk-grid-column-one-third" { (html::select("status", "What became of it", &statuses, &q.status, &errors, None)) }
             }
             (scope.keep("/appointments"))

@@ -88,8 +88,7 @@ async fn list(
         @if let Some(o) = &f.organization { p class="govuk-body" { "From the figures, only services of " strong { (o) } "." } }
         form method="get" action="/onward" novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-quarter" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
-                div class="govuk-grid-column-one-quarter" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                (crate::pages::parts::day_fields(&q.from, &q.to, &errors, "govuk-grid-column-one-quarter"))
                 div class="govuk-grid-column-one-quarter" { (html::select("kind", "Kind", &kinds, &q.kind, &errors, None)) }
                 div class="govuk-grid-column-one-quarter" { (html::select("status", "Where it stands", &statuses, &q.status, &errors, None)) }
             }

@@ -155,8 +155,7 @@ async fn list(
         h1 class="govuk-heading-l" { (k.title) }
         form method="get" action=(k.path) novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
-                div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                (crate::pages::parts::day_fields(&q.from, &q.to, &errors, "govuk-grid-column-one-third"))
                 @if let Some(field) = k.key { div class="govuk-grid-column-one-third" { (html::select(field, k.column, &options, key, &errors, None)) } }
             }
             (scope.keep(k.path))
@@ -237,8 +236,7 @@ async fn changes(
         p class="govuk-body" { "People with a score taken in these days: their baseline (the score marked baseline, or else their first) and their latest, as the figures pair them." }
         form method="get" action="/wellbeing" novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-quarter" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
-                div class="govuk-grid-column-one-quarter" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                (crate::pages::parts::day_fields(&q.from, &q.to, &errors, "govuk-grid-column-one-quarter"))
                 div class="govuk-grid-column-one-quarter" { (html::select("kind", "Score", &kinds, kind, &errors, None)) }
                 div class="govuk-grid-column-one-quarter" { (html::select("improved", "Who", &improved, &q.improved, &errors, None)) }
             }
@@ -296,8 +294,7 @@ async fn handovers(
         p class="govuk-body" { "Cases handed to another practice or link worker, counted at the practice they left." }
         form method="get" action="/handovers" novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-half" { (html::text_field("from", "From (first day)", &q.from, &errors, html::Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
-                div class="govuk-grid-column-one-half" { (html::text_field("to", "To (last day)", &q.to, &errors, html::Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                (crate::pages::parts::day_fields(&q.from, &q.to, &errors, "govuk-grid-column-one-half"))
             }
             (scope.keep("/handovers"))
         }

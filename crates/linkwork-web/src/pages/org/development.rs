@@ -60,8 +60,7 @@ async fn across(
         h1 class="govuk-heading-l" { "Practice development activities" }
         form method="get" action="/practice-activities" novalidate class="govuk-!-margin-bottom-6" {
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-third" { (html::text_field("from", "From (first day)", &q.from, &errors, Input { width: Some("10"), hint: Some("For example 1/11/2026"), ..Default::default() })) }
-                div class="govuk-grid-column-one-third" { (html::text_field("to", "To (last day)", &q.to, &errors, Input { width: Some("10"), hint: Some("For example 30/11/2026"), ..Default::default() })) }
+                (crate::pages::parts::day_fields(&q.from, &q.to, &errors, "govuk-grid-column-one-third"))
                 div class="govuk-grid-column-one-third" { (html::select("kind", "Kind", &kinds, &q.kind, &errors, None)) }
             }
             (scope.keep("/practice-activities"))
