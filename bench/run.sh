@@ -12,8 +12,10 @@ backend="${1:-sqlite}"
 port="${BENCH_PORT:-18080}"
 duration="${BENCH_DURATION:-20s}"
 conns="${BENCH_CONNECTIONS:-32}"
-bin=target/release/linkwork
-[ -x "$bin" ] || cargo build --release
+# The release binary of this checkout (built, or brought up to date, first),
+# or LINKWORK_BIN as given, like bench/common.sh.
+bin=${LINKWORK_BIN:-target/release/linkwork}
+[ -n "${LINKWORK_BIN:-}" ] || cargo build --release -q
 work=$(mktemp -d)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 

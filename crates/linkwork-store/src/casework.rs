@@ -621,6 +621,8 @@ pub(crate) fn place_where(
 pub struct HandedRow {
     pub id: i64,
     pub referral_id: i64,
+    /// The person's record, once the referral is linked to one.
+    pub participant_id: Option<i64>,
     pub person_name: String,
     pub from_site: String,
     pub to_site: String,
@@ -647,7 +649,7 @@ pub async fn handovers_between(
     let n = w.next();
     let (_, whole, user) = grant.scope().params();
     let sql = format!(
-        "SELECT h.id, h.referral_id, r.person_name, s.name AS from_site, ts.name AS to_site, fu.name AS from_worker, \
+        "SELECT h.id, h.referral_id, r.participant_id, r.person_name, s.name AS from_site, ts.name AS to_site, fu.name AS from_worker, \
          tu.name AS to_worker, h.created_at, h.acknowledged_at, \
          (CASE WHEN ${} THEN TRUE WHEN r.site_id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = ${}) THEN TRUE ELSE FALSE END) AS open_here \
          FROM handovers h JOIN referrals r ON r.id = h.referral_id JOIN sites s ON s.id = h.from_site_id \

@@ -362,7 +362,18 @@ impl App {
         e.into_result()?;
         f.status = status.map(str::to_owned);
         f.limit = super::MOST_LISTED as i64;
-        self.list_appointments(ctx, &f).await
+        let place = [f.site_id, f.cluster_id, f.area_id, f.link_worker_id];
+        let asked = format!("status={:?}", f.status.as_deref().unwrap_or(""));
+        let listed = super::Listed::new(
+            ("appointment", "appointment.list"),
+            (from, to),
+            place,
+            asked,
+        );
+        self.list_people(ctx, listed, async |tx, g| {
+            Ok(store::list(tx, g.scope(), &f).await?)
+        })
+        .await
     }
 
     /// A link worker's appointments (`None`: everyone's the user may see)

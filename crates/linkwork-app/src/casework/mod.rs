@@ -1019,31 +1019,22 @@ struct Listed {
     action: &'static str,
     /// What was asked for, as given.
     asked: String,
-    /// What the ids shown are of: `people`, or `referrals`.
-    of: &'static str,
 }
 
 impl Listed {
-    fn people(
+    /// What was asked for: the days as typed, the place or link worker
+    /// (`place`: site, cluster, area, worker ids), then `more`.
+    fn new(
         (object, action): (&'static str, &'static str),
         (from, to): (&str, &str),
+        place: [Option<i64>; 4],
         more: String,
-        f: &OnwardFilter,
     ) -> Self {
         let mut asked = format!("from={:?} to={:?}", from.trim(), to.trim());
-        for (name, v) in [
-            ("site_id", f.site_id),
-            ("cluster_id", f.cluster_id),
-            ("area_id", f.area_id),
-            ("link_worker_id", f.link_worker_id),
-        ] {
+        let names = ["site_id", "cluster_id", "area_id", "link_worker_id"];
+        for (name, v) in names.into_iter().zip(place) {
             if let Some(v) = v {
                 asked.push_str(&format!(" {name}={v}"));
-            }
-        }
-        for (name, v) in [("category", &f.category), ("organization", &f.organization)] {
-            if let Some(v) = v {
-                asked.push_str(&format!(" {name}={v:?}"));
             }
         }
         if !more.is_empty() {
@@ -1054,33 +1045,95 @@ impl Listed {
             object,
             action,
             asked,
-            of: "people",
         }
+    }
+
+    /// A list narrowed by an [`OnwardFilter`]'s place, category and
+    /// organisation.
+    fn people(
+        object: (&'static str, &'static str),
+        days: (&str, &str),
+        more: String,
+        f: &OnwardFilter,
+    ) -> Self {
+        let mut asked = Vec::new();
+        for (name, v) in [("category", &f.category), ("organization", &f.organization)] {
+            if let Some(v) = v {
+                asked.push(format!("{name}={v:?}"));
+            }
+        }
+        if !more.is_empty() {
+            asked.push(more);
+        }
+        let place = [f.site_id, f.cluster_id, f.area_id, f.link_worker_id];
+        Listed::new(object, days, place, asked.join(" "))
+    }
+
+    /// The audit event's detail: what was asked for, how many rows were
+    /// listed, whose records they name (`shown`, as a search's event says,
+    /// each person once) and the referrals of rows not yet linked to a
+    /// person's record (`referrals`, when there are any).
+    fn detail<R: Names>(&self, rows: &[R]) -> String {
+        let join = |ids: std::collections::BTreeSet<i64>| {
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        };
+        let people = rows.iter().filter_map(Names::shown).collect();
+        let unlinked: std::collections::BTreeSet<i64> = rows
+            .iter()
+            .filter(|r| r.shown().is_none())
+            .map(Names::case)
+            .collect();
+        let mut d = format!(
+            "{} results={} shown={}",
+            self.asked,
+            rows.len(),
+            join(people)
+        );
+        if !unlinked.is_empty() {
+            d.push_str(&format!(" referrals={}", join(unlinked)));
+        }
+        d
     }
 }
 
-/// A row of a list naming people: whose record (or case) it shows.
+/// A row of a list naming people: whose record it shows, and the referral
+/// (case) it belongs to, for a row whose referral is not yet linked to a
+/// person's record.
 trait Names {
-    fn shown(&self) -> i64;
+    fn shown(&self) -> Option<i64>;
+    fn case(&self) -> i64 {
+        0
+    }
 }
 
 impl Names for OnwardRow {
-    fn shown(&self) -> i64 {
-        self.participant_id
+    fn shown(&self) -> Option<i64> {
+        Some(self.participant_id)
     }
 }
 impl Names for RecordedRow {
-    fn shown(&self) -> i64 {
-        self.participant_id
+    fn shown(&self) -> Option<i64> {
+        Some(self.participant_id)
     }
 }
 impl Names for ChangedRow {
-    fn shown(&self) -> i64 {
-        self.participant_id
+    fn shown(&self) -> Option<i64> {
+        Some(self.participant_id)
     }
 }
 impl Names for HandedRow {
-    fn shown(&self) -> i64 {
+    fn shown(&self) -> Option<i64> {
+        self.participant_id
+    }
+    fn case(&self) -> i64 {
+        self.referral_id
+    }
+}
+impl Names for linkwork_store::appointments::Appointment {
+    fn shown(&self) -> Option<i64> {
+        self.participant_id
+    }
+    fn case(&self) -> i64 {
         self.referral_id
     }
 }
@@ -1104,14 +1157,7 @@ impl App {
         );
         self.run(u, async |tx, g, ev| {
             let rows = f(tx, g).await?;
-            let ids: Vec<String> = rows.iter().map(|r| r.shown().to_string()).collect();
-            ev.detail = format!(
-                "{} results={} {}={}",
-                listed.asked,
-                rows.len(),
-                listed.of,
-                ids.join(",")
-            );
+            ev.detail = listed.detail(&rows);
             Ok(rows)
         })
         .await
@@ -1166,6 +1212,17 @@ impl App {
                 }
             },
         };
+        for (field, label, v) in [
+            ("category", "category", &f.category),
+            ("organization", "organisation", &f.organization),
+        ] {
+            if v.as_ref().is_some_and(|v| v.chars().count() > 200) {
+                e.add(
+                    field,
+                    format!("The {label} must be 200 characters or fewer"),
+                );
+            }
+        }
         e.into_result()?;
         let asked = format!("kind={kind:?} status={status:?} answered={answered:?}");
         let listed = Listed::people(
@@ -1194,9 +1251,7 @@ impl App {
         let mut e = linkwork_domain::FieldErrors::new();
         (f.from, f.before) = crate::participants::uk_days(&mut e, from, to)?;
         e.into_result()?;
-        let mut listed =
-            Listed::people(("handover", "handover.list"), (from, to), String::new(), &f);
-        listed.of = "referrals";
+        let listed = Listed::people(("handover", "handover.list"), (from, to), String::new(), &f);
         self.list_people(ctx, listed, async |tx, g| {
             Ok(linkwork_store::casework::handovers_between(tx, g, &f, MOST_LISTED as i64).await?)
         })

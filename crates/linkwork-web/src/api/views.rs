@@ -330,7 +330,10 @@ view!(
 view!(
     /// A case handed from one practice or link worker to another.
     HandoverMade from linkwork_app::casework::HandedRow {
-    id: i64, referral_id: i64, person_name: String, from_site: String, to_site: String,
+    id: i64, referral_id: i64,
+    /// The person's record, once the referral is linked to one.
+    participant_id: Option<i64>,
+    person_name: String, from_site: String, to_site: String,
     from_worker: Option<String>, to_worker: String, created_at: DateTime<Utc>,
     acknowledged_at: Option<DateTime<Utc>>,
     /// The case is at a practice the caller may see now.

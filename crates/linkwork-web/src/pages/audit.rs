@@ -186,7 +186,12 @@ async fn search(
 }
 
 /// What an action did, in the past tense, and as tried (for a refusal).
-const ACTIONS: [(&str, &str, &str); 70] = [
+const ACTIONS: [(&str, &str, &str); 71] = [
+    (
+        "appointment.list",
+        "listed people's appointments",
+        "list people's appointments",
+    ),
     (
         "need.list",
         "listed people's needs identified",

@@ -48,6 +48,21 @@ async fn version(t: &TestApp, u: &TestUser, id: i64) -> i64 {
         .unwrap_or(0)
 }
 
+/// The details of `user`'s audit events of `action`, as an administrator
+/// of their programme reads them.
+async fn listed_by(t: &TestApp, admin: &TestUser, action: &str, user: &TestUser) -> Vec<String> {
+    let events = t
+        .api_json(admin, &format!("/api/v1/audit?action={action}&limit=200"))
+        .await;
+    events["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["actor"] == user.email.as_str())
+        .filter_map(|e| e["detail"].as_str().map(str::to_owned))
+        .collect()
+}
+
 fn measure(body: &Value, name: &str) -> Option<f64> {
     body["measures"]
         .as_array()?
@@ -363,6 +378,16 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
             }
         );
         assert!(list.body.contains(&want), "{m_name}: {want}\n{}", list.body);
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let seen = listed_by(&t, &admin, "appointment.list", &manager).await;
+        let asked = format!(
+            "from=\"1/11/2026\" to=\"30/11/2026\" status={:?} results={n} shown=",
+            status.trim_start_matches("&status=")
+        );
+        assert!(
+            seen.iter().any(|d| d.starts_with(&asked)),
+            "{asked}: {seen:?}"
+        );
     }
     assert!(
         practice.body.contains(&format!(
@@ -1458,6 +1483,29 @@ both!(
             list.body
         );
         assert_eq!(w.get("/handovers?from=soon").await.status, 422);
+        // Each list is audited with whose records it named (the person's,
+        // not the referral's id, now the referral is linked to them).
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let person = by_lw[0]["participant_id"].as_i64().unwrap_or(0);
+        assert!(person > 0, "{by_lw}");
+        let seen = listed_by(&t, &admin, "handover.list", &lw).await;
+        let want = format!("from=\"2026-04-01\" to=\"2027-03-31\" results=1 shown={person}");
+        let page = format!("from=\"1/4/2026\" to=\"31/3/2027\" results=1 shown={person}");
+        assert_eq!(
+            (
+                seen.iter().filter(|d| **d == want).count(),
+                seen.iter().filter(|d| **d == page).count()
+            ),
+            (1, 1),
+            "{seen:?}"
+        );
+        let seen = listed_by(&t, &admin, "handover.list", &lw_b).await;
+        assert_eq!(
+            seen,
+            [want
+                .replace("results=1", "results=0")
+                .replace(&format!("shown={person}"), "shown=")]
+        );
     }
 );
 
@@ -1805,6 +1853,36 @@ both!(
                 Some("Nora")
             )
         );
+        // Audited with what was asked for and whose record it named.
+        let nora = rows[0]["participant_id"].as_i64().unwrap_or(0);
+        let admin = t.user(org.programme_id, Role::Administrator, &[]).await;
+        let seen = listed_by(&t, &admin, "onward_support.list", &mgr).await;
+        assert!(
+            seen.contains(&format!(
+                "from=\"2026-11-01\" to=\"2026-11-30\" kind=\"\" status=\"taken_up\" answered=\"\" results=1 shown={nora}"
+            )),
+            "{seen:?}"
+        );
+        // A category or organisation too long to be one is refused,
+        // naming the field, before anything is listed or audited.
+        let long = "x".repeat(201);
+        for field in ["category", "organization"] {
+            let r = t
+                .api(
+                    &mgr,
+                    Method::GET,
+                    &format!("/api/v1/onward-support?from=2026-11-01&to=2026-11-30&{field}={long}"),
+                    None,
+                )
+                .await;
+            assert_eq!(r.problem_fields(), [field], "{}", r.body);
+        }
+        assert_eq!(
+            listed_by(&t, &admin, "onward_support.list", &mgr)
+                .await
+                .len(),
+            seen.len()
+        );
         let mut page = t.sign_in(&lw_b.email).await;
         let list = page
             .get("/onward?from=1/11/2026&to=30/11/2026&status=taken_up")
@@ -1877,6 +1955,16 @@ both!(
                     ),
                     (Some("Warm homes fund"), Some(1000))
                 );
+                let who = r.json()[0]["participant_id"].as_i64().unwrap_or(0);
+                let seen = listed_by(&t, &admin, "fund_movement.list", &mgr).await;
+                let fund = if q.is_empty() {
+                    ""
+                } else {
+                    " fund=\"Warm homes fund\""
+                };
+                let want =
+                    format!("from=\"2026-11-01\" to=\"2026-11-30\"{fund} results=1 shown={who}");
+                assert!(seen.contains(&want), "{want}: {seen:?}");
             }
         }
         // Practice development: two activities, one an information stall
@@ -2096,7 +2184,7 @@ both!(needs_and_goals_link_to_the_people_behind_them, |t| {
                 .collect::<Vec<_>>()
         };
         let days = "from=\"2026-11-01\" to=\"2026-11-30\"";
-        let seen = format!("{days} results=1 people={person}");
+        let seen = format!("{days} results=1 shown={person}");
         let lw_saw = if object == "goal" {
             vec![seen.clone(), seen.clone()]
         } else {
@@ -2105,7 +2193,7 @@ both!(needs_and_goals_link_to_the_people_behind_them, |t| {
         assert_eq!(by(&lw), lw_saw, "{events}");
         assert_eq!(
             by(&lw_b),
-            vec![format!("{days} results=0 people=")],
+            vec![format!("{days} results=0 shown=")],
             "{events}"
         );
         assert!(
@@ -2135,7 +2223,7 @@ both!(needs_and_goals_link_to_the_people_behind_them, |t| {
         .api_json(&admin, "/api/v1/audit?action=measure.list&limit=100")
         .await;
     let mine = format!(
-        "from=\"2026-11-01\" to=\"2026-11-30\" kind=\"ons4\" improved=\"\" results=1 people={person}"
+        "from=\"2026-11-01\" to=\"2026-11-30\" kind=\"ons4\" improved=\"\" results=1 shown={person}"
     );
     let found = events["items"].as_array().into_iter().flatten();
     assert_eq!(
