@@ -56,6 +56,8 @@ pub struct AppointmentFilter {
     pub cluster_id: Option<i64>,
     pub area_id: Option<i64>,
     pub limit: i64,
+    /// Rows to pass over before the first listed (a page at a time).
+    pub offset: i64,
 }
 
 const COLUMNS: &str = "a.id, a.referral_id, r.participant_id, r.person_name, a.site_id, s.name AS site_name, \
@@ -114,11 +116,12 @@ pub async fn list(
     }
     let n = w.next();
     let sql = format!(
-        "SELECT {COLUMNS}{} ORDER BY a.starts_at, a.id LIMIT ${n}",
-        w.sql()
+        "SELECT {COLUMNS}{} ORDER BY a.starts_at, a.id LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
     );
     Ok(
-        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(f.limit.clamp(1, 2000)).fetch_all(c).await)?,
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(f.limit.clamp(1, 2000)).bind(f.offset.max(0)).fetch_all(c).await)?,
     )
 }
 

@@ -549,6 +549,9 @@ pub struct OnwardFilter {
     pub area_id: Option<i64>,
     /// People with a referral of this link worker's.
     pub link_worker_id: Option<i64>,
+    /// Rows to pass over before the first listed (a list shown a page at
+    /// a time).
+    pub offset: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -654,13 +657,14 @@ pub async fn handovers_between(
          (CASE WHEN ${} THEN TRUE WHEN r.site_id IN (SELECT us.site_id FROM user_sites us WHERE us.user_id = ${}) THEN TRUE ELSE FALSE END) AS open_here \
          FROM handovers h JOIN referrals r ON r.id = h.referral_id JOIN sites s ON s.id = h.from_site_id \
          JOIN sites ts ON ts.id = h.to_site_id LEFT JOIN users fu ON fu.id = h.from_worker_id JOIN users tu ON tu.id = h.to_worker_id{} \
-         ORDER BY h.created_at, h.id LIMIT ${n}",
+         ORDER BY h.created_at, h.id LIMIT ${n} OFFSET ${}",
         n + 1,
         n + 2,
-        w.sql()
+        w.sql(),
+        n + 3
     );
     Ok(
-        on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).bind(whole).bind(user).fetch_all(c).await)?,
+        on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).bind(whole).bind(user).bind(f.offset.max(0)).fetch_all(c).await)?,
     )
 }
 
@@ -717,10 +721,13 @@ pub async fn onward_between(
          COALESCE(ds.name, o.service) AS service, org.name AS organization, o.status, o.created_at \
          FROM onward_support o JOIN participants p ON p.id = o.participant_id JOIN sites s ON s.id = p.site_id \
          LEFT JOIN dir_services ds ON ds.id = o.service_id LEFT JOIN dir_organizations org ON org.id = ds.organization_id{} \
-         ORDER BY o.created_at, o.id LIMIT ${n}",
-        w.sql()
+         ORDER BY o.created_at, o.id LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
     );
-    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?,
+    )
 }
 
 /// What a list across people holds besides onward support.
@@ -797,10 +804,13 @@ pub async fn recorded_between(
     let n = w.next();
     let sql = format!(
         "SELECT {columns}, p.given_name, p.family_name, s.name AS site, {at} AS at \
-         FROM {from} JOIN sites s ON s.id = p.site_id{} ORDER BY {at}, 1 LIMIT ${n}",
-        w.sql()
+         FROM {from} JOIN sites s ON s.id = p.site_id{} ORDER BY {at}, 1 LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
     );
-    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?,
+    )
 }
 
 /// A person's change of one kind of wellbeing score in a period: the list
@@ -847,11 +857,12 @@ pub async fn wellbeing_changes(
     let sql = format!(
         "SELECT y.participant_id, p.given_name, p.family_name, s.name AS site, y.kind, y.base_score, y.base_on, y.score, y.taken_on \
          FROM ({}) y JOIN participants p ON p.id = y.participant_id JOIN sites s ON s.id = p.site_id \
-         WHERE y.score - y.base_score >= ${} ORDER BY y.score - y.base_score DESC, p.family_name, p.given_name, y.participant_id LIMIT ${}",
+         WHERE y.score - y.base_score >= ${} ORDER BY y.score - y.base_score DESC, p.family_name, p.given_name, y.participant_id LIMIT ${} OFFSET ${}",
         crate::reports::paired_scores("JOIN sites s ON s.id = p.site_id", &w.sql(), n),
         n + 1,
-        n + 2
+        n + 2,
+        n + 3
     );
     Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w)
-        .bind(first).bind(at_least.unwrap_or(f64::MIN)).bind(limit).fetch_all(c).await)?)
+        .bind(first).bind(at_least.unwrap_or(f64::MIN)).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?)
 }

@@ -178,8 +178,11 @@ pub async fn activities_between(
     let sql = format!(
         "SELECT a.id, a.site_id, s.name AS site, a.kind, a.held_on, a.staff, a.attending, u.name AS recorded_by \
          FROM practice_activities a JOIN sites s ON s.id = a.site_id LEFT JOIN users u ON u.id = a.user_id{} \
-         ORDER BY a.held_on, a.id LIMIT ${n}",
-        w.sql()
+         ORDER BY a.held_on, a.id LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
     );
-    Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?,
+    )
 }

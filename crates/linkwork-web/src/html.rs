@@ -407,6 +407,18 @@ pub fn pagination(base: &str, page: i64, per_page: i64, total: i64) -> Markup {
     if pages <= 1 {
         return html! {};
     }
+    pager(
+        base,
+        page,
+        page < pages,
+        &format!("Page {page} of {pages} ({total} in all)"),
+    )
+}
+
+/// Previous/next links around `middle` for page `page` of a list at
+/// `base` (a path, with or without a query): "Previous" after the first
+/// page, "Next" when `next`.
+pub fn pager(base: &str, page: i64, next: bool, middle: &str) -> Markup {
     let sep = if base.contains('?') { "&" } else { "?" };
     html! {
         nav class="govuk-pagination" aria-label="Pages" {
@@ -417,8 +429,8 @@ pub fn pagination(base: &str, page: i64, per_page: i64, total: i64) -> Markup {
                     }
                 }
             }
-            p class="govuk-body govuk-!-margin-bottom-0" { "Page " (page) " of " (pages) " (" (total) " in all)" }
-            @if page < pages {
+            p class="govuk-body govuk-!-margin-bottom-0" { (middle) }
+            @if next {
                 div class="govuk-pagination__next" {
                     a class="govuk-link govuk-pagination__link" href={ (base) (sep) "page=" (page + 1) } rel="next" {
                         span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } }

@@ -85,6 +85,8 @@ pub struct Page {
     pub csrf: String,
     /// The path asked for (for navigation highlighting).
     pub path: String,
+    /// The query asked with it, if any (for links to a list's other pages).
+    pub query: Option<String>,
     /// The session cookie value (to sign out).
     pub token: String,
     /// Seconds until the session ends without activity (for the warning).
@@ -114,6 +116,7 @@ impl FromRequestParts<WebState> for Page {
     ) -> Result<Self, Self::Rejection> {
         let m = meta(parts);
         let path = parts.uri.path().to_owned();
+        let query = parts.uri.query().map(str::to_owned);
         let to_sign_in = || {
             let next = parts
                 .uri
@@ -135,6 +138,7 @@ impl FromRequestParts<WebState> for Page {
                 ctx: Ctx::new(s.actor, m.id).with_stamp(s.stamp),
                 csrf: s.csrf_token,
                 path,
+                query,
                 token,
                 seconds_left: (s.expires_at - state.app.now()).num_seconds(),
                 typed: Vec::new(),

@@ -363,7 +363,10 @@ impl App {
         f.status = status.map(str::to_owned);
         f.limit = super::MOST_LISTED as i64;
         let place = [f.site_id, f.cluster_id, f.area_id, f.link_worker_id];
-        let asked = format!("status={:?}", f.status.as_deref().unwrap_or(""));
+        let mut asked = format!("status={:?}", f.status.as_deref().unwrap_or(""));
+        if f.offset > 0 {
+            asked.push_str(&format!(" offset={}", f.offset));
+        }
         let listed = super::Listed::new(
             ("appointment", "appointment.list"),
             (from, to),

@@ -61,6 +61,23 @@ pub struct MeasureInput {
 /// support over a run of days), earliest first.
 pub const MOST_LISTED: usize = 500;
 
+/// The most pages of a list behind the figures that can be asked for.
+pub const MOST_PAGES: i64 = 100_000;
+
+/// Page `raw` (from 1; empty: the first) of a list behind the figures, as
+/// the rows to pass over before it: `None` when it is not a whole number
+/// from 1 to [`MOST_PAGES`].
+pub fn page_offset(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Some(0);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|p| (1..=MOST_PAGES).contains(p))
+        .map(|p| (p - 1) * MOST_LISTED as i64)
+}
+
 /// A record page: the case work, the person's referrals, and the lists its
 /// forms choose from.
 #[derive(Debug)]
@@ -1064,6 +1081,9 @@ impl Listed {
         }
         if !more.is_empty() {
             asked.push(more);
+        }
+        if f.offset > 0 {
+            asked.push(format!("offset={}", f.offset));
         }
         let place = [f.site_id, f.cluster_id, f.area_id, f.link_worker_id];
         Listed::new(object, days, place, asked.join(" "))

@@ -79,6 +79,7 @@ pub async fn list_appointments(
         cluster_id: opt_id("cluster_id", &q.cluster_id)?,
         area_id: opt_id("area_id", &q.area_id)?,
         limit: 2000,
+        offset: 0,
     };
     Ok(Json(super::views::list(
         s.app.list_appointments(&u.ctx, &f).await?,

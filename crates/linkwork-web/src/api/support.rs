@@ -175,10 +175,12 @@ pub struct OnwardQuery {
     area_id: String,
     /// People with a referral of this link worker's.
     link_worker_id: String,
+    /// The page (from 1; 500 rows a page, in the list's order).
+    page: String,
 }
 
 /// Onward support recorded across the people the caller may see, over a
-/// run of days (at most 500, earliest first): the list behind the figures.
+/// run of days (500 a page, earliest first): the list behind the figures.
 #[utoipa::path(get, path = "/api/v1/onward-support", tag = "casework", params(OnwardQuery), responses(
     (status = 200, body = Vec<super::views::OnwardListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_onward(
@@ -190,7 +192,10 @@ pub async fn list_onward(
     let f = OnwardFilter {
         category: text(&q.category),
         organization: text(&q.organization),
-        ..people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?
+        ..people_filter(
+            [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id],
+            &q.page,
+        )?
     };
     let rows = s
         .app
@@ -200,10 +205,21 @@ pub async fn list_onward(
 }
 
 /// The place or link worker a list across people is narrowed to
-/// (`site_id`, `cluster_id`, `area_id`, `link_worker_id`, as given).
-fn people_filter(ids: [&str; 4]) -> Result<OnwardFilter, ApiError> {
+/// (`site_id`, `cluster_id`, `area_id`, `link_worker_id`, as given), and
+/// the page of it asked for.
+fn people_filter(ids: [&str; 4], page: &str) -> Result<OnwardFilter, ApiError> {
     let [site, cluster, area, worker] = ids;
+    let offset = linkwork_app::casework::page_offset(page).ok_or_else(|| {
+        ApiError(linkwork_app::AppError::field(
+            "page",
+            format!(
+                "page must be a whole number from 1 to {}",
+                linkwork_app::casework::MOST_PAGES
+            ),
+        ))
+    })?;
     Ok(OnwardFilter {
+        offset,
         site_id: super::opt_id("site_id", site)?,
         cluster_id: super::opt_id("cluster_id", cluster)?,
         area_id: super::opt_id("area_id", area)?,
@@ -230,10 +246,12 @@ pub struct RecordedQuery {
     area_id: String,
     /// People with a referral of this link worker's.
     link_worker_id: String,
+    /// The page (from 1; 500 rows a page, in the list's order).
+    page: String,
 }
 
 /// Needs identified across the people the caller may see, over a run of
-/// days (at most 500, earliest first): the list behind the figures' needs.
+/// days (500 a page, earliest first): the list behind the figures' needs.
 #[utoipa::path(get, path = "/api/v1/needs-identified", tag = "casework", params(RecordedQuery), responses(
     (status = 200, body = Vec<super::views::RecordedListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_needs_identified(
@@ -245,7 +263,7 @@ pub async fn list_needs_identified(
 }
 
 /// Goals achieved across the people the caller may see, over a run of
-/// days (one row a review marking a goal achieved; at most 500, earliest
+/// days (one row a review marking a goal achieved; 500 a page (`page`), earliest
 /// first): the list behind the figures' goals achieved.
 #[utoipa::path(get, path = "/api/v1/goals-achieved", tag = "casework", params(RecordedQuery), responses(
     (status = 200, body = Vec<super::views::RecordedListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -258,7 +276,7 @@ pub async fn list_goals_achieved(
 }
 
 /// Vouchers issued to the people the caller may see, over a run of days
-/// (`what`: the fund; `amount_pence`: its value; at most 500, earliest
+/// (`what`: the fund; `amount_pence`: its value; 500 a page (`page`), earliest
 /// first): the list behind the figures' vouchers.
 #[utoipa::path(get, path = "/api/v1/vouchers-issued", tag = "casework", params(RecordedQuery), responses(
     (status = 200, body = Vec<super::views::RecordedListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -276,7 +294,10 @@ async fn list_recorded(
     ApiQuery(q): ApiQuery<RecordedQuery>,
     what: Recorded,
 ) -> Result<Json<Vec<super::views::RecordedListed>>, ApiError> {
-    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let f = people_filter(
+        [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id],
+        &q.page,
+    )?;
     let key = match what {
         Recorded::Needs => q.need.as_str(),
         Recorded::Vouchers => q.fund.as_str(),
@@ -308,11 +329,13 @@ pub struct ChangesQuery {
     area_id: String,
     /// People with a referral of this link worker's.
     link_worker_id: String,
+    /// The page (from 1; 500 rows a page, in the list's order).
+    page: String,
 }
 
 /// People the caller may see with a wellbeing score taken in a run of
 /// days, each with their baseline and latest score paired as the figures
-/// pair them (at most 500, greatest change first): the list behind the
+/// pair them (500 a page (`page`), greatest change first): the list behind the
 /// outcome figures.
 #[utoipa::path(get, path = "/api/v1/wellbeing-changes", tag = "casework", params(ChangesQuery), responses(
     (status = 200, body = Vec<super::views::WellbeingChange>), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -321,7 +344,10 @@ pub async fn list_wellbeing_changes(
     u: ApiUser,
     ApiQuery(q): ApiQuery<ChangesQuery>,
 ) -> Result<Json<Vec<super::views::WellbeingChange>>, ApiError> {
-    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let f = people_filter(
+        [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id],
+        &q.page,
+    )?;
     let kind = if q.kind.trim().is_empty() {
         "swemwbs"
     } else {
@@ -335,7 +361,7 @@ pub async fn list_wellbeing_changes(
 }
 
 /// Handovers made over a run of days from the practices the caller may see
-/// (at most 500, earliest first; `link_worker_id`: the one who handed
+/// (500 a page (`page`), earliest first; `link_worker_id`: the one who handed
 /// over): the list behind the figures' handovers, counted at the practice
 /// the case left. `open_here`: the case is at a practice the caller may
 /// see now.
@@ -346,7 +372,10 @@ pub async fn list_handovers_made(
     u: ApiUser,
     ApiQuery(q): ApiQuery<RecordedQuery>,
 ) -> Result<Json<Vec<super::views::HandoverMade>>, ApiError> {
-    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let f = people_filter(
+        [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id],
+        &q.page,
+    )?;
     let rows = s.app.handovers_between(&u.ctx, &q.from, &q.to, f).await?;
     Ok(Json(super::views::list(rows)))
 }
@@ -369,10 +398,12 @@ pub struct ActivitiesQuery {
     area_id: String,
     /// Those this link worker recorded.
     link_worker_id: String,
+    /// The page (from 1; 500 rows a page, in the list's order).
+    page: String,
 }
 
 /// Practice development activities held over a run of days at the
-/// practices the caller may see (at most 500, earliest first): the list
+/// practices the caller may see (500 a page, earliest first): the list
 /// behind the figures' practice development counts.
 #[utoipa::path(get, path = "/api/v1/practice-activities", tag = "practice development", params(ActivitiesQuery), responses(
     (status = 200, body = Vec<super::views::PracticeActivityListed>), (status = 403, body = Problem), (status = 422, body = Problem)))]
@@ -381,7 +412,10 @@ pub async fn list_practice_activities(
     u: ApiUser,
     ApiQuery(q): ApiQuery<ActivitiesQuery>,
 ) -> Result<Json<Vec<super::views::PracticeActivityListed>>, ApiError> {
-    let f = people_filter([&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id])?;
+    let f = people_filter(
+        [&q.site_id, &q.cluster_id, &q.area_id, &q.link_worker_id],
+        &q.page,
+    )?;
     let rows = s
         .app
         .practice_activities_between(&u.ctx, (&q.from, &q.to), &q.kind, f)

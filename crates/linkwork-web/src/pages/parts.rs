@@ -279,6 +279,8 @@ pub struct ScopeQ {
     pub cluster_id: String,
     pub area_id: String,
     pub link_worker_id: String,
+    /// The page of the list (from 1; anything else: the first).
+    pub page: String,
 }
 
 /// The first and last day of a list's run of days, each in a grid column
@@ -334,8 +336,19 @@ impl ScopeQ {
             cluster_id: Self::id(&self.cluster_id),
             area_id: Self::id(&self.area_id),
             link_worker_id: Self::id(&self.link_worker_id),
+            offset: self.offset(),
             ..Default::default()
         }
+    }
+
+    /// The rows before the page asked for ([`linkwork_app::casework::page_offset`]).
+    pub fn offset(&self) -> i64 {
+        linkwork_app::casework::page_offset(&self.page).unwrap_or(0)
+    }
+
+    /// The page shown (from 1).
+    fn page(&self) -> i64 {
+        self.offset() / linkwork_app::casework::MOST_LISTED as i64 + 1
     }
 
     /// Whether the list is narrowed at all.
@@ -356,16 +369,35 @@ impl ScopeQ {
     }
 
     /// The line above a list behind the figures: how many (`words` after
-    /// the number), whether the list stopped at its most, and the narrowing.
-    pub fn count(&self, n: usize, words: &str) -> Markup {
+    /// the number) and the narrowing; with links to the page before and
+    /// the next (when this one is full) of a list longer than a page.
+    /// `asked` is the page as asked for (its path and query).
+    pub fn count(&self, n: usize, words: &str, asked: &crate::session::Page) -> Markup {
+        let (path, query) = (&asked.path, asked.query.as_deref());
         let most = linkwork_app::casework::MOST_LISTED;
+        let page = self.page();
+        if page == 1 && n < most {
+            return html! { p class="govuk-body" { (n) " " (words) (self.note()) "." } };
+        }
+        // The same list without its page.
+        let kept: Vec<&str> = query
+            .unwrap_or("")
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+            .collect();
+        let base = format!("{path}?{}", kept.join("&"));
+        let first = self.offset() + 1;
+        let last = self.offset() + n as i64;
+        let middle = if n == 0 {
+            format!("Page {page}: nothing more")
+        } else {
+            format!("Page {page}: rows {first} to {last}")
+        };
         html! {
             p class="govuk-body" {
-                (n) " " (words)
-                @if n >= most { " (the first " (most) ": choose fewer days to see the rest)" }
-                (self.note())
-                "."
+                (n) " " (words) " on page " (page) " (" (most) " a page)" (self.note()) "."
             }
+            (crate::html::pager(&base, page, n >= most, &middle))
         }
     }
 

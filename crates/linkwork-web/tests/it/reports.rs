@@ -1215,6 +1215,61 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
     ] {
         assert!(measure(&year, m).unwrap_or(0.0) > 0.0, "{m}");
     }
+    // A list longer than a page (500) is read a page at a time, and its
+    // pages hold as many as the figure counts, each row once.
+    let needs = measure(&year, "needs_identified").unwrap_or(0.0);
+    assert!(needs > 500.0, "{needs} needs in the year");
+    let mut seen = std::collections::HashSet::new();
+    let mut page = 1;
+    loop {
+        let rows = t
+            .api_json(
+                &manager,
+                &format!("/api/v1/needs-identified?from=2026-04-01&to=2027-03-31&page={page}"),
+            )
+            .await;
+        let rows = rows.as_array().cloned().unwrap_or_default();
+        for r in &rows {
+            assert!(seen.insert(r["id"].as_i64()), "{r} twice");
+        }
+        if rows.len() < 500 {
+            break;
+        }
+        page += 1;
+    }
+    assert_eq!((seen.len() as f64, page > 1), (needs, true));
+    for bad in ["0", "x", "100001"] {
+        let r = t
+            .api(
+                &manager,
+                Method::GET,
+                &format!("/api/v1/needs-identified?from=2026-04-01&to=2027-03-31&page={bad}"),
+                None,
+            )
+            .await;
+        assert_eq!(r.problem_fields(), ["page"], "{bad}: {}", r.body);
+    }
+    // On the page: the first links to the next, the next back to it.
+    let mut m = t.sign_in(&manager.email).await;
+    let first = m.get("/needs?from=1/4/2026&to=31/3/2027").await;
+    assert!(
+        first.body.contains("500 identified on page 1")
+            && first
+                .body
+                .contains("href=\"/needs?from=1/4/2026&amp;to=31/3/2027&amp;page=2\""),
+        "{}",
+        first.body
+    );
+    let second = m.get("/needs?from=1/4/2026&to=31/3/2027&page=2").await;
+    assert!(
+        second.body.contains("on page 2")
+            && second.body.contains("rows 501 to")
+            && second
+                .body
+                .contains("href=\"/needs?from=1/4/2026&amp;to=31/3/2027&amp;page=1\""),
+        "{}",
+        second.body
+    );
     // A financial year's chart over time is its own twelve months, and they
     // add up to its figures.
     let year = get("period=2026-27".to_owned()).await;

@@ -209,6 +209,7 @@ async fn list(
         cluster_id: id(&scope.cluster_id),
         area_id: id(&scope.area_id),
         link_worker_id: id(&scope.link_worker_id),
+        offset: scope.offset(),
         ..Default::default()
     };
     let (rows, errors) = crate::pages::parts::listed(
@@ -232,7 +233,7 @@ async fn list(
             (scope.keep("/appointments"))
         }
         @if errors.0.is_empty() {
-            (scope.count(rows.len(), if rows.len() == 1 { "appointment" } else { "appointments" }))
+            (scope.count(rows.len(), if rows.len() == 1 { "appointment" } else { "appointments" }, &page))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { "Appointments, earliest first" }

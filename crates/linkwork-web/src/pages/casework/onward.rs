@@ -101,7 +101,7 @@ async fn list(
             (scope.keep("/onward"))
         }
         @if errors.0.is_empty() {
-            (scope.count(rows.len(), "recorded"))
+            (scope.count(rows.len(), "recorded", &page))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { "Onward support, earliest first" }

@@ -161,7 +161,7 @@ async fn list(
             (scope.keep(k.path))
         }
         @if errors.0.is_empty() {
-            (scope.count(rows.len(), k.words))
+            (scope.count(rows.len(), k.words, &page))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { (k.title) ", earliest first" }
@@ -243,7 +243,7 @@ async fn changes(
             (scope.keep("/wellbeing"))
         }
         @if errors.0.is_empty() {
-            (scope.count(rows.len(), if rows.len() == 1 { "person" } else { "people" }))
+            (scope.count(rows.len(), if rows.len() == 1 { "person" } else { "people" }, &page))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { "Wellbeing scores, greatest change first" }
@@ -299,7 +299,7 @@ async fn handovers(
             (scope.keep("/handovers"))
         }
         @if errors.0.is_empty() {
-            (scope.count(rows.len(), "made"))
+            (scope.count(rows.len(), "made", &page))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { "Handovers, earliest first" }

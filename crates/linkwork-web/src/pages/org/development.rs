@@ -66,7 +66,7 @@ async fn across(
             (scope.keep("/practice-activities"))
         }
         @if errors.0.is_empty() {
-            (scope.count(rows.len(), "held"))
+            (scope.count(rows.len(), "held", &page))
             @if !rows.is_empty() {
                 table class="govuk-table" data-cards {
                     caption class="govuk-table__caption govuk-visually-hidden" { "Practice development activities, earliest first" }
