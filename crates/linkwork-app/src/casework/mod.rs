@@ -68,6 +68,12 @@ pub const MOST_PAGES: i64 = 100_000;
 /// the rows to pass over before it: `None` when it is not a whole number
 /// from 1 to [`MOST_PAGES`].
 pub fn page_offset(raw: &str) -> Option<i64> {
+    rows_before(raw, MOST_LISTED as i64)
+}
+
+/// Page `raw` (from 1; empty: the first) of a list shown `per_page` rows
+/// at a time, as the rows to pass over before it (see [`page_offset`]).
+pub fn rows_before(raw: &str, per_page: i64) -> Option<i64> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Some(0);
@@ -75,7 +81,7 @@ pub fn page_offset(raw: &str) -> Option<i64> {
     raw.parse::<i64>()
         .ok()
         .filter(|p| (1..=MOST_PAGES).contains(p))
-        .map(|p| (p - 1) * MOST_LISTED as i64)
+        .map(|p| (p - 1) * per_page)
 }
 
 /// A record page: the case work, the person's referrals, and the lists its

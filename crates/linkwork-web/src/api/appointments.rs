@@ -43,6 +43,8 @@ pub struct AppointmentQuery {
     site_id: String,
     cluster_id: String,
     area_id: String,
+    /// The page (from 1; 2,000 rows a page, earliest first).
+    page: String,
 }
 
 fn instant(field: &str, raw: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
@@ -79,7 +81,7 @@ pub async fn list_appointments(
         cluster_id: opt_id("cluster_id", &q.cluster_id)?,
         area_id: opt_id("area_id", &q.area_id)?,
         limit: 2000,
-        offset: 0,
+        offset: super::rows_before(&q.page, 2000)?,
     };
     Ok(Json(super::views::list(
         s.app.list_appointments(&u.ctx, &f).await?,

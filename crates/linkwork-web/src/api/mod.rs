@@ -206,6 +206,20 @@ pub fn paging(limit: &str, offset: &str) -> Result<(i64, i64), ApiError> {
 }
 
 /// An optional id filter from text.
+/// The rows before page `raw` (`page`, from 1) of a list shown
+/// `per_page` at a time; a 422 naming `page` when it is not one.
+pub fn rows_before(raw: &str, per_page: i64) -> Result<i64, ApiError> {
+    linkwork_app::casework::rows_before(raw, per_page).ok_or_else(|| {
+        ApiError(AppError::field(
+            "page",
+            format!(
+                "page must be a whole number from 1 to {}",
+                linkwork_app::casework::MOST_PAGES
+            ),
+        ))
+    })
+}
+
 pub fn opt_id(field: &str, raw: &str) -> Result<Option<i64>, ApiError> {
     if raw.trim().is_empty() {
         return Ok(None);

@@ -209,15 +209,7 @@ pub async fn list_onward(
 /// the page of it asked for.
 fn people_filter(ids: [&str; 4], page: &str) -> Result<OnwardFilter, ApiError> {
     let [site, cluster, area, worker] = ids;
-    let offset = linkwork_app::casework::page_offset(page).ok_or_else(|| {
-        ApiError(linkwork_app::AppError::field(
-            "page",
-            format!(
-                "page must be a whole number from 1 to {}",
-                linkwork_app::casework::MOST_PAGES
-            ),
-        ))
-    })?;
+    let offset = super::rows_before(page, linkwork_app::casework::MOST_LISTED as i64)?;
     Ok(OnwardFilter {
         offset,
         site_id: super::opt_id("site_id", site)?,

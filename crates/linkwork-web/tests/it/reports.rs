@@ -466,6 +466,13 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
         )
         .await;
     assert_eq!(r.problem_fields(), ["status"]);
+    // 2,000 a page: the second page of so few is empty; a bad page is named.
+    let second = t.api_json(&manager, "/api/v1/appointments?page=2").await;
+    assert_eq!(second.as_array().map(Vec::len), Some(0), "{second}");
+    let r = t
+        .api(&manager, Method::GET, "/api/v1/appointments?page=0", None)
+        .await;
+    assert_eq!(r.problem_fields(), ["page"]);
     let bad = m.get("/appointments?from=31/2/2026&status=maybe").await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("href=\"#from\"") && bad.body.contains("href=\"#status\""));
