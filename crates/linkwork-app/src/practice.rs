@@ -84,7 +84,7 @@ impl App {
     /// Practice development activities held over a run of UK days (`from`,
     /// `to` inclusive, as typed) at the practices the caller may see,
     /// narrowed by place, by the link worker who recorded them, or to one
-    /// `kind`: the list behind the figures' activities. At most 500,
+    /// `kind`: the list behind the figures' activities. 500 a page,
     /// earliest first; errors name the field.
     pub async fn practice_activities_between(
         &self,

@@ -771,21 +771,25 @@ pub async fn recorded_between(
 ) -> crate::Result<Vec<RecordedRow>> {
     use crate::query::Param;
     crate::require(grant, &[Permission::WorkWithParticipants])?;
-    let (columns, from, at) = match what {
+    // `key`: what orders rows of the same time, so pages never overlap.
+    let (columns, from, at, key) = match what {
         Recorded::Needs => (
             "n.id, n.participant_id, n.need AS what, CAST(NULL AS BIGINT) AS amount_pence",
             "needs n JOIN participants p ON p.id = n.participant_id",
             "n.created_at",
+            "n.id",
         ),
         Recorded::Goals => (
             "g.id, g.participant_id, g.words AS what, CAST(NULL AS BIGINT) AS amount_pence",
             "goal_reviews gr JOIN goals g ON g.id = gr.goal_id JOIN participants p ON p.id = g.participant_id",
             "gr.reviewed_at",
+            "gr.id",
         ),
         Recorded::Vouchers => (
             "m.id, m.participant_id, fu.name AS what, -m.amount_pence AS amount_pence",
             "fund_movements m JOIN funds fu ON fu.id = m.fund_id JOIN participants p ON p.id = m.participant_id",
             "m.at",
+            "m.id",
         ),
     };
     let mut w = people_where(grant, f, at);
@@ -804,7 +808,7 @@ pub async fn recorded_between(
     let n = w.next();
     let sql = format!(
         "SELECT {columns}, p.given_name, p.family_name, s.name AS site, {at} AS at \
-         FROM {from} JOIN sites s ON s.id = p.site_id{} ORDER BY {at}, 1 LIMIT ${n} OFFSET ${}",
+         FROM {from} JOIN sites s ON s.id = p.site_id{} ORDER BY {at}, {key} LIMIT ${n} OFFSET ${}",
         w.sql(),
         n + 1
     );

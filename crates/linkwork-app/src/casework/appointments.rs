@@ -343,7 +343,7 @@ impl App {
     /// Appointments across people for a run of UK days (`from` and `to`
     /// inclusive, as typed: `1/11/2026` or `2026-11-01`), narrowed by
     /// status (`cancelled`: either kind) and place or link worker: the list
-    /// behind the figures' appointment counts. At most 500, earliest first;
+    /// behind the figures' appointment counts. 500 a page, earliest first;
     /// errors name the field.
     pub async fn appointments_between(
         &self,
@@ -363,15 +363,13 @@ impl App {
         f.status = status.map(str::to_owned);
         f.limit = super::MOST_LISTED as i64;
         let place = [f.site_id, f.cluster_id, f.area_id, f.link_worker_id];
-        let mut asked = format!("status={:?}", f.status.as_deref().unwrap_or(""));
-        if f.offset > 0 {
-            asked.push_str(&format!(" offset={}", f.offset));
-        }
+        let asked = format!("status={:?}", f.status.as_deref().unwrap_or(""));
         let listed = super::Listed::new(
             ("appointment", "appointment.list"),
             (from, to),
             place,
             asked,
+            f.offset,
         );
         self.list_people(ctx, listed, async |tx, g| {
             Ok(store::list(tx, g.scope(), &f).await?)

@@ -57,8 +57,8 @@ pub struct MeasureInput {
     pub answers: Vec<String>,
 }
 
-/// The most rows a list behind the figures shows (appointments, onward
-/// support over a run of days), earliest first.
+/// The rows a page of a list behind the figures shows (appointments,
+/// onward support over a run of days…).
 pub const MOST_LISTED: usize = 500;
 
 /// The most pages of a list behind the figures that can be asked for.
@@ -1046,12 +1046,14 @@ struct Listed {
 
 impl Listed {
     /// What was asked for: the days as typed, the place or link worker
-    /// (`place`: site, cluster, area, worker ids), then `more`.
+    /// (`place`: site, cluster, area, worker ids), then `more`, then where
+    /// the page started (`offset`, when past the first).
     fn new(
         (object, action): (&'static str, &'static str),
         (from, to): (&str, &str),
         place: [Option<i64>; 4],
         more: String,
+        offset: i64,
     ) -> Self {
         let mut asked = format!("from={:?} to={:?}", from.trim(), to.trim());
         let names = ["site_id", "cluster_id", "area_id", "link_worker_id"];
@@ -1063,6 +1065,9 @@ impl Listed {
         if !more.is_empty() {
             asked.push(' ');
             asked.push_str(&more);
+        }
+        if offset > 0 {
+            asked.push_str(&format!(" offset={offset}"));
         }
         Listed {
             object,
@@ -1088,11 +1093,8 @@ impl Listed {
         if !more.is_empty() {
             asked.push(more);
         }
-        if f.offset > 0 {
-            asked.push(format!("offset={}", f.offset));
-        }
         let place = [f.site_id, f.cluster_id, f.area_id, f.link_worker_id];
-        Listed::new(object, days, place, asked.join(" "))
+        Listed::new(object, days, place, asked.join(" "), f.offset)
     }
 
     /// The audit event's detail: what was asked for, how many rows were
@@ -1107,7 +1109,7 @@ impl Listed {
         let unlinked: std::collections::BTreeSet<i64> = rows
             .iter()
             .filter(|r| r.shown().is_none())
-            .map(Names::case)
+            .filter_map(Names::case)
             .collect();
         let mut d = format!(
             "{} results={} shown={}",
@@ -1127,40 +1129,49 @@ impl Listed {
 /// person's record.
 trait Names {
     fn shown(&self) -> Option<i64>;
-    fn case(&self) -> i64 {
-        0
-    }
+    /// The referral, for a row without a person's record (rows that always
+    /// have one: `None`).
+    fn case(&self) -> Option<i64>;
 }
 
 impl Names for OnwardRow {
     fn shown(&self) -> Option<i64> {
         Some(self.participant_id)
     }
+    fn case(&self) -> Option<i64> {
+        None
+    }
 }
 impl Names for RecordedRow {
     fn shown(&self) -> Option<i64> {
         Some(self.participant_id)
+    }
+    fn case(&self) -> Option<i64> {
+        None
     }
 }
 impl Names for ChangedRow {
     fn shown(&self) -> Option<i64> {
         Some(self.participant_id)
     }
+    fn case(&self) -> Option<i64> {
+        None
+    }
 }
 impl Names for HandedRow {
     fn shown(&self) -> Option<i64> {
         self.participant_id
     }
-    fn case(&self) -> i64 {
-        self.referral_id
+    fn case(&self) -> Option<i64> {
+        Some(self.referral_id)
     }
 }
 impl Names for linkwork_store::appointments::Appointment {
     fn shown(&self) -> Option<i64> {
         self.participant_id
     }
-    fn case(&self) -> i64 {
-        self.referral_id
+    fn case(&self) -> Option<i64> {
+        Some(self.referral_id)
     }
 }
 
@@ -1195,7 +1206,7 @@ impl App {
     /// accepted, attended or support given) and place or link worker: the
     /// list behind the figures' onward counts. With `answered`
     /// (`partners`), those a partner organisation's staff answered in the
-    /// days instead of those recorded in them. At most 500, earliest first;
+    /// days instead of those recorded in them. 500 a page, earliest first;
     /// errors name the field.
     pub async fn onward_between(
         &self,
@@ -1238,16 +1249,14 @@ impl App {
                 }
             },
         };
-        for (field, label, v) in [
-            ("category", "category", &f.category),
-            ("organization", "organisation", &f.organization),
+        for (field, what, v) in [
+            ("category", "the category", &f.category),
+            ("organization", "the organisation", &f.organization),
         ] {
-            if v.as_ref().is_some_and(|v| v.chars().count() > 200) {
-                e.add(
-                    field,
-                    format!("The {label} must be 200 characters or fewer"),
-                );
-            }
+            e.check(
+                field,
+                text::optional_text(v.as_deref().unwrap_or(""), what, 200),
+            );
         }
         e.into_result()?;
         let asked = format!("kind={kind:?} status={status:?} answered={answered:?}");
@@ -1266,7 +1275,7 @@ impl App {
     /// Handovers made over a run of UK days (`from`, `to` inclusive, as
     /// typed) from the practices the caller may see, narrowed by place or
     /// by the link worker who handed over: the list behind the figures'
-    /// handovers. At most 500, earliest first; errors name the field.
+    /// handovers. 500 a page, earliest first; errors name the field.
     pub async fn handovers_between(
         &self,
         ctx: &Ctx,
@@ -1289,7 +1298,7 @@ impl App {
     /// baseline and latest score paired as the figures pair them; with
     /// `improved` (`yes`), only those whose SWEMWBS rose by the figures'
     /// threshold ([`crate::reports::figures::SWEMWBS_IMPROVED`]): the list
-    /// behind the outcome figures. At most 500, greatest change first.
+    /// behind the outcome figures. 500 a page, greatest change first.
     pub async fn wellbeing_changes(
         &self,
         ctx: &Ctx,
@@ -1350,7 +1359,7 @@ impl App {
     /// achieved, or vouchers issued (from one fund, `key`: its name, if
     /// given) over a run of UK days (`from`, `to` inclusive, as typed) to
     /// the people the caller may see, narrowed by place or link worker: the
-    /// lists behind those figures. At most 500, earliest first; errors
+    /// lists behind those figures. 500 a page, earliest first; errors
     /// name the field (`need` or `fund` for the key).
     pub async fn recorded_between(
         &self,
@@ -1368,11 +1377,8 @@ impl App {
             Recorded::Vouchers => (("fund_movement", "fund_movement.list"), "fund"),
         };
         let key = Some(key.trim()).filter(|n| !n.is_empty() && what != Recorded::Goals);
-        if key.is_some_and(|n| n.chars().count() > 200) {
-            e.add(
-                field,
-                format!("The {field} must be 200 characters or fewer"),
-            );
+        if let Some(k) = key {
+            e.check(field, text::optional_text(k, &format!("the {field}"), 200));
         }
         e.into_result()?;
         let asked = key.map(|k| format!("{field}={k:?}")).unwrap_or_default();

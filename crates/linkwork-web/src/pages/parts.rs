@@ -380,12 +380,24 @@ impl ScopeQ {
             return html! { p class="govuk-body" { (n) " " (words) (self.note()) "." } };
         }
         // The same list without its page.
-        let kept: Vec<&str> = query
-            .unwrap_or("")
-            .split('&')
-            .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
+        let pairs: Vec<(String, String)> =
+            serde_html_form::from_str(query.unwrap_or("")).unwrap_or_default();
+        let kept: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| k != "page")
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    crate::session::urlencode(k),
+                    crate::session::urlencode(v)
+                )
+            })
             .collect();
-        let base = format!("{path}?{}", kept.join("&"));
+        let base = if kept.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        };
         let first = self.offset() + 1;
         let last = self.offset() + n as i64;
         let middle = if n == 0 {

@@ -82,6 +82,16 @@ async fn list(
     .iter()
     .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
     .collect();
+    // A filter refused (too long) is neither shown nor kept.
+    let f = linkwork_app::casework::OnwardFilter {
+        category: f
+            .category
+            .filter(|_| errors.for_field("category").is_none()),
+        organization: f
+            .organization
+            .filter(|_| errors.for_field("organization").is_none()),
+        ..f
+    };
     let body = html! {
         h1 class="govuk-heading-l" { "Onward support" }
         @if let Some(c) = &f.category { p class="govuk-body" { "From the figures, only services in the category " strong { (c) } "." } }
