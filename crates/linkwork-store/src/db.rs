@@ -217,7 +217,7 @@ impl Db {
     pub async fn write(&self) -> crate::Result<Tx> {
         Ok(match self {
             Db::Sqlite { write, .. } => Tx::SqliteGrouped(crate::group::join(write).await?),
-            Db::Postgres(p) => Tx::Postgres(begin_whole(p).await?),
+            Db::Postgres(p) => Tx::Postgres(begin_whole(p, "BEGIN").await?),
         })
     }
 
@@ -230,12 +230,59 @@ impl Db {
         })
     }
 
-    /// A read-only transaction: a consistent snapshot for several reads.
+    /// A read-only transaction: a consistent snapshot for several reads
+    /// (on PostgreSQL at REPEATABLE READ: every statement sees the data as
+    /// the first one did, as SQLite's read transaction does).
     pub async fn snapshot(&self) -> crate::Result<Tx> {
         Ok(match self {
             Db::Sqlite { read, .. } => Tx::SqliteRead(read.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(begin_whole(p).await?),
+            Db::Postgres(p) => Tx::Postgres(begin_whole(p, SNAPSHOT).await?),
         })
+    }
+
+    /// A second transaction seeing the same data as `tx` (one from
+    /// [`Db::snapshot`]), for reads run side by side on two connections
+    /// (two cores). On PostgreSQL it takes `tx`'s exported snapshot. SQLite
+    /// cannot share a snapshot: the one begun here is given only when it
+    /// sees the same data version of `programme_id` as `tx` (moved by every
+    /// change to the programme's data, [`crate::reports::bump_data_version`]).
+    /// `None` when no such transaction can be had: read on `tx` alone.
+    pub async fn snapshot_beside(
+        &self,
+        tx: &mut Tx,
+        programme_id: i64,
+    ) -> crate::Result<Option<Tx>> {
+        match self {
+            Db::Sqlite { read, .. } => {
+                let mut twin = Tx::SqliteRead(read.begin().await?);
+                let seen = crate::reports::data_version(tx, programme_id).await?;
+                let now = crate::reports::data_version(&mut twin, programme_id).await?;
+                if seen == now {
+                    Ok(Some(twin))
+                } else {
+                    twin.rollback().await?;
+                    Ok(None)
+                }
+            }
+            Db::Postgres(p) => {
+                let Tx::Postgres(t) = tx else {
+                    return Ok(None);
+                };
+                let id: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+                    .fetch_one(&mut **t)
+                    .await?;
+                // A snapshot's id is hex digits and dashes; anything else is
+                // not put into a statement.
+                if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+                    return Ok(None);
+                }
+                let mut twin = begin_whole(p, SNAPSHOT).await?;
+                sqlx::query(&format!("SET TRANSACTION SNAPSHOT '{id}'"))
+                    .execute(&mut *twin)
+                    .await?;
+                Ok(Some(Tx::Postgres(twin)))
+            }
+        }
     }
 
     /// A connection kept by one long-lived writer that must not queue
@@ -282,9 +329,15 @@ impl Db {
 /// holding whatever it had locked until it was next used. Here the
 /// transaction is always made whole; if nobody is left to take it, it is
 /// dropped, which rolls it back before the connection returns to the pool.
-async fn begin_whole(p: &PgPool) -> crate::Result<Transaction<'static, Postgres>> {
+/// How a PostgreSQL transaction for [`Db::snapshot`] begins.
+const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+
+async fn begin_whole(
+    p: &PgPool,
+    begin: &'static str,
+) -> crate::Result<Transaction<'static, Postgres>> {
     let p = p.clone();
-    tokio::spawn(async move { p.begin().await })
+    tokio::spawn(async move { p.begin_with(begin).await })
         .await
         .map_err(|e| StoreError::Group(format!("beginning a transaction: {e}")))?
         .map_err(Into::into)

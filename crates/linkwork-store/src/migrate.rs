@@ -66,6 +66,11 @@ const MIGRATIONS: &[Migration] = &[
         "a referral's first attended appointment by index",
         "0027_appointment_outcome_index"
     ),
+    migration!(
+        28,
+        "a referral's first contact and first attended day, kept on it",
+        "0028_referral_firsts"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

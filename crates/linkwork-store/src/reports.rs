@@ -92,19 +92,16 @@ pub async fn referral_counts(
     last: NaiveDate,
     split: NaiveDate,
 ) -> crate::Result<Vec<CountRow>> {
-    use crate::dialect::{age_years, days_between, london_date};
+    use crate::dialect::{age_years, days_between};
     crate::require(grant, &[Permission::ViewReports])?;
     let mut w = scoped(grant, scope, "r.link_worker_id = ?");
     w.and("r.received_on >= ?", [Param::Date(first)]);
     w.and("r.received_on <= ?", [Param::Date(last)]);
     let n = w.next();
-    let days = |at: &str| days_between(tx, "r.received_on", &london_date(tx, at));
-    let contact = days(
-        "(SELECT MIN(ca.at) FROM contact_attempts ca WHERE ca.referral_id = r.id AND ca.outcome = 'reached')",
-    );
-    let attended = days(
-        "(SELECT MIN(a.starts_at) FROM appointments a WHERE a.referral_id = r.id AND a.status = 'attended')",
-    );
+    // The first contact reached and first attended appointment are kept
+    // on the referral as UK days (migration 28's triggers).
+    let contact = days_between(tx, "r.received_on", "r.first_contact_on");
+    let attended = days_between(tx, "r.received_on", "r.first_attended_on");
     let age = age_years(
         tx,
         "r.received_on",

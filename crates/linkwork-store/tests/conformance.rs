@@ -746,3 +746,188 @@ async fn sqlite_is_built_to_keep_prepared_statements() {
     .unwrap();
     assert_eq!(samples, 0);
 }
+
+// A referral's first contact reached and first attended appointment are
+// kept on it as UK days by triggers (migration 28): every insert, change
+// and removal of a contact attempt or an appointment moves them, and an
+// instant late on a summer evening (UTC) falls on the next UK day.
+both!(
+    a_referrals_first_contact_and_attended_days_follow_every_change,
+    |db| {
+        let (p, _, sites) = programme(&db, "F", 1).await;
+        let mut tx = db.write().await.unwrap();
+        let referral = |received: &str| {
+            format!(
+                "INSERT INTO referrals (programme_id, site_id, person_name, source, received_on, urgency, reasons, status, \
+             snomed_code, created_at, updated_at) VALUES ({p}, {}, 'Person', 'gp', '{received}', 'routine', 'isolation', \
+             'accepted', '871711000000103', '2026-05-01T09:00:00+00:00', '2026-05-01T09:00:00+00:00') RETURNING id",
+                sites[0]
+            )
+        };
+        let mut ids = Vec::new();
+        for received in ["2026-05-01", "2026-05-02"] {
+            let sql = referral(received);
+            let id: i64 =
+                linkwork_store::on_tx!(&mut tx, c => sqlx::query_scalar(&sql).fetch_one(c).await)
+                    .unwrap();
+            ids.push(id);
+        }
+        let (r, other) = (ids[0], ids[1]);
+        let run = async |tx: &mut linkwork_store::Tx, sql: String| -> i64 {
+            linkwork_store::on_tx!(tx, c => sqlx::query_scalar(&sql).fetch_one(c).await).unwrap()
+        };
+        let firsts = async |tx: &mut linkwork_store::Tx,
+                            id: i64|
+               -> (Option<String>, Option<String>) {
+            let sql = format!(
+                "SELECT CAST(first_contact_on AS TEXT), CAST(first_attended_on AS TEXT) FROM referrals WHERE id = {id}"
+            );
+            linkwork_store::on_tx!(tx, c => sqlx::query_as(&sql).fetch_one(c).await).unwrap()
+        };
+        let day = |d: &str| Some(d.to_owned());
+        let attempt = |id: i64, at: &str, outcome: &str| {
+            format!(
+                "INSERT INTO contact_attempts (referral_id, at, method, outcome) VALUES ({id}, '{at}', 'phone', '{outcome}') RETURNING id"
+            )
+        };
+        let appointment = |id: i64, at: &str, status: &str| {
+            format!(
+                "INSERT INTO appointments (programme_id, referral_id, site_id, starts_at, duration_minutes, mode, status, \
+             created_at, updated_at) VALUES ({p}, {id}, {}, '{at}', 30, 'in_person', '{status}', \
+             '2026-05-01T09:00:00+00:00', '2026-05-01T09:00:00+00:00') RETURNING id",
+                sites[0]
+            )
+        };
+        assert_eq!(firsts(&mut tx, r).await, (None, None));
+        // Contact: not reached counts for nothing; reached late on a summer
+        // evening is the next UK day; an earlier one takes its place.
+        run(
+            &mut tx,
+            attempt(r, "2026-05-03T10:00:00+00:00", "no_answer"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (None, None));
+        let late = run(&mut tx, attempt(r, "2026-05-04T23:30:00+00:00", "reached")).await;
+        assert_eq!(firsts(&mut tx, r).await, (day("2026-05-05"), None));
+        let early = run(&mut tx, attempt(r, "2026-05-03T12:00:00+00:00", "reached")).await;
+        assert_eq!(firsts(&mut tx, r).await, (day("2026-05-03"), None));
+        let exec = async |tx: &mut linkwork_store::Tx, sql: String| {
+            linkwork_store::on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ()))
+                .unwrap();
+        };
+        exec(
+            &mut tx,
+            format!("UPDATE contact_attempts SET outcome = 'no_answer' WHERE id = {early}"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (day("2026-05-05"), None));
+        exec(
+            &mut tx,
+            format!("UPDATE contact_attempts SET referral_id = {other} WHERE id = {late}"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (None, None));
+        assert_eq!(firsts(&mut tx, other).await, (day("2026-05-05"), None));
+        exec(
+            &mut tx,
+            format!("DELETE FROM contact_attempts WHERE id = {late}"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, other).await, (None, None));
+        // Appointments: booked counts for nothing until attended; moved,
+        // un-attended and removed, the first is worked out again.
+        let a = run(
+            &mut tx,
+            appointment(r, "2026-05-10T09:00:00+00:00", "booked"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (None, None));
+        exec(
+            &mut tx,
+            format!("UPDATE appointments SET status = 'attended' WHERE id = {a}"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (None, day("2026-05-10")));
+        let b = run(
+            &mut tx,
+            appointment(r, "2026-05-20T09:00:00+00:00", "attended"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (None, day("2026-05-10")));
+        exec(
+            &mut tx,
+            format!(
+                "UPDATE appointments SET starts_at = '2026-05-25T23:15:00+00:00' WHERE id = {a}"
+            ),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (None, day("2026-05-20")));
+        exec(
+            &mut tx,
+            format!("UPDATE appointments SET status = 'did_not_attend' WHERE id = {b}"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, r).await, (None, day("2026-05-26")));
+        exec(&mut tx, format!("DELETE FROM appointments WHERE id = {a}")).await;
+        assert_eq!(firsts(&mut tx, r).await, (None, None));
+        // In winter (GMT) late evening stays on its own day.
+        run(
+            &mut tx,
+            appointment(other, "2026-12-01T23:30:00+00:00", "attended"),
+        )
+        .await;
+        assert_eq!(firsts(&mut tx, other).await, (None, day("2026-12-01")));
+        tx.rollback().await.unwrap();
+    }
+);
+
+// A second transaction beside a snapshot sees the same data: on
+// PostgreSQL the snapshot's own, whatever is committed after it; on SQLite
+// only while no change to the programme has been committed since.
+both!(a_snapshot_beside_another_sees_the_same_data, |db| {
+    let (p, _, _) = programme(&db, "T", 0).await;
+    let bump = async || {
+        let mut w = db.write().await.unwrap();
+        linkwork_store::reports::bump_data_version(&mut w, p)
+            .await
+            .unwrap();
+        w.commit().await.unwrap();
+    };
+    bump().await;
+    let mut tx = db.snapshot().await.unwrap();
+    let seen = linkwork_store::reports::data_version(&mut tx, p)
+        .await
+        .unwrap();
+    let mut twin = db
+        .snapshot_beside(&mut tx, p)
+        .await
+        .unwrap()
+        .expect("a twin");
+    assert_eq!(
+        linkwork_store::reports::data_version(&mut twin, p)
+            .await
+            .unwrap(),
+        seen
+    );
+    twin.rollback().await.unwrap();
+    bump().await;
+    assert_eq!(
+        linkwork_store::reports::data_version(&mut tx, p)
+            .await
+            .unwrap(),
+        seen
+    );
+    match db.snapshot_beside(&mut tx, p).await.unwrap() {
+        Some(mut twin) => {
+            assert_eq!(db.backend(), linkwork_store::db::Backend::Postgres);
+            assert_eq!(
+                linkwork_store::reports::data_version(&mut twin, p)
+                    .await
+                    .unwrap(),
+                seen
+            );
+        }
+        None => assert_eq!(db.backend(), linkwork_store::db::Backend::Sqlite),
+    }
+    tx.rollback().await.unwrap();
+});

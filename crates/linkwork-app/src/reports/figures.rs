@@ -259,90 +259,144 @@ pub fn instants(p: Period) -> (DateTime<Utc>, DateTime<Utc>) {
     )
 }
 
+/// Logs how long each read of the figures took
+/// (`LINKWORK_LOG=linkwork_app=debug`).
+struct Lap(std::time::Instant);
+
+impl Lap {
+    fn new() -> Lap {
+        Lap(std::time::Instant::now())
+    }
+    fn lap(&mut self, what: &str) {
+        tracing::debug!(
+            what,
+            ms = self.0.elapsed().as_secs_f64() * 1e3,
+            "figures read"
+        );
+        self.0 = std::time::Instant::now();
+    }
+}
+
 impl Rows {
+    /// The rows of the figures, read on `tx`, or on `tx` and `twin` side by
+    /// side (a second transaction seeing the same data, on another
+    /// connection: two cores count at once), each taking about half of the
+    /// work.
     pub async fn read(
         tx: &mut Tx,
+        twin: Option<&mut Tx>,
         g: &Grant,
         scope: Scope,
         cur: Period,
         prev: Period,
     ) -> Result<Rows> {
-        let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
-        let span = Period { first, last, ..cur };
-        let (from, before) = instants(span);
-        // Events are counted in the database on each side of the current
-        // period's first instant.
-        let split = instants(cur).0;
-        let mut clock = std::time::Instant::now();
-        let mut lap = |what: &str| {
-            tracing::debug!(
-                what,
-                ms = clock.elapsed().as_secs_f64() * 1e3,
-                "figures read"
-            );
-            clock = std::time::Instant::now();
+        let (one, two) = match twin {
+            Some(twin) => {
+                let (a, b) = tokio::join!(
+                    rows_one(tx, g, scope, cur, prev),
+                    rows_two(twin, g, scope, cur, prev)
+                );
+                (a?, b?)
+            }
+            None => (
+                rows_one(tx, g, scope, cur, prev).await?,
+                rows_two(tx, g, scope, cur, prev).await?,
+            ),
         };
-        let referrals = store::referral_counts(tx, g, scope, first, last, cur.first).await?;
-        lap("referrals");
-        let appointments = store::appointments(tx, g, scope, from, before, split).await?;
-        lap("appointments");
-        let cases = store::case_counts(
-            tx,
-            g,
-            scope,
-            [(cur.first, cur.last), (prev.first, prev.last)],
-        )
-        .await?;
-        lap("cases");
-        let reopenings = store::reopenings(tx, g, scope, from, before).await?;
-        lap("reopenings");
-        let handovers = store::handovers(tx, g, scope, from, before).await?;
-        lap("handovers");
-        let needs = store::person_events(tx, g, scope, "needs", from, before, split).await?;
-        lap("needs");
-        let onward = store::person_events(tx, g, scope, "onward", from, before, split).await?;
-        lap("onward");
-        let goals = store::person_events(tx, g, scope, "goals", from, before, split).await?;
-        lap("goals");
-        let wider = store::wider_work(
-            tx,
-            g,
-            scope,
-            (first, last, cur.first),
-            (from, before, split),
-        )
-        .await?;
-        lap("wider work");
-        let measures = [
-            store::measure_changes(tx, g, scope, cur.first, cur.last).await?,
-            store::measure_changes(tx, g, scope, prev.first, prev.last).await?,
-        ];
-        lap("measures");
-        let practices = store::practices(tx, g, scope).await?;
-        lap("practices");
-        let trend = trend_span(cur);
-        let trend_instants = instants(Period {
-            first: trend.0,
-            last: trend.1,
-            ..cur
-        });
-        let months = store::by_month(tx, g, scope, trend, trend_instants).await?;
-        lap("months");
         Ok(Rows {
-            referrals,
-            appointments,
-            cases,
-            reopenings,
-            handovers,
-            needs,
-            onward,
-            goals,
-            wider,
-            measures,
-            practices,
-            months,
+            appointments: two.appointments,
+            needs: two.needs,
+            wider: two.wider,
+            measures: two.measures,
+            practices: two.practices,
+            months: two.months,
+            ..one
         })
     }
+}
+
+/// The referrals' dimensions, cases, reopenings, handovers, onward
+/// support and goals (about half of a year's work).
+async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
+    let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
+    let (from, before) = instants(Period { first, last, ..cur });
+    // Events are counted in the database on each side of the current
+    // period's first instant.
+    let split = instants(cur).0;
+    let mut lap = Lap::new();
+    let referrals = store::referral_counts(tx, g, scope, first, last, cur.first).await?;
+    lap.lap("referrals");
+    let cases = store::case_counts(
+        tx,
+        g,
+        scope,
+        [(cur.first, cur.last), (prev.first, prev.last)],
+    )
+    .await?;
+    lap.lap("cases");
+    let reopenings = store::reopenings(tx, g, scope, from, before).await?;
+    lap.lap("reopenings");
+    let handovers = store::handovers(tx, g, scope, from, before).await?;
+    lap.lap("handovers");
+    let onward = store::person_events(tx, g, scope, "onward", from, before, split).await?;
+    lap.lap("onward");
+    let goals = store::person_events(tx, g, scope, "goals", from, before, split).await?;
+    lap.lap("goals");
+    Ok(Rows {
+        referrals,
+        cases,
+        reopenings,
+        handovers,
+        onward,
+        goals,
+        ..Rows::default()
+    })
+}
+
+/// Appointments, needs, the wider work, wellbeing changes, practices and
+/// the months (the other half).
+async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
+    let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
+    let (from, before) = instants(Period { first, last, ..cur });
+    let split = instants(cur).0;
+    let mut lap = Lap::new();
+    let appointments = store::appointments(tx, g, scope, from, before, split).await?;
+    lap.lap("appointments");
+    let needs = store::person_events(tx, g, scope, "needs", from, before, split).await?;
+    lap.lap("needs");
+    let wider = store::wider_work(
+        tx,
+        g,
+        scope,
+        (first, last, cur.first),
+        (from, before, split),
+    )
+    .await?;
+    lap.lap("wider work");
+    let measures = [
+        store::measure_changes(tx, g, scope, cur.first, cur.last).await?,
+        store::measure_changes(tx, g, scope, prev.first, prev.last).await?,
+    ];
+    lap.lap("measures");
+    let practices = store::practices(tx, g, scope).await?;
+    lap.lap("practices");
+    let trend = trend_span(cur);
+    let trend_instants = instants(Period {
+        first: trend.0,
+        last: trend.1,
+        ..cur
+    });
+    let months = store::by_month(tx, g, scope, trend, trend_instants).await?;
+    lap.lap("months");
+    Ok(Rows {
+        appointments,
+        needs,
+        wider,
+        measures,
+        practices,
+        months,
+        ..Rows::default()
+    })
 }
 
 /// Names for codes and ids.

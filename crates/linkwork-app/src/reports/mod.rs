@@ -292,7 +292,13 @@ impl App {
             let mut figures = match self.figures.get(&key, version) {
                 Some(f) => (*f).clone(),
                 None => {
-                    let rows = Rows::read(tx, g, scope, period, previous).await?;
+                    // Counted on two connections at once where a second
+                    // one sees the same data.
+                    let mut twin = self.db.snapshot_beside(tx, g.programme_id()).await?;
+                    let rows = Rows::read(tx, twin.as_mut(), g, scope, period, previous).await?;
+                    if let Some(t) = twin {
+                        t.rollback().await?;
+                    }
                     let names = figures::Names::read(tx, g).await?;
                     let f = figures::compute(&rows, &names, period, previous);
                     self.figures.put(
