@@ -315,14 +315,41 @@ impl Rows {
     }
 }
 
+/// The days both periods cover, as days and as instants, and the current
+/// period's first instant (events are counted in the database on each
+/// side of it).
+struct Span {
+    first: NaiveDate,
+    last: NaiveDate,
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+    split: DateTime<Utc>,
+}
+
+impl Span {
+    fn of(cur: Period, prev: Period) -> Span {
+        let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
+        let (from, before) = instants(Period { first, last, ..cur });
+        Span {
+            first,
+            last,
+            from,
+            before,
+            split: instants(cur).0,
+        }
+    }
+}
+
 /// The referrals' dimensions, cases, reopenings, handovers, onward
 /// support and goals (about half of a year's work).
 async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
-    let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
-    let (from, before) = instants(Period { first, last, ..cur });
-    // Events are counted in the database on each side of the current
-    // period's first instant.
-    let split = instants(cur).0;
+    let Span {
+        first,
+        last,
+        from,
+        before,
+        split,
+    } = Span::of(cur, prev);
     let mut lap = Lap::new();
     let referrals = store::referral_counts(tx, g, scope, first, last, cur.first).await?;
     lap.lap("referrals");
@@ -356,9 +383,13 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
 /// Appointments, needs, the wider work, wellbeing changes, practices and
 /// the months (the other half).
 async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
-    let (first, last) = (prev.first.min(cur.first), cur.last.max(prev.last));
-    let (from, before) = instants(Period { first, last, ..cur });
-    let split = instants(cur).0;
+    let Span {
+        first,
+        last,
+        from,
+        before,
+        split,
+    } = Span::of(cur, prev);
     let mut lap = Lap::new();
     let appointments = store::appointments(tx, g, scope, from, before, split).await?;
     lap.lap("appointments");
