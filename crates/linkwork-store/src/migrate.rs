@@ -71,6 +71,11 @@ const MIGRATIONS: &[Migration] = &[
         "a referral's first contact and first attended day, kept on it",
         "0028_referral_firsts"
     ),
+    migration!(
+        29,
+        "whether a referral is the person's first, kept on it",
+        "0029_referral_first_of_person"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

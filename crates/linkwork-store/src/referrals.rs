@@ -306,11 +306,9 @@ fn filter_where(tx: &Tx, scope: SiteScope, f: &ReferralFilter) -> Where {
         }
     }
     if f.new_person {
-        w.and(
-            "r.participant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM referrals r2 WHERE r2.participant_id = r.participant_id \
-             AND (r2.received_on < r.received_on OR (r2.received_on = r.received_on AND r2.id < r.id)))",
-            [],
-        );
+        // Kept on the referral by migration 29's triggers, as the figures
+        // count it.
+        w.and("r.first_for_person", []);
     }
     if f.deep_end {
         w.and("s.deep_end", []);

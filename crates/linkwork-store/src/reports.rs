@@ -99,7 +99,8 @@ pub async fn referral_counts(
     w.and("r.received_on <= ?", [Param::Date(last)]);
     let n = w.next();
     // The first contact reached and first attended appointment are kept
-    // on the referral as UK days (migration 28's triggers).
+    // on the referral as UK days (migration 28's triggers), and whether it
+    // is the person's first referral (migration 29's).
     let contact = days_between(tx, "r.received_on", "r.first_contact_on");
     let attended = days_between(tx, "r.received_on", "r.first_attended_on");
     let age = age_years(
@@ -109,8 +110,7 @@ pub async fn referral_counts(
     );
     let sql = format!(
         "WITH f AS MATERIALIZED (SELECT r.id, r.site_id, CAST(CASE WHEN r.received_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side, r.source, \
-         CASE WHEN r.participant_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM referrals r2 WHERE r2.participant_id = r.participant_id \
-           AND (r2.received_on < r.received_on OR (r2.received_on = r.received_on AND r2.id < r.id))) THEN 'new' ELSE 'again' END \
+         CASE WHEN r.first_for_person THEN 'new' ELSE 'again' END \
            || CASE WHEN s.deep_end THEN ':deep' ELSE '' END AS kind, \
          {age} AS age, COALESCE(p.sex, '') AS sex, z.decile, {contact} AS contact, {attended} AS attended \
          FROM referrals r {} LEFT JOIN participants p ON p.id = r.participant_id \

@@ -881,6 +881,88 @@ both!(
     }
 );
 
+// Whether a referral is its person's first is kept on it by triggers
+// (migration 29): adding an earlier referral, re-dating one, moving one to
+// another person or to none, and removing one each work it out again for
+// everyone concerned; on the same day the lower id is first.
+both!(a_referrals_first_for_person_follows_every_change, |db| {
+    let (p, _, sites) = programme(&db, "N", 1).await;
+    let mut tx = db.write().await.unwrap();
+    let one = async |tx: &mut linkwork_store::Tx, sql: String| -> i64 {
+        linkwork_store::on_tx!(tx, c => sqlx::query_scalar(&sql).fetch_one(c).await).unwrap()
+    };
+    let exec = async |tx: &mut linkwork_store::Tx, sql: String| {
+        linkwork_store::on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ())).unwrap();
+    };
+    let person = |name: &str| {
+        format!(
+            "INSERT INTO participants (programme_id, site_id, given_name, family_name, date_of_birth, created_at, updated_at) \
+                 VALUES ({p}, {}, '{name}', 'Example', '1970-01-01', '2026-05-01T09:00:00+00:00', '2026-05-01T09:00:00+00:00') RETURNING id",
+            sites[0]
+        )
+    };
+    let (a, b) = (
+        one(&mut tx, person("A")).await,
+        one(&mut tx, person("B")).await,
+    );
+    let referral = |who: Option<i64>, received: &str| {
+        let who = who.map_or("NULL".to_owned(), |w| w.to_string());
+        format!(
+            "INSERT INTO referrals (programme_id, site_id, participant_id, person_name, source, received_on, urgency, reasons, \
+                 status, snomed_code, created_at, updated_at) VALUES ({p}, {}, {who}, 'Person', 'gp', '{received}', 'routine', \
+                 'isolation', 'accepted', '871711000000103', '2026-05-01T09:00:00+00:00', '2026-05-01T09:00:00+00:00') RETURNING id",
+            sites[0]
+        )
+    };
+    let firsts = async |tx: &mut linkwork_store::Tx| -> Vec<i64> {
+        let sql = format!(
+            "SELECT id FROM referrals WHERE programme_id = {p} AND first_for_person ORDER BY id"
+        );
+        linkwork_store::on_tx!(tx, c => sqlx::query_scalar(&sql).fetch_all(c).await).unwrap()
+    };
+    let r1 = one(&mut tx, referral(Some(a), "2026-05-02")).await;
+    assert_eq!(firsts(&mut tx).await, [r1]);
+    let r2 = one(&mut tx, referral(Some(a), "2026-05-01")).await;
+    assert_eq!(firsts(&mut tx).await, [r2]);
+    let r3 = one(&mut tx, referral(Some(a), "2026-05-01")).await;
+    let r4 = one(&mut tx, referral(None, "2026-04-01")).await;
+    assert_eq!(firsts(&mut tx).await, [r2]);
+    exec(
+        &mut tx,
+        format!("UPDATE referrals SET received_on = '2026-05-03' WHERE id = {r2}"),
+    )
+    .await;
+    assert_eq!(firsts(&mut tx).await, [r3]);
+    exec(
+        &mut tx,
+        format!("UPDATE referrals SET participant_id = {b} WHERE id = {r3}"),
+    )
+    .await;
+    assert_eq!(firsts(&mut tx).await, [r1, r3]);
+    exec(
+        &mut tx,
+        format!("UPDATE referrals SET participant_id = NULL WHERE id = {r3}"),
+    )
+    .await;
+    assert_eq!(firsts(&mut tx).await, [r1]);
+    exec(
+        &mut tx,
+        format!("UPDATE referrals SET participant_id = {b} WHERE id = {r4}"),
+    )
+    .await;
+    assert_eq!(firsts(&mut tx).await, [r1, r4]);
+    exec(&mut tx, format!("DELETE FROM referrals WHERE id = {r1}")).await;
+    assert_eq!(firsts(&mut tx).await, [r2, r4]);
+    // Several in one statement (a merge moves all of a person's).
+    exec(
+        &mut tx,
+        format!("UPDATE referrals SET participant_id = {b} WHERE participant_id = {a}"),
+    )
+    .await;
+    assert_eq!(firsts(&mut tx).await, [r4]);
+    tx.rollback().await.unwrap();
+});
+
 // A second transaction beside a snapshot sees the same data: on
 // PostgreSQL the snapshot's own, whatever is committed after it; on SQLite
 // only while no change to the programme has been committed since.
