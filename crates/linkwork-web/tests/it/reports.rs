@@ -1945,6 +1945,26 @@ both!(
                 .len(),
             seen.len()
         );
+        // On the page, the refused one is a field of its own, where the
+        // error summary's link lands.
+        let mut page = t.sign_in(&mgr.email).await;
+        let list = page
+            .get(&format!(
+                "/onward?from=1/11/2026&to=30/11/2026&category={long}"
+            ))
+            .await;
+        assert_eq!(list.status, 422, "{}", list.body);
+        assert!(list.body.contains("href=\"#category\""), "{}", list.body);
+        assert!(
+            list.body.contains("id=\"category\" name=\"category\""),
+            "{}",
+            list.body
+        );
+        assert!(
+            !list.body.contains("type=\"hidden\" name=\"category\""),
+            "{}",
+            list.body
+        );
         let mut page = t.sign_in(&lw_b.email).await;
         let list = page
             .get("/onward?from=1/11/2026&to=30/11/2026&status=taken_up")

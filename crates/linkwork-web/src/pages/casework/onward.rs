@@ -108,6 +108,13 @@ async fn list(
             @for (k, v) in [("category", &f.category), ("organization", &f.organization)] {
                 @if let Some(v) = v { input type="hidden" name=(k) value=(v); }
             }
+            // A refused one is shown as a field with its error, so that the
+            // error summary's link lands on it and it can be put right.
+            @for (k, label, typed) in [("category", "Category", &q.category), ("organization", "Organisation", &q.organization)] {
+                @if errors.for_field(k).is_some() {
+                    (html::text_field(k, label, typed, &errors, html::Input::default()))
+                }
+            }
             (scope.keep("/onward"))
         }
         @if errors.0.is_empty() {
