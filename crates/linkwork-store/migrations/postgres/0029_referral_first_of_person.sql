@@ -35,34 +35,28 @@ BEGIN
     END IF;
 END $$;
 
-CREATE FUNCTION referrals_first_for_person_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Added or removed: the people of the rows (one function; each trigger
+-- names its rows `changed_rows`).
+CREATE FUNCTION referrals_first_for_person_added_or_removed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM referral_first_for_person(ARRAY(SELECT DISTINCT x.participant_id FROM new_rows x
+    PERFORM referral_first_for_person(ARRAY(SELECT DISTINCT x.participant_id FROM changed_rows x
         WHERE x.participant_id IS NOT NULL), '{}');
     RETURN NULL;
 END $$;
-CREATE TRIGGER referrals_first_for_person_insert AFTER INSERT ON referrals REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION referrals_first_for_person_insert();
+CREATE TRIGGER referrals_first_for_person_insert AFTER INSERT ON referrals REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION referrals_first_for_person_added_or_removed();
+CREATE TRIGGER referrals_first_for_person_delete AFTER DELETE ON referrals REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION referrals_first_for_person_added_or_removed();
 
 CREATE FUNCTION referrals_first_for_person_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM referral_first_for_person(
-        ARRAY(SELECT o.participant_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-              WHERE o.participant_id IS NOT NULL AND (o.participant_id IS DISTINCT FROM n.participant_id OR o.received_on <> n.received_on)
-              UNION SELECT n.participant_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-              WHERE n.participant_id IS NOT NULL AND (o.participant_id IS DISTINCT FROM n.participant_id OR o.received_on <> n.received_on)),
+        ARRAY(SELECT DISTINCT who FROM old_rows o JOIN new_rows n ON n.id = o.id,
+                  unnest(ARRAY[o.participant_id, n.participant_id]) AS who
+              WHERE who IS NOT NULL AND (o.participant_id IS DISTINCT FROM n.participant_id OR o.received_on <> n.received_on)),
         ARRAY(SELECT n.id FROM old_rows o JOIN new_rows n ON n.id = o.id
               WHERE n.participant_id IS NULL AND o.participant_id IS NOT NULL));
     RETURN NULL;
 END $$;
 CREATE TRIGGER referrals_first_for_person_update AFTER UPDATE ON referrals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION referrals_first_for_person_update();
-
-CREATE FUNCTION referrals_first_for_person_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM referral_first_for_person(ARRAY(SELECT DISTINCT x.participant_id FROM old_rows x
-        WHERE x.participant_id IS NOT NULL), '{}');
-    RETURN NULL;
-END $$;
-CREATE TRIGGER referrals_first_for_person_delete AFTER DELETE ON referrals REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION referrals_first_for_person_delete();
