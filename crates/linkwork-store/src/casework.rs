@@ -856,17 +856,17 @@ pub async fn wellbeing_changes(
     };
     let mut w = people_where(grant, &f, "m.taken_on");
     w.and("m.kind = ?", [Param::Text(kind.to_owned())]);
-    crate::reports::scored_in(&mut w, grant, first, last);
     let n = w.next();
     let sql = format!(
         "SELECT y.participant_id, p.given_name, p.family_name, s.name AS site, y.kind, y.base_score, y.base_on, y.score, y.taken_on \
          FROM ({}) y JOIN participants p ON p.id = y.participant_id JOIN sites s ON s.id = p.site_id \
          WHERE y.score - y.base_score >= ${} ORDER BY y.score - y.base_score DESC, p.family_name, p.given_name, y.participant_id LIMIT ${} OFFSET ${}",
         crate::reports::paired_scores("JOIN sites s ON s.id = p.site_id", &w.sql(), n),
-        n + 1,
-        n + 2,
-        n + 3
+        n + 3,
+        n + 4,
+        n + 5
     );
     Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w)
-        .bind(first).bind(at_least.unwrap_or(f64::MIN)).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?)
+        .bind(first).bind(last).bind(grant.programme_id())
+        .bind(at_least.unwrap_or(f64::MIN)).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?)
 }

@@ -76,6 +76,11 @@ const MIGRATIONS: &[Migration] = &[
         "whether a referral is the person's first, kept on it",
         "0029_referral_first_of_person"
     ),
+    migration!(
+        30,
+        "each person's first and baseline wellbeing scores, kept",
+        "0030_measure_baselines"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

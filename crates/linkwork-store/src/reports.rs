@@ -388,48 +388,44 @@ pub async fn measure_changes(
     crate::require(grant, &[Permission::ViewReports])?;
     let mut w = scoped(grant, scope, PERSON_OF_WORKER);
     w.and("p.merged_into IS NULL", []);
-    scored_in(&mut w, grant, first, last);
     let n = w.next();
     let sql = format!(
         "SELECT y.site_id, y.kind, y.score - y.base_score AS change, CAST(COUNT(*) AS BIGINT) AS n FROM ({}) y GROUP BY 1, 2, 3",
         paired_scores(&join_sites("p.site_id"), &w.sql(), n)
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).fetch_all(c).await)?)
+    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
+        .bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?)
 }
 
 /// Each person's latest score of a kind in a period beside their baseline
 /// (the score marked baseline, else their first, among those up to the
 /// period's end), when the baseline came first: one row a person and kind,
 /// with `participant_id`, `site_id`, `kind`, `base_score`, `base_on`,
-/// `score` and `taken_on`. `where_sql` narrows the scores (`m`) and people
-/// (`p`, their practice joined by `sites_join`) and holds the period's last
-/// day; parameter `n` is its first. The figures count these rows; the list
-/// behind them shows them.
-/// The scores [`paired_scores`] reads: those up to the period's last day of
-/// people scored in the period.
-pub(crate) fn scored_in(w: &mut Where, grant: &Grant, first: NaiveDate, last: NaiveDate) {
-    w.and("m.taken_on <= ?", [Param::Date(last)]);
-    w.and(
-        "m.participant_id IN (SELECT m2.participant_id FROM measures m2 WHERE m2.programme_id = ? AND m2.taken_on >= ? AND m2.taken_on <= ?)",
-        [
-            Param::I64(grant.programme_id()),
-            Param::Date(first),
-            Param::Date(last),
-        ],
-    );
-}
-
+/// `score` and `taken_on`. Only the period's own scores are read: each
+/// person's first score and first marked baseline are kept in
+/// `measure_baselines` (migration 30). `where_sql` narrows the latest
+/// scores (`m`: `kind`, `taken_on`, `participant_id`) and the people (`p`,
+/// their practice joined by `sites_join`); parameters `n`, `n + 1` and
+/// `n + 2` are the period's first and last day and the programme. The
+/// figures count these rows; the list behind them shows them.
 pub(crate) fn paired_scores(sites_join: &str, where_sql: &str, n: usize) -> String {
-    // Baseline by window, not by joining the rows to themselves
-    // (PostgreSQL plans such a join of a CTE as a nested loop).
+    let (last, programme) = (n + 1, n + 2);
+    let base = |column: &str| {
+        format!(
+            "CASE WHEN f.baseline_on <= ${last} THEN f.baseline_{column} ELSE f.first_{column} END"
+        )
+    };
     format!(
         "SELECT x.participant_id, x.site_id, x.kind, x.base_score, x.base_on, x.score, x.taken_on FROM (\
-           SELECT m.participant_id, p.site_id, m.kind, m.taken_on, m.score, \
-           FIRST_VALUE(m.score) OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.stage = 'baseline' THEN 0 ELSE 1 END, m.taken_on, m.id) AS base_score, \
-           FIRST_VALUE(m.taken_on) OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.stage = 'baseline' THEN 0 ELSE 1 END, m.taken_on, m.id) AS base_on, \
-           ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY CASE WHEN m.taken_on >= ${n} THEN 0 ELSE 1 END, m.taken_on DESC, m.id DESC) AS l \
-           FROM measures m JOIN participants p ON p.id = m.participant_id {sites_join}{where_sql}) x \
-         WHERE x.l = 1 AND x.taken_on >= ${n} AND x.base_on < x.taken_on"
+           SELECT m.participant_id, p.site_id, m.kind, m.taken_on, m.score, m.l, {} AS base_score, {} AS base_on \
+           FROM (SELECT m.participant_id, m.kind, m.taken_on, m.score, \
+                 ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY m.taken_on DESC, m.id DESC) AS l \
+                 FROM measures m WHERE m.programme_id = ${programme} AND m.taken_on >= ${n} AND m.taken_on <= ${last}) m \
+           JOIN measure_baselines f ON f.participant_id = m.participant_id AND f.kind = m.kind \
+           JOIN participants p ON p.id = m.participant_id {sites_join}{where_sql}) x \
+         WHERE x.l = 1 AND x.base_on < x.taken_on",
+        base("score"),
+        base("on")
     )
 }
 

@@ -963,6 +963,157 @@ both!(a_referrals_first_for_person_follows_every_change, |db| {
     tx.rollback().await.unwrap();
 });
 
+// Each person's first score and first marked baseline of each kind are
+// kept by triggers (migration 30): a score added earlier, a score marked
+// baseline, one re-dated, moved to another person (a merge, several in one
+// statement) and one removed each work the row out again; on the same day
+// the lower id comes first.
+both!(a_persons_baseline_scores_follow_every_change, |db| {
+    let (p, _, sites) = programme(&db, "W", 1).await;
+    let mut tx = db.write().await.unwrap();
+    let one = async |tx: &mut linkwork_store::Tx, sql: String| -> i64 {
+        linkwork_store::on_tx!(tx, c => sqlx::query_scalar(&sql).fetch_one(c).await).unwrap()
+    };
+    let exec = async |tx: &mut linkwork_store::Tx, sql: String| {
+        linkwork_store::on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ())).unwrap();
+    };
+    let person = |name: &str| {
+        format!(
+            "INSERT INTO participants (programme_id, site_id, given_name, family_name, date_of_birth, created_at, updated_at) \
+                 VALUES ({p}, {}, '{name}', 'Example', '1970-01-01', '2026-05-01T09:00:00+00:00', '2026-05-01T09:00:00+00:00') RETURNING id",
+            sites[0]
+        )
+    };
+    let (a, b) = (
+        one(&mut tx, person("A")).await,
+        one(&mut tx, person("B")).await,
+    );
+    let score = |who: i64, kind: &str, stage: &str, on: &str, score: i64| {
+        format!(
+            "INSERT INTO measures (programme_id, participant_id, kind, stage, taken_on, answers, score, created_at) \
+                 VALUES ({p}, {who}, '{kind}', '{stage}', '{on}', '[]', {score}, '2026-05-01T09:00:00+00:00') RETURNING id"
+        )
+    };
+    // (person, kind, first day, first score, baseline day, baseline score)
+    type Kept = (i64, String, String, f64, Option<String>, Option<f64>);
+    let kept = async |tx: &mut linkwork_store::Tx| -> Vec<Kept> {
+        let sql = format!(
+            "SELECT participant_id, kind, CAST(first_on AS TEXT), first_score, CAST(baseline_on AS TEXT), baseline_score \
+             FROM measure_baselines WHERE participant_id IN ({a}, {b}) ORDER BY participant_id, kind"
+        );
+        linkwork_store::on_tx!(tx, c => sqlx::query_as(&sql).fetch_all(c).await).unwrap()
+    };
+    let row = |who: i64, kind: &str, first: (&str, f64), base: Option<(&str, f64)>| -> Kept {
+        (
+            who,
+            kind.to_owned(),
+            first.0.to_owned(),
+            first.1,
+            base.map(|b| b.0.to_owned()),
+            base.map(|b| b.1),
+        )
+    };
+    let m1 = one(&mut tx, score(a, "swemwbs", "review", "2026-05-10", 20)).await;
+    assert_eq!(
+        kept(&mut tx).await,
+        [row(a, "swemwbs", ("2026-05-10", 20.0), None)]
+    );
+    let m2 = one(&mut tx, score(a, "swemwbs", "baseline", "2026-05-12", 18)).await;
+    one(&mut tx, score(a, "ons4", "baseline", "2026-05-12", 5)).await;
+    assert_eq!(
+        kept(&mut tx).await,
+        [
+            row(a, "ons4", ("2026-05-12", 5.0), Some(("2026-05-12", 5.0))),
+            row(
+                a,
+                "swemwbs",
+                ("2026-05-10", 20.0),
+                Some(("2026-05-12", 18.0))
+            ),
+        ]
+    );
+    // The same day: the lower id first.
+    one(&mut tx, score(a, "swemwbs", "baseline", "2026-05-12", 25)).await;
+    one(&mut tx, score(a, "swemwbs", "review", "2026-05-10", 30)).await;
+    assert_eq!(
+        kept(&mut tx).await[1],
+        row(
+            a,
+            "swemwbs",
+            ("2026-05-10", 20.0),
+            Some(("2026-05-12", 18.0))
+        )
+    );
+    exec(
+        &mut tx,
+        format!("UPDATE measures SET taken_on = '2026-06-01' WHERE id = {m1}"),
+    )
+    .await;
+    assert_eq!(
+        kept(&mut tx).await[1],
+        row(
+            a,
+            "swemwbs",
+            ("2026-05-10", 30.0),
+            Some(("2026-05-12", 18.0))
+        )
+    );
+    exec(
+        &mut tx,
+        format!("UPDATE measures SET stage = 'review' WHERE id = {m2}"),
+    )
+    .await;
+    assert_eq!(
+        kept(&mut tx).await[1],
+        row(
+            a,
+            "swemwbs",
+            ("2026-05-10", 30.0),
+            Some(("2026-05-12", 25.0))
+        )
+    );
+    exec(
+        &mut tx,
+        format!("UPDATE measures SET participant_id = {b} WHERE id = {m2}"),
+    )
+    .await;
+    assert_eq!(
+        kept(&mut tx).await,
+        [
+            row(a, "ons4", ("2026-05-12", 5.0), Some(("2026-05-12", 5.0))),
+            row(
+                a,
+                "swemwbs",
+                ("2026-05-10", 30.0),
+                Some(("2026-05-12", 25.0))
+            ),
+            row(b, "swemwbs", ("2026-05-12", 18.0), None),
+        ]
+    );
+    exec(&mut tx, format!("DELETE FROM measures WHERE id = {m2}")).await;
+    assert_eq!(kept(&mut tx).await.len(), 2);
+    // A merge moves all of a person's scores in one statement.
+    one(&mut tx, score(b, "swemwbs", "baseline", "2026-04-01", 15)).await;
+    exec(
+        &mut tx,
+        format!("UPDATE measures SET participant_id = {b} WHERE participant_id = {a}"),
+    )
+    .await;
+    assert_eq!(
+        kept(&mut tx).await,
+        [
+            row(b, "ons4", ("2026-05-12", 5.0), Some(("2026-05-12", 5.0))),
+            row(
+                b,
+                "swemwbs",
+                ("2026-04-01", 15.0),
+                Some(("2026-04-01", 15.0))
+            ),
+        ]
+    );
+    tx.rollback().await.unwrap();
+});
+
 // A second transaction beside a snapshot sees the same data: on
 // PostgreSQL the snapshot's own, whatever is committed after it; on SQLite
 // only while no change to the programme has been committed since.
