@@ -350,16 +350,19 @@ pub async fn person_events(
     w.and(&format!("{at} >= ?"), [Param::Time(from)]);
     w.and(&format!("{at} < ?"), [Param::Time(before)]);
     let n = w.next();
-    // Counted first, then each group's service named (its first "what"
-    // term's top-level category, and its organisation).
+    // Counted first, then each service counted named once (its first
+    // "what" term's top-level category, and its organisation): a year's
+    // onward support makes thousands of groups but names a few services.
     let sql = format!(
-        "SELECT g.site_id, g.at, g.what, g.status, {} AS category, \
-         (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = g.service_id) AS organization, \
-         g.n FROM (SELECT p.site_id, MIN({at}) AS at, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{} \
-         GROUP BY 1, 3, 4, 5, CASE WHEN {at} < ${n} THEN 0 ELSE 1 END) g",
-        service_category("g.service_id"),
+        "WITH g AS MATERIALIZED (SELECT p.site_id, MIN({at}) AS at, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{} \
+         GROUP BY 1, 3, 4, 5, CASE WHEN {at} < ${n} THEN 0 ELSE 1 END), \
+         named AS MATERIALIZED (SELECT v.service_id, {} AS category, \
+         (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = v.service_id) AS organization \
+         FROM (SELECT DISTINCT service_id FROM g WHERE service_id IS NOT NULL) v) \
+         SELECT g.site_id, g.at, g.what, g.status, named.category, named.organization, g.n FROM g LEFT JOIN named ON named.service_id = g.service_id",
         join_sites("p.site_id"),
-        w.sql()
+        w.sql(),
+        service_category("v.service_id"),
     );
     Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
 }
