@@ -867,6 +867,5 @@ pub async fn wellbeing_changes(
         n + 5
     );
     Ok(on_tx!(tx, c => crate::bind_where!(sqlx::query_as(&sql), w)
-        .bind(first).bind(last).bind(grant.programme_id())
-        .bind(at_least.unwrap_or(f64::MIN)).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?)
+        .bind(first).bind(last).bind(grant.programme_id()).bind(at_least.unwrap_or(f64::MIN)).bind(limit).bind(f.offset.max(0)).fetch_all(c).await)?)
 }

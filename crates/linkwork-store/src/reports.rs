@@ -393,11 +393,12 @@ pub async fn measure_changes(
     w.and("p.merged_into IS NULL", []);
     let n = w.next();
     let sql = format!(
-        "SELECT y.site_id, y.kind, y.score - y.base_score AS change, CAST(COUNT(*) AS BIGINT) AS n FROM ({}) y GROUP BY 1, 2, 3",
+        "SELECT z.site_id, z.kind, z.score - z.base_score AS change, CAST(COUNT(*) AS BIGINT) AS n FROM ({}) z GROUP BY 1, 2, 3",
         paired_scores(&join_sites("p.site_id"), &w.sql(), n)
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w)
-        .bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?,
+    )
 }
 
 /// Each person's latest score of a kind in a period beside their baseline
@@ -406,11 +407,13 @@ pub async fn measure_changes(
 /// with `participant_id`, `site_id`, `kind`, `base_score`, `base_on`,
 /// `score` and `taken_on`. Only the period's own scores are read: each
 /// person's first score and first marked baseline are kept in
-/// `measure_baselines` (migration 30). `where_sql` narrows the latest
-/// scores (`m`: `kind`, `taken_on`, `participant_id`) and the people (`p`,
-/// their practice joined by `sites_join`); parameters `n`, `n + 1` and
-/// `n + 2` are the period's first and last day and the programme. The
-/// figures count these rows; the list behind them shows them.
+/// `measure_baselines` (migration 30). The latest scores are found first
+/// (kept apart, so that SQLite's planner starts from them, not from the
+/// practices); `where_sql` then narrows them (`m`: `participant_id`,
+/// `kind`, `taken_on`, `score`) and the people (`p`, their practice joined
+/// by `sites_join`). Parameters `n`, `n + 1` and `n + 2` are the period's
+/// first and last day and the programme. The figures count these rows; the
+/// list behind them shows them.
 pub(crate) fn paired_scores(sites_join: &str, where_sql: &str, n: usize) -> String {
     let (last, programme) = (n + 1, n + 2);
     let base = |column: &str| {
@@ -419,14 +422,15 @@ pub(crate) fn paired_scores(sites_join: &str, where_sql: &str, n: usize) -> Stri
         )
     };
     format!(
-        "SELECT x.participant_id, x.site_id, x.kind, x.base_score, x.base_on, x.score, x.taken_on FROM (\
-           SELECT m.participant_id, p.site_id, m.kind, m.taken_on, m.score, m.l, {} AS base_score, {} AS base_on \
-           FROM (SELECT m.participant_id, m.kind, m.taken_on, m.score, \
-                 ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY m.taken_on DESC, m.id DESC) AS l \
-                 FROM measures m WHERE m.programme_id = ${programme} AND m.taken_on >= ${n} AND m.taken_on <= ${last}) m \
-           JOIN measure_baselines f ON f.participant_id = m.participant_id AND f.kind = m.kind \
-           JOIN participants p ON p.id = m.participant_id {sites_join}{where_sql}) x \
-         WHERE x.l = 1 AND x.base_on < x.taken_on",
+        "WITH m AS MATERIALIZED (SELECT x.participant_id, x.kind, x.taken_on, x.score FROM (\
+           SELECT m.participant_id, m.kind, m.taken_on, m.score, \
+           ROW_NUMBER() OVER (PARTITION BY m.participant_id, m.kind ORDER BY m.taken_on DESC, m.id DESC) AS l \
+           FROM measures m WHERE m.programme_id = ${programme} AND m.taken_on >= ${n} AND m.taken_on <= ${last}) x WHERE x.l = 1) \
+         SELECT y.participant_id, y.site_id, y.kind, y.base_score, y.base_on, y.score, y.taken_on FROM (\
+           SELECT m.participant_id, p.site_id, m.kind, {} AS base_score, {} AS base_on, m.score, m.taken_on \
+           FROM m JOIN measure_baselines f ON f.participant_id = m.participant_id AND f.kind = m.kind \
+           JOIN participants p ON p.id = m.participant_id {sites_join}{where_sql}) y \
+         WHERE y.base_on < y.taken_on",
         base("score"),
         base("on")
     )
