@@ -969,6 +969,25 @@ pub async fn generate(
         audit::append(&mut tx, &ev, now).await?;
         tx.commit().await?;
         linkwork_store::dialect::after_bulk_load(db).await?;
+        // The whole programme's months counted once and kept (migration
+        // 31), a year a transaction, as after any bulk load.
+        let rgrant = manager
+            .authorize(Permission::ViewReports)
+            .map_err(|e| AppError::Refused(e.to_string()))?;
+        let last = linkwork_store::reports::month_number(today);
+        let months: Vec<i64> = (last - 12 * (i64::from(years) + 1)..=last).collect();
+        for (i, year) in months.chunks(12).enumerate() {
+            progress(&Progress {
+                stage: "figures",
+                done: (i * 12) as u64,
+                total: months.len() as u64,
+            });
+            let mut tx = db.write().await?;
+            for part in linkwork_store::reports::Part::ALL {
+                linkwork_store::reports::keep_pieces(&mut tx, &rgrant, part, year).await?;
+            }
+            tx.commit().await?;
+        }
         Ok(DemoReport {
             programme_id,
             areas: plan.areas.len(),

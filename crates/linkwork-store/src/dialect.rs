@@ -262,6 +262,18 @@ pub(crate) fn days_between(tx: &Tx, from: &str, to: &str) -> String {
     }
 }
 
+/// The month of date `d` as a number, year × 12 + month − 1 (the months
+/// of the figures' pieces, migration 31).
+pub(crate) fn month_number(tx: &Tx, d: &str) -> String {
+    if is_postgres(tx) {
+        format!("figure_month({d})")
+    } else {
+        format!(
+            "(CAST(substr({d}, 1, 4) AS INTEGER) * 12 + CAST(substr({d}, 6, 2) AS INTEGER) - 1)"
+        )
+    }
+}
+
 /// Age in whole years on date `on` of someone born on date `born`.
 pub(crate) fn age_years(tx: &Tx, on: &str, born: &str) -> String {
     if is_postgres(tx) {

@@ -81,6 +81,11 @@ const MIGRATIONS: &[Migration] = &[
         "each person's first and baseline wellbeing scores, kept",
         "0030_measure_baselines"
     ),
+    migration!(
+        31,
+        "the referrals' counts of each month of a programme, kept",
+        "0031_figure_pieces"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

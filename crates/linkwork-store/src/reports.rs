@@ -9,7 +9,7 @@
 
 use crate::query::{Param, Where};
 use crate::{Tx, bind_where, on_tx};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linkwork_domain::{Grant, Permission};
 use serde::Serialize;
 
@@ -84,6 +84,11 @@ pub struct CountRow {
     pub n: i64,
 }
 
+/// The referrals of `first` to `last`, on each side of `split`. For the
+/// whole programme and whole calendar months, the months already counted
+/// and unchanged since (migration 31's pieces) are added up, and only the
+/// others counted; those are given back, to be kept with [`keep_pieces`]
+/// in a write of their own.
 pub async fn referral_counts(
     tx: &mut Tx,
     grant: &Grant,
@@ -91,13 +96,216 @@ pub async fn referral_counts(
     first: NaiveDate,
     last: NaiveDate,
     split: NaiveDate,
-) -> crate::Result<Vec<CountRow>> {
-    use crate::dialect::{age_years, days_between};
+) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
     crate::require(grant, &[Permission::ViewReports])?;
-    let mut w = scoped(grant, scope, "r.link_worker_id = ?");
-    w.and("r.received_on >= ?", [Param::Date(first)]);
-    w.and("r.received_on <= ?", [Param::Date(last)]);
-    let n = w.next();
+    let Some(months) = whole_months(grant, scope, first, last, split) else {
+        let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+        w.and("r.received_on >= ?", [Param::Date(first)]);
+        w.and("r.received_on <= ?", [Param::Date(last)]);
+        return Ok((count_referrals(tx, w, Some(split)).await?, Vec::new()));
+    };
+    let (mut rows, stale) = pieces(tx, grant, Part::Referrals, months).await?;
+    if !stale.is_empty() {
+        let w = in_months(tx, grant, Part::Referrals, &stale);
+        rows.extend(count_referrals(tx, w, Some(split)).await?);
+    }
+    Ok((rows, stale))
+}
+
+/// A part of the figures kept in month pieces (migration 31): its rows are
+/// [`CountRow`]s, the side being the month's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// [`referral_counts`]' rows.
+    Referrals,
+    /// [`appointments`]' rows: `dim` the status, no key.
+    Appointments,
+}
+
+impl Part {
+    pub const ALL: [Part; 2] = [Part::Referrals, Part::Appointments];
+    fn code(self) -> &'static str {
+        match self {
+            Part::Referrals => "referrals",
+            Part::Appointments => "appointments",
+        }
+    }
+}
+
+/// The kept months of `part` still good (their mark unchanged since they
+/// were counted), added up on each side of the split month; and the
+/// months of the span that are not, to be counted directly.
+async fn pieces(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    (m0, m1, at): (i64, i64, i64),
+) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
+    let programme = grant.programme_id();
+    let code = part.code();
+    let sql = format!(
+        "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{code}' \
+         AND fp.month >= $2 AND fp.month <= $3 AND fp.mark = (SELECT CAST(COALESCE(SUM(fm.version), 0) AS BIGINT) \
+         FROM figure_marks fm WHERE fm.programme_id = $1 AND (fm.month = fp.month OR fm.month = -1))"
+    );
+    let good: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(programme).bind(m0).bind(m1).fetch_all(c).await)?;
+    let stale: Vec<i64> = (m0..=m1).filter(|m| !good.contains(m)).collect();
+    if good.is_empty() {
+        return Ok((Vec::new(), stale));
+    }
+    let sql = format!(
+        "SELECT dim, CAST(CASE WHEN month >= $2 THEN 1 ELSE 0 END AS BIGINT) AS side, site_id, key, \
+         CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' \
+         AND month IN ({}) GROUP BY 1, 2, 3, 4",
+        numbers(&good)
+    );
+    let rows = on_tx!(tx, c => sqlx::query_as(&sql).bind(programme).bind(at).fetch_all(c).await)?;
+    Ok((rows, stale))
+}
+
+/// A month as a number, year × 12 + month − 1 (January 2026 is 24,312).
+pub fn month_number(d: NaiveDate) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(d.month0())
+}
+
+/// The first and last day of a numbered month.
+fn month_days(m: i64) -> (NaiveDate, NaiveDate) {
+    let first = i32::try_from(m.div_euclid(12))
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, m.rem_euclid(12) as u32 + 1, 1))
+        .unwrap_or(NaiveDate::MIN);
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(NaiveDate::MAX);
+    (first, last)
+}
+
+/// The first instant of a UK day (midnight always exists in the UK).
+fn uk_midnight(d: NaiveDate) -> DateTime<Utc> {
+    linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN)
+        .unwrap_or_else(|_| d.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// For the whole programme, `first` to `last` as whole calendar months
+/// split at a month's start: the first and last month and the split's.
+fn whole_months(
+    grant: &Grant,
+    scope: Scope,
+    first: NaiveDate,
+    last: NaiveDate,
+    split: NaiveDate,
+) -> Option<(i64, i64, i64)> {
+    let whole = first.day() == 1
+        && split.day() == 1
+        && last.succ_opt().is_some_and(|d| d.day() == 1)
+        && first <= last;
+    (whole && pieced(grant, scope))
+        .then(|| (month_number(first), month_number(last), month_number(split)))
+}
+
+/// Whether figures of `scope` are the whole programme's (what pieces keep).
+fn pieced(grant: &Grant, scope: Scope) -> bool {
+    scope == Scope::Programme && grant.scope().params().1 && grant.scope().made_by().is_none()
+}
+
+/// Numbers as an SQL list (our own month numbers, not anyone's input).
+fn numbers(list: &[i64]) -> String {
+    list.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The whole programme's rows of `part` dated in the months given.
+fn in_months(tx: &Tx, grant: &Grant, part: Part, months: &[i64]) -> Where {
+    use crate::dialect::{london_date, month_number};
+    let (lo, hi) = (
+        month_days(months.iter().min().copied().unwrap_or(0)).0,
+        month_days(months.iter().max().copied().unwrap_or(0)).1,
+    );
+    let mut w = scoped(grant, Scope::Programme, "FALSE");
+    let month = match part {
+        Part::Referrals => {
+            w.and("r.received_on >= ?", [Param::Date(lo)]);
+            w.and("r.received_on <= ?", [Param::Date(hi)]);
+            month_number(tx, "r.received_on")
+        }
+        Part::Appointments => {
+            w.and("a.starts_at >= ?", [Param::Time(uk_midnight(lo))]);
+            let after = hi.succ_opt().unwrap_or(hi);
+            w.and("a.starts_at < ?", [Param::Time(uk_midnight(after))]);
+            month_number(tx, &london_date(tx, "a.starts_at"))
+        }
+    };
+    w.and(&format!("{month} IN ({})", numbers(months)), Vec::new());
+    w
+}
+
+/// Counts the whole programme's rows of `part` in the months given again
+/// and keeps them as its pieces, each with its mark as this transaction
+/// first sees it (a change committed after that leaves the piece to be
+/// counted again). Taking the pieces' rows first makes two nodes keeping
+/// the same month take turns.
+pub async fn keep_pieces(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    months: &[i64],
+) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    if months.is_empty() || !pieced(grant, Scope::Programme) {
+        return Ok(());
+    }
+    let programme = grant.programme_id();
+    let code = part.code();
+    let mark = format!(
+        "INSERT INTO figure_pieces (programme_id, part, month, mark) \
+         VALUES ($1, '{code}', $2, (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM figure_marks \
+         WHERE programme_id = $1 AND (month = $2 OR month = -1))) \
+         ON CONFLICT (programme_id, part, month) DO UPDATE SET mark = EXCLUDED.mark"
+    );
+    for m in months {
+        on_tx!(tx, c => sqlx::query(&mark).bind(programme).bind(m).execute(c).await.map(|_| ()))?;
+    }
+    let sql = format!(
+        "DELETE FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' AND month IN ({})",
+        numbers(months)
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(programme).execute(c).await.map(|_| ()))?;
+    let w = in_months(tx, grant, part, months);
+    let count = match part {
+        Part::Referrals => referral_count_sql(tx, &w, None),
+        Part::Appointments => appointment_month_sql(tx, &w),
+    };
+    let sql = format!(
+        "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, n) \
+         SELECT {programme}, '{code}', x.side, x.dim, x.site_id, x.key, x.n FROM ({count}) x"
+    );
+    on_tx!(tx, c => bind_where!(sqlx::query(&sql), w).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The referrals of `w` counted by dimension, on each side of `split`, or
+/// by month (the side then being the month's number).
+async fn count_referrals(
+    tx: &mut Tx,
+    w: Where,
+    split: Option<NaiveDate>,
+) -> crate::Result<Vec<CountRow>> {
+    let sql = referral_count_sql(tx, &w, split.map(|_| w.next()));
+    Ok(match split {
+        Some(split) => {
+            on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?
+        }
+        None => on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?,
+    })
+}
+
+/// The referral counts' SQL: `side` is 1 on or after the date `$split`,
+/// else 0; with no `split`, the month's number.
+fn referral_count_sql(tx: &Tx, w: &Where, split: Option<usize>) -> String {
+    use crate::dialect::{age_years, days_between, month_number};
     // The first contact reached and first attended appointment are kept
     // on the referral as UK days (migration 28's triggers), and whether it
     // is the person's first referral (migration 29's).
@@ -108,8 +316,12 @@ pub async fn referral_counts(
         "r.received_on",
         "COALESCE(p.date_of_birth, r.person_date_of_birth)",
     );
+    let side = match split {
+        Some(n) => format!("CAST(CASE WHEN r.received_on >= ${n} THEN 1 ELSE 0 END AS BIGINT)"),
+        None => format!("CAST({} AS BIGINT)", month_number(tx, "r.received_on")),
+    };
     let sql = format!(
-        "WITH f AS MATERIALIZED (SELECT r.id, r.site_id, CAST(CASE WHEN r.received_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side, r.source, \
+        "WITH f AS MATERIALIZED (SELECT r.id, r.site_id, {side} AS side, r.source, \
          CASE WHEN r.first_for_person THEN 'new' ELSE 'again' END \
            || CASE WHEN s.deep_end THEN ':deep' ELSE '' END AS kind, \
          {age} AS age, COALESCE(p.sex, '') AS sex, z.decile, {contact} AS contact, {attended} AS attended \
@@ -126,18 +338,18 @@ pub async fn referral_counts(
         join_sites("r.site_id"),
         w.sql()
     );
-    let sql = sql.replace("COUNT(*)", "CAST(COUNT(*) AS BIGINT)");
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
+    sql.replace("COUNT(*)", "CAST(COUNT(*) AS BIGINT)")
 }
 
 /// Appointments due in the time asked for, counted by practice and status
-/// on each side of `split` (a programme has hundreds of thousands: counted
-/// in the database, not sent row by row). `starts_at` is the earliest of
-/// the group, so it falls on the same side of `split` as all of them.
+/// on each side of `split` (`side` 1 on or after it; a programme has
+/// hundreds of thousands: counted in the database, not sent row by row).
+/// For the whole programme and whole months, added up from the months
+/// kept, as [`referral_counts`]; the months counted afresh are given back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AppointmentRow {
     pub site_id: i64,
-    pub starts_at: DateTime<Utc>,
+    pub side: i64,
     pub status: String,
     pub n: i64,
 }
@@ -146,22 +358,65 @@ pub async fn appointments(
     tx: &mut Tx,
     grant: &Grant,
     scope: Scope,
-    from: DateTime<Utc>,
-    before: DateTime<Utc>,
-    split: DateTime<Utc>,
-) -> crate::Result<Vec<AppointmentRow>> {
+    (first, last, split_day): (NaiveDate, NaiveDate, NaiveDate),
+    (from, before, split): (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
+) -> crate::Result<(Vec<AppointmentRow>, Vec<i64>)> {
     crate::require(grant, &[Permission::ViewReports])?;
-    let mut w = scoped(grant, scope, "a.link_worker_id = ?");
-    w.and("a.starts_at >= ?", [Param::Time(from)]);
-    w.and("a.starts_at < ?", [Param::Time(before)]);
-    let n = w.next();
-    let sql = format!(
-        "SELECT a.site_id, MIN(a.starts_at) AS starts_at, a.status, CAST(COUNT(*) AS BIGINT) AS n FROM appointments a {}{} \
-         GROUP BY a.site_id, a.status, CASE WHEN a.starts_at < ${n} THEN 0 ELSE 1 END",
+    let as_rows = |rows: Vec<CountRow>| -> Vec<AppointmentRow> {
+        rows.into_iter()
+            .map(|r| AppointmentRow {
+                site_id: r.site_id,
+                side: r.side,
+                status: r.dim,
+                n: r.n,
+            })
+            .collect()
+    };
+    let Some(months) = whole_months(grant, scope, first, last, split_day) else {
+        let mut w = scoped(grant, scope, "a.link_worker_id = ?");
+        w.and("a.starts_at >= ?", [Param::Time(from)]);
+        w.and("a.starts_at < ?", [Param::Time(before)]);
+        let n = w.next();
+        let sql = format!(
+            "SELECT a.site_id, CAST(CASE WHEN a.starts_at < ${n} THEN 0 ELSE 1 END AS BIGINT) AS side, a.status, \
+             CAST(COUNT(*) AS BIGINT) AS n FROM appointments a {}{} GROUP BY 1, 2, 3",
+            join_sites("a.site_id"),
+            w.sql()
+        );
+        let rows =
+            on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?;
+        return Ok((rows, Vec::new()));
+    };
+    let (rows, stale) = pieces(tx, grant, Part::Appointments, months).await?;
+    let mut rows = as_rows(rows);
+    if !stale.is_empty() {
+        let w = in_months(tx, grant, Part::Appointments, &stale);
+        let sql = appointment_month_sql(tx, &w);
+        let by_month: Vec<CountRow> =
+            on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+        rows.extend(as_rows(
+            by_month
+                .into_iter()
+                .map(|r| CountRow {
+                    side: i64::from(r.side >= months.2),
+                    ..r
+                })
+                .collect(),
+        ));
+    }
+    Ok((rows, stale))
+}
+
+/// Appointments of `w` by UK month (`side`), practice and status (`dim`).
+fn appointment_month_sql(tx: &Tx, w: &Where) -> String {
+    use crate::dialect::{london_date, month_number};
+    format!(
+        "SELECT a.status AS dim, CAST({} AS BIGINT) AS side, a.site_id, CAST(NULL AS TEXT) AS key, \
+         CAST(COUNT(*) AS BIGINT) AS n FROM appointments a {}{} GROUP BY 1, 2, 3",
+        month_number(tx, &london_date(tx, "a.starts_at")),
         join_sites("a.site_id"),
         w.sql()
-    );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
+    )
 }
 
 /// Cases (referrals accepted by a link worker), counted in the database

@@ -1164,3 +1164,200 @@ both!(a_snapshot_beside_another_sees_the_same_data, |db| {
     }
     tx.rollback().await.unwrap();
 });
+
+// The whole programme's referral and appointment counts kept per month
+// (migration 31): after every kind of change the figures are counted from,
+// the months kept and the months counted again add up to the same rows as
+// counting every row afresh, and the months changed are the ones counted
+// again (one mark per month serves both parts).
+both!(
+    month_pieces_add_up_to_a_fresh_count_after_every_change,
+    |db| {
+        use linkwork_store::reports::{self, Part, Scope};
+        use std::collections::BTreeMap;
+        let (p, _, sites) = programme(&db, "M", 2).await;
+        let g = admin(p).authorize(Permission::ViewReports).unwrap();
+        let mut tx = db.write().await.unwrap();
+        let one = async |tx: &mut linkwork_store::Tx, sql: String| -> i64 {
+            linkwork_store::on_tx!(tx, c => sqlx::query_scalar(&sql).fetch_one(c).await).unwrap()
+        };
+        let exec = async |tx: &mut linkwork_store::Tx, sql: String| {
+            linkwork_store::on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ()))
+                .unwrap();
+        };
+        let a = one(
+        &mut tx,
+        format!(
+            "INSERT INTO participants (programme_id, site_id, given_name, family_name, date_of_birth, sex, postcode, \
+             created_at, updated_at) VALUES ({p}, {}, 'A', 'Example', '1970-06-01', 'female', 'ZZ1 1AA', \
+             '2026-01-01T09:00:00+00:00', '2026-01-01T09:00:00+00:00') RETURNING id",
+            sites[0]
+        ),
+    )
+    .await;
+        let referral = |site: i64, received: &str| {
+            format!(
+                "INSERT INTO referrals (programme_id, site_id, participant_id, person_name, source, received_on, urgency, reasons, \
+             status, snomed_code, created_at, updated_at) VALUES ({p}, {site}, {a}, 'Person', 'gp', '{received}', 'routine', \
+             'isolation', 'accepted', '871711000000103', '2026-01-01T09:00:00+00:00', '2026-01-01T09:00:00+00:00') RETURNING id"
+            )
+        };
+        let appointment = |referral: i64, at: &str, status: &str| {
+            format!(
+                "INSERT INTO appointments (programme_id, referral_id, site_id, starts_at, duration_minutes, mode, status, \
+             created_at, updated_at) VALUES ({p}, {referral}, {}, '{at}', 30, 'in_person', '{status}', \
+             '2026-01-01T09:00:00+00:00', '2026-01-01T09:00:00+00:00') RETURNING id",
+                sites[0]
+            )
+        };
+        let r1 = one(&mut tx, referral(sites[0], "2026-01-15")).await;
+        let r2 = one(&mut tx, referral(sites[1], "2026-03-31")).await;
+        one(&mut tx, referral(sites[0], "2026-04-01")).await;
+        one(
+            &mut tx,
+            appointment(r2, "2026-02-03T10:00:00+00:00", "booked"),
+        )
+        .await;
+        exec(
+        &mut tx,
+        format!("INSERT INTO referral_reasons (referral_id, programme_id, reason) VALUES ({r1}, {p}, 'isolation')"),
+    )
+    .await;
+        // January to June 2026, split at April.
+        let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        let (first, last, split) = (day(1, 1), day(6, 30), day(4, 1));
+        let instant = |d: chrono::NaiveDate| {
+            linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN).unwrap()
+        };
+        let instants = (instant(first), instant(day(7, 1)), instant(split));
+        let (jan, mar, apr) = (2026 * 12, 2026 * 12 + 2, 2026 * 12 + 3);
+        // Both parts' rows, tidied (summed by key), and the months counted
+        // afresh, the same for both.
+        type Tidy = BTreeMap<(String, i64, i64, Option<String>), i64>;
+        let count = async |tx: &mut linkwork_store::Tx, scope: Scope| -> (Tidy, Vec<i64>) {
+            let mut m = Tidy::new();
+            let (refs, months) = reports::referral_counts(tx, &g, scope, first, last, split)
+                .await
+                .unwrap();
+            for r in refs {
+                *m.entry((r.dim, r.side, r.site_id, r.key)).or_insert(0) += r.n;
+            }
+            let (appts, also) =
+                reports::appointments(tx, &g, scope, (first, last, split), instants)
+                    .await
+                    .unwrap();
+            for r in appts {
+                *m.entry((format!("appointment:{}", r.status), r.side, r.site_id, None))
+                    .or_insert(0) += r.n;
+            }
+            assert_eq!(months, also);
+            (m, months)
+        };
+        let keep = async |tx: &mut linkwork_store::Tx, months: &[i64]| {
+            for part in Part::ALL {
+                reports::keep_pieces(tx, &g, part, months).await.unwrap();
+            }
+        };
+        // Counted, then kept: every month counted the first time, none after.
+        let (fresh, counted) = count(&mut tx, Scope::Programme).await;
+        assert_eq!(counted, (jan..jan + 6).collect::<Vec<_>>());
+        assert!(fresh.keys().any(|k| k.0 == "reason"));
+        assert!(fresh.keys().any(|k| k.0 == "appointment:booked"));
+        keep(&mut tx, &counted).await;
+        let (kept, counted) = count(&mut tx, Scope::Programme).await;
+        assert!(counted.is_empty());
+        assert_eq!(kept, fresh);
+        // A practice's figures are counted directly and keep nothing; they are
+        // part of the programme's.
+        let (practice, counted) = count(&mut tx, Scope::Practice(sites[0])).await;
+        assert!(counted.is_empty());
+        assert!(!practice.is_empty() && practice.len() < fresh.len());
+        // Each change, then: the months counted again, and the rows against a
+        // count of everything afresh.
+        let all: Vec<i64> = (jan..jan + 6).collect();
+        let changes: Vec<(String, Vec<i64>)> = vec![
+        (referral(sites[1], "2026-02-10"), vec![jan + 1]),
+        (
+            format!("UPDATE referrals SET received_on = '2026-05-02' WHERE id = {r2}"),
+            vec![mar, apr + 1],
+        ),
+        (
+            format!("INSERT INTO referral_reasons (referral_id, programme_id, reason) VALUES ({r2}, {p}, 'debt')"),
+            vec![apr + 1],
+        ),
+        (
+            format!("UPDATE referrals SET source = 'self' WHERE id = {r1}"),
+            vec![jan],
+        ),
+        (
+            format!("UPDATE referrals SET status = 'closed' WHERE id = {r1}"),
+            vec![],
+        ),
+        // Attended: the appointment's month, and the referral's (its first
+        // attended day).
+        (appointment(r1, "2026-02-20T10:00:00+00:00", "attended"), vec![jan, jan + 1]),
+        // Late on the last evening of March in summer time: April in the UK.
+        (appointment(r1, "2026-03-31T23:30:00+00:00", "booked"), vec![apr]),
+        (
+            "UPDATE appointments SET status = 'did_not_attend' WHERE starts_at = '2026-03-31T23:30:00+00:00'".to_owned(),
+            vec![apr],
+        ),
+        (
+            "UPDATE appointments SET duration_minutes = 45".to_owned(),
+            vec![],
+        ),
+        (
+            format!("UPDATE participants SET sex = 'male' WHERE id = {a}"),
+            vec![jan, jan + 1, apr, apr + 1],
+        ),
+        (
+            format!("UPDATE participants SET given_name = 'B' WHERE id = {a}"),
+            vec![],
+        ),
+        (
+            "INSERT INTO postcodes (postcode, district, latitude, longitude, datazone) \
+             VALUES ('ZZ1 1AA', 'ZZ1', 55.0, -4.0, 'S01000001')"
+                .to_owned(),
+            all.clone(),
+        ),
+        (
+            "INSERT INTO simd_datazones (datazone, name, council, simd_rank, decile, quintile) \
+             VALUES ('S01000001', 'Zone', 'Council', 10, 1, 1)"
+                .to_owned(),
+            all.clone(),
+        ),
+        (
+            format!("UPDATE sites SET deep_end = FALSE WHERE id = {}", sites[0]),
+            all.clone(),
+        ),
+        (
+            format!("DELETE FROM referral_reasons WHERE referral_id = {r1}"),
+            vec![jan],
+        ),
+        (
+            "DELETE FROM appointments WHERE starts_at = '2026-02-03T10:00:00+00:00'".to_owned(),
+            vec![jan + 1],
+        ),
+    ];
+        for (change, months) in changes {
+            if change.contains("RETURNING") {
+                one(&mut tx, change.clone()).await;
+            } else {
+                exec(&mut tx, change.clone()).await;
+            }
+            let (got, counted) = count(&mut tx, Scope::Programme).await;
+            assert_eq!(counted, months, "{change}");
+            keep(&mut tx, &counted).await;
+            exec(
+                &mut tx,
+                format!("DELETE FROM figure_pieces WHERE programme_id = {p}"),
+            )
+            .await;
+            let (afresh, counted) = count(&mut tx, Scope::Programme).await;
+            assert_eq!(counted, all);
+            assert_eq!(got, afresh, "{change}");
+            keep(&mut tx, &all).await;
+        }
+        tx.rollback().await.unwrap();
+    }
+);

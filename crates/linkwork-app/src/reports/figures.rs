@@ -242,6 +242,9 @@ pub struct Rows {
     pub practices: Vec<store::PracticeRow>,
     /// Month by month over `trend_span` of the current period.
     pub months: Vec<MonthRow>,
+    /// Months of the whole programme's counts counted afresh, to be kept
+    /// as pieces ([`store::keep_pieces`]).
+    pub keep: Vec<(store::Part, Vec<i64>)>,
 }
 
 /// The first instant of a UK day.
@@ -310,6 +313,7 @@ impl Rows {
             measures: two.measures,
             practices: two.practices,
             months: two.months,
+            keep: [one.keep.clone(), two.keep].concat(),
             ..one
         })
     }
@@ -351,7 +355,8 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
         split,
     } = Span::of(cur, prev);
     let mut lap = Lap::new();
-    let referrals = store::referral_counts(tx, g, scope, first, last, cur.first).await?;
+    let (referrals, referral_months) =
+        store::referral_counts(tx, g, scope, first, last, cur.first).await?;
     lap.lap("referrals");
     let cases = store::case_counts(
         tx,
@@ -371,6 +376,7 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     lap.lap("goals");
     Ok(Rows {
         referrals,
+        keep: vec![(store::Part::Referrals, referral_months)],
         cases,
         reopenings,
         handovers,
@@ -391,7 +397,14 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
         split,
     } = Span::of(cur, prev);
     let mut lap = Lap::new();
-    let appointments = store::appointments(tx, g, scope, from, before, split).await?;
+    let (appointments, appointment_months) = store::appointments(
+        tx,
+        g,
+        scope,
+        (first, last, cur.first),
+        (from, before, split),
+    )
+    .await?;
     lap.lap("appointments");
     let needs = store::person_events(tx, g, scope, "needs", from, before, split).await?;
     lap.lap("needs");
@@ -421,6 +434,7 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     lap.lap("months");
     Ok(Rows {
         appointments,
+        keep: vec![(store::Part::Appointments, appointment_months)],
         needs,
         wider,
         measures,
@@ -639,11 +653,7 @@ fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
             _ => {}
         }
     }
-    for a in rows
-        .appointments
-        .iter()
-        .filter(|a| in_period(p, a.starts_at))
-    {
+    for a in rows.appointments.iter().filter(|a| a.side == side) {
         t.add_n(a.site_id, "appointments_booked", a.n);
         match a.status.as_str() {
             "attended" => t.add_n(a.site_id, "appointments_attended", a.n),

@@ -223,132 +223,163 @@ impl App {
             "report",
             "dashboard",
         );
-        self.run(u, async |tx, g, ev| {
-            let [areas, clusters, practices, workers] = store::scope_options(tx, g).await?;
-            let whole = g.scope().params().1;
-            let find = |list: &[ScopeOption], key: &str, what: &str| {
-                list.iter()
-                    .find(|o| o.key.eq_ignore_ascii_case(key))
-                    .map(|o| (o.id, o.label.clone()))
-                    .ok_or_else(|| {
-                        AppError::field(
-                            "scope",
-                            format!("There is no {what} {key} you can report on"),
-                        )
-                    })
-            };
-            let (scope, label, typed) = match &scope_name {
-                // A link worker's "programme" is their own practices.
-                ScopeName::Programme if whole => (
-                    Scope::Programme,
-                    "The whole programme".to_owned(),
-                    "programme".to_owned(),
-                ),
-                ScopeName::Programme => (
-                    Scope::Programme,
-                    "Your practices".to_owned(),
-                    "programme".to_owned(),
-                ),
-                ScopeName::Area(n) => {
-                    let (id, l) = find(&areas, n, "area")?;
-                    (Scope::Area(id), format!("Area: {l}"), format!("area:{l}"))
-                }
-                ScopeName::Cluster(n) => {
-                    let (id, l) = find(&clusters, n, "cluster")?;
-                    (
-                        Scope::Cluster(id),
-                        format!("Cluster: {l}"),
-                        format!("cluster:{l}"),
-                    )
-                }
-                ScopeName::Practice(n) => {
-                    let (id, l) = find(&practices, n, "practice with code")?;
-                    (
-                        Scope::Practice(id),
-                        format!("Practice: {l}"),
-                        format!("practice:{n}"),
-                    )
-                }
-                ScopeName::Worker(n) => {
-                    let (id, l) = find(&workers, n, "link worker")?;
-                    (
-                        Scope::Worker(id),
-                        format!("Link worker: {l}"),
-                        format!("worker:{n}"),
-                    )
-                }
-            };
-            ev.object_id = typed.clone();
-            ev.detail = format!("{} ({})", period.code(), period.label());
-            // Counted afresh unless this node counted the same figures at
-            // the data version this snapshot sees.
-            let version = linkwork_store::reports::data_version(tx, g.programme_id()).await?;
-            let key = format!(
-                "{:?}|{scope:?}|{}|{}",
-                g.scope().params(),
-                period.code(),
-                previous.code()
-            );
-            let mut figures = match self.figures.get(&key, version) {
-                Some(f) => (*f).clone(),
-                None => {
-                    // Counted on two connections at once where a second
-                    // one sees the same data.
-                    let mut twin = self.db.snapshot_beside(tx, g.programme_id()).await?;
-                    let rows = Rows::read(tx, twin.as_mut(), g, scope, period, previous).await?;
-                    if let Some(t) = twin {
-                        t.rollback().await?;
-                    }
-                    let names = figures::Names::read(tx, g).await?;
-                    let f = figures::compute(&rows, &names, period, previous);
-                    self.figures.put(
-                        key,
-                        version,
-                        std::sync::Arc::new(f.clone()),
-                        self.settings.figures_cache,
-                    );
-                    f
-                }
-            };
-            // The social value: the programme's costs count only when the
-            // figures are the whole programme's.
-            let (settings, _) = linkwork_store::value::settings(tx, g).await?;
-            let costs = if whole && scope == Scope::Programme {
-                Some(linkwork_store::value::costs(tx, g).await?)
-            } else {
-                None
-            };
-            let estimate = |p: Period, changes: &[f64]| {
-                let cost = costs.as_ref().filter(|c| !c.is_empty()).map(|list| {
+        // Months of the programme's figures counted afresh, kept after.
+        let mut keep: Option<(linkwork_domain::Grant, Vec<(store::Part, Vec<i64>)>)> = None;
+        let report = self
+            .run(u, async |tx, g, ev| {
+                let [areas, clusters, practices, workers] = store::scope_options(tx, g).await?;
+                let whole = g.scope().params().1;
+                let find = |list: &[ScopeOption], key: &str, what: &str| {
                     list.iter()
-                        .map(|c| cost_in(c.first_day, c.last_day, c.amount_pence as f64 / 100.0, p))
-                        .sum::<f64>()
-                });
-                value_estimate(changes, &settings, cost)
-            };
-            let value = [
-                estimate(period, &figures.life_satisfaction[0]),
-                estimate(previous, &figures.life_satisfaction[1]),
-            ];
-            figures.sections.push(value_section(&value));
-            Ok(Report {
-                figures,
-                period,
-                previous,
-                scope: typed,
-                scope_label: label,
-                value_settings: settings,
-                value,
-                records_filter: match scope {
-                    Scope::Programme => String::new(),
-                    Scope::Area(id) => format!("area_id={id}"),
-                    Scope::Cluster(id) => format!("cluster_id={id}"),
-                    Scope::Practice(id) => format!("site_id={id}"),
-                    Scope::Worker(id) => format!("link_worker_id={id}"),
-                },
+                        .find(|o| o.key.eq_ignore_ascii_case(key))
+                        .map(|o| (o.id, o.label.clone()))
+                        .ok_or_else(|| {
+                            AppError::field(
+                                "scope",
+                                format!("There is no {what} {key} you can report on"),
+                            )
+                        })
+                };
+                let (scope, label, typed) = match &scope_name {
+                    // A link worker's "programme" is their own practices.
+                    ScopeName::Programme if whole => (
+                        Scope::Programme,
+                        "The whole programme".to_owned(),
+                        "programme".to_owned(),
+                    ),
+                    ScopeName::Programme => (
+                        Scope::Programme,
+                        "Your practices".to_owned(),
+                        "programme".to_owned(),
+                    ),
+                    ScopeName::Area(n) => {
+                        let (id, l) = find(&areas, n, "area")?;
+                        (Scope::Area(id), format!("Area: {l}"), format!("area:{l}"))
+                    }
+                    ScopeName::Cluster(n) => {
+                        let (id, l) = find(&clusters, n, "cluster")?;
+                        (
+                            Scope::Cluster(id),
+                            format!("Cluster: {l}"),
+                            format!("cluster:{l}"),
+                        )
+                    }
+                    ScopeName::Practice(n) => {
+                        let (id, l) = find(&practices, n, "practice with code")?;
+                        (
+                            Scope::Practice(id),
+                            format!("Practice: {l}"),
+                            format!("practice:{n}"),
+                        )
+                    }
+                    ScopeName::Worker(n) => {
+                        let (id, l) = find(&workers, n, "link worker")?;
+                        (
+                            Scope::Worker(id),
+                            format!("Link worker: {l}"),
+                            format!("worker:{n}"),
+                        )
+                    }
+                };
+                ev.object_id = typed.clone();
+                ev.detail = format!("{} ({})", period.code(), period.label());
+                // Counted afresh unless this node counted the same figures at
+                // the data version this snapshot sees.
+                let version = linkwork_store::reports::data_version(tx, g.programme_id()).await?;
+                let key = format!(
+                    "{:?}|{scope:?}|{}|{}",
+                    g.scope().params(),
+                    period.code(),
+                    previous.code()
+                );
+                let mut figures = match self.figures.get(&key, version) {
+                    Some(f) => (*f).clone(),
+                    None => {
+                        // Counted on two connections at once where a second
+                        // one sees the same data.
+                        let mut twin = self.db.snapshot_beside(tx, g.programme_id()).await?;
+                        let rows =
+                            Rows::read(tx, twin.as_mut(), g, scope, period, previous).await?;
+                        if let Some(t) = twin {
+                            t.rollback().await?;
+                        }
+                        if rows.keep.iter().any(|(_, months)| !months.is_empty()) {
+                            keep = Some((g.clone(), rows.keep.clone()));
+                        }
+                        let names = figures::Names::read(tx, g).await?;
+                        let f = figures::compute(&rows, &names, period, previous);
+                        self.figures.put(
+                            key,
+                            version,
+                            std::sync::Arc::new(f.clone()),
+                            self.settings.figures_cache,
+                        );
+                        f
+                    }
+                };
+                // The social value: the programme's costs count only when the
+                // figures are the whole programme's.
+                let (settings, _) = linkwork_store::value::settings(tx, g).await?;
+                let costs = if whole && scope == Scope::Programme {
+                    Some(linkwork_store::value::costs(tx, g).await?)
+                } else {
+                    None
+                };
+                let estimate = |p: Period, changes: &[f64]| {
+                    let cost = costs.as_ref().filter(|c| !c.is_empty()).map(|list| {
+                        list.iter()
+                            .map(|c| {
+                                cost_in(c.first_day, c.last_day, c.amount_pence as f64 / 100.0, p)
+                            })
+                            .sum::<f64>()
+                    });
+                    value_estimate(changes, &settings, cost)
+                };
+                let value = [
+                    estimate(period, &figures.life_satisfaction[0]),
+                    estimate(previous, &figures.life_satisfaction[1]),
+                ];
+                figures.sections.push(value_section(&value));
+                Ok(Report {
+                    figures,
+                    period,
+                    previous,
+                    scope: typed,
+                    scope_label: label,
+                    value_settings: settings,
+                    value,
+                    records_filter: match scope {
+                        Scope::Programme => String::new(),
+                        Scope::Area(id) => format!("area_id={id}"),
+                        Scope::Cluster(id) => format!("cluster_id={id}"),
+                        Scope::Practice(id) => format!("site_id={id}"),
+                        Scope::Worker(id) => format!("link_worker_id={id}"),
+                    },
+                })
             })
-        })
-        .await
+            .await?;
+        if let Some((g, months)) = keep {
+            self.keep_pieces(&g, &months).await;
+        }
+        Ok(report)
+    }
+
+    /// Keeps months of the programme's figures as pieces, in a short write
+    /// of their own (derived data: not audited, and a failure costs only
+    /// counting them again next time, so it is logged, not shown).
+    async fn keep_pieces(&self, g: &linkwork_domain::Grant, parts: &[(store::Part, Vec<i64>)]) {
+        let kept: Result<()> = async {
+            let mut tx = self.db.write().await?;
+            for (part, months) in parts {
+                store::keep_pieces(&mut tx, g, *part, months).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = kept {
+            tracing::warn!(error = %e, "months of the figures not kept");
+        }
     }
 }
 
