@@ -120,46 +120,72 @@ pub enum Part {
     Referrals,
     /// [`appointments`]' rows: `dim` the status, no key.
     Appointments,
+    /// [`person_events`]' rows: `dim` what, `key` the status, `ref_id`
+    /// the directory service.
+    Needs,
+    Onward,
+    Goals,
 }
 
 impl Part {
-    pub const ALL: [Part; 2] = [Part::Referrals, Part::Appointments];
+    pub const ALL: [Part; 5] = [
+        Part::Referrals,
+        Part::Appointments,
+        Part::Needs,
+        Part::Onward,
+        Part::Goals,
+    ];
     fn code(self) -> &'static str {
         match self {
             Part::Referrals => "referrals",
             Part::Appointments => "appointments",
+            Part::Needs => "needs",
+            Part::Onward => "onward",
+            Part::Goals => "goals",
         }
     }
 }
 
-/// The kept months of `part` still good (their mark unchanged since they
-/// were counted), added up on each side of the split month; and the
-/// months of the span that are not, to be counted directly.
+/// The kept months of `part` from `m0` to `m1` still good (their mark
+/// unchanged since they were counted).
+async fn good_months(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    (m0, m1): (i64, i64),
+) -> crate::Result<Vec<i64>> {
+    let sql = format!(
+        "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{}' \
+         AND fp.month >= $2 AND fp.month <= $3 AND fp.mark = (SELECT CAST(COALESCE(SUM(fm.version), 0) AS BIGINT) \
+         FROM figure_marks fm WHERE fm.programme_id = $1 AND (fm.month = fp.month OR fm.month = -1))",
+        part.code()
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m0).bind(m1).fetch_all(c).await)?,
+    )
+}
+
+/// The good months of `part` added up on each side of the split month, and
+/// the months of the span that are not good, to be counted directly.
 async fn pieces(
     tx: &mut Tx,
     grant: &Grant,
     part: Part,
     (m0, m1, at): (i64, i64, i64),
 ) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
-    let programme = grant.programme_id();
-    let code = part.code();
-    let sql = format!(
-        "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{code}' \
-         AND fp.month >= $2 AND fp.month <= $3 AND fp.mark = (SELECT CAST(COALESCE(SUM(fm.version), 0) AS BIGINT) \
-         FROM figure_marks fm WHERE fm.programme_id = $1 AND (fm.month = fp.month OR fm.month = -1))"
-    );
-    let good: Vec<i64> = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(programme).bind(m0).bind(m1).fetch_all(c).await)?;
+    let good = good_months(tx, grant, part, (m0, m1)).await?;
     let stale: Vec<i64> = (m0..=m1).filter(|m| !good.contains(m)).collect();
     if good.is_empty() {
         return Ok((Vec::new(), stale));
     }
     let sql = format!(
         "SELECT dim, CAST(CASE WHEN month >= $2 THEN 1 ELSE 0 END AS BIGINT) AS side, site_id, key, \
-         CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' \
+         CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows WHERE programme_id = $1 AND part = '{}' \
          AND month IN ({}) GROUP BY 1, 2, 3, 4",
+        part.code(),
         numbers(&good)
     );
-    let rows = on_tx!(tx, c => sqlx::query_as(&sql).bind(programme).bind(at).fetch_all(c).await)?;
+    let rows = on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(at).fetch_all(c).await)?;
     Ok((rows, stale))
 }
 
@@ -225,6 +251,9 @@ fn in_months(tx: &Tx, grant: &Grant, part: Part, months: &[i64]) -> Where {
         month_days(months.iter().max().copied().unwrap_or(0)).1,
     );
     let mut w = scoped(grant, Scope::Programme, "FALSE");
+    if months.is_empty() {
+        return w;
+    }
     let month = match part {
         Part::Referrals => {
             w.and("r.received_on >= ?", [Param::Date(lo)]);
@@ -236,6 +265,13 @@ fn in_months(tx: &Tx, grant: &Grant, part: Part, months: &[i64]) -> Where {
             let after = hi.succ_opt().unwrap_or(hi);
             w.and("a.starts_at < ?", [Param::Time(uk_midnight(after))]);
             month_number(tx, &london_date(tx, "a.starts_at"))
+        }
+        Part::Needs | Part::Onward | Part::Goals => {
+            let (at, _) = person_event_sql(event_kind(part), &mut w);
+            w.and(&format!("{at} >= ?"), [Param::Time(uk_midnight(lo))]);
+            let after = hi.succ_opt().unwrap_or(hi);
+            w.and(&format!("{at} < ?"), [Param::Time(uk_midnight(after))]);
+            month_number(tx, &london_date(tx, at))
         }
     };
     w.and(&format!("{month} IN ({})", numbers(months)), Vec::new());
@@ -274,14 +310,29 @@ pub async fn keep_pieces(
     );
     on_tx!(tx, c => sqlx::query(&sql).bind(programme).execute(c).await.map(|_| ()))?;
     let w = in_months(tx, grant, part, months);
-    let count = match part {
-        Part::Referrals => referral_count_sql(tx, &w, None),
-        Part::Appointments => appointment_month_sql(tx, &w),
+    let sql = match part {
+        Part::Referrals | Part::Appointments => {
+            let count = match part {
+                Part::Referrals => referral_count_sql(tx, &w, None),
+                _ => appointment_month_sql(tx, &w),
+            };
+            format!(
+                "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, n) \
+                 SELECT {programme}, '{code}', x.side, x.dim, x.site_id, x.key, x.n FROM ({count}) x"
+            )
+        }
+        Part::Needs | Part::Onward | Part::Goals => {
+            use crate::dialect::{london_date, month_number};
+            let mut ignored = Where::new();
+            let (at, count) = person_event_sql(event_kind(part), &mut ignored);
+            let month = month_number(tx, &london_date(tx, at));
+            let count = count.replace("{side}", &month).replace("{where}", &w.sql());
+            format!(
+                "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, ref_id, n) \
+                 SELECT {programme}, '{code}', x.side, x.what, x.site_id, x.status, x.service_id, x.n FROM ({count}) x"
+            )
+        }
     };
-    let sql = format!(
-        "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, n) \
-         SELECT {programme}, '{code}', x.side, x.dim, x.site_id, x.key, x.n FROM ({count}) x"
-    );
     on_tx!(tx, c => bind_where!(sqlx::query(&sql), w).execute(c).await.map(|_| ()))?;
     Ok(())
 }
@@ -545,7 +596,8 @@ pub async fn handovers(
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonEventRow {
     pub site_id: i64,
-    pub at: DateTime<Utc>,
+    /// 1 on or after the split, else 0.
+    pub side: i64,
     /// The need, or the onward support's kind.
     pub what: String,
     /// The onward support's status.
@@ -553,8 +605,7 @@ pub struct PersonEventRow {
     /// The onward support's directory category and organisation.
     pub category: Option<String>,
     pub organization: Option<String>,
-    /// How many such events (counted in the database, on each side of the
-    /// split; `at` is the earliest of them).
+    /// How many such events (counted in the database).
     pub n: i64,
 }
 
@@ -568,20 +619,21 @@ pub(crate) fn service_category(service_id: &str) -> String {
     )
 }
 
-/// Needs identified (`needs`), onward referrals and signposting
-/// (`onward`), or goals achieved (`goals`) in the time asked for.
-pub async fn person_events(
-    tx: &mut Tx,
-    grant: &Grant,
-    scope: Scope,
-    kind: &str,
-    from: DateTime<Utc>,
-    before: DateTime<Utc>,
-    split: DateTime<Utc>,
-) -> crate::Result<Vec<PersonEventRow>> {
-    crate::require(grant, &[Permission::ViewReports])?;
-    let mut w = scoped(grant, scope, PERSON_OF_WORKER);
-    w.and("p.merged_into IS NULL", []);
+/// The kind of person event a part counts.
+fn event_kind(part: Part) -> &'static str {
+    match part {
+        Part::Needs => "needs",
+        Part::Onward => "onward",
+        _ => "goals",
+    }
+}
+
+/// The rows of a kind of person event within `w` (scoped), their instant
+/// column's name and the rest of the counting query: `SELECT` of
+/// `site_id, side, what, status, service_id, n` with `{side}` standing for
+/// the side's expression.
+fn person_event_sql(kind: &str, w: &mut Where) -> (&'static str, String) {
+    w.and("p.merged_into IS NULL", Vec::new());
     let (columns, from_table, at) = match kind {
         "needs" => (
             "n.need AS what, CAST(NULL AS TEXT) AS status, CAST(NULL AS BIGINT) AS service_id",
@@ -600,26 +652,91 @@ pub async fn person_events(
         ),
     };
     if kind == "goals" {
-        w.and("gr.status = 'achieved'", []);
+        w.and("gr.status = 'achieved'", Vec::new());
     }
-    w.and(&format!("{at} >= ?"), [Param::Time(from)]);
-    w.and(&format!("{at} < ?"), [Param::Time(before)]);
-    let n = w.next();
-    // Counted first, then each service counted named once (its first
-    // "what" term's top-level category, and its organisation): a year's
-    // onward support makes thousands of groups but names a few services.
     let sql = format!(
-        "WITH g AS MATERIALIZED (SELECT p.site_id, MIN({at}) AS at, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{} \
-         GROUP BY 1, 3, 4, 5, CASE WHEN {at} < ${n} THEN 0 ELSE 1 END), \
-         named AS MATERIALIZED (SELECT v.service_id, {} AS category, \
-         (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = v.service_id) AS organization \
-         FROM (SELECT DISTINCT service_id FROM g WHERE service_id IS NOT NULL) v) \
-         SELECT g.site_id, g.at, g.what, g.status, named.category, named.organization, g.n FROM g LEFT JOIN named ON named.service_id = g.service_id",
+        "SELECT p.site_id, CAST({{side}} AS BIGINT) AS side, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{{where}} \
+         GROUP BY 1, 2, 3, 4, 5",
         join_sites("p.site_id"),
-        w.sql(),
-        service_category("v.service_id"),
     );
-    Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
+    (at, sql)
+}
+
+/// Needs identified (`needs`), onward referrals and signposting
+/// (`onward`), or goals achieved (`goals`) in the time asked for, on each
+/// side of `split`. For the whole programme and whole months, added up
+/// from the months kept, as [`referral_counts`]; the months counted
+/// afresh are given back. Each service is named after counting (its first
+/// "what" term's top-level category, and its organisation): a year's
+/// onward support makes thousands of groups but names a few services.
+pub async fn person_events(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    kind: &str,
+    (first, last, split_day): (NaiveDate, NaiveDate, NaiveDate),
+    (from, before, split): (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
+) -> crate::Result<(Vec<PersonEventRow>, Vec<i64>)> {
+    use crate::dialect::{london_date, month_number};
+    crate::require(grant, &[Permission::ViewReports])?;
+    let part = match kind {
+        "needs" => Part::Needs,
+        "onward" => Part::Onward,
+        _ => Part::Goals,
+    };
+    let named = |counted: &str| {
+        format!(
+            "WITH g AS MATERIALIZED ({counted}), \
+             named AS MATERIALIZED (SELECT v.service_id, {} AS category, \
+             (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = v.service_id) AS organization \
+             FROM (SELECT DISTINCT service_id FROM g WHERE service_id IS NOT NULL) v) \
+             SELECT g.site_id, g.side, g.what, g.status, named.category, named.organization, g.n FROM g LEFT JOIN named ON named.service_id = g.service_id",
+            service_category("v.service_id"),
+        )
+    };
+    let Some(months) = whole_months(grant, scope, first, last, split_day) else {
+        let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+        let (at, sql) = person_event_sql(kind, &mut w);
+        w.and(&format!("{at} >= ?"), [Param::Time(from)]);
+        w.and(&format!("{at} < ?"), [Param::Time(before)]);
+        let side = format!("CASE WHEN {at} < ${} THEN 0 ELSE 1 END", w.next());
+        let sql = named(&sql.replace("{side}", &side).replace("{where}", &w.sql()));
+        let rows =
+            on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?;
+        return Ok((rows, Vec::new()));
+    };
+    let (m0, m1, at_month) = months;
+    let good = good_months(tx, grant, part, (m0, m1)).await?;
+    let stale: Vec<i64> = (m0..=m1).filter(|m| !good.contains(m)).collect();
+    let mut counted = Vec::new();
+    if !good.is_empty() {
+        counted.push(format!(
+            "SELECT site_id, CAST(CASE WHEN month >= {at_month} THEN 1 ELSE 0 END AS BIGINT) AS side, dim AS what, \
+             key AS status, ref_id AS service_id, CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows \
+             WHERE programme_id = {} AND part = '{}' AND month IN ({}) GROUP BY 1, 2, 3, 4, 5",
+            grant.programme_id(),
+            part.code(),
+            numbers(&good)
+        ));
+    }
+    let w = if stale.is_empty() {
+        Where::new()
+    } else {
+        in_months(tx, grant, part, &stale)
+    };
+    if !stale.is_empty() {
+        let mut ignored = Where::new();
+        let (at, sql) = person_event_sql(kind, &mut ignored);
+        let month = month_number(tx, &london_date(tx, at));
+        let side = format!("CASE WHEN {month} >= {at_month} THEN 1 ELSE 0 END");
+        counted.push(sql.replace("{side}", &side).replace("{where}", &w.sql()));
+    }
+    if counted.is_empty() {
+        return Ok((Vec::new(), stale));
+    }
+    let sql = named(&counted.join(" UNION ALL "));
+    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+    Ok((rows, stale))
 }
 
 /// Wellbeing changes in a period: for each person with a score of a kind

@@ -1218,6 +1218,38 @@ both!(
             appointment(r2, "2026-02-03T10:00:00+00:00", "booked"),
         )
         .await;
+        let need = |at: &str| {
+            format!(
+                "INSERT INTO needs (programme_id, participant_id, need, status, created_at, updated_at) \
+                 VALUES ({p}, {a}, 'debt', 'open', '{at}', '{at}') RETURNING id"
+            )
+        };
+        one(&mut tx, need("2026-02-05T10:00:00+00:00")).await;
+        one(
+            &mut tx,
+            format!(
+                "INSERT INTO onward_support (programme_id, participant_id, kind, service, status, created_at, updated_at) \
+                 VALUES ({p}, {a}, 'referral', 'Food bank', 'referred', '2026-03-10T10:00:00+00:00', '2026-03-10T10:00:00+00:00') \
+                 RETURNING id"
+            ),
+        )
+        .await;
+        let goal = one(
+            &mut tx,
+            format!(
+                "INSERT INTO goals (programme_id, participant_id, words, status, created_at, updated_at) \
+                 VALUES ({p}, {a}, 'Walk more', 'achieved', '2026-03-01T10:00:00+00:00', '2026-03-01T10:00:00+00:00') RETURNING id"
+            ),
+        )
+        .await;
+        one(
+            &mut tx,
+            format!(
+                "INSERT INTO goal_reviews (goal_id, status, reviewed_at) VALUES ({goal}, 'achieved', '2026-05-05T10:00:00+00:00') \
+                 RETURNING id"
+            ),
+        )
+        .await;
         exec(
         &mut tx,
         format!("INSERT INTO referral_reasons (referral_id, programme_id, reason) VALUES ({r1}, {p}, 'isolation')"),
@@ -1251,6 +1283,17 @@ both!(
                     .or_insert(0) += r.n;
             }
             assert_eq!(months, also);
+            for kind in ["needs", "onward", "goals"] {
+                let (events, also) =
+                    reports::person_events(tx, &g, scope, kind, (first, last, split), instants)
+                        .await
+                        .unwrap();
+                for r in events {
+                    let what = format!("{kind}:{}:{:?}:{:?}", r.what, r.status, r.category);
+                    *m.entry((what, r.side, r.site_id, None)).or_insert(0) += r.n;
+                }
+                assert_eq!(months, also, "{kind}");
+            }
             (m, months)
         };
         let keep = async |tx: &mut linkwork_store::Tx, months: &[i64]| {
@@ -1263,6 +1306,9 @@ both!(
         assert_eq!(counted, (jan..jan + 6).collect::<Vec<_>>());
         assert!(fresh.keys().any(|k| k.0 == "reason"));
         assert!(fresh.keys().any(|k| k.0 == "appointment:booked"));
+        for kind in ["needs:debt", "onward:referral", "goals:achieved"] {
+            assert!(fresh.keys().any(|k| k.0.starts_with(kind)), "{kind}");
+        }
         keep(&mut tx, &counted).await;
         let (kept, counted) = count(&mut tx, Scope::Programme).await;
         assert!(counted.is_empty());
@@ -1313,6 +1359,22 @@ both!(
         (
             format!("UPDATE participants SET given_name = 'B' WHERE id = {a}"),
             vec![],
+        ),
+        // Late on the last evening of June in summer time: July in the UK,
+        // outside the span.
+        (need("2026-06-30T23:30:00+00:00"), vec![]),
+        (
+            "UPDATE onward_support SET status = 'attended'".to_owned(),
+            vec![jan + 2],
+        ),
+        (
+            "UPDATE goal_reviews SET status = 'partly'".to_owned(),
+            vec![apr + 1],
+        ),
+        ("UPDATE goals SET words = 'Walk'".to_owned(), vec![]),
+        (
+            format!("UPDATE participants SET site_id = {} WHERE id = {a}", sites[1]),
+            vec![jan + 1, jan + 2, apr + 1],
         ),
         (
             "INSERT INTO postcodes (postcode, district, latitude, longitude, datazone) \

@@ -370,13 +370,20 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     lap.lap("reopenings");
     let handovers = store::handovers(tx, g, scope, from, before).await?;
     lap.lap("handovers");
-    let onward = store::person_events(tx, g, scope, "onward", from, before, split).await?;
+    let days = (first, last, cur.first);
+    let (onward, onward_months) =
+        store::person_events(tx, g, scope, "onward", days, (from, before, split)).await?;
     lap.lap("onward");
-    let goals = store::person_events(tx, g, scope, "goals", from, before, split).await?;
+    let (goals, goal_months) =
+        store::person_events(tx, g, scope, "goals", days, (from, before, split)).await?;
     lap.lap("goals");
     Ok(Rows {
         referrals,
-        keep: vec![(store::Part::Referrals, referral_months)],
+        keep: vec![
+            (store::Part::Referrals, referral_months),
+            (store::Part::Onward, onward_months),
+            (store::Part::Goals, goal_months),
+        ],
         cases,
         reopenings,
         handovers,
@@ -406,7 +413,15 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     )
     .await?;
     lap.lap("appointments");
-    let needs = store::person_events(tx, g, scope, "needs", from, before, split).await?;
+    let (needs, need_months) = store::person_events(
+        tx,
+        g,
+        scope,
+        "needs",
+        (first, last, cur.first),
+        (from, before, split),
+    )
+    .await?;
     lap.lap("needs");
     let wider = store::wider_work(
         tx,
@@ -434,7 +449,10 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     lap.lap("months");
     Ok(Rows {
         appointments,
-        keep: vec![(store::Part::Appointments, appointment_months)],
+        keep: vec![
+            (store::Part::Appointments, appointment_months),
+            (store::Part::Needs, need_months),
+        ],
         needs,
         wider,
         measures,
@@ -695,11 +713,11 @@ fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
     for h in rows.handovers.iter().filter(|h| in_period(p, h.created_at)) {
         t.add(h.site_id, "handovers");
     }
-    for n in rows.needs.iter().filter(|n| in_period(p, n.at)) {
+    for n in rows.needs.iter().filter(|n| n.side == side) {
         t.add_n(n.site_id, "needs_identified", n.n);
         bump_n(&mut t.needs, &n.what, n.n);
     }
-    for o in rows.onward.iter().filter(|o| in_period(p, o.at)) {
+    for o in rows.onward.iter().filter(|o| o.side == side) {
         t.add_n(
             o.site_id,
             if o.what == "signposting" {
@@ -725,7 +743,7 @@ fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
             o.n,
         );
     }
-    for g in rows.goals.iter().filter(|g| in_period(p, g.at)) {
+    for g in rows.goals.iter().filter(|g| g.side == side) {
         t.add_n(g.site_id, "goals_achieved", g.n);
     }
     for r in rows.wider.iter().filter(|r| r.side == side) {

@@ -1,5 +1,5 @@
 -- Month pieces of the figures (issue 10): the referrals' and the
--- appointments' counts of each calendar month of a whole programme, kept,
+-- appointments', needs', onward support's and goals' counts of each calendar month of a whole programme, kept,
 -- so that a year of the whole programme adds up months already counted
 -- instead of counting every row again. A month is numbered
 -- year * 12 + month - 1.
@@ -34,6 +34,7 @@ CREATE TABLE figure_piece_rows (
     dim TEXT NOT NULL,
     site_id BIGINT NOT NULL,
     key TEXT,
+    ref_id BIGINT,
     n BIGINT NOT NULL
 );
 CREATE INDEX figure_piece_rows_month ON figure_piece_rows (programme_id, part, month);
@@ -120,6 +121,92 @@ BEGIN
 END $$;
 CREATE TRIGGER appointments_figure_mark_update AFTER UPDATE ON appointments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION appointments_figure_mark_update();
+
+-- Needs identified, onward support and goals achieved (counted by the UK
+-- month they were recorded or reviewed in, at the person's practice).
+CREATE FUNCTION person_events_figure_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ps BIGINT[]; ms BIGINT[];
+BEGIN
+    IF TG_TABLE_NAME = 'goal_reviews' THEN
+        SELECT array_agg(p), array_agg(m) INTO ps, ms
+        FROM (SELECT DISTINCT g.programme_id AS p, figure_month(CAST(x.reviewed_at AT TIME ZONE 'Europe/London' AS DATE)) AS m
+              FROM changed_rows x JOIN goals g ON g.id = x.goal_id) v;
+    ELSE
+        SELECT array_agg(p), array_agg(m) INTO ps, ms
+        FROM (SELECT DISTINCT x.programme_id AS p, figure_month(CAST(x.created_at AT TIME ZONE 'Europe/London' AS DATE)) AS m FROM changed_rows x) v;
+    END IF;
+    IF ps IS NOT NULL THEN PERFORM figure_mark(ps, ms); END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER needs_figure_mark_insert AFTER INSERT ON needs REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark();
+CREATE TRIGGER needs_figure_mark_delete AFTER DELETE ON needs REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark();
+CREATE TRIGGER onward_support_figure_mark_insert AFTER INSERT ON onward_support REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark();
+CREATE TRIGGER onward_support_figure_mark_delete AFTER DELETE ON onward_support REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark();
+CREATE TRIGGER goal_reviews_figure_mark_insert AFTER INSERT ON goal_reviews REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark();
+CREATE TRIGGER goal_reviews_figure_mark_delete AFTER DELETE ON goal_reviews REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark();
+
+-- Changed: both sides of the rows changed in what they are counted by.
+CREATE FUNCTION person_events_figure_mark_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ps BIGINT[]; ms BIGINT[];
+BEGIN
+    IF TG_TABLE_NAME = 'needs' THEN
+        WITH c AS (SELECT o.programme_id AS op, figure_month(CAST(o.created_at AT TIME ZONE 'Europe/London' AS DATE)) AS om, n.programme_id AS np, figure_month(CAST(n.created_at AT TIME ZONE 'Europe/London' AS DATE)) AS nm
+                   FROM old_rows o JOIN new_rows n ON n.id = o.id
+                   WHERE (o.programme_id, o.participant_id, o.need, o.created_at)
+                         IS DISTINCT FROM (n.programme_id, n.participant_id, n.need, n.created_at)),
+             v AS (SELECT op AS p, om AS m FROM c UNION SELECT np, nm FROM c)
+        SELECT array_agg(p), array_agg(m) INTO ps, ms FROM v;
+    ELSIF TG_TABLE_NAME = 'onward_support' THEN
+        WITH c AS (SELECT o.programme_id AS op, figure_month(CAST(o.created_at AT TIME ZONE 'Europe/London' AS DATE)) AS om, n.programme_id AS np, figure_month(CAST(n.created_at AT TIME ZONE 'Europe/London' AS DATE)) AS nm
+                   FROM old_rows o JOIN new_rows n ON n.id = o.id
+                   WHERE (o.programme_id, o.participant_id, o.kind, o.status, o.service_id, o.created_at)
+                         IS DISTINCT FROM (n.programme_id, n.participant_id, n.kind, n.status, n.service_id, n.created_at)),
+             v AS (SELECT op AS p, om AS m FROM c UNION SELECT np, nm FROM c)
+        SELECT array_agg(p), array_agg(m) INTO ps, ms FROM v;
+    ELSIF TG_TABLE_NAME = 'goal_reviews' THEN
+        WITH c AS (SELECT o.goal_id AS og, figure_month(CAST(o.reviewed_at AT TIME ZONE 'Europe/London' AS DATE)) AS om, n.goal_id AS ng, figure_month(CAST(n.reviewed_at AT TIME ZONE 'Europe/London' AS DATE)) AS nm
+                   FROM old_rows o JOIN new_rows n ON n.id = o.id
+                   WHERE (o.goal_id, o.status, o.reviewed_at) IS DISTINCT FROM (n.goal_id, n.status, n.reviewed_at)),
+             v AS (SELECT g.programme_id AS p, c.om AS m FROM c JOIN goals g ON g.id = c.og
+                   UNION SELECT g.programme_id, c.nm FROM c JOIN goals g ON g.id = c.ng)
+        SELECT array_agg(p), array_agg(m) INTO ps, ms FROM v;
+    ELSIF TG_TABLE_NAME = 'goals' THEN
+        SELECT array_agg(p), array_agg(m) INTO ps, ms
+        FROM (SELECT DISTINCT x.p, figure_month(CAST(gr.reviewed_at AT TIME ZONE 'Europe/London' AS DATE)) AS m
+              FROM old_rows o JOIN new_rows n ON n.id = o.id
+              JOIN goal_reviews gr ON gr.goal_id = n.id,
+              LATERAL (VALUES (o.programme_id), (n.programme_id)) AS x(p)
+              WHERE (o.participant_id, o.programme_id) IS DISTINCT FROM (n.participant_id, n.programme_id)) v;
+    ELSE
+        -- participants: moved to another practice, or merged.
+        SELECT array_agg(p), array_agg(m) INTO ps, ms
+        FROM (SELECT DISTINCT e.p, figure_month(CAST(e.at AT TIME ZONE 'Europe/London' AS DATE)) AS m
+              FROM old_rows o JOIN new_rows n ON n.id = o.id,
+              LATERAL (SELECT nd.programme_id AS p, nd.created_at AS at FROM needs nd WHERE nd.participant_id = n.id
+                       UNION ALL SELECT os.programme_id, os.created_at FROM onward_support os WHERE os.participant_id = n.id
+                       UNION ALL SELECT g.programme_id, gr.reviewed_at FROM goal_reviews gr JOIN goals g ON g.id = gr.goal_id
+                                 WHERE g.participant_id = n.id) e
+              WHERE (o.site_id, o.merged_into) IS DISTINCT FROM (n.site_id, n.merged_into)) v;
+    END IF;
+    IF ps IS NOT NULL THEN PERFORM figure_mark(ps, ms); END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER needs_figure_mark_update AFTER UPDATE ON needs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark_update();
+CREATE TRIGGER onward_support_figure_mark_update AFTER UPDATE ON onward_support REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark_update();
+CREATE TRIGGER goal_reviews_figure_mark_update AFTER UPDATE ON goal_reviews REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark_update();
+CREATE TRIGGER goals_figure_mark_update AFTER UPDATE ON goals REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark_update();
+CREATE TRIGGER participants_events_figure_mark_update AFTER UPDATE ON participants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark_update();
 
 -- A referral's reasons: the referral's month.
 CREATE FUNCTION referral_reasons_figure_mark() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,5 +1,5 @@
 -- Month pieces of the figures (issue 10): the referrals' and the
--- appointments' counts of each calendar month of a whole programme, kept,
+-- appointments', needs', onward support's and goals' counts of each calendar month of a whole programme, kept,
 -- so that a year of the whole programme adds up months already counted
 -- instead of counting every row again. A month is numbered
 -- year * 12 + month - 1.
@@ -33,6 +33,7 @@ CREATE TABLE figure_piece_rows (
     dim TEXT NOT NULL,
     site_id BIGINT NOT NULL,
     key TEXT,
+    ref_id BIGINT,
     n BIGINT NOT NULL
 );
 CREATE INDEX figure_piece_rows_month ON figure_piece_rows (programme_id, part, month);
@@ -95,6 +96,107 @@ BEGIN
     INSERT INTO figure_marks (programme_id, month, version)
     SELECT NEW.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
     FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT NEW.starts_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+-- Needs identified, onward support and goals achieved (counted by the UK
+-- month they were recorded or reviewed in, at the person's practice).
+CREATE TRIGGER needs_figure_mark_insert AFTER INSERT ON needs BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT NEW.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT NEW.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER needs_figure_mark_delete AFTER DELETE ON needs BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT OLD.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT OLD.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER needs_figure_mark_update AFTER UPDATE OF participant_id, need, created_at, programme_id ON needs
+WHEN OLD.participant_id IS NOT NEW.participant_id OR OLD.need IS NOT NEW.need OR OLD.created_at IS NOT NEW.created_at OR OLD.programme_id IS NOT NEW.programme_id
+BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT OLD.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT OLD.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT NEW.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT NEW.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER onward_support_figure_mark_insert AFTER INSERT ON onward_support BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT NEW.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT NEW.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER onward_support_figure_mark_delete AFTER DELETE ON onward_support BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT OLD.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT OLD.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER onward_support_figure_mark_update AFTER UPDATE OF participant_id, kind, status, service_id, created_at, programme_id ON onward_support
+WHEN OLD.participant_id IS NOT NEW.participant_id OR OLD.kind IS NOT NEW.kind OR OLD.status IS NOT NEW.status OR OLD.service_id IS NOT NEW.service_id OR OLD.created_at IS NOT NEW.created_at OR OLD.programme_id IS NOT NEW.programme_id
+BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT OLD.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT OLD.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT NEW.programme_id, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT NEW.created_at AS x)) AS d) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+CREATE TRIGGER goal_reviews_figure_mark_insert AFTER INSERT ON goal_reviews BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT DISTINCT p, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT g.programme_id AS p, NEW.reviewed_at AS at FROM goals g WHERE g.id = NEW.goal_id) y) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER goal_reviews_figure_mark_delete AFTER DELETE ON goal_reviews BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT DISTINCT p, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT g.programme_id AS p, OLD.reviewed_at AS at FROM goals g WHERE g.id = OLD.goal_id) y) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER goal_reviews_figure_mark_update AFTER UPDATE OF goal_id, status, reviewed_at ON goal_reviews
+WHEN OLD.goal_id IS NOT NEW.goal_id OR OLD.status IS NOT NEW.status OR OLD.reviewed_at IS NOT NEW.reviewed_at
+BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT DISTINCT p, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT g.programme_id AS p, OLD.reviewed_at AS at FROM goals g WHERE g.id = OLD.goal_id) y) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT DISTINCT p, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT g.programme_id AS p, NEW.reviewed_at AS at FROM goals g WHERE g.id = NEW.goal_id) y) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER goals_figure_mark_update AFTER UPDATE OF participant_id, programme_id ON goals
+WHEN OLD.participant_id IS NOT NEW.participant_id OR OLD.programme_id IS NOT NEW.programme_id
+BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT DISTINCT p, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT NEW.programme_id AS p, gr.reviewed_at AS at FROM goal_reviews gr WHERE gr.goal_id = NEW.id UNION ALL SELECT OLD.programme_id, gr.reviewed_at FROM goal_reviews gr WHERE gr.goal_id = NEW.id) y) WHERE true
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+-- A person moved to another practice, or merged into another record: the
+-- months of their needs, onward support and goals reviewed.
+CREATE TRIGGER participants_figure_mark_events AFTER UPDATE OF site_id, merged_into ON participants
+WHEN OLD.site_id IS NOT NEW.site_id OR OLD.merged_into IS NOT NEW.merged_into
+BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    SELECT DISTINCT p, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
+    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT n.programme_id AS p, n.created_at AS at FROM needs n WHERE n.participant_id = NEW.id UNION ALL SELECT o.programme_id, o.created_at FROM onward_support o WHERE o.participant_id = NEW.id UNION ALL SELECT g.programme_id, gr.reviewed_at FROM goal_reviews gr JOIN goals g ON g.id = gr.goal_id WHERE g.participant_id = NEW.id) y) WHERE true
     ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
 END;
 
