@@ -759,8 +759,27 @@ pub async fn measure_changes(
     scope: Scope,
     first: NaiveDate,
     last: NaiveDate,
-) -> crate::Result<Vec<ChangeRow>> {
+) -> crate::Result<(Vec<ChangeRow>, bool)> {
     crate::require(grant, &[Permission::ViewReports])?;
+    // A period of whole months of the whole programme is kept (its pairs
+    // depend on scores taken up to its last day, so on the marks of every
+    // month up to its last: a score taken later leaves it be).
+    if let Some((m0, m1, _)) = whole_months(grant, scope, first, last, first) {
+        let code = format!("measures:{m0}");
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
+             AND mark = (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM figure_marks WHERE programme_id = $1 AND month <= $2)"
+        );
+        let good: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m1).fetch_one(c).await)?;
+        if good == 1 {
+            let sql = format!(
+                "SELECT site_id, dim AS kind, value AS change, n FROM figure_piece_rows \
+                 WHERE programme_id = $1 AND part = '{code}' AND month = $2"
+            );
+            let rows = on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(m1).fetch_all(c).await)?;
+            return Ok((rows, false));
+        }
+    }
     let mut w = scoped(grant, scope, PERSON_OF_WORKER);
     w.and("p.merged_into IS NULL", []);
     let n = w.next();
@@ -768,9 +787,50 @@ pub async fn measure_changes(
         "SELECT z.site_id, z.kind, z.score - z.base_score AS change, CAST(COUNT(*) AS BIGINT) AS n FROM ({}) z GROUP BY 1, 2, 3",
         paired_scores(&join_sites("p.site_id"), &w.sql(), n)
     );
-    Ok(
-        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?,
-    )
+    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?;
+    Ok((
+        rows,
+        whole_months(grant, scope, first, last, first).is_some(),
+    ))
+}
+
+/// Counts the whole programme's wellbeing changes of a period of whole
+/// months again and keeps them, with the marks of every month up to its
+/// last as this transaction first sees them (see [`keep_pieces`]).
+pub async fn keep_measure_changes(
+    tx: &mut Tx,
+    grant: &Grant,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let Some((m0, m1, _)) = whole_months(grant, Scope::Programme, first, last, first) else {
+        return Ok(());
+    };
+    let programme = grant.programme_id();
+    let code = format!("measures:{m0}");
+    let sql = format!(
+        "INSERT INTO figure_pieces (programme_id, part, month, mark) \
+         VALUES ($1, '{code}', $2, (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM figure_marks \
+         WHERE programme_id = $1 AND month <= $2)) \
+         ON CONFLICT (programme_id, part, month) DO UPDATE SET mark = EXCLUDED.mark"
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(m1).execute(c).await.map(|_| ()))?;
+    let sql = format!(
+        "DELETE FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' AND month = $2"
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(m1).execute(c).await.map(|_| ()))?;
+    let mut w = scoped(grant, Scope::Programme, PERSON_OF_WORKER);
+    w.and("p.merged_into IS NULL", []);
+    let n = w.next();
+    let sql = format!(
+        "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, value, n) \
+         SELECT {programme}, '{code}', {m1}, z.kind, z.site_id, z.score - z.base_score, CAST(COUNT(*) AS BIGINT) \
+         FROM ({}) z GROUP BY z.kind, z.site_id, z.score - z.base_score",
+        paired_scores(&join_sites("p.site_id"), &w.sql(), n)
+    );
+    on_tx!(tx, c => bind_where!(sqlx::query(&sql), w).bind(first).bind(last).bind(programme).execute(c).await.map(|_| ()))?;
+    Ok(())
 }
 
 /// Each person's latest score of a kind in a period beside their baseline

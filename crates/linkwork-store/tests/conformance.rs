@@ -1218,6 +1218,14 @@ both!(
             appointment(r2, "2026-02-03T10:00:00+00:00", "booked"),
         )
         .await;
+        let score = |on: &str, stage: &str, score: f64| {
+            format!(
+                "INSERT INTO measures (programme_id, participant_id, kind, stage, taken_on, answers, score, created_at) \
+                 VALUES ({p}, {a}, 'swemwbs', '{stage}', '{on}', '[]', {score}, '2026-01-01T09:00:00+00:00') RETURNING id"
+            )
+        };
+        one(&mut tx, score("2026-01-10", "baseline", 20.0)).await;
+        one(&mut tx, score("2026-03-15", "review", 24.5)).await;
         let need = |at: &str| {
             format!(
                 "INSERT INTO needs (programme_id, participant_id, need, status, created_at, updated_at) \
@@ -1294,19 +1302,39 @@ both!(
                 }
                 assert_eq!(months, also, "{kind}");
             }
+            // The wellbeing changes of the whole span: kept as one piece,
+            // counted afresh when any month up to its last was marked.
+            let (changes, afresh) = reports::measure_changes(tx, &g, scope, first, last)
+                .await
+                .unwrap();
+            for r in changes {
+                let what = format!("measure:{}:{}", r.kind, r.change);
+                *m.entry((what, 0, r.site_id, None)).or_insert(0) += r.n;
+            }
+            if scope == Scope::Programme {
+                assert_eq!(afresh, !months.is_empty(), "measures");
+            }
             (m, months)
         };
         let keep = async |tx: &mut linkwork_store::Tx, months: &[i64]| {
             for part in Part::ALL {
                 reports::keep_pieces(tx, &g, part, months).await.unwrap();
             }
+            reports::keep_measure_changes(tx, &g, first, last)
+                .await
+                .unwrap();
         };
         // Counted, then kept: every month counted the first time, none after.
         let (fresh, counted) = count(&mut tx, Scope::Programme).await;
         assert_eq!(counted, (jan..jan + 6).collect::<Vec<_>>());
         assert!(fresh.keys().any(|k| k.0 == "reason"));
         assert!(fresh.keys().any(|k| k.0 == "appointment:booked"));
-        for kind in ["needs:debt", "onward:referral", "goals:achieved"] {
+        for kind in [
+            "needs:debt",
+            "onward:referral",
+            "goals:achieved",
+            "measure:swemwbs:4.5",
+        ] {
             assert!(fresh.keys().any(|k| k.0.starts_with(kind)), "{kind}");
         }
         keep(&mut tx, &counted).await;
@@ -1371,10 +1399,16 @@ both!(
             "UPDATE goal_reviews SET status = 'partly'".to_owned(),
             vec![apr + 1],
         ),
+        (
+            "UPDATE measures SET score = 26 WHERE taken_on = '2026-03-15'".to_owned(),
+            vec![mar],
+        ),
+        // Taken after the span: nothing of it counted again.
+        (score("2026-07-02", "review", 30.0), vec![]),
         ("UPDATE goals SET words = 'Walk'".to_owned(), vec![]),
         (
             format!("UPDATE participants SET site_id = {} WHERE id = {a}", sites[1]),
-            vec![jan + 1, jan + 2, apr + 1],
+            vec![jan, jan + 1, jan + 2, apr + 1],
         ),
         (
             "INSERT INTO postcodes (postcode, district, latitude, longitude, datazone) \
@@ -1420,6 +1454,18 @@ both!(
             assert_eq!(got, afresh, "{change}");
             keep(&mut tx, &all).await;
         }
+        // A score taken before the span: no month of it is counted again,
+        // but its wellbeing changes are (a baseline may have moved).
+        one(&mut tx, score("2025-12-01", "baseline", 10.0)).await;
+        let (_, afresh) = reports::measure_changes(&mut tx, &g, Scope::Programme, first, last)
+            .await
+            .unwrap();
+        assert!(afresh);
+        let (_, months) =
+            reports::referral_counts(&mut tx, &g, Scope::Programme, first, last, split)
+                .await
+                .unwrap();
+        assert!(months.is_empty());
         tx.rollback().await.unwrap();
     }
 );

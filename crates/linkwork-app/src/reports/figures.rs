@@ -245,6 +245,9 @@ pub struct Rows {
     /// Months of the whole programme's counts counted afresh, to be kept
     /// as pieces ([`store::keep_pieces`]).
     pub keep: Vec<(store::Part, Vec<i64>)>,
+    /// Periods (first and last day) whose wellbeing changes were counted
+    /// afresh, to be kept ([`store::keep_measure_changes`]).
+    pub keep_measures: Vec<(NaiveDate, NaiveDate)>,
 }
 
 /// The first instant of a UK day.
@@ -314,6 +317,7 @@ impl Rows {
             practices: two.practices,
             months: two.months,
             keep: [one.keep.clone(), two.keep].concat(),
+            keep_measures: two.keep_measures,
             ..one
         })
     }
@@ -432,10 +436,15 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     )
     .await?;
     lap.lap("wider work");
-    let measures = [
-        store::measure_changes(tx, g, scope, cur.first, cur.last).await?,
-        store::measure_changes(tx, g, scope, prev.first, prev.last).await?,
-    ];
+    let (now, keep_now) = store::measure_changes(tx, g, scope, cur.first, cur.last).await?;
+    let (before_, keep_before) =
+        store::measure_changes(tx, g, scope, prev.first, prev.last).await?;
+    let measures = [now, before_];
+    let keep_measures = [(cur, keep_now), (prev, keep_before)]
+        .into_iter()
+        .filter(|(_, keep)| *keep)
+        .map(|(p, _)| (p.first, p.last))
+        .collect();
     lap.lap("measures");
     let practices = store::practices(tx, g, scope).await?;
     lap.lap("practices");
@@ -453,6 +462,7 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
             (store::Part::Appointments, appointment_months),
             (store::Part::Needs, need_months),
         ],
+        keep_measures,
         needs,
         wider,
         measures,

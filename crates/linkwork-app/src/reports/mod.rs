@@ -224,7 +224,7 @@ impl App {
             "dashboard",
         );
         // Months of the programme's figures counted afresh, kept after.
-        let mut keep: Option<(linkwork_domain::Grant, Vec<(store::Part, Vec<i64>)>)> = None;
+        let mut keep: Option<(linkwork_domain::Grant, figures::Rows)> = None;
         let report = self
             .run(u, async |tx, g, ev| {
                 let [areas, clusters, practices, workers] = store::scope_options(tx, g).await?;
@@ -303,8 +303,17 @@ impl App {
                         if let Some(t) = twin {
                             t.rollback().await?;
                         }
-                        if rows.keep.iter().any(|(_, months)| !months.is_empty()) {
-                            keep = Some((g.clone(), rows.keep.clone()));
+                        if rows.keep.iter().any(|(_, months)| !months.is_empty())
+                            || !rows.keep_measures.is_empty()
+                        {
+                            keep = Some((
+                                g.clone(),
+                                Rows {
+                                    keep: rows.keep.clone(),
+                                    keep_measures: rows.keep_measures.clone(),
+                                    ..Rows::default()
+                                },
+                            ));
                         }
                         let names = figures::Names::read(tx, g).await?;
                         let f = figures::compute(&rows, &names, period, previous);
@@ -358,8 +367,8 @@ impl App {
                 })
             })
             .await?;
-        if let Some((g, months)) = keep {
-            self.keep_pieces(&g, &months).await;
+        if let Some((g, rows)) = keep {
+            self.keep_pieces(&g, &rows).await;
         }
         Ok(report)
     }
@@ -367,11 +376,14 @@ impl App {
     /// Keeps months of the programme's figures as pieces, in a short write
     /// of their own (derived data: not audited, and a failure costs only
     /// counting them again next time, so it is logged, not shown).
-    async fn keep_pieces(&self, g: &linkwork_domain::Grant, parts: &[(store::Part, Vec<i64>)]) {
+    async fn keep_pieces(&self, g: &linkwork_domain::Grant, rows: &Rows) {
         let kept: Result<()> = async {
             let mut tx = self.db.write().await?;
-            for (part, months) in parts {
+            for (part, months) in &rows.keep {
                 store::keep_pieces(&mut tx, g, *part, months).await?;
+            }
+            for (first, last) in &rows.keep_measures {
+                store::keep_measure_changes(&mut tx, g, *first, *last).await?;
             }
             tx.commit().await?;
             Ok(())

@@ -35,6 +35,7 @@ CREATE TABLE figure_piece_rows (
     site_id BIGINT NOT NULL,
     key TEXT,
     ref_id BIGINT,
+    value DOUBLE PRECISION,
     n BIGINT NOT NULL
 );
 CREATE INDEX figure_piece_rows_month ON figure_piece_rows (programme_id, part, month);
@@ -191,7 +192,9 @@ BEGIN
               LATERAL (SELECT nd.programme_id AS p, nd.created_at AS at FROM needs nd WHERE nd.participant_id = n.id
                        UNION ALL SELECT os.programme_id, os.created_at FROM onward_support os WHERE os.participant_id = n.id
                        UNION ALL SELECT g.programme_id, gr.reviewed_at FROM goal_reviews gr JOIN goals g ON g.id = gr.goal_id
-                                 WHERE g.participant_id = n.id) e
+                                 WHERE g.participant_id = n.id
+                       UNION ALL SELECT ms.programme_id, CAST(ms.taken_on AS TIMESTAMP) AT TIME ZONE 'Europe/London' FROM measures ms
+                                 WHERE ms.participant_id = n.id) e
               WHERE (o.site_id, o.merged_into) IS DISTINCT FROM (n.site_id, n.merged_into)) v;
     END IF;
     IF ps IS NOT NULL THEN PERFORM figure_mark(ps, ms); END IF;
@@ -207,6 +210,38 @@ CREATE TRIGGER goals_figure_mark_update AFTER UPDATE ON goals REFERENCING OLD TA
     FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark_update();
 CREATE TRIGGER participants_events_figure_mark_update AFTER UPDATE ON participants REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION person_events_figure_mark_update();
+
+-- Wellbeing scores (the pairs of a period depend on every score taken up
+-- to its last day: a period's piece holds while no month up to its last is
+-- marked): the month a score was taken.
+CREATE FUNCTION measures_figure_mark_added_or_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ps BIGINT[]; ms BIGINT[];
+BEGIN
+    SELECT array_agg(p), array_agg(m) INTO ps, ms
+    FROM (SELECT DISTINCT x.programme_id AS p, figure_month(x.taken_on) AS m FROM changed_rows x) v;
+    IF ps IS NOT NULL THEN PERFORM figure_mark(ps, ms); END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER measures_figure_mark_insert AFTER INSERT ON measures REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION measures_figure_mark_added_or_removed();
+CREATE TRIGGER measures_figure_mark_delete AFTER DELETE ON measures REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION measures_figure_mark_added_or_removed();
+
+CREATE FUNCTION measures_figure_mark_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ps BIGINT[]; ms BIGINT[];
+BEGIN
+    WITH c AS (
+        SELECT o.programme_id AS op, figure_month(o.taken_on) AS om, n.programme_id AS np, figure_month(n.taken_on) AS nm
+        FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE (o.programme_id, o.participant_id, o.kind, o.stage, o.taken_on, o.score)
+              IS DISTINCT FROM (n.programme_id, n.participant_id, n.kind, n.stage, n.taken_on, n.score)
+    ), v AS (SELECT op AS p, om AS m FROM c UNION SELECT np, nm FROM c)
+    SELECT array_agg(p), array_agg(m) INTO ps, ms FROM v;
+    IF ps IS NOT NULL THEN PERFORM figure_mark(ps, ms); END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER measures_figure_mark_update AFTER UPDATE ON measures REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION measures_figure_mark_update();
 
 -- A referral's reasons: the referral's month.
 CREATE FUNCTION referral_reasons_figure_mark() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -34,6 +34,7 @@ CREATE TABLE figure_piece_rows (
     site_id BIGINT NOT NULL,
     key TEXT,
     ref_id BIGINT,
+    value DOUBLE PRECISION,
     n BIGINT NOT NULL
 );
 CREATE INDEX figure_piece_rows_month ON figure_piece_rows (programme_id, part, month);
@@ -189,14 +190,40 @@ BEGIN
     ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
 END;
 
+-- Wellbeing scores (the pairs of a period depend on every score taken up
+-- to its last day: a period's piece holds while no month up to its last is
+-- marked): the month a score was taken.
+CREATE TRIGGER measures_figure_mark_insert AFTER INSERT ON measures BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    VALUES (NEW.programme_id, CAST(substr(NEW.taken_on, 1, 4) AS INTEGER) * 12 + CAST(substr(NEW.taken_on, 6, 2) AS INTEGER) - 1, 1)
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER measures_figure_mark_delete AFTER DELETE ON measures BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    VALUES (OLD.programme_id, CAST(substr(OLD.taken_on, 1, 4) AS INTEGER) * 12 + CAST(substr(OLD.taken_on, 6, 2) AS INTEGER) - 1, 1)
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER measures_figure_mark_update AFTER UPDATE OF programme_id, participant_id, kind, stage, taken_on, score ON measures
+WHEN OLD.programme_id IS NOT NEW.programme_id OR OLD.participant_id IS NOT NEW.participant_id OR OLD.kind IS NOT NEW.kind OR OLD.stage IS NOT NEW.stage OR OLD.taken_on IS NOT NEW.taken_on OR OLD.score IS NOT NEW.score
+BEGIN
+    INSERT INTO figure_marks (programme_id, month, version)
+    VALUES (OLD.programme_id, CAST(substr(OLD.taken_on, 1, 4) AS INTEGER) * 12 + CAST(substr(OLD.taken_on, 6, 2) AS INTEGER) - 1, 1)
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+    INSERT INTO figure_marks (programme_id, month, version)
+    VALUES (NEW.programme_id, CAST(substr(NEW.taken_on, 1, 4) AS INTEGER) * 12 + CAST(substr(NEW.taken_on, 6, 2) AS INTEGER) - 1, 1)
+    ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
+END;
+
 -- A person moved to another practice, or merged into another record: the
--- months of their needs, onward support and goals reviewed.
+-- months of their needs, onward support, goals reviewed and scores.
 CREATE TRIGGER participants_figure_mark_events AFTER UPDATE OF site_id, merged_into ON participants
 WHEN OLD.site_id IS NOT NEW.site_id OR OLD.merged_into IS NOT NEW.merged_into
 BEGIN
     INSERT INTO figure_marks (programme_id, month, version)
     SELECT DISTINCT p, CAST(substr(d, 1, 4) AS INTEGER) * 12 + CAST(substr(d, 6, 2) AS INTEGER) - 1, 1
-    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT n.programme_id AS p, n.created_at AS at FROM needs n WHERE n.participant_id = NEW.id UNION ALL SELECT o.programme_id, o.created_at FROM onward_support o WHERE o.participant_id = NEW.id UNION ALL SELECT g.programme_id, gr.reviewed_at FROM goal_reviews gr JOIN goals g ON g.id = gr.goal_id WHERE g.participant_id = NEW.id) y) WHERE true
+    FROM (SELECT y.p, (SELECT CASE WHEN substr(x, 12, 2) = '23' AND x >= date(substr(x, 1, 4) || '-03-25', 'weekday 0') || 'T01:00:00' AND x < date(substr(x, 1, 4) || '-10-25', 'weekday 0') || 'T01:00:00' THEN date(x, '+1 hour') ELSE substr(x, 1, 10) END FROM (SELECT y.at AS x)) AS d FROM (SELECT n.programme_id AS p, n.created_at AS at FROM needs n WHERE n.participant_id = NEW.id UNION ALL SELECT o.programme_id, o.created_at FROM onward_support o WHERE o.participant_id = NEW.id UNION ALL SELECT g.programme_id, gr.reviewed_at FROM goal_reviews gr JOIN goals g ON g.id = gr.goal_id WHERE g.participant_id = NEW.id UNION ALL SELECT ms.programme_id, ms.taken_on FROM measures ms WHERE ms.participant_id = NEW.id) y) WHERE true
     ON CONFLICT (programme_id, month) DO UPDATE SET version = version + 1;
 END;
 
