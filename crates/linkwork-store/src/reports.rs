@@ -592,7 +592,11 @@ pub async fn handovers(
 }
 
 /// Something recorded about a person (a need identified, an onward
-/// referral, a goal achieved), at the practice holding their record.
+/// referral, a goal achieved), at the practice holding their record; for
+/// onward support, also rows of practice 0 by service, with its category
+/// and organisation (a practice's rows leave them out: a year makes
+/// thousands of practice, status and service groups, but the figures
+/// split by practice and by service apart).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PersonEventRow {
     pub site_id: i64,
@@ -684,13 +688,19 @@ pub async fn person_events(
         "onward" => Part::Onward,
         _ => Part::Goals,
     };
+    // Each practice's rows, without the service; and for onward support,
+    // rows of practice 0 by service (its category and organisation).
+    let services = if kind == "onward" { "TRUE" } else { "FALSE" };
     let named = |counted: &str| {
         format!(
             "WITH g AS MATERIALIZED ({counted}), \
              named AS MATERIALIZED (SELECT v.service_id, {} AS category, \
              (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = v.service_id) AS organization \
              FROM (SELECT DISTINCT service_id FROM g WHERE service_id IS NOT NULL) v) \
-             SELECT g.site_id, g.side, g.what, g.status, named.category, named.organization, g.n FROM g LEFT JOIN named ON named.service_id = g.service_id",
+             SELECT g.site_id, g.side, g.what, g.status, CAST(NULL AS TEXT) AS category, CAST(NULL AS TEXT) AS organization, \
+             CAST(SUM(g.n) AS BIGINT) AS n FROM g GROUP BY 1, 2, 3, 4 \
+             UNION ALL SELECT 0, g.side, g.what, g.status, named.category, named.organization, CAST(SUM(g.n) AS BIGINT) \
+             FROM g LEFT JOIN named ON named.service_id = g.service_id WHERE {services} GROUP BY 2, 3, 4, 5, 6",
             service_category("v.service_id"),
         )
     };
@@ -887,9 +897,40 @@ pub async fn by_month(
     (first, last): (NaiveDate, NaiveDate),
     (from, before): (DateTime<Utc>, DateTime<Utc>),
 ) -> crate::Result<Vec<MonthRow>> {
-    use crate::dialect::{london_date, month_of};
+    use crate::dialect::{london_date, month_number, month_of};
     crate::require(grant, &[Permission::ViewReports])?;
     let mut out = Vec::new();
+    // For the whole programme, referrals received and appointments
+    // attended are added up from the months kept where they are good; the
+    // other months are counted below.
+    let mut stale: [Option<Vec<i64>>; 2] = [None, None];
+    if let Some((m0, m1, _)) = whole_months(grant, scope, first, last, first) {
+        for (i, (what, part, dim)) in [
+            ("referrals", Part::Referrals, "site"),
+            ("attended", Part::Appointments, "attended"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let good = good_months(tx, grant, part, (m0, m1)).await?;
+            stale[i] = Some((m0..=m1).filter(|m| !good.contains(m)).collect());
+            if good.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "SELECT month, CAST(SUM(n) AS BIGINT) FROM figure_piece_rows WHERE programme_id = $1 AND part = '{}' \
+                 AND month IN ({}) AND dim = '{dim}' GROUP BY month",
+                part.code(),
+                numbers(&good),
+            );
+            let rows: Vec<(i64, i64)> = on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).fetch_all(c).await)?;
+            out.extend(rows.into_iter().map(|(m, n)| MonthRow {
+                what: what.to_owned(),
+                month: format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1),
+                n,
+            }));
+        }
+    }
     for what in ["referrals", "attended", "closed"] {
         let (table, site, worker, month) = match what {
             "referrals" => (
@@ -927,6 +968,21 @@ pub async fn by_month(
                 w.and("r.closed_on >= ?", [Param::Date(first)]);
                 w.and("r.closed_on <= ?", [Param::Date(last)]);
             }
+        }
+        let left = match what {
+            "referrals" => stale[0]
+                .as_ref()
+                .map(|m| (m, month_number(tx, "r.received_on"))),
+            "attended" => stale[1]
+                .as_ref()
+                .map(|m| (m, month_number(tx, &london_date(tx, "a.starts_at")))),
+            _ => None,
+        };
+        if let Some((months, number)) = left {
+            if months.is_empty() {
+                continue;
+            }
+            w.and(&format!("{number} IN ({})", numbers(months)), Vec::new());
         }
         let sql = format!(
             "SELECT CAST('{what}' AS TEXT) AS what, {month} AS month, CAST(COUNT(*) AS BIGINT) AS n FROM {table} {}{} GROUP BY 2",

@@ -1314,6 +1314,14 @@ both!(
             if scope == Scope::Programme {
                 assert_eq!(afresh, !months.is_empty(), "measures");
             }
+            // The months over time: referrals and attended from the pieces.
+            let trend = reports::by_month(tx, &g, scope, (first, last), (instants.0, instants.1))
+                .await
+                .unwrap();
+            for r in trend {
+                *m.entry((format!("month:{}:{}", r.what, r.month), 0, 0, None))
+                    .or_insert(0) += r.n;
+            }
             (m, months)
         };
         let keep = async |tx: &mut linkwork_store::Tx, months: &[i64]| {
@@ -1334,6 +1342,7 @@ both!(
             "onward:referral",
             "goals:achieved",
             "measure:swemwbs:4.5",
+            "month:referrals:2026-01",
         ] {
             assert!(fresh.keys().any(|k| k.0.starts_with(kind)), "{kind}");
         }

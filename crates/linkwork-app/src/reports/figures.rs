@@ -728,6 +728,20 @@ fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
         bump_n(&mut t.needs, &n.what, n.n);
     }
     for o in rows.onward.iter().filter(|o| o.side == side) {
+        // Practice 0: by service.
+        if o.site_id == 0 {
+            bump_n(
+                &mut t.onward_category,
+                o.category.as_deref().unwrap_or("Not in the directory"),
+                o.n,
+            );
+            bump_n(
+                &mut t.onward_organization,
+                o.organization.as_deref().unwrap_or("Not in the directory"),
+                o.n,
+            );
+            continue;
+        }
         t.add_n(
             o.site_id,
             if o.what == "signposting" {
@@ -742,16 +756,6 @@ fn tally(rows: &Rows, names: &Names, p: Period, current: bool) -> Tally {
             t.add_n(o.site_id, "onward_taken_up", o.n);
         }
         bump_n(&mut t.onward_status, status, o.n);
-        bump_n(
-            &mut t.onward_category,
-            o.category.as_deref().unwrap_or("Not in the directory"),
-            o.n,
-        );
-        bump_n(
-            &mut t.onward_organization,
-            o.organization.as_deref().unwrap_or("Not in the directory"),
-            o.n,
-        );
     }
     for g in rows.goals.iter().filter(|g| g.side == side) {
         t.add_n(g.site_id, "goals_achieved", g.n);
