@@ -569,9 +569,7 @@ pub struct OnwardRow {
     pub created_at: DateTime<Utc>,
 }
 
-/// A person belongs to a link worker when one of their referrals does.
-const PERSON_OF_WORKER: &str =
-    "EXISTS (SELECT 1 FROM referrals rw WHERE rw.participant_id = p.id AND rw.link_worker_id = ?)";
+use crate::reports::PERSON_OF_WORKER;
 
 /// The people a list across people may name (their record's practice in
 /// the grant's scope, not merged away), narrowed by the filter's place or

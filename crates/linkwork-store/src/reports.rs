@@ -57,9 +57,10 @@ fn join_sites(site: &str) -> String {
     SITES.replace("{site}", site)
 }
 
-/// A participant belongs to a worker when one of their referrals does.
-const PERSON_OF_WORKER: &str =
-    "EXISTS (SELECT 1 FROM referrals rw WHERE rw.participant_id = p.id AND rw.link_worker_id = ?)";
+/// A participant belongs to a worker when one of their referrals does (the
+/// worker's people found once, not looked for again for each row counted).
+pub(crate) const PERSON_OF_WORKER: &str =
+    "p.id IN (SELECT rw.participant_id FROM referrals rw WHERE rw.link_worker_id = ?)";
 
 /// Referrals received, counted in the database (a programme receives tens
 /// of thousands a year; a nation over a million): one row per dimension,
@@ -98,15 +99,15 @@ pub async fn referral_counts(
     split: NaiveDate,
 ) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
     crate::require(grant, &[Permission::ViewReports])?;
-    let Some(months) = whole_months(grant, scope, first, last, split) else {
+    let Some(months) = whole_months(grant, scope, (first, last, split), false) else {
         let mut w = scoped(grant, scope, "r.link_worker_id = ?");
         w.and("r.received_on >= ?", [Param::Date(first)]);
         w.and("r.received_on <= ?", [Param::Date(last)]);
         return Ok((count_referrals(tx, w, Some(split)).await?, Vec::new()));
     };
-    let (mut rows, stale) = pieces(tx, grant, Part::Referrals, months).await?;
+    let (mut rows, stale) = pieces(tx, grant, scope, Part::Referrals, months).await?;
     if !stale.is_empty() {
-        let w = in_months(tx, grant, Part::Referrals, &stale);
+        let w = in_months(tx, grant, scope, Part::Referrals, &stale);
         rows.extend(count_referrals(tx, w, Some(split)).await?);
     }
     Ok((rows, stale))
@@ -170,6 +171,7 @@ async fn good_months(
 async fn pieces(
     tx: &mut Tx,
     grant: &Grant,
+    scope: Scope,
     part: Part,
     (m0, m1, at): (i64, i64, i64),
 ) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
@@ -181,9 +183,10 @@ async fn pieces(
     let sql = format!(
         "SELECT dim, CAST(CASE WHEN month >= $2 THEN 1 ELSE 0 END AS BIGINT) AS side, site_id, key, \
          CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows WHERE programme_id = $1 AND part = '{}' \
-         AND month IN ({}) GROUP BY 1, 2, 3, 4",
+         AND month IN ({}){} GROUP BY 1, 2, 3, 4",
         part.code(),
-        numbers(&good)
+        numbers(&good),
+        piece_sites(scope)
     );
     let rows = on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(at).fetch_all(c).await)?;
     Ok((rows, stale))
@@ -213,26 +216,46 @@ fn uk_midnight(d: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|_| d.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
-/// For the whole programme, `first` to `last` as whole calendar months
-/// split at a month's start: the first and last month and the split's.
+/// For the whole programme (or, with `per_site`, for parts whose pieces
+/// keep each practice's rows apart, also an area, a cluster or a practice),
+/// `first` to `last` as whole calendar months split at a month's start: the
+/// first and last month and the split's.
 fn whole_months(
     grant: &Grant,
     scope: Scope,
-    first: NaiveDate,
-    last: NaiveDate,
-    split: NaiveDate,
+    (first, last, split): (NaiveDate, NaiveDate, NaiveDate),
+    per_site: bool,
 ) -> Option<(i64, i64, i64)> {
     let whole = first.day() == 1
         && split.day() == 1
         && last.succ_opt().is_some_and(|d| d.day() == 1)
         && first <= last;
-    (whole && pieced(grant, scope))
+    let scoped = match scope {
+        Scope::Programme => true,
+        Scope::Area(_) | Scope::Cluster(_) | Scope::Practice(_) => per_site,
+        Scope::Worker(_) => false,
+    };
+    (whole && scoped && pieced(grant, Scope::Programme))
         .then(|| (month_number(first), month_number(last), month_number(split)))
 }
 
 /// Whether figures of `scope` are the whole programme's (what pieces keep).
 fn pieced(grant: &Grant, scope: Scope) -> bool {
     scope == Scope::Programme && grant.scope().params().1 && grant.scope().made_by().is_none()
+}
+
+/// The piece rows of a scope's practices (ids are ours, not anyone's input).
+fn piece_sites(scope: Scope) -> String {
+    match scope {
+        Scope::Area(id) => format!(
+            " AND site_id IN (SELECT s.id FROM sites s JOIN clusters c ON c.id = s.cluster_id WHERE c.area_id = {id})"
+        ),
+        Scope::Cluster(id) => {
+            format!(" AND site_id IN (SELECT id FROM sites WHERE cluster_id = {id})")
+        }
+        Scope::Practice(id) => format!(" AND site_id = {id}"),
+        Scope::Programme | Scope::Worker(_) => String::new(),
+    }
 }
 
 /// Numbers as an SQL list (our own month numbers, not anyone's input).
@@ -243,14 +266,14 @@ fn numbers(list: &[i64]) -> String {
         .join(", ")
 }
 
-/// The whole programme's rows of `part` dated in the months given.
-fn in_months(tx: &Tx, grant: &Grant, part: Part, months: &[i64]) -> Where {
+/// The rows of `part` in `scope` dated in the months given.
+fn in_months(tx: &Tx, grant: &Grant, scope: Scope, part: Part, months: &[i64]) -> Where {
     use crate::dialect::{london_date, month_number};
     let (lo, hi) = (
         month_days(months.iter().min().copied().unwrap_or(0)).0,
         month_days(months.iter().max().copied().unwrap_or(0)).1,
     );
-    let mut w = scoped(grant, Scope::Programme, "FALSE");
+    let mut w = scoped(grant, scope, "FALSE");
     if months.is_empty() {
         return w;
     }
@@ -309,7 +332,7 @@ pub async fn keep_pieces(
         numbers(months)
     );
     on_tx!(tx, c => sqlx::query(&sql).bind(programme).execute(c).await.map(|_| ()))?;
-    let w = in_months(tx, grant, part, months);
+    let w = in_months(tx, grant, Scope::Programme, part, months);
     let sql = match part {
         Part::Referrals | Part::Appointments => {
             let count = match part {
@@ -423,7 +446,7 @@ pub async fn appointments(
             })
             .collect()
     };
-    let Some(months) = whole_months(grant, scope, first, last, split_day) else {
+    let Some(months) = whole_months(grant, scope, (first, last, split_day), true) else {
         let mut w = scoped(grant, scope, "a.link_worker_id = ?");
         w.and("a.starts_at >= ?", [Param::Time(from)]);
         w.and("a.starts_at < ?", [Param::Time(before)]);
@@ -438,10 +461,10 @@ pub async fn appointments(
             on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?;
         return Ok((rows, Vec::new()));
     };
-    let (rows, stale) = pieces(tx, grant, Part::Appointments, months).await?;
+    let (rows, stale) = pieces(tx, grant, scope, Part::Appointments, months).await?;
     let mut rows = as_rows(rows);
     if !stale.is_empty() {
-        let w = in_months(tx, grant, Part::Appointments, &stale);
+        let w = in_months(tx, grant, scope, Part::Appointments, &stale);
         let sql = appointment_month_sql(tx, &w);
         let by_month: Vec<CountRow> =
             on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
@@ -704,7 +727,7 @@ pub async fn person_events(
             service_category("v.service_id"),
         )
     };
-    let Some(months) = whole_months(grant, scope, first, last, split_day) else {
+    let Some(months) = whole_months(grant, scope, (first, last, split_day), true) else {
         let mut w = scoped(grant, scope, PERSON_OF_WORKER);
         let (at, sql) = person_event_sql(kind, &mut w);
         w.and(&format!("{at} >= ?"), [Param::Time(from)]);
@@ -723,16 +746,17 @@ pub async fn person_events(
         counted.push(format!(
             "SELECT site_id, CAST(CASE WHEN month >= {at_month} THEN 1 ELSE 0 END AS BIGINT) AS side, dim AS what, \
              key AS status, ref_id AS service_id, CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows \
-             WHERE programme_id = {} AND part = '{}' AND month IN ({}) GROUP BY 1, 2, 3, 4, 5",
+             WHERE programme_id = {} AND part = '{}' AND month IN ({}){} GROUP BY 1, 2, 3, 4, 5",
             grant.programme_id(),
             part.code(),
-            numbers(&good)
+            numbers(&good),
+            piece_sites(scope)
         ));
     }
     let w = if stale.is_empty() {
         Where::new()
     } else {
-        in_months(tx, grant, part, &stale)
+        in_months(tx, grant, scope, part, &stale)
     };
     if !stale.is_empty() {
         let mut ignored = Where::new();
@@ -774,7 +798,7 @@ pub async fn measure_changes(
     // A period of whole months of the whole programme is kept (its pairs
     // depend on scores taken up to its last day, so on the marks of every
     // month up to its last: a score taken later leaves it be).
-    if let Some((m0, m1, _)) = whole_months(grant, scope, first, last, first) {
+    if let Some((m0, m1, _)) = whole_months(grant, scope, (first, last, first), false) {
         let code = format!("measures:{m0}");
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
@@ -800,7 +824,7 @@ pub async fn measure_changes(
     let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?;
     Ok((
         rows,
-        whole_months(grant, scope, first, last, first).is_some(),
+        whole_months(grant, scope, (first, last, first), false).is_some(),
     ))
 }
 
@@ -814,7 +838,8 @@ pub async fn keep_measure_changes(
     last: NaiveDate,
 ) -> crate::Result<()> {
     crate::require(grant, &[Permission::ViewReports])?;
-    let Some((m0, m1, _)) = whole_months(grant, Scope::Programme, first, last, first) else {
+    let Some((m0, m1, _)) = whole_months(grant, Scope::Programme, (first, last, first), false)
+    else {
         return Ok(());
     };
     let programme = grant.programme_id();
@@ -904,7 +929,7 @@ pub async fn by_month(
     // attended are added up from the months kept where they are good; the
     // other months are counted below.
     let mut stale: [Option<Vec<i64>>; 2] = [None, None];
-    if let Some((m0, m1, _)) = whole_months(grant, scope, first, last, first) {
+    if let Some((m0, m1, _)) = whole_months(grant, scope, (first, last, first), false) {
         for (i, (what, part, dim)) in [
             ("referrals", Part::Referrals, "site"),
             ("attended", Part::Appointments, "attended"),
