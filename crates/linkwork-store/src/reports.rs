@@ -798,7 +798,7 @@ pub async fn measure_changes(
     // A period of whole months of the whole programme is kept (its pairs
     // depend on scores taken up to its last day, so on the marks of every
     // month up to its last: a score taken later leaves it be).
-    if let Some((m0, m1, _)) = whole_months(grant, scope, (first, last, first), false) {
+    if let Some((m0, m1, _)) = whole_months(grant, scope, (first, last, first), true) {
         let code = format!("measures:{m0}");
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
@@ -808,7 +808,8 @@ pub async fn measure_changes(
         if good == 1 {
             let sql = format!(
                 "SELECT site_id, dim AS kind, value AS change, n FROM figure_piece_rows \
-                 WHERE programme_id = $1 AND part = '{code}' AND month = $2"
+                 WHERE programme_id = $1 AND part = '{code}' AND month = $2{}",
+                piece_sites(scope)
             );
             let rows = on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(m1).fetch_all(c).await)?;
             return Ok((rows, false));
@@ -824,7 +825,7 @@ pub async fn measure_changes(
     let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?;
     Ok((
         rows,
-        whole_months(grant, scope, (first, last, first), false).is_some(),
+        whole_months(grant, scope, (first, last, first), true).is_some(),
     ))
 }
 
