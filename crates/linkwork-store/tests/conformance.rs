@@ -1319,9 +1319,10 @@ both!(
                 assert_eq!(afresh, !months.is_empty(), "measures");
             }
             // The months over time: referrals and attended from the pieces.
-            let trend = reports::by_month(tx, &g, scope, (first, last), (instants.0, instants.1))
-                .await
-                .unwrap();
+            let (trend, _) =
+                reports::by_month(tx, &g, scope, (first, last), (instants.0, instants.1))
+                    .await
+                    .unwrap();
             for r in trend {
                 *m.entry((format!("month:{}:{}", r.what, r.month), 0, 0, None))
                     .or_insert(0) += r.n;

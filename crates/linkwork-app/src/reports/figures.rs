@@ -454,14 +454,16 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
         last: trend.1,
         ..cur
     });
-    let months = store::by_month(tx, g, scope, trend, trend_instants).await?;
+    let (months, trend_months) = store::by_month(tx, g, scope, trend, trend_instants).await?;
     lap.lap("months");
+    let mut keep = vec![
+        (store::Part::Appointments, appointment_months),
+        (store::Part::Needs, need_months),
+    ];
+    keep.extend(trend_months);
     Ok(Rows {
         appointments,
-        keep: vec![
-            (store::Part::Appointments, appointment_months),
-            (store::Part::Needs, need_months),
-        ],
+        keep,
         keep_measures,
         needs,
         wider,
