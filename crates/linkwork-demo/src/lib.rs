@@ -988,6 +988,23 @@ pub async fn generate(
             }
             tx.commit().await?;
         }
+        // And the wellbeing changes of every year and quarter (they do not
+        // add up by month: kept per period).
+        use linkwork_domain::report::{Period, PeriodKind};
+        let mut tx = db.write().await?;
+        for (kind, per_year) in [
+            (PeriodKind::FinancialYear, 1),
+            (PeriodKind::CalendarYear, 1),
+            (PeriodKind::Quarter, 4),
+        ] {
+            let mut p = Period::containing(kind, today);
+            for _ in 0..(years + 1) * per_year {
+                linkwork_store::reports::keep_measure_changes(&mut tx, &rgrant, p.first, p.last)
+                    .await?;
+                p = p.previous();
+            }
+        }
+        tx.commit().await?;
         Ok(DemoReport {
             programme_id,
             areas: plan.areas.len(),
