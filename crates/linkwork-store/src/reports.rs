@@ -157,9 +157,9 @@ async fn good_months(
 ) -> crate::Result<Vec<i64>> {
     let sql = format!(
         "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{}' \
-         AND fp.month >= $2 AND fp.month <= $3 AND fp.mark = (SELECT CAST(COALESCE(SUM(fm.version), 0) AS BIGINT) \
-         FROM figure_marks fm WHERE fm.programme_id = $1 AND (fm.month = fp.month OR fm.month = -1))",
-        part.code()
+         AND fp.month >= $2 AND fp.month <= $3 AND fp.mark = {}",
+        part.code(),
+        marks_of("fp.month", false)
     );
     Ok(
         on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m0).bind(m1).fetch_all(c).await)?,
@@ -235,13 +235,13 @@ fn whole_months(
         Scope::Area(_) | Scope::Cluster(_) | Scope::Practice(_) => per_site,
         Scope::Worker(_) => false,
     };
-    (whole && scoped && pieced(grant, Scope::Programme))
+    (whole && scoped && whole_grant(grant))
         .then(|| (month_number(first), month_number(last), month_number(split)))
 }
 
-/// Whether figures of `scope` are the whole programme's (what pieces keep).
-fn pieced(grant: &Grant, scope: Scope) -> bool {
-    scope == Scope::Programme && grant.scope().params().1 && grant.scope().made_by().is_none()
+/// Whether the grant sees the whole programme (what pieces are counted for).
+fn whole_grant(grant: &Grant) -> bool {
+    grant.scope().params().1 && grant.scope().made_by().is_none()
 }
 
 /// The piece rows of a scope's practices (ids are ours, not anyone's input).
@@ -256,6 +256,44 @@ fn piece_sites(scope: Scope) -> String {
         Scope::Practice(id) => format!(" AND site_id = {id}"),
         Scope::Programme | Scope::Worker(_) => String::new(),
     }
+}
+
+/// The sum of the marks a piece of `month` (SQL) of programme `$1` holds
+/// while: its own month's and the every-month mark (−1), or with `through`
+/// every month up to its own (a period's wellbeing changes).
+fn marks_of(month: &str, through: bool) -> String {
+    let months = if through {
+        format!("fm.month <= {month}")
+    } else {
+        format!("(fm.month = {month} OR fm.month = -1)")
+    };
+    format!(
+        "(SELECT CAST(COALESCE(SUM(fm.version), 0) AS BIGINT) FROM figure_marks fm WHERE fm.programme_id = $1 AND {months})"
+    )
+}
+
+/// Takes a piece's row, with the marks as this transaction first sees them
+/// (a change committed after leaves it to be counted again; two nodes
+/// keeping one piece take turns on the row), and clears its counts, before
+/// they are counted again.
+async fn take_piece(
+    tx: &mut Tx,
+    programme: i64,
+    code: &str,
+    month: i64,
+    through: bool,
+) -> crate::Result<()> {
+    let sql = format!(
+        "INSERT INTO figure_pieces (programme_id, part, month, mark) VALUES ($1, '{code}', $2, {}) \
+         ON CONFLICT (programme_id, part, month) DO UPDATE SET mark = EXCLUDED.mark",
+        marks_of("$2", through)
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(month).execute(c).await.map(|_| ()))?;
+    let sql = format!(
+        "DELETE FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' AND month = $2"
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(month).execute(c).await.map(|_| ()))?;
+    Ok(())
 }
 
 /// Numbers as an SQL list (our own month numbers, not anyone's input).
@@ -302,10 +340,7 @@ fn in_months(tx: &Tx, grant: &Grant, scope: Scope, part: Part, months: &[i64]) -
 }
 
 /// Counts the whole programme's rows of `part` in the months given again
-/// and keeps them as its pieces, each with its mark as this transaction
-/// first sees it (a change committed after that leaves the piece to be
-/// counted again). Taking the pieces' rows first makes two nodes keeping
-/// the same month take turns.
+/// and keeps them as its pieces (each taken first: [`take_piece`]).
 pub async fn keep_pieces(
     tx: &mut Tx,
     grant: &Grant,
@@ -313,25 +348,14 @@ pub async fn keep_pieces(
     months: &[i64],
 ) -> crate::Result<()> {
     crate::require(grant, &[Permission::ViewReports])?;
-    if months.is_empty() || !pieced(grant, Scope::Programme) {
+    if months.is_empty() || !whole_grant(grant) {
         return Ok(());
     }
     let programme = grant.programme_id();
     let code = part.code();
-    let mark = format!(
-        "INSERT INTO figure_pieces (programme_id, part, month, mark) \
-         VALUES ($1, '{code}', $2, (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM figure_marks \
-         WHERE programme_id = $1 AND (month = $2 OR month = -1))) \
-         ON CONFLICT (programme_id, part, month) DO UPDATE SET mark = EXCLUDED.mark"
-    );
     for m in months {
-        on_tx!(tx, c => sqlx::query(&mark).bind(programme).bind(m).execute(c).await.map(|_| ()))?;
+        take_piece(tx, programme, code, *m, false).await?;
     }
-    let sql = format!(
-        "DELETE FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' AND month IN ({})",
-        numbers(months)
-    );
-    on_tx!(tx, c => sqlx::query(&sql).bind(programme).execute(c).await.map(|_| ()))?;
     let w = in_months(tx, grant, Scope::Programme, part, months);
     let sql = match part {
         Part::Referrals | Part::Appointments => {
@@ -802,7 +826,8 @@ pub async fn measure_changes(
         let code = format!("measures:{m0}");
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
-             AND mark = (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM figure_marks WHERE programme_id = $1 AND month <= $2)"
+             AND mark = {}",
+            marks_of("$2", true)
         );
         let good: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m1).fetch_one(c).await)?;
         if good == 1 {
@@ -845,17 +870,7 @@ pub async fn keep_measure_changes(
     };
     let programme = grant.programme_id();
     let code = format!("measures:{m0}");
-    let sql = format!(
-        "INSERT INTO figure_pieces (programme_id, part, month, mark) \
-         VALUES ($1, '{code}', $2, (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM figure_marks \
-         WHERE programme_id = $1 AND month <= $2)) \
-         ON CONFLICT (programme_id, part, month) DO UPDATE SET mark = EXCLUDED.mark"
-    );
-    on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(m1).execute(c).await.map(|_| ()))?;
-    let sql = format!(
-        "DELETE FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' AND month = $2"
-    );
-    on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(m1).execute(c).await.map(|_| ()))?;
+    take_piece(tx, programme, &code, m1, true).await?;
     let mut w = scoped(grant, Scope::Programme, PERSON_OF_WORKER);
     w.and("p.merged_into IS NULL", []);
     let n = w.next();
