@@ -859,7 +859,13 @@ pub async fn wellbeing_changes(
         "SELECT y.participant_id, p.given_name, p.family_name, s.name AS site, y.kind, y.base_score, y.base_on, y.score, y.taken_on \
          FROM ({}) y JOIN participants p ON p.id = y.participant_id JOIN sites s ON s.id = p.site_id \
          WHERE y.score - y.base_score >= ${} ORDER BY y.score - y.base_score DESC, p.family_name, p.given_name, y.participant_id LIMIT ${} OFFSET ${}",
-        crate::reports::paired_scores(tx, "JOIN sites s ON s.id = p.site_id", &w.sql(), n),
+        crate::reports::paired_scores(
+            tx,
+            "JOIN sites s ON s.id = p.site_id",
+            &w.sql(),
+            n,
+            &crate::reports::scores_of_worker(f.link_worker_id)
+        ),
         n + 3,
         n + 4,
         n + 5

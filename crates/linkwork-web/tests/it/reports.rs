@@ -1210,6 +1210,41 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
         needs_of(format!("{wb}&kind=ons4")).await,
         measure(&month, "ons4_people_paired")
     );
+    // A link worker's year (their people's scores looked up by person, and
+    // their people's group attendance checked on each session's rows):
+    // as many paired as the list narrowed to the worker holds.
+    let mut m = t.sign_in(&manager.email).await;
+    let page = m
+        .get("/reports?period=2026-27&scope=worker:linkworker@linkwork.example")
+        .await;
+    let worker_filter = page
+        .body
+        .split("link_worker_id=")
+        .nth(1)
+        .map(|s| {
+            s.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    assert!(!worker_filter.is_empty(), "{}", page.body);
+    let worker = get("period=2026-27&scope=worker:linkworker@linkwork.example".to_owned()).await;
+    let paired = measure(&worker, "swemwbs_people_paired").unwrap_or(0.0);
+    assert!(paired > 0.0, "{paired} paired for the worker");
+    assert_eq!(
+        needs_of(format!(
+            "/api/v1/wellbeing-changes?from=2026-04-01&to=2027-03-31&kind=swemwbs&link_worker_id={worker_filter}"
+        ))
+        .await,
+        Some(paired)
+    );
+    let programme_attendance =
+        measure(&get("period=2026-27".to_owned()).await, "group_attendances");
+    let attended = measure(&worker, "group_attendances").unwrap_or(0.0);
+    assert!(
+        attended > 0.0 && Some(attended) < programme_attendance,
+        "{attended} of {programme_attendance:?} attendances the worker's"
+    );
     // The demo's year has groups, practice development, vouchers and
     // partners' answers, so the sums above were of something.
     let year = get("period=2026-27".to_owned()).await;
