@@ -122,15 +122,16 @@ pub async fn referral_counts(
     split: NaiveDate,
 ) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
     crate::require(grant, &[Permission::ViewReports])?;
-    let Some(months) = whole_months(grant, scope, (first, last, split), false) else {
+    let Some(span) = Span::of(grant, scope, (first, last, split), false) else {
         let mut w = scoped(grant, scope, "r.link_worker_id = ?");
         w.and("r.received_on >= ?", [Param::Date(first)]);
         w.and("r.received_on <= ?", [Param::Date(last)]);
         return Ok((count_referrals(tx, w, Some(split)).await?, Vec::new()));
     };
-    let (mut rows, stale) = pieces(tx, grant, scope, Part::Referrals, months).await?;
-    if !stale.is_empty() {
-        let w = in_months(tx, grant, scope, Part::Referrals, &stale);
+    let (mut rows, stale) = pieces(tx, grant, scope, Part::Referrals, &span).await?;
+    let direct = span.direct(&stale);
+    if !direct.is_empty() {
+        let w = in_days(grant, scope, Part::Referrals, &direct);
         rows.extend(count_referrals(tx, w, Some(split)).await?);
     }
     Ok((rows, stale))
@@ -189,17 +190,42 @@ async fn good_months(
     )
 }
 
-/// The good months of `part` added up on each side of the split month, and
-/// the months of the span that are not good, to be counted directly.
+/// The good months of `part` among the span's whole months, and the
+/// others, to be counted directly.
+async fn good_and_stale(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    span: &Span,
+) -> crate::Result<(Vec<i64>, Vec<i64>)> {
+    let (Some(m0), Some(m1)) = (span.months.first(), span.months.last()) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let good: Vec<i64> = good_months(tx, grant, part, (*m0, *m1))
+        .await?
+        .into_iter()
+        .filter(|m| span.months.contains(m))
+        .collect();
+    let stale = span
+        .months
+        .iter()
+        .copied()
+        .filter(|m| !good.contains(m))
+        .collect();
+    Ok((good, stale))
+}
+
+/// The good months of `part` added up on each side of the span's split,
+/// and the whole months that are not good, to be counted directly.
 async fn pieces(
     tx: &mut Tx,
     grant: &Grant,
     scope: Scope,
     part: Part,
-    (m0, m1, at): (i64, i64, i64),
+    span: &Span,
 ) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
-    let good = good_months(tx, grant, part, (m0, m1)).await?;
-    let stale: Vec<i64> = (m0..=m1).filter(|m| !good.contains(m)).collect();
+    let (good, stale) = good_and_stale(tx, grant, part, span).await?;
+    let at = span.at;
     if good.is_empty() {
         return Ok((Vec::new(), stale));
     }
@@ -239,27 +265,97 @@ fn uk_midnight(d: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|_| d.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
-/// For the whole programme (or, with `per_site`, for parts whose pieces
-/// keep each practice's rows apart, also an area, a cluster or a practice),
-/// `first` to `last` as whole calendar months split at a month's start: the
-/// first and last month and the split's.
+/// A run of days (`first` to `last`, split at a day) as the whole calendar
+/// months in it that the split does not cut, added up from the pieces kept,
+/// and the days about them (`edges`: the part-months at its ends and the
+/// month the split falls in), counted directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Span {
+    /// The whole months, in order.
+    months: Vec<i64>,
+    /// The first whole month on the split's side (months before it are
+    /// the previous period's).
+    at: i64,
+    /// Runs of days, first and last, in order and apart.
+    edges: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Span {
+    /// For the whole programme (or, with `per_site`, for parts whose pieces
+    /// keep each practice's rows apart, also an area, a cluster or a
+    /// practice), the span of `first` to `last` split at `split`; `None`
+    /// when no whole month is in it or it is not counted in pieces.
+    fn of(
+        grant: &Grant,
+        scope: Scope,
+        (first, last, split): (NaiveDate, NaiveDate, NaiveDate),
+        per_site: bool,
+    ) -> Option<Span> {
+        let scoped = match scope {
+            Scope::Programme => true,
+            Scope::Area(_) | Scope::Cluster(_) | Scope::Practice(_) => per_site,
+            Scope::Worker(_) => false,
+        };
+        if !scoped || !whole_grant(grant) || first > last {
+            return None;
+        }
+        let mut span = Span {
+            months: Vec::new(),
+            at: month_number(split),
+            edges: Vec::new(),
+        };
+        let mut day = first;
+        while day <= last {
+            let m = month_number(day);
+            let (m_first, m_last) = month_days(m);
+            let end = m_last.min(last);
+            let cut = split > m_first && split <= m_last;
+            if day == m_first && end == m_last && !cut {
+                span.months.push(m);
+            } else {
+                add_days(&mut span.edges, (day, end));
+            }
+            match end.succ_opt() {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+        (!span.months.is_empty()).then_some(span)
+    }
+
+    /// The runs of days to count directly: the edges and the whole months
+    /// not kept good (`stale`), joined where they meet.
+    fn direct(&self, stale: &[i64]) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut days: Vec<(NaiveDate, NaiveDate)> = self.edges.clone();
+        days.extend(stale.iter().map(|m| month_days(*m)));
+        days.sort();
+        let mut out = Vec::new();
+        for d in days {
+            add_days(&mut out, d);
+        }
+        out
+    }
+}
+
+/// Adds a run of days after those of `runs`, joined to the last when they
+/// meet.
+fn add_days(runs: &mut Vec<(NaiveDate, NaiveDate)>, (first, last): (NaiveDate, NaiveDate)) {
+    match runs.last_mut() {
+        Some(prev) if prev.1.succ_opt() == Some(first) => prev.1 = last,
+        _ => runs.push((first, last)),
+    }
+}
+
+/// `first` to `last` as whole calendar months and nothing else (a
+/// period's wellbeing changes are kept whole): the first and last month.
 fn whole_months(
     grant: &Grant,
     scope: Scope,
-    (first, last, split): (NaiveDate, NaiveDate, NaiveDate),
-    per_site: bool,
-) -> Option<(i64, i64, i64)> {
-    let whole = first.day() == 1
-        && split.day() == 1
-        && last.succ_opt().is_some_and(|d| d.day() == 1)
-        && first <= last;
-    let scoped = match scope {
-        Scope::Programme => true,
-        Scope::Area(_) | Scope::Cluster(_) | Scope::Practice(_) => per_site,
-        Scope::Worker(_) => false,
-    };
-    (whole && scoped && whole_grant(grant))
-        .then(|| (month_number(first), month_number(last), month_number(split)))
+    (first, last): (NaiveDate, NaiveDate),
+) -> Option<(i64, i64)> {
+    Span::of(grant, scope, (first, last, first), true)
+        .filter(|s| s.edges.is_empty())
+        .map(|_| (month_number(first), month_number(last)))
 }
 
 /// Whether the grant sees the whole programme (what pieces are counted for).
@@ -327,39 +423,43 @@ fn numbers(list: &[i64]) -> String {
         .join(", ")
 }
 
-/// The rows of `part` in `scope` dated in the months given.
-fn in_months(tx: &Tx, grant: &Grant, scope: Scope, part: Part, months: &[i64]) -> Where {
-    use crate::dialect::{london_date, month_number};
-    let (lo, hi) = (
-        month_days(months.iter().min().copied().unwrap_or(0)).0,
-        month_days(months.iter().max().copied().unwrap_or(0)).1,
-    );
+/// The rows of `part` in `scope` dated (UK days) in the runs of days given
+/// (none: no rows).
+fn in_days(grant: &Grant, scope: Scope, part: Part, runs: &[(NaiveDate, NaiveDate)]) -> Where {
     let mut w = scoped(grant, scope, "FALSE");
-    if months.is_empty() {
-        return w;
-    }
-    let month = match part {
-        Part::Referrals => {
-            w.and("r.received_on >= ?", [Param::Date(lo)]);
-            w.and("r.received_on <= ?", [Param::Date(hi)]);
-            month_number(tx, "r.received_on")
-        }
-        Part::Appointments => {
-            w.and("a.starts_at >= ?", [Param::Time(uk_midnight(lo))]);
-            let after = hi.succ_opt().unwrap_or(hi);
-            w.and("a.starts_at < ?", [Param::Time(uk_midnight(after))]);
-            month_number(tx, &london_date(tx, "a.starts_at"))
-        }
+    let (column, dated) = match part {
+        Part::Referrals => ("r.received_on", true),
+        Part::Appointments => ("a.starts_at", false),
         Part::Needs | Part::Onward | Part::Goals => {
-            let (at, _) = person_event_sql(event_kind(part), &mut w);
-            w.and(&format!("{at} >= ?"), [Param::Time(uk_midnight(lo))]);
-            let after = hi.succ_opt().unwrap_or(hi);
-            w.and(&format!("{at} < ?"), [Param::Time(uk_midnight(after))]);
-            month_number(tx, &london_date(tx, at))
+            (person_event_sql(event_kind(part), &mut w).0, false)
         }
     };
-    w.and(&format!("{month} IN ({})", numbers(months)), Vec::new());
+    in_runs(&mut w, column, dated, runs);
     w
+}
+
+/// Narrows `w` to rows whose `column` falls on one of the runs of days: a
+/// date (`dated`), else an instant on that UK day.
+fn in_runs(w: &mut Where, column: &str, dated: bool, runs: &[(NaiveDate, NaiveDate)]) {
+    let mut clauses = Vec::new();
+    let mut params = Vec::new();
+    for (first, last) in runs {
+        if dated {
+            clauses.push(format!("({column} >= ? AND {column} <= ?)"));
+            params.extend([Param::Date(*first), Param::Date(*last)]);
+        } else {
+            clauses.push(format!("({column} >= ? AND {column} < ?)"));
+            let after = last.succ_opt().unwrap_or(*last);
+            params.extend([
+                Param::Time(uk_midnight(*first)),
+                Param::Time(uk_midnight(after)),
+            ]);
+        }
+    }
+    if clauses.is_empty() {
+        clauses.push("FALSE".to_owned());
+    }
+    w.and(&format!("({})", clauses.join(" OR ")), params);
 }
 
 /// Counts the whole programme's rows of `part` in the months given again
@@ -379,7 +479,14 @@ pub async fn keep_pieces(
     for m in months {
         take_piece(tx, programme, code, *m, false).await?;
     }
-    let w = in_months(tx, grant, Scope::Programme, part, months);
+    let mut sorted = months.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs = Vec::new();
+    for m in sorted {
+        add_days(&mut runs, month_days(m));
+    }
+    let w = in_days(grant, Scope::Programme, part, &runs);
     let sql = match part {
         Part::Referrals | Part::Appointments => {
             let count = match part {
@@ -493,10 +600,7 @@ pub async fn appointments(
             })
             .collect()
     };
-    let Some(months) = whole_months(grant, scope, (first, last, split_day), true) else {
-        let mut w = scoped(grant, scope, "a.link_worker_id = ?");
-        w.and("a.starts_at >= ?", [Param::Time(from)]);
-        w.and("a.starts_at < ?", [Param::Time(before)]);
+    let count = async |tx: &mut Tx, w: Where| -> crate::Result<Vec<AppointmentRow>> {
         let n = w.next();
         let sql = format!(
             "SELECT a.site_id, CAST(CASE WHEN a.starts_at < ${n} THEN 0 ELSE 1 END AS BIGINT) AS side, a.status, \
@@ -504,26 +608,19 @@ pub async fn appointments(
             join_sites("a.site_id"),
             w.sql()
         );
-        let rows =
-            on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?;
-        return Ok((rows, Vec::new()));
+        Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
     };
-    let (rows, stale) = pieces(tx, grant, scope, Part::Appointments, months).await?;
+    let Some(span) = Span::of(grant, scope, (first, last, split_day), true) else {
+        let mut w = scoped(grant, scope, "a.link_worker_id = ?");
+        w.and("a.starts_at >= ?", [Param::Time(from)]);
+        w.and("a.starts_at < ?", [Param::Time(before)]);
+        return Ok((count(tx, w).await?, Vec::new()));
+    };
+    let (rows, stale) = pieces(tx, grant, scope, Part::Appointments, &span).await?;
     let mut rows = as_rows(rows);
-    if !stale.is_empty() {
-        let w = in_months(tx, grant, scope, Part::Appointments, &stale);
-        let sql = appointment_month_sql(tx, &w);
-        let by_month: Vec<CountRow> =
-            on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
-        rows.extend(as_rows(
-            by_month
-                .into_iter()
-                .map(|r| CountRow {
-                    side: i64::from(r.side >= months.2),
-                    ..r
-                })
-                .collect(),
-        ));
+    let direct = span.direct(&stale);
+    if !direct.is_empty() {
+        rows.extend(count(tx, in_days(grant, scope, Part::Appointments, &direct)).await?);
     }
     Ok((rows, stale))
 }
@@ -751,7 +848,6 @@ pub async fn person_events(
     (first, last, split_day): (NaiveDate, NaiveDate, NaiveDate),
     (from, before, split): (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
 ) -> crate::Result<(Vec<PersonEventRow>, Vec<i64>)> {
-    use crate::dialect::{london_date, month_number};
     crate::require(grant, &[Permission::ViewReports])?;
     let part = match kind {
         "needs" => Part::Needs,
@@ -774,7 +870,7 @@ pub async fn person_events(
             service_category("v.service_id"),
         )
     };
-    let Some(months) = whole_months(grant, scope, (first, last, split_day), true) else {
+    let Some(span) = Span::of(grant, scope, (first, last, split_day), true) else {
         let mut w = scoped(grant, scope, PERSON_OF_WORKER);
         let (at, sql) = person_event_sql(kind, &mut w);
         w.and(&format!("{at} >= ?"), [Param::Time(from)]);
@@ -785,9 +881,9 @@ pub async fn person_events(
             on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?;
         return Ok((rows, Vec::new()));
     };
-    let (m0, m1, at_month) = months;
-    let good = good_months(tx, grant, part, (m0, m1)).await?;
-    let stale: Vec<i64> = (m0..=m1).filter(|m| !good.contains(m)).collect();
+    let at_month = span.at;
+    let (good, stale) = good_and_stale(tx, grant, part, &span).await?;
+    let direct = span.direct(&stale);
     let mut counted = Vec::new();
     if !good.is_empty() {
         counted.push(format!(
@@ -800,23 +896,26 @@ pub async fn person_events(
             piece_sites(scope)
         ));
     }
-    let w = if stale.is_empty() {
+    let w = if direct.is_empty() {
         Where::new()
     } else {
-        in_months(tx, grant, scope, part, &stale)
+        in_days(grant, scope, part, &direct)
     };
-    if !stale.is_empty() {
+    if !direct.is_empty() {
         let mut ignored = Where::new();
         let (at, sql) = person_event_sql(kind, &mut ignored);
-        let month = month_number(tx, &london_date(tx, at));
-        let side = format!("CASE WHEN {month} >= {at_month} THEN 1 ELSE 0 END");
+        let side = format!("CASE WHEN {at} < ${} THEN 0 ELSE 1 END", w.next());
         counted.push(sql.replace("{side}", &side).replace("{where}", &w.sql()));
     }
     if counted.is_empty() {
         return Ok((Vec::new(), stale));
     }
     let sql = named(&counted.join(" UNION ALL "));
-    let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+    let rows = if direct.is_empty() {
+        on_tx!(tx, c => sqlx::query_as(&sql).fetch_all(c).await)?
+    } else {
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?
+    };
     Ok((rows, stale))
 }
 
@@ -845,7 +944,7 @@ pub async fn measure_changes(
     // A period of whole months of the whole programme is kept (its pairs
     // depend on scores taken up to its last day, so on the marks of every
     // month up to its last: a score taken later leaves it be).
-    if let Some((m0, m1, _)) = whole_months(grant, scope, (first, last, first), true) {
+    if let Some((m0, m1)) = whole_months(grant, scope, (first, last)) {
         let code = format!("measures:{m0}");
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
@@ -877,10 +976,7 @@ pub async fn measure_changes(
         )
     );
     let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?;
-    Ok((
-        rows,
-        whole_months(grant, scope, (first, last, first), true).is_some(),
-    ))
+    Ok((rows, whole_months(grant, scope, (first, last)).is_some()))
 }
 
 /// Counts the whole programme's wellbeing changes of a period of whole
@@ -893,8 +989,7 @@ pub async fn keep_measure_changes(
     last: NaiveDate,
 ) -> crate::Result<()> {
     crate::require(grant, &[Permission::ViewReports])?;
-    let Some((m0, m1, _)) = whole_months(grant, Scope::Programme, (first, last, first), false)
-    else {
+    let Some((m0, m1)) = whole_months(grant, Scope::Programme, (first, last)) else {
         return Ok(());
     };
     let programme = grant.programme_id();
@@ -990,14 +1085,15 @@ pub async fn by_month(
     (first, last): (NaiveDate, NaiveDate),
     (from, before): (DateTime<Utc>, DateTime<Utc>),
 ) -> crate::Result<(Vec<MonthRow>, Vec<(Part, Vec<i64>)>)> {
-    use crate::dialect::{london_date, month_number, month_of};
+    use crate::dialect::{london_date, month_of};
     crate::require(grant, &[Permission::ViewReports])?;
     let mut out = Vec::new();
     // For the whole programme, referrals received and appointments
     // attended are added up from the months kept where they are good; the
     // other months are counted below.
     let mut stale: [Option<Vec<i64>>; 2] = [None, None];
-    if let Some((m0, m1, _)) = whole_months(grant, scope, (first, last, first), false) {
+    let mut direct: [Option<Vec<(NaiveDate, NaiveDate)>>; 2] = [None, None];
+    if let Some(span) = Span::of(grant, scope, (first, last, first), false) {
         for (i, (what, part, dim)) in [
             ("referrals", Part::Referrals, "site"),
             ("attended", Part::Appointments, "attended"),
@@ -1005,8 +1101,9 @@ pub async fn by_month(
         .into_iter()
         .enumerate()
         {
-            let good = good_months(tx, grant, part, (m0, m1)).await?;
-            stale[i] = Some((m0..=m1).filter(|m| !good.contains(m)).collect());
+            let (good, months) = good_and_stale(tx, grant, part, &span).await?;
+            direct[i] = Some(span.direct(&months));
+            stale[i] = Some(months);
             if good.is_empty() {
                 continue;
             }
@@ -1062,20 +1159,17 @@ pub async fn by_month(
                 w.and("r.closed_on <= ?", [Param::Date(last)]);
             }
         }
+        // Only the days not added up from the pieces.
         let left = match what {
-            "referrals" => stale[0]
-                .as_ref()
-                .map(|m| (m, month_number(tx, "r.received_on"))),
-            "attended" => stale[1]
-                .as_ref()
-                .map(|m| (m, month_number(tx, &london_date(tx, "a.starts_at")))),
+            "referrals" => direct[0].as_ref().map(|d| (d, "r.received_on", true)),
+            "attended" => direct[1].as_ref().map(|d| (d, "a.starts_at", false)),
             _ => None,
         };
-        if let Some((months, number)) = left {
-            if months.is_empty() {
+        if let Some((runs, column, dated)) = left {
+            if runs.is_empty() {
                 continue;
             }
-            w.and(&format!("{number} IN ({})", numbers(months)), Vec::new());
+            in_runs(&mut w, column, dated, runs);
         }
         let sql = format!(
             "SELECT CAST('{what}' AS TEXT) AS what, {month} AS month, CAST(COUNT(*) AS BIGINT) AS n FROM {table} {}{} GROUP BY 2",

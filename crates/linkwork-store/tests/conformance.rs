@@ -1263,29 +1263,43 @@ both!(
         format!("INSERT INTO referral_reasons (referral_id, programme_id, reason) VALUES ({r1}, {p}, 'isolation')"),
     )
     .await;
-        // January to June 2026, split at April.
+        // January to June 2026, split at April; and a run of days from 20
+        // January to 10 June split on 17 March (its whole months February,
+        // April and May added up from the pieces, the days about them
+        // counted directly).
         let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
         let (first, last, split) = (day(1, 1), day(6, 30), day(4, 1));
+        let whole = (first, last, split);
+        let run = (day(1, 20), day(6, 10), day(3, 17));
         let instant = |d: chrono::NaiveDate| {
             linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN).unwrap()
         };
-        let instants = (instant(first), instant(day(7, 1)), instant(split));
         let (jan, mar, apr) = (2026 * 12, 2026 * 12 + 2, 2026 * 12 + 3);
         // Both parts' rows, tidied (summed by key), and the months counted
         // afresh, the same for both.
         type Tidy = BTreeMap<(String, i64, i64, Option<String>), i64>;
-        let count = async |tx: &mut linkwork_store::Tx, scope: Scope| -> (Tidy, Vec<i64>) {
+        type Days = (chrono::NaiveDate, chrono::NaiveDate, chrono::NaiveDate);
+        let count_in = async |tx: &mut linkwork_store::Tx,
+                              g: &linkwork_domain::Grant,
+                              scope: Scope,
+                              span: Days|
+               -> (Tidy, Vec<i64>) {
+            let (first, last, split) = span;
+            let instants = (
+                instant(first),
+                instant(last.succ_opt().unwrap()),
+                instant(split),
+            );
             let mut m = Tidy::new();
-            let (refs, months) = reports::referral_counts(tx, &g, scope, first, last, split)
+            let (refs, months) = reports::referral_counts(tx, g, scope, first, last, split)
                 .await
                 .unwrap();
             for r in refs {
                 *m.entry((r.dim, r.side, r.site_id, r.key)).or_insert(0) += r.n;
             }
-            let (appts, also) =
-                reports::appointments(tx, &g, scope, (first, last, split), instants)
-                    .await
-                    .unwrap();
+            let (appts, also) = reports::appointments(tx, g, scope, (first, last, split), instants)
+                .await
+                .unwrap();
             for r in appts {
                 *m.entry((format!("appointment:{}", r.status), r.side, r.site_id, None))
                     .or_insert(0) += r.n;
@@ -1295,7 +1309,7 @@ both!(
             }
             for kind in ["needs", "onward", "goals"] {
                 let (events, also) =
-                    reports::person_events(tx, &g, scope, kind, (first, last, split), instants)
+                    reports::person_events(tx, g, scope, kind, (first, last, split), instants)
                         .await
                         .unwrap();
                 for r in events {
@@ -1308,19 +1322,19 @@ both!(
             }
             // The wellbeing changes of the whole span: kept as one piece,
             // counted afresh when any month up to its last was marked.
-            let (changes, afresh) = reports::measure_changes(tx, &g, scope, first, last)
+            let (changes, afresh) = reports::measure_changes(tx, g, scope, first, last)
                 .await
                 .unwrap();
             for r in changes {
                 let what = format!("measure:{}:{}", r.kind, r.change);
                 *m.entry((what, 0, r.site_id, None)).or_insert(0) += r.n;
             }
-            if scope == Scope::Programme {
+            if scope == Scope::Programme && span == whole {
                 assert_eq!(afresh, !months.is_empty(), "measures");
             }
             // The months over time: referrals and attended from the pieces.
             let (trend, _) =
-                reports::by_month(tx, &g, scope, (first, last), (instants.0, instants.1))
+                reports::by_month(tx, g, scope, (first, last), (instants.0, instants.1))
                     .await
                     .unwrap();
             for r in trend {
@@ -1329,6 +1343,30 @@ both!(
             }
             (m, months)
         };
+        let count =
+            async |tx: &mut linkwork_store::Tx, scope: Scope| count_in(tx, &g, scope, whole).await;
+        // A link worker of both practices: the same rows, counted directly
+        // (no pieces serve a grant of some practices).
+        let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
+        let worker = users::create(
+            &mut tx,
+            &ug,
+            &NewUser {
+                email: "pieces@example.org",
+                name: "W",
+                role: "link-worker",
+                password_hash: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        users::set_sites(&mut tx, &ug, worker, &sites)
+            .await
+            .unwrap();
+        let direct = actor(p, worker, Role::LinkWorker)
+            .authorize(Permission::ViewReports)
+            .unwrap();
         let keep = async |tx: &mut linkwork_store::Tx, months: &[i64]| {
             for part in Part::ALL {
                 reports::keep_pieces(tx, &g, part, months).await.unwrap();
@@ -1351,10 +1389,24 @@ both!(
         ] {
             assert!(fresh.keys().any(|k| k.0.starts_with(kind)), "{kind}");
         }
+        let (run_fresh, run_counted) = count_in(&mut tx, &g, Scope::Programme, run).await;
+        assert_eq!(
+            run_counted,
+            vec![jan + 1, apr, apr + 1],
+            "the run's whole months"
+        );
+        assert!(run_fresh.keys().any(|k| k.0 == "appointment:booked"));
         keep(&mut tx, &counted).await;
         let (kept, counted) = count(&mut tx, Scope::Programme).await;
         assert!(counted.is_empty());
         assert_eq!(kept, fresh);
+        let (run_kept, counted) = count_in(&mut tx, &g, Scope::Programme, run).await;
+        assert!(counted.is_empty());
+        assert_eq!(run_kept, run_fresh);
+        assert_eq!(
+            run_kept,
+            count_in(&mut tx, &direct, Scope::Programme, run).await.0
+        );
         // A practice's figures are counted directly and keep nothing; they are
         // part of the programme's.
         let (practice, counted) = count(&mut tx, Scope::Practice(sites[0])).await;
@@ -1457,11 +1509,14 @@ both!(
             }
             let (got, counted) = count(&mut tx, Scope::Programme).await;
             assert_eq!(counted, months, "{change}");
+            let (run_got, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
             // A practice's appointments and person events add up its own
             // rows of the kept months (the others counted for it alone).
             let (practice, _) = count(&mut tx, Scope::Practice(sites[0])).await;
             keep(&mut tx, &counted).await;
             let (practice_kept, _) = count(&mut tx, Scope::Practice(sites[0])).await;
+            let (run_kept, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
+            let (run_practice, _) = count_in(&mut tx, &g, Scope::Practice(sites[0]), run).await;
             exec(
                 &mut tx,
                 format!("DELETE FROM figure_pieces WHERE programme_id = {p}"),
@@ -1473,6 +1528,14 @@ both!(
             let (practice_afresh, _) = count(&mut tx, Scope::Practice(sites[0])).await;
             assert_eq!(practice, practice_afresh, "{change}");
             assert_eq!(practice_kept, practice_afresh, "{change}");
+            let (run_afresh, _) = count_in(&mut tx, &direct, Scope::Programme, run).await;
+            assert_eq!(run_got, run_afresh, "the run of days: {change}");
+            let (direct_whole, _) = count_in(&mut tx, &direct, Scope::Programme, whole).await;
+            assert_eq!(got, direct_whole, "counted directly: {change}");
+            assert_eq!(run_kept, run_afresh, "the run of days, kept: {change}");
+            let (run_practice_afresh, _) =
+                count_in(&mut tx, &g, Scope::Practice(sites[0]), run).await;
+            assert_eq!(run_practice, run_practice_afresh, "{change}");
             keep(&mut tx, &all).await;
         }
         // A score taken before the span: no month of it is counted again,
