@@ -1088,12 +1088,13 @@ pub async fn by_month(
     use crate::dialect::{london_date, month_of};
     crate::require(grant, &[Permission::ViewReports])?;
     let mut out = Vec::new();
-    // For the whole programme, referrals received and appointments
-    // attended are added up from the months kept where they are good; the
-    // other months are counted below.
+    // Referrals received and appointments attended are added up from the
+    // months kept where they are good; the other days are counted below.
     let mut stale: [Option<Vec<i64>>; 2] = [None, None];
     let mut direct: [Option<Vec<(NaiveDate, NaiveDate)>>; 2] = [None, None];
-    if let Some(span) = Span::of(grant, scope, (first, last, first), false) {
+    // Both parts keep these rows by practice, so an area, a cluster or a
+    // practice adds up its own.
+    if let Some(span) = Span::of(grant, scope, (first, last, first), true) {
         for (i, (what, part, dim)) in [
             ("referrals", Part::Referrals, "site"),
             ("attended", Part::Appointments, "attended"),
@@ -1109,9 +1110,10 @@ pub async fn by_month(
             }
             let sql = format!(
                 "SELECT month, CAST(SUM(n) AS BIGINT) FROM figure_piece_rows WHERE programme_id = $1 AND part = '{}' \
-                 AND month IN ({}) AND dim = '{dim}' GROUP BY month",
+                 AND month IN ({}) AND dim = '{dim}'{} GROUP BY month",
                 part.code(),
                 numbers(&good),
+                piece_sites(scope)
             );
             let rows: Vec<(i64, i64)> = on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).fetch_all(c).await)?;
             out.extend(rows.into_iter().map(|(m, n)| MonthRow {

@@ -1367,6 +1367,26 @@ both!(
         let direct = actor(p, worker, Role::LinkWorker)
             .authorize(Permission::ViewReports)
             .unwrap();
+        // And one of the first practice only: its figures, counted directly.
+        let first_only = users::create(
+            &mut tx,
+            &ug,
+            &NewUser {
+                email: "pieces-one@example.org",
+                name: "W",
+                role: "link-worker",
+                password_hash: None,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        users::set_sites(&mut tx, &ug, first_only, &sites[..1])
+            .await
+            .unwrap();
+        let one_practice = actor(p, first_only, Role::LinkWorker)
+            .authorize(Permission::ViewReports)
+            .unwrap();
         let keep = async |tx: &mut linkwork_store::Tx, months: &[i64]| {
             for part in Part::ALL {
                 reports::keep_pieces(tx, &g, part, months).await.unwrap();
@@ -1536,6 +1556,12 @@ both!(
             let (run_practice_afresh, _) =
                 count_in(&mut tx, &g, Scope::Practice(sites[0]), run).await;
             assert_eq!(run_practice, run_practice_afresh, "{change}");
+            let (practice_direct, _) =
+                count_in(&mut tx, &one_practice, Scope::Programme, whole).await;
+            assert_eq!(practice_kept, practice_direct, "{change}");
+            let (run_practice_direct, _) =
+                count_in(&mut tx, &one_practice, Scope::Programme, run).await;
+            assert_eq!(run_practice, run_practice_direct, "{change}");
             keep(&mut tx, &all).await;
         }
         // A score taken before the span: no month of it is counted again,
