@@ -150,6 +150,16 @@ enum ReportCommand {
         #[arg(long)]
         programme: Option<String>,
     },
+    /// Count every month of the programme's figures (since its first
+    /// referral) and the wellbeing changes of every year and quarter once,
+    /// and keep them, so that no report has to: after loading data in bulk
+    /// (imports of postcodes and the SIMD table do it themselves).
+    Keep {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        programme: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -645,7 +655,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("reading {}", path.display()))?;
             let r = app.import_postcodes(&ctx, &text).await.map_err(explain)?;
             println!("{} postcodes imported, {} left out.", r.taken, r.skipped);
-            Ok(())
+            keep_figures(&app, &ctx).await
         }
         Command::Import {
             command:
@@ -660,7 +670,13 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("reading {}", path.display()))?;
             let r = app.import_simd(&ctx, &text).await.map_err(explain)?;
             println!("{} data zones imported, {} left out.", r.taken, r.skipped);
-            Ok(())
+            keep_figures(&app, &ctx).await
+        }
+        Command::Report {
+            command: ReportCommand::Keep { db, programme },
+        } => {
+            let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
+            keep_figures(&app, &ctx).await
         }
         Command::Report {
             command:
@@ -948,6 +964,36 @@ fn demo_accounts() -> Vec<(&'static str, &'static str)> {
         ("practice staff", "practice@linkwork.example"),
         ("partner", "partner@linkwork.example"),
     ]
+}
+
+/// Counts and keeps every month and period of the programme's figures,
+/// with a progress bar (the postcodes and the SIMD table count in every
+/// month: after importing them, every month is counted again).
+async fn keep_figures(app: &App, ctx: &Ctx) -> Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("figures");
+    let b = bar.clone();
+    let started = std::time::Instant::now();
+    let kept = app
+        .keep_figures(ctx, &move |done, total| {
+            b.set_length(total);
+            b.set_position(done);
+        })
+        .await
+        .map_err(explain)?;
+    bar.finish_and_clear();
+    println!(
+        "Figures kept: {} months and {} years and quarters of wellbeing, in {:.1} s.",
+        kept.months,
+        kept.periods,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn fill_demo(app: &App, db: &Db, scale: Scale, seed: u64, years: u32) -> Result<()> {

@@ -394,6 +394,16 @@ fn demo_migrate_and_backup() {
         "{}",
         out(&o)
     );
+    // The data zones count in every month's figures: they are all counted
+    // again and kept, as an administrator may ask at any time.
+    assert!(out(&o).contains("Figures kept: "), "{}", out(&o));
+    let o = run(&url, &["report", "keep"], None);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("years and quarters of wellbeing"),
+        "{}",
+        out(&o)
+    );
     let copy = d.0.join("backup.db");
     let o = run(&url, &["backup", "--to", &copy.to_string_lossy()], None);
     assert!(o.status.success(), "{}", out(&o));
@@ -449,6 +459,7 @@ fn every_subcommand_has_help() {
         vec!["import", "simd", "--help"],
         vec!["export", "directory", "--help"],
         vec!["report", "quarterly", "--help"],
+        vec!["report", "keep", "--help"],
     ] {
         let o = run("sqlite://unused.db", &args, None);
         assert!(o.status.success(), "{args:?}");

@@ -969,42 +969,19 @@ pub async fn generate(
         audit::append(&mut tx, &ev, now).await?;
         tx.commit().await?;
         linkwork_store::dialect::after_bulk_load(db).await?;
-        // The whole programme's months counted once and kept (migration
-        // 31), a year a transaction, as after any bulk load.
+        // The whole programme's months and periods counted once and kept
+        // (migration 31), as after any bulk load.
         let rgrant = manager
             .authorize(Permission::ViewReports)
             .map_err(|e| AppError::Refused(e.to_string()))?;
-        let last = linkwork_store::reports::month_number(today);
-        let months: Vec<i64> = (last - 12 * (i64::from(years) + 1)..=last).collect();
-        for (i, year) in months.chunks(12).enumerate() {
+        linkwork_app::reports::keep::keep_figures(db, &rgrant, today, &|done, total| {
             progress(&Progress {
                 stage: "figures",
-                done: (i * 12) as u64,
-                total: months.len() as u64,
-            });
-            let mut tx = db.write().await?;
-            for part in linkwork_store::reports::Part::ALL {
-                linkwork_store::reports::keep_pieces(&mut tx, &rgrant, part, year).await?;
-            }
-            tx.commit().await?;
-        }
-        // And the wellbeing changes of every year and quarter (they do not
-        // add up by month: kept per period).
-        use linkwork_domain::report::{Period, PeriodKind};
-        let mut tx = db.write().await?;
-        for (kind, per_year) in [
-            (PeriodKind::FinancialYear, 1),
-            (PeriodKind::CalendarYear, 1),
-            (PeriodKind::Quarter, 4),
-        ] {
-            let mut p = Period::containing(kind, today);
-            for _ in 0..(years + 1) * per_year {
-                linkwork_store::reports::keep_measure_changes(&mut tx, &rgrant, p.first, p.last)
-                    .await?;
-                p = p.previous();
-            }
-        }
-        tx.commit().await?;
+                done,
+                total,
+            })
+        })
+        .await?;
         Ok(DemoReport {
             programme_id,
             areas: plan.areas.len(),

@@ -1280,6 +1280,16 @@ pub async fn names(
     Ok((sites, users))
 }
 
+/// The month of the programme's first referral (the first month there is
+/// anything to count), or `None` when it has none.
+pub async fn first_month(tx: &mut Tx, grant: &Grant) -> crate::Result<Option<i64>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let first: Option<NaiveDate> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT MIN(received_on) FROM referrals WHERE programme_id = $1")
+        .bind(grant.programme_id()).fetch_one(c).await)?;
+    Ok(first.map(month_number))
+}
+
 /// The programme's data version (see migration 18), as the transaction
 /// sees it.
 pub async fn data_version(tx: &mut Tx, programme_id: i64) -> crate::Result<i64> {

@@ -7,6 +7,7 @@
 
 pub mod export;
 pub mod figures;
+pub mod keep;
 pub mod value;
 
 use crate::gate::Use;

@@ -1054,6 +1054,33 @@ both!(practices_add_up_to_the_programme_on_generated_data, |t| {
     .unwrap_or_else(|e| panic!("demo: {e}"));
     let manager = t.user(demo.programme_id, Role::Manager, &[]).await;
     let get = async |q: String| t.api_json(&manager, &format!("/api/v1/reports?{q}")).await;
+    // The demo kept every month; keeping them again is for those who see
+    // the whole programme, and counts every month since the first referral.
+    let site = get("period=2026-10".to_owned()).await["by_site"][0]["site_id"]
+        .as_i64()
+        .unwrap_or(0);
+    let worker = t.user(demo.programme_id, Role::LinkWorker, &[site]).await;
+    assert!(matches!(
+        t.app.keep_figures(&worker.ctx, &|_, _| {}).await,
+        Err(linkwork_app::AppError::Refused(_))
+    ));
+    let steps = std::sync::Mutex::new(Vec::new());
+    let kept = t
+        .app
+        .keep_figures(&manager.ctx, &|done, total| {
+            steps.lock().unwrap().push((done, total))
+        })
+        .await
+        .unwrap();
+    assert!(kept.months >= 12 && kept.periods >= 4, "{kept:?}");
+    let steps = steps.into_inner().unwrap();
+    assert_eq!(
+        steps.last().copied(),
+        Some((
+            (kept.months + kept.periods) as u64,
+            (kept.months + kept.periods) as u64
+        ))
+    );
     // Several periods (a month, a quarter, a financial year) and scopes: in
     // each, for every count that adds up, the sites make the whole.
     for q in [
