@@ -37,6 +37,11 @@ pub enum AppError {
     /// What was sent is larger than the service accepts.
     #[error("{0}")]
     TooLarge(String),
+    /// The database gave this change up to let another go on (a deadlock or
+    /// a serialization failure on PostgreSQL): nothing was written, and
+    /// sending it again will most likely work.
+    #[error("The service was busy and your change was not saved. Try again.")]
+    Busy,
     /// Something broke that the user cannot fix; `id` is logged with the cause.
     #[error("Something went wrong on our side (error id {id}).")]
     Internal { id: String },
@@ -72,6 +77,7 @@ impl From<StoreError> for AppError {
                     .into(),
             ),
             StoreError::Duplicate(what) => AppError::Duplicate(what),
+            e if e.is_contention() => AppError::Busy,
             other => AppError::internal(other),
         }
     }

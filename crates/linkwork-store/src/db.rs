@@ -38,6 +38,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A deadlock or a serialization failure (PostgreSQL): the transaction
+    /// was given up so that another could go on, and running it again may
+    /// well succeed.
+    pub fn is_contention(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::Database(d))
+            if matches!(d.code().as_deref(), Some("40P01" | "40001")))
+    }
+}
+
+impl StoreError {
     /// Turn a unique-constraint violation into [`StoreError::Duplicate`] naming `what`.
     pub fn on_unique(e: sqlx::Error, what: &'static str) -> StoreError {
         match &e {

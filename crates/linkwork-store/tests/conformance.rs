@@ -1579,3 +1579,41 @@ both!(
         tx.rollback().await.unwrap();
     }
 );
+
+// Two changes that take the same two rows in opposite orders deadlock on
+// PostgreSQL; the one given up is told apart from other failures (the app
+// answers "busy, try again" rather than "something went wrong").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadlock_on_postgres_is_told_apart_as_contention() {
+    let Some(t) = postgres().await else {
+        return;
+    };
+    let (p, _, _) = programme(&t.db, "D", 1).await;
+    let bump = |month: i64| {
+        format!(
+            "INSERT INTO figure_marks (programme_id, month, version) VALUES ({p}, {month}, 1) \
+             ON CONFLICT (programme_id, month) DO UPDATE SET version = figure_marks.version + 1"
+        )
+    };
+    let exec = async |tx: &mut linkwork_store::Tx, sql: String| linkwork_store::on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ()));
+    for m in [1, 2] {
+        let mut tx = t.db.write().await.unwrap();
+        exec(&mut tx, bump(m)).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut a = t.db.write().await.unwrap();
+    let mut b = t.db.write().await.unwrap();
+    exec(&mut a, bump(1)).await.unwrap();
+    exec(&mut b, bump(2)).await.unwrap();
+    let (ra, rb) = tokio::join!(exec(&mut a, bump(2)), exec(&mut b, bump(1)));
+    let failed: Vec<StoreError> = [ra, rb]
+        .into_iter()
+        .filter_map(Result::err)
+        .map(StoreError::from)
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0].is_contention(), "{:?}", failed[0]);
+    let _ = a.rollback().await;
+    let _ = b.rollback().await;
+    assert!(!StoreError::NotFound.is_contention());
+}

@@ -21,6 +21,7 @@ pub fn status(e: &AppError) -> StatusCode {
         | AppError::NeedsConfirmation { .. } => StatusCode::CONFLICT,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -54,6 +55,7 @@ impl IntoResponse for PageError {
             AppError::TooManyAttempts { .. } => ("Too many attempts", self.0.to_string()),
             AppError::TooLarge(m) => ("This is too large", m.clone()),
             AppError::Invalid(errs) => ("There is a problem", errs.to_string()),
+            AppError::Busy => ("The service was busy", self.0.to_string()),
             AppError::Internal { .. } => ("Sorry, there is a problem with the service", self.0.to_string()),
             AppError::Unauthenticated => ("Sign in", self.0.to_string()),
         };
@@ -117,6 +119,7 @@ impl IntoResponse for ApiError {
             AppError::NeedsConfirmation { .. } => ("needs-confirmation", "Check before saving"),
             AppError::TooManyAttempts { .. } => ("too-many-attempts", "Too many attempts"),
             AppError::TooLarge(_) => ("too-large", "Request too large"),
+            AppError::Busy => ("busy", "Busy: nothing was saved, try again"),
             AppError::Internal { .. } => ("internal", "Internal error"),
         };
         let errors = match &self.0 {
@@ -229,5 +232,20 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
             Err(_) => Err(ApiError(AppError::NotFound)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_the_database_gave_up_is_busy_not_broken() {
+        assert_eq!(status(&AppError::Busy), StatusCode::SERVICE_UNAVAILABLE);
+        let r = ApiError(AppError::Busy).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let r = PageError(AppError::Busy).into_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(AppError::Busy.to_string().contains("Try again"));
     }
 }
