@@ -86,6 +86,11 @@ const MIGRATIONS: &[Migration] = &[
         "the referrals' counts of each month of a programme, kept",
         "0031_figure_pieces"
     ),
+    migration!(
+        32,
+        "the cases open and closed of each month of a programme, kept",
+        "0032_case_pieces"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

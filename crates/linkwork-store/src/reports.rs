@@ -150,15 +150,20 @@ pub enum Part {
     Needs,
     Onward,
     Goals,
+    /// Cases closed (migration 32), by the month of their closing day:
+    /// `dim` `closed`, `key` the closure reason, `ref_id` the link worker
+    /// (none for a referral closed without one).
+    Closed,
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
+    pub const ALL: [Part; 6] = [
         Part::Referrals,
         Part::Appointments,
         Part::Needs,
         Part::Onward,
         Part::Goals,
+        Part::Closed,
     ];
     fn code(self) -> &'static str {
         match self {
@@ -167,6 +172,7 @@ impl Part {
             Part::Needs => "needs",
             Part::Onward => "onward",
             Part::Goals => "goals",
+            Part::Closed => "closed",
         }
     }
 }
@@ -430,6 +436,10 @@ fn in_days(grant: &Grant, scope: Scope, part: Part, runs: &[(NaiveDate, NaiveDat
     let (column, dated) = match part {
         Part::Referrals => ("r.received_on", true),
         Part::Appointments => ("a.starts_at", false),
+        Part::Closed => {
+            w.and("r.status = 'closed'", Vec::new());
+            ("r.closed_on", true)
+        }
         Part::Needs | Part::Onward | Part::Goals => {
             (person_event_sql(event_kind(part), &mut w).0, false)
         }
@@ -498,6 +508,11 @@ pub async fn keep_pieces(
                  SELECT {programme}, '{code}', x.side, x.dim, x.site_id, x.key, x.n FROM ({count}) x"
             )
         }
+        Part::Closed => format!(
+            "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, ref_id, n) \
+             SELECT {programme}, '{code}', x.side, 'closed', x.site_id, x.closure_reason, x.link_worker_id, x.n FROM ({}) x",
+            closed_sql(tx, &w)
+        ),
         Part::Needs | Part::Onward | Part::Goals => {
             use crate::dialect::{london_date, month_number};
             let mut ignored = Where::new();
@@ -512,6 +527,19 @@ pub async fn keep_pieces(
     };
     on_tx!(tx, c => bind_where!(sqlx::query(&sql), w).execute(c).await.map(|_| ()))?;
     Ok(())
+}
+
+/// Cases closed within `w` (referrals `r`, already narrowed to closed
+/// ones), by practice, link worker, closure reason and the month of their
+/// closing day (`side`).
+fn closed_sql(tx: &Tx, w: &Where) -> String {
+    format!(
+        "SELECT r.site_id, r.link_worker_id, r.closure_reason, CAST({} AS BIGINT) AS side, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM referrals r {}{} GROUP BY 1, 2, 3, 4",
+        crate::dialect::month_number(tx, "r.closed_on"),
+        join_sites("r.site_id"),
+        w.sql()
+    )
 }
 
 /// The referrals of `w` counted by dimension, on each side of `split`, or
@@ -653,13 +681,187 @@ pub struct CaseCount {
     pub n: i64,
 }
 
+/// The cases counted afresh by [`case_counts`], to be kept: the months
+/// of cases closed ([`keep_pieces`] with [`Part::Closed`]) and the months
+/// at whose end the open cases were counted ([`keep_open_cases`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseMonths {
+    pub closed: Vec<i64>,
+    pub open: Vec<i64>,
+}
+
 pub async fn case_counts(
     tx: &mut Tx,
     grant: &Grant,
     scope: Scope,
     periods: [(NaiveDate, NaiveDate); 2],
-) -> crate::Result<Vec<CaseCount>> {
+) -> crate::Result<(Vec<CaseCount>, CaseMonths)> {
     crate::require(grant, &[Permission::ViewReports])?;
+    let [(c0, c1), (p0, p1)] = periods;
+    // Whole months of the periods side by side, for a scope the pieces
+    // serve: the open cases at each end and the cases closed in the
+    // months from the pieces; otherwise every case counted directly.
+    let span = if p1.succ_opt() == Some(c0) {
+        Span::of(grant, scope, (p0, c1, c0), true)
+    } else {
+        None
+    };
+    let Some(span) = span else {
+        return Ok((
+            case_counts_direct(tx, grant, scope, periods).await?,
+            CaseMonths::default(),
+        ));
+    };
+    let mut out = Vec::new();
+    let mut afresh = CaseMonths::default();
+    for (current, end) in [(1, c1), (0, p1)] {
+        let month = end
+            .succ_opt()
+            .filter(|d| d.day() == 1)
+            .map(|_| month_number(end));
+        let kept = match month {
+            Some(m) => open_piece(tx, grant, scope, m).await?,
+            None => None,
+        };
+        let rows = match kept {
+            Some(rows) => rows,
+            None => {
+                afresh.open.extend(month);
+                let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+                open_at(&mut w, end);
+                let sql = format!(
+                    "SELECT r.site_id, r.link_worker_id, CAST(COUNT(*) AS BIGINT) AS n FROM referrals r {}{} GROUP BY 1, 2",
+                    join_sites("r.site_id"),
+                    w.sql()
+                );
+                on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?
+            }
+        };
+        out.extend(rows.into_iter().map(
+            |(site_id, link_worker_id, n): (i64, Option<i64>, i64)| CaseCount {
+                site_id,
+                link_worker_id,
+                closure_reason: None,
+                open_now: current,
+                open_before: 1 - current,
+                closed_now: 0,
+                closed_before: 0,
+                n,
+            },
+        ));
+    }
+    let (good, stale) = good_and_stale(tx, grant, Part::Closed, &span).await?;
+    let closed = |side: &str| {
+        format!(
+            "CAST(0 AS BIGINT) AS open_now, CAST(0 AS BIGINT) AS open_before, CAST({side} AS BIGINT) AS closed_now, \
+             CAST(1 - {side} AS BIGINT) AS closed_before"
+        )
+    };
+    if !good.is_empty() {
+        let side = format!("CASE WHEN month >= {} THEN 1 ELSE 0 END", span.at);
+        let sql = format!(
+            "SELECT site_id, ref_id AS link_worker_id, key AS closure_reason, {}, CAST(SUM(n) AS BIGINT) AS n \
+             FROM figure_piece_rows WHERE programme_id = $1 AND part = 'closed' AND month IN ({}) AND ref_id IS NOT NULL{} \
+             GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            closed(&side),
+            numbers(&good),
+            piece_sites(scope)
+        );
+        out.extend(on_tx!(tx, c => sqlx::query_as::<_, CaseCount>(&sql).bind(grant.programme_id()).fetch_all(c).await)?);
+    }
+    let direct = span.direct(&stale);
+    if !direct.is_empty() {
+        let mut w = in_days(grant, scope, Part::Closed, &direct);
+        w.and("r.link_worker_id IS NOT NULL", Vec::new());
+        let side = format!("CASE WHEN r.closed_on >= ${} THEN 1 ELSE 0 END", w.next());
+        let sql = format!(
+            "SELECT r.site_id, r.link_worker_id, r.closure_reason, {}, CAST(COUNT(*) AS BIGINT) AS n \
+             FROM referrals r {}{} GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            closed(&side),
+            join_sites("r.site_id"),
+            w.sql()
+        );
+        out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CaseCount>(&sql), w).bind(c0).fetch_all(c).await)?);
+    }
+    afresh.closed = stale;
+    Ok((out, afresh))
+}
+
+/// Narrows `w` (referrals `r`) to the cases open at the end of day `end`:
+/// accepted by a link worker, received by then and not closed by then.
+fn open_at(w: &mut Where, end: NaiveDate) {
+    w.and("r.link_worker_id IS NOT NULL", Vec::new());
+    w.and("r.status <> 'declined'", Vec::new());
+    w.and("r.received_on <= ?", [Param::Date(end)]);
+    w.and(
+        "(r.closed_on IS NULL OR r.closed_on > ?)",
+        [Param::Date(end)],
+    );
+    w.and(
+        "NOT (r.status = 'closed' AND r.closed_on IS NULL)",
+        Vec::new(),
+    );
+}
+
+/// The cases open at the end of month `m` kept (by practice and link
+/// worker), when still good: no month up to `m` marked since.
+async fn open_piece(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    m: i64,
+) -> crate::Result<Option<Vec<(i64, Option<i64>, i64)>>> {
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = 'open' AND month = $2 \
+         AND mark = {}",
+        marks_of("$2", true)
+    );
+    let good: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m).fetch_one(c).await)?;
+    if good != 1 {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT site_id, ref_id, n FROM figure_piece_rows WHERE programme_id = $1 AND part = 'open' AND month = $2{}",
+        piece_sites(scope)
+    );
+    Ok(Some(
+        on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(m).fetch_all(c).await)?,
+    ))
+}
+
+/// Counts the whole programme's cases open at the end of each month given
+/// again and keeps them (each piece taken first, with the marks of every
+/// month up to its own: see [`keep_pieces`]).
+pub async fn keep_open_cases(tx: &mut Tx, grant: &Grant, months: &[i64]) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    if !whole_grant(grant) {
+        return Ok(());
+    }
+    let programme = grant.programme_id();
+    for m in months {
+        take_piece(tx, programme, "open", *m, true).await?;
+        let mut w = scoped(grant, Scope::Programme, "FALSE");
+        open_at(&mut w, month_days(*m).1);
+        let sql = format!(
+            "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, ref_id, n) \
+             SELECT {programme}, 'open', {m}, 'open', r.site_id, r.link_worker_id, CAST(COUNT(*) AS BIGINT) \
+             FROM referrals r {}{} GROUP BY r.site_id, r.link_worker_id",
+            join_sites("r.site_id"),
+            w.sql()
+        );
+        on_tx!(tx, c => bind_where!(sqlx::query(&sql), w).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// The cases of the two periods counted directly (a link worker's, a
+/// grant of some practices', periods not of whole months).
+async fn case_counts_direct(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    periods: [(NaiveDate, NaiveDate); 2],
+) -> crate::Result<Vec<CaseCount>> {
     let first = periods[0].0.min(periods[1].0);
     let last = periods[0].1.max(periods[1].1);
     let mut w = scoped(grant, scope, "r.link_worker_id = ?");
@@ -1088,16 +1290,17 @@ pub async fn by_month(
     use crate::dialect::{london_date, month_of};
     crate::require(grant, &[Permission::ViewReports])?;
     let mut out = Vec::new();
-    // Referrals received and appointments attended are added up from the
-    // months kept where they are good; the other days are counted below.
-    let mut stale: [Option<Vec<i64>>; 2] = [None, None];
-    let mut direct: [Option<Vec<(NaiveDate, NaiveDate)>>; 2] = [None, None];
+    // Referrals received, appointments attended and cases closed are added up
+    // from the months kept where they are good; the other days are counted below.
+    let mut stale: [Option<Vec<i64>>; 3] = [None, None, None];
+    let mut direct: [Option<Vec<(NaiveDate, NaiveDate)>>; 3] = [None, None, None];
     // Both parts keep these rows by practice, so an area, a cluster or a
     // practice adds up its own.
     if let Some(span) = Span::of(grant, scope, (first, last, first), true) {
         for (i, (what, part, dim)) in [
             ("referrals", Part::Referrals, "site"),
             ("attended", Part::Appointments, "attended"),
+            ("closed", Part::Closed, "closed"),
         ]
         .into_iter()
         .enumerate()
@@ -1165,7 +1368,7 @@ pub async fn by_month(
         let left = match what {
             "referrals" => direct[0].as_ref().map(|d| (d, "r.received_on", true)),
             "attended" => direct[1].as_ref().map(|d| (d, "a.starts_at", false)),
-            _ => None,
+            _ => direct[2].as_ref().map(|d| (d, "r.closed_on", true)),
         };
         if let Some((runs, column, dated)) = left {
             if runs.is_empty() {
@@ -1183,7 +1386,7 @@ pub async fn by_month(
         out.extend(rows);
     }
     // The months counted here are kept after the report, as its own are.
-    let keep = [Part::Referrals, Part::Appointments]
+    let keep = [Part::Referrals, Part::Appointments, Part::Closed]
         .into_iter()
         .zip(stale)
         .filter_map(|(part, months)| months.filter(|m| !m.is_empty()).map(|m| (part, m)))

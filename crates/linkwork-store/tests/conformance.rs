@@ -1332,6 +1332,34 @@ both!(
             if scope == Scope::Programme && span == whole {
                 assert_eq!(afresh, !months.is_empty(), "measures");
             }
+            // The cases open at each period's end and closed in each
+            // (migration 32: closed by month, open at a month's end).
+            let (cases, case_months) = reports::case_counts(
+                tx,
+                g,
+                scope,
+                [(split, last), (first, split.pred_opt().unwrap())],
+            )
+            .await
+            .unwrap();
+            // Each flag apart, as the figures read them (a closure reason
+            // counts for closed cases only).
+            for c in cases {
+                for (flag, on, reason) in [
+                    ("open_now", c.open_now, None),
+                    ("open_before", c.open_before, None),
+                    ("closed_now", c.closed_now, c.closure_reason.clone()),
+                    ("closed_before", c.closed_before, c.closure_reason.clone()),
+                ] {
+                    if on == 1 {
+                        let what = format!("case:{flag}:{:?}:{reason:?}", c.link_worker_id);
+                        *m.entry((what, 0, c.site_id, None)).or_insert(0) += c.n;
+                    }
+                }
+            }
+            if scope == Scope::Programme && g.scope().params().1 {
+                assert_eq!(case_months.closed, months, "cases closed");
+            }
             // The months over time: referrals and attended from the pieces.
             let (trend, _) =
                 reports::by_month(tx, g, scope, (first, last), (instants.0, instants.1))
@@ -1394,6 +1422,10 @@ both!(
             reports::keep_measure_changes(tx, &g, first, last)
                 .await
                 .unwrap();
+            // The cases open at every month's end: each depends on every
+            // month up to its own.
+            let every: Vec<i64> = (jan..jan + 6).collect();
+            reports::keep_open_cases(tx, &g, &every).await.unwrap();
         };
         // Counted, then kept: every month counted the first time, none after.
         let (fresh, counted) = count(&mut tx, Scope::Programme).await;
@@ -1449,13 +1481,30 @@ both!(
             format!("UPDATE referrals SET source = 'self' WHERE id = {r1}"),
             vec![jan],
         ),
+        // Cases: given a link worker (the months they were received in),
+        // closed without a day (not open, not closed in a month), closed
+        // on a day (that month too), and the day moved (both months).
+        (
+            format!("UPDATE referrals SET link_worker_id = {worker} WHERE id IN ({r1}, {r2})"),
+            vec![jan, apr + 1],
+        ),
         (
             format!("UPDATE referrals SET status = 'closed' WHERE id = {r1}"),
-            vec![],
+            vec![jan],
+        ),
+        (
+            format!(
+                "UPDATE referrals SET closed_on = '2026-05-20', closure_reason = 'goals_met' WHERE id = {r1}"
+            ),
+            vec![jan, apr + 1],
+        ),
+        (
+            format!("UPDATE referrals SET closed_on = '2026-03-10' WHERE id = {r1}"),
+            vec![jan, mar, apr + 1],
         ),
         // Attended: the appointment's month, and the referral's (its first
-        // attended day).
-        (appointment(r1, "2026-02-20T10:00:00+00:00", "attended"), vec![jan, jan + 1]),
+        // attended day; the month it was closed in, as any change to it).
+        (appointment(r1, "2026-02-20T10:00:00+00:00", "attended"), vec![jan, jan + 1, mar]),
         // Late on the last evening of March in summer time: April in the UK.
         (appointment(r1, "2026-03-31T23:30:00+00:00", "booked"), vec![apr]),
         (

@@ -248,6 +248,9 @@ pub struct Rows {
     /// Periods (first and last day) whose wellbeing changes were counted
     /// afresh, to be kept ([`store::keep_measure_changes`]).
     pub keep_measures: Vec<(NaiveDate, NaiveDate)>,
+    /// Months at whose end the open cases were counted afresh, to be kept
+    /// ([`store::keep_open_cases`]).
+    pub keep_open: Vec<i64>,
 }
 
 /// The first instant of a UK day.
@@ -362,7 +365,7 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     let (referrals, referral_months) =
         store::referral_counts(tx, g, scope, first, last, cur.first).await?;
     lap.lap("referrals");
-    let cases = store::case_counts(
+    let (cases, case_months) = store::case_counts(
         tx,
         g,
         scope,
@@ -387,7 +390,9 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
             (store::Part::Referrals, referral_months),
             (store::Part::Onward, onward_months),
             (store::Part::Goals, goal_months),
+            (store::Part::Closed, case_months.closed),
         ],
+        keep_open: case_months.open,
         cases,
         reopenings,
         handovers,

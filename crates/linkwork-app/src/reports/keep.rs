@@ -1,6 +1,6 @@
 //! Counting the programme's figures once and keeping them (migration 31's
-//! pieces): every month since its first referral, a year a transaction,
-//! and the wellbeing changes of every financial year, calendar year and
+//! pieces): every month since its first referral, a year a transaction
+//! (with the cases open at each month's end), and the wellbeing changes of every financial year, calendar year and
 //! quarter. A report keeps the months it had to count by itself; this does
 //! all of them up front, after loading demo data or a national load, after
 //! importing postcodes or the SIMD table (which change every month's
@@ -67,6 +67,7 @@ pub async fn keep_figures(
         for part in Part::ALL {
             store::keep_pieces(&mut tx, grant, part, year).await?;
         }
+        store::keep_open_cases(&mut tx, grant, year).await?;
         tx.commit().await?;
         done += year.len() as u64;
         progress(done, total);

@@ -306,12 +306,14 @@ impl App {
                         }
                         if rows.keep.iter().any(|(_, months)| !months.is_empty())
                             || !rows.keep_measures.is_empty()
+                            || !rows.keep_open.is_empty()
                         {
                             keep = Some((
                                 g.clone(),
                                 Rows {
                                     keep: rows.keep.clone(),
                                     keep_measures: rows.keep_measures.clone(),
+                                    keep_open: rows.keep_open.clone(),
                                     ..Rows::default()
                                 },
                             ));
@@ -386,6 +388,7 @@ impl App {
             for (first, last) in &rows.keep_measures {
                 store::keep_measure_changes(&mut tx, g, *first, *last).await?;
             }
+            store::keep_open_cases(&mut tx, g, &rows.keep_open).await?;
             tx.commit().await?;
             Ok(())
         }
