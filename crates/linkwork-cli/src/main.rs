@@ -655,7 +655,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("reading {}", path.display()))?;
             let r = app.import_postcodes(&ctx, &text).await.map_err(explain)?;
             println!("{} postcodes imported, {} left out.", r.taken, r.skipped);
-            keep_figures(&app, &ctx).await
+            keep_after_import(&app, &ctx).await
         }
         Command::Import {
             command:
@@ -670,7 +670,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("reading {}", path.display()))?;
             let r = app.import_simd(&ctx, &text).await.map_err(explain)?;
             println!("{} data zones imported, {} left out.", r.taken, r.skipped);
-            keep_figures(&app, &ctx).await
+            keep_after_import(&app, &ctx).await
         }
         Command::Report {
             command: ReportCommand::Keep { db, programme },
@@ -993,6 +993,19 @@ async fn keep_figures(app: &App, ctx: &Ctx) -> Result<()> {
         kept.periods,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// After an import that counts in every month (postcodes, the SIMD table):
+/// the programme's figures kept again; the import stands whatever happens
+/// here, so a failure is a warning (the first reports count their months).
+async fn keep_after_import(app: &App, ctx: &Ctx) -> Result<()> {
+    if let Err(e) = keep_figures(app, ctx).await {
+        eprintln!(
+            "The figures were not kept again ({e:#}): the first reports will count their months; \
+             `linkwork report keep` does it now."
+        );
+    }
     Ok(())
 }
 

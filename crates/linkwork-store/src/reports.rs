@@ -867,7 +867,13 @@ async fn case_counts_direct(
     let mut w = scoped(grant, scope, "r.link_worker_id = ?");
     w.and("r.link_worker_id IS NOT NULL", []);
     w.and("r.status <> 'declined'", []);
-    w.and("r.received_on <= ?", [Param::Date(last)]);
+    // Open at an end: received by then; closed in a period: whenever it
+    // was received (a closing day may come before a receipt day edited
+    // later), as the kept months count them.
+    w.and(
+        "(r.received_on <= ? OR r.closed_on <= ?)",
+        [Param::Date(last), Param::Date(last)],
+    );
     w.and(
         "(r.closed_on IS NULL OR r.closed_on >= ?)",
         [Param::Date(first)],

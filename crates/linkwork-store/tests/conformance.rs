@@ -1502,6 +1502,40 @@ both!(
             format!("UPDATE referrals SET closed_on = '2026-03-10' WHERE id = {r1}"),
             vec![jan, mar, apr + 1],
         ),
+        // A closed case's reason and practice (both of its months); a
+        // step between received and closed moves nothing.
+        (
+            format!("UPDATE referrals SET closure_reason = 'moved_away' WHERE id = {r1}"),
+            vec![jan, mar],
+        ),
+        (
+            format!("UPDATE referrals SET site_id = {} WHERE id = {r1}", sites[1]),
+            vec![jan, mar],
+        ),
+        (
+            format!("UPDATE referrals SET status = 'contacted' WHERE id = {r2}"),
+            vec![],
+        ),
+        // A case added already closed (its received and closing months),
+        // then declined, then its worker taken away.
+        (
+            format!(
+                "INSERT INTO referrals (programme_id, site_id, participant_id, person_name, source, received_on, urgency, \
+                 reasons, status, snomed_code, link_worker_id, closed_on, closure_reason, created_at, updated_at) \
+                 VALUES ({p}, {}, {a}, 'Person', 'gp', '2026-02-03', 'routine', 'isolation', 'closed', '871711000000103', \
+                 {worker}, '2026-04-15', 'goals_met', '2026-01-01T09:00:00+00:00', '2026-01-01T09:00:00+00:00') RETURNING id",
+                sites[0]
+            ),
+            vec![jan + 1, apr],
+        ),
+        (
+            "UPDATE referrals SET status = 'declined' WHERE closed_on = '2026-04-15'".to_owned(),
+            vec![jan + 1, apr],
+        ),
+        (
+            "UPDATE referrals SET status = 'closed', link_worker_id = NULL WHERE closed_on = '2026-04-15'".to_owned(),
+            vec![jan + 1, apr],
+        ),
         // Attended: the appointment's month, and the referral's (its first
         // attended day; the month it was closed in, as any change to it).
         (appointment(r1, "2026-02-20T10:00:00+00:00", "attended"), vec![jan, jan + 1, mar]),

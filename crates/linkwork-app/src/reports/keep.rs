@@ -98,7 +98,7 @@ impl App {
             .actor
             .authorize(Permission::ViewReports)
             .map_err(|e| AppError::Refused(e.to_string()))?;
-        if grant.scope().params().1 {
+        if grant.scope().params().1 && grant.scope().made_by().is_none() {
             keep_figures(
                 &self.db,
                 &grant,

@@ -1,4 +1,5 @@
--- Cases in the figures' month pieces (issue 10): a referral's status,
+-- Cases in the figures' month pieces (issue 10): a referral's status
+-- (whether it is closed or declined: the steps between do not count),
 -- link worker, closing day and closure reason now mark its month too, and
 -- the month it was closed in (before and after the change), so that the
 -- cases closed in each month (part `closed`) and the cases open at each
@@ -24,11 +25,11 @@ BEGIN
         FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE (o.programme_id, o.site_id, o.participant_id, o.person_date_of_birth, o.source,
                o.received_on, o.first_for_person, o.first_contact_on, o.first_attended_on,
-               o.status, o.link_worker_id, o.closed_on, o.closure_reason)
+               o.status = 'closed', o.status = 'declined', o.link_worker_id, o.closed_on, o.closure_reason)
               IS DISTINCT FROM
               (n.programme_id, n.site_id, n.participant_id, n.person_date_of_birth, n.source,
                n.received_on, n.first_for_person, n.first_contact_on, n.first_attended_on,
-               n.status, n.link_worker_id, n.closed_on, n.closure_reason)
+               n.status = 'closed', n.status = 'declined', n.link_worker_id, n.closed_on, n.closure_reason)
     ), v AS (
         SELECT op AS p, om AS m FROM c UNION SELECT np, nm FROM c
         UNION SELECT op, oc FROM c WHERE oc IS NOT NULL UNION SELECT np, nc FROM c WHERE nc IS NOT NULL

@@ -1,4 +1,5 @@
--- Cases in the figures' month pieces (issue 10): a referral's status,
+-- Cases in the figures' month pieces (issue 10): a referral's status
+-- (whether it is closed or declined: the steps between do not count),
 -- link worker, closing day and closure reason now mark its month too, and
 -- the month it was closed in (before and after the change), so that the
 -- cases closed in each month (part `closed`) and the cases open at each
@@ -34,7 +35,9 @@ WHEN OLD.programme_id IS NOT NEW.programme_id OR OLD.site_id IS NOT NEW.site_id
     OR OLD.participant_id IS NOT NEW.participant_id OR OLD.person_date_of_birth IS NOT NEW.person_date_of_birth
     OR OLD.source IS NOT NEW.source OR OLD.received_on IS NOT NEW.received_on
     OR OLD.first_for_person IS NOT NEW.first_for_person OR OLD.first_contact_on IS NOT NEW.first_contact_on
-    OR OLD.first_attended_on IS NOT NEW.first_attended_on OR OLD.status IS NOT NEW.status
+    OR OLD.first_attended_on IS NOT NEW.first_attended_on
+    OR (OLD.status = 'closed') IS NOT (NEW.status = 'closed')
+    OR (OLD.status = 'declined') IS NOT (NEW.status = 'declined')
     OR OLD.link_worker_id IS NOT NEW.link_worker_id OR OLD.closed_on IS NOT NEW.closed_on
     OR OLD.closure_reason IS NOT NEW.closure_reason
 BEGIN
