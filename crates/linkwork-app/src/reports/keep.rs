@@ -79,6 +79,7 @@ pub async fn keep_figures(
         done += 1;
         progress(done, total);
     }
+    linkwork_store::dialect::analyze_figures(db).await?;
     Ok(Kept {
         months: months.len(),
         periods: periods.len(),
