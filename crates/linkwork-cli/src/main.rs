@@ -601,13 +601,9 @@ async fn run(cli: Cli) -> Result<()> {
         } => {
             let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
             let (items, format) = read_directory_file(&path)?;
-            let bar = indicatif::ProgressBar::new(items.len() as u64);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{msg:>10} [{bar:40}] {pos}/{len} {per_sec}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            let bar = progress_bar(
+                items.len() as u64,
+                "{msg:>10} [{bar:40}] {pos}/{len} {per_sec}",
             );
             bar.set_message("services");
             let b = bar.clone();
@@ -966,16 +962,22 @@ fn demo_accounts() -> Vec<(&'static str, &'static str)> {
     ]
 }
 
+/// A progress bar of `len` steps drawn by `template` (indicatif's).
+fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
 /// Counts and keeps every month and period of the programme's figures,
 /// with a progress bar (the postcodes and the SIMD table count in every
 /// month: after importing them, every month is counted again).
 async fn keep_figures(app: &App, ctx: &Ctx) -> Result<()> {
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({elapsed})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    let bar = progress_bar(0, "{msg:>12} [{bar:40}] {pos}/{len} ({elapsed})");
     bar.set_message("figures");
     let b = bar.clone();
     let started = std::time::Instant::now();
@@ -1010,14 +1012,7 @@ async fn keep_after_import(app: &App, ctx: &Ctx) -> Result<()> {
 }
 
 async fn fill_demo(app: &App, db: &Db, scale: Scale, seed: u64, years: u32) -> Result<()> {
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg:>12} [{bar:40}] {pos}/{len} ({per_sec}, {elapsed})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
+    let bar = progress_bar(0, "{msg:>12} [{bar:40}] {pos}/{len} ({per_sec}, {elapsed})");
     let b = bar.clone();
     let progress = move |p: &linkwork_demo::Progress| {
         b.set_message(p.stage);

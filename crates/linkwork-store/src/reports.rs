@@ -62,19 +62,23 @@ fn join_sites(site: &str) -> String {
 pub(crate) const PERSON_OF_WORKER: &str =
     "p.id IN (SELECT rw.participant_id FROM referrals rw WHERE rw.link_worker_id = ?)";
 
-/// The same, checked on rows already found, never used to look them up:
-/// where another key comes first (a session's attendance), SQLite would
-/// otherwise look up each session once for each of the worker's people
-/// (thousands of probes for each session: 0.12 s for a worker's year).
-const PERSON_OF_WORKER_CHECKED: &str =
-    "+p.id IN (SELECT rw.participant_id FROM referrals rw WHERE rw.link_worker_id = ?)";
+/// [`PERSON_OF_WORKER`] checked on rows already found, never used to look
+/// them up: where another key comes first (a session's attendance), SQLite
+/// would otherwise look up each session once for each of the worker's
+/// people (thousands of probes for each session: 0.12 s for a worker's
+/// year).
+fn person_of_worker_checked() -> String {
+    format!("+{PERSON_OF_WORKER}")
+}
 
 /// Narrows the scores `m` read by [`paired_scores`] to a link worker's
-/// people, so that their scores are looked up by person rather than the
-/// whole programme's period read and then narrowed (`None`: no worker).
+/// people ([`PERSON_OF_WORKER`]'s list, the worker's id written in), so
+/// that their scores are looked up by person rather than the whole
+/// programme's period read and then narrowed (`None`: no worker).
 pub(crate) fn scores_of_worker(worker: Option<i64>) -> String {
     worker.map_or(String::new(), |id| {
-        format!(" AND m.participant_id IN (SELECT rw.participant_id FROM referrals rw WHERE rw.link_worker_id = {id})")
+        let people = PERSON_OF_WORKER.replacen("p.id", "m.participant_id", 1);
+        format!(" AND {}", people.replacen('?', &id.to_string(), 1))
     })
 }
 
@@ -253,7 +257,7 @@ pub fn month_number(d: NaiveDate) -> i64 {
 }
 
 /// The first and last day of a numbered month.
-fn month_days(m: i64) -> (NaiveDate, NaiveDate) {
+pub fn month_days(m: i64) -> (NaiveDate, NaiveDate) {
     let first = i32::try_from(m.div_euclid(12))
         .ok()
         .and_then(|y| NaiveDate::from_ymd_opt(y, m.rem_euclid(12) as u32 + 1, 1))
@@ -332,15 +336,25 @@ impl Span {
     /// The runs of days to count directly: the edges and the whole months
     /// not kept good (`stale`), joined where they meet.
     fn direct(&self, stale: &[i64]) -> Vec<(NaiveDate, NaiveDate)> {
-        let mut days: Vec<(NaiveDate, NaiveDate)> = self.edges.clone();
-        days.extend(stale.iter().map(|m| month_days(*m)));
-        days.sort();
-        let mut out = Vec::new();
-        for d in days {
-            add_days(&mut out, d);
-        }
-        out
+        runs_of(
+            self.edges
+                .iter()
+                .copied()
+                .chain(stale.iter().map(|m| month_days(*m))),
+        )
     }
+}
+
+/// Runs of days in order, those that meet (or are the same) joined.
+fn runs_of(days: impl Iterator<Item = (NaiveDate, NaiveDate)>) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut days: Vec<_> = days.collect();
+    days.sort_unstable();
+    days.dedup();
+    let mut out = Vec::new();
+    for d in days {
+        add_days(&mut out, d);
+    }
+    out
 }
 
 /// Adds a run of days after those of `runs`, joined to the last when they
@@ -491,13 +505,7 @@ pub async fn keep_pieces(
     for m in months {
         take_piece(tx, programme, code, *m, false).await?;
     }
-    let mut sorted = months.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut runs = Vec::new();
-    for m in sorted {
-        add_days(&mut runs, month_days(m));
-    }
+    let runs = runs_of(months.iter().map(|m| month_days(*m)));
     let w = in_days(grant, Scope::Programme, part, &runs);
     let sql = match part {
         Part::Referrals | Part::Appointments => {
@@ -513,7 +521,7 @@ pub async fn keep_pieces(
         Part::Closed => format!(
             "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, ref_id, n) \
              SELECT {programme}, '{code}', x.side, 'closed', x.site_id, x.closure_reason, x.link_worker_id, x.n FROM ({}) x",
-            closed_sql(tx, &w)
+            closed_sql(&w, &crate::dialect::month_number(tx, "r.closed_on"))
         ),
         Part::Needs | Part::Onward | Part::Goals => {
             use crate::dialect::{london_date, month_number};
@@ -532,13 +540,22 @@ pub async fn keep_pieces(
 }
 
 /// Cases closed within `w` (referrals `r`, already narrowed to closed
-/// ones), by practice, link worker, closure reason and the month of their
-/// closing day (`side`).
-fn closed_sql(tx: &Tx, w: &Where) -> String {
+/// ones), by practice, link worker, closure reason and `side` (SQL of the
+/// closing day `r.closed_on`: its month, or which period).
+fn closed_sql(w: &Where, side: &str) -> String {
     format!(
-        "SELECT r.site_id, r.link_worker_id, r.closure_reason, CAST({} AS BIGINT) AS side, CAST(COUNT(*) AS BIGINT) AS n \
+        "SELECT r.site_id, r.link_worker_id, r.closure_reason, CAST({side} AS BIGINT) AS side, CAST(COUNT(*) AS BIGINT) AS n \
          FROM referrals r {}{} GROUP BY 1, 2, 3, 4",
-        crate::dialect::month_number(tx, "r.closed_on"),
+        join_sites("r.site_id"),
+        w.sql()
+    )
+}
+
+/// The cases of `w` (referrals `r`, narrowed by [`open_at`]) by practice
+/// and link worker.
+fn open_sql(w: &Where) -> String {
+    format!(
+        "SELECT r.site_id, r.link_worker_id, CAST(COUNT(*) AS BIGINT) AS n FROM referrals r {}{} GROUP BY 1, 2",
         join_sites("r.site_id"),
         w.sql()
     )
@@ -731,11 +748,7 @@ pub async fn case_counts(
                 afresh.open.extend(month);
                 let mut w = scoped(grant, scope, "r.link_worker_id = ?");
                 open_at(&mut w, end);
-                let sql = format!(
-                    "SELECT r.site_id, r.link_worker_id, CAST(COUNT(*) AS BIGINT) AS n FROM referrals r {}{} GROUP BY 1, 2",
-                    join_sites("r.site_id"),
-                    w.sql()
-                );
+                let sql = open_sql(&w);
                 on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?
             }
         };
@@ -752,23 +765,26 @@ pub async fn case_counts(
             },
         ));
     }
+    // Cases closed (rows of site, worker, reason, side and how many) as
+    // the figures' rows.
     let (good, stale) = good_and_stale(tx, grant, Part::Closed, &span).await?;
-    let closed = |side: &str| {
+    let flags = |closed: &str| {
         format!(
-            "CAST(0 AS BIGINT) AS open_now, CAST(0 AS BIGINT) AS open_before, CAST({side} AS BIGINT) AS closed_now, \
-             CAST(1 - {side} AS BIGINT) AS closed_before"
+            "SELECT x.site_id, x.link_worker_id, x.closure_reason, CAST(0 AS BIGINT) AS open_now, \
+             CAST(0 AS BIGINT) AS open_before, x.side AS closed_now, CAST(1 - x.side AS BIGINT) AS closed_before, x.n \
+             FROM ({closed}) x"
         )
     };
     if !good.is_empty() {
-        let side = format!("CASE WHEN month >= {} THEN 1 ELSE 0 END", span.at);
-        let sql = format!(
-            "SELECT site_id, ref_id AS link_worker_id, key AS closure_reason, {}, CAST(SUM(n) AS BIGINT) AS n \
+        let sql = flags(&format!(
+            "SELECT site_id, ref_id AS link_worker_id, key AS closure_reason, \
+             CAST(CASE WHEN month >= {} THEN 1 ELSE 0 END AS BIGINT) AS side, CAST(SUM(n) AS BIGINT) AS n \
              FROM figure_piece_rows WHERE programme_id = $1 AND part = 'closed' AND month IN ({}) AND ref_id IS NOT NULL{} \
-             GROUP BY 1, 2, 3, 4, 5, 6, 7",
-            closed(&side),
+             GROUP BY 1, 2, 3, 4",
+            span.at,
             numbers(&good),
             piece_sites(scope)
-        );
+        ));
         out.extend(on_tx!(tx, c => sqlx::query_as::<_, CaseCount>(&sql).bind(grant.programme_id()).fetch_all(c).await)?);
     }
     let direct = span.direct(&stale);
@@ -776,13 +792,7 @@ pub async fn case_counts(
         let mut w = in_days(grant, scope, Part::Closed, &direct);
         w.and("r.link_worker_id IS NOT NULL", Vec::new());
         let side = format!("CASE WHEN r.closed_on >= ${} THEN 1 ELSE 0 END", w.next());
-        let sql = format!(
-            "SELECT r.site_id, r.link_worker_id, r.closure_reason, {}, CAST(COUNT(*) AS BIGINT) AS n \
-             FROM referrals r {}{} GROUP BY 1, 2, 3, 4, 5, 6, 7",
-            closed(&side),
-            join_sites("r.site_id"),
-            w.sql()
-        );
+        let sql = flags(&closed_sql(&w, &side));
         out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CaseCount>(&sql), w).bind(c0).fetch_all(c).await)?);
     }
     afresh.closed = stale;
@@ -846,10 +856,8 @@ pub async fn keep_open_cases(tx: &mut Tx, grant: &Grant, months: &[i64]) -> crat
         open_at(&mut w, month_days(*m).1);
         let sql = format!(
             "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, ref_id, n) \
-             SELECT {programme}, 'open', {m}, 'open', r.site_id, r.link_worker_id, CAST(COUNT(*) AS BIGINT) \
-             FROM referrals r {}{} GROUP BY r.site_id, r.link_worker_id",
-            join_sites("r.site_id"),
-            w.sql()
+             SELECT {programme}, 'open', {m}, 'open', x.site_id, x.link_worker_id, x.n FROM ({}) x",
+            open_sql(&w)
         );
         on_tx!(tx, c => bind_where!(sqlx::query(&sql), w).execute(c).await.map(|_| ()))?;
     }
@@ -1555,7 +1563,7 @@ pub async fn wider_work(
     };
     let count = "CAST(COUNT(*) AS BIGINT)";
     // Registered people at sessions, distinct people, completions.
-    let mut w = scoped(grant, scope, PERSON_OF_WORKER_CHECKED);
+    let mut w = scoped(grant, scope, &person_of_worker_checked());
     days(&mut w, "gs.held_on");
     let n = w.next();
     let sql = format!(
@@ -1585,7 +1593,7 @@ pub async fn wider_work(
     w.and("g.programme_id = ?", [Param::I64(grant.programme_id())]);
     days(&mut w, "gs.held_on");
     if !whole {
-        let (inner, params) = scoped(grant, scope, PERSON_OF_WORKER_CHECKED).nested();
+        let (inner, params) = scoped(grant, scope, &person_of_worker_checked()).nested();
         let clause = format!(
             "EXISTS (SELECT 1 FROM group_attendance a JOIN participants p ON p.id = a.participant_id {} WHERE {inner} AND a.session_id = gs.id)",
             join_sites("p.site_id"),

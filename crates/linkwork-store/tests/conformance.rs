@@ -182,6 +182,26 @@ async fn programme(db: &Db, label: &str, n: usize) -> (i64, i64, Vec<i64>) {
     (p, c, ids)
 }
 
+/// A link worker of programme `p` at `sites`: their user id.
+async fn link_worker(tx: &mut linkwork_store::Tx, p: i64, email: &str, sites: &[i64]) -> i64 {
+    let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
+    let worker = users::create(
+        tx,
+        &ug,
+        &NewUser {
+            email,
+            name: "W",
+            role: "link-worker",
+            password_hash: None,
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    users::set_sites(tx, &ug, worker, sites).await.unwrap();
+    worker
+}
+
 both!(migrations_are_idempotent_and_refuse_a_newer_schema, |db| {
     let again = migrate::run(&db, now()).await.unwrap();
     assert!(again.applied.is_empty());
@@ -215,22 +235,7 @@ both!(site_lists_are_narrowed_in_sql, |db| {
     let (q, _, other_ids) = programme(&db, "Q", 3).await;
     let mut tx = db.write().await.unwrap();
     let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
-    let u = users::create(
-        &mut tx,
-        &ug,
-        &NewUser {
-            email: "w@example.org",
-            name: "W",
-            role: "link-worker",
-            password_hash: None,
-        },
-        now(),
-    )
-    .await
-    .unwrap();
-    users::set_sites(&mut tx, &ug, u, &[ids[1], ids[3]])
-        .await
-        .unwrap();
+    let u = link_worker(&mut tx, p, "w@example.org", &[ids[1], ids[3]]).await;
     // Another programme's site cannot be assigned.
     assert!(matches!(
         users::set_sites(&mut tx, &ug, u, &[other_ids[0]]).await,
@@ -576,23 +581,7 @@ both!(
         use linkwork_store::appointments::{NewAppointment, create_unchanged};
         let (p, _, sites) = programme(&db, "P", 2).await;
         let mut tx = db.write().await.unwrap();
-        let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
-        let worker = users::create(
-            &mut tx,
-            &ug,
-            &NewUser {
-                email: "w@example.org",
-                name: "W",
-                role: "link-worker",
-                password_hash: None,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-        users::set_sites(&mut tx, &ug, worker, &[sites[0]])
-            .await
-            .unwrap();
+        let worker = link_worker(&mut tx, p, "w@example.org", &[sites[0]]).await;
         let g = actor(p, worker, Role::LinkWorker)
             .authorize(Permission::WorkWithParticipants)
             .unwrap();
@@ -644,6 +633,7 @@ both!(
             None
         );
         // A user who is not a link worker at the practice.
+        let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
         let manager = users::create(
             &mut tx,
             &ug,
@@ -1375,43 +1365,12 @@ both!(
             async |tx: &mut linkwork_store::Tx, scope: Scope| count_in(tx, &g, scope, whole).await;
         // A link worker of both practices: the same rows, counted directly
         // (no pieces serve a grant of some practices).
-        let ug = admin(p).authorize(Permission::ManageUsers).unwrap();
-        let worker = users::create(
-            &mut tx,
-            &ug,
-            &NewUser {
-                email: "pieces@example.org",
-                name: "W",
-                role: "link-worker",
-                password_hash: None,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-        users::set_sites(&mut tx, &ug, worker, &sites)
-            .await
-            .unwrap();
+        let worker = link_worker(&mut tx, p, "pieces@example.org", &sites).await;
         let direct = actor(p, worker, Role::LinkWorker)
             .authorize(Permission::ViewReports)
             .unwrap();
         // And one of the first practice only: its figures, counted directly.
-        let first_only = users::create(
-            &mut tx,
-            &ug,
-            &NewUser {
-                email: "pieces-one@example.org",
-                name: "W",
-                role: "link-worker",
-                password_hash: None,
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-        users::set_sites(&mut tx, &ug, first_only, &sites[..1])
-            .await
-            .unwrap();
+        let first_only = link_worker(&mut tx, p, "pieces-one@example.org", &sites[..1]).await;
         let one_practice = actor(p, first_only, Role::LinkWorker)
             .authorize(Permission::ViewReports)
             .unwrap();

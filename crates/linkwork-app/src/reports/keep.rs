@@ -37,12 +37,7 @@ pub async fn keep_figures(
     };
     let last = store::month_number(today);
     let months: Vec<i64> = (first.min(last)..=last).collect();
-    let first_day = NaiveDate::from_ymd_opt(
-        i32::try_from(first.div_euclid(12)).unwrap_or(1),
-        u32::try_from(first.rem_euclid(12) + 1).unwrap_or(1),
-        1,
-    )
-    .unwrap_or(today);
+    let first_day = store::month_days(first).0;
     let mut periods = Vec::new();
     for kind in [
         PeriodKind::FinancialYear,
