@@ -180,20 +180,37 @@ impl Period {
         found.ok_or_else(|| HELP.to_owned())
     }
 
-    /// The period just before, of the same kind and length.
+    /// The period just before, of the same kind and length. A custom run
+    /// of whole calendar months (first of a month to the last of one) is
+    /// compared with as many whole months just before it (April 2023 to
+    /// March 2026 with April 2020 to March 2023); any other run of days
+    /// with as many days just before it.
     pub fn previous(&self) -> Period {
         let before = self.first.pred_opt().unwrap_or(self.first);
         match self.kind {
             PeriodKind::Custom => {
                 let len = (self.last - self.first).num_days();
+                let first = match self.whole_months() {
+                    Some(months) => self.first.checked_sub_months(chrono::Months::new(months)),
+                    None => None,
+                };
                 Period {
                     kind: PeriodKind::Custom,
-                    first: before - Duration::days(len),
+                    first: first.unwrap_or(before - Duration::days(len)),
                     last: before,
                 }
             }
             kind => Period::containing(kind, before),
         }
+    }
+
+    /// How many calendar months the period is, when it is whole months.
+    fn whole_months(&self) -> Option<u32> {
+        let after = self.last.succ_opt()?;
+        (self.first.day() == 1 && after.day() == 1 && self.first < after).then(|| {
+            let n = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+            (n(after) - n(self.first)) as u32
+        })
     }
 
     pub fn contains(&self, d: NaiveDate) -> bool {
@@ -609,6 +626,22 @@ mod tests {
         assert_eq!(
             (c.previous().first, c.previous().last),
             (d(2023, 12, 31), d(2024, 1, 9))
+        );
+        // Whole months are compared with as many whole months before.
+        let c = Period::parse("2023-04-01..2026-03-31").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (c.previous().first, c.previous().last),
+            (d(2020, 4, 1), d(2023, 3, 31))
+        );
+        let c = Period::parse("2024-02-01..2024-02-29").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (c.previous().first, c.previous().last),
+            (d(2024, 1, 1), d(2024, 1, 31))
+        );
+        let c = Period::parse("2024-01-01..2024-02-28").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (c.previous().first, c.previous().last),
+            (d(2023, 11, 3), d(2023, 12, 31))
         );
         assert_eq!(
             Period::parse("1999-00").map(|p| p.code()),

@@ -91,6 +91,11 @@ const MIGRATIONS: &[Migration] = &[
         "the cases open and closed of each month of a programme, kept",
         "0032_case_pieces"
     ),
+    migration!(
+        33,
+        "the referrals and partners' answers the figures read, indexed",
+        "0033_report_indexes"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

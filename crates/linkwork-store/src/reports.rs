@@ -1527,6 +1527,11 @@ pub async fn bump_data_version(tx: &mut Tx, programme_id: i64) -> crate::Result<
     Ok(())
 }
 
+/// `column` (a user's id) is a partner's staff account's.
+fn partners_of(column: &str) -> String {
+    format!("{column} IN (SELECT pu.id FROM users pu WHERE pu.role = 'partner')")
+}
+
 /// The work beyond one-to-one (issue 11), counted in the database in the
 /// shape of [`CountRow`] (dimension, side of the split, site, key, how
 /// many):
@@ -1639,7 +1644,10 @@ pub async fn wider_work(
     out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split).fetch_all(c).await)?);
     // Partners' answers to onward referrals.
     let mut w = scoped(grant, scope, PERSON_OF_WORKER);
+    // From the few partner accounts (migration 33's index), not every
+    // answer of the period.
     w.and("u.role = 'partner'", []);
+    w.and(&partners_of("o.responded_by"), []);
     w.and("o.responded_at >= ?", [Param::Time(from)]);
     w.and("o.responded_at < ?", [Param::Time(before)]);
     let n = w.next();
@@ -1654,6 +1662,7 @@ pub async fn wider_work(
     // Referrals made by partners' staff.
     let mut w = scoped(grant, scope, "r.link_worker_id = ?");
     w.and("u.role = 'partner'", []);
+    w.and(&partners_of("r.created_by"), []);
     days(&mut w, "r.received_on");
     let n = w.next();
     let sql = format!(
