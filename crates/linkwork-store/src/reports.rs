@@ -193,7 +193,7 @@ async fn good_months(
         "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{}' \
          AND fp.month >= $2 AND fp.month <= $3 AND fp.mark = {}",
         part.code(),
-        marks_of("fp.month", false)
+        marks_of("fp.month", Marks::Month)
     );
     Ok(
         on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m0).bind(m1).fetch_all(c).await)?,
@@ -241,14 +241,95 @@ async fn pieces(
     }
     let sql = format!(
         "SELECT dim, CAST(CASE WHEN month >= $2 THEN 1 ELSE 0 END AS BIGINT) AS side, site_id, key, \
-         CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows WHERE programme_id = $1 AND part = '{}' \
-         AND month IN ({}){} GROUP BY 1, 2, 3, 4",
-        part.code(),
-        numbers(&good),
+         CAST(SUM(n) AS BIGINT) AS n FROM {} WHERE programme_id = $1{} GROUP BY 1, 2, 3, 4",
+        good_rows(tx, grant, part, at, &good).await?,
         piece_sites(scope)
     );
     let rows = on_tx!(tx, c => sqlx::query_as(&sql).bind(grant.programme_id()).bind(at).fetch_all(c).await)?;
     Ok((rows, stale))
+}
+
+/// The piece rows of `part`'s good months (`good`, whole months of a span
+/// split at month `at`), as a table `pr` of `figure_piece_rows`: each
+/// calendar year all of whose months are good and which the split does not
+/// cut is read from its roll-up ([`keep_year`]) where that is good too,
+/// one row where its months would be twelve; the other months one by one.
+async fn good_rows(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    at: i64,
+    good: &[i64],
+) -> crate::Result<String> {
+    let code = part.code();
+    let years: Vec<i64> = good
+        .iter()
+        .copied()
+        .filter(|m| {
+            m.rem_euclid(12) == 0
+                && (at <= *m || at > m + 11)
+                && (*m..m + 12).all(|x| good.contains(&x))
+        })
+        .collect();
+    let rolled: Vec<i64> = if years.is_empty() {
+        Vec::new()
+    } else {
+        let sql = format!(
+            "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{code}:y' \
+             AND fp.month IN ({}) AND fp.mark = {}",
+            numbers(&years),
+            marks_of("fp.month", Marks::Year)
+        );
+        on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).fetch_all(c).await)?
+    };
+    let months: Vec<i64> = good
+        .iter()
+        .copied()
+        .filter(|m| !rolled.contains(&(m - m.rem_euclid(12))))
+        .collect();
+    let programme = grant.programme_id();
+    let mut rows = Vec::new();
+    for (code, list) in [(code.to_owned(), months), (format!("{code}:y"), rolled)] {
+        if !list.is_empty() {
+            rows.push(format!(
+                "SELECT * FROM figure_piece_rows WHERE programme_id = {programme} AND part = '{code}' AND month IN ({})",
+                numbers(&list)
+            ));
+        }
+    }
+    if rows.is_empty() {
+        rows.push("SELECT * FROM figure_piece_rows WHERE FALSE".to_owned());
+    }
+    // Apart, each read by the index (SQLite reads every row of the
+    // programme for an OR of the two).
+    Ok(format!("({}) pr", rows.join(" UNION ALL ")))
+}
+
+/// Keeps the calendar year of `part` beginning with month `m0` (a January)
+/// as one roll-up of its twelve month pieces, when all twelve are kept and
+/// good; it holds while none of those months (nor every month, −1) is
+/// marked. Long periods add up a row a year where they would add up twelve.
+pub async fn keep_year(tx: &mut Tx, grant: &Grant, part: Part, m0: i64) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    if !whole_grant(grant) || m0.rem_euclid(12) != 0 {
+        return Ok(());
+    }
+    if good_months(tx, grant, part, (m0, m0 + 11)).await?.len() != 12 {
+        return Ok(());
+    }
+    let programme = grant.programme_id();
+    let code = format!("{}:y", part.code());
+    take_piece(tx, programme, &code, m0, Marks::Year).await?;
+    let sql = format!(
+        "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, ref_id, value, n) \
+         SELECT programme_id, '{code}', {m0}, dim, site_id, key, ref_id, value, CAST(SUM(n) AS BIGINT) \
+         FROM figure_piece_rows WHERE programme_id = $1 AND part = '{}' AND month >= {m0} AND month <= {} \
+         GROUP BY programme_id, dim, site_id, key, ref_id, value",
+        part.code(),
+        m0 + 11
+    );
+    on_tx!(tx, c => sqlx::query(&sql).bind(programme).execute(c).await.map(|_| ()))?;
+    Ok(())
 }
 
 /// A month as a number, year × 12 + month − 1 (January 2026 is 24,312).
@@ -397,14 +478,28 @@ fn piece_sites(scope: Scope) -> String {
     }
 }
 
+/// Which marks a piece holds while they are unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marks {
+    /// Its own month's and the every-month mark (−1).
+    Month,
+    /// Every month's up to its own (a period's wellbeing changes, the
+    /// cases open at a month's end).
+    Through,
+    /// The twelve months of the calendar year it begins, and −1 (a year's
+    /// roll-up of month pieces).
+    Year,
+}
+
 /// The sum of the marks a piece of `month` (SQL) of programme `$1` holds
-/// while: its own month's and the every-month mark (−1), or with `through`
-/// every month up to its own (a period's wellbeing changes).
-fn marks_of(month: &str, through: bool) -> String {
-    let months = if through {
-        format!("fm.month <= {month}")
-    } else {
-        format!("(fm.month = {month} OR fm.month = -1)")
+/// (see [`Marks`]).
+fn marks_of(month: &str, marks: Marks) -> String {
+    let months = match marks {
+        Marks::Month => format!("(fm.month = {month} OR fm.month = -1)"),
+        Marks::Through => format!("fm.month <= {month}"),
+        Marks::Year => {
+            format!("((fm.month >= {month} AND fm.month <= {month} + 11) OR fm.month = -1)")
+        }
     };
     format!(
         "(SELECT CAST(COALESCE(SUM(fm.version), 0) AS BIGINT) FROM figure_marks fm WHERE fm.programme_id = $1 AND {months})"
@@ -420,12 +515,12 @@ async fn take_piece(
     programme: i64,
     code: &str,
     month: i64,
-    through: bool,
+    marks: Marks,
 ) -> crate::Result<()> {
     let sql = format!(
         "INSERT INTO figure_pieces (programme_id, part, month, mark) VALUES ($1, '{code}', $2, {}) \
          ON CONFLICT (programme_id, part, month) DO UPDATE SET mark = EXCLUDED.mark",
-        marks_of("$2", through)
+        marks_of("$2", marks)
     );
     on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(month).execute(c).await.map(|_| ()))?;
     let sql = format!(
@@ -503,7 +598,7 @@ pub async fn keep_pieces(
     let programme = grant.programme_id();
     let code = part.code();
     for m in months {
-        take_piece(tx, programme, code, *m, false).await?;
+        take_piece(tx, programme, code, *m, Marks::Month).await?;
     }
     let runs = runs_of(months.iter().map(|m| month_days(*m)));
     let w = in_days(grant, Scope::Programme, part, &runs);
@@ -779,10 +874,10 @@ pub async fn case_counts(
         let sql = flags(&format!(
             "SELECT site_id, ref_id AS link_worker_id, key AS closure_reason, \
              CAST(CASE WHEN month >= {} THEN 1 ELSE 0 END AS BIGINT) AS side, CAST(SUM(n) AS BIGINT) AS n \
-             FROM figure_piece_rows WHERE programme_id = $1 AND part = 'closed' AND month IN ({}) AND ref_id IS NOT NULL{} \
+             FROM {} WHERE programme_id = $1 AND ref_id IS NOT NULL{} \
              GROUP BY 1, 2, 3, 4",
             span.at,
-            numbers(&good),
+            good_rows(tx, grant, Part::Closed, span.at, &good).await?,
             piece_sites(scope)
         ));
         out.extend(on_tx!(tx, c => sqlx::query_as::<_, CaseCount>(&sql).bind(grant.programme_id()).fetch_all(c).await)?);
@@ -826,7 +921,7 @@ async fn open_piece(
     let sql = format!(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = 'open' AND month = $2 \
          AND mark = {}",
-        marks_of("$2", true)
+        marks_of("$2", Marks::Through)
     );
     let good: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m).fetch_one(c).await)?;
     if good != 1 {
@@ -851,7 +946,7 @@ pub async fn keep_open_cases(tx: &mut Tx, grant: &Grant, months: &[i64]) -> crat
     }
     let programme = grant.programme_id();
     for m in months {
-        take_piece(tx, programme, "open", *m, true).await?;
+        take_piece(tx, programme, "open", *m, Marks::Through).await?;
         let mut w = scoped(grant, Scope::Programme, "FALSE");
         open_at(&mut w, month_days(*m).1);
         let sql = format!(
@@ -1106,11 +1201,10 @@ pub async fn person_events(
     if !good.is_empty() {
         counted.push(format!(
             "SELECT site_id, CAST(CASE WHEN month >= {at_month} THEN 1 ELSE 0 END AS BIGINT) AS side, dim AS what, \
-             key AS status, ref_id AS service_id, CAST(SUM(n) AS BIGINT) AS n FROM figure_piece_rows \
-             WHERE programme_id = {} AND part = '{}' AND month IN ({}){} GROUP BY 1, 2, 3, 4, 5",
+             key AS status, ref_id AS service_id, CAST(SUM(n) AS BIGINT) AS n FROM {} \
+             WHERE programme_id = {}{} GROUP BY 1, 2, 3, 4, 5",
+            good_rows(tx, grant, part, at_month, &good).await?,
             grant.programme_id(),
-            part.code(),
-            numbers(&good),
             piece_sites(scope)
         ));
     }
@@ -1167,7 +1261,7 @@ pub async fn measure_changes(
         let sql = format!(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
              AND mark = {}",
-            marks_of("$2", true)
+            marks_of("$2", Marks::Through)
         );
         let good: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m1).fetch_one(c).await)?;
         if good == 1 {
@@ -1212,7 +1306,7 @@ pub async fn keep_measure_changes(
     };
     let programme = grant.programme_id();
     let code = format!("measures:{m0}");
-    take_piece(tx, programme, &code, m1, true).await?;
+    take_piece(tx, programme, &code, m1, Marks::Through).await?;
     let mut w = scoped(grant, Scope::Programme, PERSON_OF_WORKER);
     w.and("p.merged_into IS NULL", []);
     let n = w.next();

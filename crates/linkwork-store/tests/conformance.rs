@@ -1261,6 +1261,13 @@ both!(
         let (first, last, split) = (day(1, 1), day(6, 30), day(4, 1));
         let whole = (first, last, split);
         let run = (day(1, 20), day(6, 10), day(3, 17));
+        // And 2026 beside 2025: two calendar years, each read from its
+        // roll-up once kept (keep_year), else month by month.
+        let years = (
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+            day(12, 31),
+            day(1, 1),
+        );
         let instant = |d: chrono::NaiveDate| {
             linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN).unwrap()
         };
@@ -1385,6 +1392,21 @@ both!(
             // month up to its own.
             let every: Vec<i64> = (jan..jan + 6).collect();
             reports::keep_open_cases(tx, &g, &every).await.unwrap();
+            // Each year's roll-up, where its twelve months are kept good.
+            for part in Part::ALL {
+                for y in [jan - 12, jan] {
+                    reports::keep_year(tx, &g, part, y).await.unwrap();
+                }
+            }
+        };
+        let rolled = async |tx: &mut linkwork_store::Tx| -> i64 {
+            one(
+                tx,
+                format!(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = {p} AND part LIKE '%:y'"
+                ),
+            )
+            .await
         };
         // Counted, then kept: every month counted the first time, none after.
         let (fresh, counted) = count(&mut tx, Scope::Programme).await;
@@ -1407,10 +1429,17 @@ both!(
             "the run's whole months"
         );
         assert!(run_fresh.keys().any(|k| k.0 == "appointment:booked"));
-        keep(&mut tx, &counted).await;
+        let (years_fresh, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
+        let every_month: Vec<i64> = (jan - 12..jan + 12).collect();
+        keep(&mut tx, &every_month).await;
+        assert_eq!(rolled(&mut tx).await, 12, "two years of six parts");
         let (kept, counted) = count(&mut tx, Scope::Programme).await;
         assert!(counted.is_empty());
         assert_eq!(kept, fresh);
+        let (years_kept, counted) = count_in(&mut tx, &g, Scope::Programme, years).await;
+        assert!(counted.is_empty());
+        assert_eq!(years_kept, years_fresh, "the years' roll-ups");
+        assert!(years_kept.keys().any(|k| k.0 == "appointment:booked"));
         let (run_kept, counted) = count_in(&mut tx, &g, Scope::Programme, run).await;
         assert!(counted.is_empty());
         assert_eq!(run_kept, run_fresh);
@@ -1572,13 +1601,26 @@ both!(
             let (got, counted) = count(&mut tx, Scope::Programme).await;
             assert_eq!(counted, months, "{change}");
             let (run_got, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
+            let (years_got, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
+            let (years_practice, _) = count_in(&mut tx, &g, Scope::Practice(sites[0]), years).await;
             // A practice's appointments and person events add up its own
             // rows of the kept months (the others counted for it alone).
             let (practice, _) = count(&mut tx, Scope::Practice(sites[0])).await;
+            // The months kept again but not yet their years: each year's
+            // roll-up, stale, is not read though its months are good.
+            for part in Part::ALL {
+                reports::keep_pieces(&mut tx, &g, part, &counted)
+                    .await
+                    .unwrap();
+            }
+            let (years_months, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
             keep(&mut tx, &counted).await;
             let (practice_kept, _) = count(&mut tx, Scope::Practice(sites[0])).await;
             let (run_kept, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
             let (run_practice, _) = count_in(&mut tx, &g, Scope::Practice(sites[0]), run).await;
+            let (years_kept, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
+            let (years_practice_kept, _) =
+                count_in(&mut tx, &g, Scope::Practice(sites[0]), years).await;
             exec(
                 &mut tx,
                 format!("DELETE FROM figure_pieces WHERE programme_id = {p}"),
@@ -1604,7 +1646,18 @@ both!(
             let (run_practice_direct, _) =
                 count_in(&mut tx, &one_practice, Scope::Programme, run).await;
             assert_eq!(run_practice, run_practice_direct, "{change}");
-            keep(&mut tx, &all).await;
+            // The years, from roll-ups stale (the months changed) and
+            // kept again, against a count of every row.
+            let (years_direct, _) = count_in(&mut tx, &direct, Scope::Programme, years).await;
+            assert_eq!(years_got, years_direct, "the years: {change}");
+            assert_eq!(years_months, years_direct, "the years' months: {change}");
+            assert_eq!(years_kept, years_direct, "the years, kept: {change}");
+            let (years_practice_direct, _) =
+                count_in(&mut tx, &one_practice, Scope::Programme, years).await;
+            assert_eq!(years_practice, years_practice_direct, "{change}");
+            assert_eq!(years_practice_kept, years_practice_direct, "{change}");
+            keep(&mut tx, &every_month).await;
+            assert_eq!(rolled(&mut tx).await, 12, "{change}");
         }
         // A score taken before the span: no month of it is counted again,
         // but its wellbeing changes are (a baseline may have moved).

@@ -1,7 +1,8 @@
 //! Counting the programme's figures once and keeping them (migration 31's
-//! pieces): every month since its first referral, a year a transaction
-//! (with the cases open at each month's end), and the wellbeing changes of every financial year, calendar year and
-//! quarter. A report keeps the months it had to count by itself; this does
+//! pieces): every month since the January before its first referral, a
+//! year a transaction (with the cases open at each month's end, and each
+//! past year's roll-up), and the wellbeing changes of every financial
+//! year, calendar year and quarter. A report keeps the months it had to count by itself; this does
 //! all of them up front, after loading demo data or a national load, after
 //! importing postcodes or the SIMD table (which change every month's
 //! figures), or whenever an administrator asks (`linkwork figures keep`).
@@ -36,7 +37,10 @@ pub async fn keep_figures(
         return Ok(Kept::default());
     };
     let last = store::month_number(today);
-    let months: Vec<i64> = (first.min(last)..=last).collect();
+    // From the January of the first referral's year, so that every year is
+    // whole (the months before it are kept empty).
+    let first = first.min(last) - first.min(last).rem_euclid(12);
+    let months: Vec<i64> = (first..=last).collect();
     let first_day = store::month_days(first).0;
     let mut periods = Vec::new();
     for kind in [
@@ -61,6 +65,10 @@ pub async fn keep_figures(
         let mut tx = db.write().await?;
         for part in Part::ALL {
             store::keep_pieces(&mut tx, grant, part, year).await?;
+            // A year over before this month is kept as one roll-up too.
+            if year.len() == 12 && year[11] < last {
+                store::keep_year(&mut tx, grant, part, year[0]).await?;
+            }
         }
         store::keep_open_cases(&mut tx, grant, year).await?;
         tx.commit().await?;

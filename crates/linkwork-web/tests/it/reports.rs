@@ -135,6 +135,17 @@ both!(figures_are_counted_by_hand_and_practices_add_up, |t| {
     let body = r.json();
     assert_eq!(body["period"], "2026-11");
     assert_eq!(body["previous_period"], "2026-10");
+    // A custom run of whole months beside as many whole months before.
+    let r = t
+        .api(
+            &manager,
+            Method::GET,
+            "/api/v1/reports?period=2026-10-01..2026-11-30",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["previous_period"], "2026-08-01..2026-09-30");
     assert_eq!(measure(&body, "referrals_received"), Some(4.0), "{body}");
     assert_eq!(measure(&body, "new_people"), Some(1.0));
     assert_eq!(
