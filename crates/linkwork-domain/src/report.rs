@@ -180,7 +180,8 @@ impl Period {
         found.ok_or_else(|| HELP.to_owned())
     }
 
-    /// The period just before, of the same kind and length. A custom run
+    /// The period just before, of the same kind and length (as many months
+    /// for months, quarters and years, whatever their days). A custom run
     /// of whole calendar months (first of a month to the last of one) is
     /// compared with as many whole months just before it (April 2023 to
     /// March 2026 with April 2020 to March 2023); any other run of days

@@ -314,12 +314,20 @@ pub async fn keep_year(tx: &mut Tx, grant: &Grant, part: Part, m0: i64) -> crate
     if !whole_grant(grant) || m0.rem_euclid(12) != 0 {
         return Ok(());
     }
-    if good_months(tx, grant, part, (m0, m0 + 11)).await?.len() != 12 {
-        return Ok(());
-    }
     let programme = grant.programme_id();
     let code = format!("{}:y", part.code());
+    // The marks first, then whether every month's piece is good at them or
+    // later (on PostgreSQL each statement sees what was committed before
+    // it): a month changed before the marks were read is not yet kept
+    // again, and the year is left unrolled.
     take_piece(tx, programme, &code, m0, Marks::Year).await?;
+    if good_months(tx, grant, part, (m0, m0 + 11)).await?.len() != 12 {
+        let sql = format!(
+            "DELETE FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2"
+        );
+        on_tx!(tx, c => sqlx::query(&sql).bind(programme).bind(m0).execute(c).await.map(|_| ()))?;
+        return Ok(());
+    }
     let sql = format!(
         "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, ref_id, value, n) \
          SELECT programme_id, '{code}', {m0}, dim, site_id, key, ref_id, value, CAST(SUM(n) AS BIGINT) \
