@@ -623,27 +623,17 @@ mod tests {
         );
         let y = Period::parse("2024").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(y.days(), 366);
-        let c = Period::parse("2024-01-10..2024-01-19").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (c.previous().first, c.previous().last),
-            (d(2023, 12, 31), d(2024, 1, 9))
-        );
-        // Whole months are compared with as many whole months before.
-        let c = Period::parse("2023-04-01..2026-03-31").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (c.previous().first, c.previous().last),
-            (d(2020, 4, 1), d(2023, 3, 31))
-        );
-        let c = Period::parse("2024-02-01..2024-02-29").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (c.previous().first, c.previous().last),
-            (d(2024, 1, 1), d(2024, 1, 31))
-        );
-        let c = Period::parse("2024-01-01..2024-02-28").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            (c.previous().first, c.previous().last),
-            (d(2023, 11, 3), d(2023, 12, 31))
-        );
+        // A run of days beside as many days before; whole months beside as
+        // many whole months before.
+        for (run, before) in [
+            ("2024-01-10..2024-01-19", (d(2023, 12, 31), d(2024, 1, 9))),
+            ("2023-04-01..2026-03-31", (d(2020, 4, 1), d(2023, 3, 31))),
+            ("2024-02-01..2024-02-29", (d(2024, 1, 1), d(2024, 1, 31))),
+            ("2024-01-01..2024-02-28", (d(2023, 11, 3), d(2023, 12, 31))),
+        ] {
+            let c = Period::parse(run).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((c.previous().first, c.previous().last), before, "{run}");
+        }
         assert_eq!(
             Period::parse("1999-00").map(|p| p.code()),
             Ok("1999-00".into())
