@@ -3,7 +3,8 @@
 # default), then the dashboards of bench/reports.lua (months, quarters,
 # financial and calendar years, a custom run of days; the programme, an
 # area, a cluster, a practice, a link worker) through GET /api/v1/reports,
-# one manager at a time and four at once.
+# one manager at a time and four at once; and every scope × every kind of
+# period up to ten years (bench/every-dashboard.lua), one at a time.
 # Usage: bench/reports.sh sqlite|postgres [years] [duration]
 # Needs wrk; PostgreSQL from LINKWORK_TEST_POSTGRES_URL (its own schema).
 set -euo pipefail
@@ -38,6 +39,10 @@ for cache in 0 200; do
     echo "== $c at once, $duration"
     TOKEN=$token PRACTICE=$practice WORKER=$worker wrk -t1 -c$c -d"$duration" --latency -s bench/reports.lua "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,/Requests\/sec/p'
   done
+  if [ "$cache" = 0 ]; then
+    echo "== every scope × every kind of period (35 dashboards in turn), one at a time, $duration"
+    TOKEN=$token PRACTICE=$practice WORKER=$worker wrk -t1 -c1 -d"$duration" --latency -s bench/every-dashboard.lua "http://127.0.0.1:$port" | sed -n '/Latency Distribution/,/Requests\/sec/p'
+  fi
   echo "== resident memory of the server: $(awk '/VmHWM/ {print $2/1024 " MB (peak)"}' /proc/$server/status)"
   kill $server; wait $server 2>/dev/null || true
 done

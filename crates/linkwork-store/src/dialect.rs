@@ -237,6 +237,18 @@ pub(crate) fn is_postgres(tx: &Tx) -> bool {
     matches!(tx, Tx::Postgres(_) | Tx::PostgresRead(_))
 }
 
+/// A column SQLite is not to look rows up by (unary `+`): its planner,
+/// knowing nothing of how a range of days narrows, would read every row of
+/// ten years by day rather than a practice's few. PostgreSQL weighs it from
+/// its statistics (and has no unary `+` for instants).
+pub(crate) fn not_by_index(tx: &Tx, column: &str) -> String {
+    if is_postgres(tx) {
+        column.to_owned()
+    } else {
+        format!("+{column}")
+    }
+}
+
 /// `count` placeholders for parameters bound in order from `$from`:
 /// numbered on PostgreSQL, anonymous `?` on SQLite (which finds its
 /// parameters much faster when hundreds are not named). On SQLite every

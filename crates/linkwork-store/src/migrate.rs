@@ -96,6 +96,11 @@ const MIGRATIONS: &[Migration] = &[
         "the referrals and partners' answers the figures read, indexed",
         "0033_report_indexes"
     ),
+    migration!(
+        34,
+        "the referrals' and onward support's month counts kept by area",
+        "0034_area_pieces"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

@@ -91,8 +91,9 @@ fn worker_of(scope: Scope) -> Option<i64> {
 
 /// Referrals received, counted in the database (a programme receives tens
 /// of thousands a year; a nation over a million): one row per dimension,
-/// side of `split` (`side` 1 on or after it), site (for `site`; else 0)
-/// and key, with how many. Dimensions:
+/// side of `split` (`side` 1 on or after it), site (for `site`; else the
+/// area, as minus its id, so that the pieces serve an area too) and key,
+/// with how many. Dimensions:
 /// - `site`: by practice; key `new` (the person's first referral to the
 ///   programme) or `again`, with `:deep` when the practice is Deep End;
 /// - `source`, `sex` (empty when not recorded), `simd` (the decile of the
@@ -113,7 +114,7 @@ pub struct CountRow {
 }
 
 /// The referrals of `first` to `last`, on each side of `split`. For the
-/// whole programme and whole calendar months, the months already counted
+/// whole programme or an area and whole calendar months, the months already counted
 /// and unchanged since (migration 31's pieces) are added up, and only the
 /// others counted; those are given back, to be kept with [`keep_pieces`]
 /// in a write of their own.
@@ -126,7 +127,9 @@ pub async fn referral_counts(
     split: NaiveDate,
 ) -> crate::Result<(Vec<CountRow>, Vec<i64>)> {
     crate::require(grant, &[Permission::ViewReports])?;
-    let Some(span) = Span::of(grant, scope, (first, last, split), false) else {
+    // The pieces keep the practices' counts and each area's dimensions: a
+    // cluster's or a practice's few referrals are counted directly.
+    let Some(span) = Span::of(grant, scope, (first, last, split), Kept::ByArea) else {
         let mut w = scoped(grant, scope, "r.link_worker_id = ?");
         w.and("r.received_on >= ?", [Param::Date(first)]);
         w.and("r.received_on <= ?", [Param::Date(last)]);
@@ -379,20 +382,30 @@ struct Span {
     edges: Vec<(NaiveDate, NaiveDate)>,
 }
 
+/// The scopes a part's pieces serve, by how its rows are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    /// Some rows by area (minus its id) rather than by practice: the
+    /// programme and an area.
+    ByArea,
+    /// Every row by practice: also a cluster and a practice.
+    ByPractice,
+}
+
 impl Span {
-    /// For the whole programme (or, with `per_site`, for parts whose pieces
-    /// keep each practice's rows apart, also an area, a cluster or a
-    /// practice), the span of `first` to `last` split at `split`; `None`
-    /// when no whole month is in it or it is not counted in pieces.
+    /// For the whole programme, or the areas, clusters and practices its
+    /// pieces serve (`kept`), the span of `first` to `last` split at
+    /// `split`; `None` when no whole month is in it or it is not counted
+    /// in pieces (a link worker, a user who sees some practices).
     fn of(
         grant: &Grant,
         scope: Scope,
         (first, last, split): (NaiveDate, NaiveDate, NaiveDate),
-        per_site: bool,
+        kept: Kept,
     ) -> Option<Span> {
         let scoped = match scope {
-            Scope::Programme => true,
-            Scope::Area(_) | Scope::Cluster(_) | Scope::Practice(_) => per_site,
+            Scope::Programme | Scope::Area(_) => true,
+            Scope::Cluster(_) | Scope::Practice(_) => kept == Kept::ByPractice,
             Scope::Worker(_) => false,
         };
         if !scoped || !whole_grant(grant) || first > last {
@@ -462,7 +475,7 @@ fn whole_months(
     scope: Scope,
     (first, last): (NaiveDate, NaiveDate),
 ) -> Option<(i64, i64)> {
-    Span::of(grant, scope, (first, last, first), true)
+    Span::of(grant, scope, (first, last, first), Kept::ByPractice)
         .filter(|s| s.edges.is_empty())
         .map(|_| (month_number(first), month_number(last)))
 }
@@ -475,8 +488,11 @@ fn whole_grant(grant: &Grant) -> bool {
 /// The piece rows of a scope's practices (ids are ours, not anyone's input).
 fn piece_sites(scope: Scope) -> String {
     match scope {
+        // And the area's own rows (the referrals' dimensions other than
+        // the practice, kept by area: `site_id` minus the area's id).
         Scope::Area(id) => format!(
-            " AND site_id IN (SELECT s.id FROM sites s JOIN clusters c ON c.id = s.cluster_id WHERE c.area_id = {id})"
+            " AND (site_id IN (SELECT s.id FROM sites s JOIN clusters c ON c.id = s.cluster_id WHERE c.area_id = {id}) \
+             OR site_id = -{id})"
         ),
         Scope::Cluster(id) => {
             format!(" AND site_id IN (SELECT id FROM sites WHERE cluster_id = {id})")
@@ -698,21 +714,26 @@ fn referral_count_sql(tx: &Tx, w: &Where, split: Option<usize>) -> String {
         Some(n) => format!("CAST(CASE WHEN r.received_on >= ${n} THEN 1 ELSE 0 END AS BIGINT)"),
         None => format!("CAST({} AS BIGINT)", month_number(tx, "r.received_on")),
     };
+    // The reasons looked up for each referral counted (`CROSS JOIN` keeps
+    // SQLite from reading every reason of the programme to find a few
+    // days' referrals: 40 ms for the edges of a run of days).
     let sql = format!(
         "WITH f AS MATERIALIZED (SELECT r.id, r.site_id, {side} AS side, r.source, \
          CASE WHEN r.first_for_person THEN 'new' ELSE 'again' END \
            || CASE WHEN s.deep_end THEN ':deep' ELSE '' END AS kind, \
-         {age} AS age, COALESCE(p.sex, '') AS sex, z.decile, {contact} AS contact, {attended} AS attended \
+         {age} AS age, COALESCE(p.sex, '') AS sex, z.decile, {contact} AS contact, {attended} AS attended, \
+         -c.area_id AS area \
          FROM referrals r {} LEFT JOIN participants p ON p.id = r.participant_id \
          LEFT JOIN postcodes pc ON pc.postcode = p.postcode LEFT JOIN simd_datazones z ON z.datazone = pc.datazone{}) \
          SELECT 'site' AS dim, side, site_id, kind AS key, COUNT(*) AS n FROM f GROUP BY side, site_id, kind \
-         UNION ALL SELECT 'source', side, 0, source, COUNT(*) FROM f GROUP BY side, source \
-         UNION ALL SELECT 'sex', side, 0, sex, COUNT(*) FROM f GROUP BY side, sex \
-         UNION ALL SELECT 'simd', side, 0, CAST(decile AS TEXT), COUNT(*) FROM f GROUP BY side, decile \
-         UNION ALL SELECT 'age', side, 0, CAST(age AS TEXT), COUNT(*) FROM f GROUP BY side, age \
-         UNION ALL SELECT 'contact', side, 0, CAST(contact AS TEXT), COUNT(*) FROM f WHERE contact IS NOT NULL GROUP BY side, contact \
-         UNION ALL SELECT 'attended', side, 0, CAST(attended AS TEXT), COUNT(*) FROM f WHERE attended IS NOT NULL GROUP BY side, attended \
-         UNION ALL SELECT 'reason', f.side, 0, rr.reason, COUNT(*) FROM f JOIN referral_reasons rr ON rr.referral_id = f.id GROUP BY f.side, rr.reason",
+         UNION ALL SELECT 'source', side, area, source, COUNT(*) FROM f GROUP BY side, area, source \
+         UNION ALL SELECT 'sex', side, area, sex, COUNT(*) FROM f GROUP BY side, area, sex \
+         UNION ALL SELECT 'simd', side, area, CAST(decile AS TEXT), COUNT(*) FROM f GROUP BY side, area, decile \
+         UNION ALL SELECT 'age', side, area, CAST(age AS TEXT), COUNT(*) FROM f GROUP BY side, area, age \
+         UNION ALL SELECT 'contact', side, area, CAST(contact AS TEXT), COUNT(*) FROM f WHERE contact IS NOT NULL GROUP BY side, area, contact \
+         UNION ALL SELECT 'attended', side, area, CAST(attended AS TEXT), COUNT(*) FROM f WHERE attended IS NOT NULL GROUP BY side, area, attended \
+         UNION ALL SELECT 'reason', f.side, f.area, rr.reason, COUNT(*) FROM f CROSS JOIN referral_reasons rr \
+         WHERE rr.referral_id = f.id GROUP BY f.side, f.area, rr.reason",
         join_sites("r.site_id"),
         w.sql()
     );
@@ -760,7 +781,7 @@ pub async fn appointments(
         );
         Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(split).fetch_all(c).await)?)
     };
-    let Some(span) = Span::of(grant, scope, (first, last, split_day), true) else {
+    let Some(span) = Span::of(grant, scope, (first, last, split_day), Kept::ByPractice) else {
         let mut w = scoped(grant, scope, "a.link_worker_id = ?");
         w.and("a.starts_at >= ?", [Param::Time(from)]);
         w.and("a.starts_at < ?", [Param::Time(before)]);
@@ -824,7 +845,7 @@ pub async fn case_counts(
     // serve: the open cases at each end and the cases closed in the
     // months from the pieces; otherwise every case counted directly.
     let span = if p1.succ_opt() == Some(c0) {
-        Span::of(grant, scope, (p0, c1, c0), true)
+        Span::of(grant, scope, (p0, c1, c0), Kept::ByPractice)
     } else {
         None
     };
@@ -837,24 +858,7 @@ pub async fn case_counts(
     let mut out = Vec::new();
     let mut afresh = CaseMonths::default();
     for (current, end) in [(1, c1), (0, p1)] {
-        let month = end
-            .succ_opt()
-            .filter(|d| d.day() == 1)
-            .map(|_| month_number(end));
-        let kept = match month {
-            Some(m) => open_piece(tx, grant, scope, m).await?,
-            None => None,
-        };
-        let rows = match kept {
-            Some(rows) => rows,
-            None => {
-                afresh.open.extend(month);
-                let mut w = scoped(grant, scope, "r.link_worker_id = ?");
-                open_at(&mut w, end);
-                let sql = open_sql(&w);
-                on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?
-            }
-        };
+        let rows = open_cases(tx, grant, scope, end, &mut afresh.open).await?;
         out.extend(rows.into_iter().map(
             |(site_id, link_worker_id, n): (i64, Option<i64>, i64)| CaseCount {
                 site_id,
@@ -920,6 +924,73 @@ fn open_at(w: &mut Where, end: NaiveDate) {
 
 /// The cases open at the end of month `m` kept (by practice and link
 /// worker), when still good: no month up to `m` marked since.
+/// The cases open at the end of the day `end` (a scope the pieces serve),
+/// by practice and link worker: the piece of the month ending that day, or
+/// of the month before with the days since (the cases received in them and
+/// still open added, those closed in them taken away); else counted
+/// directly, and the month's end noted in `afresh` to be kept.
+async fn open_cases(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    end: NaiveDate,
+    afresh: &mut Vec<i64>,
+) -> crate::Result<Vec<(i64, Option<i64>, i64)>> {
+    let whole = end.succ_opt().is_some_and(|d| d.day() == 1);
+    let m = if whole {
+        month_number(end)
+    } else {
+        month_number(end) - 1
+    };
+    let Some(kept) = open_piece(tx, grant, scope, m).await? else {
+        afresh.push(m);
+        let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+        open_at(&mut w, end);
+        let sql = open_sql(&w);
+        return Ok(on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?);
+    };
+    if whole {
+        return Ok(kept);
+    }
+    let (month_end, first) = {
+        let (first, _) = month_days(month_number(end));
+        (first.pred_opt().unwrap_or(first), first)
+    };
+    let mut open: std::collections::BTreeMap<(i64, Option<i64>), i64> = Default::default();
+    for (site, worker, n) in kept {
+        *open.entry((site, worker)).or_default() += n;
+    }
+    // Received in the days since the month's end, and open at `end`.
+    let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+    open_at(&mut w, end);
+    w.and("r.received_on >= ?", [Param::Date(first)]);
+    let sql = open_sql(&w);
+    let added: Vec<(i64, Option<i64>, i64)> =
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+    // Open at the month's end, closed since: found by their closing day.
+    let mut w = scoped(grant, scope, "r.link_worker_id = ?");
+    w.and("r.link_worker_id IS NOT NULL", Vec::new());
+    w.and("r.status <> 'declined'", Vec::new());
+    let received = crate::dialect::not_by_index(tx, "r.received_on");
+    w.and(&format!("{received} <= ?"), [Param::Date(month_end)]);
+    w.and("r.closed_on > ?", [Param::Date(month_end)]);
+    w.and("r.closed_on <= ?", [Param::Date(end)]);
+    let sql = open_sql(&w);
+    let closed: Vec<(i64, Option<i64>, i64)> =
+        on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
+    for (site, worker, n) in added {
+        *open.entry((site, worker)).or_default() += n;
+    }
+    for (site, worker, n) in closed {
+        *open.entry((site, worker)).or_default() -= n;
+    }
+    Ok(open
+        .into_iter()
+        .filter(|(_, n)| *n != 0)
+        .map(|((site, worker), n)| (site, worker, n))
+        .collect())
+}
+
 async fn open_piece(
     tx: &mut Tx,
     grant: &Grant,
@@ -1146,6 +1217,20 @@ fn person_event_sql(kind: &str, w: &mut Where) -> (&'static str, String) {
     if kind == "goals" {
         w.and("gr.status = 'achieved'", Vec::new());
     }
+    if kind == "onward" {
+        // Each practice's rows without the service, and each area's (minus
+        // its id) by service: a third of the rows of practice by service,
+        // so that years of them add up quickly (the pieces keep these).
+        let sql = format!(
+            "SELECT CASE WHEN k.t = 0 THEN x.site_id ELSE x.area END AS site_id, x.side, x.what, x.status, \
+             CASE WHEN k.t = 0 THEN CAST(NULL AS BIGINT) ELSE x.service_id END AS service_id, CAST(SUM(x.n) AS BIGINT) AS n \
+             FROM (SELECT p.site_id, -c.area_id AS area, CAST({{side}} AS BIGINT) AS side, {columns}, COUNT(*) AS n \
+             FROM {from_table} {}{{where}} GROUP BY 1, 2, 3, 4, 5, 6) x \
+             CROSS JOIN (SELECT 0 AS t UNION ALL SELECT 1) k GROUP BY 1, 2, 3, 4, 5",
+            join_sites("p.site_id"),
+        );
+        return (at, sql);
+    }
     let sql = format!(
         "SELECT p.site_id, CAST({{side}} AS BIGINT) AS side, {columns}, CAST(COUNT(*) AS BIGINT) AS n FROM {from_table} {}{{where}} \
          GROUP BY 1, 2, 3, 4, 5",
@@ -1176,8 +1261,8 @@ pub async fn person_events(
         _ => Part::Goals,
     };
     // Each practice's rows, without the service; and for onward support,
-    // rows of practice 0 by service (its category and organisation).
-    let services = if kind == "onward" { "TRUE" } else { "FALSE" };
+    // rows of practice 0 by service (its category and organisation), from
+    // the areas' rows ([`person_event_sql`]).
     let named = |counted: &str| {
         format!(
             "WITH g AS MATERIALIZED ({counted}), \
@@ -1185,17 +1270,28 @@ pub async fn person_events(
              (SELECT org.name FROM dir_services ds JOIN dir_organizations org ON org.id = ds.organization_id WHERE ds.id = v.service_id) AS organization \
              FROM (SELECT DISTINCT service_id FROM g WHERE service_id IS NOT NULL) v) \
              SELECT g.site_id, g.side, g.what, g.status, CAST(NULL AS TEXT) AS category, CAST(NULL AS TEXT) AS organization, \
-             CAST(SUM(g.n) AS BIGINT) AS n FROM g GROUP BY 1, 2, 3, 4 \
+             CAST(SUM(g.n) AS BIGINT) AS n FROM g WHERE g.site_id > 0 GROUP BY 1, 2, 3, 4 \
              UNION ALL SELECT 0, g.side, g.what, g.status, named.category, named.organization, CAST(SUM(g.n) AS BIGINT) \
-             FROM g LEFT JOIN named ON named.service_id = g.service_id WHERE {services} GROUP BY 2, 3, 4, 5, 6",
+             FROM g LEFT JOIN named ON named.service_id = g.service_id WHERE g.site_id < 0 GROUP BY 2, 3, 4, 5, 6",
             service_category("v.service_id"),
         )
     };
-    let Some(span) = Span::of(grant, scope, (first, last, split_day), true) else {
+    // Onward support's services are kept by area.
+    let kept = match part {
+        Part::Onward => Kept::ByArea,
+        _ => Kept::ByPractice,
+    };
+    let Some(span) = Span::of(grant, scope, (first, last, split_day), kept) else {
         let mut w = scoped(grant, scope, PERSON_OF_WORKER);
         let (at, sql) = person_event_sql(kind, &mut w);
-        w.and(&format!("{at} >= ?"), [Param::Time(from)]);
-        w.and(&format!("{at} < ?"), [Param::Time(before)]);
+        // A cluster's or a practice's events are found from its people (a
+        // few thousand in ten years), not from every event of the days.
+        let by_day = match scope {
+            Scope::Cluster(_) | Scope::Practice(_) => crate::dialect::not_by_index(tx, at),
+            _ => at.to_owned(),
+        };
+        w.and(&format!("{by_day} >= ?"), [Param::Time(from)]);
+        w.and(&format!("{by_day} < ?"), [Param::Time(before)]);
         let side = format!("CASE WHEN {at} < ${} THEN 0 ELSE 1 END", w.next());
         let sql = named(&sql.replace("{side}", &side).replace("{where}", &w.sql()));
         let rows =
@@ -1414,7 +1510,7 @@ pub async fn by_month(
     let mut direct: [Option<Vec<(NaiveDate, NaiveDate)>>; 3] = [None, None, None];
     // Both parts keep these rows by practice, so an area, a cluster or a
     // practice adds up its own.
-    if let Some(span) = Span::of(grant, scope, (first, last, first), true) {
+    if let Some(span) = Span::of(grant, scope, (first, last, first), Kept::ByPractice) {
         for (i, (what, part, dim)) in [
             ("referrals", Part::Referrals, "site"),
             ("attended", Part::Appointments, "attended"),
@@ -1477,7 +1573,14 @@ pub async fn by_month(
                 w.and("a.starts_at < ?", [Param::Time(before)]);
             }
             _ => {
-                w.and("r.status = 'closed'", []);
+                // Around the pieces, the few closed on the days left are
+                // found by their day, not among every closed case of each
+                // practice (as the cases closed are: [`in_days`]).
+                if direct[2].is_some() {
+                    w.and("r.status || '' = 'closed'", []);
+                } else {
+                    w.and("r.status = 'closed'", []);
+                }
                 w.and("r.closed_on >= ?", [Param::Date(first)]);
                 w.and("r.closed_on <= ?", [Param::Date(last)]);
             }

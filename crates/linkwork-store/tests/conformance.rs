@@ -1165,12 +1165,25 @@ both!(
     |db| {
         use linkwork_store::reports::{self, Part, Scope};
         use std::collections::BTreeMap;
-        let (p, _, sites) = programme(&db, "M", 2).await;
+        let (p, cluster, sites) = programme(&db, "M", 2).await;
         let g = admin(p).authorize(Permission::ViewReports).unwrap();
         let mut tx = db.write().await.unwrap();
         let one = async |tx: &mut linkwork_store::Tx, sql: String| -> i64 {
             linkwork_store::on_tx!(tx, c => sqlx::query_scalar(&sql).fetch_one(c).await).unwrap()
         };
+        // The practices' area, and another with a cluster of its own (a
+        // practice moves there, then its cluster moves back).
+        let area = one(
+            &mut tx,
+            format!("SELECT area_id FROM clusters WHERE id = {cluster}"),
+        )
+        .await;
+        let other_area = org::create_area(&mut tx, &grant(p), "Other", now())
+            .await
+            .unwrap();
+        let other_cluster = org::create_cluster(&mut tx, &grant(p), other_area, "Other", now())
+            .await
+            .unwrap();
         let exec = async |tx: &mut linkwork_store::Tx, sql: String| {
             linkwork_store::on_tx!(tx, c => sqlx::query(&sql).execute(c).await.map(|_| ()))
                 .unwrap();
@@ -1447,6 +1460,14 @@ both!(
             run_kept,
             count_in(&mut tx, &direct, Scope::Programme, run).await.0
         );
+        // An area's are added up from the pieces: its practices' rows, and
+        // the other dimensions kept by area.
+        let (area_kept, counted) = count(&mut tx, Scope::Area(area)).await;
+        assert!(counted.is_empty());
+        assert!(area_kept.keys().any(|k| k.0 == "source" && k.2 == -area));
+        let (area_years_kept, _) = count_in(&mut tx, &g, Scope::Area(area), years).await;
+        assert_eq!(area_kept, fresh, "the area is the whole programme");
+        assert_eq!(area_years_kept, years_fresh);
         // A practice's figures are counted directly and keep nothing; they are
         // part of the programme's.
         let (practice, counted) = count(&mut tx, Scope::Practice(sites[0])).await;
@@ -1583,6 +1604,15 @@ both!(
             format!("UPDATE sites SET deep_end = FALSE WHERE id = {}", sites[0]),
             all.clone(),
         ),
+        // Which area a practice's referrals were counted for.
+        (
+            format!("UPDATE sites SET cluster_id = {other_cluster} WHERE id = {}", sites[1]),
+            all.clone(),
+        ),
+        (
+            format!("UPDATE clusters SET area_id = {area} WHERE id = {other_cluster}"),
+            all.clone(),
+        ),
         (
             format!("DELETE FROM referral_reasons WHERE referral_id = {r1}"),
             vec![jan],
@@ -1600,6 +1630,11 @@ both!(
             }
             let (got, counted) = count(&mut tx, Scope::Programme).await;
             assert_eq!(counted, months, "{change}");
+            // An area adds up its practices' and its own rows of the kept
+            // months, as the programme does.
+            let (area_got, area_counted) = count(&mut tx, Scope::Area(area)).await;
+            assert_eq!(area_counted, months, "the area: {change}");
+            let (area_years, _) = count_in(&mut tx, &g, Scope::Area(area), years).await;
             let (run_got, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
             let (years_got, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
             let (years_practice, _) = count_in(&mut tx, &g, Scope::Practice(sites[0]), years).await;
@@ -1616,6 +1651,8 @@ both!(
             let (years_months, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
             keep(&mut tx, &counted).await;
             let (practice_kept, _) = count(&mut tx, Scope::Practice(sites[0])).await;
+            let (area_kept, _) = count(&mut tx, Scope::Area(area)).await;
+            let (area_years_kept, _) = count_in(&mut tx, &g, Scope::Area(area), years).await;
             let (run_kept, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
             let (run_practice, _) = count_in(&mut tx, &g, Scope::Practice(sites[0]), run).await;
             let (years_kept, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
@@ -1631,6 +1668,12 @@ both!(
             assert_eq!(got, afresh, "{change}");
             let (practice_afresh, _) = count(&mut tx, Scope::Practice(sites[0])).await;
             assert_eq!(practice, practice_afresh, "{change}");
+            let (area_afresh, _) = count(&mut tx, Scope::Area(area)).await;
+            assert_eq!(area_got, area_afresh, "the area: {change}");
+            assert_eq!(area_kept, area_afresh, "the area, kept: {change}");
+            let (area_years_afresh, _) = count_in(&mut tx, &g, Scope::Area(area), years).await;
+            assert_eq!(area_years, area_years_afresh, "the area's years: {change}");
+            assert_eq!(area_years_kept, area_years_afresh, "the area's years, kept: {change}");
             assert_eq!(practice_kept, practice_afresh, "{change}");
             let (run_afresh, _) = count_in(&mut tx, &direct, Scope::Programme, run).await;
             assert_eq!(run_got, run_afresh, "the run of days: {change}");

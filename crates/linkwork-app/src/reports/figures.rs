@@ -314,11 +314,9 @@ impl Rows {
         };
         Ok(Rows {
             appointments: two.appointments,
-            needs: two.needs,
             wider: two.wider,
             measures: two.measures,
             practices: two.practices,
-            months: two.months,
             keep: [one.keep.clone(), two.keep].concat(),
             keep_measures: two.keep_measures,
             ..one
@@ -352,7 +350,8 @@ impl Span {
 }
 
 /// The referrals' dimensions, cases, reopenings, handovers, onward
-/// support and goals (about half of a year's work).
+/// support, goals, needs and the months over time (about half of the
+/// work: a long period's wider work, counted directly, weighs most).
 async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
     let Span {
         first,
@@ -384,26 +383,42 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     let (goals, goal_months) =
         store::person_events(tx, g, scope, "goals", days, (from, before, split)).await?;
     lap.lap("goals");
+    let (needs, need_months) =
+        store::person_events(tx, g, scope, "needs", days, (from, before, split)).await?;
+    lap.lap("needs");
+    let trend = trend_span(cur);
+    let trend_instants = instants(Period {
+        first: trend.0,
+        last: trend.1,
+        ..cur
+    });
+    let (months, trend_months) = store::by_month(tx, g, scope, trend, trend_instants).await?;
+    lap.lap("months");
+    let mut keep = vec![
+        (store::Part::Referrals, referral_months),
+        (store::Part::Onward, onward_months),
+        (store::Part::Goals, goal_months),
+        (store::Part::Closed, case_months.closed),
+        (store::Part::Needs, need_months),
+    ];
+    keep.extend(trend_months);
     Ok(Rows {
         referrals,
-        keep: vec![
-            (store::Part::Referrals, referral_months),
-            (store::Part::Onward, onward_months),
-            (store::Part::Goals, goal_months),
-            (store::Part::Closed, case_months.closed),
-        ],
+        keep,
         keep_open: case_months.open,
         cases,
         reopenings,
         handovers,
         onward,
         goals,
+        needs,
+        months,
         ..Rows::default()
     })
 }
 
-/// Appointments, needs, the wider work, wellbeing changes, practices and
-/// the months (the other half).
+/// Appointments, the wider work, wellbeing changes and practices (the
+/// other half).
 async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
     let Span {
         first,
@@ -422,16 +437,6 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     )
     .await?;
     lap.lap("appointments");
-    let (needs, need_months) = store::person_events(
-        tx,
-        g,
-        scope,
-        "needs",
-        (first, last, cur.first),
-        (from, before, split),
-    )
-    .await?;
-    lap.lap("needs");
     let wider = store::wider_work(
         tx,
         g,
@@ -453,28 +458,13 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     lap.lap("measures");
     let practices = store::practices(tx, g, scope).await?;
     lap.lap("practices");
-    let trend = trend_span(cur);
-    let trend_instants = instants(Period {
-        first: trend.0,
-        last: trend.1,
-        ..cur
-    });
-    let (months, trend_months) = store::by_month(tx, g, scope, trend, trend_instants).await?;
-    lap.lap("months");
-    let mut keep = vec![
-        (store::Part::Appointments, appointment_months),
-        (store::Part::Needs, need_months),
-    ];
-    keep.extend(trend_months);
     Ok(Rows {
         appointments,
-        keep,
+        keep: vec![(store::Part::Appointments, appointment_months)],
         keep_measures,
-        needs,
         wider,
         measures,
         practices,
-        months,
         ..Rows::default()
     })
 }
