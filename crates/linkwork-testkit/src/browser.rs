@@ -21,9 +21,32 @@ pub struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // Ends the session first, which closes Chromium: killing the
+        // driver alone left the browser running after the tests.
+        quit(&self.driver, &self.session);
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Ends a WebDriver session with a plain HTTP request (a drop cannot
+/// await), waiting a few seconds at most for the browser to close.
+fn quit(driver: &str, session: &str) {
+    use std::io::{Read, Write};
+    let Some(addr) = driver.strip_prefix("http://") else {
+        return;
+    };
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!(
+        "DELETE /session/{session} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_ok() {
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
     }
 }
 
