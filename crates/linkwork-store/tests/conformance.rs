@@ -1673,7 +1673,10 @@ both!(
             assert_eq!(area_kept, area_afresh, "the area, kept: {change}");
             let (area_years_afresh, _) = count_in(&mut tx, &g, Scope::Area(area), years).await;
             assert_eq!(area_years, area_years_afresh, "the area's years: {change}");
-            assert_eq!(area_years_kept, area_years_afresh, "the area's years, kept: {change}");
+            assert_eq!(
+                area_years_kept, area_years_afresh,
+                "the area's years, kept: {change}"
+            );
             assert_eq!(practice_kept, practice_afresh, "{change}");
             let (run_afresh, _) = count_in(&mut tx, &direct, Scope::Programme, run).await;
             assert_eq!(run_got, run_afresh, "the run of days: {change}");
