@@ -909,8 +909,7 @@ pub async fn case_counts(
 /// Narrows `w` (referrals `r`) to the cases open at the end of day `end`:
 /// accepted by a link worker, received by then and not closed by then.
 fn open_at(w: &mut Where, end: NaiveDate) {
-    w.and("r.link_worker_id IS NOT NULL", Vec::new());
-    w.and("r.status <> 'declined'", Vec::new());
+    taken_on(w);
     w.and("r.received_on <= ?", [Param::Date(end)]);
     w.and(
         "(r.closed_on IS NULL OR r.closed_on > ?)",
@@ -922,8 +921,12 @@ fn open_at(w: &mut Where, end: NaiveDate) {
     );
 }
 
-/// The cases open at the end of month `m` kept (by practice and link
-/// worker), when still good: no month up to `m` marked since.
+/// Referrals taken on as cases: given a link worker, not declined.
+fn taken_on(w: &mut Where) {
+    w.and("r.link_worker_id IS NOT NULL", Vec::new());
+    w.and("r.status <> 'declined'", Vec::new());
+}
+
 /// The cases open at the end of the day `end` (a scope the pieces serve),
 /// by practice and link worker: the piece of the month ending that day, or
 /// of the month before with the days since (the cases received in them and
@@ -969,8 +972,7 @@ async fn open_cases(
         on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).fetch_all(c).await)?;
     // Open at the month's end, closed since: found by their closing day.
     let mut w = scoped(grant, scope, "r.link_worker_id = ?");
-    w.and("r.link_worker_id IS NOT NULL", Vec::new());
-    w.and("r.status <> 'declined'", Vec::new());
+    taken_on(&mut w);
     let received = crate::dialect::not_by_index(tx, "r.received_on");
     w.and(&format!("{received} <= ?"), [Param::Date(month_end)]);
     w.and("r.closed_on > ?", [Param::Date(month_end)]);
@@ -991,6 +993,8 @@ async fn open_cases(
         .collect())
 }
 
+/// The cases open at the end of month `m` kept (by practice and link
+/// worker), when still good: no month up to `m` marked since.
 async fn open_piece(
     tx: &mut Tx,
     grant: &Grant,

@@ -18,28 +18,18 @@ CREATE INDEX onward_support_responded_by ON onward_support (responded_by, respon
 
 -- A practice moved to another cluster, or a cluster to another area,
 -- changes which area every month's referrals were counted for: every
--- month of its programme is marked.
-CREATE OR REPLACE FUNCTION sites_figure_mark_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE ps BIGINT[];
+-- month of its programme is marked, as for a practice's Deep End flag. One
+-- function for both, fired only for a row whose columns changed.
+DROP TRIGGER sites_figure_mark_update ON sites;
+DROP FUNCTION sites_figure_mark_update();
+CREATE FUNCTION figure_mark_every_month() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT array_agg(p) INTO ps
-    FROM (SELECT o.programme_id AS p FROM old_rows o JOIN new_rows n ON n.id = o.id
-          WHERE (o.deep_end, o.programme_id, o.cluster_id) IS DISTINCT FROM (n.deep_end, n.programme_id, n.cluster_id)
-          UNION SELECT n.programme_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-          WHERE (o.deep_end, o.programme_id, o.cluster_id) IS DISTINCT FROM (n.deep_end, n.programme_id, n.cluster_id)) v;
-    IF ps IS NOT NULL THEN PERFORM figure_mark(ps, array_fill(-1::BIGINT, ARRAY[cardinality(ps)])); END IF;
+    PERFORM figure_mark(ARRAY[OLD.programme_id, NEW.programme_id], ARRAY[-1, -1]::BIGINT[]);
     RETURN NULL;
 END $$;
-CREATE FUNCTION clusters_figure_mark_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE ps BIGINT[];
-BEGIN
-    SELECT array_agg(p) INTO ps
-    FROM (SELECT o.programme_id AS p FROM old_rows o JOIN new_rows n ON n.id = o.id
-          WHERE (o.area_id, o.programme_id) IS DISTINCT FROM (n.area_id, n.programme_id)
-          UNION SELECT n.programme_id FROM old_rows o JOIN new_rows n ON n.id = o.id
-          WHERE (o.area_id, o.programme_id) IS DISTINCT FROM (n.area_id, n.programme_id)) v;
-    IF ps IS NOT NULL THEN PERFORM figure_mark(ps, array_fill(-1::BIGINT, ARRAY[cardinality(ps)])); END IF;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER clusters_figure_mark_update AFTER UPDATE ON clusters REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION clusters_figure_mark_update();
+CREATE TRIGGER sites_figure_mark_update AFTER UPDATE OF deep_end, programme_id, cluster_id ON sites FOR EACH ROW
+    WHEN ((OLD.deep_end, OLD.programme_id, OLD.cluster_id) IS DISTINCT FROM (NEW.deep_end, NEW.programme_id, NEW.cluster_id))
+    EXECUTE FUNCTION figure_mark_every_month();
+CREATE TRIGGER clusters_figure_mark_update AFTER UPDATE OF area_id, programme_id ON clusters FOR EACH ROW
+    WHEN ((OLD.area_id, OLD.programme_id) IS DISTINCT FROM (NEW.area_id, NEW.programme_id))
+    EXECUTE FUNCTION figure_mark_every_month();
