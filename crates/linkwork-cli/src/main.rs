@@ -990,7 +990,7 @@ async fn keep_figures(app: &App, ctx: &Ctx) -> Result<()> {
         .map_err(explain)?;
     bar.finish_and_clear();
     println!(
-        "Figures kept: {} months and {} years and quarters of wellbeing, in {:.1} s.",
+        "Figures kept: {} months and {} years and quarters of wellbeing and wider work, in {:.1} s.",
         kept.months,
         kept.periods,
         started.elapsed().as_secs_f64()

@@ -294,7 +294,7 @@ fn demo_migrate_and_backup() {
     );
     assert!(!text.contains("slow statement"), "{text}");
     let o = run(&url, &["migrate"], None);
-    assert!(out(&o).contains("schema version 34"), "{}", out(&o));
+    assert!(out(&o).contains("schema version 35"), "{}", out(&o));
     // A partner's account names their organisation in the directory (by
     // name or id); an unknown one is named.
     let partner = |org: &str| {
@@ -400,7 +400,7 @@ fn demo_migrate_and_backup() {
     let o = run(&url, &["report", "keep"], None);
     assert!(o.status.success(), "{}", out(&o));
     assert!(
-        out(&o).contains("years and quarters of wellbeing"),
+        out(&o).contains("years and quarters of wellbeing and wider work"),
         "{}",
         out(&o)
     );

@@ -101,6 +101,11 @@ const MIGRATIONS: &[Migration] = &[
         "the referrals' and onward support's month counts kept by area",
         "0034_area_pieces"
     ),
+    migration!(
+        35,
+        "the wider work's figures of a period kept",
+        "0035_wider_pieces"
+    ),
 ];
 
 /// The SQL of one migration for one backend (tests re-run a migration's

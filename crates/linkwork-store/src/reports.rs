@@ -1366,13 +1366,7 @@ pub async fn measure_changes(
     // month up to its last: a score taken later leaves it be).
     if let Some((m0, m1)) = whole_months(grant, scope, (first, last)) {
         let code = format!("measures:{m0}");
-        let sql = format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
-             AND mark = {}",
-            marks_of("$2", Marks::Through)
-        );
-        let good: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m1).fetch_one(c).await)?;
-        if good == 1 {
+        if period_piece_good(tx, grant, &code, m1).await? {
             let sql = format!(
                 "SELECT site_id, dim AS kind, value AS change, n FROM figure_piece_rows \
                  WHERE programme_id = $1 AND part = '{code}' AND month = $2{}",
@@ -1397,6 +1391,18 @@ pub async fn measure_changes(
     );
     let rows = on_tx!(tx, c => bind_where!(sqlx::query_as(&sql), w).bind(first).bind(last).bind(grant.programme_id()).fetch_all(c).await)?;
     Ok((rows, whole_months(grant, scope, (first, last)).is_some()))
+}
+
+/// Whether the piece `code` of a period ending in month `m1` (kept
+/// whole: its counts depend on every month up to its last) is good.
+async fn period_piece_good(tx: &mut Tx, grant: &Grant, code: &str, m1: i64) -> crate::Result<bool> {
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2 \
+         AND mark = {}",
+        marks_of("$2", Marks::Through)
+    );
+    let good: i64 = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).bind(m1).fetch_one(c).await)?;
+    Ok(good == 1)
 }
 
 /// Counts the whole programme's wellbeing changes of a period of whole
@@ -1761,15 +1767,109 @@ fn partners_of(column: &str) -> String {
 ///
 /// Days (`first`, `last`, `split_day`) bound what is dated by the day;
 /// instants (`from`, `before`, `split`) what is stamped with a time.
-#[allow(clippy::too_many_arguments)]
+///
+/// For the whole programme, each side that is whole months is read from
+/// its piece where that is good (migration 35: the period's rows kept
+/// whole, as its wellbeing changes are, for the distinct people who came
+/// to a group do not add up across months); the sides counted here that
+/// are whole months are given back, to be kept with [`keep_wider_work`].
 pub async fn wider_work(
     tx: &mut Tx,
     grant: &Grant,
     scope: Scope,
     (first, last, split_day): (NaiveDate, NaiveDate, NaiveDate),
     (from, before, split): (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
-) -> crate::Result<Vec<CountRow>> {
+) -> crate::Result<(Vec<CountRow>, Vec<(NaiveDate, NaiveDate)>)> {
     crate::require(grant, &[Permission::ViewReports])?;
+    let mut rows = Vec::new();
+    let mut keep = Vec::new();
+    let mut count = Vec::new();
+    let before_split = split_day.pred_opt().unwrap_or(split_day);
+    for (side, days, instants) in [
+        (0, (first, before_split), (from, split)),
+        (1, (split_day, last), (split, before)),
+    ] {
+        if days.0 > days.1 {
+            continue;
+        }
+        if scope == Scope::Programme
+            && let Some((m0, m1)) = whole_months(grant, scope, days)
+        {
+            let code = format!("wider:{m0}");
+            if period_piece_good(tx, grant, &code, m1).await? {
+                let sql = format!(
+                    "SELECT dim, CAST({side} AS BIGINT) AS side, site_id, key, n FROM figure_piece_rows \
+                     WHERE programme_id = $1 AND part = '{code}' AND month = $2"
+                );
+                rows.extend(on_tx!(tx, c => sqlx::query_as::<_, CountRow>(&sql).bind(grant.programme_id()).bind(m1).fetch_all(c).await)?);
+                continue;
+            }
+            keep.push(days);
+        }
+        count.push((days, instants));
+    }
+    // The sides not read from pieces, in one count (the split between).
+    if let (Some((d0, i0)), Some((d1, i1))) = (count.first(), count.last()) {
+        rows.extend(
+            wider_counted(
+                tx,
+                grant,
+                scope,
+                (d0.0, d1.1, split_day),
+                (i0.0, i1.1, split),
+            )
+            .await?,
+        );
+    }
+    Ok((rows, keep))
+}
+
+/// Counts the whole programme's wider work of a period of whole months
+/// again and keeps it, with the marks of every month up to its last as
+/// this transaction first sees them (see [`keep_pieces`]).
+pub async fn keep_wider_work(
+    tx: &mut Tx,
+    grant: &Grant,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> crate::Result<()> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let Some((m0, m1)) = whole_months(grant, Scope::Programme, (first, last)) else {
+        return Ok(());
+    };
+    let programme = grant.programme_id();
+    let code = format!("wider:{m0}");
+    take_piece(tx, programme, &code, m1, Marks::Through).await?;
+    let (from, before) = (
+        uk_midnight(first),
+        uk_midnight(last.succ_opt().unwrap_or(last)),
+    );
+    let rows = wider_counted(
+        tx,
+        grant,
+        Scope::Programme,
+        (first, last, first),
+        (from, before, from),
+    )
+    .await?;
+    let sql = format!(
+        "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, n) \
+         VALUES ({programme}, '{code}', {m1}, $1, $2, $3, $4)"
+    );
+    for r in rows {
+        on_tx!(tx, c => sqlx::query(&sql).bind(&r.dim).bind(r.site_id).bind(&r.key).bind(r.n).execute(c).await.map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// [`wider_work`]'s rows, counted from the rows themselves.
+async fn wider_counted(
+    tx: &mut Tx,
+    grant: &Grant,
+    scope: Scope,
+    (first, last, split_day): (NaiveDate, NaiveDate, NaiveDate),
+    (from, before, split): (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>),
+) -> crate::Result<Vec<CountRow>> {
     let mut out = Vec::new();
     let days = |w: &mut Where, col: &str| {
         w.and(&format!("{col} >= ?"), [Param::Date(first)]);

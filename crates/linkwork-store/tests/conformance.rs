@@ -1266,6 +1266,92 @@ both!(
         format!("INSERT INTO referral_reasons (referral_id, programme_id, reason) VALUES ({r1}, {p}, 'isolation')"),
     )
     .await;
+        // The wider work (migration 35): a group's session and a course
+        // completed, a practice activity, a voucher given late on the last
+        // evening of March in summer time (April in the UK), and a
+        // partner's answer to onward support.
+        let stamp = "'2026-01-01T09:00:00+00:00'";
+        let partner_org = one(
+            &mut tx,
+            format!(
+                "INSERT INTO dir_organizations (programme_id, uuid, name, created_at, updated_at) \
+                 VALUES ({p}, 'pieces-partner', 'Partner', {stamp}, {stamp}) RETURNING id"
+            ),
+        )
+        .await;
+        let partner = one(
+            &mut tx,
+            format!(
+                "INSERT INTO users (programme_id, email, name, role, organization_id, created_at, updated_at) \
+                 VALUES ({p}, 'partner-pieces@example.org', 'Partner staff', 'partner', {partner_org}, {stamp}, {stamp}) RETURNING id"
+            ),
+        )
+        .await;
+        let group = one(
+            &mut tx,
+            format!(
+                "INSERT INTO community_groups (programme_id, name, kind, created_at) \
+                 VALUES ({p}, 'Walk', 'health_walk', {stamp}) RETURNING id"
+            ),
+        )
+        .await;
+        let session = one(
+            &mut tx,
+            format!(
+                "INSERT INTO group_sessions (group_id, held_on, others, created_at) \
+                 VALUES ({group}, '2026-02-10', 2, {stamp}) RETURNING id"
+            ),
+        )
+        .await;
+        exec(
+            &mut tx,
+            format!(
+                "INSERT INTO group_attendance (session_id, participant_id) VALUES ({session}, {a})"
+            ),
+        )
+        .await;
+        exec(
+            &mut tx,
+            format!(
+                "INSERT INTO group_members (group_id, participant_id, joined_on, completed_on) \
+                 VALUES ({group}, {a}, '2026-01-05', '2026-03-20')"
+            ),
+        )
+        .await;
+        one(
+            &mut tx,
+            format!(
+                "INSERT INTO practice_activities (programme_id, site_id, kind, held_on, attending, created_at) \
+                 VALUES ({p}, {}, 'talk', '2026-05-12', 6, {stamp}) RETURNING id",
+                sites[0]
+            ),
+        )
+        .await;
+        let fund = one(
+            &mut tx,
+            format!(
+                "INSERT INTO funds (programme_id, name, kind, balance_pence, created_at) \
+                 VALUES ({p}, 'Warm homes', 'vouchers', 10000, {stamp}) RETURNING id"
+            ),
+        )
+        .await;
+        one(
+            &mut tx,
+            format!(
+                "INSERT INTO fund_movements (fund_id, participant_id, amount_pence, at) \
+                 VALUES ({fund}, {a}, -1500, '2026-03-31T23:30:00+00:00') RETURNING id"
+            ),
+        )
+        .await;
+        one(
+            &mut tx,
+            format!(
+                "INSERT INTO onward_support (programme_id, participant_id, kind, service, status, responded_by, responded_at, \
+                 created_at, updated_at) VALUES ({p}, {a}, 'referral', 'Advice', 'accepted', {partner}, \
+                 '2026-04-20T10:00:00+00:00', '2026-04-02T10:00:00+00:00', '2026-04-02T10:00:00+00:00') RETURNING id"
+            ),
+        )
+        .await;
         // January to June 2026, split at April; and a run of days from 20
         // January to 10 June split on 17 March (its whole months February,
         // April and May added up from the pieces, the days about them
@@ -1329,6 +1415,21 @@ both!(
                 if scope == Scope::Programme {
                     assert_eq!(months, also, "{kind}");
                 }
+            }
+            // The wider work: each half of the whole span kept as one piece.
+            let (wider, keep_wider) =
+                reports::wider_work(tx, g, scope, (first, last, split), instants)
+                    .await
+                    .unwrap();
+            for r in wider {
+                *m.entry((format!("wider:{}", r.dim), r.side, r.site_id, r.key))
+                    .or_insert(0) += r.n;
+            }
+            if scope == Scope::Programme && span == whole && g.scope().params().1 {
+                // The second half is marked by every change in the span;
+                // the first by those up to March.
+                let second = keep_wider.contains(&(split, last));
+                assert_eq!(second, !months.is_empty(), "wider work");
             }
             // The wellbeing changes of the whole span: kept as one piece,
             // counted afresh when any month up to its last was marked.
@@ -1401,6 +1502,9 @@ both!(
             reports::keep_measure_changes(tx, &g, first, last)
                 .await
                 .unwrap();
+            for (first, last) in [(first, split.pred_opt().unwrap()), (split, last)] {
+                reports::keep_wider_work(tx, &g, first, last).await.unwrap();
+            }
             // The cases open at every month's end: each depends on every
             // month up to its own.
             let every: Vec<i64> = (jan..jan + 6).collect();
@@ -1432,6 +1536,13 @@ both!(
             "goals:achieved",
             "measure:swemwbs:4.5",
             "month:referrals:2026-01",
+            "wider:group_attendance",
+            "wider:group_people",
+            "wider:group_sessions",
+            "wider:course_completed",
+            "wider:practice_activity",
+            "wider:vouchers",
+            "wider:partner_answers",
         ] {
             assert!(fresh.keys().any(|k| k.0.starts_with(kind)), "{kind}");
         }
@@ -1569,9 +1680,10 @@ both!(
         // Late on the last evening of June in summer time: July in the UK,
         // outside the span.
         (need("2026-06-30T23:30:00+00:00"), vec![]),
+        // Both onward supports: their months, and the partner's answer's.
         (
             "UPDATE onward_support SET status = 'attended'".to_owned(),
-            vec![jan + 2],
+            vec![jan + 2, apr],
         ),
         (
             "UPDATE goal_reviews SET status = 'partly'".to_owned(),
@@ -1586,7 +1698,7 @@ both!(
         ("UPDATE goals SET words = 'Walk'".to_owned(), vec![]),
         (
             format!("UPDATE participants SET site_id = {} WHERE id = {a}", sites[1]),
-            vec![jan, jan + 1, jan + 2, apr + 1],
+            vec![jan, jan + 1, jan + 2, apr, apr + 1],
         ),
         (
             "INSERT INTO postcodes (postcode, district, latitude, longitude, datazone) \
@@ -1620,6 +1732,43 @@ both!(
         (
             "DELETE FROM appointments WHERE starts_at = '2026-02-03T10:00:00+00:00'".to_owned(),
             vec![jan + 1],
+        ),
+        // The wider work: a session re-dated (both months), a course's
+        // completion moved, an activity's attendance, a voucher's amount
+        // (its UK month), a partner's answer, a referral found to be a
+        // partner's; a group's kind and an organisation's name (every
+        // month).
+        (
+            format!("UPDATE group_sessions SET held_on = '2026-05-05' WHERE id = {session}"),
+            vec![jan + 1, apr + 1],
+        ),
+        (
+            "UPDATE group_members SET completed_on = '2026-06-02'".to_owned(),
+            vec![jan + 2, jan + 5],
+        ),
+        (
+            "UPDATE practice_activities SET attending = 9".to_owned(),
+            vec![apr + 1],
+        ),
+        (
+            "UPDATE fund_movements SET amount_pence = -2500".to_owned(),
+            vec![apr],
+        ),
+        (
+            "UPDATE onward_support SET status = 'declined' WHERE responded_by IS NOT NULL".to_owned(),
+            vec![apr],
+        ),
+        (
+            format!("UPDATE referrals SET created_by = {partner} WHERE id = {r1}"),
+            vec![jan],
+        ),
+        (
+            format!("UPDATE community_groups SET kind = 'exercise' WHERE id = {group}"),
+            all.clone(),
+        ),
+        (
+            format!("UPDATE dir_organizations SET name = 'Partner two' WHERE id = {partner_org}"),
+            all.clone(),
         ),
     ];
         for (change, months) in changes {

@@ -248,6 +248,9 @@ pub struct Rows {
     /// Periods (first and last day) whose wellbeing changes were counted
     /// afresh, to be kept ([`store::keep_measure_changes`]).
     pub keep_measures: Vec<(NaiveDate, NaiveDate)>,
+    /// Periods whose wider work was counted afresh, to be kept
+    /// ([`store::keep_wider_work`]).
+    pub keep_wider: Vec<(NaiveDate, NaiveDate)>,
     /// Months at whose end the open cases were counted afresh, to be kept
     /// ([`store::keep_open_cases`]).
     pub keep_open: Vec<i64>,
@@ -319,6 +322,7 @@ impl Rows {
             practices: two.practices,
             keep: [one.keep.clone(), two.keep].concat(),
             keep_measures: two.keep_measures,
+            keep_wider: two.keep_wider,
             ..one
         })
     }
@@ -437,7 +441,7 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     )
     .await?;
     lap.lap("appointments");
-    let wider = store::wider_work(
+    let (wider, keep_wider) = store::wider_work(
         tx,
         g,
         scope,
@@ -462,6 +466,7 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
         appointments,
         keep: vec![(store::Part::Appointments, appointment_months)],
         keep_measures,
+        keep_wider,
         wider,
         measures,
         practices,

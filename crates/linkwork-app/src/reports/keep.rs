@@ -1,8 +1,8 @@
 //! Counting the programme's figures once and keeping them (migration 31's
 //! pieces): every month since the January before its first referral, a
 //! year a transaction (with the cases open at each month's end, and each
-//! past year's roll-up), and the wellbeing changes of every financial
-//! year, calendar year and quarter. A report keeps the months it had to count by itself; this does
+//! past year's roll-up), and the wellbeing changes and wider work of every
+//! financial year, calendar year and quarter. A report keeps the months it had to count by itself; this does
 //! all of them up front, after loading demo data or a national load, after
 //! importing postcodes or the SIMD table (which change every month's
 //! figures), or whenever an administrator asks (`linkwork figures keep`).
@@ -78,6 +78,7 @@ pub async fn keep_figures(
     for (first, last) in &periods {
         let mut tx = db.write().await?;
         store::keep_measure_changes(&mut tx, grant, *first, *last).await?;
+        store::keep_wider_work(&mut tx, grant, *first, *last).await?;
         tx.commit().await?;
         done += 1;
         progress(done, total);

@@ -306,6 +306,7 @@ impl App {
                         }
                         if rows.keep.iter().any(|(_, months)| !months.is_empty())
                             || !rows.keep_measures.is_empty()
+                            || !rows.keep_wider.is_empty()
                             || !rows.keep_open.is_empty()
                         {
                             keep = Some((
@@ -313,6 +314,7 @@ impl App {
                                 Rows {
                                     keep: rows.keep.clone(),
                                     keep_measures: rows.keep_measures.clone(),
+                                    keep_wider: rows.keep_wider.clone(),
                                     keep_open: rows.keep_open.clone(),
                                     ..Rows::default()
                                 },
@@ -396,6 +398,9 @@ impl App {
             }
             for (first, last) in &rows.keep_measures {
                 store::keep_measure_changes(&mut tx, g, *first, *last).await?;
+            }
+            for (first, last) in &rows.keep_wider {
+                store::keep_wider_work(&mut tx, g, *first, *last).await?;
             }
             store::keep_open_cases(&mut tx, g, &rows.keep_open).await?;
             tx.commit().await?;
