@@ -1768,11 +1768,13 @@ fn partners_of(column: &str) -> String {
 /// Days (`first`, `last`, `split_day`) bound what is dated by the day;
 /// instants (`from`, `before`, `split`) what is stamped with a time.
 ///
-/// For the whole programme, each side that is whole months is read from
-/// its piece where that is good (migration 35: the period's rows kept
-/// whole, as its wellbeing changes are, for the distinct people who came
-/// to a group do not add up across months); the sides counted here that
-/// are whole months are given back, to be kept with [`keep_wider_work`].
+/// For the whole programme or an area, each side that is whole months is
+/// read from its piece where that is good (migration 35: the period's rows
+/// kept whole, as its wellbeing changes are, for the distinct people who
+/// came to a group do not add up across months; by practice, and the
+/// sessions by area as well, with `site_id` minus the area's id); the
+/// sides counted here that are whole months are given back, to be kept
+/// with [`keep_wider_work`].
 pub async fn wider_work(
     tx: &mut Tx,
     grant: &Grant,
@@ -1792,14 +1794,22 @@ pub async fn wider_work(
         if days.0 > days.1 {
             continue;
         }
-        if scope == Scope::Programme
+        // The programme's rows are its practices' and its sessions (site
+        // 0); an area's, its practices' and the sessions one of its people
+        // came to (kept by area: minus its id).
+        let sites = match scope {
+            Scope::Programme => " AND site_id >= 0".to_owned(),
+            Scope::Area(_) => piece_sites(scope),
+            _ => String::new(),
+        };
+        if !sites.is_empty()
             && let Some((m0, m1)) = whole_months(grant, scope, days)
         {
             let code = format!("wider:{m0}");
             if period_piece_good(tx, grant, &code, m1).await? {
                 let sql = format!(
-                    "SELECT dim, CAST({side} AS BIGINT) AS side, site_id, key, n FROM figure_piece_rows \
-                     WHERE programme_id = $1 AND part = '{code}' AND month = $2"
+                    "SELECT dim, CAST({side} AS BIGINT) AS side, CASE WHEN site_id < 0 THEN 0 ELSE site_id END AS site_id, \
+                     key, n FROM figure_piece_rows WHERE programme_id = $1 AND part = '{code}' AND month = $2{sites}"
                 );
                 rows.extend(on_tx!(tx, c => sqlx::query_as::<_, CountRow>(&sql).bind(grant.programme_id()).bind(m1).fetch_all(c).await)?);
                 continue;
@@ -1852,11 +1862,24 @@ pub async fn keep_wider_work(
         (from, before, from),
     )
     .await?;
+    // And each area's sessions: those one of its people came to.
+    let sql = format!(
+        "WITH f AS MATERIALIZED (SELECT DISTINCT a.session_id, c.area_id FROM group_attendance a \
+         JOIN group_sessions gs ON gs.id = a.session_id JOIN participants p ON p.id = a.participant_id {} \
+         WHERE s.programme_id = $1 AND gs.held_on >= $2 AND gs.held_on <= $3), \
+         x AS MATERIALIZED (SELECT -f.area_id AS site_id, g.kind, gs.others FROM f JOIN group_sessions gs ON gs.id = f.session_id \
+         JOIN community_groups g ON g.id = gs.group_id WHERE g.programme_id = $1) \
+         SELECT 'group_sessions' AS dim, CAST(1 AS BIGINT) AS side, site_id, kind AS key, CAST(COUNT(*) AS BIGINT) AS n \
+         FROM x GROUP BY site_id, kind \
+         UNION ALL SELECT 'group_others', 1, site_id, kind, CAST(SUM(others) AS BIGINT) FROM x GROUP BY site_id, kind",
+        join_sites("p.site_id"),
+    );
+    let areas: Vec<CountRow> = on_tx!(tx, c => sqlx::query_as(&sql).bind(programme).bind(first).bind(last).fetch_all(c).await)?;
     let sql = format!(
         "INSERT INTO figure_piece_rows (programme_id, part, month, dim, site_id, key, n) \
          VALUES ({programme}, '{code}', {m1}, $1, $2, $3, $4)"
     );
-    for r in rows {
+    for r in rows.into_iter().chain(areas) {
         on_tx!(tx, c => sqlx::query(&sql).bind(&r.dim).bind(r.site_id).bind(&r.key).bind(r.n).execute(c).await.map(|_| ()))?;
     }
     Ok(())

@@ -1425,9 +1425,13 @@ both!(
                 *m.entry((format!("wider:{}", r.dim), r.side, r.site_id, r.key))
                     .or_insert(0) += r.n;
             }
-            if scope == Scope::Programme && span == whole && g.scope().params().1 {
+            if matches!(scope, Scope::Programme | Scope::Area(_))
+                && span == whole
+                && g.scope().params().1
+            {
                 // The second half is marked by every change in the span;
-                // the first by those up to March.
+                // the first by those up to March. An area reads the
+                // programme's pieces.
                 let second = keep_wider.contains(&(split, last));
                 assert_eq!(second, !months.is_empty(), "wider work");
             }
