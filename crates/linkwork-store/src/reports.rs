@@ -252,11 +252,20 @@ async fn pieces(
     Ok((rows, stale))
 }
 
+/// The roll-ups of month pieces (migration 31's pieces, added up): a
+/// calendar year (`:y`, from January), a financial year (`:f`, from
+/// April) and a quarter (`:q`), each by its code suffix, length and the
+/// month of the year it starts in (`None`: any third month).
+const ROLL_UPS: [(&str, i64, Option<i64>); 3] =
+    [("y", 12, Some(0)), ("f", 12, Some(3)), ("q", 3, None)];
+
 /// The piece rows of `part`'s good months (`good`, whole months of a span
-/// split at month `at`), as a table `pr` of `figure_piece_rows`: each
-/// calendar year all of whose months are good and which the split does not
-/// cut is read from its roll-up ([`keep_year`]) where that is good too,
-/// one row where its months would be twelve; the other months one by one.
+/// split at month `at`), as a table `pr` of `figure_piece_rows`: the
+/// months are covered, earliest first, by the calendar years, financial
+/// years and quarters all of whose months are good and which the split
+/// does not cut, each read from its roll-up ([`keep_roll_ups`]) where that
+/// is good too, one row where its months would be twelve or three; the
+/// other months one by one.
 async fn good_rows(
     tx: &mut Tx,
     grant: &Grant,
@@ -265,34 +274,56 @@ async fn good_rows(
     good: &[i64],
 ) -> crate::Result<String> {
     let code = part.code();
-    let years: Vec<i64> = good
+    let mut rolled: Vec<Vec<i64>> = Vec::new();
+    for (suffix, len, start) in ROLL_UPS {
+        let starts: Vec<i64> = good
+            .iter()
+            .copied()
+            .filter(|m| {
+                start.map_or(m.rem_euclid(3) == 0, |s| m.rem_euclid(12) == s)
+                    && (at <= *m || at > m + len - 1)
+                    && (*m..m + len).all(|x| good.contains(&x))
+            })
+            .collect();
+        rolled.push(if starts.is_empty() {
+            Vec::new()
+        } else {
+            let sql = format!(
+                "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{code}:{suffix}' \
+                 AND fp.month IN ({}) AND fp.mark = {}",
+                numbers(&starts),
+                marks_of("fp.month", Marks::Block(len))
+            );
+            on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).fetch_all(c).await)?
+        });
+    }
+    // Earliest first, the longest roll-up that starts at each month.
+    let mut lists: Vec<(String, Vec<i64>)> = ROLL_UPS
         .iter()
-        .copied()
-        .filter(|m| {
-            m.rem_euclid(12) == 0
-                && (at <= *m || at > m + 11)
-                && (*m..m + 12).all(|x| good.contains(&x))
-        })
+        .map(|(suffix, _, _)| (format!("{code}:{suffix}"), Vec::new()))
         .collect();
-    let rolled: Vec<i64> = if years.is_empty() {
-        Vec::new()
-    } else {
-        let sql = format!(
-            "SELECT fp.month FROM figure_pieces fp WHERE fp.programme_id = $1 AND fp.part = '{code}:y' \
-             AND fp.month IN ({}) AND fp.mark = {}",
-            numbers(&years),
-            marks_of("fp.month", Marks::Year)
-        );
-        on_tx!(tx, c => sqlx::query_scalar(&sql).bind(grant.programme_id()).fetch_all(c).await)?
-    };
-    let months: Vec<i64> = good
-        .iter()
-        .copied()
-        .filter(|m| !rolled.contains(&(m - m.rem_euclid(12))))
-        .collect();
+    let mut months = Vec::new();
+    let mut next = i64::MIN;
+    for &m in good {
+        if m < next {
+            continue;
+        }
+        match ROLL_UPS
+            .iter()
+            .zip(&rolled)
+            .position(|(_, starts)| starts.contains(&m))
+        {
+            Some(i) => {
+                lists[i].1.push(m);
+                next = m + ROLL_UPS[i].1;
+            }
+            None => months.push(m),
+        }
+    }
+    lists.push((code.to_owned(), months));
     let programme = grant.programme_id();
     let mut rows = Vec::new();
-    for (code, list) in [(code.to_owned(), months), (format!("{code}:y"), rolled)] {
+    for (code, list) in lists {
         if !list.is_empty() {
             rows.push(format!(
                 "SELECT * FROM figure_piece_rows WHERE programme_id = {programme} AND part = '{code}' AND month IN ({})",
@@ -304,27 +335,64 @@ async fn good_rows(
         rows.push("SELECT * FROM figure_piece_rows WHERE FALSE".to_owned());
     }
     // Apart, each read by the index (SQLite reads every row of the
-    // programme for an OR of the two).
+    // programme for an OR of them).
     Ok(format!("({}) pr", rows.join(" UNION ALL ")))
 }
 
-/// Keeps the calendar year of `part` beginning with month `m0` (a January)
-/// as one roll-up of its twelve month pieces, when all twelve are kept and
-/// good; it holds while none of those months (nor every month, −1) is
-/// marked. Long periods add up a row a year where they would add up twelve.
-pub async fn keep_year(tx: &mut Tx, grant: &Grant, part: Part, m0: i64) -> crate::Result<()> {
+/// Keeps, as roll-ups of `part`'s month pieces, every calendar year,
+/// financial year and quarter that holds one of `months` and ends before
+/// month `before`, when all its months are kept and good; each holds while
+/// none of its months (nor every month, −1) is marked. Long periods add up
+/// a row a year or a quarter where they would add up twelve or three.
+pub async fn keep_roll_ups(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    months: &[i64],
+    before: i64,
+) -> crate::Result<()> {
     crate::require(grant, &[Permission::ViewReports])?;
-    if !whole_grant(grant) || m0.rem_euclid(12) != 0 {
+    if !whole_grant(grant) {
         return Ok(());
     }
+    for (suffix, len, start) in ROLL_UPS {
+        let mut starts: Vec<i64> = months
+            .iter()
+            .map(|m| match start {
+                Some(s) => m - (m - s).rem_euclid(12),
+                None => m - m.rem_euclid(3),
+            })
+            .filter(|m0| m0 + len - 1 < before)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for m0 in starts {
+            keep_roll_up(tx, grant, part, (suffix, len), m0).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the roll-up (`suffix`, `len` months) of `part` from month `m0`.
+async fn keep_roll_up(
+    tx: &mut Tx,
+    grant: &Grant,
+    part: Part,
+    (suffix, len): (&str, i64),
+    m0: i64,
+) -> crate::Result<()> {
     let programme = grant.programme_id();
-    let code = format!("{}:y", part.code());
+    let code = format!("{}:{suffix}", part.code());
     // The marks first, then whether every month's piece is good at them or
     // later (on PostgreSQL each statement sees what was committed before
     // it): a month changed before the marks were read is not yet kept
-    // again, and the year is left unrolled.
-    take_piece(tx, programme, &code, m0, Marks::Year).await?;
-    if good_months(tx, grant, part, (m0, m0 + 11)).await?.len() != 12 {
+    // again, and the roll-up is left out.
+    take_piece(tx, programme, &code, m0, Marks::Block(len)).await?;
+    if good_months(tx, grant, part, (m0, m0 + len - 1))
+        .await?
+        .len() as i64
+        != len
+    {
         let sql = format!(
             "DELETE FROM figure_pieces WHERE programme_id = $1 AND part = '{code}' AND month = $2"
         );
@@ -337,7 +405,7 @@ pub async fn keep_year(tx: &mut Tx, grant: &Grant, part: Part, m0: i64) -> crate
          FROM figure_piece_rows WHERE programme_id = $1 AND part = '{}' AND month >= {m0} AND month <= {} \
          GROUP BY programme_id, dim, site_id, key, ref_id, value",
         part.code(),
-        m0 + 11
+        m0 + len - 1
     );
     on_tx!(tx, c => sqlx::query(&sql).bind(programme).execute(c).await.map(|_| ()))?;
     Ok(())
@@ -510,9 +578,9 @@ enum Marks {
     /// Every month's up to its own (a period's wellbeing changes, the
     /// cases open at a month's end).
     Through,
-    /// The twelve months of the calendar year it begins, and −1 (a year's
-    /// roll-up of month pieces).
-    Year,
+    /// The months of the roll-up it begins (so many), and −1 (a year's or
+    /// a quarter's roll-up of month pieces).
+    Block(i64),
 }
 
 /// The sum of the marks a piece of `month` (SQL) of programme `$1` holds
@@ -521,9 +589,10 @@ fn marks_of(month: &str, marks: Marks) -> String {
     let months = match marks {
         Marks::Month => format!("(fm.month = {month} OR fm.month = -1)"),
         Marks::Through => format!("fm.month <= {month}"),
-        Marks::Year => {
-            format!("((fm.month >= {month} AND fm.month <= {month} + 11) OR fm.month = -1)")
-        }
+        Marks::Block(len) => format!(
+            "((fm.month >= {month} AND fm.month <= {month} + {}) OR fm.month = -1)",
+            len - 1
+        ),
     };
     format!(
         "(SELECT CAST(COALESCE(SUM(fm.version), 0) AS BIGINT) FROM figure_marks fm WHERE fm.programme_id = $1 AND {months})"

@@ -1361,11 +1361,19 @@ both!(
         let whole = (first, last, split);
         let run = (day(1, 20), day(6, 10), day(3, 17));
         // And 2026 beside 2025: two calendar years, each read from its
-        // roll-up once kept (keep_year), else month by month.
+        // roll-up once kept (keep_roll_ups), else month by month.
         let years = (
             chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
             day(12, 31),
             day(1, 1),
+        );
+        // And the financial year 2025-26 beside 2024-25: the later one
+        // read from its roll-up once kept, the earlier counted (its months
+        // of 2024 are never kept here).
+        let fy = (
+            chrono::NaiveDate::from_ymd_opt(2024, 4, 1).unwrap(),
+            day(3, 31),
+            chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap(),
         );
         let instant = |d: chrono::NaiveDate| {
             linkwork_domain::appointment::london_instant(d, chrono::NaiveTime::MIN).unwrap()
@@ -1513,11 +1521,13 @@ both!(
             // month up to its own.
             let every: Vec<i64> = (jan..jan + 6).collect();
             reports::keep_open_cases(tx, &g, &every).await.unwrap();
-            // Each year's roll-up, where its twelve months are kept good.
+            // Each year's, financial year's and quarter's roll-up, where
+            // all its months are kept good.
+            let every: Vec<i64> = (jan - 12..jan + 12).collect();
             for part in Part::ALL {
-                for y in [jan - 12, jan] {
-                    reports::keep_year(tx, &g, part, y).await.unwrap();
-                }
+                reports::keep_roll_ups(tx, &g, part, &every, jan + 12)
+                    .await
+                    .unwrap();
             }
         };
         let rolled = async |tx: &mut linkwork_store::Tx| -> i64 {
@@ -1561,6 +1571,21 @@ both!(
         let every_month: Vec<i64> = (jan - 12..jan + 12).collect();
         keep(&mut tx, &every_month).await;
         assert_eq!(rolled(&mut tx).await, 12, "two years of six parts");
+        let roll_ups = |suffix: &str| {
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM figure_pieces WHERE programme_id = {p} AND part LIKE '%:{suffix}'"
+            )
+        };
+        assert_eq!(
+            one(&mut tx, roll_ups("f")).await,
+            6,
+            "a financial year of six parts"
+        );
+        assert_eq!(
+            one(&mut tx, roll_ups("q")).await,
+            48,
+            "eight quarters of six parts"
+        );
         let (kept, counted) = count(&mut tx, Scope::Programme).await;
         assert!(counted.is_empty());
         assert_eq!(kept, fresh);
@@ -1791,6 +1816,7 @@ both!(
             let (run_got, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
             let (years_got, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
             let (years_practice, _) = count_in(&mut tx, &g, Scope::Practice(sites[0]), years).await;
+            let (fy_got, _) = count_in(&mut tx, &g, Scope::Programme, fy).await;
             // A practice's appointments and person events add up its own
             // rows of the kept months (the others counted for it alone).
             let (practice, _) = count(&mut tx, Scope::Practice(sites[0])).await;
@@ -1809,6 +1835,7 @@ both!(
             let (run_kept, _) = count_in(&mut tx, &g, Scope::Programme, run).await;
             let (run_practice, _) = count_in(&mut tx, &g, Scope::Practice(sites[0]), run).await;
             let (years_kept, _) = count_in(&mut tx, &g, Scope::Programme, years).await;
+            let (fy_kept, _) = count_in(&mut tx, &g, Scope::Programme, fy).await;
             let (years_practice_kept, _) =
                 count_in(&mut tx, &g, Scope::Practice(sites[0]), years).await;
             exec(
@@ -1847,6 +1874,9 @@ both!(
             assert_eq!(run_practice, run_practice_direct, "{change}");
             // The years, from roll-ups stale (the months changed) and
             // kept again, against a count of every row.
+            let (fy_direct, _) = count_in(&mut tx, &direct, Scope::Programme, fy).await;
+            assert_eq!(fy_got, fy_direct, "the financial years: {change}");
+            assert_eq!(fy_kept, fy_direct, "the financial years, kept: {change}");
             let (years_direct, _) = count_in(&mut tx, &direct, Scope::Programme, years).await;
             assert_eq!(years_got, years_direct, "the years: {change}");
             assert_eq!(years_months, years_direct, "the years' months: {change}");

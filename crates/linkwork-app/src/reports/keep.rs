@@ -1,7 +1,7 @@
 //! Counting the programme's figures once and keeping them (migration 31's
 //! pieces): every month since the January before its first referral, a
 //! year a transaction (with the cases open at each month's end, and each
-//! past year's roll-up), and the wellbeing changes and wider work of every
+//! past year's, financial year's and quarter's roll-up), and the wellbeing changes and wider work of every
 //! financial year, calendar year and quarter. A report keeps the months it had to count by itself; this does
 //! all of them up front, after loading demo data or a national load, after
 //! importing postcodes or the SIMD table (which change every month's
@@ -65,10 +65,9 @@ pub async fn keep_figures(
         let mut tx = db.write().await?;
         for part in Part::ALL {
             store::keep_pieces(&mut tx, grant, part, year).await?;
-            // A year over before this month is kept as one roll-up too.
-            if year.len() == 12 && year[11] < last {
-                store::keep_year(&mut tx, grant, part, year[0]).await?;
-            }
+            // The years (calendar and financial) and quarters over before
+            // this month are kept as roll-ups too.
+            store::keep_roll_ups(&mut tx, grant, part, year, last).await?;
         }
         store::keep_open_cases(&mut tx, grant, year).await?;
         tx.commit().await?;

@@ -384,17 +384,13 @@ impl App {
     async fn keep_pieces(&self, g: &linkwork_domain::Grant, rows: &Rows) {
         let kept: Result<()> = async {
             let mut tx = self.db.write().await?;
-            // The months, then the roll-up of each year of them over before
-            // this month (a past year changed again).
+            // The months, then the roll-ups holding them over before this
+            // month (a past year or quarter changed again).
             let this_month =
                 store::month_number(linkwork_domain::appointment::london_date(self.now()));
             for (part, months) in &rows.keep {
                 store::keep_pieces(&mut tx, g, *part, months).await?;
-                let mut years: Vec<i64> = months.iter().map(|m| m - m.rem_euclid(12)).collect();
-                years.dedup();
-                for y in years.into_iter().filter(|y| y + 11 < this_month) {
-                    store::keep_year(&mut tx, g, *part, y).await?;
-                }
+                store::keep_roll_ups(&mut tx, g, *part, months, this_month).await?;
             }
             for (first, last) in &rows.keep_measures {
                 store::keep_measure_changes(&mut tx, g, *first, *last).await?;
