@@ -320,6 +320,7 @@ impl Rows {
             wider: two.wider,
             measures: two.measures,
             practices: two.practices,
+            months: two.months,
             keep: [one.keep.clone(), two.keep].concat(),
             keep_measures: two.keep_measures,
             keep_wider: two.keep_wider,
@@ -354,8 +355,8 @@ impl Span {
 }
 
 /// The referrals' dimensions, cases, reopenings, handovers, onward
-/// support, goals, needs and the months over time (about half of the
-/// work: a long period's wider work, counted directly, weighs most).
+/// support, goals and needs (about half of the work: the months of a long
+/// period's referrals, onward support and needs weigh most).
 async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
     let Span {
         first,
@@ -390,22 +391,13 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     let (needs, need_months) =
         store::person_events(tx, g, scope, "needs", days, (from, before, split)).await?;
     lap.lap("needs");
-    let trend = trend_span(cur);
-    let trend_instants = instants(Period {
-        first: trend.0,
-        last: trend.1,
-        ..cur
-    });
-    let (months, trend_months) = store::by_month(tx, g, scope, trend, trend_instants).await?;
-    lap.lap("months");
-    let mut keep = vec![
+    let keep = vec![
         (store::Part::Referrals, referral_months),
         (store::Part::Onward, onward_months),
         (store::Part::Goals, goal_months),
         (store::Part::Closed, case_months.closed),
         (store::Part::Needs, need_months),
     ];
-    keep.extend(trend_months);
     Ok(Rows {
         referrals,
         keep,
@@ -416,13 +408,12 @@ async fn rows_one(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
         onward,
         goals,
         needs,
-        months,
         ..Rows::default()
     })
 }
 
-/// Appointments, the wider work, wellbeing changes and practices (the
-/// other half).
+/// Appointments, the wider work, wellbeing changes, practices and the
+/// months over time (the other half).
 async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Period) -> Result<Rows> {
     let Span {
         first,
@@ -462,9 +453,20 @@ async fn rows_two(tx: &mut Tx, g: &Grant, scope: Scope, cur: Period, prev: Perio
     lap.lap("measures");
     let practices = store::practices(tx, g, scope).await?;
     lap.lap("practices");
+    let trend = trend_span(cur);
+    let trend_instants = instants(Period {
+        first: trend.0,
+        last: trend.1,
+        ..cur
+    });
+    let (months, trend_months) = store::by_month(tx, g, scope, trend, trend_instants).await?;
+    lap.lap("months");
+    let mut keep = vec![(store::Part::Appointments, appointment_months)];
+    keep.extend(trend_months);
     Ok(Rows {
         appointments,
-        keep: vec![(store::Part::Appointments, appointment_months)],
+        keep,
+        months,
         keep_measures,
         keep_wider,
         wider,
