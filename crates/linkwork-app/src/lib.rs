@@ -93,6 +93,19 @@ pub struct App {
     records: Arc<kept::Kept<casework::RecordPage>>,
     /// Stand-alone audit events (views, refusals, reports), appended in groups.
     queue: Arc<audit::queue::Queue>,
+    /// Writes of figures' pieces under way after their report was answered
+    /// (awaited by [`App::settle`]).
+    keeping: Arc<std::sync::Mutex<Vec<Keeping>>>,
+}
+
+/// A write of a report's pieces under way after it was answered.
+#[derive(Debug)]
+struct Keeping {
+    /// The programme, scope and period asked for.
+    key: String,
+    handle: tokio::task::JoinHandle<()>,
+    /// Changes (its sender dropped) when the write is over.
+    done: tokio::sync::watch::Receiver<()>,
 }
 
 /// Who is acting, and on behalf of which request.
@@ -187,6 +200,19 @@ impl App {
             pages: Arc::default(),
             records: Arc::default(),
             queue: Arc::default(),
+            keeping: Arc::default(),
+        }
+    }
+
+    /// Waits for the figures' pieces still being kept after their reports
+    /// were answered (a command that reports, then stops).
+    pub async fn settle(&self) {
+        let handles = match self.keeping.lock() {
+            Ok(mut list) => std::mem::take(&mut *list),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        };
+        for k in handles {
+            let _ = k.handle.await;
         }
     }
 
@@ -212,6 +238,7 @@ impl App {
 
     /// Close the database's connections (at shutdown).
     pub async fn close(&self) {
+        self.settle().await;
         self.queue.stop();
         self.db.close().await;
     }

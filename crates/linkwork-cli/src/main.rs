@@ -692,6 +692,8 @@ async fn run(cli: Cli) -> Result<()> {
             let (app, ctx) = open_as_operator(&db, &file, programme.as_deref()).await?;
             let input = linkwork_app::reports::ReportInput { period, scope };
             let r = app.report(&ctx, &input).await.map_err(explain)?;
+            // The months it counted are kept for the next report.
+            app.settle().await;
             let sharing = sharing.then_some(app.settings.suppress_below);
             let bytes = match format.as_str() {
                 "xlsx" => linkwork_app::reports::export::xlsx(&r, sharing).map_err(explain)?,

@@ -217,6 +217,22 @@ impl App {
             scope_name.unwrap_or(ScopeName::Programme),
         );
         let previous = period.previous();
+        // The same report asked again while the pieces its first asking
+        // counted are being kept waits for them, rather than counting
+        // everything again beside the keeping.
+        let keeping_key = format!(
+            "{}|{scope_name:?}|{}",
+            ctx.actor.programme_id,
+            period.code()
+        );
+        let pending = self.keeping.lock().ok().and_then(|list| {
+            list.iter()
+                .find(|k| k.key == keeping_key && !k.handle.is_finished())
+                .map(|k| k.done.clone())
+        });
+        if let Some(mut done) = pending {
+            let _ = done.changed().await;
+        }
         let u = Use::tally(
             ctx,
             Permission::ViewReports,
@@ -372,8 +388,25 @@ impl App {
                 })
             })
             .await?;
-        if let Some((g, rows)) = keep {
-            self.keep_pieces(&g, &rows).await;
+        // Kept after answering (derived data: the report already has its
+        // figures), in a write of its own.
+        if let Some((g, rows)) = keep
+            && let Ok(mut list) = self.keeping.lock()
+        {
+            list.retain(|k| !k.handle.is_finished());
+            if !list.iter().any(|k| k.key == keeping_key) {
+                let app = self.clone();
+                let (done_tx, done) = tokio::sync::watch::channel(());
+                let handle = tokio::spawn(async move {
+                    app.keep_pieces(&g, &rows).await;
+                    drop(done_tx);
+                });
+                list.push(crate::Keeping {
+                    key: keeping_key,
+                    handle,
+                    done,
+                });
+            }
         }
         Ok(report)
     }
