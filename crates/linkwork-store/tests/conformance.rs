@@ -1269,7 +1269,8 @@ both!(
         // The wider work (migration 35): a group's session and a course
         // completed, a practice activity, a voucher given late on the last
         // evening of March in summer time (April in the UK), and a
-        // partner's answer to onward support.
+        // partner's answer to onward support made in April, given late on
+        // the last evening of May (June in the UK).
         let stamp = "'2026-01-01T09:00:00+00:00'";
         let partner_org = one(
             &mut tx,
@@ -1348,7 +1349,7 @@ both!(
             format!(
                 "INSERT INTO onward_support (programme_id, participant_id, kind, service, status, responded_by, responded_at, \
                  created_at, updated_at) VALUES ({p}, {a}, 'referral', 'Advice', 'accepted', {partner}, \
-                 '2026-04-20T10:00:00+00:00', '2026-04-02T10:00:00+00:00', '2026-04-02T10:00:00+00:00') RETURNING id"
+                 '2026-05-31T23:30:00+00:00', '2026-04-02T10:00:00+00:00', '2026-04-02T10:00:00+00:00') RETURNING id"
             ),
         )
         .await;
@@ -1442,6 +1443,9 @@ both!(
                 // programme's pieces.
                 let second = keep_wider.contains(&(split, last));
                 assert_eq!(second, !months.is_empty(), "wider work");
+                let first_half = keep_wider.contains(&(first, split.pred_opt().unwrap()));
+                let to_march = months.iter().any(|m| *m < reports::month_number(split));
+                assert_eq!(first_half, to_march, "wider work to March");
             }
             // The wellbeing changes of the whole span: kept as one piece,
             // counted afresh when any month up to its last was marked.
@@ -1712,7 +1716,7 @@ both!(
         // Both onward supports: their months, and the partner's answer's.
         (
             "UPDATE onward_support SET status = 'attended'".to_owned(),
-            vec![jan + 2, apr],
+            vec![jan + 2, apr, apr + 2],
         ),
         (
             "UPDATE goal_reviews SET status = 'partly'".to_owned(),
@@ -1727,7 +1731,7 @@ both!(
         ("UPDATE goals SET words = 'Walk'".to_owned(), vec![]),
         (
             format!("UPDATE participants SET site_id = {} WHERE id = {a}", sites[1]),
-            vec![jan, jan + 1, jan + 2, apr, apr + 1],
+            vec![jan, jan + 1, jan + 2, apr, apr + 1, apr + 2],
         ),
         (
             "INSERT INTO postcodes (postcode, district, latitude, longitude, datazone) \
@@ -1785,7 +1789,16 @@ both!(
         ),
         (
             "UPDATE onward_support SET status = 'declined' WHERE responded_by IS NOT NULL".to_owned(),
-            vec![apr],
+            vec![apr, apr + 2],
+        ),
+        // The answer's day alone: its UK months before and after.
+        (
+            "UPDATE onward_support SET responded_at = '2026-05-20T10:00:00+00:00' WHERE responded_by IS NOT NULL".to_owned(),
+            vec![apr + 1, apr + 2],
+        ),
+        (
+            "DELETE FROM practice_activities".to_owned(),
+            vec![apr + 1],
         ),
         (
             format!("UPDATE referrals SET created_by = {partner} WHERE id = {r1}"),
@@ -1797,6 +1810,14 @@ both!(
         ),
         (
             format!("UPDATE dir_organizations SET name = 'Partner two' WHERE id = {partner_org}"),
+            all.clone(),
+        ),
+        (
+            format!("UPDATE funds SET name = 'Warm homes fund' WHERE id = {fund}"),
+            all.clone(),
+        ),
+        (
+            format!("UPDATE users SET organization_id = NULL WHERE id = {partner}"),
             all.clone(),
         ),
     ];

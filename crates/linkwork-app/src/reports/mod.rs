@@ -217,21 +217,29 @@ impl App {
             scope_name.unwrap_or(ScopeName::Programme),
         );
         let previous = period.previous();
-        // The same report asked again while the pieces its first asking
-        // counted are being kept waits for them, rather than counting
-        // everything again beside the keeping.
+        // The same report asked again by the same kind of user while the
+        // pieces its first asking counted are being kept waits for them,
+        // rather than counting everything again beside the keeping; unless
+        // figures are kept in memory, where the first asking's are found
+        // (keeping pieces does not change the data version).
         let keeping_key = format!(
-            "{}|{scope_name:?}|{}",
+            "{}|{:?}|{:?}|{scope_name:?}|{}",
             ctx.actor.programme_id,
+            ctx.actor.role,
+            ctx.actor.site_ids,
             period.code()
         );
-        let pending = self.keeping.lock().ok().and_then(|list| {
-            list.iter()
+        if self.settings.figures_cache == 0 {
+            let pending = self
+                .keeping
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .iter()
                 .find(|k| k.key == keeping_key && !k.handle.is_finished())
-                .map(|k| k.done.clone())
-        });
-        if let Some(mut done) = pending {
-            let _ = done.changed().await;
+                .map(|k| k.done.clone());
+            if let Some(mut done) = pending {
+                let _ = done.changed().await;
+            }
         }
         let u = Use::tally(
             ctx,
@@ -390,9 +398,11 @@ impl App {
             .await?;
         // Kept after answering (derived data: the report already has its
         // figures), in a write of its own.
-        if let Some((g, rows)) = keep
-            && let Ok(mut list) = self.keeping.lock()
-        {
+        if let Some((g, rows)) = keep {
+            let mut list = self
+                .keeping
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             list.retain(|k| !k.handle.is_finished());
             if !list.iter().any(|k| k.key == keeping_key) {
                 let app = self.clone();
