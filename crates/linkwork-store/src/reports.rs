@@ -1479,6 +1479,25 @@ async fn period_piece_good(tx: &mut Tx, grant: &Grant, code: &str, m1: i64) -> c
     Ok(good == 1)
 }
 
+/// For a period of whole months of the whole programme, takes the piece
+/// `{what}:<first month>` kept at its last month (see [`take_piece`]) and
+/// gives its code and last month, for its rows to be counted again; `None`
+/// for any other period.
+async fn take_period_piece(
+    tx: &mut Tx,
+    grant: &Grant,
+    what: &str,
+    days: (NaiveDate, NaiveDate),
+) -> crate::Result<Option<(String, i64)>> {
+    crate::require(grant, &[Permission::ViewReports])?;
+    let Some((m0, m1)) = whole_months(grant, Scope::Programme, days) else {
+        return Ok(None);
+    };
+    let code = format!("{what}:{m0}");
+    take_piece(tx, grant.programme_id(), &code, m1, Marks::Through).await?;
+    Ok(Some((code, m1)))
+}
+
 /// Counts the whole programme's wellbeing changes of a period of whole
 /// months again and keeps them, with the marks of every month up to its
 /// last as this transaction first sees them (see [`keep_pieces`]).
@@ -1488,13 +1507,10 @@ pub async fn keep_measure_changes(
     first: NaiveDate,
     last: NaiveDate,
 ) -> crate::Result<()> {
-    crate::require(grant, &[Permission::ViewReports])?;
-    let Some((m0, m1)) = whole_months(grant, Scope::Programme, (first, last)) else {
+    let Some((code, m1)) = take_period_piece(tx, grant, "measures", (first, last)).await? else {
         return Ok(());
     };
     let programme = grant.programme_id();
-    let code = format!("measures:{m0}");
-    take_piece(tx, programme, &code, m1, Marks::Through).await?;
     let mut w = scoped(grant, Scope::Programme, PERSON_OF_WORKER);
     w.and("p.merged_into IS NULL", []);
     let n = w.next();
@@ -1921,13 +1937,10 @@ pub async fn keep_wider_work(
     first: NaiveDate,
     last: NaiveDate,
 ) -> crate::Result<()> {
-    crate::require(grant, &[Permission::ViewReports])?;
-    let Some((m0, m1)) = whole_months(grant, Scope::Programme, (first, last)) else {
+    let Some((code, m1)) = take_period_piece(tx, grant, "wider", (first, last)).await? else {
         return Ok(());
     };
     let programme = grant.programme_id();
-    let code = format!("wider:{m0}");
-    take_piece(tx, programme, &code, m1, Marks::Through).await?;
     let (from, before) = (
         uk_midnight(first),
         uk_midnight(last.succ_opt().unwrap_or(last)),
@@ -1945,12 +1958,10 @@ pub async fn keep_wider_work(
         "WITH f AS MATERIALIZED (SELECT DISTINCT a.session_id, c.area_id FROM group_attendance a \
          JOIN group_sessions gs ON gs.id = a.session_id JOIN participants p ON p.id = a.participant_id {} \
          WHERE s.programme_id = $1 AND gs.held_on >= $2 AND gs.held_on <= $3), \
-         x AS MATERIALIZED (SELECT -f.area_id AS site_id, g.kind, gs.others FROM f JOIN group_sessions gs ON gs.id = f.session_id \
-         JOIN community_groups g ON g.id = gs.group_id WHERE g.programme_id = $1) \
-         SELECT 'group_sessions' AS dim, CAST(1 AS BIGINT) AS side, site_id, kind AS key, CAST(COUNT(*) AS BIGINT) AS n \
-         FROM x GROUP BY site_id, kind \
-         UNION ALL SELECT 'group_others', 1, site_id, kind, CAST(SUM(others) AS BIGINT) FROM x GROUP BY site_id, kind",
+         x AS MATERIALIZED (SELECT -f.area_id AS site_id, g.kind, gs.others, CAST(1 AS BIGINT) AS side FROM f \
+         JOIN group_sessions gs ON gs.id = f.session_id JOIN community_groups g ON g.id = gs.group_id WHERE g.programme_id = $1) {}",
         join_sites("p.site_id"),
+        sessions_counted("x"),
     );
     let areas: Vec<CountRow> = on_tx!(tx, c => sqlx::query_as(&sql).bind(programme).bind(first).bind(last).fetch_all(c).await)?;
     let sql = format!(
@@ -1961,6 +1972,17 @@ pub async fn keep_wider_work(
         on_tx!(tx, c => sqlx::query(&sql).bind(&r.dim).bind(r.site_id).bind(&r.key).bind(r.n).execute(c).await.map(|_| ()))?;
     }
     Ok(())
+}
+
+/// Sessions held (`group_sessions`) and others who came to them
+/// (`group_others`) by site and group kind, from a table `t` of sessions'
+/// `site_id`, `kind`, `others` and `side`.
+fn sessions_counted(t: &str) -> String {
+    format!(
+        "SELECT 'group_sessions' AS dim, side, site_id, kind AS key, CAST(COUNT(*) AS BIGINT) AS n FROM {t} \
+         GROUP BY side, site_id, kind \
+         UNION ALL SELECT 'group_others', side, site_id, kind, CAST(SUM(others) AS BIGINT) FROM {t} GROUP BY side, site_id, kind"
+    )
 }
 
 /// [`wider_work`]'s rows, counted from the rows themselves.
@@ -2017,11 +2039,11 @@ async fn wider_counted(
     }
     let n = w.next();
     let sql = format!(
-        "WITH f AS MATERIALIZED (SELECT g.kind, gs.others, CAST(CASE WHEN gs.held_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side \
-         FROM group_sessions gs JOIN community_groups g ON g.id = gs.group_id{}) \
-         SELECT 'group_sessions' AS dim, side, CAST(0 AS BIGINT) AS site_id, kind AS key, {count} AS n FROM f GROUP BY side, kind \
-         UNION ALL SELECT 'group_others', side, 0, kind, CAST(SUM(others) AS BIGINT) FROM f GROUP BY side, kind",
-        w.sql()
+        "WITH f AS MATERIALIZED (SELECT CAST(0 AS BIGINT) AS site_id, g.kind, gs.others, \
+         CAST(CASE WHEN gs.held_on >= ${n} THEN 1 ELSE 0 END AS BIGINT) AS side \
+         FROM group_sessions gs JOIN community_groups g ON g.id = gs.group_id{}) {}",
+        w.sql(),
+        sessions_counted("f"),
     );
     out.extend(on_tx!(tx, c => bind_where!(sqlx::query_as::<_, CountRow>(&sql), w).bind(split_day).fetch_all(c).await)?);
     // Practice development.

@@ -98,43 +98,22 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER group_attendance_figure_mark_insert AFTER INSERT ON group_attendance REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER group_attendance_figure_mark_delete AFTER DELETE ON group_attendance REFERENCING OLD TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER group_attendance_figure_mark_update AFTER UPDATE ON group_attendance REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark_update();
-CREATE TRIGGER group_sessions_figure_mark_insert AFTER INSERT ON group_sessions REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER group_sessions_figure_mark_delete AFTER DELETE ON group_sessions REFERENCING OLD TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER group_sessions_figure_mark_update AFTER UPDATE ON group_sessions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark_update();
-CREATE TRIGGER group_members_figure_mark_insert AFTER INSERT ON group_members REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER group_members_figure_mark_delete AFTER DELETE ON group_members REFERENCING OLD TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER group_members_figure_mark_update AFTER UPDATE ON group_members REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark_update();
-CREATE TRIGGER practice_activities_figure_mark_insert AFTER INSERT ON practice_activities REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER practice_activities_figure_mark_delete AFTER DELETE ON practice_activities REFERENCING OLD TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER practice_activities_figure_mark_update AFTER UPDATE ON practice_activities REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark_update();
-CREATE TRIGGER fund_movements_figure_mark_insert AFTER INSERT ON fund_movements REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER fund_movements_figure_mark_delete AFTER DELETE ON fund_movements REFERENCING OLD TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER fund_movements_figure_mark_update AFTER UPDATE ON fund_movements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark_update();
--- Partners' answers to onward support: the UK month of the answer.
-CREATE TRIGGER onward_support_figure_mark_answer_insert AFTER INSERT ON onward_support REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER onward_support_figure_mark_answer_delete AFTER DELETE ON onward_support REFERENCING OLD TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark();
-CREATE TRIGGER onward_support_figure_mark_answer_update AFTER UPDATE ON onward_support REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark_update();
+-- Each table's three statement triggers (partners' answers on
+-- onward_support are named "answer", beside migration 31's own).
+DO $$
+DECLARE t TEXT; name TEXT;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['group_attendance', 'group_sessions', 'group_members', 'practice_activities',
+                             'fund_movements', 'onward_support'] LOOP
+        name := t || CASE WHEN t = 'onward_support' THEN '_figure_mark_answer' ELSE '_figure_mark' END;
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS changed_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark()', name || '_insert', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS changed_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark()', name || '_delete', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION wider_figure_mark_update()', name || '_update', t);
+    END LOOP;
+END $$;
 
 -- A group's kind, a fund's name, a user's role or organisation, an
 -- organisation's name: every month.
